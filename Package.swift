@@ -1,0 +1,187 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Driftless: ends order status drift between storefronts, marketplaces and the ERP.
+///
+/// The target graph follows the pipeline: `CRdKafka` (C shim) → `Kafka` (Swift layer) →
+/// `OrderModel` (pure domain) → `Ledger` (audit trail) → `Pipeline` (stage actors) → `DriftlessCLI`.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Driftless",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "driftless", targets: ["driftless"]),
+        .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "OrderModel", targets: ["OrderModel"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "KafkaCompatProxy", targets: ["KafkaCompatProxy"]),
+        .library(name: "Simulators", targets: ["Simulators"]),
+        .library(name: "DriftlessTesting", targets: ["DriftlessTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.21.0"),
+    ],
+    targets: [
+        // MARK: Kafka
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KafkaCompatProxy",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Domain (pure, no I/O)
+        .target(
+            name: "OrderModel",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources/default-mapping.yaml")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Ledger
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "OrderModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Pipeline stages
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Kafka",
+                "OrderModel",
+                "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Simulators",
+            dependencies: [
+                "OrderModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Command line
+        .executableTarget(
+            name: "driftless",
+            dependencies: ["DriftlessCLI"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DriftlessCLI",
+            dependencies: [
+                "Kafka",
+                "KafkaCompatProxy",
+                "OrderModel",
+                "Ledger",
+                "Pipeline",
+                "Simulators",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Testing support
+        .target(
+            name: "DriftlessTesting",
+            dependencies: [
+                "Kafka",
+                "KafkaCompatProxy",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: ["Kafka", "DriftlessTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KafkaCompatProxyTests",
+            dependencies: [
+                "KafkaCompatProxy", "DriftlessTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrderModelTests",
+            dependencies: ["OrderModel"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "DriftlessTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "Pipeline", "Simulators", "DriftlessTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftlessCLITests",
+            dependencies: ["DriftlessCLI", "DriftlessTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+/// Audit trail and durable order state (SQLite by default, PostgreSQL for replicas).
+public enum LedgerInfo {}

@@ -1,0 +1,2 @@
+/// Storefront (Shopify-style) and marketplace (Amazon SP-API-style) simulators.
+public enum SimulatorsInfo {}

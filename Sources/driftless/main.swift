@@ -1,0 +1,3 @@
+import DriftlessCLI
+
+await DriftlessCommand.main()
