@@ -1,0 +1,88 @@
+import CRdKafka
+
+extension KafkaAdmin {
+    /// Owns the `rd_kafka_NewTopic_t` objects of one request.
+    private final class NewTopics {
+        var pointers: [OpaquePointer?] = []
+        deinit {
+            for pointer in pointers { if let pointer { rd_kafka_NewTopic_destroy(pointer) } }
+        }
+    }
+
+    /// Owns an admin result queue and request options.
+    private final class AdminRequest {
+        let queue: OpaquePointer
+        let options: OpaquePointer?
+        init?(handle: RdKafkaHandle, timeoutMilliseconds: Int32) {
+            guard let queue = rd_kafka_queue_new(handle.pointer) else { return nil }
+            self.queue = queue
+            options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_CREATETOPICS)
+            if let options {
+                _ = rd_kafka_AdminOptions_set_request_timeout(options, timeoutMilliseconds, nil, 0)
+                _ = rd_kafka_AdminOptions_set_operation_timeout(options, timeoutMilliseconds, nil, 0)
+            }
+        }
+        deinit {
+            if let options { rd_kafka_AdminOptions_destroy(options) }
+            rd_kafka_queue_destroy(queue)
+        }
+    }
+
+    static func createTopicsBlocking(
+        handle: RdKafkaHandle, topics: [TopicSpec], timeoutMilliseconds: Int32, bootstrap: String
+    ) throws(KafkaError) {
+        let newTopics = NewTopics()
+        for spec in topics {
+            var errorBuffer = [CChar](repeating: 0, count: 512)
+            guard let topic = rd_kafka_NewTopic_new(spec.name, spec.partitions, spec.replicationFactor, &errorBuffer, errorBuffer.count) else {
+                let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                throw .admin(operation: "create topic \(spec.name)", code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: message)
+            }
+            newTopics.pointers.append(topic)
+            for (name, value) in spec.config.sorted(by: { $0.key < $1.key }) {
+                let code = rd_kafka_NewTopic_set_config(topic, name, value)
+                if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    throw .configuration(property: name, message: "topic \(spec.name): \(KafkaError.text(code))")
+                }
+            }
+        }
+        guard let request = AdminRequest(handle: handle, timeoutMilliseconds: timeoutMilliseconds) else {
+            throw .clientCreation(message: "cannot create admin result queue")
+        }
+        newTopics.pointers.withUnsafeMutableBufferPointer { buffer in
+            rd_kafka_CreateTopics(handle.pointer, buffer.baseAddress, buffer.count, request.options, request.queue)
+        }
+        // The request itself is bounded by the request timeout; allow a little more for the reply.
+        guard let event = rd_kafka_queue_poll(request.queue, timeoutMilliseconds + 5_000) else {
+            throw .timedOut(operation: "create topics", message: "no answer from brokers \(bootstrap)")
+        }
+        defer { rd_kafka_event_destroy(event) }
+        let eventError = rd_kafka_event_error(event)
+        if eventError != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw roundTripError("create topics", eventError, bootstrap: bootstrap)
+        }
+        guard let result = rd_kafka_event_CreateTopics_result(event) else {
+            throw .admin(operation: "create topics", code: -1, message: "unexpected admin event")
+        }
+        var count = 0
+        guard let results = rd_kafka_CreateTopics_result_topics(result, &count) else { return }
+        for index in 0..<count {
+            guard let topicResult = results[index] else { continue }
+            let code = rd_kafka_topic_result_error(topicResult)
+            if code == RD_KAFKA_RESP_ERR_NO_ERROR || code == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { continue }
+            let name = rd_kafka_topic_result_name(topicResult).map { String(cString: $0) } ?? "?"
+            let message = rd_kafka_topic_result_error_string(topicResult).map { String(cString: $0) } ?? KafkaError.text(code)
+            throw roundTripError("create topic \(name)", code, bootstrap: bootstrap).withMessage(message)
+        }
+    }
+}
+
+extension KafkaError {
+    /// The same error with a more specific message where the case carries one.
+    func withMessage(_ message: String) -> KafkaError {
+        switch self {
+        case let .admin(operation, code, _): return .admin(operation: operation, code: code, message: message)
+        default: return self
+        }
+    }
+}

@@ -1,0 +1,181 @@
+/// Counters a consumer exposes for tests, health checks and metrics.
+public struct KafkaConsumerStatistics: Sendable, Hashable {
+    /// Messages handed to the buffer.
+    public var messagesDelivered = 0
+    /// Messages buffered now.
+    public var bufferedMessages = 0
+    /// Buffer capacity (messages).
+    public var bufferCapacity = 0
+    /// The most messages ever buffered at once.
+    public var bufferHighWaterMark = 0
+    /// Partition-assignment callbacks seen.
+    public var assignments = 0
+    /// Partition-revocation callbacks seen (including lost assignments).
+    public var revocations = 0
+    /// Revocations where the assignment was lost (e.g. evicted from the group).
+    public var lostAssignments = 0
+    /// Times the poll thread paused partitions because the buffer was full.
+    public var backPressurePauses = 0
+    /// Per-message / client errors reported by librdkafka (logged; the stream continues).
+    public var errors = 0
+    /// Offsets committed successfully (explicit and rebalance commits).
+    public var commits = 0
+    /// Partitions currently assigned.
+    public var assignedPartitions = 0
+}
+
+/// The consumer's shared state: per-partition trackers, pauses, queued commands. Mutated under a
+/// lock by the poll thread and by acknowledgements; its methods return what the poll thread must do
+/// with librdkafka (outside the lock).
+struct ConsumerState {
+    struct Partition {
+        var epoch: UInt64
+        var tracker = OffsetTracker()
+        var pausedByBackPressure = false
+        var userPaused = false
+        var resumeAt: ContinuousClock.Instant?
+        var isPaused: Bool { pausedByBackPressure || userPaused }
+    }
+
+    enum Command {
+        case pause(TopicPartition, until: ContinuousClock.Instant?)
+        case resume(TopicPartition)
+        case commit(CheckedContinuation<Void, any Error>)
+    }
+
+    private(set) var partitions: [TopicPartition: Partition] = [:]
+    private var nextEpoch: UInt64 = 1
+    private var dirty: Set<TopicPartition> = []
+    var commands: [Command] = []
+    var closing = false
+    var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    var finished = false
+    var backPressureActive = false
+    var statistics = KafkaConsumerStatistics()
+
+    /// New partitions: fresh trackers with a new epoch. Returns the ones to pause right away
+    /// (back-pressure is active).
+    mutating func assign(_ assigned: [TopicPartition]) -> [TopicPartition] {
+        statistics.assignments += 1
+        var toPause: [TopicPartition] = []
+        for partition in assigned {
+            var state = Partition(epoch: nextEpoch)
+            nextEpoch += 1
+            if backPressureActive {
+                state.pausedByBackPressure = true
+                toPause.append(partition)
+            }
+            partitions[partition] = state
+        }
+        statistics.assignedPartitions = partitions.count
+        return toPause
+    }
+
+    /// Removes revoked partitions; returns their final committable offsets (to commit before
+    /// giving them up, unless the assignment was lost).
+    mutating func revoke(_ revoked: [TopicPartition], lost: Bool) -> [TopicPartitionOffset] {
+        statistics.revocations += 1
+        if lost { statistics.lostAssignments += 1 }
+        var offsets: [TopicPartitionOffset] = []
+        for partition in revoked {
+            if let state = partitions.removeValue(forKey: partition), let offset = state.tracker.committable {
+                offsets.append(TopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: offset))
+            }
+            dirty.remove(partition)
+        }
+        statistics.assignedPartitions = partitions.count
+        return offsets
+    }
+
+    /// Records delivered messages in their trackers and stamps their epoch; drops messages of
+    /// partitions no longer assigned.
+    mutating func deliver(_ messages: [KafkaMessage]) -> [KafkaMessage] {
+        var accepted: [KafkaMessage] = []
+        accepted.reserveCapacity(messages.count)
+        for var message in messages {
+            let key = TopicPartition(topic: message.topic, partition: message.partition)
+            guard var state = partitions[key] else { continue }
+            state.tracker.delivered(message.offset)
+            message.assignmentEpoch = state.epoch
+            partitions[key] = state
+            accepted.append(message)
+        }
+        statistics.messagesDelivered += accepted.count
+        return accepted
+    }
+
+    /// Marks a message done; ignored when its partition was revoked since it was delivered.
+    mutating func acknowledge(_ message: KafkaMessage) {
+        let key = TopicPartition(topic: message.topic, partition: message.partition)
+        guard var state = partitions[key], state.epoch == message.assignmentEpoch else { return }
+        if state.tracker.acknowledge(message.offset) != nil {
+            dirty.insert(key)
+        }
+        partitions[key] = state
+    }
+
+    /// Offsets that advanced since the last call (to `rd_kafka_offsets_store`).
+    mutating func takeDirtyOffsets() -> [TopicPartitionOffset] {
+        guard !dirty.isEmpty else { return [] }
+        defer { dirty.removeAll(keepingCapacity: true) }
+        return dirty.compactMap { key in
+            guard let offset = partitions[key]?.tracker.committable else { return nil }
+            return TopicPartitionOffset(topic: key.topic, partition: key.partition, offset: offset)
+        }
+    }
+
+    /// Pauses every running partition for back-pressure; returns the ones to pause.
+    mutating func startBackPressure() -> [TopicPartition] {
+        backPressureActive = true
+        statistics.backPressurePauses += 1
+        var toPause: [TopicPartition] = []
+        for (key, var state) in partitions where !state.pausedByBackPressure {
+            if !state.isPaused { toPause.append(key) }
+            state.pausedByBackPressure = true
+            partitions[key] = state
+        }
+        return toPause
+    }
+
+    /// Ends back-pressure; returns the partitions to resume (those not paused by the user).
+    mutating func endBackPressure() -> [TopicPartition] {
+        backPressureActive = false
+        var toResume: [TopicPartition] = []
+        for (key, var state) in partitions where state.pausedByBackPressure {
+            state.pausedByBackPressure = false
+            if !state.userPaused { toResume.append(key) }
+            partitions[key] = state
+        }
+        return toResume
+    }
+
+    /// Applies a user pause; returns whether librdkafka must pause the partition now.
+    mutating func userPause(_ key: TopicPartition, until: ContinuousClock.Instant?) -> Bool {
+        guard var state = partitions[key] else { return false }
+        let wasPaused = state.isPaused
+        state.userPaused = true
+        state.resumeAt = until
+        partitions[key] = state
+        return !wasPaused
+    }
+
+    /// Lifts a user pause; returns whether librdkafka must resume the partition now.
+    mutating func userResume(_ key: TopicPartition) -> Bool {
+        guard var state = partitions[key], state.userPaused else { return false }
+        state.userPaused = false
+        state.resumeAt = nil
+        partitions[key] = state
+        return !state.isPaused
+    }
+
+    /// User pauses that are due; lifts them and returns those to resume in librdkafka.
+    mutating func dueResumes(now: ContinuousClock.Instant) -> [TopicPartition] {
+        let due = partitions.filter { $0.value.userPaused && ($0.value.resumeAt.map { $0 <= now } ?? false) }
+        return due.keys.filter { userResume($0) }
+    }
+
+    /// The earliest pending user-pause deadline.
+    var nextResumeAt: ContinuousClock.Instant? {
+        partitions.values.compactMap { $0.userPaused ? $0.resumeAt : nil }.min()
+    }
+}

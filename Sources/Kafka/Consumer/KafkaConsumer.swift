@@ -1,0 +1,140 @@
+import CRdKafka
+import Foundation
+import Logging
+
+/// A consumer-group member with at-least-once delivery.
+///
+/// A dedicated thread polls librdkafka and fills a bounded buffer that ``messages`` hands out in
+/// batches. Offsets are stored only for acknowledged messages (`enable.auto.offset.store=false`):
+/// per partition, the committed position advances past an offset only when it and every earlier
+/// delivered message are acknowledged. Stored offsets are committed every
+/// `auto.commit.interval.ms`, on ``commit()``, before partitions are revoked, and on ``close()``.
+///
+/// At-least-once window: messages handed out but not yet acknowledged when the process stops, a
+/// partition is revoked or the consumer is evicted are delivered again (to this or another member).
+/// Acknowledged messages are not redelivered after a clean revoke/close; after a crash, those
+/// acknowledged since the last commit (at most `auto.commit.interval.ms` worth) are.
+public final class KafkaConsumer: Sendable {
+    private let core: ConsumerCore
+
+    /// Defaults applied when the configuration does not set them.
+    public static let defaultProperties: [String: String] = [
+        "partition.assignment.strategy": "cooperative-sticky",
+        "enable.auto.offset.store": "false",
+        "enable.auto.commit": "true",
+        "auto.commit.interval.ms": "1000",
+        "auto.offset.reset": "earliest",
+        "enable.partition.eof": "false",
+        "log.connection.close": "false",
+    ]
+
+    /// Joins consumer group `groupID` and subscribes to `topics`. The group join happens in the
+    /// background; messages arrive once partitions are assigned.
+    public init(
+        config: KafkaConfig,
+        groupID: String,
+        topics: [String],
+        options: KafkaConsumerOptions = KafkaConsumerOptions(),
+        logger: Logger = Logger(label: "driftless.kafka.consumer")
+    ) throws {
+        var properties = config.withDefaults(Self.defaultProperties)
+        properties["group.id"] = groupID
+        let core = ConsumerCore(options: options, logger: logger)
+        let opaque = Unmanaged.passUnretained(core).toOpaque()
+        let handle = try RdKafkaHandle.make(type: RD_KAFKA_CONSUMER, config: properties) { conf in
+            rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
+            rd_kafka_conf_set_opaque(conf, opaque)
+        }
+        _ = rd_kafka_poll_set_consumer(handle.pointer)
+        let subscription = RdPartitionList(topics.map { TopicPartitionOffset(topic: $0, partition: -1, offset: -1001) })
+        let code = rd_kafka_subscribe(handle.pointer, subscription.pointer)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw KafkaError.admin(operation: "subscribe to \(topics)", code: code.rawValue, message: KafkaError.text(code))
+        }
+        self.core = core
+        core.state.withLock { $0.statistics.bufferCapacity = options.bufferCapacity }
+        core.start(handle: handle)
+    }
+
+    deinit {
+        core.requestClose()
+    }
+
+    /// Batches of messages, in partition order, from the bounded buffer. Ends after ``close()``.
+    public var messages: KafkaMessageBatches { KafkaMessageBatches(buffer: core.buffer, maxBatch: core.options.maxBatchSize) }
+
+    /// Marks `message` done. Its offset becomes committable once every earlier message of its
+    /// partition is acknowledged too. Acknowledging a message of a partition revoked since it was
+    /// delivered does nothing (its new owner processes it again).
+    public func acknowledge(_ message: KafkaMessage) {
+        core.state.withLock { $0.acknowledge(message) }
+    }
+
+    /// Marks several messages done.
+    public func acknowledge(_ messages: some Sequence<KafkaMessage>) {
+        core.state.withLock { state in
+            for message in messages { state.acknowledge(message) }
+        }
+    }
+
+    /// Commits the acknowledged offsets now (synchronously, on the poll thread).
+    public func commit() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            if !core.enqueue(.commit(continuation)) {
+                continuation.resume(throwing: KafkaError.closed)
+            }
+        }
+    }
+
+    /// Stops fetching `topic`/`partition` until `date` (then the poll thread resumes it), or until
+    /// ``resume(topic:partition:)``. Group membership is unaffected. Has no effect on a partition
+    /// not assigned to this consumer.
+    public func pause(topic: String, partition: Int32, until date: Date? = nil) {
+        let deadline = date.map { ContinuousClock.now + .seconds(max(0, $0.timeIntervalSinceNow)) }
+        _ = core.enqueue(.pause(TopicPartition(topic: topic, partition: partition), until: deadline))
+    }
+
+    /// Resumes a partition paused with ``pause(topic:partition:until:)``.
+    public func resume(topic: String, partition: Int32) {
+        _ = core.enqueue(.resume(TopicPartition(topic: topic, partition: partition)))
+    }
+
+    /// Commits acknowledged offsets, leaves the group and ends ``messages``.
+    public func close() async {
+        core.requestClose()
+        await core.waitUntilClosed()
+    }
+
+    /// A snapshot of the consumer's counters.
+    public var statistics: KafkaConsumerStatistics {
+        var statistics = core.state.withLock { $0.statistics }
+        statistics.bufferedMessages = core.buffer.count
+        statistics.bufferHighWaterMark = core.buffer.highWaterMark
+        return statistics
+    }
+}
+
+/// The ``KafkaConsumer/messages`` sequence: batches of messages from the bounded buffer.
+public struct KafkaMessageBatches: AsyncSequence, Sendable {
+    public typealias Element = [KafkaMessage]
+    let buffer: MessageBuffer
+    let maxBatch: Int
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(buffer: buffer, maxBatch: maxBatch)
+    }
+
+    /// Iterates batches; `nil` once the consumer is closed and the buffer is empty.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let buffer: MessageBuffer
+        let maxBatch: Int
+
+        public mutating func next() async -> [KafkaMessage]? {
+            await buffer.next(maxMessages: maxBatch)
+        }
+
+        public mutating func next(isolation actor: isolated (any Actor)?) async -> [KafkaMessage]? {
+            await buffer.next(maxMessages: maxBatch)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Synchronization
+
+/// The bounded hand-off between the consumer's poll thread and the application.
+///
+/// The poll thread only pushes when ``freeSpace`` allows (it pauses partitions otherwise), so the
+/// buffered message count never exceeds `capacity`. The application takes merged batches.
+final class MessageBuffer: Sendable {
+    private struct State {
+        var batches: [[KafkaMessage]] = []
+        var head = 0
+        var count = 0
+        var highWaterMark = 0
+        var finished = false
+        var waiter: CheckedContinuation<[KafkaMessage]?, Never>?
+        var wakeBelow: Int?
+    }
+
+    /// Maximum number of buffered messages.
+    let capacity: Int
+    private let state = Mutex(State())
+    private let onDrained: @Sendable () -> Void
+
+    /// `onDrained` runs (outside the lock) when the count falls to half the capacity after the
+    /// poll thread asked to be woken by ``wakeWhenDrained()``.
+    init(capacity: Int, onDrained: @escaping @Sendable () -> Void) {
+        self.capacity = max(1, capacity)
+        self.onDrained = onDrained
+    }
+
+    /// Messages that can still be pushed.
+    var freeSpace: Int { state.withLock { capacity - $0.count } }
+
+    /// Messages buffered now.
+    var count: Int { state.withLock { $0.count } }
+
+    /// The most messages ever buffered at once.
+    var highWaterMark: Int { state.withLock { $0.highWaterMark } }
+
+    /// Adds a batch (poll thread). Returns false once finished.
+    @discardableResult
+    func push(_ batch: [KafkaMessage]) -> Bool {
+        guard !batch.isEmpty else { return true }
+        let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<[KafkaMessage]?, Never>?) in
+            guard !state.finished else { return (false, nil) }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                // Hand it straight to the waiting reader; it never sat in the buffer.
+                state.highWaterMark = max(state.highWaterMark, batch.count)
+                return (true, waiter)
+            }
+            state.batches.append(batch)
+            state.count += batch.count
+            state.highWaterMark = max(state.highWaterMark, state.count)
+            return (true, nil)
+        }
+        waiter?.resume(returning: batch)
+        return accepted
+    }
+
+    /// Asks for ``onDrained`` once the buffer falls to half its capacity.
+    func wakeWhenDrained() {
+        state.withLock { $0.wakeBelow = capacity / 2 }
+    }
+
+    /// Whether the buffer is at or below half its capacity (time to resume paused partitions).
+    var isDrained: Bool { state.withLock { $0.count <= capacity / 2 } }
+
+    /// Takes the next batches, merged up to `maxMessages`; `nil` when finished and empty.
+    func next(maxMessages: Int) async -> [KafkaMessage]? {
+        let (batch, wake) = state.withLock { state -> ([KafkaMessage]?, Bool) in
+            guard state.head < state.batches.count else { return (nil, false) }
+            return Self.take(&state, maxMessages: maxMessages)
+        }
+        if wake { onDrained() }
+        if let batch { return batch }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<[KafkaMessage]?, Never>) in
+                let (ready, wake) = state.withLock { state -> ([KafkaMessage]??, Bool) in
+                    if state.head < state.batches.count {
+                        let (batch, wake) = Self.take(&state, maxMessages: maxMessages)
+                        return (.some(batch), wake)
+                    }
+                    if state.finished || Task.isCancelled { return (.some(nil), false) }
+                    if let previous = state.waiter {
+                        // Only one reader at a time; a second concurrent reader ends the first.
+                        previous.resume(returning: nil)
+                    }
+                    state.waiter = continuation
+                    return (nil, false)
+                }
+                if wake { onDrained() }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<[KafkaMessage]?, Never>? in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    /// Drops buffered messages of partitions that were revoked; returns how many.
+    @discardableResult
+    func purge(_ partitions: Set<TopicPartition>) -> Int {
+        guard !partitions.isEmpty else { return 0 }
+        return state.withLock { state in
+            var removed = 0
+            var kept: [[KafkaMessage]] = []
+            for batch in state.batches[state.head...] {
+                let filtered = batch.filter { !partitions.contains(TopicPartition(topic: $0.topic, partition: $0.partition)) }
+                removed += batch.count - filtered.count
+                if !filtered.isEmpty { kept.append(filtered) }
+            }
+            state.batches = kept
+            state.head = 0
+            state.count -= removed
+            return removed
+        }
+    }
+
+    /// Ends the sequence once the buffered batches are read.
+    func finish() {
+        let waiter = state.withLock { state -> CheckedContinuation<[KafkaMessage]?, Never>? in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    private static func take(_ state: inout State, maxMessages: Int) -> ([KafkaMessage]?, Bool) {
+        var result = state.batches[state.head]
+        state.batches[state.head] = []
+        state.head += 1
+        while state.head < state.batches.count, result.count + state.batches[state.head].count <= maxMessages {
+            result.append(contentsOf: state.batches[state.head])
+            state.batches[state.head] = []
+            state.head += 1
+        }
+        if state.head == state.batches.count {
+            state.batches.removeAll(keepingCapacity: true)
+            state.head = 0
+        } else if state.head > 64 {
+            state.batches.removeFirst(state.head)
+            state.head = 0
+        }
+        state.count -= result.count
+        var wake = false
+        if let threshold = state.wakeBelow, state.count <= threshold {
+            state.wakeBelow = nil
+            wake = true
+        }
+        return (result, wake)
+    }
+}

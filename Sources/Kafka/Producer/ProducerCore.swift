@@ -1,0 +1,125 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// The producer's handle, its delivery table and the dedicated thread that serves delivery reports.
+///
+/// The thread holds the core alive until shutdown finishes; then the last reference frees the
+/// librdkafka handle.
+final class ProducerCore: Sendable {
+    let handle: RdKafkaHandle
+    let table = Mutex(DeliveryTable())
+    let logger: Logger
+    private let control = Mutex(Control())
+
+    private struct Control {
+        var stopDeadline: ContinuousClock.Instant?
+        var finished = false
+        var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    init(handle: RdKafkaHandle, logger: Logger) {
+        self.handle = handle
+        self.logger = logger
+    }
+
+    /// Starts the delivery-report thread.
+    func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "kafka-producer-poll"
+        thread.start()
+    }
+
+    /// Asks the thread to drain outstanding sends for at most `timeout`, then stop.
+    func requestStop(timeout: Duration) {
+        table.withLock { $0.close() }
+        control.withLock { control in
+            if control.stopDeadline == nil { control.stopDeadline = .now + timeout }
+        }
+    }
+
+    /// Waits until the thread has stopped.
+    func waitUntilFinished() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let finished = control.withLock { control -> Bool in
+                if control.finished { return true }
+                control.closeWaiters.append(continuation)
+                return false
+            }
+            if finished { continuation.resume() }
+        }
+    }
+
+    private func run() {
+        guard let queue = rd_kafka_queue_get_main(handle.pointer) else {
+            logger.error("kafka producer: no main queue; delivery reports cannot be served")
+            finish()
+            return
+        }
+        defer { rd_kafka_queue_destroy(queue) }
+        var purged = false
+        while true {
+            let deadline = control.withLock { $0.stopDeadline }
+            if let deadline {
+                let outstanding = rd_kafka_outq_len(handle.pointer)
+                let pending = table.withLock { $0.pendingCount }
+                if outstanding == 0 && pending == 0 { break }
+                if ContinuousClock.now >= deadline {
+                    if purged { break }
+                    // Give up on what is left: purged messages get a delivery report with an error.
+                    _ = rd_kafka_purge(handle.pointer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
+                    purged = true
+                    control.withLock { $0.stopDeadline = .now + .milliseconds(500) }
+                }
+            }
+            // Returns as soon as an event arrives; the timeout only bounds shutdown checks.
+            guard let event = rd_kafka_queue_poll(queue, 50) else { continue }
+            serve(event)
+            rd_kafka_event_destroy(event)
+        }
+        let leftovers = table.withLock { $0.failAll(with: .closed) }
+        for action in leftovers { action.run() }
+        finish()
+    }
+
+    private func serve(_ event: OpaquePointer) {
+        switch rd_kafka_event_type(event) {
+        case RD_KAFKA_EVENT_DR:
+            var actions: [DeliveryTable.Action] = []
+            while let message = rd_kafka_event_message_next(event) {
+                let id = UInt(bitPattern: message.pointee._private)
+                let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+                let result: Result<DeliveryReport, KafkaError>
+                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    result = .success(DeliveryReport(
+                        topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
+                } else {
+                    let code = message.pointee.err
+                    result = .failure(.delivery(topic: topic, code: code.rawValue, message: KafkaError.text(code)))
+                }
+                actions.append(table.withLock { $0.complete(id, with: result) })
+            }
+            for action in actions { action.run() }
+        case RD_KAFKA_EVENT_ERROR:
+            let code = rd_kafka_event_error(event)
+            let text = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? KafkaError.text(code)
+            if rd_kafka_event_error_is_fatal(event) != 0 {
+                logger.error("kafka producer fatal error", metadata: ["error": "\(text)"])
+            } else {
+                logger.warning("kafka producer error", metadata: ["error": "\(text)"])
+            }
+        default:
+            break
+        }
+    }
+
+    private func finish() {
+        let waiters = control.withLock { control -> [CheckedContinuation<Void, Never>] in
+            control.finished = true
+            defer { control.closeWaiters = [] }
+            return control.closeWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}
