@@ -1,0 +1,102 @@
+/// Classifies the difference between a channel's view and the ERP's view of one order into the
+/// playbook's patterns. Pure and deterministic; checks run in order of operational cost:
+///
+/// 1. ERP has no sales order, channel confirmed/paid → **Checkout Disconnect**.
+/// 2. Channel cancelled, ERP neither cancelled nor closed → **Silent Cancellation**.
+/// 3. Channel return initiated/received, ERP has no return → **Return Disconnect**.
+/// 4. Channel further fulfilled than the ERP → **Shipment Lag**.
+/// 5. Channel captured, ERP has no payment record, or none carrying the channel's capture id →
+///    **Payment Gap**.
+/// 6. Otherwise compare the dimensions the ERP can express → in sync or other drift.
+public struct MismatchClassifier: Sendable {
+    public init() {}
+
+    /// Classifies; `erp` nil means the ERP has no sales order for the order.
+    public func classify(channel: ChannelView, erp: ERPView?) -> MismatchReport {
+        let c = channel.dimensions
+        func report(_ pattern: MismatchPattern, _ evidence: [String], unmatched: [String] = []) -> MismatchReport {
+            MismatchReport(key: channel.key, classification: .pattern(pattern), remediation: pattern.remediation,
+                           evidence: evidence, unmatchedPaymentIDs: unmatched)
+        }
+        guard let erp else {
+            let confirmed = c.lifecycle != .cancelled && c.payment != .pending && c.payment != .voided
+                && c.payment != .expired
+            if confirmed || c.fulfillment != .unfulfilled {
+                return report(.checkoutDisconnect, ["channel \(channel.canonicalState.rawValue)", "ERP: no sales order"])
+            }
+            return MismatchReport(key: channel.key, classification: .inSync, remediation: nil,
+                                  evidence: ["channel \(channel.canonicalState.rawValue) not yet expected in the ERP"])
+        }
+        let e = erp.dimensions
+        let erpText = "ERP \(erp.status) (\(erp.canonicalState.rawValue))"
+        if c.lifecycle == .cancelled && e.lifecycle != .cancelled && erp.status != .closed {
+            return report(.silentCancellation, ["channel CANCELLED", erpText])
+        }
+        if c.lifecycle == .cancelled { return compare(channel, erp) }
+        if c.returns > .none && e.returns == .none && !erp.records.contains(.creditMemo) {
+            return report(.returnDisconnect, ["channel return=\(c.returns.rawValue)", erpText])
+        }
+        if fulfilmentRank(c.fulfillment) > fulfilmentRank(e.fulfillment) {
+            return report(.shipmentLag, ["channel fulfillment=\(c.fulfillment.rawValue)"
+                + (channel.facts.trackingNumbers.isEmpty ? "" : " tracking \(channel.facts.trackingNumbers.joined(separator: ","))"),
+                erpText])
+        }
+        if c.payment.isCapturedOrLater {
+            let hasPayment = !erp.records.isDisjoint(with: [.customerDeposit, .cashSale]) || !erp.paymentReferences.isEmpty
+                || e.payment.isCapturedOrLater
+            let captureIDs = channel.facts.captureTransactionIDs
+            let matched = captureIDs.filter(erp.paymentReferences.contains)
+            if !hasPayment {
+                return report(.paymentGap, ["channel payment=\(c.payment.rawValue)", erpText + " has no payment record"],
+                              unmatched: captureIDs)
+            }
+            if !captureIDs.isEmpty && !erp.paymentReferences.isEmpty && matched.isEmpty {
+                return report(.paymentGap, [
+                    "channel capture ids \(captureIDs.joined(separator: ","))",
+                    "ERP payment references \(erp.paymentReferences.joined(separator: ","))",
+                ], unmatched: captureIDs)
+            }
+        }
+        return compare(channel, erp)
+    }
+
+    /// Compares the dimensions the ERP can express.
+    private func compare(_ channel: ChannelView, _ erp: ERPView) -> MismatchReport {
+        let c = channel.dimensions, e = erp.dimensions
+        var fields: [String] = []
+        if (c.lifecycle == .cancelled) != (e.lifecycle == .cancelled) { fields.append("lifecycle") }
+        if c.lifecycle != .cancelled {
+            if fulfilmentRank(c.fulfillment) != fulfilmentRank(e.fulfillment) { fields.append("fulfillment") }
+            if paymentClass(c.payment) != paymentClass(e.payment) { fields.append("payment") }
+            if c.returns != e.returns && !(c.returns == .received && erp.records.contains(.creditMemo)) {
+                fields.append("return")
+            }
+        }
+        if fields.isEmpty {
+            return MismatchReport(key: channel.key, classification: .inSync, remediation: nil)
+        }
+        let evidence = fields.map { field -> String in
+            switch field {
+            case "lifecycle": "lifecycle channel=\(c.lifecycle.rawValue) ERP=\(e.lifecycle.rawValue)"
+            case "fulfillment": "fulfillment channel=\(c.fulfillment.rawValue) ERP=\(e.fulfillment.rawValue)"
+            case "payment": "payment channel=\(c.payment.rawValue) ERP=\(e.payment.rawValue)"
+            default: "return channel=\(c.returns.rawValue) ERP=\(e.returns.rawValue)"
+            }
+        }
+        return MismatchReport(key: channel.key, classification: .otherDrift(fields: fields),
+                              remediation: .manualReview, evidence: evidence + ["ERP \(erp.status)"])
+    }
+
+    /// Restocked lines count as not shipped (the order was cancelled).
+    private func fulfilmentRank(_ f: FulfillmentStatus) -> Int { f == .restocked ? 0 : f.rank }
+
+    /// The payment distinctions an ERP can express: unpaid, paid, partly refunded, refunded.
+    private func paymentClass(_ p: PaymentStatus) -> Int {
+        switch p {
+        case .pending, .authorized, .voided, .expired: 0
+        case .partiallyPaid, .captured: 1
+        case .partiallyRefunded: 2
+        case .refunded: 3
+        }
+    }
+}
