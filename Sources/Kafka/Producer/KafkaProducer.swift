@@ -40,14 +40,50 @@ public final class KafkaProducer: Sendable {
     /// broker did not acknowledge it within `message.timeout.ms`, ``KafkaError/closed`` after
     /// ``close()``.
     public func send(_ record: ProducerRecord) async throws -> DeliveryReport {
+        let id = try await enqueue(record)
+        return try await awaitDelivery(id)
+    }
+
+    /// Sends records in order (records of one partition keep this order) and returns their
+    /// delivery reports in the same order. All records are enqueued before any report is awaited,
+    /// so a batch costs about one broker round trip. If a record cannot be enqueued, the records
+    /// already enqueued are still awaited, then the error is thrown.
+    public func send(_ records: [ProducerRecord]) async throws -> [DeliveryReport] {
+        var ids: [UInt] = []
+        ids.reserveCapacity(records.count)
+        var enqueueError: (any Error)?
+        for record in records {
+            do {
+                ids.append(try await enqueue(record))
+            } catch {
+                enqueueError = error
+                break
+            }
+        }
+        var reports: [DeliveryReport] = []
+        reports.reserveCapacity(ids.count)
+        var deliveryError: (any Error)?
+        for id in ids {
+            do {
+                reports.append(try await awaitDelivery(id))
+            } catch {
+                deliveryError = deliveryError ?? error
+            }
+        }
+        if let error = enqueueError ?? deliveryError { throw error }
+        return reports
+    }
+
+    /// Enqueues one record, waiting out `QUEUE_FULL`; returns its delivery id.
+    private func enqueue(_ record: ProducerRecord) async throws -> UInt {
         guard let id = core.table.withLock({ $0.register() }) else { throw KafkaError.closed }
         let headers = RdHeaders(record.headers)
         var backoff: Duration = .microseconds(200)
         while true {
-            let code = enqueue(record, headers: headers, id: id)
+            let code = produce(record, headers: headers, id: id)
             if code == RD_KAFKA_RESP_ERR_NO_ERROR {
                 headers.consume()
-                break
+                return id
             }
             if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 if Task.isCancelled || core.table.withLock({ $0.isClosed }) {
@@ -56,13 +92,16 @@ public final class KafkaProducer: Sendable {
                 }
                 // The poll thread is freeing space by serving delivery reports; wait a moment.
                 try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .milliseconds(10))
+                backoff = min(backoff * 2, .milliseconds(5))
                 continue
             }
             core.table.withLock { $0.cancel(id) }
             throw KafkaError.produce(topic: record.topic, code: code.rawValue, message: KafkaError.text(code))
         }
-        return try await withCheckedThrowingContinuation { continuation in
+    }
+
+    private func awaitDelivery(_ id: UInt) async throws -> DeliveryReport {
+        try await withCheckedThrowingContinuation { continuation in
             core.table.withLock { $0.wait(id, continuation: continuation) }.run()
         }
     }
@@ -90,7 +129,7 @@ public final class KafkaProducer: Sendable {
     /// Number of sends still waiting for their delivery report.
     public var pendingDeliveries: Int { core.table.withLock { $0.pendingCount } }
 
-    private func enqueue(_ record: ProducerRecord, headers: RdHeaders, id: UInt) -> rd_kafka_resp_err_t {
+    private func produce(_ record: ProducerRecord, headers: RdHeaders, id: UInt) -> rd_kafka_resp_err_t {
         let opaque = UnsafeMutableRawPointer(bitPattern: id)
         let partition = record.partition ?? -1
         return withOptionalBytes(record.key) { keyPointer, keyLength in
