@@ -96,7 +96,7 @@ public actor KafkaCompatProxy {
             throw KafkaCompatProxyError.noBoundPort
         }
         serverChannel = channel
-        logger.info("proxy listening", metadata: ["listen": "\(listenHost):\(port)", "upstream": "\(upstreamHost):\(upstreamPort)"])
+        logger.debug("proxy listening", metadata: ["listen": "\(listenHost):\(port)", "upstream": "\(upstreamHost):\(upstreamPort)"])
         return port
     }
 
