@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The `getOrders` operation of the marketplace simulator.
+struct GetOrdersHandler: Sendable {
+    static let rateLimitHeader = HTTPField.Name("x-amzn-RateLimit-Limit")
+    let store: MarketplaceStore
+    let bucket: TokenBucket
+    let now: @Sendable () -> Date
+
+    func handle(_ query: Parameters) async -> Response {
+        guard bucket.take() else {
+            var response = error(.tooManyRequests, code: "QuotaExceeded",
+                                 message: "You exceeded your quota for the requested resource.")
+            response.headers[.retryAfter] = "\(max(1, Int((1 / bucket.rate).rounded(.up))))"
+            return response
+        }
+        let window: (after: Date, before: Date)
+        var offset = 0
+        let pageSize = query.get("MaxResultsPerPage", as: Int.self) ?? 100
+        guard (1...100).contains(pageSize) else {
+            return error(.badRequest, code: "InvalidInput", message: "MaxResultsPerPage must be between 1 and 100")
+        }
+        if let token = query.get("NextToken") {
+            guard let decoded = NextToken(token) else {
+                return error(.badRequest, code: "InvalidInput", message: "Invalid NextToken")
+            }
+            window = (decoded.after, decoded.before)
+            offset = decoded.offset
+        } else {
+            guard let afterText = query.get("LastUpdatedAfter"), let after = SimulatorTime.date(afterText) else {
+                return error(.badRequest, code: "InvalidInput",
+                             message: "Either CreatedAfter or LastUpdatedAfter must be provided in ISO 8601 format")
+            }
+            let latest = now().addingTimeInterval(-120)
+            var before = latest
+            if let beforeText = query.get("LastUpdatedBefore") {
+                guard let parsed = SimulatorTime.date(beforeText) else {
+                    return error(.badRequest, code: "InvalidInput", message: "Invalid LastUpdatedBefore")
+                }
+                guard parsed <= latest else {
+                    return error(.badRequest, code: "InvalidInput",
+                                 message: "LastUpdatedBefore must be at least 2 minutes before the request time")
+                }
+                before = parsed
+            }
+            guard after < before else {
+                return error(.badRequest, code: "InvalidInput", message: "LastUpdatedAfter must be before LastUpdatedBefore")
+            }
+            window = (after, before)
+        }
+        let matching = await store.orders(updatedAfter: window.after, before: window.before)
+        let page = Array(matching.dropFirst(offset).prefix(pageSize))
+        let nextOffset = offset + page.count
+        let next = nextOffset < matching.count
+            ? NextToken(after: window.after, before: window.before, offset: nextOffset).text : nil
+        let body = GetOrdersResponse(payload: .init(
+            Orders: page, NextToken: next, LastUpdatedBefore: SimulatorTime.string(window.before), CreatedBefore: nil))
+        var response = encode(body, status: .ok)
+        if let name = Self.rateLimitHeader { response.headers[name] = String(bucket.rate) }
+        return response
+    }
+
+    private func error(_ status: HTTPResponse.Status, code: String, message: String) -> Response {
+        var response = encode(SPAPIErrorBody(code: code, message: message), status: status)
+        if let name = Self.rateLimitHeader { response.headers[name] = String(bucket.rate) }
+        return response
+    }
+
+    private func encode<T: Encodable>(_ value: T, status: HTTPResponse.Status) -> Response {
+        let data = (try? AmazonOrderDocument.encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Opaque `NextToken`: the window and the offset reached.
+struct NextToken {
+    var after: Date
+    var before: Date
+    var offset: Int
+
+    init(after: Date, before: Date, offset: Int) {
+        self.after = after
+        self.before = before
+        self.offset = offset
+    }
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "_")
+        guard parts.count == 4, parts[0] == "nt", let after = Int64(parts[1]), let before = Int64(parts[2]),
+              let offset = Int(parts[3]), offset >= 0 else { return nil }
+        self.after = Date(timeIntervalSince1970: Double(after) / 1000)
+        self.before = Date(timeIntervalSince1970: Double(before) / 1000)
+        self.offset = offset
+    }
+
+    var text: String {
+        "nt_\(Int64((after.timeIntervalSince1970 * 1000).rounded()))_\(Int64((before.timeIntervalSince1970 * 1000).rounded()))_\(offset)"
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// An Amazon SP-API-style marketplace serving `getOrders`:
+/// `GET /orders/v0/orders?MarketplaceIds=…&LastUpdatedAfter=…&LastUpdatedBefore=…&MaxResultsPerPage=…&NextToken=…`.
+///
+/// Like SP-API it answers with `{"payload": {"Orders": […], "NextToken": …, "LastUpdatedBefore": …}}`,
+/// sends `x-amzn-RateLimit-Limit`, answers 429 `QuotaExceeded` when polled faster than its usage plan,
+/// and 400 `InvalidInput` when `LastUpdatedBefore` is less than two minutes in the past.
+public final class MarketplaceSimulator: Sendable {
+    /// The orders.
+    public let store: MarketplaceStore
+    /// The HTTP server.
+    public let server: SimulatorServer
+    /// The usage plan.
+    public let bucket: TokenBucket
+    private let counters: RequestCounters
+
+    private init(store: MarketplaceStore, server: SimulatorServer, bucket: TokenBucket, counters: RequestCounters) {
+        self.store = store
+        self.server = server
+        self.bucket = bucket
+        self.counters = counters
+    }
+
+    /// Requests served and requests answered 429 so far.
+    public var requestCounts: (requests: Int, throttled: Int) { counters.withLock { $0 } }
+
+    /// Starts the API on 127.0.0.1:`port`. `rate`/`burst` set the usage plan (SP-API getOrders:
+    /// 0.0167/s, burst 20); `now` is the marketplace clock.
+    public static func start(
+        store: MarketplaceStore = MarketplaceStore(), port: Int = 0, rate: Double = 0.0167, burst: Double = 20,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "simulator.marketplace")
+    ) async throws -> MarketplaceSimulator {
+        let bucket = TokenBucket(rate: rate, burst: burst)
+        let counters = RequestCounters()
+        let router = Router()
+        let handler = GetOrdersHandler(store: store, bucket: bucket, now: now)
+        router.get("/orders/v0/orders") { request, _ in
+            let response = await handler.handle(request.uri.queryParameters)
+            counters.withLock { value in
+                value.requests += 1
+                if response.status == .tooManyRequests { value.throttled += 1 }
+            }
+            return response
+        }
+        let server = try await SimulatorServer.start(router: router, port: port, name: "marketplace", logger: logger)
+        return MarketplaceSimulator(store: store, server: server, bucket: bucket, counters: counters)
+    }
+
+    /// Stops the HTTP server.
+    public func stop() async {
+        await server.stop()
+    }
+}
+
+/// Requests served and throttled by the marketplace simulator.
+final class RequestCounters: Sendable {
+    private let value = Mutex((requests: 0, throttled: 0))
+
+    func withLock<T>(_ body: (inout (requests: Int, throttled: Int)) -> T) -> T {
+        value.withLock { body(&$0) }
+    }
+}
