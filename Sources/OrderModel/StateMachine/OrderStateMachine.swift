@@ -9,8 +9,9 @@
 /// 1. No current state → apply.
 /// 2. Another order's observation → illegal.
 /// 3. Event id already applied → duplicate.
-/// 4. A newer observation that is no longer cancelled while the state is → illegal (a cancellation is
-///    never undone silently; the channels never un-cancel, so this means bad data or a manual edit).
+/// 4. An observation strictly later by source timestamp (then version) that is no longer cancelled while
+///    the state is → illegal (a cancellation is never undone silently; the channels never un-cancel, so
+///    this means bad data or a manual edit). Equal timestamps just join.
 /// 5. Newer → apply the join (a newer observation that is behind in some dimension cannot pull it back:
 ///    no regression; when it adds nothing it still advances the position).
 /// 6. Older or equal position: apply the join when it adds something (e.g. a late capture id), else
@@ -27,7 +28,12 @@ public struct OrderStateMachine: Sendable {
         if current.hasApplied(observation.eventID) { return .duplicate }
 
         let newer = observation.position > current.position
-        if newer && current.dimensions.lifecycle == .cancelled && observation.dimensions.lifecycle != .cancelled {
+        // Strictly later by the channel's own clock (the event-id tie-break does not count: two changes in
+        // the same second, e.g. an update and the cancellation, just join).
+        let strictlyLater = observation.sourceTimestamp > current.sourceTimestamp
+            || (observation.sourceTimestamp == current.sourceTimestamp
+                && (observation.version ?? .min) > (current.version ?? .min))
+        if strictlyLater && current.dimensions.lifecycle == .cancelled && observation.dimensions.lifecycle != .cancelled {
             return .illegal(reason:
                 "undoing a cancellation: \(observation.eventID) at \(observation.position) says lifecycle="
                 + "\(observation.dimensions.lifecycle.rawValue), order was cancelled")
