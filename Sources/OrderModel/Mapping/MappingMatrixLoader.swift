@@ -83,10 +83,12 @@ struct MappingMatrixLoader {
             return table
         }
         for (value, entry) in uniquePairs(mapping) {
+            let before = issues.count
             guard let (patch, declared) = loadPatch(entry, value: value) else { continue }
+            let entryIsValid = issues.count == before
             table.entries[value] = patch
             table.order.append(value)
-            if let declared {
+            if let declared, entryIsValid {
                 table.declaredCanonical[value] = declared
                 let derived = patch.appliedToInitial.canonicalState
                 if derived != declared {
@@ -171,7 +173,9 @@ struct MappingMatrixLoader {
     private mutating func checkCompleteness(tables: [String: MappingMatrix.Table], top: Node.Mapping) {
         for field in MappingField.all {
             let table = tables[field.description]
-            let anchor: Node? = top[field.channel.rawValue].flatMap { $0.mapping?[field.name] } ?? top[field.channel.rawValue]
+            let channelNode = top[field.channel.rawValue]
+            let anchor: Node? = channelNode?.mapping.flatMap { keyNode($0, field.name) }
+                ?? channelNode.flatMap { _ in keyNode(top, field.channel.rawValue) }
             for value in field.requiredValues where table?.entries[value] == nil {
                 record(anchor, value, .unmappedValue(channel: field.channel, field: field.name))
             }
