@@ -1,0 +1,221 @@
+import AsyncHTTPClient
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import NIOCore
+import NIOHTTP1
+import OrderModel
+
+/// Polls an SP-API-style `getOrders` endpoint window by window and produces every order state to
+/// `<p>.ingest.raw`.
+///
+/// A window is `[checkpoint, now − lag)` (lag ≥ 2 min, as SP-API requires), read page by page with
+/// `NextToken`. The checkpoint moves to the window's end only after every record of the window was
+/// acknowledged by Kafka, so a restart re-reads at most one window (duplicates are deduped
+/// downstream by event id `<AmazonOrderId>@<LastUpdateDate>`) and never skips one.
+/// 429 answers are honoured: `Retry-After` when present, else 1 / `x-amzn-RateLimit-Limit`,
+/// else exponential back-off.
+public actor MarketplacePoller {
+    /// What one window brought.
+    public struct WindowResult: Sendable, Equatable {
+        public var after: Date
+        public var before: Date
+        public var pages: Int
+        public var records: Int
+        public var throttled: Int
+    }
+
+    private let configuration: PollerConfiguration
+    private let topics: PipelineTopics
+    private let sink: any RecordSink
+    private let audit: any AuditSink
+    private let checkpoints: any PollerCheckpointStore
+    private let client: HTTPClient
+    private let now: @Sendable () -> Date
+    private let replica: String
+    private let logger: Logger
+    /// Total 429 answers seen.
+    public private(set) var throttledCount = 0
+
+    public init(
+        configuration: PollerConfiguration, topics: PipelineTopics, sink: any RecordSink, audit: any AuditSink,
+        checkpoints: any PollerCheckpointStore, client: HTTPClient = .shared,
+        now: @escaping @Sendable () -> Date = { Date() }, replica: String = "poller-0",
+        logger: Logger = Logger(label: "driftless.ingest.poller")
+    ) {
+        self.configuration = configuration
+        self.topics = topics
+        self.sink = sink
+        self.audit = audit
+        self.checkpoints = checkpoints
+        self.client = client
+        self.now = now
+        self.replica = replica
+        self.logger = logger
+    }
+
+    /// Polls windows until cancelled, pausing `intervalSeconds` between them. Errors of one window
+    /// are logged and the window is retried after the interval.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                _ = try await pollWindow()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("poll window failed; will retry", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(configuration.intervalSeconds))
+        }
+    }
+
+    /// Reads one window completely, produces its records, then advances the checkpoint.
+    /// Returns nil when the window would be empty (checkpoint already at now − lag).
+    public func pollWindow() async throws -> WindowResult? {
+        let current = now()
+        let before = current.addingTimeInterval(-configuration.lagSeconds)
+        let after = try await checkpoints.load(configuration.name)
+            ?? current.addingTimeInterval(-configuration.initialLookbackSeconds)
+        guard after < before else { return nil }
+        var result = WindowResult(after: after, before: before, pages: 0, records: 0, throttled: 0)
+        var nextToken: String?
+        repeat {
+            let page = try await fetchPage(after: after, before: before, nextToken: nextToken, result: &result)
+            result.pages += 1
+            try await produce(page.orders)
+            result.records += page.orders.count
+            nextToken = page.nextToken
+        } while nextToken != nil
+        try await checkpoints.save(configuration.name, checkpoint: before)
+        logger.debug("poll window done", metadata: ["records": "\(result.records)", "pages": "\(result.pages)"])
+        return result
+    }
+
+    private func fetchPage(
+        after: Date, before: Date, nextToken: String?, result: inout WindowResult
+    ) async throws -> GetOrdersPage {
+        var backoff = configuration.initialBackoffSeconds
+        while true {
+            try Task.checkCancellation()
+            let request = makeRequest(after: after, before: before, nextToken: nextToken)
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 16 << 20)
+            let status = Int(response.status.code)
+            if status == 429 {
+                result.throttled += 1
+                throttledCount += 1
+                let wait = Self.retryDelay(headers: response.headers, fallback: backoff)
+                backoff = min(configuration.maxBackoffSeconds, backoff * 2)
+                logger.info("getOrders throttled (429)", metadata: ["wait-s": "\(wait)"])
+                try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                continue
+            }
+            guard (200..<300).contains(status) else {
+                throw PollerError.http(status: status, body: String(buffer: body).prefix(300).description)
+            }
+            return try GetOrdersPage(bytes: Array(body.readableBytesView))
+        }
+    }
+
+    /// Seconds to wait after a 429: `Retry-After`, else one request interval from the rate-limit
+    /// header, never less than `fallback`'s first step and never more than the configured maximum.
+    static func retryDelay(headers: HTTPHeaders, fallback: Double) -> Double {
+        if let text = headers.first(name: "Retry-After"), let seconds = Double(text) { return max(0.01, seconds) }
+        if let text = headers.first(name: "x-amzn-RateLimit-Limit"), let rate = Double(text), rate > 0 {
+            return max(fallback, 1 / rate)
+        }
+        return fallback
+    }
+
+    private func makeRequest(after: Date, before: Date, nextToken: String?) -> HTTPClientRequest {
+        var query = "MarketplaceIds=\(Self.escape(configuration.marketplaceID))"
+        if let nextToken {
+            query += "&NextToken=\(Self.escape(nextToken))"
+        } else {
+            query += "&LastUpdatedAfter=\(Self.escape(RFC3339.format(after)))"
+            query += "&LastUpdatedBefore=\(Self.escape(RFC3339.format(before)))"
+            query += "&MaxResultsPerPage=\(configuration.pageSize)"
+        }
+        var request = HTTPClientRequest(url: "\(configuration.baseURL)/orders/v0/orders?\(query)")
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/json")
+        return request
+    }
+
+    private static func escape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    private func produce(_ orders: [[UInt8]]) async throws {
+        let receivedAt = Date()
+        let records = orders.enumerated().map { index, bytes in rawRecord(bytes, index: index, receivedAt: receivedAt) }
+        try await withThrowingTaskGroup(of: (ProducerRecord, DeliveryReport).self) { group in
+            for record in records {
+                group.addTask { (record, try await self.sink.send(record)) }
+            }
+            var rows: [AuditRecord] = []
+            for try await (record, report) in group {
+                let envelope = try? Envelope(headers: record.headers)
+                rows.append(AuditRecord(
+                    time: receivedAt, hop: .received,
+                    orderKey: record.key.map { String(decoding: $0, as: UTF8.self) } ?? "amazon:?",
+                    channel: "amazon", eventID: envelope?.eventID ?? "?", stage: StageName.ingest.rawValue,
+                    replica: replica, topic: report.topic, partition: report.partition, offset: report.offset,
+                    detail: "amazon/order", traceID: envelope?.traceID))
+            }
+            await audit.record(rows)
+        }
+    }
+
+    private nonisolated func rawRecord(_ bytes: [UInt8], index: Int, receivedAt: Date) -> ProducerRecord {
+        if let order = try? AmazonOrder.decode(from: bytes) {
+            let envelope = Envelope(
+                eventID: order.eventID, channel: .amazon, orderID: order.amazonOrderID, kind: "amazon/order",
+                receivedAt: receivedAt, sourceTimestamp: order.lastUpdateDate)
+            return ProducerRecord(
+                topic: topics.ingestRaw, key: envelope.orderKey.bytes, value: bytes, headers: envelope.headers)
+        }
+        // Not decodable: still produced (validate quarantines it with the reason), keyed by position.
+        let eventID = "amazon-undecodable:\(RFC3339.format(receivedAt)):\(index)"
+        let envelope = Envelope(eventID: eventID, channel: .amazon, orderID: "", kind: "amazon/order",
+                                receivedAt: receivedAt)
+        return ProducerRecord(
+            topic: topics.ingestRaw, key: Array(eventID.utf8), value: bytes,
+            headers: envelope.headers.filter { $0.key != EnvelopeHeader.orderID })
+    }
+}
+
+/// Errors of the marketplace poller.
+public enum PollerError: Error, Equatable, CustomStringConvertible {
+    case http(status: Int, body: String)
+    case malformedPage(String)
+
+    public var description: String {
+        switch self {
+        case .http(let status, let body): "getOrders answered \(status): \(body)"
+        case .malformedPage(let why): "malformed getOrders page: \(why)"
+        }
+    }
+}
+
+/// A `getOrders` page split into the raw JSON of each order.
+struct GetOrdersPage {
+    var orders: [[UInt8]]
+    var nextToken: String?
+
+    init(bytes: [UInt8]) throws {
+        guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+              let payload = root["payload"] as? [String: Any] else {
+            throw PollerError.malformedPage("no payload object")
+        }
+        let list = payload["Orders"] as? [Any] ?? []
+        orders = try list.map { item in
+            guard JSONSerialization.isValidJSONObject(item) else { throw PollerError.malformedPage("order not an object") }
+            return Array(try JSONSerialization.data(withJSONObject: item, options: [.sortedKeys, .withoutEscapingSlashes]))
+        }
+        nextToken = (payload["NextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Settings of the SP-API-style marketplace poller.
+public struct PollerConfiguration: Sendable, Hashable, Codable {
+    /// Base URL of the marketplace API, e.g. `https://sellingpartnerapi-na.amazon.com` or a simulator.
+    public var baseURL: String
+    /// `MarketplaceIds` parameter.
+    public var marketplaceID: String
+    /// `MaxResultsPerPage` (1…100).
+    public var pageSize: Int
+    /// How far behind now the window ends (SP-API: at least 2 minutes).
+    public var lagSeconds: Double
+    /// Pause between windows.
+    public var intervalSeconds: Double
+    /// First window start when no checkpoint exists (seconds before now).
+    public var initialLookbackSeconds: Double
+    /// Back-off after a 429 without usable hints, doubled up to `maxBackoffSeconds`.
+    public var initialBackoffSeconds: Double
+    public var maxBackoffSeconds: Double
+    /// Name of the checkpoint.
+    public var name: String
+
+    public init(
+        baseURL: String, marketplaceID: String = "ATVPDKIKX0DER", pageSize: Int = 100, lagSeconds: Double = 120,
+        intervalSeconds: Double = 60, initialLookbackSeconds: Double = 48 * 3600,
+        initialBackoffSeconds: Double = 1, maxBackoffSeconds: Double = 120, name: String = "amazon"
+    ) {
+        self.baseURL = baseURL
+        self.marketplaceID = marketplaceID
+        self.pageSize = min(100, max(1, pageSize))
+        self.lagSeconds = max(120, lagSeconds)
+        self.intervalSeconds = intervalSeconds
+        self.initialLookbackSeconds = initialLookbackSeconds
+        self.initialBackoffSeconds = initialBackoffSeconds
+        self.maxBackoffSeconds = maxBackoffSeconds
+        self.name = name
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// HTTP routes of the ingest process: `POST /webhooks/shopify`, `GET /healthz`, `GET /readyz`.
+public enum IngestRoutes {
+    /// Adds the webhook route to `router`.
+    public static func addWebhookRoutes(
+        to router: Router<BasicRequestContext>, shopify: ShopifyWebhookIngest
+    ) {
+        let limit = shopify.configuration.maxBodyBytes
+        router.post("/webhooks/shopify") { request, _ -> Response in
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+                return plain(.contentTooLarge, "payload too large")
+            }
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.body.collect(upTo: limit)
+            } catch {
+                return plain(.contentTooLarge, "payload too large")
+            }
+            let headers = request.headers
+            let outcome = await shopify.handle(
+                header: { name in HTTPField.Name(name).flatMap { headers[$0] } },
+                body: Array(buffer.readableBytesView))
+            switch outcome {
+            case .accepted: return plain(.ok, "ok")
+            case .duplicate: return plain(.ok, "duplicate")
+            case .unauthorized: return plain(.unauthorized, "invalid signature")
+            case .badRequest(let why): return plain(.badRequest, why)
+            case .tooLarge: return plain(.contentTooLarge, "payload too large")
+            case .unavailable: return plain(.serviceUnavailable, "try again")
+            }
+        }
+    }
+
+    /// Adds `/healthz` (alive) and `/readyz` (ready for traffic) to `router`.
+    public static func addHealthRoutes(to router: Router<BasicRequestContext>, health: HealthState) {
+        router.get("/healthz") { _, _ in plain(.ok, "ok") }
+        router.get("/readyz") { _, _ in
+            let readiness = health.readiness
+            return plain(readiness.ready ? .ok : .serviceUnavailable, readiness.detail)
+        }
+    }
+
+    static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+    }
+}

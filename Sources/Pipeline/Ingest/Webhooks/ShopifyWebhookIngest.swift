@@ -1,0 +1,141 @@
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import OrderModel
+
+/// Turns a Shopify webhook delivery into a record on `<p>.ingest.raw`, acknowledging it only once
+/// the broker has it.
+///
+/// Outcome per delivery: 401 bad or missing signature (nothing produced); 400 missing headers;
+/// 413 body too large; 200 duplicate webhook id (nothing produced, audit `deduped`);
+/// 200 produced and acknowledged (audit `received`); 503 Kafka unavailable or no delivery report
+/// within `sendTimeout` (Shopify retries, so nothing acknowledged is lost).
+/// A signed body that is not an order still goes to the raw topic: validate quarantines it with a reason.
+public final class ShopifyWebhookIngest: Sendable {
+    /// Settings of the webhook endpoint.
+    public struct Configuration: Sendable {
+        /// Largest accepted body (413 above).
+        public var maxBodyBytes: Int
+        /// Budget for the broker's acknowledgement (Shopify allows 5 s for the whole request).
+        public var sendTimeout: Duration
+        /// Ids remembered for deduplication and for how long.
+        public var dedupeCapacity: Int
+        public var dedupeTTL: Duration
+
+        public init(
+            maxBodyBytes: Int = 1 << 20, sendTimeout: Duration = .seconds(3),
+            dedupeCapacity: Int = 100_000, dedupeTTL: Duration = .seconds(24 * 3600)
+        ) {
+            self.maxBodyBytes = maxBodyBytes
+            self.sendTimeout = sendTimeout
+            self.dedupeCapacity = dedupeCapacity
+            self.dedupeTTL = dedupeTTL
+        }
+    }
+
+    /// What happened to one delivery.
+    public enum Outcome: Sendable, Equatable {
+        case accepted(DeliveryReport)
+        case duplicate
+        case unauthorized
+        case badRequest(String)
+        case tooLarge
+        case unavailable(String)
+
+        /// The HTTP status answered for it.
+        public var httpStatus: Int {
+            switch self {
+            case .accepted, .duplicate: 200
+            case .unauthorized: 401
+            case .badRequest: 400
+            case .tooLarge: 413
+            case .unavailable: 503
+            }
+        }
+    }
+
+    let configuration: Configuration
+    private let verifier: ShopifySignatureVerifier
+    private let topics: PipelineTopics
+    private let sink: any RecordSink
+    private let audit: any AuditSink
+    private let health: HealthState
+    private let deduplicator: WebhookDeduplicator
+    private let replica: String
+    private let logger: Logger
+
+    public init(
+        configuration: Configuration = .init(), verifier: ShopifySignatureVerifier, topics: PipelineTopics,
+        sink: any RecordSink, audit: any AuditSink, health: HealthState, replica: String = "ingest-0",
+        logger: Logger = Logger(label: "driftless.ingest.shopify")
+    ) {
+        self.configuration = configuration
+        self.verifier = verifier
+        self.topics = topics
+        self.sink = sink
+        self.audit = audit
+        self.health = health
+        self.deduplicator = WebhookDeduplicator(
+            capacity: configuration.dedupeCapacity, ttl: configuration.dedupeTTL)
+        self.replica = replica
+        self.logger = logger
+    }
+
+    /// Handles one delivery. `header` looks a header up case-insensitively.
+    public func handle(header: (String) -> String?, body: [UInt8], receivedAt: Date = Date()) async -> Outcome {
+        guard body.count <= configuration.maxBodyBytes else { return .tooLarge }
+        guard let signature = header("X-Shopify-Hmac-Sha256"), verifier.isValid(signature: signature, body: body)
+        else { return .unauthorized }
+        guard let webhookID = nonEmpty(header("X-Shopify-Webhook-Id")) else {
+            return .badRequest("missing X-Shopify-Webhook-Id")
+        }
+        guard let topic = nonEmpty(header("X-Shopify-Topic")) else { return .badRequest("missing X-Shopify-Topic") }
+        guard nonEmpty(header("X-Shopify-Shop-Domain")) != nil else {
+            return .badRequest("missing X-Shopify-Shop-Domain")
+        }
+        let triggeredAt = header("X-Shopify-Triggered-At").flatMap(RFC3339.parse)
+        let traceID = header("X-Shopify-Event-Id").map { "shopify-event-\($0)" } ?? UUID().uuidString.lowercased()
+
+        // The order id is the partition key; a body that is not an order is still produced (keyed by
+        // webhook id, without dl-order-id) so validate quarantines it with the reason.
+        let order = try? ShopifyOrder.decode(from: body, maxBytes: configuration.maxBodyBytes)
+        let envelope = Envelope(
+            eventID: webhookID, channel: .shopify, orderID: order?.id ?? "", kind: topic,
+            receivedAt: receivedAt, sourceTimestamp: order?.updatedAt ?? triggeredAt, traceID: traceID)
+        let key = order.map { OrderKey(channel: .shopify, orderID: $0.id).description } ?? "shopify-webhook:\(webhookID)"
+
+        if deduplicator.contains(webhookID) {
+            await audit.record(AuditRecord(
+                time: receivedAt, hop: .deduped, orderKey: key, channel: "shopify", eventID: webhookID,
+                stage: StageName.ingest.rawValue, replica: replica, httpStatus: 200,
+                reason: "duplicate X-Shopify-Webhook-Id", traceID: traceID))
+            return .duplicate
+        }
+
+        let record = ProducerRecord(
+            topic: topics.ingestRaw, key: Array(key.utf8), value: body, headers: envelope.headers)
+        do {
+            let report = try await sink.send(record, timeout: configuration.sendTimeout)
+            deduplicator.remember(webhookID)
+            health.recordSend(succeeded: true)
+            await audit.record(AuditRecord(
+                time: receivedAt, hop: .received, orderKey: key, channel: "shopify", eventID: webhookID,
+                stage: StageName.ingest.rawValue, replica: replica, topic: report.topic,
+                partition: report.partition, offset: report.offset, httpStatus: 200,
+                detail: topic, traceID: traceID))
+            return .accepted(report)
+        } catch {
+            health.recordSend(succeeded: false, detail: "kafka: \(error)")
+            logger.warning("webhook not acknowledged by Kafka", metadata: [
+                "webhook-id": "\(webhookID)", "error": "\(error)",
+            ])
+            return .unavailable(String(describing: error))
+        }
+    }
+
+    private func nonEmpty(_ value: String?) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        return value
+    }
+}

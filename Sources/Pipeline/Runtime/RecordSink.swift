@@ -1,0 +1,83 @@
+import Kafka
+import Synchronization
+
+/// Where a stage sends records: a `KafkaProducer` in production; the seam lets tests and the
+/// benchmark wrap it (e.g. to count or to fail).
+public protocol RecordSink: Sendable {
+    /// Sends `record` and returns once the broker acknowledged it.
+    func send(_ record: ProducerRecord) async throws -> DeliveryReport
+    /// Sends `records` in order (one partition keeps this order) and returns once all are acknowledged.
+    func send(_ records: [ProducerRecord]) async throws -> [DeliveryReport]
+}
+
+extension KafkaProducer: RecordSink {}
+
+/// Why a send did not complete.
+public enum SendTimeoutError: Error, Equatable, CustomStringConvertible {
+    /// No delivery report within the budget.
+    case timedOut(Duration)
+
+    public var description: String {
+        switch self {
+        case .timedOut(let budget): "no delivery report within \(budget)"
+        }
+    }
+}
+
+extension RecordSink {
+    /// Sends `record`, giving up waiting after `timeout`. The send itself is not cancelled (librdkafka
+    /// may still deliver the record later; downstream dedupes by event id), but the caller is free.
+    public func send(_ record: ProducerRecord, timeout: Duration) async throws -> DeliveryReport {
+        let race = ResumeOnce<DeliveryReport>()
+        return try await withCheckedThrowingContinuation { continuation in
+            race.install(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: timeout)
+                if !Task.isCancelled { race.resume(with: .failure(SendTimeoutError.timedOut(timeout))) }
+            }
+            race.onResume { timer.cancel() }
+            Task {
+                do {
+                    race.resume(with: .success(try await self.send(record)))
+                } catch {
+                    race.resume(with: .failure(error))
+                }
+            }
+        }
+    }
+}
+
+/// Resumes a continuation exactly once, whichever racer comes first.
+final class ResumeOnce<Value: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Value, any Error>?
+        var result: Result<Value, any Error>?
+        var cleanup: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+
+    func install(_ continuation: CheckedContinuation<Value, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func onResume(_ cleanup: @escaping @Sendable () -> Void) {
+        let done = state.withLock { state -> Bool in
+            if state.result != nil { return true }
+            state.cleanup = cleanup
+            return false
+        }
+        if done { cleanup() }
+    }
+
+    func resume(with result: Result<Value, any Error>) {
+        let (continuation, cleanup) = state.withLock { state -> (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) in
+            guard state.result == nil else { return (nil, nil) }
+            state.result = result
+            defer { state.continuation = nil; state.cleanup = nil }
+            return (state.continuation, state.cleanup)
+        }
+        continuation?.resume(with: result)
+        cleanup?()
+    }
+}

@@ -1,0 +1,61 @@
+import Kafka
+import OrderModel
+
+/// Decodes a pipeline record (envelope headers + channel payload) into a `ChannelObservation` through
+/// the mapping matrix. Shared by validate (to check) and translate (to apply).
+public struct ObservationDecoder: Sendable {
+    private let translator: ChannelTranslator
+    private let maxBytes: Int
+
+    public init(matrix: MappingMatrix, maxBytes: Int = PayloadLimits.defaultMaxBytes) {
+        translator = ChannelTranslator(matrix: matrix)
+        self.maxBytes = maxBytes
+    }
+
+    /// The matrix in use.
+    public var matrix: MappingMatrix { translator.matrix }
+
+    /// The envelope and the observation of `message`.
+    public func decode(_ message: KafkaMessage) throws(StageRejection) -> (Envelope, ChannelObservation) {
+        let envelope: Envelope
+        do {
+            envelope = try Envelope(headers: message.headers)
+        } catch {
+            throw .badEnvelope(error.description)
+        }
+        guard let value = message.value, !value.isEmpty else { throw .emptyPayload }
+        let observation: ChannelObservation
+        switch envelope.channel {
+        case .shopify:
+            let order: ShopifyOrder
+            do {
+                order = try ShopifyOrder.decode(from: value, maxBytes: maxBytes)
+            } catch {
+                throw .malformedPayload(error.description)
+            }
+            do {
+                observation = try translator.translate(order, eventID: envelope.eventID, kind: envelope.kind)
+            } catch {
+                throw .unmappedStatus(error.description)
+            }
+        case .amazon:
+            let order: AmazonOrder
+            do {
+                order = try AmazonOrder.decode(from: value, maxBytes: maxBytes)
+            } catch {
+                throw .malformedPayload(error.description)
+            }
+            do {
+                observation = try translator.translate(order, eventID: envelope.eventID, kind: envelope.kind)
+            } catch {
+                throw .unmappedStatus(error.description)
+            }
+        case .erp:
+            throw .unsupportedChannel("erp payloads enter through dispatch, not ingest")
+        }
+        guard observation.key.orderID == envelope.orderID else {
+            throw .keyMismatch("envelope order \(envelope.orderID), payload order \(observation.key.orderID)")
+        }
+        return (envelope, observation)
+    }
+}

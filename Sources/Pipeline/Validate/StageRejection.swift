@@ -1,0 +1,40 @@
+/// Why a stage refused a record; becomes `dl-reason` on the quarantine topic and the audit reason.
+public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The envelope headers are missing or invalid.
+    case badEnvelope(String)
+    /// The record has no value.
+    case emptyPayload
+    /// The payload does not decode as the channel's order.
+    case malformedPayload(String)
+    /// A status value the mapping matrix does not map.
+    case unmappedStatus(String)
+    /// The channel has no decoder in this stage.
+    case unsupportedChannel(String)
+    /// The order state machine refuses the transition.
+    case illegalTransition(String)
+    /// The payload is about another order than the envelope says.
+    case keyMismatch(String)
+
+    /// Short machine-friendly code.
+    public var code: String {
+        switch self {
+        case .badEnvelope: "bad-envelope"
+        case .emptyPayload: "empty-payload"
+        case .malformedPayload: "malformed-payload"
+        case .unmappedStatus: "unmapped-status"
+        case .unsupportedChannel: "unsupported-channel"
+        case .illegalTransition: "illegal-transition"
+        case .keyMismatch: "key-mismatch"
+        }
+    }
+
+    /// `"<code>: <detail>"`.
+    public var description: String {
+        switch self {
+        case .badEnvelope(let detail), .malformedPayload(let detail), .unmappedStatus(let detail),
+             .unsupportedChannel(let detail), .illegalTransition(let detail), .keyMismatch(let detail):
+            "\(code): \(detail)"
+        case .emptyPayload: "\(code): record has no value"
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Kafka
+import Ledger
+import OrderModel
+
+/// The decision of validate for one raw record: forward it to `<p>.validated` unchanged (same key,
+/// value and headers) or quarantine it with the reason. Nothing is ever dropped.
+public struct ValidateProcessor: Sendable {
+    /// The record to produce and the audit row to write once it is acknowledged.
+    public struct Output: Sendable {
+        public var record: ProducerRecord
+        public var audit: AuditRecord
+        public var quarantined: Bool
+    }
+
+    private let decoder: ObservationDecoder
+    private let topics: PipelineTopics
+    private let replica: String
+
+    public init(decoder: ObservationDecoder, topics: PipelineTopics, replica: String) {
+        self.decoder = decoder
+        self.topics = topics
+        self.replica = replica
+    }
+
+    /// Decides what to do with `message`.
+    public func process(_ message: KafkaMessage) -> Output {
+        do {
+            let (envelope, observation) = try decoder.decode(message)
+            let record = ProducerRecord(
+                topic: topics.validated, key: message.key ?? observation.key.bytes, value: message.value,
+                headers: message.headers)
+            let audit = AuditRecord(
+                hop: .validated, orderKey: observation.key.description, channel: envelope.channel.rawValue,
+                eventID: envelope.eventID, stage: StageName.validate.rawValue, replica: replica,
+                topic: message.topic, partition: message.partition, offset: message.offset,
+                toState: observation.canonicalState.rawValue, traceID: envelope.traceID)
+            return Output(record: record, audit: audit, quarantined: false)
+        } catch {
+            return Self.quarantine(message, rejection: error, stage: .validate, topics: topics, replica: replica)
+        }
+    }
+
+    /// The quarantine record and audit row for `message` refused by `stage` with `rejection`.
+    static func quarantine(
+        _ message: KafkaMessage, rejection: StageRejection, stage: StageName, topics: PipelineTopics,
+        replica: String, fromState: String? = nil
+    ) -> Output {
+        let headers = HeaderMap(message.headers)
+        let info = QuarantineInfo(
+            stage: stage, reason: rejection.description, originalTopic: message.topic,
+            originalPartition: message.partition, originalOffset: message.offset)
+        // Key: the order key, or the event id when the order is unknown.
+        let eventID = headers[EnvelopeHeader.eventID] ?? "\(message.topic)/\(message.partition)/\(message.offset)"
+        let orderKey: String
+        if let channel = headers[EnvelopeHeader.channel], let order = headers[EnvelopeHeader.orderID], !order.isEmpty {
+            orderKey = "\(channel):\(order)"
+        } else {
+            orderKey = message.keyString ?? eventID
+        }
+        let record = ProducerRecord(
+            topic: topics.quarantine, key: message.key ?? Array(eventID.utf8), value: message.value,
+            headers: info.headers(appendingTo: message.headers))
+        let audit = AuditRecord(
+            hop: rejection.code == "illegal-transition" ? .illegal : .quarantined, orderKey: orderKey,
+            channel: headers[EnvelopeHeader.channel], eventID: eventID, stage: stage.rawValue,
+            replica: replica, topic: message.topic, partition: message.partition, offset: message.offset,
+            fromState: fromState, reason: rejection.code, detail: rejection.description,
+            traceID: headers[EnvelopeHeader.traceID])
+        return Output(record: record, audit: audit, quarantined: true)
+    }
+}
