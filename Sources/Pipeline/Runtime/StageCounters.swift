@@ -1,0 +1,30 @@
+import Synchronization
+
+/// Counters of a stage, readable at any time (tests, health, benchmarks).
+public struct StageCounts: Sendable, Hashable {
+    public var consumed = 0
+    public var produced = 0
+    public var quarantined = 0
+    public var translated = 0
+    public var unchanged = 0
+    public var stale = 0
+    public var duplicates = 0
+    public var illegal = 0
+    public var batches = 0
+    public var retries = 0
+    public var appliedElsewhere = 0
+}
+
+/// A thread-safe `StageCounts`.
+public final class StageCounters: Sendable {
+    private let counts = Mutex(StageCounts())
+
+    public init() {}
+
+    /// A snapshot.
+    public var snapshot: StageCounts { counts.withLock { $0 } }
+
+    func update(_ body: (inout StageCounts) -> Void) {
+        counts.withLock { body(&$0) }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Kafka
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Drives one consumer through a batch handler, one batch at a time (bounded in-flight work: one
+/// batch of at most `maxBatchSize`; while it is processed the consumer's bounded buffer fills and
+/// its back-pressure pauses partitions).
+///
+/// Stopping (``requestStop()`` or graceful shutdown) lets the batch in hand finish, then closes the
+/// consumer, which commits acknowledged offsets and leaves the group.
+public final class StageLoop: Sendable {
+    private struct State {
+        var stopping = false
+        var busy = false
+        var task: Task<Void, Never>?
+    }
+
+    private let consumer: KafkaConsumer
+    private let name: String
+    private let state = Mutex(State())
+    private let logger: Logger
+
+    public init(name: String, consumer: KafkaConsumer, logger: Logger) {
+        self.name = name
+        self.consumer = consumer
+        self.logger = logger
+    }
+
+    /// Whether a stop was requested.
+    public var isStopping: Bool { state.withLock { $0.stopping } }
+
+    /// Runs `handler` on every batch until stopped; then closes the consumer. The handler must
+    /// acknowledge what it finished; it should give up (without acknowledging) when `isStopping`.
+    public func run(_ handler: @escaping @Sendable ([KafkaMessage]) async -> Void) async {
+        let task = Task {
+            for await batch in self.consumer.messages {
+                let proceed = self.state.withLock { state -> Bool in
+                    guard !state.stopping else { return false }
+                    state.busy = true
+                    return true
+                }
+                guard proceed else { break }
+                await handler(batch)
+                let stop = self.state.withLock { state -> Bool in
+                    state.busy = false
+                    return state.stopping
+                }
+                if stop { break }
+            }
+        }
+        let stopNow = state.withLock { state -> Bool in
+            state.task = task
+            return state.stopping
+        }
+        if stopNow { task.cancel() }
+        await withGracefulShutdownHandler {
+            await task.value
+        } onGracefulShutdown: {
+            self.requestStop()
+        }
+        logger.info("stage stopping: committing and leaving the group", metadata: ["stage": "\(name)"])
+        await consumer.close()
+    }
+
+    /// Asks the loop to stop after the batch in hand (immediately when idle).
+    public func requestStop() {
+        let idleTask = state.withLock { state -> Task<Void, Never>? in
+            state.stopping = true
+            return state.busy ? nil : state.task
+        }
+        idleTask?.cancel()
+    }
+}
+
+/// Retries `operation` with exponential back-off (10 ms … 2 s) until it succeeds or `shouldStop`.
+/// Returns nil when it gave up because of a stop.
+func retryUntilStopped<T: Sendable>(
+    _ what: String, logger: Logger, shouldStop: @Sendable () -> Bool,
+    _ operation: () async throws -> T
+) async -> T? {
+    var delay: Duration = .milliseconds(10)
+    while true {
+        do {
+            return try await operation()
+        } catch {
+            if shouldStop() { return nil }
+            logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "retry-in": "\(delay)"])
+            try? await Task.sleep(for: delay)
+            if shouldStop() { return nil }
+            delay = min(delay * 2, .seconds(2))
+        }
+    }
+}
