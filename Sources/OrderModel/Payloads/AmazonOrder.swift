@@ -31,8 +31,8 @@ public struct AmazonOrder: Decodable, Hashable, Sendable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         amazonOrderID = try c.decode(String.self, forKey: .amazonOrderID)
-        purchaseDate = try c.decodeIfPresent(Timestamp.self, forKey: .purchaseDate)?.date
-        lastUpdateDate = try c.decode(Timestamp.self, forKey: .lastUpdateDate).date
+        purchaseDate = try c.decodeTimestampIfPresent(forKey: .purchaseDate)
+        lastUpdateDate = try c.decodeTimestamp(forKey: .lastUpdateDate)
         orderStatus = try c.decode(String.self, forKey: .orderStatus)
         fulfillmentChannel = try c.decodeIfPresent(String.self, forKey: .fulfillmentChannel)
         numberOfItemsShipped = try c.decodeIfPresent(Int.self, forKey: .numberOfItemsShipped)
@@ -74,7 +74,7 @@ public struct AmazonOrdersPage: Decodable, Hashable, Sendable {
         let c = try outer.nestedContainer(keyedBy: PayloadKeys.self, forKey: .payload)
         orders = try c.decode([AmazonOrder].self, forKey: .orders)
         nextToken = try c.decodeIfPresent(String.self, forKey: .nextToken)
-        lastUpdatedBefore = try c.decodeIfPresent(Timestamp.self, forKey: .lastUpdatedBefore)?.date
+        lastUpdatedBefore = try c.decodeTimestampIfPresent(forKey: .lastUpdatedBefore)
     }
 
     /// Decodes a page; pages may be larger than one order, so the default limit is 10 MB.

@@ -45,7 +45,7 @@ public struct NetSuiteSalesOrder: Decodable, Hashable, Sendable {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             type = try c.decode(String.self, forKey: .type)
-            id = try c.decode(FlexibleID.self, forKey: .id).value
+            id = try c.decodeID(forKey: .id)
             status = try c.decodeIfPresent(String.self, forKey: .status)
             trackingNumbers = try c.decodeIfPresent([String].self, forKey: .trackingNumbers) ?? []
             paymentReference = try c.decodeIfPresent(String.self, forKey: .paymentReference)
@@ -63,10 +63,10 @@ public struct NetSuiteSalesOrder: Decodable, Hashable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(FlexibleID.self, forKey: .id).value
+        id = try c.decodeID(forKey: .id)
         tranID = try c.decodeIfPresent(String.self, forKey: .tranID)
         externalID = try c.decodeIfPresent(String.self, forKey: .externalID)
-        lastModifiedDate = try c.decode(Timestamp.self, forKey: .lastModifiedDate).date
+        lastModifiedDate = try c.decodeTimestamp(forKey: .lastModifiedDate)
         let status = try c.decode(Status.self, forKey: .orderStatus)
         statusCode = status.id
         statusName = status.refName

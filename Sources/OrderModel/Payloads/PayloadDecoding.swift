@@ -72,37 +72,34 @@ enum PayloadDecoding {
     }
 }
 
-/// A timestamp field decoded from an RFC 3339 string; a bad string is an `invalidValue` at its path.
-struct Timestamp: Decodable, Hashable, Sendable {
-    let date: Date
-    let text: String
+extension KeyedDecodingContainer {
+    /// A required RFC 3339 timestamp; a bad string is an `invalidValue` at its path.
+    func decodeTimestamp(forKey key: Key) throws -> Date {
+        try parseTimestamp(try decode(String.self, forKey: key), key: key)
+    }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
+    /// An optional RFC 3339 timestamp (absent or null → nil).
+    func decodeTimestampIfPresent(forKey key: Key) throws -> Date? {
+        guard let text = try decodeIfPresent(String.self, forKey: key) else { return nil }
+        return try parseTimestamp(text, key: key)
+    }
+
+    /// An id sent as a JSON number or a non-empty string.
+    func decodeID(forKey key: Key) throws -> String {
+        if let int = try? decode(Int64.self, forKey: key) { return String(int) }
+        if let string = try? decode(String.self, forKey: key), !string.isEmpty { return string }
+        if !contains(key) {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "missing id"))
+        }
+        throw DecodingError.typeMismatch(
+            String.self, .init(codingPath: codingPath + [key], debugDescription: "expected an id"))
+    }
+
+    private func parseTimestamp(_ text: String, key: Key) throws -> Date {
         guard let date = RFC3339.parse(text) else {
             throw PayloadError.invalidValue(
-                path: PayloadDecoding.jsonPath(decoder.codingPath), value: text, reason: "not an RFC 3339 timestamp")
+                path: PayloadDecoding.jsonPath(codingPath + [key]), value: text, reason: "not an RFC 3339 timestamp")
         }
-        self.date = date
-        self.text = text
-    }
-}
-
-/// An id that channels send either as a JSON number or as a string (Shopify ids are numbers in REST,
-/// strings in some apps; NetSuite ids are strings).
-struct FlexibleID: Decodable, Hashable, Sendable {
-    let value: String
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let int = try? container.decode(Int64.self) {
-            value = String(int)
-        } else if let string = try? container.decode(String.self), !string.isEmpty {
-            value = string
-        } else {
-            throw DecodingError.typeMismatch(
-                String.self, .init(codingPath: decoder.codingPath, debugDescription: "expected an id"))
-        }
+        return date
     }
 }

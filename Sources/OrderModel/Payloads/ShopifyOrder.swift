@@ -37,25 +37,26 @@ public struct ShopifyOrder: Decodable, Hashable, Sendable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            id = try c.decode(FlexibleID.self, forKey: .id).value
+            id = try c.decodeID(forKey: .id)
             status = try c.decodeIfPresent(String.self, forKey: .status)
             trackingCompany = try c.decodeIfPresent(String.self, forKey: .trackingCompany)
-            var numbers = try c.decodeIfPresent([String].self, forKey: .trackingNumbers) ?? []
-            if let one = try c.decodeIfPresent(String.self, forKey: .trackingNumber), !numbers.contains(one) {
-                numbers.append(one)
+            // `tracking_numbers` supersedes the older single `tracking_number`.
+            if let numbers = try c.decodeIfPresent([String].self, forKey: .trackingNumbers) {
+                trackingNumbers = numbers
+            } else {
+                trackingNumbers = try c.decodeIfPresent(String.self, forKey: .trackingNumber).map { [$0] } ?? []
             }
-            trackingNumbers = numbers
         }
     }
 
-    /// A refund, possibly with restocked (returned) lines.
+    /// A refund, possibly with restocked (returned) lines. (Its transactions are not decoded: the
+    /// domain takes refund state from `financial_status`.)
     public struct Refund: Decodable, Hashable, Sendable {
         public var id: String
         /// `restock_type` of each refunded line: no_restock, cancel, return, legacy_restock.
         public var restockTypes: [String]
-        public var transactions: [Transaction]
 
-        enum CodingKeys: String, CodingKey { case id, refundLineItems = "refund_line_items", transactions }
+        enum CodingKeys: String, CodingKey { case id, refundLineItems = "refund_line_items" }
         struct LineItem: Decodable {
             var restockType: String?
             enum CodingKeys: String, CodingKey { case restockType = "restock_type" }
@@ -63,10 +64,9 @@ public struct ShopifyOrder: Decodable, Hashable, Sendable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            id = try c.decode(FlexibleID.self, forKey: .id).value
+            id = try c.decodeID(forKey: .id)
             restockTypes = try (c.decodeIfPresent([LineItem].self, forKey: .refundLineItems) ?? [])
                 .compactMap(\.restockType)
-            transactions = try c.decodeIfPresent([Transaction].self, forKey: .transactions) ?? []
         }
     }
 
@@ -86,7 +86,7 @@ public struct ShopifyOrder: Decodable, Hashable, Sendable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            id = try c.decode(FlexibleID.self, forKey: .id).value
+            id = try c.decodeID(forKey: .id)
             kind = try c.decode(String.self, forKey: .kind)
             status = try c.decodeIfPresent(String.self, forKey: .status)
             gateway = try c.decodeIfPresent(String.self, forKey: .gateway)
@@ -112,15 +112,15 @@ public struct ShopifyOrder: Decodable, Hashable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(FlexibleID.self, forKey: .id).value
+        id = try c.decodeID(forKey: .id)
         name = try c.decodeIfPresent(String.self, forKey: .name)
-        createdAt = try c.decodeIfPresent(Timestamp.self, forKey: .createdAt)?.date
-        updatedAt = try c.decode(Timestamp.self, forKey: .updatedAt).date
+        createdAt = try c.decodeTimestampIfPresent(forKey: .createdAt)
+        updatedAt = try c.decodeTimestamp(forKey: .updatedAt)
         financialStatus = try c.decode(String.self, forKey: .financialStatus)
         fulfillmentStatus = try c.decodeIfPresent(String.self, forKey: .fulfillmentStatus)
-        cancelledAt = try c.decodeIfPresent(Timestamp.self, forKey: .cancelledAt)?.date
+        cancelledAt = try c.decodeTimestampIfPresent(forKey: .cancelledAt)
         cancelReason = try c.decodeIfPresent(String.self, forKey: .cancelReason)
-        closedAt = try c.decodeIfPresent(Timestamp.self, forKey: .closedAt)?.date
+        closedAt = try c.decodeTimestampIfPresent(forKey: .closedAt)
         returnStatus = try c.decodeIfPresent(String.self, forKey: .returnStatus)
         currency = try c.decodeIfPresent(String.self, forKey: .currency)
         totalPrice = try c.decodeIfPresent(String.self, forKey: .totalPrice)
