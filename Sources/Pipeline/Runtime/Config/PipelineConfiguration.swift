@@ -1,0 +1,206 @@
+import Foundation
+import Yams
+
+/// Everything `driftless run` needs, resolved from the YAML file, then `DRIFTLESS_…` environment
+/// variables (which win), then defaults.
+///
+/// With no Kafka bootstrap servers configured the runtime is *embedded*: librdkafka's in-process
+/// mock cluster and an SQLite ledger, so `driftless run` works with zero setup.
+public struct PipelineConfiguration: Sendable {
+    /// Kafka bootstrap servers; nil → embedded mock cluster.
+    public var bootstrapServers: String?
+    /// Extra librdkafka properties for every client.
+    public var kafkaProperties: [String: String]
+    /// Topic name prefix (default `driftless`).
+    public var topicPrefix: String
+    /// Partitions and replication of topics created on start-up.
+    public var partitions: Int32
+    public var replicationFactor: Int32
+    /// Ledger URL (`sqlite:///path`, `sqlite::memory:`, `postgres://…`).
+    public var ledgerURL: String
+    /// Webhook listener.
+    public var ingestHost: String
+    public var ingestPort: Int
+    public var maxBodyBytes: Int
+    public var sendTimeout: Duration
+    public var dedupeCapacity: Int
+    public var dedupeTTL: Duration
+    /// Shopify app secret (current and previous, for rotation). Nil: webhooks are refused (401).
+    public var shopifySecret: Secret?
+    public var shopifyPreviousSecret: Secret?
+    /// Marketplace poller; nil when disabled.
+    public var poller: PollerConfiguration?
+    /// Replica name (audit rows), e.g. the pod name.
+    public var replica: String
+    /// Consumer batch and buffer sizes.
+    public var maxBatchSize: Int
+    public var bufferCapacity: Int
+    /// Mapping matrix file; nil → the bundled default.
+    public var mappingFile: String?
+
+    /// Whether to run on the embedded mock cluster.
+    public var isEmbedded: Bool { bootstrapServers == nil }
+
+    /// Defaults: embedded, SQLite ledger `./driftless-ledger.db`, webhooks on 127.0.0.1:8080.
+    public init() {
+        bootstrapServers = nil
+        kafkaProperties = [:]
+        topicPrefix = "driftless"
+        partitions = 6
+        replicationFactor = 1
+        ledgerURL = "sqlite://" + FileManager.default.currentDirectoryPath + "/driftless-ledger.db"
+        ingestHost = "127.0.0.1"
+        ingestPort = 8080
+        maxBodyBytes = 1 << 20
+        sendTimeout = .seconds(3)
+        dedupeCapacity = 100_000
+        dedupeTTL = .seconds(24 * 3600)
+        shopifySecret = nil
+        shopifyPreviousSecret = nil
+        poller = nil
+        replica = ProcessInfo.processInfo.hostName
+        maxBatchSize = 1_000
+        bufferCapacity = 10_000
+        mappingFile = nil
+    }
+
+    /// Loads `file` (optional) and applies `environment` overrides.
+    /// - Throws: `PipelineConfigurationError` naming the file, variable or field.
+    public static func load(
+        file: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> PipelineConfiguration {
+        var configuration = PipelineConfiguration()
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw PipelineConfigurationError.unreadable(path: file, reason: error.localizedDescription)
+            }
+            let parsed: PipelineConfigFile
+            do {
+                parsed = try YAMLDecoder().decode(PipelineConfigFile.self, from: text)
+            } catch {
+                throw PipelineConfigurationError.invalidFile(path: file, reason: String(describing: error))
+            }
+            try configuration.apply(parsed)
+        }
+        try configuration.apply(environment: environment)
+        try configuration.validate()
+        return configuration
+    }
+
+    mutating func apply(_ file: PipelineConfigFile) throws {
+        if let kafka = file.kafka {
+            bootstrapServers = kafka.bootstrapServers.flatMap { $0.isEmpty ? nil : $0 } ?? bootstrapServers
+            kafkaProperties.merge(kafka.properties ?? [:]) { _, new in new }
+            partitions = kafka.partitions ?? partitions
+            replicationFactor = kafka.replicationFactor ?? replicationFactor
+            topicPrefix = kafka.topicPrefix ?? topicPrefix
+        }
+        ledgerURL = file.ledger?.url ?? ledgerURL
+        if let ingest = file.ingest {
+            ingestHost = ingest.host ?? ingestHost
+            ingestPort = ingest.port ?? ingestPort
+            maxBodyBytes = ingest.maxBodyBytes ?? maxBodyBytes
+            sendTimeout = ingest.sendTimeoutMs.map { .milliseconds($0) } ?? sendTimeout
+            dedupeCapacity = ingest.dedupeCapacity ?? dedupeCapacity
+            dedupeTTL = ingest.dedupeTtlSeconds.map { .seconds($0) } ?? dedupeTTL
+            if let shopify = ingest.shopify {
+                shopifySecret = try Self.secret(value: shopify.secret, file: shopify.secretFile) ?? shopifySecret
+                shopifyPreviousSecret = try Self.secret(value: shopify.previousSecret, file: shopify.previousSecretFile)
+                    ?? shopifyPreviousSecret
+            }
+        }
+        if let poller = file.poller, poller.enabled ?? true, let url = poller.baseURL {
+            var config = PollerConfiguration(baseURL: url)
+            config.marketplaceID = poller.marketplaceID ?? config.marketplaceID
+            config.pageSize = min(100, max(1, poller.pageSize ?? config.pageSize))
+            config.intervalSeconds = poller.intervalSeconds ?? config.intervalSeconds
+            config.lagSeconds = max(120, poller.lagSeconds ?? config.lagSeconds)
+            config.initialLookbackSeconds = poller.initialLookbackSeconds ?? config.initialLookbackSeconds
+            self.poller = config
+        }
+        replica = file.stages?.replica ?? replica
+        maxBatchSize = file.stages?.maxBatchSize ?? maxBatchSize
+        bufferCapacity = file.stages?.bufferCapacity ?? bufferCapacity
+        mappingFile = file.mapping?.file ?? mappingFile
+    }
+
+    mutating func apply(environment env: [String: String]) throws {
+        func value(_ name: String) -> String? {
+            guard let text = env[name], !text.isEmpty else { return nil }
+            return text
+        }
+        func integer(_ name: String) throws -> Int? {
+            guard let text = value(name) else { return nil }
+            guard let number = Int(text) else { throw PipelineConfigurationError.invalidVariable(name: name, value: text) }
+            return number
+        }
+        if let bootstrap = value("DRIFTLESS_KAFKA_BOOTSTRAP") { bootstrapServers = bootstrap == "embedded" ? nil : bootstrap }
+        topicPrefix = value("DRIFTLESS_TOPIC_PREFIX") ?? topicPrefix
+        partitions = try integer("DRIFTLESS_PARTITIONS").map { Int32(clamping: $0) } ?? partitions
+        ledgerURL = value("DRIFTLESS_LEDGER_URL") ?? ledgerURL
+        ingestHost = value("DRIFTLESS_INGEST_HOST") ?? ingestHost
+        ingestPort = try integer("DRIFTLESS_INGEST_PORT") ?? ingestPort
+        shopifySecret = try Self.secret(
+            value: value("DRIFTLESS_SHOPIFY_SECRET"), file: value("DRIFTLESS_SHOPIFY_SECRET_FILE")) ?? shopifySecret
+        shopifyPreviousSecret = try Self.secret(
+            value: value("DRIFTLESS_SHOPIFY_PREVIOUS_SECRET"), file: value("DRIFTLESS_SHOPIFY_PREVIOUS_SECRET_FILE"))
+            ?? shopifyPreviousSecret
+        if let url = value("DRIFTLESS_POLLER_URL") {
+            var config = poller ?? PollerConfiguration(baseURL: url)
+            config.baseURL = url
+            poller = config
+        }
+        replica = value("DRIFTLESS_REPLICA") ?? replica
+        mappingFile = value("DRIFTLESS_MAPPING_FILE") ?? mappingFile
+        for (name, text) in env where name.hasPrefix("DRIFTLESS_KAFKA_PROPERTY_") {
+            // DRIFTLESS_KAFKA_PROPERTY_SESSION_TIMEOUT_MS=6000 → session.timeout.ms=6000
+            let property = name.dropFirst("DRIFTLESS_KAFKA_PROPERTY_".count).lowercased()
+                .replacingOccurrences(of: "_", with: ".")
+            kafkaProperties[property] = text
+        }
+    }
+
+    func validate() throws {
+        guard (0...65535).contains(ingestPort) else {
+            throw PipelineConfigurationError.invalidValue(field: "ingest.port", value: String(ingestPort))
+        }
+        guard partitions >= 1 else {
+            throw PipelineConfigurationError.invalidValue(field: "kafka.partitions", value: String(partitions))
+        }
+        guard maxBodyBytes >= 1024 else {
+            throw PipelineConfigurationError.invalidValue(field: "ingest.maxBodyBytes", value: String(maxBodyBytes))
+        }
+    }
+
+    /// A secret given inline or read from a file (trailing newline trimmed).
+    static func secret(value: String?, file: String?) throws -> Secret? {
+        if let value, !value.isEmpty { return Secret(value) }
+        guard let file, !file.isEmpty else { return nil }
+        do {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            return Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        } catch {
+            throw PipelineConfigurationError.unreadable(path: file, reason: "secret file: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Why the configuration could not be loaded. Never contains secret values.
+public enum PipelineConfigurationError: Error, Equatable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case invalidFile(path: String, reason: String)
+    case invalidVariable(name: String, value: String)
+    case invalidValue(field: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
+        case .invalidFile(let path, let reason): "invalid config file \(path): \(reason)"
+        case .invalidVariable(let name, let value): "invalid value for \(name): \(value)"
+        case .invalidValue(let field, let value): "invalid \(field): \(value)"
+        }
+    }
+}

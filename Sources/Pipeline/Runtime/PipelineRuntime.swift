@@ -1,0 +1,154 @@
+import Foundation
+import Hummingbird
+import Kafka
+import Ledger
+import Logging
+import OrderModel
+import ServiceLifecycle
+import Synchronization
+
+/// The running pipeline: the selected stages of one process, wired to Kafka and the ledger, under one
+/// `ServiceGroup` (graceful shutdown on SIGTERM/SIGINT: intake stops first, then translate and
+/// validate finish their batch in hand, commit and leave their groups; then the producer is flushed,
+/// the audit writer drained and the ledger closed).
+public final class PipelineRuntime: Sendable {
+    /// The resolved configuration.
+    public let configuration: PipelineConfiguration
+    /// Topic names.
+    public let topics: PipelineTopics
+    /// The ledger.
+    public let ledger: any LedgerStore
+    /// Liveness/readiness.
+    public let health: HealthState
+    /// Stages running in this process (nil when not selected).
+    public let validate: ValidateStage?
+    public let translate: TranslateStage?
+    public let webhooks: ShopifyWebhookIngest?
+    public let poller: MarketplacePoller?
+    /// The HTTP port (webhooks and health).
+    public let httpPort: Int
+    /// Kafka bootstrap servers in use (the mock cluster's when embedded).
+    public let bootstrapServers: String
+
+    private let producer: KafkaProducer
+    private let auditWriter: AuditWriter
+    private let mockCluster: MockCluster?
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+    private let logger: Logger
+    private let closed = Mutex(false)
+
+    private init(parts: Parts, group: ServiceGroup, task: Task<Void, any Error>, httpPort: Int) {
+        configuration = parts.configuration
+        topics = parts.topics
+        ledger = parts.ledger
+        health = parts.health
+        validate = parts.validate
+        translate = parts.translate
+        webhooks = parts.webhooks
+        poller = parts.poller
+        bootstrapServers = parts.bootstrapServers
+        producer = parts.producer
+        auditWriter = parts.auditWriter
+        mockCluster = parts.mockCluster
+        logger = parts.logger
+        self.group = group
+        self.task = task
+        self.httpPort = httpPort
+    }
+
+    /// Starts `stages` (all by default): opens the ledger, ensures topics, starts the consumers, the
+    /// HTTP listener and the poller. `handleSignals` installs SIGTERM/SIGINT graceful shutdown.
+    public static func start(
+        configuration: PipelineConfiguration, stages: Set<StageName> = Set(StageName.allCases),
+        handleSignals: Bool = false, logger: Logger = Logger(label: "driftless")
+    ) async throws -> PipelineRuntime {
+        let parts = try await Parts.make(configuration: configuration, stages: stages, logger: logger)
+        let router = Router()
+        IngestRoutes.addHealthRoutes(to: router, health: parts.health)
+        if let webhooks = parts.webhooks { IngestRoutes.addWebhookRoutes(to: router, shopify: webhooks) }
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.ingestHost, port: configuration.ingestPort), serverName: "driftless"),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? -1)
+                portContinuation.finish()
+            },
+            logger: logger)
+
+        // Shutdown runs in reverse order: HTTP intake and the poller first, then validate, then translate.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let translate = parts.translate {
+            services.append(.init(service: PipelineService("translate") { await translate.run() }))
+        }
+        if let validate = parts.validate {
+            services.append(.init(service: PipelineService("validate") { await validate.run() }))
+        }
+        if let poller = parts.poller {
+            services.append(.init(service: PipelineService("poller") {
+                await withTaskCancellationOrGracefulShutdownHandler { await poller.run() } onCancelOrGracefulShutdown: {}
+            }))
+        }
+        services.append(.init(service: app))
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        if handleSignals {
+            groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
+        }
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        let task = Task {
+            defer { portContinuation.finish() }
+            try await group.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            _ = await task.result
+            await parts.close()
+            throw PipelineRuntimeError.httpFailedToStart(host: configuration.ingestHost, port: configuration.ingestPort)
+        }
+        parts.health.markStarted()
+        logger.info("driftless running", metadata: [
+            "stages": "\(stages.map(\.rawValue).sorted())", "http": "\(configuration.ingestHost):\(port)",
+            "kafka": "\(parts.bootstrapServers)", "embedded": "\(configuration.isEmbedded)",
+            "ledger": "\(parts.ledger.location)",
+        ])
+        return PipelineRuntime(parts: parts, group: group, task: task, httpPort: port)
+    }
+
+    /// Waits until the service group ends (signal or ``shutdown()``), then releases resources.
+    public func wait() async throws {
+        let result = await task.result
+        health.markStopping()
+        let first = closed.withLock { closed -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        if first {
+            await Parts.close(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger)
+            withExtendedLifetime(mockCluster) {}
+        }
+        try result.get()
+    }
+
+    /// Graceful shutdown: stop intake, finish in-flight batches, commit, flush, close.
+    public func shutdown() async throws {
+        health.markStopping()
+        await group.triggerGracefulShutdown()
+        try await wait()
+    }
+}
+
+/// Why the runtime could not start.
+public enum PipelineRuntimeError: Error, Equatable, CustomStringConvertible {
+    case httpFailedToStart(host: String, port: Int)
+    case mapping(String)
+
+    public var description: String {
+        switch self {
+        case .httpFailedToStart(let host, let port): "HTTP listener on \(host):\(port) failed to start"
+        case .mapping(let why): "mapping matrix: \(why)"
+        }
+    }
+}

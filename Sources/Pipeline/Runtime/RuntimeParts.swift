@@ -1,0 +1,114 @@
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import OrderModel
+
+/// The clients and stages of a runtime, built before the service group starts.
+struct Parts: Sendable {
+    var configuration: PipelineConfiguration
+    var topics: PipelineTopics
+    var bootstrapServers: String
+    var mockCluster: MockCluster?
+    var ledger: any LedgerStore
+    var auditWriter: AuditWriter
+    var producer: KafkaProducer
+    var health: HealthState
+    var validate: ValidateStage?
+    var translate: TranslateStage?
+    var webhooks: ShopifyWebhookIngest?
+    var poller: MarketplacePoller?
+    var logger: Logger
+
+    static func make(
+        configuration: PipelineConfiguration, stages: Set<StageName>, logger: Logger
+    ) async throws -> Parts {
+        let matrix = try loadMatrix(configuration.mappingFile)
+        var mockCluster: MockCluster?
+        let bootstrap: String
+        if let servers = configuration.bootstrapServers {
+            bootstrap = servers
+        } else {
+            let cluster = try MockCluster(brokers: 1)
+            mockCluster = cluster
+            bootstrap = cluster.bootstrapServers
+            logger.notice(
+                "no Kafka brokers configured: running embedded on librdkafka's mock cluster (in-process, nothing kept on disk)",
+                metadata: ["bootstrap": "\(bootstrap)"])
+        }
+        let kafka = KafkaConfig(bootstrapServers: bootstrap, configuration.kafkaProperties)
+        let topics = PipelineTopics(prefix: configuration.topicPrefix)
+        try await TopicSetup.ensure(
+            kafka: kafka, topics: topics, partitions: configuration.partitions,
+            replicationFactor: configuration.replicationFactor, mockCluster: mockCluster, logger: logger)
+        let ledger = try await Ledger.open(url: configuration.ledgerURL, logger: logger)
+        let auditWriter = AuditWriter(store: ledger, logger: logger)
+        let audit = LedgerAuditSink(writer: auditWriter)
+        let producer = try KafkaProducer(config: kafka, logger: logger)
+        let health = HealthState()
+        let options = KafkaConsumerOptions(
+            bufferCapacity: configuration.bufferCapacity, maxBatchSize: configuration.maxBatchSize)
+        let replica = configuration.replica
+        var parts = Parts(
+            configuration: configuration, topics: topics, bootstrapServers: bootstrap, mockCluster: mockCluster,
+            ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, logger: logger)
+        if stages.contains(.validate) {
+            parts.validate = try ValidateStage(
+                kafka: kafka, topics: topics, matrix: matrix, sink: producer, audit: audit,
+                replica: "\(replica)/validate", options: options, logger: logger)
+        }
+        if stages.contains(.translate) {
+            parts.translate = try TranslateStage(
+                kafka: kafka, topics: topics, matrix: matrix, sink: producer, ledger: ledger, audit: audit,
+                replica: "\(replica)/translate", options: options, logger: logger)
+        }
+        if stages.contains(.ingest) {
+            if let secret = configuration.shopifySecret {
+                parts.webhooks = ShopifyWebhookIngest(
+                    configuration: .init(
+                        maxBodyBytes: configuration.maxBodyBytes, sendTimeout: configuration.sendTimeout,
+                        dedupeCapacity: configuration.dedupeCapacity, dedupeTTL: configuration.dedupeTTL),
+                    verifier: ShopifySignatureVerifier(
+                        current: secret.value, previous: configuration.shopifyPreviousSecret?.value),
+                    topics: topics, sink: producer, audit: audit, health: health, replica: "\(replica)/ingest",
+                    logger: logger)
+            } else {
+                logger.warning(
+                    "no Shopify secret configured (DRIFTLESS_SHOPIFY_SECRET / ingest.shopify.secret): POST /webhooks/shopify is not served")
+            }
+            if let pollerConfiguration = configuration.poller {
+                parts.poller = MarketplacePoller(
+                    configuration: pollerConfiguration, topics: topics, sink: producer, audit: audit,
+                    checkpoints: LedgerPollerCheckpointStore(store: ledger), replica: "\(replica)/poller",
+                    logger: logger)
+            }
+        }
+        return parts
+    }
+
+    static func loadMatrix(_ file: String?) throws -> MappingMatrix {
+        do {
+            guard let file else { return try MappingMatrix.default }
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            return try MappingMatrix.load(yaml: text, fileName: file)
+        } catch {
+            throw PipelineRuntimeError.mapping(String(describing: error))
+        }
+    }
+
+    func close() async {
+        await Self.close(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger)
+    }
+
+    static func close(producer: KafkaProducer, auditWriter: AuditWriter, ledger: any LedgerStore, logger: Logger) async {
+        do {
+            try await producer.flush(timeout: .seconds(10))
+        } catch {
+            logger.warning("producer flush incomplete", metadata: ["error": "\(error)"])
+        }
+        await producer.close()
+        let lost = await auditWriter.shutdown(timeout: .seconds(10))
+        if lost > 0 { logger.error("audit rows not written at shutdown", metadata: ["count": "\(lost)"]) }
+        await ledger.close()
+    }
+}

@@ -1,0 +1,29 @@
+import Kafka
+import Logging
+
+/// Creates the pipeline's topics on start-up (idempotent: existing topics are left alone).
+public enum TopicSetup {
+    /// The specs of the stage topics: `partitions` each; the quarantine topic keeps data longer.
+    public static func specs(topics: PipelineTopics, partitions: Int32, replicationFactor: Int32) -> [TopicSpec] {
+        topics.stageTopics.map { name in
+            TopicSpec(
+                name: name, partitions: partitions, replicationFactor: replicationFactor,
+                config: name == topics.quarantine ? ["retention.ms": String(30 * 24 * 3600 * 1000)] : [:])
+        }
+    }
+
+    /// Creates the stage topics through the admin API (or the mock cluster's own call when given).
+    public static func ensure(
+        kafka: KafkaConfig, topics: PipelineTopics, partitions: Int32, replicationFactor: Int32,
+        mockCluster: MockCluster? = nil, logger: Logger
+    ) async throws {
+        let specs = specs(topics: topics, partitions: partitions, replicationFactor: replicationFactor)
+        if let mockCluster {
+            for spec in specs { try mockCluster.createTopic(spec.name, partitions: spec.partitions) }
+        } else {
+            let admin = try KafkaAdmin(config: kafka, logger: logger)
+            try await admin.createTopics(specs)
+        }
+        logger.info("topics ready", metadata: ["topics": "\(specs.map(\.name))", "partitions": "\(partitions)"])
+    }
+}
