@@ -1,2 +1,0 @@
-/// Audit trail and durable order state (SQLite by default, PostgreSQL for replicas).
-public enum LedgerInfo {}

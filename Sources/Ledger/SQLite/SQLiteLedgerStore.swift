@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The embedded ledger: SQLite through GRDB, a WAL `DatabasePool` on a file (or a queue in memory).
+public final class SQLiteLedgerStore: LedgerStore {
+    public let location: String
+    let writer: any DatabaseWriter
+    let logger: Logger
+
+    /// Opens (creating if needed) the database and applies pending migrations.
+    public init(options: LedgerURL.SQLiteOptions, logger: Logger) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.seconds(options.busyTimeout))
+        configuration.label = "driftless.ledger"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.logger = logger
+        if let path = options.path {
+            self.location = "sqlite://\(path)"
+            let directory = (path as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw LedgerError.cannotOpen(location, reason: "cannot create directory \(directory): \(error.localizedDescription)")
+            }
+            do {
+                writer = try DatabasePool(path: path, configuration: configuration)
+            } catch {
+                throw Self.map(error, location: location)
+            }
+        } else {
+            self.location = "sqlite::memory:"
+            do {
+                writer = try DatabaseQueue(configuration: configuration)
+            } catch {
+                throw Self.map(error, location: location)
+            }
+        }
+        try SQLiteMigrator(writer: writer, location: location, logger: logger).migrate()
+    }
+
+    public func append(_ records: [AuditRecord]) async throws {
+        guard !records.isEmpty else { return }
+        try await write { db in
+            let statement = try db.cachedStatement(sql: SQLiteRows.insertAuditSQL)
+            for record in records {
+                try statement.execute(arguments: SQLiteRows.arguments(record))
+            }
+        }
+    }
+
+    public func timeline(order orderKey: String) async throws -> [AuditRecord] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_records WHERE order_key = ? ORDER BY time_us, id", arguments: [orderKey]
+            ).map(SQLiteRows.auditRecord)
+        }
+    }
+
+    public func search(_ query: AuditQuery) async throws -> [AuditRecord] {
+        var clauses: [String] = []
+        var arguments = StatementArguments()
+        if let since = query.since { clauses.append("time_us >= ?"); arguments += [StorageCoding.microseconds(since)] }
+        if let until = query.until { clauses.append("time_us < ?"); arguments += [StorageCoding.microseconds(until)] }
+        if !query.hops.isEmpty {
+            let hops = query.hops.map(\.rawValue).sorted()
+            clauses.append("hop IN (\(hops.map { _ in "?" }.joined(separator: ", ")))")
+            arguments += StatementArguments(hops)
+        }
+        if let pattern = query.likePattern { clauses.append("order_key LIKE ? ESCAPE '\\'"); arguments += [pattern] }
+        if let channel = query.channel { clauses.append("channel = ?"); arguments += [channel] }
+        if let stage = query.stage { clauses.append("stage = ?"); arguments += [stage] }
+        switch query.status {
+        case .any: break
+        case .failed: clauses.append("failed = 1")
+        case .ok: clauses.append("failed = 0")
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        arguments += [max(query.limit, 0)]
+        let sql = "SELECT * FROM audit_records \(whereClause) ORDER BY time_us DESC, id DESC LIMIT ?"
+        let finalArguments = arguments
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(SQLiteRows.auditRecord).reversed()
+        }
+    }
+
+    public func loadState(order orderKey: String, system: String) async throws -> OrderStateRecord? {
+        try await read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM order_states WHERE order_key = ? AND system = ?", arguments: [orderKey, system]
+            ).map(SQLiteRows.orderState)
+        }
+    }
+
+    public func loadStates(orders orderKeys: [String]) async throws -> [OrderStateRecord] {
+        let unique = Array(Set(orderKeys))
+        guard !unique.isEmpty else { return [] }
+        return try await read { db in
+            var result: [OrderStateRecord] = []
+            for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {
+                let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+                result += try Row.fetchAll(
+                    db, sql: "SELECT * FROM order_states WHERE order_key IN (\(marks))", arguments: StatementArguments(chunk)
+                ).map(SQLiteRows.orderState)
+            }
+            return result
+        }
+    }
+
+    @discardableResult
+    public func saveStates(_ states: [OrderStateRecord], onlyIfNewer: Bool) async throws -> Int {
+        guard !states.isEmpty else { return 0 }
+        let sql = SQLiteRows.upsertStateSQL(onlyIfNewer: onlyIfNewer)
+        return try await write { db in
+            let statement = try db.cachedStatement(sql: sql)
+            var written = 0
+            for state in states {
+                try statement.execute(arguments: SQLiteRows.arguments(state))
+                written += db.changesCount
+            }
+            return written
+        }
+    }
+
+    public func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult {
+        let micros = StorageCoding.microseconds(cutoff)
+        return try await write { db in
+            try db.execute(sql: "DELETE FROM audit_records WHERE time_us < ?", arguments: [micros])
+            let audit = db.changesCount
+            try db.execute(sql: "DELETE FROM order_states WHERE updated_us < ?", arguments: [micros])
+            let states = db.changesCount
+            return LedgerPurgeResult(deleted: ["audit_records": audit, "order_states": states])
+        }
+    }
+
+    public func schemaVersions() async throws -> [Int] {
+        try await read { db in try Int.fetchAll(db, sql: "SELECT version FROM ledger_migrations ORDER BY version") }
+    }
+
+    public func close() async {
+        do {
+            if let pool = writer as? DatabasePool { try pool.close() } else if let queue = writer as? DatabaseQueue { try queue.close() }
+        } catch {
+            logger.warning("closing ledger failed", metadata: ["location": "\(location)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Plumbing
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(body)
+        } catch {
+            throw Self.map(error, location: location)
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(body)
+        } catch {
+            throw Self.map(error, location: location)
+        }
+    }
+
+    static func map(_ error: any Error, location: String) -> any Error {
+        if error is LedgerError || error is CancellationError { return error }
+        guard let databaseError = error as? DatabaseError else {
+            return LedgerError.database(location, reason: "\(error)")
+        }
+        let message = databaseError.message ?? "\(databaseError.resultCode)"
+        switch databaseError.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return LedgerError.locked(location, reason: "\(message) (another process holds the lock; busy timeout elapsed)")
+        case .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_CORRUPT:
+            return LedgerError.cannotOpen(location, reason: message)
+        default:
+            return LedgerError.database(location, reason: message)
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

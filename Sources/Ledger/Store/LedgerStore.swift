@@ -1,0 +1,53 @@
+import Foundation
+
+/// Durable storage of the audit trail and the per-order state.
+///
+/// Two backends implement it: ``SQLiteLedgerStore`` (embedded default) and ``PostgresLedgerStore``
+/// (shared by replicas). Open one with ``Ledger/open(url:logger:)``. All methods are safe to call
+/// concurrently; failures are ``LedgerError``s.
+public protocol LedgerStore: Sendable {
+    /// A short description of where the data lives (URL without password).
+    var location: String { get }
+
+    /// Appends audit records in one transaction (all or nothing).
+    func append(_ records: [AuditRecord]) async throws
+
+    /// All records of one order, ordered by time then id.
+    func timeline(order orderKey: String) async throws -> [AuditRecord]
+
+    /// Records matching `query`: the most recent `query.limit`, returned oldest first.
+    func search(_ query: AuditQuery) async throws -> [AuditRecord]
+
+    /// The state of one order as seen by one system.
+    func loadState(order orderKey: String, system: String) async throws -> OrderStateRecord?
+
+    /// The states of many orders (all systems), in no particular order.
+    func loadStates(orders orderKeys: [String]) async throws -> [OrderStateRecord]
+
+    /// Upserts states in one transaction. With `onlyIfNewer`, a row is written only when its version
+    /// is greater than the stored one. Returns how many rows were written.
+    @discardableResult
+    func saveStates(_ states: [OrderStateRecord], onlyIfNewer: Bool) async throws -> Int
+
+    /// Deletes audit rows older than `cutoff` and order states not updated since (retention).
+    func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult
+
+    /// Applied schema versions, ascending.
+    func schemaVersions() async throws -> [Int]
+
+    /// Releases connections. The store must not be used afterwards.
+    func close() async
+}
+
+extension LedgerStore {
+    /// Upserts states unconditionally (last writer wins).
+    @discardableResult
+    public func saveStates(_ states: [OrderStateRecord]) async throws -> Int {
+        try await saveStates(states, onlyIfNewer: false)
+    }
+
+    /// Appends one record.
+    public func append(_ record: AuditRecord) async throws {
+        try await append([record])
+    }
+}

@@ -1,0 +1,220 @@
+import Logging
+
+/// Writes audit records in batches, off the hot path.
+///
+/// - `record(_:)` puts a record into a bounded buffer and returns a ticket at once, unless the buffer
+///   is full: then it suspends until a write makes room (back-pressure, memory stays bounded).
+/// - A background loop writes batches of up to `batchSize`, as soon as one is full or `flushInterval`
+///   after the first buffered record, immediately when somebody waits for durability.
+/// - A failed write is retried with exponential backoff; records stay buffered until written, in
+///   order. Nothing accepted is dropped, except by ``shutdown(timeout:)`` when the store stays down
+///   past its timeout (it returns how many).
+/// - Stages that acknowledge Kafka offsets only after their ledger write use
+///   ``recordAndWait(_:)`` or ``waitUntilDurable(_:)`` with the ticket.
+public actor AuditWriter {
+    private let store: any LedgerStore
+    private let configuration: AuditWriterConfiguration
+    private let logger: Logger
+
+    /// Records accepted and not yet written, oldest first. The head batch may be being written.
+    private var pending: [AuditRecord] = []
+    /// Sequence number the next record gets.
+    private var nextSequence: UInt64 = 1
+    /// Every record with a sequence up to this one is written.
+    private var durableSequence: UInt64 = 0
+    private var spaceWaiters: [CheckedContinuation<Void, any Error>] = []
+    private var durabilityWaiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var wakeup: CheckedContinuation<Void, Never>?
+    private var timer: Task<Void, Never>?
+    private var loop: Task<Void, Never>?
+    /// No new records accepted.
+    private var isClosing = false
+    /// The loop must stop even with records left (shutdown timeout).
+    private var isStopped = false
+    private var statistics = AuditWriterStatistics(
+        buffered: 0, highWaterMark: 0, written: 0, batches: 0, failedAttempts: 0, backPressureWaits: 0, lastError: nil)
+
+    public init(store: any LedgerStore, configuration: AuditWriterConfiguration = .init(),
+                logger: Logger = Logger(label: "driftless.ledger.writer")) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Current counters.
+    public var stats: AuditWriterStatistics {
+        var copy = statistics
+        copy.buffered = pending.count
+        return copy
+    }
+
+    /// Accepts a record for writing; suspends while the buffer is full.
+    /// Throws ``LedgerError/closed(_:)`` once the writer is shutting down.
+    @discardableResult
+    public func record(_ record: AuditRecord) async throws -> AuditTicket {
+        var waited = false
+        while pending.count >= configuration.capacity {
+            if isClosing { throw LedgerError.closed(store.location) }
+            if !waited { statistics.backPressureWaits += 1; waited = true }
+            startLoopIfNeeded()
+            try await withCheckedThrowingContinuation { spaceWaiters.append($0); wake() }
+        }
+        if isClosing { throw LedgerError.closed(store.location) }
+        pending.append(record)
+        statistics.highWaterMark = max(statistics.highWaterMark, pending.count)
+        let ticket = AuditTicket(sequence: nextSequence)
+        nextSequence += 1
+        startLoopIfNeeded()
+        if pending.count == 1 || pending.count >= configuration.batchSize { wake() }
+        return ticket
+    }
+
+    /// Accepts several records, in order.
+    @discardableResult
+    public func record(contentsOf records: [AuditRecord]) async throws -> AuditTicket? {
+        var last: AuditTicket?
+        for record in records { last = try await self.record(record) }
+        return last
+    }
+
+    /// Records and returns once the record is in the store.
+    public func recordAndWait(_ record: AuditRecord) async throws {
+        try await waitUntilDurable(try await self.record(record))
+    }
+
+    /// Returns once the ticket's record (and all before it) is in the store.
+    public func waitUntilDurable(_ ticket: AuditTicket) async throws {
+        if ticket.sequence <= durableSequence { return }
+        if isStopped { throw LedgerError.closed(store.location) }
+        startLoopIfNeeded()
+        try await withCheckedThrowingContinuation { continuation in
+            durabilityWaiters.append((ticket.sequence, continuation))
+            wake()
+        }
+    }
+
+    /// Returns once everything recorded before the call is in the store (waits through outages).
+    public func flush() async throws {
+        guard nextSequence > 1 else { return }
+        try await waitUntilDurable(AuditTicket(sequence: nextSequence - 1))
+    }
+
+    /// Stops accepting records, writes what is buffered and stops the loop. If the store is still
+    /// failing after `timeout`, gives up and returns how many records were not written (logged as an error).
+    @discardableResult
+    public func shutdown(timeout: Duration = .seconds(30)) async -> Int {
+        isClosing = true
+        let waiters = spaceWaiters
+        spaceWaiters.removeAll()
+        for waiter in waiters { waiter.resume(throwing: LedgerError.closed(store.location)) }
+        if !pending.isEmpty {
+            startLoopIfNeeded()
+            let deadline = Task { [weak self] in
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                await self?.stop()
+            }
+            try? await flush()
+            deadline.cancel()
+        }
+        stop()
+        await loop?.value
+        loop = nil
+        let lost = pending.count
+        if lost > 0 {
+            logger.error("audit writer shut down with unwritten records", metadata: [
+                "records": "\(lost)", "location": "\(store.location)", "error": "\(statistics.lastError ?? "")",
+            ])
+        }
+        return lost
+    }
+
+    // MARK: Loop
+
+    private func stop() {
+        guard !isStopped else { return }
+        isStopped = true
+        loop?.cancel()
+        wake()
+        let waiters = durabilityWaiters
+        durabilityWaiters.removeAll()
+        for waiter in waiters { waiter.continuation.resume(throwing: LedgerError.closed(store.location)) }
+    }
+
+    private func startLoopIfNeeded() {
+        guard loop == nil, !isStopped else { return }
+        loop = Task { await self.run() }
+    }
+
+    private var isUrgent: Bool { !durabilityWaiters.isEmpty || !spaceWaiters.isEmpty || isClosing }
+
+    private func run() async {
+        while !isStopped {
+            if pending.isEmpty {
+                if isClosing { return }
+                await sleepUntilWoken(timeout: nil)
+                continue
+            }
+            if pending.count < configuration.batchSize && !isUrgent {
+                await sleepUntilWoken(timeout: configuration.flushInterval)
+                if isStopped { return }
+            }
+            await writeHeadBatch()
+        }
+    }
+
+    /// Writes the oldest batch, retrying until it succeeds or the writer is stopped.
+    private func writeHeadBatch() async {
+        let batch = Array(pending.prefix(configuration.batchSize))
+        guard !batch.isEmpty else { return }
+        var attempt = 0
+        while true {
+            do {
+                try await store.append(batch)
+                break
+            } catch {
+                attempt += 1
+                statistics.failedAttempts += 1
+                statistics.lastError = "\(error)"
+                if attempt == 1 || attempt.isMultiple(of: 20) {
+                    logger.warning("audit write failed; keeping records and retrying", metadata: [
+                        "attempt": "\(attempt)", "records": "\(pending.count)", "error": "\(error)",
+                    ])
+                }
+                if isStopped { return }
+                try? await Task.sleep(for: configuration.backoff(attempt: attempt))
+                if isStopped { return }
+            }
+        }
+        pending.removeFirst(batch.count)
+        durableSequence += UInt64(batch.count)
+        statistics.written += batch.count
+        statistics.batches += 1
+        statistics.lastError = nil
+        let ready = durabilityWaiters.filter { $0.sequence <= durableSequence }
+        durabilityWaiters.removeAll { $0.sequence <= durableSequence }
+        for waiter in ready { waiter.continuation.resume() }
+        let space = spaceWaiters
+        spaceWaiters.removeAll()
+        for waiter in space { waiter.resume() }
+    }
+
+    private func sleepUntilWoken(timeout: Duration?) async {
+        await withCheckedContinuation { continuation in
+            wakeup = continuation
+            if let timeout {
+                timer = Task { [weak self] in
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    await self?.wake()
+                }
+            }
+        }
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func wake() {
+        guard let continuation = wakeup else { return }
+        wakeup = nil
+        continuation.resume()
+    }
+}
