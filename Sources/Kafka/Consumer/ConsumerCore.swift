@@ -203,6 +203,15 @@ final class ConsumerCore: Sendable {
         if code != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("kafka consumer: pause/resume failed", metadata: ["error": "\(KafkaError.text(code))"])
         }
+        if !paused {
+            // librdkafka 2.0.2 only notices a resume on its broker thread's next idle wake-up (up
+            // to ~1 s). Seeking to the current position makes it fetch at once.
+            _ = rd_kafka_position(rk, list.pointer)
+            let seekable = RdPartitionList(list.entries.filter { $0.offset >= 0 })
+            if seekable.entries.count > 0, let error = rd_kafka_seek_partitions(rk, seekable.pointer, 0) {
+                _ = driftless_error_take_code(error, nil, 0)
+            }
+        }
     }
 
     private func shutdown(rk: OpaquePointer) {

@@ -25,6 +25,9 @@ public final class KafkaConsumer: Sendable {
         "auto.commit.interval.ms": "1000",
         "auto.offset.reset": "earliest",
         "enable.partition.eof": "false",
+        // A resumed partition waits for the broker's in-flight long-poll fetch to return; keep it
+        // short so back-pressure pauses cost little.
+        "fetch.wait.max.ms": "100",
         "log.connection.close": "false",
     ]
 
