@@ -1,0 +1,52 @@
+import Benchmark
+import Foundation
+import OrderModel
+
+/// Domain: decode + translate of a realistic Shopify order (the ~7 KB fixture with line items,
+/// shipping lines, fulfilments, a refund and transactions), on one core, as a ratio to baselines
+/// measured in the same run: `JSONSerialization` parsing the same bytes, and `JSONDecoder` decoding
+/// only the order id (the cost of Foundation's parser alone). See Benchmarks/README.md.
+let benchmarks: @Sendable () -> Void = {
+    let payload: DomainPayload
+    do {
+        payload = try DomainPayload.load()
+    } catch {
+        Benchmark("Domain: fixture missing") { benchmark in benchmark.error("\(error)") }
+        return
+    }
+    let perIteration = BenchmarkConfiguration(
+        metrics: [.throughput, .wallClock, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(5))
+
+    Benchmark("Domain: Shopify order JSONSerialization parse (baseline)", configuration: perIteration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try? JSONSerialization.jsonObject(with: payload.data)) }
+    }
+    Benchmark("Domain: Shopify order decode + translate", configuration: perIteration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try? payload.translateShopify()) }
+    }
+    Benchmark("Domain: Amazon order decode + translate", configuration: perIteration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try? payload.translateAmazon()) }
+    }
+    Benchmark("Domain: state machine decide", configuration: perIteration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(payload.decide()) }
+    }
+
+    Benchmark(
+        "Domain: decode + translate vs baselines (ratio report)",
+        configuration: .init(
+            metrics: DomainRatioReport.metricNames.map(domainMetric) + [.wallClock],
+            warmupIterations: 0, scalingFactor: .one, maxDuration: .seconds(120), maxIterations: 1)
+    ) { benchmark in
+        do {
+            let report = try DomainRatioReport.measure(payload)
+            for (name, value) in report.metricValues { benchmark.measurement(domainMetric(name), value) }
+            report.printSummary()
+        } catch {
+            benchmark.error("domain ratio report failed: \(error)")
+        }
+    }
+}
+
+/// A custom metric; everything here prefers larger values.
+func domainMetric(_ name: String) -> BenchmarkMetric {
+    .custom(name, polarity: .prefersLarger, useScalingFactor: false)
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Kafka
+
+/// Messages moved and the time it took (first message handled → last delivery report).
+struct PhaseTiming: Sendable {
+    var messages: Int
+    var seconds: Double
+    var cpuSeconds: Double = 0
+
+    var perSecond: Double { seconds > 0 ? Double(messages) / seconds : 0 }
+    var cpuMicrosecondsPerMessage: Double { messages > 0 ? cpuSeconds * 1e6 / Double(messages) : 0 }
+}
+
+/// Runs, on one broker and in this process: C produce, Swift produce, C passthrough, Swift
+/// passthrough (each on its own fresh topics, 6 partitions, keys `order-N`).
+struct PassthroughScenario {
+    let settings: PassthroughSettings
+
+    func run() async throws -> PassthroughReport {
+        let mock: MockCluster? = settings.bootstrap == nil ? try MockCluster(brokers: 1) : nil
+        let bootstrap = settings.bootstrap ?? mock?.bootstrapServers ?? ""
+        let config = KafkaConfig(bootstrapServers: bootstrap)
+        let consumerConfig = KafkaConfig(
+            bootstrapServers: bootstrap,
+            ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        )
+        let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let topics = ["c-src", "c-dst", "swift-src", "swift-dst"].map { "bench-\(run)-\($0)" }
+        if let mock {
+            for topic in topics { try mock.createTopic(topic, partitions: settings.partitions) }
+        } else {
+            let admin = try KafkaAdmin(config: config)
+            try await admin.createTopics(topics.map { TopicSpec(name: $0, partitions: settings.partitions) })
+        }
+        let count = settings.messages
+        let timeout = settings.timeoutSeconds
+
+        let cProduce = try await measured {
+            try await CBaseline.produce(bootstrap: bootstrap, topic: topics[0], count: count, valueBytes: settings.valueBytes)
+        }
+        let swiftProduce = try await measured {
+            try await SwiftPassthrough.produce(config: config, topic: topics[2], count: count, valueBytes: settings.valueBytes)
+        }
+        let cPassthrough = try await measured {
+            try await CBaseline.passthrough(
+                bootstrap: bootstrap, source: topics[0], destination: topics[1],
+                group: "bench-\(run)-c", count: count, timeoutSeconds: timeout
+            )
+        }
+        let swiftPassthrough = try await measured {
+            try await SwiftPassthrough.passthrough(
+                config: config, consumerConfig: consumerConfig, source: topics[2], destination: topics[3],
+                group: "bench-\(run)-swift", count: count, batchSize: settings.batchSize,
+                timeout: .seconds(Int64(timeout))
+            )
+        }
+        return PassthroughReport(
+            broker: settings.bootstrap.map { "independent broker at \($0)" } ?? "librdkafka mock cluster (in process)",
+            settings: settings,
+            cProduce: cProduce,
+            swiftProduce: swiftProduce,
+            cPassthrough: cPassthrough,
+            swiftPassthrough: swiftPassthrough
+        )
+    }
+
+    /// Runs a phase and adds the process CPU time (user + system, all threads) it used.
+    private func measured(_ phase: () async throws -> PhaseTiming) async throws -> PhaseTiming {
+        let before = ProcessCPU.seconds()
+        var timing = try await phase()
+        timing.cpuSeconds = ProcessCPU.seconds() - before
+        return timing
+    }
+}
+
+#if canImport(Glibc)
+private let RUSAGE_SELF_WHO = __rusage_who_t(RUSAGE_SELF.rawValue)
+#else
+private let RUSAGE_SELF_WHO = RUSAGE_SELF
+#endif
+
+/// User + system CPU time of this process.
+enum ProcessCPU {
+    static func seconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF_WHO, &usage) == 0 else { return 0 }
+        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return value(usage.ru_utime) + value(usage.ru_stime)
+    }
+}

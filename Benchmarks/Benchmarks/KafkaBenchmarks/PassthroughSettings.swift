@@ -1,0 +1,33 @@
+import Foundation
+
+/// What the passthrough benchmark does, from the environment:
+/// - `DRIFTLESS_BENCH_BOOTSTRAP` or else `DRIFTLESS_TEST_BOOTSTRAP`: an independent broker (Tansu
+///   behind the proxy from `scripts/dev-broker`). Unset: librdkafka's in-process mock cluster,
+///   with a smaller count (the mock cluster stalls with 100k-message backlogs).
+/// - `DRIFTLESS_BENCH_MESSAGES` (default 200000, mock: 20000), `DRIFTLESS_BENCH_VALUE_BYTES` (600),
+///   `DRIFTLESS_BENCH_PARTITIONS` (6), `DRIFTLESS_BENCH_BATCH` (Swift consumer batch size, 2000).
+struct PassthroughSettings: Sendable {
+    var bootstrap: String?
+    var messages: Int
+    var valueBytes: Int
+    var partitions: Int32
+    var batchSize: Int
+    var timeoutSeconds: Int32 = 300
+
+    static func fromEnvironment() -> PassthroughSettings {
+        let environment = ProcessInfo.processInfo.environment
+        let bootstrap = [environment["DRIFTLESS_BENCH_BOOTSTRAP"], environment["DRIFTLESS_TEST_BOOTSTRAP"]]
+            .compactMap { $0 }
+            .first { !$0.isEmpty }
+        func number(_ name: String, _ fallback: Int) -> Int {
+            environment[name].flatMap { Int($0) }.map { max(1, $0) } ?? fallback
+        }
+        return PassthroughSettings(
+            bootstrap: bootstrap,
+            messages: number("DRIFTLESS_BENCH_MESSAGES", bootstrap == nil ? 20_000 : 200_000),
+            valueBytes: number("DRIFTLESS_BENCH_VALUE_BYTES", 600),
+            partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)),
+            batchSize: number("DRIFTLESS_BENCH_BATCH", 2_000)
+        )
+    }
+}
