@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import Logging
+
+/// `driftless trace ORDER` prints one order's timeline across hops and systems;
+/// `driftless trace --since 1h --status failed` searches the audit trail.
+struct TraceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Show an order's path through Driftless, or search the audit trail.",
+        discussion: """
+            Examples:
+              driftless trace shopify:1001
+              driftless trace shopify:1001 --json
+              driftless trace --since 1h --status failed
+              driftless trace --since 24h --hop quarantined --channel amazon --limit 50
+            """
+    )
+
+    @Argument(help: "Order key, e.g. shopify:1001. Omit to search.") var order: String?
+    @Option(help: "Only records at or after this time: a duration ago (1h, 30m, 2d) or RFC 3339.") var since: String?
+    @Option(help: "Only records before this time (same forms as --since).") var until: String?
+    @Option(help: "any, failed or ok. Failed = quarantined, illegal, dead-lettered, retried with an error, dispatched with HTTP >= 400.")
+    var status: String = "any"
+    @Option(name: .customLong("hop"), help: "Only these hops (repeat or comma-separate): \(AuditHop.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var hops: [String] = []
+    @Option(help: "Only this system (shopify, amazon, erp).") var channel: String?
+    @Option(help: "Only this stage (ingest, validate, translate, …).") var stage: String?
+    @Option(help: "Only orders whose key starts with this text.") var orderPrefix: String?
+    @Option(help: "At most this many records (the most recent).") var limit: Int = 200
+    @Flag(help: "Print JSON for tools instead of a table.") var json = false
+    @OptionGroup var ledger: LedgerURLOption
+
+    func run() async throws {
+        let request = TraceRequest(
+            order: order, since: since, until: until, status: status, hops: hops, channel: channel, stage: stage,
+            orderPrefix: orderPrefix, limit: limit, json: json)
+        do {
+            _ = try request.query()
+        } catch let error as LedgerError {
+            throw ValidationError(error.description)
+        }
+        let store = try await ledger.open(logger: ledgerLogger())
+        do {
+            let output = try await request.run(store: store)
+            await store.close()
+            print(output)
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
