@@ -11,6 +11,25 @@ let consumerRebalanceCallback: @convention(c) (
     Unmanaged<ConsumerCore>.fromOpaque(opaque).takeUnretainedValue().rebalance(rk: rk, code: code, list: list)
 }
 
+/// librdkafka's error callback (client-level errors such as "all brokers down"); runs on the poll
+/// thread. Errors are logged and counted; librdkafka keeps retrying, the stream goes on.
+let consumerErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+    rk, code, reason, opaque in
+    guard let rk, let opaque else { return }
+    let core = Unmanaged<ConsumerCore>.fromOpaque(opaque).takeUnretainedValue()
+    var text = reason.map { String(cString: $0) } ?? KafkaError.text(rd_kafka_resp_err_t(rawValue: code))
+    core.state.withLock { $0.statistics.errors += 1 }
+    let fatal = code == RD_KAFKA_RESP_ERR__FATAL.rawValue
+    if fatal {
+        var buffer = [CChar](repeating: 0, count: 512)
+        let underlying = rd_kafka_fatal_error(rk, &buffer, buffer.count)
+        text = "\(KafkaError.text(underlying)): " + String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+    core.logger.log(level: fatal ? .critical : .warning, "kafka consumer: client error (librdkafka retries)", metadata: [
+        "error": "\(text)", "code": "\(code)",
+    ])
+}
+
 extension ConsumerCore {
     /// Assigns or revokes partitions for both the cooperative and the eager protocol. Before
     /// giving partitions up it commits, synchronously, everything acknowledged on them.

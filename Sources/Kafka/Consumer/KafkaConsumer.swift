@@ -46,6 +46,7 @@ public final class KafkaConsumer: Sendable {
         let opaque = Unmanaged.passUnretained(core).toOpaque()
         let handle = try RdKafkaHandle.make(type: RD_KAFKA_CONSUMER, config: properties) { conf in
             rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
+            rd_kafka_conf_set_error_cb(conf, consumerErrorCallback)
             rd_kafka_conf_set_opaque(conf, opaque)
         }
         _ = rd_kafka_poll_set_consumer(handle.pointer)
