@@ -47,9 +47,10 @@ enum ConsumerGroupScenarios {
         let topic = try await broker.createTopic("group", partitions: 6)
         try await broker.produce(topic: topic, count: count, key: { "order-\($0 % 60)" }, value: { "v-\($0)" })
         let group = broker.uniqueName("group")
-        let options = KafkaConsumerOptions(bufferCapacity: 200, maxBatchSize: 50)
+        let options = KafkaConsumerOptions(bufferCapacity: 200, maxBatchSize: 10)
         let collector = Collector()
-        // Slow (≈1k msg/s per member) while both run, so the hand-over happens mid-stream.
+        // Slow (≈200 msg/s per member) until A stops, so every partition still has unread messages
+        // when it changes hands (a cooperative rebalance takes 6-12 s on the mock cluster and Tansu).
         let slow = Atomic<Bool>(true)
         let delay: @Sendable () -> Duration = { slow.load(ordering: .relaxed) ? .milliseconds(50) : .milliseconds(2) }
 
@@ -86,9 +87,11 @@ enum ConsumerGroupScenarios {
         XCTAssertFalse(collector.partitions(of: "A").isEmpty)
         XCTAssertFalse(collector.partitions(of: "B").isEmpty)
         XCTAssertEqual(collector.partitions(of: "B").count, 6, "B took over all partitions after A left")
-        // At-least-once window: a batch A (or B) was working on while its partition moved is read
-        // again by the new owner. With batches of ≤ 50 and two hand-overs, that is bounded.
-        XCTAssertLessThanOrEqual(collector.duplicates, 6 * 50 * 2, "duplicates only from batches in flight at a hand-over")
+        // At-least-once window: what a member had read but not yet committed when its partitions
+        // moved is read again by the new owner — batches in flight, plus, if the commit on revoke
+        // fails (the mock coordinator sometimes answers ILLEGAL_GENERATION mid-rebalance), what
+        // was acknowledged since the last auto-commit (1 s at ~200 msg/s). Far below a full replay.
+        XCTAssertLessThanOrEqual(collector.duplicates, count / 10, "duplicates only from the at-least-once window")
         print("group split \(split.0)+\(split.1) partitions; A read \(collector.count(of: "A")), B read \(collector.count(of: "B")), duplicates \(collector.duplicates)")
     }
 
