@@ -38,6 +38,27 @@ final class SQLiteLedgerStoreTests: XCTestCase {
     func testWriterShutdownReportsUnwritten() async throws { try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown() }
     func testTraceOrderThroughHops() async throws { try await suite.traceOrderThroughHops() }
 
+    /// Two processes append to the same file at once (SQLite serialises them on its write lock,
+    /// waiting up to the busy timeout) and race on creating the schema.
+    func testTwoProcessesWriteConcurrentlyWithoutLostRows() async throws {
+        let url = "sqlite://\(try freshPath())"
+        let count = 300
+        async let first = ChildProcess.runStressWriter(url: url, count: count, tag: "a")
+        async let second = ChildProcess.runStressWriter(url: url, count: count, tag: "b")
+        for result in try await [first, second] { ChildProcess.assertRan(result) }
+        let store = try await Ledger.open(url: url)
+        for tag in ["a", "b"] {
+            let rows = try await store.search(AuditQuery(orderPrefix: LedgerStress.orderPrefix(tag: tag), limit: 100_000))
+            XCTAssertEqual(Set(rows.map(\.eventID)), Set((0..<count).map { "\(tag)-\($0)" }), "process \(tag) lost rows")
+            XCTAssertEqual(rows.count, count)
+        }
+        let shared = try await store.loadState(order: LedgerStress.sharedOrderKey, system: "erp")
+        XCTAssertEqual(shared?.version, Int64(count))
+        let versions = try await store.schemaVersions()
+        XCTAssertEqual(versions, [1, 2])
+        await store.close()
+    }
+
     func testInMemoryForms() async throws {
         for url in ["sqlite::memory:", "sqlite://:memory:"] {
             let store = try await Ledger.open(url: url)

@@ -8,7 +8,18 @@ public final class SQLiteLedgerStore: LedgerStore {
     let writer: any DatabaseWriter
     let logger: Logger
 
-    /// Opens (creating if needed) the database and applies pending migrations.
+    /// Opens (creating if needed) the database and applies pending migrations, on a dispatch queue:
+    /// opening may wait up to the busy timeout for another process's lock, which must not hold up a
+    /// thread of Swift's cooperative pool.
+    public static func open(options: LedgerURL.SQLiteOptions, logger: Logger) async throws -> SQLiteLedgerStore {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try SQLiteLedgerStore(options: options, logger: logger) })
+            }
+        }
+    }
+
+    /// Opens (creating if needed) the database and applies pending migrations, blocking the caller.
     public init(options: LedgerURL.SQLiteOptions, logger: Logger) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.seconds(options.busyTimeout))

@@ -18,7 +18,7 @@ public enum Ledger {
     public static func open(_ url: LedgerURL, logger: Logger = Logger(label: "driftless.ledger")) async throws -> any LedgerStore {
         switch url {
         case let .sqlite(options):
-            return try SQLiteLedgerStore(options: options, logger: logger)
+            return try await SQLiteLedgerStore.open(options: options, logger: logger)
         case let .postgres(options):
             return try await PostgresLedgerStore.open(options: options, logger: logger)
         }
