@@ -111,7 +111,8 @@ final class ConsumerCore: Sendable {
             setPaused(due, paused: false, rk: rk)
 
             if !held.isEmpty, buffer.freeSpace >= held.count {
-                buffer.push(held)
+                // Skip what belongs to partitions revoked while it was held.
+                buffer.push(state.withLock { $0.stillAssigned(held) })
                 held.removeAll()
             }
             applyBackPressure(rk: rk, holding: !held.isEmpty)

@@ -104,6 +104,13 @@ struct ConsumerState {
         return accepted
     }
 
+    /// The messages whose partition is still held by the assignment that delivered them.
+    func stillAssigned(_ messages: [KafkaMessage]) -> [KafkaMessage] {
+        messages.filter { message in
+            partitions[TopicPartition(topic: message.topic, partition: message.partition)]?.epoch == message.assignmentEpoch
+        }
+    }
+
     /// Marks a message done; ignored when its partition was revoked since it was delivered.
     mutating func acknowledge(_ message: KafkaMessage) {
         let key = TopicPartition(topic: message.topic, partition: message.partition)
