@@ -59,11 +59,14 @@ public final class PipelineRuntime: Sendable {
 
     /// Starts `stages` (all by default): opens the ledger, ensures topics, starts the consumers, the
     /// HTTP listener and the poller. `handleSignals` installs SIGTERM/SIGINT graceful shutdown.
+    /// `mockCluster`: a mock cluster the caller owns (its bootstrap servers must be configured), so
+    /// topics are created through it (the mock cluster does not serve CreateTopics).
     public static func start(
         configuration: PipelineConfiguration, stages: Set<StageName> = Set(StageName.allCases),
-        handleSignals: Bool = false, logger: Logger = Logger(label: "driftless")
+        handleSignals: Bool = false, mockCluster: MockCluster? = nil, logger: Logger = Logger(label: "driftless")
     ) async throws -> PipelineRuntime {
-        let parts = try await Parts.make(configuration: configuration, stages: stages, logger: logger)
+        let parts = try await Parts.make(
+            configuration: configuration, stages: stages, mockCluster: mockCluster, logger: logger)
         let router = Router()
         IngestRoutes.addHealthRoutes(to: router, health: parts.health)
         if let webhooks = parts.webhooks { IngestRoutes.addWebhookRoutes(to: router, shopify: webhooks) }

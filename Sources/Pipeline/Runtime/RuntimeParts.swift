@@ -21,10 +21,11 @@ struct Parts: Sendable {
     var logger: Logger
 
     static func make(
-        configuration: PipelineConfiguration, stages: Set<StageName>, logger: Logger
+        configuration: PipelineConfiguration, stages: Set<StageName>, mockCluster external: MockCluster?,
+        logger: Logger
     ) async throws -> Parts {
         let matrix = try loadMatrix(configuration.mappingFile)
-        var mockCluster: MockCluster?
+        var mockCluster = external
         let bootstrap: String
         if let servers = configuration.bootstrapServers {
             bootstrap = servers
@@ -37,6 +38,7 @@ struct Parts: Sendable {
                 metadata: ["bootstrap": "\(bootstrap)"])
         }
         let kafka = KafkaConfig(bootstrapServers: bootstrap, configuration.kafkaProperties)
+        let consumerKafka = kafka.merging(configuration.consumerProperties)
         let topics = PipelineTopics(prefix: configuration.topicPrefix)
         try await TopicSetup.ensure(
             kafka: kafka, topics: topics, partitions: configuration.partitions,
@@ -54,12 +56,12 @@ struct Parts: Sendable {
             ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, logger: logger)
         if stages.contains(.validate) {
             parts.validate = try ValidateStage(
-                kafka: kafka, topics: topics, matrix: matrix, sink: producer, audit: audit,
+                kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, audit: audit,
                 replica: "\(replica)/validate", options: options, logger: logger)
         }
         if stages.contains(.translate) {
             parts.translate = try TranslateStage(
-                kafka: kafka, topics: topics, matrix: matrix, sink: producer, ledger: ledger, audit: audit,
+                kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, ledger: ledger, audit: audit,
                 replica: "\(replica)/translate", options: options, logger: logger)
         }
         if stages.contains(.ingest) {

@@ -105,7 +105,12 @@ public final class ShopifyWebhookIngest: Sendable {
             receivedAt: receivedAt, sourceTimestamp: order?.updatedAt ?? triggeredAt, traceID: traceID)
         let key = order.map { OrderKey(channel: .shopify, orderID: $0.id).description } ?? "shopify-webhook:\(webhookID)"
 
-        if deduplicator.contains(webhookID) {
+        switch deduplicator.claim(webhookID) {
+        case .proceed:
+            break
+        case .inFlight:
+            return .unavailable("same webhook id in flight")
+        case .duplicate:
             await audit.record(AuditRecord(
                 time: receivedAt, hop: .deduped, orderKey: key, channel: "shopify", eventID: webhookID,
                 stage: StageName.ingest.rawValue, replica: replica, httpStatus: 200,
@@ -126,6 +131,7 @@ public final class ShopifyWebhookIngest: Sendable {
                 detail: topic, traceID: traceID))
             return .accepted(report)
         } catch {
+            deduplicator.release(webhookID)
             health.recordSend(succeeded: false, detail: "kafka: \(error)")
             logger.warning("webhook not acknowledged by Kafka", metadata: [
                 "webhook-id": "\(webhookID)", "error": "\(error)",

@@ -8,6 +8,7 @@ import Synchronization
 /// Memory is per process: across replicas, translate's applied-event check catches what slips through.
 public final class WebhookDeduplicator: Sendable {
     private struct State {
+        var inFlight: Set<String> = []
         var expiry: [String: ContinuousClock.Instant] = [:]
         var order: [(id: String, expiry: ContinuousClock.Instant)] = []
         var head = 0
@@ -32,10 +33,37 @@ public final class WebhookDeduplicator: Sendable {
         }
     }
 
-    /// Remembers `id` as acknowledged.
+    /// What a delivery with a given id should do.
+    public enum Claim: Sendable, Equatable {
+        /// First of its id: produce it, then ``remember(_:)`` or ``release(_:)``.
+        case proceed
+        /// Already acknowledged: answer 200 without producing.
+        case duplicate
+        /// Another delivery of the same id is being produced right now: ask the channel to retry.
+        case inFlight
+    }
+
+    /// Claims `id` for producing unless it was acknowledged or is in flight.
+    public func claim(_ id: String) -> Claim {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            if let expiry = state.expiry[id], expiry > now { return .duplicate }
+            if state.inFlight.contains(id) { return .inFlight }
+            state.inFlight.insert(id)
+            return .proceed
+        }
+    }
+
+    /// Gives up a claim (the record was not acknowledged).
+    public func release(_ id: String) {
+        _ = state.withLock { $0.inFlight.remove(id) }
+    }
+
+    /// Remembers `id` as acknowledged (ending its claim).
     public func remember(_ id: String) {
         let now = ContinuousClock.now
         state.withLock { state in
+            state.inFlight.remove(id)
             let expiry = now + ttl
             state.expiry[id] = expiry
             state.order.append((id, expiry))

@@ -4,6 +4,7 @@ struct PipelineConfigFile: Decodable, Sendable {
     struct Kafka: Decodable, Sendable {
         var bootstrapServers: String?
         var properties: [String: String]?
+        var consumerProperties: [String: String]?
         var partitions: Int32?
         var replicationFactor: Int32?
         var topicPrefix: String?

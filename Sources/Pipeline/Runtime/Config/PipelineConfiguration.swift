@@ -11,6 +11,8 @@ public struct PipelineConfiguration: Sendable {
     public var bootstrapServers: String?
     /// Extra librdkafka properties for every client.
     public var kafkaProperties: [String: String]
+    /// Extra librdkafka properties for consumers only (e.g. `session.timeout.ms`).
+    public var consumerProperties: [String: String]
     /// Topic name prefix (default `driftless`).
     public var topicPrefix: String
     /// Partitions and replication of topics created on start-up.
@@ -45,6 +47,7 @@ public struct PipelineConfiguration: Sendable {
     public init() {
         bootstrapServers = nil
         kafkaProperties = [:]
+        consumerProperties = [:]
         topicPrefix = "driftless"
         partitions = 6
         replicationFactor = 1
@@ -94,6 +97,7 @@ public struct PipelineConfiguration: Sendable {
         if let kafka = file.kafka {
             bootstrapServers = kafka.bootstrapServers.flatMap { $0.isEmpty ? nil : $0 } ?? bootstrapServers
             kafkaProperties.merge(kafka.properties ?? [:]) { _, new in new }
+            consumerProperties.merge(kafka.consumerProperties ?? [:]) { _, new in new }
             partitions = kafka.partitions ?? partitions
             replicationFactor = kafka.replicationFactor ?? replicationFactor
             topicPrefix = kafka.topicPrefix ?? topicPrefix
@@ -155,11 +159,14 @@ public struct PipelineConfiguration: Sendable {
         }
         replica = value("DRIFTLESS_REPLICA") ?? replica
         mappingFile = value("DRIFTLESS_MAPPING_FILE") ?? mappingFile
-        for (name, text) in env where name.hasPrefix("DRIFTLESS_KAFKA_PROPERTY_") {
-            // DRIFTLESS_KAFKA_PROPERTY_SESSION_TIMEOUT_MS=6000 → session.timeout.ms=6000
-            let property = name.dropFirst("DRIFTLESS_KAFKA_PROPERTY_".count).lowercased()
-                .replacingOccurrences(of: "_", with: ".")
-            kafkaProperties[property] = text
+        for (name, text) in env {
+            // DRIFTLESS_KAFKA_PROPERTY_LINGER_MS=5 → linger.ms=5 (all clients);
+            // DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS=6000 → session.timeout.ms=6000 (consumers).
+            for (prefix, consumerOnly) in [("DRIFTLESS_KAFKA_PROPERTY_", false), ("DRIFTLESS_CONSUMER_PROPERTY_", true)]
+            where name.hasPrefix(prefix) {
+                let property = name.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
+                if consumerOnly { consumerProperties[property] = text } else { kafkaProperties[property] = text }
+            }
         }
     }
 

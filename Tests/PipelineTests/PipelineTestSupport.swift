@@ -1,0 +1,112 @@
+import DriftlessTesting
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import OrderModel
+import Pipeline
+import Simulators
+import XCTest
+
+/// A pipeline runtime on a test broker with an SQLite ledger in a temporary directory.
+struct PipelineFixture {
+    static let secret = "shpss_test_current_secret"
+    static let previousSecret = "shpss_test_previous_secret"
+
+    let broker: TestBroker
+    let runtime: PipelineRuntime
+    let directory: URL
+
+    var webhookURL: String { "http://127.0.0.1:\(runtime.httpPort)/webhooks/shopify" }
+    var baseURL: String { "http://127.0.0.1:\(runtime.httpPort)" }
+    var ledger: any LedgerStore { runtime.ledger }
+    var topics: PipelineTopics { runtime.topics }
+
+    /// Starts `stages` on `broker` with a unique topic prefix and a fresh ledger.
+    static func start(
+        broker: TestBroker, stages: Set<StageName> = Set(StageName.allCases), partitions: Int32 = 3,
+        prefix: String? = nil, ledgerDirectory: URL? = nil, replica: String = "test",
+        configure: (inout PipelineConfiguration) -> Void = { _ in }
+    ) async throws -> PipelineFixture {
+        let directory = try ledgerDirectory ?? LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-pipeline")
+        var configuration = PipelineConfiguration()
+        configuration.bootstrapServers = broker.bootstrapServers
+        var properties = broker.consumerConfig().properties
+        properties["bootstrap.servers"] = nil
+        configuration.consumerProperties = properties
+        configuration.topicPrefix = prefix ?? broker.uniqueName("dl")
+        configuration.partitions = partitions
+        configuration.ledgerURL = "sqlite://" + directory.appendingPathComponent("ledger.db").path
+        configuration.ingestPort = 0
+        configuration.shopifySecret = Secret(secret)
+        configuration.shopifyPreviousSecret = Secret(previousSecret)
+        configuration.replica = replica
+        configuration.maxBatchSize = 500
+        configure(&configuration)
+        var logger = Logger(label: "pipeline-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["DRIFTLESS_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        let runtime = try await PipelineRuntime.start(
+            configuration: configuration, stages: stages, mockCluster: broker.mockCluster, logger: logger)
+        return PipelineFixture(broker: broker, runtime: runtime, directory: directory)
+    }
+
+    /// Gracefully stops the runtime.
+    func stop() async throws {
+        try await runtime.shutdown()
+    }
+
+    /// All audit rows with `hops` (all hops when empty).
+    func audit(_ hops: Set<AuditHop> = [], in store: (any LedgerStore)? = nil) async throws -> [AuditRecord] {
+        try await (store ?? ledger).search(AuditQuery(hops: hops, limit: 1_000_000))
+    }
+}
+
+/// Polls `condition` every 100 ms until it holds or `timeout` passes; returns whether it held.
+func eventually(
+    timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool
+) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    return try await condition()
+}
+
+/// The canonical state each order reaches when its deliveries are applied in order (the
+/// expectation out-of-order, duplicated delivery must match).
+func inOrderExpectation(_ deliveries: [WebhookDelivery]) throws -> [String: CanonicalState] {
+    let translator = ChannelTranslator(matrix: try MappingMatrix.default)
+    let machine = OrderStateMachine()
+    var states: [String: OrderState] = [:]
+    for delivery in deliveries {
+        let order = try ShopifyOrder.decode(from: delivery.body)
+        let observation = try translator.translate(order, eventID: delivery.webhookID, kind: delivery.topic)
+        let key = observation.key.description
+        if let next = machine.decide(current: states[key], observation: observation).newState { states[key] = next }
+    }
+    return states.mapValues(\.canonicalState)
+}
+
+/// A storefront scenario: `orders` orders with realistic lifecycles, about `eventsPerOrder` webhooks each.
+func makeLifecycles(store: StorefrontStore, orders: Int, seed: UInt64 = 3) async throws -> [WebhookDelivery] {
+    var random = SeededRandom(seed: seed)
+    var deliveries: [WebhookDelivery] = []
+    for _ in 0..<orders {
+        let paidAtCheckout = random.next() % 4 == 0
+        let (id, created) = await store.createOrder(paid: paidAtCheckout)
+        deliveries += created
+        var actions: [StorefrontAction] = [.editTags("vip"), .editTags("vip,newsletter")]
+        if !paidAtCheckout { actions.append(.pay) }
+        switch random.next() % 5 {
+        case 0:
+            actions += [.editTags("gift"), .cancel(reason: "customer"), .refund(full: true)]
+        case 1:
+            actions += [.fulfillPartially, .fulfill, .refund(full: false), .refund(full: true)]
+        default:
+            actions += [.editTags("priority"), .fulfillPartially, .fulfill, .editTags("delivered")]
+        }
+        for action in actions { deliveries += try await store.apply(action, to: id) }
+    }
+    return deliveries
+}
