@@ -57,6 +57,11 @@ public final class PostgresLedgerStore: LedgerStore {
             Array(records[$0..<min($0 + Self.auditRowsPerStatement, records.count)])
         }
         try await run("append") { client, logger in
+            if chunks.count == 1 {
+                // One statement is atomic by itself: no BEGIN/COMMIT round trips.
+                for try await _ in try await client.query(try PostgresRows.insertAudit(records), logger: logger) {}
+                return
+            }
             try await client.withTransaction(logger: logger) { connection in
                 for chunk in chunks {
                     try await connection.query(try PostgresRows.insertAudit(chunk), logger: logger)
