@@ -77,7 +77,13 @@ enum ConsumerGroupScenarios {
         await firstTask.value
         slow.store(false, ordering: .relaxed)
         let firstClosedAt = clock.now - started
-        try await waitUntil("B finishes the topic", timeout: .seconds(60)) { collector.distinctValues >= count }
+        do {
+            try await waitUntil("B finishes the topic", timeout: .seconds(60)) { collector.distinctValues >= count }
+        } catch {
+            XCTFail("B stalled after A left: read \(collector.distinctValues)/\(count), B statistics \(second.statistics)")
+            await second.close()
+            throw error
+        }
         let doneAt = clock.now - started
         await second.close()
         await secondTask.value
