@@ -14,7 +14,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("Domain: fixture missing") { benchmark in benchmark.error("\(error)") }
         return
     }
-    let perIteration = BenchmarkConfiguration(
+    let perIteration = Benchmark.Configuration(
         metrics: [.throughput, .wallClock, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(5))
 
     Benchmark("Domain: Shopify order JSONSerialization parse (baseline)", configuration: perIteration) { benchmark in

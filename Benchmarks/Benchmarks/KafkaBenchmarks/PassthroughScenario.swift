@@ -12,7 +12,9 @@ struct PhaseTiming: Sendable {
 }
 
 /// Runs, on one broker and in this process: C produce, Swift produce, C passthrough, Swift
-/// passthrough (each on its own fresh topics, 6 partitions, keys `order-N`).
+/// passthrough (ordered, one batch at a time) and Swift passthrough with several batches in
+/// flight (each on its own fresh topics, 6 partitions, keys `order-N`; the two Swift passthroughs
+/// read the same source topic with different consumer groups).
 struct PassthroughScenario {
     let settings: PassthroughSettings
 
@@ -25,7 +27,7 @@ struct PassthroughScenario {
             ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
         )
         let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let topics = ["c-src", "c-dst", "swift-src", "swift-dst"].map { "bench-\(run)-\($0)" }
+        let topics = ["c-src", "c-dst", "swift-src", "swift-dst", "swift-dst-pipelined"].map { "bench-\(run)-\($0)" }
         if let mock {
             for topic in topics { try mock.createTopic(topic, partitions: settings.partitions) }
         } else {
@@ -50,8 +52,16 @@ struct PassthroughScenario {
         let swiftPassthrough = try await measured {
             try await SwiftPassthrough.passthrough(
                 config: config, consumerConfig: consumerConfig, source: topics[2], destination: topics[3],
-                group: "bench-\(run)-swift", count: count, batchSize: settings.batchSize,
+                group: "bench-\(run)-swift", count: count, batchSize: settings.batchSize, batchesInFlight: 1,
+                bufferCapacity: settings.bufferCapacity,
                 timeout: .seconds(Int64(timeout))
+            )
+        }
+        let swiftPipelined = try await measured {
+            try await SwiftPassthrough.passthrough(
+                config: config, consumerConfig: consumerConfig, source: topics[2], destination: topics[4],
+                group: "bench-\(run)-swift-pipelined", count: count, batchSize: settings.batchSize,
+                batchesInFlight: settings.batchesInFlight, bufferCapacity: settings.bufferCapacity, timeout: .seconds(Int64(timeout))
             )
         }
         return PassthroughReport(
@@ -60,7 +70,8 @@ struct PassthroughScenario {
             cProduce: cProduce,
             swiftProduce: swiftProduce,
             cPassthrough: cPassthrough,
-            swiftPassthrough: swiftPassthrough
+            swiftPassthrough: swiftPassthrough,
+            swiftPipelined: swiftPipelined
         )
     }
 

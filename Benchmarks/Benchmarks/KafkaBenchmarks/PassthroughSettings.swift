@@ -5,13 +5,17 @@ import Foundation
 ///   behind the proxy from `scripts/dev-broker`). Unset: librdkafka's in-process mock cluster,
 ///   with a smaller count (the mock cluster stalls with 100k-message backlogs).
 /// - `DRIFTLESS_BENCH_MESSAGES` (default 200000, mock: 20000), `DRIFTLESS_BENCH_VALUE_BYTES` (600),
-///   `DRIFTLESS_BENCH_PARTITIONS` (6), `DRIFTLESS_BENCH_BATCH` (Swift consumer batch size, 2000).
+///   `DRIFTLESS_BENCH_PARTITIONS` (6), `DRIFTLESS_BENCH_BATCH` (Swift consumer batch size, 2000),
+///   `DRIFTLESS_BENCH_IN_FLIGHT` (batches in flight in the pipelined Swift variant, 4),
+///   `DRIFTLESS_BENCH_BUFFER` (Swift consumer buffer capacity, 10000 = the layer's default).
 struct PassthroughSettings: Sendable {
     var bootstrap: String?
     var messages: Int
     var valueBytes: Int
     var partitions: Int32
     var batchSize: Int
+    var batchesInFlight: Int
+    var bufferCapacity: Int
     var timeoutSeconds: Int32 = 300
 
     static func fromEnvironment() -> PassthroughSettings {
@@ -27,7 +31,9 @@ struct PassthroughSettings: Sendable {
             messages: number("DRIFTLESS_BENCH_MESSAGES", bootstrap == nil ? 20_000 : 200_000),
             valueBytes: number("DRIFTLESS_BENCH_VALUE_BYTES", 600),
             partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)),
-            batchSize: number("DRIFTLESS_BENCH_BATCH", 2_000)
+            batchSize: number("DRIFTLESS_BENCH_BATCH", 2_000),
+            batchesInFlight: number("DRIFTLESS_BENCH_IN_FLIGHT", 4),
+            bufferCapacity: number("DRIFTLESS_BENCH_BUFFER", 10_000)
         )
     }
 }

@@ -4,6 +4,11 @@ import Kafka
 /// The same two phases as the C baseline, written with Driftless's Kafka layer the way a pipeline
 /// stage uses it: batches from `KafkaConsumer.messages`, `KafkaProducer.send(_:)` per batch,
 /// acknowledge after the broker acknowledged the batch.
+///
+/// With `batchesInFlight` 1 a batch is sent only after the previous one is acknowledged, which
+/// keeps per-key order across batches (what a stage needs). With more, several batches are sent
+/// concurrently: faster, but records of one key in two batches may be reordered — fine for this
+/// benchmark's unique keys, not for a stage.
 enum SwiftPassthrough {
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -28,13 +33,13 @@ enum SwiftPassthrough {
 
     static func passthrough(
         config: KafkaConfig, consumerConfig: KafkaConfig, source: String, destination: String,
-        group: String, count: Int, batchSize: Int, timeout: Duration
+        group: String, count: Int, batchSize: Int, batchesInFlight: Int, bufferCapacity: Int, timeout: Duration
     ) async throws -> PhaseTiming {
         let consumer = try KafkaConsumer(
             config: consumerConfig,
             groupID: group,
             topics: [source],
-            options: KafkaConsumerOptions(bufferCapacity: max(10_000, batchSize * 4), maxBatchSize: batchSize)
+            options: KafkaConsumerOptions(bufferCapacity: bufferCapacity, maxBatchSize: batchSize)
         )
         let producer = try KafkaProducer(config: config)
         // Ends `messages` (by closing the consumer) if the broker stalls.
@@ -45,13 +50,37 @@ enum SwiftPassthrough {
         var moved = 0
         var start: ContinuousClock.Instant?
         do {
-            for await batch in consumer.messages {
-                if start == nil { start = .now }
-                let records = batch.map { ProducerRecord(topic: destination, key: $0.key, value: $0.value) }
-                _ = try await producer.send(records)
-                consumer.acknowledge(batch)
-                moved += batch.count
-                if moved >= count { break }
+            if batchesInFlight <= 1 {
+                for await batch in consumer.messages {
+                    if start == nil { start = .now }
+                    let records = batch.map { ProducerRecord(topic: destination, key: $0.key, value: $0.value) }
+                    _ = try await producer.send(records)
+                    consumer.acknowledge(batch)
+                    moved += batch.count
+                    if moved >= count { break }
+                }
+            } else {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    var inFlight = 0
+                    var dispatched = 0
+                    for await batch in consumer.messages {
+                        if start == nil { start = .now }
+                        if inFlight >= batchesInFlight, let done = try await group.next() {
+                            moved += done
+                            inFlight -= 1
+                        }
+                        group.addTask {
+                            let records = batch.map { ProducerRecord(topic: destination, key: $0.key, value: $0.value) }
+                            _ = try await producer.send(records)
+                            consumer.acknowledge(batch)
+                            return batch.count
+                        }
+                        inFlight += 1
+                        dispatched += batch.count
+                        if dispatched >= count { break }
+                    }
+                    while let done = try await group.next() { moved += done }
+                }
             }
         } catch {
             watchdog.cancel()
