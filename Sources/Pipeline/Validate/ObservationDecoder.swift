@@ -17,15 +17,20 @@ public struct ObservationDecoder: Sendable {
 
     /// The envelope and the observation of `message`.
     public func decode(_ message: KafkaMessage) throws(StageRejection) -> (Envelope, ChannelObservation) {
-        let envelope: Envelope
-        do {
-            envelope = try Envelope(headers: message.headers)
-        } catch {
-            throw .badEnvelope(error.description)
+        let headers = HeaderMap(message.headers)
+        guard let channelText = headers[EnvelopeHeader.channel] else {
+            throw .badEnvelope("missing header \(EnvelopeHeader.channel)")
+        }
+        guard let channel = Channel(rawValue: channelText) else {
+            throw .badEnvelope("invalid header \(EnvelopeHeader.channel)=\(channelText.prefix(64))")
         }
         guard let value = message.value, !value.isEmpty else { throw .emptyPayload }
+        // The payload first: a body that is not an order is the more useful reason (ingest leaves
+        // dl-order-id out when it cannot find the order id).
+        let eventID = headers[EnvelopeHeader.eventID] ?? ""
+        let kind = headers[EnvelopeHeader.kind] ?? ""
         let observation: ChannelObservation
-        switch envelope.channel {
+        switch channel {
         case .shopify:
             let order: ShopifyOrder
             do {
@@ -34,7 +39,7 @@ public struct ObservationDecoder: Sendable {
                 throw .malformedPayload(error.description)
             }
             do {
-                observation = try translator.translate(order, eventID: envelope.eventID, kind: envelope.kind)
+                observation = try translator.translate(order, eventID: eventID, kind: kind)
             } catch {
                 throw .unmappedStatus(error.description)
             }
@@ -46,12 +51,18 @@ public struct ObservationDecoder: Sendable {
                 throw .malformedPayload(error.description)
             }
             do {
-                observation = try translator.translate(order, eventID: envelope.eventID, kind: envelope.kind)
+                observation = try translator.translate(order, eventID: eventID, kind: kind)
             } catch {
                 throw .unmappedStatus(error.description)
             }
         case .erp:
             throw .unsupportedChannel("erp payloads enter through dispatch, not ingest")
+        }
+        let envelope: Envelope
+        do {
+            envelope = try Envelope(headers: message.headers)
+        } catch {
+            throw .badEnvelope(error.description)
         }
         guard observation.key.orderID == envelope.orderID else {
             throw .keyMismatch("envelope order \(envelope.orderID), payload order \(observation.key.orderID)")
