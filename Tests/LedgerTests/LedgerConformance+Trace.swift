@@ -1,0 +1,66 @@
+import Foundation
+import Ledger
+import XCTest
+
+/// `driftless trace` on each backend.
+extension LedgerConformance {
+    /// `trace` on an order that went through dedupe, quarantine and translation.
+    func traceOrderThroughHops() async throws {
+        let (store, _) = try await open()
+        defer { Task { await store.close() } }
+        typealias F = LedgerFixtures
+        try await store.append([
+            F.record(.received, event: "w1", at: 0),
+            F.record(.received, event: "w1", at: 1),
+            F.record(.deduped, event: "w1", at: 1, reason: "event id already seen"),
+            F.record(.validated, event: "w1", stage: "validate", at: 2),
+            F.record(.translated, event: "w1", stage: "translate", at: 3, from: "pending", to: "paid"),
+            F.record(.received, event: "w2", at: 10),
+            F.record(.quarantined, event: "w2", stage: "validate", at: 11, reason: "missing financial_status"),
+            F.record(.dispatched, event: "w1", stage: "dispatch", at: 12, channel: "erp", http: 201),
+            F.record(.received, order: "shopify:2002", event: "z", at: 5),
+        ])
+        try await store.saveStates([
+            OrderStateRecord(orderKey: "shopify:1001", system: "shopify", state: "paid", version: 2, lastEventID: "w1", updatedAt: F.at(3)),
+            OrderStateRecord(orderKey: "shopify:1001", system: "erp", state: "paid", version: 1, lastEventID: "w1", updatedAt: F.at(12)),
+        ])
+        let table = try await TraceRequest(order: "shopify:1001").run(store: store, now: F.at(60))
+        let lines = table.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "Order shopify:1001: 8 audit records")
+        XCTAssertTrue(lines[1].hasPrefix("TIME"), lines[1])
+        let body = Array(lines[2..<10])
+        let hops = body.map { $0.split(separator: " ", omittingEmptySubsequences: true)[1] }
+        XCTAssertEqual(hops, ["received", "received", "deduped", "validated", "translated", "received", "quarantined", "dispatched"])
+        XCTAssertTrue(body[4].contains("pending -> paid"), body[4])
+        XCTAssertTrue(body[6].contains("FAILED") && body[6].contains("missing financial_status"), body[6])
+        XCTAssertTrue(body[7].contains(" erp ") && body[7].contains("201"), body[7])
+        XCTAssertTrue(body[0].contains("driftless.ingest.raw[3]@0"), body[0])
+        XCTAssertFalse(table.contains("shopify:2002"))
+        XCTAssertTrue(table.contains("Current state:"))
+        XCTAssertTrue(lines.contains { $0.contains("erp") && $0.contains("paid") && $0.contains("w1") && $0.hasPrefix("  ") })
+
+        let json = try await TraceRequest(order: "shopify:1001", json: true).run(store: store, now: F.at(60))
+        let report = try TraceRenderer.decodeJSON(json)
+        XCTAssertEqual(report.order, "shopify:1001")
+        XCTAssertEqual(report.records.map(\.hop), [.received, .received, .deduped, .validated, .translated, .received, .quarantined, .dispatched])
+        XCTAssertEqual(report.records[6].reason, "missing financial_status")
+        XCTAssertEqual(report.states.map(\.system), ["erp", "shopify"])
+        XCTAssertTrue(json.contains(#""hop" : "quarantined""#), "hop spelled as stored")
+
+        let failed = try await TraceRequest(since: "1h", status: "failed", json: true).run(store: store, now: F.at(60))
+        let failedReport = try TraceRenderer.decodeJSON(failed)
+        XCTAssertNil(failedReport.order)
+        XCTAssertEqual(failedReport.records.map(\.eventID), ["w2"])
+        let searchTable = try await TraceRequest(since: "1h", hops: ["received"], limit: 2).run(store: store, now: F.at(60))
+        XCTAssertTrue(searchTable.hasPrefix("2 matching audit records"), searchTable)
+        XCTAssertTrue(searchTable.contains("ORDER"))
+        let tooLate = try await TraceRequest(since: "10s", status: "failed").run(store: store, now: F.at(60))
+        XCTAssertTrue(tooLate.hasPrefix("0 matching audit records"), tooLate)
+        do {
+            _ = try await TraceRequest(hops: ["teleported"]).run(store: store)
+            XCTFail("unknown hop must be rejected")
+        } catch let error as LedgerError {
+            XCTAssertTrue(error.description.contains("unknown hop 'teleported'"), error.description)
+        }
+    }
+}
