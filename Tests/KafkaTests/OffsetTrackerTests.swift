@@ -75,6 +75,23 @@ final class OffsetTrackerTests: XCTestCase {
         XCTAssertEqual(tracker.acknowledge(1), 3)
     }
 
+    func testRewindForgetsDeliveriesFromTheRewindOffset() {
+        var tracker = OffsetTracker()
+        for offset in Int64(0)..<8 { tracker.delivered(offset) }
+        XCTAssertEqual(tracker.acknowledge(0), 1)
+        XCTAssertNil(tracker.acknowledge(2))
+        XCTAssertNil(tracker.acknowledge(6))
+        tracker.rewind(to: 4)
+        XCTAssertEqual(tracker.highestDelivered, 3)
+        XCTAssertNil(tracker.acknowledge(6), "6 will be delivered again; its old ack is gone")
+        XCTAssertTrue(tracker.delivered(4), "redelivery from the rewind offset is tracked")
+        XCTAssertEqual(tracker.acknowledge(1), 3, "acks below the rewind offset survive (2 was acked)")
+        XCTAssertEqual(tracker.acknowledge(3), 4)
+        XCTAssertEqual(tracker.acknowledge(4), 5)
+        tracker.rewind(to: 2)
+        XCTAssertEqual(tracker.highestDelivered, 4, "never rewinds below the committable position")
+    }
+
     func testLargeShuffledWorkloadEndsAtHighestPlusOne() {
         var tracker = OffsetTracker()
         let offsets = Array(Int64(0)..<5_000)

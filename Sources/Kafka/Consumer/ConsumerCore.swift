@@ -170,6 +170,12 @@ final class ConsumerCore: Sendable {
                 if state.withLock({ $0.userPause(partition, until: until) }) {
                     setPaused([partition], paused: true, rk: rk)
                 }
+            case let .rewindAndPause(message, until):
+                guard let offset = state.withLock({ $0.rewindAndPause(message, until: until) }) else { continue }
+                let key = TopicPartition(topic: message.topic, partition: message.partition)
+                setPaused([key], paused: true, rk: rk)
+                buffer.purge([key], from: offset)
+                seek([TopicPartitionOffset(topic: key.topic, partition: key.partition, offset: offset)], rk: rk)
             case let .resume(partition):
                 if state.withLock({ $0.userResume(partition) }) {
                     setPaused([partition], paused: false, rk: rk)
@@ -206,12 +212,20 @@ final class ConsumerCore: Sendable {
         }
         if !paused {
             // librdkafka 2.0.2 only notices a resume on its broker thread's next idle wake-up (up
-            // to ~1 s). Seeking to the current position makes it fetch at once.
-            _ = rd_kafka_position(rk, list.pointer)
-            let seekable = RdPartitionList(list.entries.filter { $0.offset >= 0 })
-            if seekable.entries.count > 0, let error = rd_kafka_seek_partitions(rk, seekable.pointer, 0) {
-                _ = driftless_error_take_code(error, nil, 0)
-            }
+            // to ~1 s). Seeking to where delivery continues makes it fetch at once (and honours a
+            // rewind). Partitions that delivered nothing yet keep librdkafka's own position.
+            seek(state.withLock { $0.nextOffsets(partitions) }, rk: rk)
+        }
+    }
+
+    /// Asynchronous seek (does not block the poll thread).
+    func seek(_ offsets: [TopicPartitionOffset], rk: OpaquePointer) {
+        guard !offsets.isEmpty else { return }
+        let list = RdPartitionList(offsets)
+        if let error = rd_kafka_seek_partitions(rk, list.pointer, 0) {
+            var text = [CChar](repeating: 0, count: 256)
+            let code = driftless_error_take_code(error, &text, text.count)
+            logger.warning("kafka consumer: seek failed", metadata: ["error": "\(KafkaError.text(code))"])
         }
     }
 

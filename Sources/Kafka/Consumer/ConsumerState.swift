@@ -34,11 +34,20 @@ struct ConsumerState {
         var pausedByBackPressure = false
         var userPaused = false
         var resumeAt: ContinuousClock.Instant?
+        /// Offsets this partition was rewound to, in order; a message delivered before rewind `i`
+        /// stays acknowledgeable only if it lies below every later rewind offset.
+        var rewinds: [Int64] = []
         var isPaused: Bool { pausedByBackPressure || userPaused }
+
+        func accepts(_ message: KafkaMessage) -> Bool {
+            guard message.assignmentEpoch == epoch, message.rewindGeneration <= rewinds.count else { return false }
+            return rewinds[message.rewindGeneration...].allSatisfy { message.offset < $0 }
+        }
     }
 
     enum Command {
         case pause(TopicPartition, until: ContinuousClock.Instant?)
+        case rewindAndPause(KafkaMessage, until: ContinuousClock.Instant?)
         case resume(TopicPartition)
         case commit(CheckedContinuation<Void, any Error>)
     }
@@ -97,6 +106,7 @@ struct ConsumerState {
             guard var state = partitions[key] else { continue }
             state.tracker.delivered(message.offset)
             message.assignmentEpoch = state.epoch
+            message.rewindGeneration = state.rewinds.count
             partitions[key] = state
             accepted.append(message)
         }
@@ -107,14 +117,14 @@ struct ConsumerState {
     /// The messages whose partition is still held by the assignment that delivered them.
     func stillAssigned(_ messages: [KafkaMessage]) -> [KafkaMessage] {
         messages.filter { message in
-            partitions[TopicPartition(topic: message.topic, partition: message.partition)]?.epoch == message.assignmentEpoch
+            partitions[TopicPartition(topic: message.topic, partition: message.partition)]?.accepts(message) ?? false
         }
     }
 
     /// Marks a message done; ignored when its partition was revoked since it was delivered.
     mutating func acknowledge(_ message: KafkaMessage) {
         let key = TopicPartition(topic: message.topic, partition: message.partition)
-        guard var state = partitions[key], state.epoch == message.assignmentEpoch else { return }
+        guard var state = partitions[key], state.accepts(message) else { return }
         if state.tracker.acknowledge(message.offset) != nil {
             dirty.insert(key)
         }
@@ -164,6 +174,27 @@ struct ConsumerState {
         state.resumeAt = until
         partitions[key] = state
         return !wasPaused
+    }
+
+    /// Pauses the message's partition and forgets deliveries from the message on, so they are
+    /// delivered again; returns the offset to seek to, or nil when the message is stale.
+    mutating func rewindAndPause(_ message: KafkaMessage, until: ContinuousClock.Instant?) -> Int64? {
+        let key = TopicPartition(topic: message.topic, partition: message.partition)
+        guard var state = partitions[key], state.accepts(message) else { return nil }
+        state.tracker.rewind(to: message.offset)
+        state.rewinds.append(message.offset)
+        state.userPaused = true
+        state.resumeAt = until
+        partitions[key] = state
+        return message.offset
+    }
+
+    /// Where fetching of each partition must continue: the offset after the last delivered one.
+    func nextOffsets(_ keys: [TopicPartition]) -> [TopicPartitionOffset] {
+        keys.compactMap { key in
+            guard let highest = partitions[key]?.tracker.highestDelivered else { return nil }
+            return TopicPartitionOffset(topic: key.topic, partition: key.partition, offset: highest + 1)
+        }
     }
 
     /// Lifts a user pause; returns whether librdkafka must resume the partition now.

@@ -98,6 +98,16 @@ public final class KafkaConsumer: Sendable {
         _ = core.enqueue(.pause(TopicPartition(topic: topic, partition: partition), until: deadline))
     }
 
+    /// Pauses `message`'s partition until `date` and delivers it — and everything after it in
+    /// that partition — again once resumed (for a delayed-retry stage that meets a record not yet
+    /// due). Messages after it that are still buffered are dropped; acknowledgements of the
+    /// earlier copies at or after its offset are ignored. Has no effect if the partition was
+    /// revoked since the message was delivered.
+    public func pause(redeliveringFrom message: KafkaMessage, until date: Date) {
+        let deadline = ContinuousClock.now + .seconds(max(0, date.timeIntervalSinceNow))
+        _ = core.enqueue(.rewindAndPause(message, until: deadline))
+    }
+
     /// Resumes a partition paused with ``pause(topic:partition:until:)``.
     public func resume(topic: String, partition: Int32) {
         _ = core.enqueue(.resume(TopicPartition(topic: topic, partition: partition)))

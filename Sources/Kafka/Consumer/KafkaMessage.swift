@@ -20,6 +20,8 @@ public struct KafkaMessage: Sendable, Hashable {
     /// Which assignment of this partition delivered the message; an acknowledgement from an
     /// earlier assignment (the partition was revoked meanwhile) is ignored.
     var assignmentEpoch: UInt64 = 0
+    /// How many rewinds of its partition preceded its delivery (see `KafkaConsumer.pause(redeliveringFrom:until:)`).
+    var rewindGeneration: Int = 0
 
     /// Creates a message (mostly for tests of code that handles messages).
     public init(

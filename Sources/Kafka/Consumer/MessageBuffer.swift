@@ -100,15 +100,17 @@ final class MessageBuffer: Sendable {
         }
     }
 
-    /// Drops buffered messages of partitions that were revoked; returns how many.
+    /// Drops buffered messages of `partitions` (revoked, or rewound to `offset`); returns how many.
     @discardableResult
-    func purge(_ partitions: Set<TopicPartition>) -> Int {
+    func purge(_ partitions: Set<TopicPartition>, from offset: Int64 = .min) -> Int {
         guard !partitions.isEmpty else { return 0 }
         return state.withLock { state in
             var removed = 0
             var kept: [[KafkaMessage]] = []
             for batch in state.batches[state.head...] {
-                let filtered = batch.filter { !partitions.contains(TopicPartition(topic: $0.topic, partition: $0.partition)) }
+                let filtered = batch.filter {
+                    $0.offset < offset || !partitions.contains(TopicPartition(topic: $0.topic, partition: $0.partition))
+                }
                 removed += batch.count - filtered.count
                 if !filtered.isEmpty { kept.append(filtered) }
             }

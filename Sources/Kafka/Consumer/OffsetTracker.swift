@@ -44,7 +44,23 @@ public struct OffsetTracker: Sendable, Hashable {
         return nil
     }
 
-    /// Forgets everything (the partition was revoked or rewound).
+    /// Forgets deliveries at or after `offset` (they will be delivered again after a seek back).
+    /// Acknowledgements below it are kept. `offset` below the committable position is clamped.
+    public mutating func rewind(to offset: Int64) {
+        let floor = max(offset, committable ?? offset)
+        outstanding = Array(outstanding[head...].filter { $0 < floor })
+        head = 0
+        acknowledgedAhead = acknowledgedAhead.filter { $0 < floor }
+        if let last = outstanding.last {
+            highestDelivered = last
+        } else if let committable {
+            highestDelivered = committable - 1
+        } else {
+            highestDelivered = nil
+        }
+    }
+
+    /// Forgets everything (the partition was revoked).
     public mutating func reset() {
         self = OffsetTracker()
     }
