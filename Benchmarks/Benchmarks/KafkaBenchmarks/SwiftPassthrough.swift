@@ -51,12 +51,20 @@ enum SwiftPassthrough {
         var start: ContinuousClock.Instant?
         do {
             if batchesInFlight <= 1 {
+                let trace = ProcessInfo.processInfo.environment["DRIFTLESS_BENCH_TRACE"] == "1"
+                var waitStart = ContinuousClock.now
                 for await batch in consumer.messages {
                     if start == nil { start = .now }
+                    let received = ContinuousClock.now
                     let records = batch.map { ProducerRecord(topic: destination, key: $0.key, value: $0.value) }
                     _ = try await producer.send(records)
                     consumer.acknowledge(batch)
                     moved += batch.count
+                    if trace {
+                        let line = "batch \(batch.count): waited \(received - waitStart), sent in \(ContinuousClock.now - received)\n"
+                        FileHandle.standardError.write(Data(line.utf8))
+                    }
+                    waitStart = .now
                     if moved >= count { break }
                 }
             } else {
