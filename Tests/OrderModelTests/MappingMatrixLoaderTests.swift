@@ -165,3 +165,17 @@ final class MappingMatrixLoaderTests: XCTestCase {
         XCTAssertTrue(report.differences[0].new.hasPrefix("PAYMENT_CAPTURED"))
     }
 }
+
+extension MappingMatrixLoaderTests {
+    func testCanonicalStateEntryKeys() throws {
+        let text = try defaultText()
+            .replacingOccurrences(of: "  CLOSED:             { erp_status: H, erp_action: orderClosed }",
+                                  with: "  CLOSED:             { erp_status: H }")
+            .replacingOccurrences(of: "  REFUNDED:           { erp_status: H, erp_action: creditMemoCreated }",
+                                  with: "  REFUNDED:           { erp_status: H, erp_action: creditMemoCreated, colour: red }")
+        let issues = load(text)
+        XCTAssertEqual(issues.map(\.problem), [.unknownKey(expected: "erp_status, erp_action, description"), .missingKey])
+        XCTAssertEqual(issues.map(\.value), ["colour", "erp_action"])
+        XCTAssertEqual(issues.last?.line, try line(of: "  CLOSED:             { erp_status: H }", in: text))
+    }
+}

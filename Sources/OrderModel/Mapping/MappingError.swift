@@ -21,6 +21,8 @@ public struct MappingIssue: Hashable, Sendable, CustomStringConvertible {
         case unknownSection
         case unknownField(channel: String)
         case unknownDimension
+        case unknownKey(expected: String)
+        case missingKey
         case unknownDimensionValue(dimension: String)
         case duplicateKey(firstLine: Int?)
         case unmappedValue(channel: Channel, field: String)
@@ -65,6 +67,8 @@ public struct MappingIssue: Hashable, Sendable, CustomStringConvertible {
         case .notAMapping(let expected): return "expected a mapping (\(expected)), found \(v)"
         case .unknownSection: return "unknown top-level section \(v) (expected version, description, canonical_states, shopify, amazon, erp)"
         case .unknownField(let channel): return "unknown field \(v) for channel \(channel)"
+        case .missingKey: return "missing required key \(v)"
+        case .unknownKey(let expected): return "unknown key \(v) (expected \(expected))"
         case .unknownDimension: return "unknown dimension \(v) (expected payment, fulfillment, lifecycle, return, canonical)"
         case .unknownDimensionValue(let dimension): return "unknown \(dimension) value \(v)"
         case .duplicateKey(let first): return "duplicate key \(v)" + (first.map { " (first defined on line \($0))" } ?? "")

@@ -6,6 +6,8 @@ struct MappingMatrixLoader {
     let yaml: String
     let fileName: String
     private var issues: [MappingIssue] = []
+    /// Canonical states that have an entry (possibly a broken one, reported on its own).
+    private var declaredStates: Set<CanonicalState> = []
 
     init(yaml: String, fileName: String) {
         self.yaml = yaml
@@ -50,7 +52,7 @@ struct MappingMatrixLoader {
             issues.insert(issue(root, nil, .missingVersion), at: 0)
         }
         checkCompleteness(tables: tables, top: top)
-        for state in CanonicalState.allCases where targets[state] == nil {
+        for state in CanonicalState.allCases where targets[state] == nil && !declaredStates.contains(state) {
             record(canonicalNode ?? root, state.rawValue, .missingCanonicalState)
         }
         guard issues.isEmpty, let version else {
@@ -141,6 +143,7 @@ struct MappingMatrixLoader {
                 record(keyNode(mapping, name), name, .unknownCanonicalState)
                 continue
             }
+            declaredStates.insert(state)
             guard let entry = value.mapping else {
                 record(value, value.string, .notAMapping(expected: "erp_status and erp_action of \(name)"))
                 continue
@@ -157,14 +160,12 @@ struct MappingMatrixLoader {
                     action = ERPRecordAction(rawValue: text)
                     if action == nil { record(v, text, .unknownERPAction) }
                 case "description": break
-                default: record(keyNode(entry, k), k, .unknownDimension)
+                default: record(keyNode(entry, k), k, .unknownKey(expected: "erp_status, erp_action, description"))
                 }
             }
             if let status, let action { targets[state] = ERPTarget(status: status, action: action) }
-            else if status == nil && !entry.contains(where: { $0.key.string == "erp_status" }) {
-                record(value, "erp_status", .unknownERPStatus)
-            } else if action == nil && !entry.contains(where: { $0.key.string == "erp_action" }) {
-                record(value, "erp_action", .unknownERPAction)
+            for required in ["erp_status", "erp_action"] where !entry.contains(where: { $0.key.string == required }) {
+                record(value, required, .missingKey)
             }
         }
         return targets
