@@ -141,3 +141,36 @@ final class MismatchClassifierTests: XCTestCase {
         XCTAssertEqual(MismatchPattern.allCases.map(\.number), [1, 2, 3, 4, 5])
     }
 }
+
+extension MismatchClassifierTests {
+    func testPattern4GuardBlocksFulfilmentReleaseForCancelledOrders() throws {
+        let matrix = try MappingMatrix.default
+        let cancelled = try channel(shopifyJSON(financial: "voided", cancelledAt: "2026-11-20T11:00:00Z", cancelReason: "fraud"))
+        let paid = try channel(paidShopify())
+        for state in CanonicalState.allCases {
+            let target = try XCTUnwrap(matrix.erpTarget(for: state))
+            let releases = FulfilmentGuard.releasesFulfilment(target)
+            XCTAssertEqual(FulfilmentGuard.check(target: target, channel: paid.dimensions), .allow, "\(state)")
+            if releases {
+                guard case .block(let reason) = FulfilmentGuard.check(target: target, channel: cancelled.dimensions) else {
+                    return XCTFail("\(state) must be blocked for a cancelled order")
+                }
+                XCTAssertTrue(reason.contains("Pattern 4"), reason)
+            } else {
+                XCTAssertEqual(FulfilmentGuard.check(target: target, channel: cancelled.dimensions), .allow, "\(state)")
+            }
+        }
+        // The default matrix's pre-shipment and shipping targets are the releasing ones.
+        let releasing = CanonicalState.allCases.filter { state in
+            matrix.erpTarget(for: state).map(FulfilmentGuard.releasesFulfilment) ?? false
+        }
+        XCTAssertEqual(releasing, [.paymentAuthorized, .paymentCaptured, .partiallyShipped, .shipped])
+    }
+
+    func testPattern5UnmatchedCaptureIDs() throws {
+        let facts = OrderFacts(captureTransactionIDs: ["ch_1", "ch_2"])
+        let view = try erp("B", [R(type: "customerDeposit", id: "CD1", paymentReference: "ch_2")])
+        XCTAssertEqual(MismatchClassifier.unmatchedCaptureIDs(channel: facts, erp: view), ["ch_1"])
+        XCTAssertEqual(MismatchClassifier.unmatchedCaptureIDs(channel: .none, erp: view), [])
+    }
+}

@@ -45,12 +45,12 @@ public struct MismatchClassifier: Sendable {
             let hasPayment = !erp.records.isDisjoint(with: [.customerDeposit, .cashSale]) || !erp.paymentReferences.isEmpty
                 || e.payment.isCapturedOrLater
             let captureIDs = channel.facts.captureTransactionIDs
-            let matched = captureIDs.filter(erp.paymentReferences.contains)
+            let unmatched = Self.unmatchedCaptureIDs(channel: channel.facts, erp: erp)
             if !hasPayment {
                 return report(.paymentGap, ["channel payment=\(c.payment.rawValue)", erpText + " has no payment record"],
                               unmatched: captureIDs)
             }
-            if !captureIDs.isEmpty && !erp.paymentReferences.isEmpty && matched.isEmpty {
+            if !captureIDs.isEmpty && !erp.paymentReferences.isEmpty && unmatched.count == captureIDs.count {
                 return report(.paymentGap, [
                     "channel capture ids \(captureIDs.joined(separator: ","))",
                     "ERP payment references \(erp.paymentReferences.joined(separator: ","))",
