@@ -9,17 +9,18 @@ struct GetOrdersHandler: Sendable {
     let store: MarketplaceStore
     let bucket: TokenBucket
     let now: @Sendable () -> Date
+    let sendRetryAfter: Bool
 
     func handle(_ query: Parameters) async -> Response {
         guard bucket.take() else {
             var response = error(.tooManyRequests, code: "QuotaExceeded",
                                  message: "You exceeded your quota for the requested resource.")
-            response.headers[.retryAfter] = "\(max(1, Int((1 / bucket.rate).rounded(.up))))"
+            if sendRetryAfter { response.headers[.retryAfter] = "\(max(1, Int((1 / bucket.rate).rounded(.up))))" }
             return response
         }
         let window: (after: Date, before: Date)
         var offset = 0
-        let pageSize = query.get("MaxResultsPerPage", as: Int.self) ?? 100
+        var pageSize = query.get("MaxResultsPerPage", as: Int.self) ?? 100
         guard (1...100).contains(pageSize) else {
             return error(.badRequest, code: "InvalidInput", message: "MaxResultsPerPage must be between 1 and 100")
         }
@@ -29,6 +30,7 @@ struct GetOrdersHandler: Sendable {
             }
             window = (decoded.after, decoded.before)
             offset = decoded.offset
+            pageSize = decoded.pageSize
         } else {
             guard let afterText = query.get("LastUpdatedAfter"), let after = SimulatorTime.date(afterText) else {
                 return error(.badRequest, code: "InvalidInput",
@@ -55,7 +57,7 @@ struct GetOrdersHandler: Sendable {
         let page = Array(matching.dropFirst(offset).prefix(pageSize))
         let nextOffset = offset + page.count
         let next = nextOffset < matching.count
-            ? NextToken(after: window.after, before: window.before, offset: nextOffset).text : nil
+            ? NextToken(after: window.after, before: window.before, offset: nextOffset, pageSize: pageSize).text : nil
         let body = GetOrdersResponse(payload: .init(
             Orders: page, NextToken: next, LastUpdatedBefore: SimulatorTime.string(window.before), CreatedBefore: nil))
         var response = encode(body, status: .ok)
@@ -76,28 +78,34 @@ struct GetOrdersHandler: Sendable {
     }
 }
 
-/// Opaque `NextToken`: the window and the offset reached.
+/// Opaque `NextToken`: the window, the page size and the offset reached.
 struct NextToken {
     var after: Date
     var before: Date
     var offset: Int
+    var pageSize: Int
 
-    init(after: Date, before: Date, offset: Int) {
+    init(after: Date, before: Date, offset: Int, pageSize: Int) {
         self.after = after
         self.before = before
         self.offset = offset
+        self.pageSize = pageSize
     }
 
     init?(_ text: String) {
         let parts = text.split(separator: "_")
-        guard parts.count == 4, parts[0] == "nt", let after = Int64(parts[1]), let before = Int64(parts[2]),
-              let offset = Int(parts[3]), offset >= 0 else { return nil }
+        guard parts.count == 5, parts[0] == "nt", let after = Int64(parts[1]), let before = Int64(parts[2]),
+              let offset = Int(parts[3]), offset >= 0, let size = Int(parts[4]), (1...100).contains(size)
+        else { return nil }
         self.after = Date(timeIntervalSince1970: Double(after) / 1000)
         self.before = Date(timeIntervalSince1970: Double(before) / 1000)
         self.offset = offset
+        self.pageSize = size
     }
 
     var text: String {
-        "nt_\(Int64((after.timeIntervalSince1970 * 1000).rounded()))_\(Int64((before.timeIntervalSince1970 * 1000).rounded()))_\(offset)"
+        let after = Int64((after.timeIntervalSince1970 * 1000).rounded())
+        let before = Int64((before.timeIntervalSince1970 * 1000).rounded())
+        return "nt_\(after)_\(before)_\(offset)_\(pageSize)"
     }
 }

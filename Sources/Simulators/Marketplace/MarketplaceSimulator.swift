@@ -30,15 +30,16 @@ public final class MarketplaceSimulator: Sendable {
     public var requestCounts: (requests: Int, throttled: Int) { counters.withLock { $0 } }
 
     /// Starts the API on 127.0.0.1:`port`. `rate`/`burst` set the usage plan (SP-API getOrders:
-    /// 0.0167/s, burst 20); `now` is the marketplace clock.
+    /// 0.0167/s, burst 20); `now` is the marketplace clock. Like SP-API, a 429 carries only the
+    /// rate-limit header unless `sendRetryAfter` adds a `Retry-After`.
     public static func start(
         store: MarketplaceStore = MarketplaceStore(), port: Int = 0, rate: Double = 0.0167, burst: Double = 20,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "simulator.marketplace")
+        sendRetryAfter: Bool = false, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "simulator.marketplace")
     ) async throws -> MarketplaceSimulator {
         let bucket = TokenBucket(rate: rate, burst: burst)
         let counters = RequestCounters()
         let router = Router()
-        let handler = GetOrdersHandler(store: store, bucket: bucket, now: now)
+        let handler = GetOrdersHandler(store: store, bucket: bucket, now: now, sendRetryAfter: sendRetryAfter)
         router.get("/orders/v0/orders") { request, _ in
             let response = await handler.handle(request.uri.queryParameters)
             counters.withLock { value in
