@@ -68,6 +68,32 @@ final class MockClusterTests: XCTestCase {
         XCTAssertEqual(Set(messages.compactMap(\.valueString)).count, 1_500, "none lost, none duplicated")
     }
 
+    func testFlushWaitsForDeliveriesAndTimesOutWhileTheBrokerIsDown() async throws {
+        let broker = try TestBroker.mock(brokers: 1)
+        let cluster = try XCTUnwrap(broker.mockCluster)
+        let topic = try await broker.createTopic("flush", partitions: 2)
+        let producer = try KafkaProducer(config: broker.config(), logger: KafkaTestSupport.logger)
+        _ = try await producer.send(ProducerRecord(topic: topic, key: "warm", value: "up"))
+        let records = (0..<200).map { ProducerRecord(topic: topic, key: "k\($0 % 5)", value: "v\($0)") }
+
+        try cluster.setBrokerDown(1)
+        let pending = Task { try await producer.send(records) }
+        try await ConsumerGroupScenarios.waitUntil("records enqueued", timeout: .seconds(5)) { producer.pendingDeliveries == 200 }
+        do {
+            try await producer.flush(timeout: .milliseconds(500))
+            XCTFail("flush succeeded while the broker was down")
+        } catch let error as KafkaError {
+            guard case .timedOut(let operation, _) = error else { return XCTFail("unexpected \(error)") }
+            XCTAssertEqual(operation, "flush")
+        }
+        try cluster.setBrokerUp(1)
+        try await producer.flush(timeout: .seconds(20))
+        XCTAssertEqual(producer.pendingDeliveries, 0, "flush returned after every delivery report")
+        let reports = try await pending.value
+        XCTAssertEqual(reports.count, 200)
+        await producer.close()
+    }
+
     func testInjectedRetriableProduceErrorsAreRetried() async throws {
         let broker = try TestBroker.mock(brokers: 1)
         let cluster = try XCTUnwrap(broker.mockCluster)
