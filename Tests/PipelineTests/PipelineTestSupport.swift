@@ -88,25 +88,7 @@ func inOrderExpectation(_ deliveries: [WebhookDelivery]) throws -> [String: Cano
     return states.mapValues(\.canonicalState)
 }
 
-/// A storefront scenario: `orders` orders with realistic lifecycles, about `eventsPerOrder` webhooks each.
+/// A storefront scenario: `orders` orders with realistic lifecycles, about ten webhooks each.
 func makeLifecycles(store: StorefrontStore, orders: Int, seed: UInt64 = 3) async throws -> [WebhookDelivery] {
-    var random = SeededRandom(seed: seed)
-    var deliveries: [WebhookDelivery] = []
-    for _ in 0..<orders {
-        let paidAtCheckout = random.next() % 4 == 0
-        let (id, created) = await store.createOrder(paid: paidAtCheckout)
-        deliveries += created
-        var actions: [StorefrontAction] = [.editTags("vip"), .editTags("vip,newsletter")]
-        if !paidAtCheckout { actions.append(.pay) }
-        switch random.next() % 5 {
-        case 0:
-            actions += [.editTags("gift"), .cancel(reason: "customer"), .refund(full: true)]
-        case 1:
-            actions += [.fulfillPartially, .fulfill, .refund(full: false), .refund(full: true)]
-        default:
-            actions += [.editTags("priority"), .fulfillPartially, .fulfill, .editTags("delivered")]
-        }
-        for action in actions { deliveries += try await store.apply(action, to: id) }
-    }
-    return deliveries
+    try await StorefrontScenario.lifecycles(store: store, orders: orders, seed: seed)
 }
