@@ -82,8 +82,14 @@ public actor KafkaCompatProxy {
                     upstream.connect(on: client.eventLoop)
                 }.flatMapThrowing { upstreamChannel in
                     let (clientGlue, upstreamGlue) = GlueHandler.matchedPair()
-                    try client.pipeline.syncOperations.addHandler(clientGlue)
-                    try upstreamChannel.pipeline.syncOperations.addHandler(upstreamGlue)
+                    do {
+                        try client.pipeline.syncOperations.addHandler(clientGlue)
+                        try upstreamChannel.pipeline.syncOperations.addHandler(upstreamGlue)
+                    } catch {
+                        // Without the glue nothing would ever close the upstream side.
+                        upstreamChannel.close(promise: nil)
+                        throw error
+                    }
                 }.flatMapErrorThrowing { error in
                     logger.warning("upstream connection failed", metadata: ["error": "\(error)"])
                     throw error

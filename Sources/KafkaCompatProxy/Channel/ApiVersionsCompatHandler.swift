@@ -50,6 +50,8 @@ final class ApiVersionsCompatHandler: ChannelDuplexHandler {
                     metadata: ["version": "\(version)", "correlation-id": "\(correlationID)", "dropped-tags": "\(dropped)"]
                 )
                 context.fireChannelRead(wrapInboundOut(rewritten))
+            case .alreadyCompatible:
+                context.fireChannelRead(data)
             case .unchanged(let reason):
                 logger.notice(
                     "ApiVersions response forwarded unchanged",

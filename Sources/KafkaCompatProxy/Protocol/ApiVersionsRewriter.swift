@@ -12,7 +12,9 @@ public enum ApiVersionsRewriter {
     public enum Outcome: Equatable, Sendable {
         /// The new frame (length prefix included) and how many tagged fields were dropped.
         case rewritten(ByteBuffer, droppedTaggedFields: Int)
-        /// The frame must be forwarded as it is; `reason` says why (no tags, error code, malformed).
+        /// A well-formed response without tagged fields: forward it as it is.
+        case alreadyCompatible
+        /// The frame must be forwarded as it is; `reason` says why (error code, malformed).
         case unchanged(reason: String)
     }
 
@@ -60,7 +62,7 @@ public enum ApiVersionsRewriter {
             return .unchanged(reason: "\(reader.readableBytes) trailing bytes")
         }
         dropped += topLevelTags
-        guard dropped > 0 else { return .unchanged(reason: "no tagged fields") }
+        guard dropped > 0 else { return .alreadyCompatible }
 
         var out = ByteBufferAllocator().buffer(capacity: frame.readableBytes)
         out.writeInteger(Int32(0))  // length, patched below
