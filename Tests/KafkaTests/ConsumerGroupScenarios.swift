@@ -135,6 +135,36 @@ enum ConsumerGroupScenarios {
         XCTAssertLessThan(expected.count, count)
     }
 
+    /// A second member joins; the partitions taken from the first one must have their
+    /// acknowledged offsets committed by the rebalance callback before they are given up.
+    /// `range` is eager (all partitions revoked), `cooperative-sticky` incremental (only the moved
+    /// ones). Auto-commit is off, so only the revoke commit can have stored the offsets.
+    static func revokeCommits(broker: TestBroker, strategy: String) async throws {
+        let topic = try await broker.createTopic("eager", partitions: 3)
+        try await broker.produce(topic: topic, count: 90, key: { "k\($0)" })
+        let group = broker.uniqueName("eager")
+        let config = broker.consumerConfig(["partition.assignment.strategy": strategy, "enable.auto.commit": "false"])
+        let first = try KafkaConsumer(config: config, groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
+        let messages = try await broker.consume(first, count: 90, timeout: .seconds(20), close: false)
+        XCTAssertEqual(messages.count, 90)
+        XCTAssertEqual(first.statistics.revocations, 0)
+
+        let second = try KafkaConsumer(config: config, groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
+        try await ConsumerGroupScenarios.waitUntil("the first member's partitions are revoked", timeout: .seconds(20)) {
+            first.statistics.revocations >= 1 && second.statistics.assignedPartitions > 0
+        }
+        let lag = try await KafkaAdmin(config: broker.config()).lag(group: group, topics: [topic])
+        let perPartition = Dictionary(grouping: messages, by: \.partition).mapValues(\.count)
+        let moved = second.statistics.assignedPartitions
+        let committed = lag.filter { ($0.committed ?? 0) > 0 }
+        XCTAssertGreaterThanOrEqual(committed.count, strategy == "range" ? 3 : moved, "revoked partitions were committed")
+        for entry in committed {
+            XCTAssertEqual(entry.committed, Int64(perPartition[entry.partition] ?? -1), "committed up to the last acknowledged message")
+        }
+        await first.close()
+        await second.close()
+    }
+
     static func waitUntil(_ what: String, timeout: Duration, _ condition: @Sendable () -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition() {

@@ -26,6 +26,10 @@ final class TansuTests: XCTestCase {
         try await ConsumerGroupScenarios.unacknowledgedAreRedelivered(broker: tansu())
     }
 
+    func testEagerProtocolCommitsAcknowledgedOffsetsOnRevoke() async throws {
+        try await ConsumerGroupScenarios.revokeCommits(broker: tansu(), strategy: "range")
+    }
+
     func testCreateTopicsIsIdempotentAndListsPartitions() async throws {
         let broker = try tansu()
         let admin = try KafkaAdmin(config: broker.config())
