@@ -73,6 +73,7 @@ public struct PipelineConfiguration: Sendable {
         file: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> PipelineConfiguration {
         var configuration = PipelineConfiguration()
+        var fileSecrets: PipelineConfigFile.Shopify?
         if let file {
             let text: String
             do {
@@ -87,8 +88,18 @@ public struct PipelineConfiguration: Sendable {
                 throw PipelineConfigurationError.invalidFile(path: file, reason: String(describing: error))
             }
             try configuration.apply(parsed)
+            fileSecrets = parsed.ingest?.shopify
         }
         try configuration.apply(environment: environment)
+        // Secrets: environment first, then the file's settings; files are read only when used.
+        let env = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        configuration.shopifySecret = try configuration.shopifySecret
+            ?? Self.secret(value: env("DRIFTLESS_SHOPIFY_SECRET"), file: env("DRIFTLESS_SHOPIFY_SECRET_FILE"))
+            ?? Self.secret(value: fileSecrets?.secret, file: fileSecrets?.secretFile)
+        configuration.shopifyPreviousSecret = try configuration.shopifyPreviousSecret
+            ?? Self.secret(
+                value: env("DRIFTLESS_SHOPIFY_PREVIOUS_SECRET"), file: env("DRIFTLESS_SHOPIFY_PREVIOUS_SECRET_FILE"))
+            ?? Self.secret(value: fileSecrets?.previousSecret, file: fileSecrets?.previousSecretFile)
         try configuration.validate()
         return configuration
     }
@@ -110,11 +121,6 @@ public struct PipelineConfiguration: Sendable {
             sendTimeout = ingest.sendTimeoutMs.map { .milliseconds($0) } ?? sendTimeout
             dedupeCapacity = ingest.dedupeCapacity ?? dedupeCapacity
             dedupeTTL = ingest.dedupeTtlSeconds.map { .seconds($0) } ?? dedupeTTL
-            if let shopify = ingest.shopify {
-                shopifySecret = try Self.secret(value: shopify.secret, file: shopify.secretFile) ?? shopifySecret
-                shopifyPreviousSecret = try Self.secret(value: shopify.previousSecret, file: shopify.previousSecretFile)
-                    ?? shopifyPreviousSecret
-            }
         }
         if let poller = file.poller, poller.enabled ?? true, let url = poller.baseURL {
             var config = PollerConfiguration(baseURL: url)
@@ -147,11 +153,6 @@ public struct PipelineConfiguration: Sendable {
         ledgerURL = value("DRIFTLESS_LEDGER_URL") ?? ledgerURL
         ingestHost = value("DRIFTLESS_INGEST_HOST") ?? ingestHost
         ingestPort = try integer("DRIFTLESS_INGEST_PORT") ?? ingestPort
-        shopifySecret = try Self.secret(
-            value: value("DRIFTLESS_SHOPIFY_SECRET"), file: value("DRIFTLESS_SHOPIFY_SECRET_FILE")) ?? shopifySecret
-        shopifyPreviousSecret = try Self.secret(
-            value: value("DRIFTLESS_SHOPIFY_PREVIOUS_SECRET"), file: value("DRIFTLESS_SHOPIFY_PREVIOUS_SECRET_FILE"))
-            ?? shopifyPreviousSecret
         if let url = value("DRIFTLESS_POLLER_URL") {
             var config = poller ?? PollerConfiguration(baseURL: url)
             config.baseURL = url

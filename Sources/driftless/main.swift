@@ -1,3 +1,0 @@
-import DriftlessCLI
-
-await DriftlessCommand.main()

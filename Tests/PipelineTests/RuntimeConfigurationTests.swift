@@ -1,0 +1,76 @@
+import Foundation
+import Pipeline
+import XCTest
+
+/// The YAML file (Deploy/driftless.yaml), environment overrides and secret handling.
+final class RuntimeConfigurationTests: XCTestCase {
+    func testExampleFileLoadsAndEnvironmentOverridesIt() throws {
+        let example = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Deploy/driftless.yaml").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftless-config-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let secretFile = directory.appendingPathComponent("secret").path
+        try "file-secret\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
+
+        let fromFile = try PipelineConfiguration.load(file: example, environment: [
+            "DRIFTLESS_SHOPIFY_SECRET_FILE": secretFile,
+        ])
+        XCTAssertEqual(fromFile.bootstrapServers, "127.0.0.1:19092")
+        XCTAssertEqual(fromFile.partitions, 6)
+        XCTAssertEqual(fromFile.consumerProperties["session.timeout.ms"], "6000")
+        XCTAssertEqual(fromFile.sendTimeout, .milliseconds(3000))
+        XCTAssertEqual(fromFile.shopifySecret?.value, "file-secret", "env file wins over the missing file in /run")
+        XCTAssertNil(fromFile.poller, "poller disabled in the example")
+
+        let overridden = try PipelineConfiguration.load(file: example, environment: [
+            "DRIFTLESS_KAFKA_BOOTSTRAP": "embedded", "DRIFTLESS_TOPIC_PREFIX": "shop1", "DRIFTLESS_INGEST_PORT": "0",
+            "DRIFTLESS_SHOPIFY_SECRET": "env-secret", "DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS": "4000",
+            "DRIFTLESS_POLLER_URL": "http://127.0.0.1:9", "DRIFTLESS_LEDGER_URL": "sqlite::memory:",
+        ])
+        XCTAssertTrue(overridden.isEmbedded)
+        XCTAssertEqual(overridden.topicPrefix, "shop1")
+        XCTAssertEqual(overridden.ingestPort, 0)
+        XCTAssertEqual(overridden.consumerProperties["session.timeout.ms"], "4000")
+        XCTAssertEqual(overridden.poller?.baseURL, "http://127.0.0.1:9")
+        XCTAssertEqual(overridden.ledgerURL, "sqlite::memory:")
+        XCTAssertEqual(overridden.shopifySecret?.value, "env-secret")
+        XCTAssertEqual("\(overridden.shopifySecret!)", "<redacted>", "secrets never print")
+        XCTAssertFalse(String(describing: overridden).contains("env-secret"))
+    }
+
+    func testInvalidInputIsATypedError() throws {
+        XCTAssertThrowsError(try PipelineConfiguration.load(file: nil, environment: ["DRIFTLESS_INGEST_PORT": "eighty"])) {
+            XCTAssertEqual($0 as? PipelineConfigurationError, .invalidVariable(name: "DRIFTLESS_INGEST_PORT", value: "eighty"))
+        }
+        XCTAssertThrowsError(try PipelineConfiguration.load(file: "/nonexistent/driftless.yaml", environment: [:])) {
+            guard case .unreadable = $0 as? PipelineConfigurationError else { return XCTFail("\($0)") }
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftless-config-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let bad = directory.appendingPathComponent("bad.yaml").path
+        try "kafka: [not, a, mapping]\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PipelineConfiguration.load(file: bad, environment: [:])) {
+            guard case .invalidFile = $0 as? PipelineConfigurationError else { return XCTFail("\($0)") }
+        }
+    }
+
+    func testEmbeddedRuntimeStartsWithZeroSetupAndShutsDownGracefully() async throws {
+        var configuration = PipelineConfiguration()
+        configuration.ingestPort = 0
+        configuration.ledgerURL = "sqlite::memory:"
+        configuration.partitions = 2
+        let runtime = try await PipelineRuntime.start(configuration: configuration)
+        XCTAssertTrue(configuration.isEmbedded)
+        XCTAssertNotNil(runtime.validate)
+        XCTAssertNotNil(runtime.translate)
+        XCTAssertNil(runtime.webhooks, "no secret configured: no webhook route")
+        let ready = try await get("http://127.0.0.1:\(runtime.httpPort)/readyz")
+        XCTAssertEqual(ready, 200)
+        let missingRoute = try await post("http://127.0.0.1:\(runtime.httpPort)/webhooks/shopify", body: [], headers: [:])
+        XCTAssertEqual(missingRoute, 404)
+        let started = ContinuousClock.now
+        try await runtime.shutdown()
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(20))
+    }
+}
