@@ -21,6 +21,7 @@ final class RdKafkaHandle: @unchecked Sendable {
     ) throws(KafkaError) -> RdKafkaHandle {
         let conf = try RdKafkaConf(config)
         guard let raw = conf.raw else { throw .clientCreation(message: "configuration already consumed") }
+        rd_kafka_conf_set_log_cb(raw, librdkafkaLogCallback)
         configure(raw)
         var errorBuffer = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(type, raw, &errorBuffer, errorBuffer.count) else {
