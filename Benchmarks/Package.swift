@@ -64,7 +64,9 @@ let package = Package(
         .executableTarget(
             name: "PipelineBenchmarks",
             dependencies: [
+                "CKafkaBaseline",
                 .product(name: "Pipeline", package: "Driftless"),
+                .product(name: "Simulators", package: "Driftless"),
                 .product(name: "Kafka", package: "Driftless"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],

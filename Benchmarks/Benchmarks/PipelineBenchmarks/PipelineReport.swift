@@ -1,0 +1,58 @@
+/// What the pipeline benchmark measured, as metrics and a printed summary.
+struct PipelineReport {
+    struct Stages {
+        var records: Int
+        var seconds: Double
+        var joinSeconds: Double
+        var translated: Int
+        var stale: Int
+        var duplicates: Int
+        var cpuSeconds: Double
+        var rate: Double { seconds > 0 ? Double(records) / seconds : 0 }
+    }
+
+    var broker: String
+    var records: Int
+    var averageBytes: Int
+    var concurrency: Int
+    var ingest = WebhookLoad.Result()
+    var cPassthrough: (messages: Int, seconds: Double) = (0, 0)
+    var stages = Stages(records: 0, seconds: 0, joinSeconds: 0, translated: 0, stale: 0, duplicates: 0, cpuSeconds: 0)
+
+    var cRate: Double { cPassthrough.seconds > 0 ? Double(cPassthrough.messages) / cPassthrough.seconds : 0 }
+
+    static let metricNames = [
+        "ingest webhooks/s", "ingest latency p50 (µs)", "ingest latency p99 (µs)",
+        "C passthrough msg/s", "validate+translate msg/s", "validate+translate / C (x1000)",
+        "validate+translate cpu per record (µs)",
+    ]
+
+    var metricValues: [(String, Int)] {
+        [
+            ("ingest webhooks/s", Int(ingest.rate)),
+            ("ingest latency p50 (µs)", Int(ingest.p50 * 1e6)),
+            ("ingest latency p99 (µs)", Int(ingest.p99 * 1e6)),
+            ("C passthrough msg/s", Int(cRate)),
+            ("validate+translate msg/s", Int(stages.rate)),
+            ("validate+translate / C (x1000)", cRate > 0 ? Int(stages.rate / cRate * 1000) : 0),
+            ("validate+translate cpu per record (µs)", stages.records > 0 ? Int(stages.cpuSeconds / Double(stages.records) * 1e6) : 0),
+        ]
+    }
+
+    func printSummary() {
+        let ratio = cRate > 0 ? stages.rate / cRate : 0
+        print("""
+            Pipeline benchmark — broker: \(broker); \(records) Shopify webhooks (avg \(averageBytes) B)
+              ingest (HTTP + HMAC + durable Kafka ack), \(concurrency) senders: \(ingest.accepted) accepted, \
+            \(ingest.failed) failed in \(String(format: "%.2f", ingest.seconds)) s = \(Int(ingest.rate)) webhooks/s; \
+            latency p50 \(String(format: "%.2f", ingest.p50 * 1000)) ms, p99 \(String(format: "%.2f", ingest.p99 * 1000)) ms
+              C passthrough (librdkafka consume→produce, same size): \(cPassthrough.messages) in \
+            \(String(format: "%.2f", cPassthrough.seconds)) s = \(Int(cRate)) msg/s
+              validate+translate (raw → validated → canonical + SQLite ledger): \(stages.records) in \
+            \(String(format: "%.2f", stages.seconds)) s (+\(String(format: "%.1f", stages.joinSeconds)) s group join) = \
+            \(Int(stages.rate)) msg/s = \(String(format: "%.2f", ratio))x C; translated \(stages.translated), \
+            stale \(stages.stale), duplicate/no-change \(stages.duplicates); process CPU \
+            \(String(format: "%.1f", stages.records > 0 ? stages.cpuSeconds / Double(stages.records) * 1e6 : 0)) µs/record
+            """)
+    }
+}

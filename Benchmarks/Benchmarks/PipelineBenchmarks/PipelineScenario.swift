@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import Foundation
+import Kafka
+import Logging
+import NIOCore
+import Pipeline
+import Simulators
+
+/// The three phases of the pipeline benchmark (see `PipelineBenchmarks.swift`).
+struct PipelineScenario {
+    let settings: PipelineSettings
+    static let secret = "bench-secret"
+
+    func run() async throws -> PipelineReport {
+        var mock: MockCluster?
+        let bootstrap: String
+        if let configured = settings.bootstrap {
+            bootstrap = configured
+        } else {
+            let cluster = try MockCluster(brokers: 1)
+            mock = cluster
+            bootstrap = cluster.bootstrapServers
+        }
+        var logger = Logger(label: "bench.pipeline")
+        logger.logLevel = .warning
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftless-bench-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        var configuration = PipelineConfiguration()
+        configuration.bootstrapServers = bootstrap
+        configuration.consumerProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        configuration.topicPrefix = "bench-\(UInt32.random(in: 0...UInt32.max))"
+        configuration.partitions = settings.partitions
+        configuration.ledgerURL = "sqlite://" + directory.appendingPathComponent("ledger.db").path
+        configuration.ingestPort = 0
+        configuration.shopifySecret = Secret(Self.secret)
+        configuration.replica = "bench"
+
+        let store = StorefrontStore(seed: 7)
+        let deliveries = try await StorefrontScenario.lifecycles(store: store, orders: settings.orders, seed: 7)
+        let valueBytes = deliveries.map(\.body.count).reduce(0, +) / max(1, deliveries.count)
+        var report = PipelineReport(
+            broker: settings.bootstrap == nil ? "mock cluster" : "independent (\(bootstrap))",
+            records: deliveries.count, averageBytes: valueBytes, concurrency: settings.concurrency)
+
+        // 1. Ingest.
+        let ingest = try await PipelineRuntime.start(
+            configuration: configuration, stages: [.ingest], mockCluster: mock, logger: logger)
+        let load = try await WebhookLoad.run(
+            deliveries, url: "http://127.0.0.1:\(ingest.httpPort)/webhooks/shopify", secret: Self.secret,
+            concurrency: settings.concurrency)
+        try await ingest.shutdown()
+        report.ingest = load
+
+        // 2. C passthrough of as many records of the same size.
+        let source = "\(configuration.topicPrefix).c-source", destination = "\(configuration.topicPrefix).c-destination"
+        try await createTopics([source, destination], bootstrap: bootstrap, mock: mock)
+        let c = try await PipelineCBaseline.passthrough(
+            bootstrap: bootstrap, source: source, destination: destination, count: deliveries.count,
+            valueBytes: valueBytes)
+        report.cPassthrough = c
+
+        // 3. Validate + translate over the raw topic ingest filled.
+        let cpuBefore = ProcessCPU.seconds()
+        let stages = try await PipelineRuntime.start(
+            configuration: configuration, stages: [.validate, .translate], mockCluster: mock, logger: logger)
+        let started = ContinuousClock.now
+        var firstRecord: ContinuousClock.Instant?
+        let expected = load.accepted
+        let deadline = started + .seconds(600)
+        while ContinuousClock.now < deadline {
+            let validated = stages.validate?.counters.snapshot.consumed ?? 0
+            if firstRecord == nil, validated > 0 { firstRecord = ContinuousClock.now }
+            if (stages.translate?.counters.snapshot.consumed ?? 0) >= expected { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let finished = ContinuousClock.now
+        let counts = stages.translate?.counters.snapshot ?? StageCounts()
+        try await stages.shutdown()
+        let cpu = ProcessCPU.seconds() - cpuBefore
+        report.stages = .init(
+            records: counts.consumed, seconds: seconds((firstRecord ?? started)..<finished),
+            joinSeconds: seconds(started..<(firstRecord ?? started)), translated: counts.translated,
+            stale: counts.stale, duplicates: counts.duplicates + counts.unchanged, cpuSeconds: cpu)
+        return report
+    }
+
+    private func createTopics(_ names: [String], bootstrap: String, mock: MockCluster?) async throws {
+        if let mock {
+            for name in names { try mock.createTopic(name, partitions: settings.partitions) }
+        } else {
+            let admin = try KafkaAdmin(config: KafkaConfig(bootstrapServers: bootstrap))
+            try await admin.createTopics(names.map { TopicSpec(name: $0, partitions: settings.partitions) })
+        }
+    }
+}
+
+func seconds(_ range: Range<ContinuousClock.Instant>) -> Double {
+    let duration = range.lowerBound.duration(to: range.upperBound)
+    return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// User + system CPU time of this process.
+enum ProcessCPU {
+    static func seconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return value(usage.ru_utime) + value(usage.ru_stime)
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// From the environment:
+/// - `DRIFTLESS_BENCH_BOOTSTRAP` or else `DRIFTLESS_TEST_BOOTSTRAP`: an independent broker (Tansu
+///   behind the proxy). Unset: librdkafka's in-process mock cluster.
+/// - `DRIFTLESS_BENCH_PIPELINE_ORDERS` (orders; about ten webhooks each; default 2000, mock 1000),
+///   `DRIFTLESS_BENCH_HTTP_CONCURRENCY` (parallel webhook senders, 64), `DRIFTLESS_BENCH_PARTITIONS` (6).
+struct PipelineSettings: Sendable {
+    var bootstrap: String?
+    var orders: Int
+    var concurrency: Int
+    var partitions: Int32
+
+    static func fromEnvironment() -> PipelineSettings {
+        let environment = ProcessInfo.processInfo.environment
+        let bootstrap = [environment["DRIFTLESS_BENCH_BOOTSTRAP"], environment["DRIFTLESS_TEST_BOOTSTRAP"]]
+            .compactMap { $0 }
+            .first { !$0.isEmpty }
+        func number(_ name: String, _ fallback: Int) -> Int {
+            environment[name].flatMap { Int($0) }.map { max(1, $0) } ?? fallback
+        }
+        return PipelineSettings(
+            bootstrap: bootstrap,
+            orders: number("DRIFTLESS_BENCH_PIPELINE_ORDERS", bootstrap == nil ? 1_000 : 2_000),
+            concurrency: number("DRIFTLESS_BENCH_HTTP_CONCURRENCY", 64),
+            partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)))
+    }
+}
