@@ -42,6 +42,8 @@ public final class KafkaConsumer: Sendable {
     ) throws {
         var properties = config.withDefaults(Self.defaultProperties)
         properties["group.id"] = groupID
+        // At-least-once depends on storing only acknowledged offsets: not overridable.
+        properties["enable.auto.offset.store"] = "false"
         let core = ConsumerCore(options: options, logger: logger)
         let opaque = Unmanaged.passUnretained(core).toOpaque()
         let handle = try RdKafkaHandle.make(type: RD_KAFKA_CONSUMER, config: properties) { conf in
