@@ -87,6 +87,8 @@ final class TranslateReplicaTests: XCTestCase {
         let seen = Set(rows.map(\.eventID))
         XCTAssertEqual(seen, Set(deliveries.map(\.webhookID)), "no event lost")
         let (a, b) = (first.counters.snapshot, second.counters.snapshot)
+        XCTAssertGreaterThan(first.consumerStatistics.backPressurePauses, 0,
+                             "the stage fell behind its 200-record buffer: partitions were paused")
         XCTAssertGreaterThan(b.translated, 0)
         XCTAssertGreaterThan(a.translated, 0)
         print("replicas: \(total) events; a consumed \(a.consumed) (translated \(a.translated)), "

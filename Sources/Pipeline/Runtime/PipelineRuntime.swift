@@ -91,7 +91,8 @@ public final class PipelineRuntime: Sendable {
         }
         if let poller = parts.poller {
             services.append(.init(service: PipelineService("poller") {
-                await withTaskCancellationOrGracefulShutdownHandler { await poller.run() } onCancelOrGracefulShutdown: {}
+                // Cancelled on graceful shutdown; an unfinished window is not checkpointed and is read again.
+                await cancelWhenGracefulShutdown { await poller.run() }
             }))
         }
         services.append(.init(service: app))

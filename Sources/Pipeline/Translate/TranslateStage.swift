@@ -46,6 +46,9 @@ public final class TranslateStage: Sendable {
         await loop.run { batch in await self.handle(batch) }
     }
 
+    /// The consumer's counters (buffer, back-pressure pauses, rebalances).
+    public var consumerStatistics: KafkaConsumerStatistics { consumer.statistics }
+
     /// Stops after the batch in hand.
     public func stop() {
         loop.requestStop()

@@ -37,6 +37,9 @@ public final class ValidateStage: Sendable {
         await loop.run { batch in await self.handle(batch) }
     }
 
+    /// The consumer's counters (buffer, back-pressure pauses, rebalances).
+    public var consumerStatistics: KafkaConsumerStatistics { consumer.statistics }
+
     /// Stops after the batch in hand.
     public func stop() {
         loop.requestStop()
