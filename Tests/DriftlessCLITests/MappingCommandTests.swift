@@ -101,7 +101,8 @@ final class MappingCommandTests: XCTestCase {
         XCTAssertTrue(output.stdout.hasPrefix("version 1 → 2\n"), output.stdout)
         XCTAssertTrue(output.stdout.contains("~ amazon.order_status Unshipped: payment=authorized → payment=captured"), output.stdout)
         XCTAssertTrue(output.stdout.contains("payloads: 4 checked, 1 translate differently, 1 not an order payload"), output.stdout)
-        XCTAssertTrue(output.stdout.contains("amazon/unshipped.json (amazon): PAYMENT_AUTHORIZED"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("amazon/unshipped.json (amazon)\n    old: PAYMENT_AUTHORIZED"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("\n    new: PAYMENT_CAPTURED"), output.stdout)
         XCTAssertFalse(output.stdout.contains("  amazon/shipped.json"), "unchanged payloads are not listed")
         XCTAssertTrue(output.stdout.contains("? notes.json"))
 

@@ -138,6 +138,8 @@ final class MappingMatrixLoaderTests: XCTestCase {
         XCTAssertTrue(doc.contains("| `paid`, `partially_paid`") == false)
         XCTAssertTrue(doc.contains("`PAYMENT_CAPTURED` | B Pending Fulfillment | Invoice / Customer Deposit Created"), doc)
         XCTAssertTrue(doc.contains("| `financial_status=paid` |"), doc)
+        XCTAssertFalse(doc.contains("fulfillment_status=null"), "defaults-only values are not listed")
+        XCTAssertTrue(doc.contains("| `closed_at set` | — | `CLOSED` | H Closed"), doc)
         XCTAssertTrue(doc.contains("`Shipped`, `InvoiceUnconfirmed` | `SHIPPED` | F Pending Billing"), doc)
         for state in CanonicalState.allCases { XCTAssertTrue(doc.contains("`\(state.rawValue)`")) }
 

@@ -84,7 +84,7 @@ public enum PayloadReplay {
         public var old: String
         public var new: String
         public var description: String {
-            "\(name)\(channel.map { " (\($0.rawValue))" } ?? ""): \(old) → \(new)"
+            "\(name)\(channel.map { " (\($0.rawValue))" } ?? "")\n    old: \(old)\n    new: \(new)"
         }
     }
 

@@ -9,11 +9,12 @@ public enum MappingDocumentation {
         out += "## Canonical states\n\n"
         out += "| Storefront Status | Marketplace Status | Canonical State (Middleware) | ERP Target Status | ERP Action | Meaning |\n"
         out += "|---|---|---|---|---|---|\n"
-        let storefront = valuesByState(matrix, fields: [
+        var storefront = valuesByState(matrix, fields: [
             .shopifyFinancialStatus, .shopifyFulfillmentStatus, .shopifyCancelReason, .shopifyReturnStatus,
             .shopifyRefundRestockType,
         ])
         let marketplace = valuesByState(matrix, fields: [.amazonOrderStatus])
+        storefront[.closed, default: []].append("closed_at set")
         for state in CanonicalState.allCases {
             let target = matrix.erpTarget(for: state)
             out += "| \(cell(storefront[state])) | \(cell(marketplace[state])) | `\(state.rawValue)` | "
@@ -49,6 +50,8 @@ public enum MappingDocumentation {
             let table = matrix.table(field)
             for value in table.order {
                 guard let patch = table.entries[value], !patch.isEmpty else { continue }
+                // Values that only restate a new order's defaults (`fulfillment_status=null`) say nothing.
+                guard patch.appliedToInitial != .initial || patch.payment != nil else { continue }
                 let state = patch.appliedToInitial.canonicalState
                 let label = fields.count == 1 ? value : "\(field.name)=\(value)"
                 out[state, default: []].append(label)
