@@ -38,7 +38,7 @@ extension ConsumerCore {
         let partitions = RdPartitionList.read(list).map { TopicPartition(topic: $0.topic, partition: $0.partition) }
         switch code {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-            let toPause = state.withLock { $0.assign(partitions) }
+            state.withLock { $0.assign(partitions) }
             let result: rd_kafka_resp_err_t
             if cooperative {
                 result = driftless_error_take_code(rd_kafka_incremental_assign(rk, list), nil, 0)
@@ -48,7 +48,6 @@ extension ConsumerCore {
             if result != RD_KAFKA_RESP_ERR_NO_ERROR {
                 logger.error("kafka consumer: assign failed", metadata: ["error": "\(KafkaError.text(result))"])
             }
-            setPaused(toPause, paused: true, rk: rk)
             logger.info("kafka consumer: partitions assigned", metadata: [
                 "partitions": "\(partitions.map(\.description).sorted())", "protocol": "\(cooperative ? "cooperative" : "eager")",
             ])
@@ -62,6 +61,7 @@ extension ConsumerCore {
                 if result == RD_KAFKA_RESP_ERR_NO_ERROR {
                     state.withLock { $0.statistics.commits += 1 }
                 } else if result != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                    state.withLock { $0.statistics.commitFailures += 1 }
                     logger.warning("kafka consumer: commit on revoke failed", metadata: ["error": "\(KafkaError.text(result))"])
                 }
             }

@@ -130,12 +130,8 @@ final class ConsumerCore: Sendable {
                 buffer.push(accepted)
             } else {
                 // Fetched although the buffer is full (e.g. a partition assigned a moment ago):
-                // keep it here and pause its partition; it is pushed once there is room.
+                // keep it here; the next round pauses everything until there is room.
                 held.append(contentsOf: accepted)
-                let partitions = Set(accepted.map { TopicPartition(topic: $0.topic, partition: $0.partition) })
-                let toPause = state.withLock { $0.startBackPressure() }
-                setPaused(Array(Set(toPause).union(partitions)), paused: true, rk: rk)
-                buffer.wakeWhenDrained()
             }
         }
         shutdown(rk: rk)
@@ -150,17 +146,20 @@ final class ConsumerCore: Sendable {
         return Int32(clamping: max(0, milliseconds))
     }
 
+    /// Pauses partitions that hold their share of the buffer (all of them when it is full) and
+    /// resumes drained ones; the poll thread keeps polling either way, so the group membership
+    /// stays alive.
     private func applyBackPressure(rk: OpaquePointer, holding: Bool) {
-        let active = state.withLock { $0.backPressureActive }
-        if !active, holding || buffer.freeSpace <= 0 {
-            let toPause = state.withLock { $0.startBackPressure() }
-            setPaused(toPause, paused: true, rk: rk)
-            buffer.wakeWhenDrained()
-            logger.debug("kafka consumer: buffer full, paused partitions", metadata: ["count": "\(toPause.count)"])
-        } else if active, !holding, buffer.isDrained {
-            let toResume = state.withLock { $0.endBackPressure() }
-            setPaused(toResume, paused: false, rk: rk)
+        let counts = buffer.partitionCounts()
+        let full = holding || counts.values.reduce(0, +) >= buffer.capacity
+        let decision = state.withLock { state in
+            let share = max(1, buffer.capacity / max(1, state.partitions.count))
+            return (state.balance(counts: counts, share: share, full: full), share)
         }
+        let ((toPause, toResume, held), share) = decision
+        setPaused(toPause, paused: true, rk: rk)
+        setPaused(toResume, paused: false, rk: rk)
+        buffer.wakeWhenBelow(Dictionary(uniqueKeysWithValues: held.map { ($0, share / 2) }))
     }
 
     private func execute(_ commands: [ConsumerState.Command], rk: OpaquePointer) {
@@ -187,6 +186,7 @@ final class ConsumerCore: Sendable {
                     if code == RD_KAFKA_RESP_ERR_NO_ERROR { state.withLock { $0.statistics.commits += 1 } }
                     continuation.resume()
                 } else {
+                    state.withLock { $0.statistics.commitFailures += 1 }
                     continuation.resume(throwing: KafkaError.commit(code: code.rawValue, message: KafkaError.text(code)))
                 }
             }
@@ -233,6 +233,7 @@ final class ConsumerCore: Sendable {
         storeOffsets(rk: rk)
         let code = rd_kafka_commit(rk, nil, 0)
         if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR__NO_OFFSET {
+            state.withLock { $0.statistics.commitFailures += 1 }
             logger.warning("kafka consumer: final commit failed", metadata: ["error": "\(KafkaError.text(code))"])
         }
         // Triggers the revoke callback (which commits again and unassigns) and leaves the group.

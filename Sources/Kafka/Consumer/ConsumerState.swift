@@ -20,6 +20,9 @@ public struct KafkaConsumerStatistics: Sendable, Hashable {
     public var errors = 0
     /// Offsets committed successfully (explicit and rebalance commits).
     public var commits = 0
+    /// Commits the coordinator rejected (e.g. REBALANCE_IN_PROGRESS during a rebalance); what they
+    /// carried is redelivered to the next owner (the at-least-once window).
+    public var commitFailures = 0
     /// Partitions currently assigned.
     public var assignedPartitions = 0
 }
@@ -59,25 +62,16 @@ struct ConsumerState {
     var closing = false
     var closeWaiters: [CheckedContinuation<Void, Never>] = []
     var finished = false
-    var backPressureActive = false
     var statistics = KafkaConsumerStatistics()
 
-    /// New partitions: fresh trackers with a new epoch. Returns the ones to pause right away
-    /// (back-pressure is active).
-    mutating func assign(_ assigned: [TopicPartition]) -> [TopicPartition] {
+    /// New partitions: fresh trackers with a new epoch (back-pressure applies from the next poll).
+    mutating func assign(_ assigned: [TopicPartition]) {
         statistics.assignments += 1
-        var toPause: [TopicPartition] = []
         for partition in assigned {
-            var state = Partition(epoch: nextEpoch)
+            partitions[partition] = Partition(epoch: nextEpoch)
             nextEpoch += 1
-            if backPressureActive {
-                state.pausedByBackPressure = true
-                toPause.append(partition)
-            }
-            partitions[partition] = state
         }
         statistics.assignedPartitions = partitions.count
-        return toPause
     }
 
     /// Removes revoked partitions; returns their final committable offsets (to commit before
@@ -141,29 +135,31 @@ struct ConsumerState {
         }
     }
 
-    /// Pauses every running partition for back-pressure; returns the ones to pause.
-    mutating func startBackPressure() -> [TopicPartition] {
-        backPressureActive = true
-        statistics.backPressurePauses += 1
-        var toPause: [TopicPartition] = []
-        for (key, var state) in partitions where !state.pausedByBackPressure {
-            if !state.isPaused { toPause.append(key) }
-            state.pausedByBackPressure = true
+    /// Per-partition back-pressure. A partition is paused once it holds `share` buffered
+    /// messages (its fair part of the buffer), or when the whole buffer is full; it is resumed once
+    /// down to `share / 2` while the buffer is not full. So one busy partition cannot starve the
+    /// others. Returns the partitions to pause and to resume in librdkafka, and the ones now held
+    /// back (for which the buffer should wake the poll thread).
+    mutating func balance(
+        counts: [TopicPartition: Int], share: Int, full: Bool
+    ) -> (pause: [TopicPartition], resume: [TopicPartition], held: [TopicPartition]) {
+        var pause: [TopicPartition] = []
+        var resume: [TopicPartition] = []
+        var held: [TopicPartition] = []
+        for (key, var state) in partitions {
+            let buffered = counts[key] ?? 0
+            if !state.pausedByBackPressure, full || buffered >= share {
+                state.pausedByBackPressure = true
+                if !state.userPaused { pause.append(key) }
+            } else if state.pausedByBackPressure, !full, buffered <= share / 2 {
+                state.pausedByBackPressure = false
+                if !state.userPaused { resume.append(key) }
+            }
+            if state.pausedByBackPressure { held.append(key) }
             partitions[key] = state
         }
-        return toPause
-    }
-
-    /// Ends back-pressure; returns the partitions to resume (those not paused by the user).
-    mutating func endBackPressure() -> [TopicPartition] {
-        backPressureActive = false
-        var toResume: [TopicPartition] = []
-        for (key, var state) in partitions where state.pausedByBackPressure {
-            state.pausedByBackPressure = false
-            if !state.userPaused { toResume.append(key) }
-            partitions[key] = state
-        }
-        return toResume
+        if !pause.isEmpty { statistics.backPressurePauses += 1 }
+        return (pause, resume, held)
     }
 
     /// Applies a user pause; returns whether librdkafka must pause the partition now.

@@ -1,8 +1,8 @@
 /// Tuning of a ``KafkaConsumer`` beyond librdkafka properties.
 public struct KafkaConsumerOptions: Sendable, Hashable {
-    /// Most messages held between the poll thread and the application. When full, the poll thread
-    /// pauses the partitions (and keeps polling, so the group membership stays alive) until the
-    /// buffer is half empty.
+    /// Most messages held between the poll thread and the application. Each assigned partition
+    /// may fill its share (capacity / assigned partitions) before the poll thread pauses it; it
+    /// resumes at half its share. Polling goes on while paused, so group membership stays alive.
     public var bufferCapacity: Int
     /// Most messages read from librdkafka in one go / handed out in one batch.
     public var maxBatchSize: Int

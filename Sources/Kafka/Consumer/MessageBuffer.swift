@@ -12,7 +12,18 @@ final class MessageBuffer: Sendable {
         var highWaterMark = 0
         var finished = false
         var waiter: CheckedContinuation<[KafkaMessage]?, Never>?
-        var wakeBelow: Int?
+        /// Buffered messages per partition.
+        var perPartition: [TopicPartition: Int] = [:]
+        /// Paused partitions and the count at or below which the poll thread wants to hear.
+        var wakeBelow: [TopicPartition: Int] = [:]
+
+        mutating func tally(_ messages: [KafkaMessage], sign: Int) {
+            for message in messages {
+                let key = TopicPartition(topic: message.topic, partition: message.partition)
+                let value = (perPartition[key] ?? 0) + sign
+                perPartition[key] = value > 0 ? value : nil
+            }
+        }
     }
 
     /// Maximum number of buffered messages.
@@ -20,8 +31,8 @@ final class MessageBuffer: Sendable {
     private let state = Mutex(State())
     private let onDrained: @Sendable () -> Void
 
-    /// `onDrained` runs (outside the lock) when the count falls to half the capacity after the
-    /// poll thread asked to be woken by ``wakeWhenDrained()``.
+    /// `onDrained` runs (outside the lock) when a reader takes messages while a partition the
+    /// poll thread watches (``wakeWhenBelow(_:)``) is at or below its threshold.
     init(capacity: Int, onDrained: @escaping @Sendable () -> Void) {
         self.capacity = max(1, capacity)
         self.onDrained = onDrained
@@ -50,6 +61,7 @@ final class MessageBuffer: Sendable {
             }
             state.batches.append(batch)
             state.count += batch.count
+            state.tally(batch, sign: 1)
             state.highWaterMark = max(state.highWaterMark, state.count)
             return (true, nil)
         }
@@ -57,13 +69,14 @@ final class MessageBuffer: Sendable {
         return accepted
     }
 
-    /// Asks for ``onDrained`` once the buffer falls to half its capacity.
-    func wakeWhenDrained() {
-        state.withLock { $0.wakeBelow = capacity / 2 }
-    }
+    /// Buffered messages per partition (for per-partition back-pressure).
+    func partitionCounts() -> [TopicPartition: Int] { state.withLock { $0.perPartition } }
 
-    /// Whether the buffer is at or below half its capacity (time to resume paused partitions).
-    var isDrained: Bool { state.withLock { $0.count <= capacity / 2 } }
+    /// Asks for ``onDrained`` after a read once a watched partition is at or below its threshold
+    /// (replaces the previous watch list).
+    func wakeWhenBelow(_ thresholds: [TopicPartition: Int]) {
+        state.withLock { $0.wakeBelow = thresholds }
+    }
 
     /// Takes the next batches, merged up to `maxMessages`; `nil` when finished and empty.
     func next(maxMessages: Int) async -> [KafkaMessage]? {
@@ -111,6 +124,11 @@ final class MessageBuffer: Sendable {
                 let filtered = batch.filter {
                     $0.offset < offset || !partitions.contains(TopicPartition(topic: $0.topic, partition: $0.partition))
                 }
+                if filtered.count != batch.count {
+                    state.tally(batch.filter {
+                        $0.offset >= offset && partitions.contains(TopicPartition(topic: $0.topic, partition: $0.partition))
+                    }, sign: -1)
+                }
                 removed += batch.count - filtered.count
                 if !filtered.isEmpty { kept.append(filtered) }
             }
@@ -148,9 +166,11 @@ final class MessageBuffer: Sendable {
             state.head = 0
         }
         state.count -= result.count
+        state.tally(result, sign: -1)
         var wake = false
-        if let threshold = state.wakeBelow, state.count <= threshold {
-            state.wakeBelow = nil
+        if !state.wakeBelow.isEmpty,
+           state.wakeBelow.contains(where: { key, threshold in (state.perPartition[key] ?? 0) <= threshold }) {
+            state.wakeBelow = [:]
             wake = true
         }
         return (result, wake)
