@@ -150,6 +150,12 @@ final class TranslationTests: XCTestCase {
         XCTAssertEqual(shopify.facts.refundIDs, ["9310001"])
         XCTAssertEqual(shopify.sourceTimestamp, ts("2026-11-24T21:05:44Z"))
 
+        let partial = try t.translate(channel: .shopify, payload: fixture("shopify-order-paid-partial.json"), eventID: "wh-3")
+        XCTAssertEqual(partial.dimensions, OrderDimensions(payment: .captured, fulfillment: .partial))
+        XCTAssertEqual(partial.canonicalState, .partiallyShipped)
+        XCTAssertEqual(partial.facts.trackingNumbers, ["1Z999AA10123456784"])
+        XCTAssertEqual(partial.facts.captureTransactionIDs, ["ch_3PqR2bLkdIwHu7ix1xYz9876"])
+
         let cancelled = try t.translate(channel: .shopify, payload: fixture("shopify-order-cancelled.json"), eventID: "wh-2")
         XCTAssertEqual(cancelled.canonicalState, .cancelled)
         XCTAssertEqual(cancelled.facts.cancelReason, "fraud")

@@ -2,8 +2,8 @@ import Benchmark
 import Foundation
 import OrderModel
 
-/// Domain: decode + translate of a realistic Shopify order (the ~7 KB fixture with line items,
-/// shipping lines, fulfilments, a refund and transactions), on one core, as a ratio to baselines
+/// Domain: decode + translate of realistic Shopify orders (the ~7 KB fixture with line items, shipping
+/// lines, fulfilments, a refund and transactions; the ~5 KB compact paid/partial one), on one core, as a ratio to baselines
 /// measured in the same run: `JSONSerialization` parsing the same bytes, and `JSONDecoder` decoding
 /// only the order id (the cost of Foundation's parser alone). See Benchmarks/README.md.
 let benchmarks: @Sendable () -> Void = {
@@ -22,6 +22,9 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("Domain: Shopify order decode + translate", configuration: perIteration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try? payload.translateShopify()) }
+    }
+    Benchmark("Domain: Shopify ~5 KB order decode + translate", configuration: perIteration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try? payload.translateShopifySmall()) }
     }
     Benchmark("Domain: Amazon order decode + translate", configuration: perIteration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try? payload.translateAmazon()) }

@@ -3,8 +3,12 @@ import OrderModel
 
 /// The recorded payloads the domain benchmarks use (the test fixtures) and the work under test.
 struct DomainPayload: Sendable {
+    /// The ~7 KB fixture (fulfilled, refunded, two fulfilments, transactions), pretty-printed.
     let shopify: [UInt8]
     let data: Data
+    /// The ~5 KB fixture (paid, partially fulfilled), compact as webhooks are sent.
+    let shopifySmall: [UInt8]
+    let dataSmall: Data
     let amazon: [UInt8]
     let translator: ChannelTranslator
     let machine = OrderStateMachine()
@@ -27,12 +31,16 @@ struct DomainPayload: Sendable {
             }
             return Array(data)
         }
-        return try DomainPayload(shopify: read("shopify-order-fulfilled-refunded.json"), amazon: read("amazon-order.json"))
+        return try DomainPayload(
+            shopify: read("shopify-order-fulfilled-refunded.json"), shopifySmall: read("shopify-order-paid-partial.json"),
+            amazon: read("amazon-order.json"))
     }
 
-    init(shopify: [UInt8], amazon: [UInt8]) throws {
+    init(shopify: [UInt8], shopifySmall: [UInt8], amazon: [UInt8]) throws {
         self.shopify = shopify
         self.data = Data(shopify)
+        self.shopifySmall = shopifySmall
+        self.dataSmall = Data(shopifySmall)
         self.amazon = amazon
         translator = ChannelTranslator(matrix: try MappingMatrix.default)
         let first = try translator.translate(channel: .shopify, payload: shopify, eventID: "wh-1")
@@ -50,6 +58,10 @@ struct DomainPayload: Sendable {
     /// The measured unit: bytes → `ChannelObservation` through the default matrix.
     func translateShopify() throws -> ChannelObservation {
         try translator.translate(channel: .shopify, payload: shopify, eventID: "wh-bench", kind: "orders/updated")
+    }
+
+    func translateShopifySmall() throws -> ChannelObservation {
+        try translator.translate(channel: .shopify, payload: shopifySmall, eventID: "wh-bench", kind: "orders/updated")
     }
 
     func translateAmazon() throws -> ChannelObservation {
