@@ -24,7 +24,7 @@ public final class ShopifyWebhookIngest: Sendable {
         public var dedupeTTL: Duration
 
         public init(
-            maxBodyBytes: Int = 1 << 20, sendTimeout: Duration = .seconds(3),
+            maxBodyBytes: Int = 512 * 1024, sendTimeout: Duration = .seconds(3),
             dedupeCapacity: Int = 100_000, dedupeTTL: Duration = .seconds(24 * 3600)
         ) {
             self.maxBodyBytes = maxBodyBytes

@@ -54,7 +54,7 @@ public struct PipelineConfiguration: Sendable {
         ledgerURL = "sqlite://" + FileManager.default.currentDirectoryPath + "/driftless-ledger.db"
         ingestHost = "127.0.0.1"
         ingestPort = 8080
-        maxBodyBytes = 1 << 20
+        maxBodyBytes = 512 * 1024
         sendTimeout = .seconds(3)
         dedupeCapacity = 100_000
         dedupeTTL = .seconds(24 * 3600)
