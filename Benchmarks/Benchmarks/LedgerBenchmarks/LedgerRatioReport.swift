@@ -35,10 +35,14 @@ struct LedgerRatioReport {
         if let base = environment["DRIFTLESS_BENCH_POSTGRES_URL"] ?? environment["DRIFTLESS_TEST_POSTGRES_URL"], !base.isEmpty {
             let schema = "bench_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10))"
             let url = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
-            defer { Task { try? await PostgresLedgerStore.dropSchema(url: url, logger: logger) } }
-            let report = try await measure(backend: "postgres", url: url, logger: logger)
-            try? await PostgresLedgerStore.dropSchema(url: url, logger: logger)
-            reports.append(report)
+            let quiet = logger
+            do {
+                reports.append(try await measure(backend: "postgres", url: url, logger: quiet))
+            } catch {
+                try? await PostgresLedgerStore.dropSchema(url: url, logger: quiet)
+                throw error
+            }
+            try? await PostgresLedgerStore.dropSchema(url: url, logger: quiet)
         }
         return reports
     }
