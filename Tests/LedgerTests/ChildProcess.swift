@@ -62,13 +62,24 @@ enum ChildProcess {
     }
 }
 
-/// Entry point of the child processes of the two-process PostgreSQL tests. Run by itself (no
-/// parameters in the environment) it reports a skip saying so.
+/// Entry point of the child processes of the two-process tests. Run by itself (no parameters in
+/// the environment) it runs the same load once, in-process, on a temporary SQLite file.
 final class LedgerStressChildTests: XCTestCase {
     func testStressWriterChild() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let url = environment[ChildProcess.urlVariable] else {
-            throw XCTSkip("child-process entry of the two-process ledger tests; runs only when they spawn it")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-stress-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let url = "sqlite://\(directory.path)/ledger.db"
+            let written = try await LedgerStress.write(url: url, count: 120, tag: "solo", batchSize: 16, logger: Logger(label: "solo"))
+            XCTAssertEqual(written, 120)
+            let store = try await Ledger.open(url: url)
+            let rows = try await store.search(AuditQuery(orderPrefix: LedgerStress.orderPrefix(tag: "solo"), limit: 1000))
+            XCTAssertEqual(Set(rows.map(\.eventID)).count, 120)
+            let shared = try await store.loadState(order: LedgerStress.sharedOrderKey, system: "erp")
+            XCTAssertEqual(shared?.version, 120)
+            await store.close()
+            return
         }
         let count = Int(environment[ChildProcess.countVariable] ?? "") ?? 0
         let tag = environment[ChildProcess.tagVariable] ?? "child"
