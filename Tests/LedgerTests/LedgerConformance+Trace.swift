@@ -56,6 +56,9 @@ extension LedgerConformance {
         XCTAssertTrue(searchTable.contains("ORDER"))
         let tooLate = try await TraceRequest(since: "10s", status: "failed").run(store: store, now: F.at(60))
         XCTAssertTrue(tooLate.hasPrefix("0 matching audit records"), tooLate)
+        let bare = try await TraceRequest(order: "1001").run(store: store)
+        XCTAssertEqual(bare.split(separator: "\n").map(String.init),
+                       ["Order 1001: 0 audit records", "(order keys look like <channel>:<order id>, e.g. shopify:1001)"])
         do {
             _ = try await TraceRequest(hops: ["teleported"]).run(store: store)
             XCTFail("unknown hop must be rejected")

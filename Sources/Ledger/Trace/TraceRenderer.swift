@@ -32,6 +32,9 @@ public enum TraceRenderer {
         var lines: [String] = []
         if let order = report.order {
             lines.append("Order \(order): \(report.records.count) audit record\(report.records.count == 1 ? "" : "s")")
+            if report.records.isEmpty, !order.contains(":") {
+                lines.append("(order keys look like <channel>:<order id>, e.g. shopify:\(order))")
+            }
         } else {
             lines.append("\(report.records.count) matching audit record\(report.records.count == 1 ? "" : "s")")
         }

@@ -11,6 +11,8 @@ import Logging
 ///   past its timeout (it returns how many).
 /// - Stages that acknowledge Kafka offsets only after their ledger write use
 ///   ``recordAndWait(_:)`` or ``waitUntilDurable(_:)`` with the ticket.
+/// - Call ``shutdown(timeout:)`` when done: it drains the buffer and ends the background loop
+///   (which otherwise keeps the writer alive).
 public actor AuditWriter {
     private let store: any LedgerStore
     private let configuration: AuditWriterConfiguration
