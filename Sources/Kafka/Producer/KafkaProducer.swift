@@ -40,69 +40,84 @@ public final class KafkaProducer: Sendable {
     /// broker did not acknowledge it within `message.timeout.ms`, ``KafkaError/closed`` after
     /// ``close()``.
     public func send(_ record: ProducerRecord) async throws -> DeliveryReport {
-        let id = try await enqueue(record)
-        return try await awaitDelivery(id)
+        let reports = try await send([record])
+        guard let report = reports.first else { throw KafkaError.closed }
+        return report
     }
 
     /// Sends records in order (records of one partition keep this order) and returns their
     /// delivery reports in the same order. All records are enqueued before any report is awaited,
     /// so a batch costs about one broker round trip. If a record cannot be enqueued, the records
     /// already enqueued are still awaited, then the error is thrown.
+    ///
+    /// To overlap batches (enqueue the next one while this one is being acknowledged) use
+    /// ``enqueue(_:)`` and ``KafkaPendingDeliveries/reports()``.
     public func send(_ records: [ProducerRecord]) async throws -> [DeliveryReport] {
-        var ids: [UInt] = []
-        ids.reserveCapacity(records.count)
-        var enqueueError: (any Error)?
-        for record in records {
-            do {
-                ids.append(try await enqueue(record))
-            } catch {
-                enqueueError = error
-                break
-            }
-        }
-        var reports: [DeliveryReport] = []
-        reports.reserveCapacity(ids.count)
-        var deliveryError: (any Error)?
-        for id in ids {
-            do {
-                reports.append(try await awaitDelivery(id))
-            } catch {
-                deliveryError = deliveryError ?? error
-            }
-        }
-        if let error = enqueueError ?? deliveryError { throw error }
-        return reports
+        try await enqueue(records).reports()
     }
 
-    /// Enqueues one record, waiting out `QUEUE_FULL`; returns its delivery id.
-    private func enqueue(_ record: ProducerRecord) async throws -> UInt {
-        guard let id = core.table.withLock({ $0.register() }) else { throw KafkaError.closed }
-        let headers = RdHeaders(record.headers)
+    /// Hands `records` to librdkafka in order and returns as soon as all of them are enqueued —
+    /// before the broker acknowledges them. Their order is fixed here: records of one partition
+    /// are written in enqueue order, also relative to records enqueued by earlier calls (with the
+    /// default idempotent producer, retries keep that order too). Await the acknowledgements with
+    /// ``KafkaPendingDeliveries/reports()``.
+    ///
+    /// This lets a stage enqueue batch N+1 while batch N is in flight and still acknowledge its
+    /// input only after the output is acknowledged (at-least-once): enqueue batches one after the
+    /// other from one task, and acknowledge a batch's input when its `reports()` returns.
+    ///
+    /// `QUEUE_FULL` is waited out. If a record cannot be enqueued, the records of this call already
+    /// enqueued are awaited, then the error is thrown (``KafkaError/produce(topic:code:message:)``,
+    /// ``KafkaError/closed``, or `CancellationError`).
+    public func enqueue(_ records: [ProducerRecord]) async throws -> KafkaPendingDeliveries {
+        guard let ids = core.table.withLock({ $0.register(count: records.count) }) else { throw KafkaError.closed }
+        var enqueued = 0
+        do {
+            var lastTopic: (name: String, handle: OpaquePointer)?
+            for record in records {
+                let topicHandle: OpaquePointer
+                if let lastTopic, lastTopic.name == record.topic {
+                    topicHandle = lastTopic.handle
+                } else {
+                    guard let created = core.topics.handle(for: record.topic) else {
+                        throw KafkaError.produce(
+                            topic: record.topic, code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
+                            message: KafkaError.text(rd_kafka_last_error()))
+                    }
+                    topicHandle = created
+                    lastTopic = (record.topic, created)
+                }
+                try await enqueue(record, topic: topicHandle, id: ids.lowerBound + UInt(enqueued))
+                enqueued += 1
+            }
+        } catch {
+            let done = ids.lowerBound..<(ids.lowerBound + UInt(enqueued))
+            core.table.withLock { $0.cancel(done.upperBound..<ids.upperBound) }
+            _ = try? await KafkaPendingDeliveries(core: core, ids: done).reports()
+            throw error
+        }
+        return KafkaPendingDeliveries(core: core, ids: ids)
+    }
+
+    /// Enqueues one record under delivery id `id`, waiting out `QUEUE_FULL`.
+    private func enqueue(_ record: ProducerRecord, topic: OpaquePointer, id: UInt) async throws {
+        let headers = record.headers.isEmpty ? nil : RdHeaders(record.headers)
         var backoff: Duration = .microseconds(200)
         while true {
-            let code = produce(record, headers: headers, id: id)
+            let code = produce(record, topic: topic, headers: headers?.pointer, id: id)
             if code == RD_KAFKA_RESP_ERR_NO_ERROR {
-                headers.consume()
-                return id
+                headers?.consume()
+                return
             }
             if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                if Task.isCancelled || core.table.withLock({ $0.isClosed }) {
-                    core.table.withLock { $0.cancel(id) }
-                    throw Task.isCancelled ? CancellationError() : KafkaError.closed
-                }
+                if Task.isCancelled { throw CancellationError() }
+                if core.table.withLock({ $0.isClosed }) { throw KafkaError.closed }
                 // The poll thread is freeing space by serving delivery reports; wait a moment.
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .milliseconds(5))
                 continue
             }
-            core.table.withLock { $0.cancel(id) }
             throw KafkaError.produce(topic: record.topic, code: code.rawValue, message: KafkaError.text(code))
-        }
-    }
-
-    private func awaitDelivery(_ id: UInt) async throws -> DeliveryReport {
-        try await withCheckedThrowingContinuation { continuation in
-            core.table.withLock { $0.wait(id, continuation: continuation) }.run()
         }
     }
 
@@ -129,16 +144,18 @@ public final class KafkaProducer: Sendable {
     /// Number of sends still waiting for their delivery report.
     public var pendingDeliveries: Int { core.table.withLock { $0.pendingCount } }
 
-    private func produce(_ record: ProducerRecord, headers: RdHeaders, id: UInt) -> rd_kafka_resp_err_t {
+    private func produce(
+        _ record: ProducerRecord, topic: OpaquePointer, headers: OpaquePointer?, id: UInt
+    ) -> rd_kafka_resp_err_t {
         let opaque = UnsafeMutableRawPointer(bitPattern: id)
         let partition = record.partition ?? -1
         return withOptionalBytes(record.key) { keyPointer, keyLength in
             withOptionalBytes(record.value) { valuePointer, valueLength in
-                driftless_produce(
-                    core.handle.pointer, record.topic, partition,
+                driftless_produce_rkt(
+                    core.handle.pointer, topic, partition,
                     record.key == nil ? 0 : 1, keyPointer, keyLength,
                     record.value == nil ? 0 : 1, valuePointer, valueLength,
-                    headers.pointer, opaque
+                    headers, opaque
                 )
             }
         }

@@ -10,6 +10,7 @@ import Synchronization
 final class ProducerCore: Sendable {
     let handle: RdKafkaHandle
     let table = Mutex(DeliveryTable())
+    let topics: TopicHandles
     let logger: Logger
     private let control = Mutex(Control())
 
@@ -21,6 +22,7 @@ final class ProducerCore: Sendable {
 
     init(handle: RdKafkaHandle, logger: Logger) {
         self.handle = handle
+        self.topics = TopicHandles(client: handle)
         self.logger = logger
     }
 
@@ -86,19 +88,31 @@ final class ProducerCore: Sendable {
     private func serve(_ event: OpaquePointer) {
         switch rd_kafka_event_type(event) {
         case RD_KAFKA_EVENT_DR:
-            var actions: [DeliveryTable.Action] = []
+            // One lock for the whole event; the topic name is decoded once per topic handle.
+            var results: [(UInt, Result<DeliveryReport, KafkaError>)] = []
+            results.reserveCapacity(Int(rd_kafka_event_message_count(event)))
+            var lastTopic: (handle: OpaquePointer, name: String)?
             while let message = rd_kafka_event_message_next(event) {
                 let id = UInt(bitPattern: message.pointee._private)
-                let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-                let result: Result<DeliveryReport, KafkaError>
+                var topic = ""
+                if let rkt = message.pointee.rkt {
+                    if let lastTopic, lastTopic.handle == rkt {
+                        topic = lastTopic.name
+                    } else {
+                        topic = String(cString: rd_kafka_topic_name(rkt))
+                        lastTopic = (rkt, topic)
+                    }
+                }
                 if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    result = .success(DeliveryReport(
-                        topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
+                    results.append((id, .success(DeliveryReport(
+                        topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))))
                 } else {
                     let code = message.pointee.err
-                    result = .failure(.delivery(topic: topic, code: code.rawValue, message: KafkaError.text(code)))
+                    results.append((id, .failure(.delivery(topic: topic, code: code.rawValue, message: KafkaError.text(code)))))
                 }
-                actions.append(table.withLock { $0.complete(id, with: result) })
+            }
+            let actions = table.withLock { table in
+                results.map { table.complete($0.0, with: $0.1) }
             }
             for action in actions { action.run() }
         case RD_KAFKA_EVENT_ERROR:
