@@ -12,8 +12,8 @@ struct PhaseTiming: Sendable {
 }
 
 /// Runs, on one broker and in this process: C produce, Swift produce, C passthrough, Swift
-/// passthrough (ordered, one batch at a time) and Swift passthrough with several batches in
-/// flight (each on its own fresh topics, 6 partitions, keys `order-N`; the two Swift passthroughs
+/// passthrough (ordered, one batch at a time) and Swift passthrough with several batches
+/// enqueued and awaiting acks (order-preserving) (each on its own fresh topics, 6 partitions, keys `order-N`; the two Swift passthroughs
 /// read the same source topic with different consumer groups).
 struct PassthroughScenario {
     let settings: PassthroughSettings
@@ -27,7 +27,7 @@ struct PassthroughScenario {
             ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
         )
         let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let topics = ["c-src", "c-dst", "swift-src", "swift-dst", "swift-dst-pipelined"].map { "bench-\(run)-\($0)" }
+        let topics = ["c-src", "c-dst", "swift-src", "swift-dst", "swift-dst-overlapped"].map { "bench-\(run)-\($0)" }
         if let mock {
             for topic in topics { try mock.createTopic(topic, partitions: settings.partitions) }
         } else {
@@ -41,7 +41,9 @@ struct PassthroughScenario {
             try await CBaseline.produce(bootstrap: bootstrap, topic: topics[0], count: count, valueBytes: settings.valueBytes)
         }
         let swiftProduce = try await measured {
-            try await SwiftPassthrough.produce(config: config, topic: topics[2], count: count, valueBytes: settings.valueBytes)
+            try await SwiftPassthrough.produce(
+                config: config, topic: topics[2], count: count, valueBytes: settings.valueBytes,
+                chunksInFlight: settings.batchesInFlight)
         }
         let cPassthrough = try await measured {
             try await CBaseline.passthrough(
@@ -57,10 +59,10 @@ struct PassthroughScenario {
                 timeout: .seconds(Int64(timeout))
             )
         }
-        let swiftPipelined = try await measured {
+        let swiftOverlapped = try await measured {
             try await SwiftPassthrough.passthrough(
                 config: config, consumerConfig: consumerConfig, source: topics[2], destination: topics[4],
-                group: "bench-\(run)-swift-pipelined", count: count, batchSize: settings.batchSize,
+                group: "bench-\(run)-swift-overlapped", count: count, batchSize: settings.batchSize,
                 batchesInFlight: settings.batchesInFlight, bufferCapacity: settings.bufferCapacity, timeout: .seconds(Int64(timeout))
             )
         }
@@ -71,7 +73,7 @@ struct PassthroughScenario {
             swiftProduce: swiftProduce,
             cPassthrough: cPassthrough,
             swiftPassthrough: swiftPassthrough,
-            swiftPipelined: swiftPipelined
+            swiftOverlapped: swiftOverlapped
         )
     }
 

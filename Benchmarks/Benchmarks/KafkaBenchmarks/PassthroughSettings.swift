@@ -6,7 +6,7 @@ import Foundation
 ///   with a smaller count (the mock cluster stalls with 100k-message backlogs).
 /// - `DRIFTLESS_BENCH_MESSAGES` (default 200000, mock: 20000), `DRIFTLESS_BENCH_VALUE_BYTES` (600),
 ///   `DRIFTLESS_BENCH_PARTITIONS` (6), `DRIFTLESS_BENCH_BATCH` (Swift consumer batch size, 2000),
-///   `DRIFTLESS_BENCH_IN_FLIGHT` (batches in flight in the pipelined Swift variant, 4),
+///   `DRIFTLESS_BENCH_IN_FLIGHT` (batches enqueued and awaiting acks in the overlapped Swift variant; also 10k-record chunks in flight in Swift produce; 4),
 ///   `DRIFTLESS_BENCH_BUFFER` (Swift consumer buffer capacity, 10000 = the layer's default).
 struct PassthroughSettings: Sendable {
     var bootstrap: String?

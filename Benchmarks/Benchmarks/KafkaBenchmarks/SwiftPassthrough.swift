@@ -5,27 +5,35 @@ import Kafka
 /// stage uses it: batches from `KafkaConsumer.messages`, `KafkaProducer.send(_:)` per batch,
 /// acknowledge after the broker acknowledged the batch.
 ///
-/// With `batchesInFlight` 1 a batch is sent only after the previous one is acknowledged, which
-/// keeps per-key order across batches (what a stage needs). With more, several batches are sent
-/// concurrently: faster, but records of one key in two batches may be reordered — fine for this
-/// benchmark's unique keys, not for a stage.
+/// With `batchesInFlight` 1 a batch is sent (`send`) only after the previous one is acknowledged.
+/// With more, batches are enqueued (`enqueue`) as they arrive — order fixed at enqueue, so per-key
+/// order holds — and up to `batchesInFlight` batches await their acks, each batch's input being
+/// acknowledged only after its output was acknowledged (at-least-once).
 enum SwiftPassthrough {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func produce(config: KafkaConfig, topic: String, count: Int, valueBytes: Int) async throws -> PhaseTiming {
+    /// Enqueues chunks of 10,000 records with `KafkaProducer.enqueue(_:)` and awaits each chunk's
+    /// acknowledgements with up to `chunksInFlight` chunks outstanding (C enqueues everything and
+    /// flushes at the end; this is the Swift equivalent with bounded memory).
+    static func produce(
+        config: KafkaConfig, topic: String, count: Int, valueBytes: Int, chunksInFlight: Int
+    ) async throws -> PhaseTiming {
         let producer = try KafkaProducer(config: config)
         let value = [UInt8](repeating: UInt8(ascii: "v"), count: valueBytes)
         let chunk = 10_000
         let start = ContinuousClock.now
         var sent = 0
+        var pending: [KafkaPendingDeliveries] = []
         while sent < count {
             let end = min(count, sent + chunk)
             let records = (sent..<end).map { ProducerRecord(topic: topic, key: Array("order-\($0)".utf8), value: value) }
-            _ = try await producer.send(records)
+            pending.append(try await producer.enqueue(records))
             sent = end
+            if pending.count >= max(1, chunksInFlight) { _ = try await pending.removeFirst().reports() }
         }
+        for chunk in pending { _ = try await chunk.reports() }
         let elapsed = ContinuousClock.now - start
         await producer.close()
         return PhaseTiming(messages: sent, seconds: elapsed.seconds)
@@ -68,26 +76,23 @@ enum SwiftPassthrough {
                     if moved >= count { break }
                 }
             } else {
-                try await withThrowingTaskGroup(of: Int.self) { group in
-                    var inFlight = 0
-                    var dispatched = 0
-                    for await batch in consumer.messages {
-                        if start == nil { start = .now }
-                        if inFlight >= batchesInFlight, let done = try await group.next() {
-                            moved += done
-                            inFlight -= 1
-                        }
-                        group.addTask {
-                            let records = batch.map { ProducerRecord(topic: destination, key: $0.key, value: $0.value) }
-                            _ = try await producer.send(records)
-                            consumer.acknowledge(batch)
-                            return batch.count
-                        }
-                        inFlight += 1
-                        dispatched += batch.count
-                        if dispatched >= count { break }
+                // Order-preserving overlap: each batch is enqueued (its order fixed) as soon as it
+                // arrives; its input is acknowledged only after its output's acks, oldest first,
+                // with at most `batchesInFlight` batches awaiting acks.
+                var inFlight: [(batch: [KafkaMessage], deliveries: KafkaPendingDeliveries)] = []
+                var dispatched = 0
+                for await batch in consumer.messages {
+                    if start == nil { start = .now }
+                    let records = batch.map { ProducerRecord(topic: destination, key: $0.key, value: $0.value) }
+                    inFlight.append((batch, try await producer.enqueue(records)))
+                    dispatched += batch.count
+                    while inFlight.count >= batchesInFlight || (dispatched >= count && !inFlight.isEmpty) {
+                        let oldest = inFlight.removeFirst()
+                        _ = try await oldest.deliveries.reports()
+                        consumer.acknowledge(oldest.batch)
+                        moved += oldest.batch.count
                     }
-                    while let done = try await group.next() { moved += done }
+                    if dispatched >= count { break }
                 }
             }
         } catch {
