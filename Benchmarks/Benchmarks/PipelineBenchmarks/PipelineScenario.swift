@@ -76,13 +76,13 @@ struct PipelineScenario {
             try await Task.sleep(for: .milliseconds(10))
         }
         let finished = ContinuousClock.now
-        let counts = stages.translate?.counters.snapshot ?? StageCounts()
+        let counts = stages.translate?.counters.snapshot
         try await stages.shutdown()
         let cpu = ProcessCPU.seconds() - cpuBefore
         report.stages = .init(
-            records: counts.consumed, seconds: seconds((firstRecord ?? started)..<finished),
-            joinSeconds: seconds(started..<(firstRecord ?? started)), translated: counts.translated,
-            stale: counts.stale, duplicates: counts.duplicates + counts.unchanged, cpuSeconds: cpu)
+            records: counts?.consumed ?? 0, seconds: seconds((firstRecord ?? started)..<finished),
+            joinSeconds: seconds(started..<(firstRecord ?? started)), translated: counts?.translated ?? 0,
+            stale: counts?.stale ?? 0, duplicates: (counts?.duplicates ?? 0) + (counts?.unchanged ?? 0), cpuSeconds: cpu)
         return report
     }
 
@@ -105,7 +105,7 @@ func seconds(_ range: Range<ContinuousClock.Instant>) -> Double {
 enum ProcessCPU {
     static func seconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        guard getrusage(Int32(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
         func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return value(usage.ru_utime) + value(usage.ru_stime)
     }

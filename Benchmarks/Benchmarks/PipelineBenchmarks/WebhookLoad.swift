@@ -36,18 +36,13 @@ enum WebhookLoad {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let next = Mutex(0)
-        let latencies = Mutex<[Double]>([])
-        let failures = Mutex(0)
+        let shared = LoadState()
         let started = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
                     while true {
-                        let index = next.withLock { value -> Int in
-                            defer { value += 1 }
-                            return value
-                        }
+                        let index = shared.next()
                         guard index < requests.count else { return }
                         let begin = ContinuousClock.now
                         var ok = false
@@ -56,19 +51,42 @@ enum WebhookLoad {
                             ok = response.status.code == 200
                         }
                         let elapsed = seconds(begin..<ContinuousClock.now)
-                        if ok { latencies.withLock { $0.append(elapsed) } } else { failures.withLock { $0 += 1 } }
+                        shared.record(ok ? elapsed : nil)
                     }
                 }
             }
         }
         let total = seconds(started..<ContinuousClock.now)
         try await client.shutdown()
-        let sorted = latencies.withLock { $0 }.sorted()
+        let (latencies, failed) = shared.results()
+        let sorted = latencies.sorted()
         func percentile(_ p: Double) -> Double {
             sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
         }
         return Result(
-            accepted: sorted.count, failed: failures.withLock { $0 }, seconds: total,
+            accepted: sorted.count, failed: failed, seconds: total,
             p50: percentile(0.50), p99: percentile(0.99))
+    }
+}
+
+/// The senders' shared cursor and results.
+private final class LoadState: Sendable {
+    private let state = Mutex((next: 0, latencies: [Double](), failed: 0))
+
+    func next() -> Int {
+        state.withLock { value in
+            defer { value.next += 1 }
+            return value.next
+        }
+    }
+
+    func record(_ latency: Double?) {
+        state.withLock { value in
+            if let latency { value.latencies.append(latency) } else { value.failed += 1 }
+        }
+    }
+
+    func results() -> ([Double], Int) {
+        state.withLock { ($0.latencies, $0.failed) }
     }
 }
