@@ -81,17 +81,16 @@ struct DeliveryTable {
         case let .inBatch(start):
             pending -= 1
             entries[id] = nil
-            guard var batch = batches[start] else { return .none }
+            // Mutated in place (through the values view): copying the batch out would copy its
+            // reports array on every completion.
+            guard let index = batches.index(forKey: start) else { return .none }
             switch result {
-            case let .success(report): batch.reports[Int(id - start)] = report
-            case let .failure(error): batch.firstError = batch.firstError ?? error
+            case let .success(report): batches.values[index].reports[Int(id - start)] = report
+            case let .failure(error): batches.values[index].firstError = batches.values[index].firstError ?? error
             }
-            batch.remaining -= 1
-            if batch.remaining > 0 {
-                batches[start] = batch
-                return .none
-            }
-            batches[start] = nil
+            batches.values[index].remaining -= 1
+            guard batches.values[index].remaining == 0 else { return .none }
+            let batch = batches.remove(at: index).value
             return .resume(batch.continuation, Self.outcome(batch))
         }
     }
