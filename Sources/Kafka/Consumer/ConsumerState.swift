@@ -97,11 +97,12 @@ struct ConsumerState {
         accepted.reserveCapacity(messages.count)
         for var message in messages {
             let key = TopicPartition(topic: message.topic, partition: message.partition)
-            guard var state = partitions[key] else { continue }
-            state.tracker.delivered(message.offset)
-            message.assignmentEpoch = state.epoch
-            message.rewindGeneration = state.rewinds.count
-            partitions[key] = state
+            // Mutated in place: copying the partition out would copy its tracker's offsets (O(n)
+            // per message).
+            guard let index = partitions.index(forKey: key) else { continue }
+            partitions.values[index].tracker.delivered(message.offset)
+            message.assignmentEpoch = partitions.values[index].epoch
+            message.rewindGeneration = partitions.values[index].rewinds.count
             accepted.append(message)
         }
         statistics.messagesDelivered += accepted.count
@@ -118,11 +119,10 @@ struct ConsumerState {
     /// Marks a message done; ignored when its partition was revoked since it was delivered.
     mutating func acknowledge(_ message: KafkaMessage) {
         let key = TopicPartition(topic: message.topic, partition: message.partition)
-        guard var state = partitions[key], state.accepts(message) else { return }
-        if state.tracker.acknowledge(message.offset) != nil {
+        guard let index = partitions.index(forKey: key), partitions.values[index].accepts(message) else { return }
+        if partitions.values[index].tracker.acknowledge(message.offset) != nil {
             dirty.insert(key)
         }
-        partitions[key] = state
     }
 
     /// Offsets that advanced since the last call (to `rd_kafka_offsets_store`).
