@@ -1,4 +1,5 @@
 import Benchmark
+import Foundation
 
 /// Pipeline stages against the raw-librdkafka limit, same broker, same process, same run:
 /// 1. ingest: signed Shopify webhooks/s over loopback HTTP with a durable Kafka acknowledgement
@@ -17,6 +18,7 @@ let benchmarks: @Sendable () -> Void = {
             maxIterations: 1
         )
     ) { benchmark in
+        FileHandle.standardError.write(Data("pipeline benchmark: starting\n".utf8))
         do {
             let report = try await PipelineScenario(settings: .fromEnvironment()).run()
             for (name, value) in report.metricValues {
@@ -25,6 +27,7 @@ let benchmarks: @Sendable () -> Void = {
             report.printSummary()
         } catch {
             benchmark.error("pipeline benchmark failed: \(error)")
+            FileHandle.standardError.write(Data("pipeline benchmark failed: \(error)\n".utf8))
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the pipeline benchmark measured, as metrics and a printed summary.
 struct PipelineReport {
     struct Stages {
@@ -41,7 +43,7 @@ struct PipelineReport {
 
     func printSummary() {
         let ratio = cRate > 0 ? stages.rate / cRate : 0
-        print("""
+        let text = """
             Pipeline benchmark — broker: \(broker); \(records) Shopify webhooks (avg \(averageBytes) B)
               ingest (HTTP + HMAC + durable Kafka ack), \(concurrency) senders: \(ingest.accepted) accepted, \
             \(ingest.failed) failed in \(String(format: "%.2f", ingest.seconds)) s = \(Int(ingest.rate)) webhooks/s; \
@@ -53,6 +55,9 @@ struct PipelineReport {
             \(Int(stages.rate)) msg/s = \(String(format: "%.2f", ratio))x C; translated \(stages.translated), \
             stale \(stages.stale), duplicate/no-change \(stages.duplicates); process CPU \
             \(String(format: "%.1f", stages.records > 0 ? stages.cpuSeconds / Double(stages.records) * 1e6 : 0)) µs/record
-            """)
+            """
+        print(text)
+        // Also on stderr, unbuffered: the benchmark runner may exit before stdout is flushed.
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -19,7 +19,14 @@ public enum TopicSetup {
     ) async throws {
         let specs = specs(topics: topics, partitions: partitions, replicationFactor: replicationFactor)
         if let mockCluster {
-            for spec in specs { try mockCluster.createTopic(spec.name, partitions: spec.partitions) }
+            for spec in specs {
+                do {
+                    try mockCluster.createTopic(spec.name, partitions: spec.partitions)
+                } catch let error as KafkaError {
+                    // Idempotent like CreateTopics: an existing topic (TOPIC_ALREADY_EXISTS, 36) is fine.
+                    guard case .admin(_, 36, _) = error else { throw error }
+                }
+            }
         } else {
             let admin = try KafkaAdmin(config: kafka, logger: logger)
             try await admin.createTopics(specs)
