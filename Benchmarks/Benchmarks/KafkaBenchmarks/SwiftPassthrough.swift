@@ -81,18 +81,31 @@ enum SwiftPassthrough {
                 // with at most `batchesInFlight` batches awaiting acks.
                 var inFlight: [(batch: [KafkaMessage], deliveries: KafkaPendingDeliveries)] = []
                 var dispatched = 0
+                let trace = ProcessInfo.processInfo.environment["DRIFTLESS_BENCH_TRACE"] == "1"
+                var waiting = Duration.zero, enqueueing = Duration.zero, acking = Duration.zero, batches = 0
+                var mark = ContinuousClock.now
                 for await batch in consumer.messages {
-                    if start == nil { start = .now }
+                    if start == nil { start = .now } else { waiting += ContinuousClock.now - mark }
+                    batches += 1
+                    let enqueueStart = ContinuousClock.now
                     let records = batch.map { ProducerRecord(topic: destination, key: $0.key, value: $0.value) }
                     inFlight.append((batch, try await producer.enqueue(records)))
                     dispatched += batch.count
+                    let ackStart = ContinuousClock.now
+                    enqueueing += ackStart - enqueueStart
                     while inFlight.count >= batchesInFlight || (dispatched >= count && !inFlight.isEmpty) {
                         let oldest = inFlight.removeFirst()
                         _ = try await oldest.deliveries.reports()
                         consumer.acknowledge(oldest.batch)
                         moved += oldest.batch.count
                     }
+                    acking += ContinuousClock.now - ackStart
+                    mark = .now
                     if dispatched >= count { break }
+                }
+                if trace {
+                    let line = "overlapped: \(batches) batches; waited for batches \(waiting), enqueueing \(enqueueing), awaiting acks \(acking)\n"
+                    FileHandle.standardError.write(Data(line.utf8))
                 }
             }
         } catch {
