@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Yams
 
 /// Everything `driftless run` needs, resolved from the YAML file, then `DRIFTLESS_…` environment
@@ -43,7 +44,8 @@ public struct PipelineConfiguration: Sendable {
     /// Whether to run on the embedded mock cluster.
     public var isEmbedded: Bool { bootstrapServers == nil }
 
-    /// Defaults: embedded, SQLite ledger `./driftless-ledger.db`, webhooks on 127.0.0.1:8080.
+    /// Defaults: embedded, the ledger's default SQLite file (`./.data/driftless.db`, the same one
+    /// `driftless trace` reads), webhooks on 127.0.0.1:8080.
     public init() {
         bootstrapServers = nil
         kafkaProperties = [:]
@@ -51,7 +53,7 @@ public struct PipelineConfiguration: Sendable {
         topicPrefix = "driftless"
         partitions = 6
         replicationFactor = 1
-        ledgerURL = "sqlite://" + FileManager.default.currentDirectoryPath + "/driftless-ledger.db"
+        ledgerURL = LedgerURL.defaultURLString
         ingestHost = "127.0.0.1"
         ingestPort = 8080
         maxBodyBytes = 512 * 1024
