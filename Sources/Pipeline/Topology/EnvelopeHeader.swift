@@ -14,6 +14,9 @@ public enum EnvelopeHeader {
     public static let sourceTimestamp = "dl-source-ts"
     /// Trace id carried through every hop.
     public static let traceID = "dl-trace-id"
+    /// On `<p>.validated` only: the `ChannelObservation` validate decoded from the payload (compact
+    /// JSON), so translate does not parse the channel payload again. The payload stays unchanged.
+    public static let observation = "dl-observation"
 
     // MARK: Quarantine provenance
     /// The stage that refused the record (`validate`, `translate`).

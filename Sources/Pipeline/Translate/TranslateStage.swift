@@ -8,15 +8,17 @@ import OrderModel
 /// the order's state with `OrderStateMachine` and emits `CanonicalEvent`s to `<p>.canonical`.
 ///
 /// Per batch (one batch in flight; per-order order kept because a partition's records are planned
-/// in offset order): load the batch's order states from the ledger → plan → produce canonical and
-/// quarantine records and await their acks → save the states → write audit rows → acknowledge the
-/// offsets. State rows are saved only-if-newer with versions growing by one per applied event, so a
+/// in offset order): take each record's observation from the `dl-observation` header validate
+/// added (the payload is parsed again only without it) → load the batch's order states from the
+/// ledger → plan → produce canonical and quarantine records and await their acks → save the states
+/// (one transaction for the batch, see `StateSaver`) → queue audit rows → acknowledge the offsets. State rows are saved only-if-newer with versions growing by one per applied event, so a
 /// concurrent replica (during a rebalance) cannot apply the same version twice: rows the ledger
 /// refuses were applied by the other replica and are audited as duplicates, never as `translated`.
 public final class TranslateStage: Sendable {
     private let planner: TranslatePlanner
     private let sink: any RecordSink
     private let ledger: any LedgerStore
+    private let saver: StateSaver
     private let audit: any AuditSink
     private let loop: StageLoop
     private let consumer: KafkaConsumer
@@ -36,6 +38,7 @@ public final class TranslateStage: Sendable {
         planner = TranslatePlanner(decoder: ObservationDecoder(matrix: matrix), topics: topics, replica: replica)
         self.sink = sink
         self.ledger = ledger
+        saver = StateSaver(ledger: ledger, logger: logger)
         self.audit = audit
         self.logger = logger
         loop = StageLoop(name: "translate", consumer: consumer, logger: logger)
@@ -56,7 +59,7 @@ public final class TranslateStage: Sendable {
 
     private func handle(_ batch: [KafkaMessage]) async {
         let decoded = batch.map { message -> Result<(Envelope, ChannelObservation), StageRejection> in
-            Result { () throws(StageRejection) in try planner.decoder.decode(message) }
+            Result { () throws(StageRejection) in try planner.decoder.decodeValidated(message) }
         }
         var keys: Set<String> = []
         for case .success(let (_, observation)) in decoded { keys.insert(observation.key.description) }
@@ -71,7 +74,7 @@ public final class TranslateStage: Sendable {
             }
             let plan = self.planner.plan(batch, decoded: decoded, states: states)
             _ = try await self.sink.send(plan.records)
-            let elsewhere = try await self.save(plan)
+            let elsewhere = try await self.saver.save(plan.saves)
             return (plan, elsewhere)
         }
         guard let (plan, elsewhere) = outcome else { return }
@@ -101,23 +104,6 @@ public final class TranslateStage: Sendable {
             $0.illegal += plan.illegal
             $0.quarantined += plan.quarantined
             $0.appliedElsewhere += foreignTotal
-        }
-    }
-
-    /// Saves each order's rows (one transaction per order, only-if-newer). Rows are versions v+1…v+n
-    /// and the ledger writes a row only above the stored version, so the rows written are the last
-    /// `written` ones; the first `n − written` were applied by another replica. Returns that number per key.
-    private func save(_ plan: TranslatePlanner.Plan) async throws -> [String: Int] {
-        try await withThrowingTaskGroup(of: (String, Int).self) { group in
-            for (key, rows) in plan.saves {
-                group.addTask {
-                    let written = try await self.ledger.saveStates(rows, onlyIfNewer: true)
-                    return (key, rows.count - written)
-                }
-            }
-            var elsewhere: [String: Int] = [:]
-            for try await (key, foreign) in group where foreign > 0 { elsewhere[key] = foreign }
-            return elsewhere
         }
     }
 }

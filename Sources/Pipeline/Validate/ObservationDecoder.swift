@@ -15,6 +15,23 @@ public struct ObservationDecoder: Sendable {
     /// The matrix in use.
     public var matrix: MappingMatrix { translator.matrix }
 
+    /// The envelope and the observation of a record on `<p>.validated`: the observation validate
+    /// forwarded in `dl-observation` when present and consistent with the envelope, else (records
+    /// from before the header existed, or an unreadable header) the payload decoded again.
+    public func decodeValidated(_ message: KafkaMessage) throws(StageRejection) -> (Envelope, ChannelObservation) {
+        guard let observation = ObservationHeader.observation(in: message.headers) else { return try decode(message) }
+        guard let value = message.value, !value.isEmpty else { throw .emptyPayload }
+        let envelope: Envelope
+        do {
+            envelope = try Envelope(headers: message.headers)
+        } catch {
+            throw .badEnvelope(error.description)
+        }
+        guard observation.key.channel == envelope.channel, observation.key.orderID == envelope.orderID,
+              observation.eventID == envelope.eventID else { return try decode(message) }
+        return (envelope, observation)
+    }
+
     /// The envelope and the observation of `message`.
     public func decode(_ message: KafkaMessage) throws(StageRejection) -> (Envelope, ChannelObservation) {
         let headers = HeaderMap(message.headers)

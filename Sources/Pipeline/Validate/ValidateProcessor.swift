@@ -3,8 +3,9 @@ import Kafka
 import Ledger
 import OrderModel
 
-/// The decision of validate for one raw record: forward it to `<p>.validated` unchanged (same key,
-/// value and headers) or quarantine it with the reason. Nothing is ever dropped.
+/// The decision of validate for one raw record: forward it to `<p>.validated` (same key, value and
+/// headers, plus the decoded observation in `dl-observation`) or quarantine it with the reason.
+/// Nothing is ever dropped.
 public struct ValidateProcessor: Sendable {
     /// The record to produce and the audit row to write once it is acknowledged.
     public struct Output: Sendable {
@@ -27,9 +28,11 @@ public struct ValidateProcessor: Sendable {
     public func process(_ message: KafkaMessage) -> Output {
         do {
             let (envelope, observation) = try decoder.decode(message)
+            var headers = ObservationHeader.removing(from: message.headers)
+            if let header = ObservationHeader.header(observation) { headers.append(header) }
             let record = ProducerRecord(
                 topic: topics.validated, key: message.key ?? observation.key.bytes, value: message.value,
-                headers: message.headers)
+                headers: headers)
             let audit = AuditRecord(
                 hop: .validated, orderKey: observation.key.description, channel: envelope.channel.rawValue,
                 eventID: envelope.eventID, stage: StageName.validate.rawValue, replica: replica,
@@ -60,7 +63,7 @@ public struct ValidateProcessor: Sendable {
         }
         let record = ProducerRecord(
             topic: topics.quarantine, key: message.key ?? Array(eventID.utf8), value: message.value,
-            headers: info.headers(appendingTo: message.headers))
+            headers: info.headers(appendingTo: ObservationHeader.removing(from: message.headers)))
         let audit = AuditRecord(
             hop: rejection.code == "illegal-transition" ? .illegal : .quarantined, orderKey: orderKey,
             channel: headers[EnvelopeHeader.channel], eventID: eventID, stage: stage.rawValue,

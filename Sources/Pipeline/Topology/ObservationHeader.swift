@@ -1,0 +1,38 @@
+import Foundation
+import Kafka
+import OrderModel
+
+/// The `dl-observation` header: the `ChannelObservation` validate decoded, as compact JSON, so that
+/// translate applies it without parsing the channel payload a second time.
+enum ObservationHeader {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        // Seconds since 1970 as a double: round-trips exactly, unlike milliseconds.
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+
+    /// The header carrying `observation`; nil if it cannot be encoded (translate then decodes the payload).
+    static func header(_ observation: ChannelObservation) -> KafkaHeader? {
+        guard let data = try? encoder.encode(observation) else { return nil }
+        return KafkaHeader(key: EnvelopeHeader.observation, value: Array(data))
+    }
+
+    /// The observation in `headers` (the last `dl-observation`), or nil when absent or unreadable.
+    static func observation(in headers: [KafkaHeader]) -> ChannelObservation? {
+        guard let header = headers.last(where: { $0.key == EnvelopeHeader.observation }),
+              let bytes = header.value, !bytes.isEmpty else { return nil }
+        return try? decoder.decode(ChannelObservation.self, from: Data(bytes))
+    }
+
+    /// `headers` without any `dl-observation` header.
+    static func removing(from headers: [KafkaHeader]) -> [KafkaHeader] {
+        headers.filter { $0.key != EnvelopeHeader.observation }
+    }
+}
