@@ -1,0 +1,68 @@
+import Foundation
+import Kafka
+import OrderModel
+@testable import Pipeline
+import Simulators
+import XCTest
+
+/// Validate forwards the observation it decoded in `dl-observation`; translate uses it only when it
+/// agrees with the envelope and otherwise decodes the payload.
+final class ObservationForwardingTests: XCTestCase {
+    func testValidatedRecordCarriesTheObservationAndTranslateTrustsOnlyAConsistentOne() async throws {
+        let store = StorefrontStore(seed: 11)
+        let deliveries = try await StorefrontScenario.lifecycles(store: store, orders: 5, seed: 11)
+        let decoder = ObservationDecoder(matrix: try MappingMatrix.default)
+        let processor = ValidateProcessor(decoder: decoder, topics: PipelineTopics(prefix: "t"), replica: "r")
+        var checked = 0
+        for (index, delivery) in deliveries.enumerated() {
+            let order = try ShopifyOrder.decode(from: delivery.body)
+            let envelope = Envelope(
+                eventID: delivery.webhookID, channel: .shopify, orderID: order.id, kind: delivery.topic,
+                sourceTimestamp: order.updatedAt, traceID: "trace-\(index)")
+            let raw = KafkaMessage(
+                topic: "t.ingest.raw", partition: 0, offset: Int64(index), key: Array("shopify:\(order.id)".utf8),
+                value: delivery.body, headers: envelope.headers)
+            let output = processor.process(raw)
+            XCTAssertFalse(output.quarantined, output.audit.detail ?? "")
+            XCTAssertEqual(output.record.value, delivery.body, "the payload is forwarded unchanged")
+            let forwarded = output.record.headers.filter { $0.key == EnvelopeHeader.observation }
+            XCTAssertEqual(forwarded.count, 1)
+            let validated = KafkaMessage(
+                topic: "t.validated", partition: 0, offset: Int64(index), key: output.record.key,
+                value: output.record.value, headers: output.record.headers)
+            let fromPayload = try decoder.decode(raw)
+            let fromHeader = try decoder.decodeValidated(validated)
+            XCTAssertEqual(fromHeader.1, fromPayload.1, "the header round-trips the observation exactly")
+            XCTAssertEqual(fromHeader.0, try Envelope(headers: envelope.headers))
+
+            // A header that disagrees with the envelope is ignored: the payload decides.
+            var wrong = fromPayload.1
+            wrong.eventID = "someone-else"
+            wrong.dimensions.lifecycle = wrong.dimensions.lifecycle == .cancelled ? .open : .cancelled
+            let tampered = KafkaMessage(
+                topic: "t.validated", partition: 0, offset: Int64(index), key: output.record.key,
+                value: output.record.value,
+                headers: ObservationHeader.removing(from: output.record.headers) + [try XCTUnwrap(ObservationHeader.header(wrong))])
+            XCTAssertEqual(try decoder.decodeValidated(tampered).1, fromPayload.1)
+            // Without the header (records from before it existed), the payload is decoded.
+            XCTAssertEqual(try decoder.decodeValidated(raw).1, fromPayload.1)
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 20)
+    }
+
+    func testQuarantineRecordsDoNotCarryTheObservation() throws {
+        let observation = ChannelObservation(
+            key: OrderKey(channel: .shopify, orderID: "1"), eventID: "e", kind: "orders/updated",
+            sourceTimestamp: Date(timeIntervalSince1970: 1_795_000_000.123), dimensions: OrderDimensions())
+        let envelope = Envelope(eventID: "e", channel: .shopify, orderID: "1", kind: "orders/updated")
+        let message = KafkaMessage(
+            topic: "t.validated", partition: 1, offset: 7, key: nil, value: Array("{}".utf8),
+            headers: envelope.headers + [try XCTUnwrap(ObservationHeader.header(observation))])
+        XCTAssertEqual(ObservationHeader.observation(in: message.headers), observation)
+        let output = ValidateProcessor.quarantine(
+            message, rejection: .malformedPayload("x"), stage: .translate, topics: PipelineTopics(prefix: "t"), replica: "r")
+        XCTAssertTrue(output.quarantined)
+        XCTAssertFalse(output.record.headers.contains { $0.key == EnvelopeHeader.observation })
+    }
+}
