@@ -20,8 +20,7 @@ public final class TranslateStage: Sendable {
     private let ledger: any LedgerStore
     private let saver: StateSaver
     private let audit: any AuditSink
-    private let loop: StageLoop
-    private let consumer: KafkaConsumer
+    private let input: StageConsumer
     private let logger: Logger
     /// What the stage did so far.
     public let counters = StageCounters()
@@ -32,29 +31,27 @@ public final class TranslateStage: Sendable {
         ledger: any LedgerStore, audit: any AuditSink, replica: String = "translate-0",
         options: KafkaConsumerOptions = .init(), logger: Logger = Logger(label: "driftless.translate")
     ) throws {
-        consumer = try KafkaConsumer(
-            config: kafka, groupID: topics.consumerGroup(for: .translate), topics: [topics.validated],
-            options: options, logger: logger)
+        input = try StageConsumer(
+            stage: .translate, kafka: kafka, topics: topics, input: topics.validated, options: options, logger: logger)
         planner = TranslatePlanner(decoder: ObservationDecoder(matrix: matrix), topics: topics, replica: replica)
         self.sink = sink
         self.ledger = ledger
         saver = StateSaver(ledger: ledger, logger: logger)
         self.audit = audit
         self.logger = logger
-        loop = StageLoop(name: "translate", consumer: consumer, logger: logger)
     }
 
     /// Runs until stopped (``stop()`` or graceful shutdown).
     public func run() async {
-        await loop.run { batch in await self.handle(batch) }
+        await input.run { batch in await self.handle(batch) }
     }
 
     /// The consumer's counters (buffer, back-pressure pauses, rebalances).
-    public var consumerStatistics: KafkaConsumerStatistics { consumer.statistics }
+    public var consumerStatistics: KafkaConsumerStatistics { input.statistics }
 
     /// Stops after the batch in hand.
     public func stop() {
-        loop.requestStop()
+        input.stop()
     }
 
     private func handle(_ batch: [KafkaMessage]) async {
@@ -65,7 +62,7 @@ public final class TranslateStage: Sendable {
         for case .success(let (_, observation)) in decoded { keys.insert(observation.key.description) }
         let orderKeys = Array(keys)
         var attempts = 0
-        let outcome = await retryUntilStopped("translate batch", logger: logger, shouldStop: { self.loop.isStopping }) {
+        let outcome = await retryUntilStopped("translate batch", logger: logger, shouldStop: { self.input.isStopping }) {
             attempts += 1
             let rows = try await self.ledger.loadStates(orders: orderKeys)
             var states: [String: OrderStateRecord] = [:]
@@ -90,7 +87,7 @@ public final class TranslateStage: Sendable {
             }
         }
         await audit.record(rows)
-        consumer.acknowledge(batch)
+        input.acknowledge(batch)
         let foreignTotal = elsewhere.values.reduce(0, +)
         counters.update {
             $0.batches += 1

@@ -10,8 +10,7 @@ public final class ValidateStage: Sendable {
     private let processor: ValidateProcessor
     private let sink: any RecordSink
     private let audit: any AuditSink
-    private let loop: StageLoop
-    private let consumer: KafkaConsumer
+    private let input: StageConsumer
     private let logger: Logger
     /// What the stage did so far.
     public let counters = StageCounters()
@@ -22,37 +21,35 @@ public final class ValidateStage: Sendable {
         audit: any AuditSink, replica: String = "validate-0", options: KafkaConsumerOptions = .init(),
         logger: Logger = Logger(label: "driftless.validate")
     ) throws {
-        consumer = try KafkaConsumer(
-            config: kafka, groupID: topics.consumerGroup(for: .validate), topics: [topics.ingestRaw],
-            options: options, logger: logger)
+        input = try StageConsumer(
+            stage: .validate, kafka: kafka, topics: topics, input: topics.ingestRaw, options: options, logger: logger)
         processor = ValidateProcessor(decoder: ObservationDecoder(matrix: matrix), topics: topics, replica: replica)
         self.sink = sink
         self.audit = audit
         self.logger = logger
-        loop = StageLoop(name: "validate", consumer: consumer, logger: logger)
     }
 
     /// Runs until stopped (``stop()`` or graceful shutdown).
     public func run() async {
-        await loop.run { batch in await self.handle(batch) }
+        await input.run { batch in await self.handle(batch) }
     }
 
     /// The consumer's counters (buffer, back-pressure pauses, rebalances).
-    public var consumerStatistics: KafkaConsumerStatistics { consumer.statistics }
+    public var consumerStatistics: KafkaConsumerStatistics { input.statistics }
 
     /// Stops after the batch in hand.
     public func stop() {
-        loop.requestStop()
+        input.stop()
     }
 
     private func handle(_ batch: [KafkaMessage]) async {
         let outputs = batch.map(processor.process)
-        let sent = await retryUntilStopped("validate produce", logger: logger, shouldStop: { self.loop.isStopping }) {
+        let sent = await retryUntilStopped("validate produce", logger: logger, shouldStop: { self.input.isStopping }) {
             try await self.sink.send(outputs.map(\.record))
         }
         guard sent != nil else { return }
         await audit.record(outputs.map(\.audit))
-        consumer.acknowledge(batch)
+        input.acknowledge(batch)
         let quarantined = outputs.filter(\.quarantined).count
         counters.update {
             $0.batches += 1

@@ -1,0 +1,40 @@
+import Kafka
+import Logging
+
+/// What the validate and translate stages share: the consumer of the stage's input topic in the
+/// stage's group and the `StageLoop` that drives it batch by batch.
+struct StageConsumer: Sendable {
+    let consumer: KafkaConsumer
+    let loop: StageLoop
+
+    /// Creates the consumer (joins the group in the background) and its loop.
+    init(
+        stage: StageName, kafka: KafkaConfig, topics: PipelineTopics, input: String,
+        options: KafkaConsumerOptions, logger: Logger
+    ) throws {
+        consumer = try KafkaConsumer(
+            config: kafka, groupID: topics.consumerGroup(for: stage), topics: [input], options: options, logger: logger)
+        loop = StageLoop(name: stage.rawValue, consumer: consumer, logger: logger)
+    }
+
+    /// Runs `handler` on every batch until stopped.
+    func run(_ handler: @escaping @Sendable ([KafkaMessage]) async -> Void) async {
+        await loop.run(handler)
+    }
+
+    /// Whether a stop was requested (a handler then gives up without acknowledging).
+    var isStopping: Bool { loop.isStopping }
+
+    /// Stops after the batch in hand.
+    func stop() {
+        loop.requestStop()
+    }
+
+    /// The consumer's counters (buffer, back-pressure pauses, rebalances).
+    var statistics: KafkaConsumerStatistics { consumer.statistics }
+
+    /// Marks `batch` done (committed with the next commit).
+    func acknowledge(_ batch: [KafkaMessage]) {
+        consumer.acknowledge(batch)
+    }
+}
