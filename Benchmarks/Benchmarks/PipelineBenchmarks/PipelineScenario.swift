@@ -72,6 +72,12 @@ struct PipelineScenario {
         while ContinuousClock.now < deadline {
             let validated = stages.validate?.counters.snapshot.consumed ?? 0
             if firstRecord == nil, validated > 0 { firstRecord = ContinuousClock.now }
+            if settings.trace, let first = firstRecord {
+                let v = stages.validate?.counters.snapshot, t = stages.translate?.counters.snapshot
+                FileHandle.standardError.write(Data((
+                    "trace +\(Int(seconds(first..<ContinuousClock.now) * 1000)) ms: validate \(v?.consumed ?? 0)/\(v?.batches ?? 0) "
+                    + "translate \(t?.consumed ?? 0)/\(t?.batches ?? 0)\n").utf8))
+            }
             if (stages.translate?.counters.snapshot.consumed ?? 0) >= expected { break }
             try await Task.sleep(for: .milliseconds(10))
         }

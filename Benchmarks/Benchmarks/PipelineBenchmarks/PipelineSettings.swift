@@ -10,6 +10,8 @@ struct PipelineSettings: Sendable {
     var orders: Int
     var concurrency: Int
     var partitions: Int32
+    /// `DRIFTLESS_BENCH_TRACE=1`: the stages' consumed records and batches every 10 ms on stderr.
+    var trace = false
 
     static func fromEnvironment() -> PipelineSettings {
         let environment = ProcessInfo.processInfo.environment
@@ -23,6 +25,7 @@ struct PipelineSettings: Sendable {
             bootstrap: bootstrap,
             orders: number("DRIFTLESS_BENCH_PIPELINE_ORDERS", bootstrap == nil ? 1_000 : 2_000),
             concurrency: number("DRIFTLESS_BENCH_HTTP_CONCURRENCY", 64),
-            partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)))
+            partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)),
+            trace: environment["DRIFTLESS_BENCH_TRACE"] == "1")
     }
 }

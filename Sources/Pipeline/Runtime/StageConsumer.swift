@@ -17,9 +17,12 @@ struct StageConsumer: Sendable {
         loop = StageLoop(name: stage.rawValue, consumer: consumer, logger: logger)
     }
 
-    /// Runs `handler` on every batch until stopped.
-    func run(_ handler: @escaping @Sendable ([KafkaMessage]) async -> Void) async {
-        await loop.run(handler)
+    /// Runs `handler` on every batch until stopped, then `drain`, then closes the consumer.
+    func run(
+        _ handler: @escaping @Sendable ([KafkaMessage]) async -> Void,
+        drain: @escaping @Sendable () async -> Void = {}
+    ) async {
+        await loop.run(handler, drain: drain)
     }
 
     /// Whether a stop was requested (a handler then gives up without acknowledging).

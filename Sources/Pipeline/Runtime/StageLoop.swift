@@ -33,7 +33,12 @@ public final class StageLoop: Sendable {
 
     /// Runs `handler` on every batch until stopped; then closes the consumer. The handler must
     /// acknowledge what it finished; it should give up (without acknowledging) when `isStopping`.
-    public func run(_ handler: @escaping @Sendable ([KafkaMessage]) async -> Void) async {
+    /// `drain` runs after the last batch, before the consumer closes (to finish work a handler left
+    /// in flight).
+    public func run(
+        _ handler: @escaping @Sendable ([KafkaMessage]) async -> Void,
+        drain: @escaping @Sendable () async -> Void = {}
+    ) async {
         let task = Task {
             for await batch in self.consumer.messages {
                 let proceed = self.state.withLock { state -> Bool in
@@ -49,6 +54,7 @@ public final class StageLoop: Sendable {
                 }
                 if stop { break }
             }
+            await drain()
         }
         let stopNow = state.withLock { state -> Bool in
             state.task = task

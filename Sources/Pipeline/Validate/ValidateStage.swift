@@ -2,16 +2,22 @@ import Foundation
 import Kafka
 import Logging
 import OrderModel
+import Synchronization
 
 /// The validate stage: consumer group `<p>.validate` on `<p>.ingest.raw`; forwards what decodes and
 /// maps to `<p>.validated` and quarantines the rest. Input offsets are acknowledged only after the
 /// output records are acknowledged by the broker.
+///
+/// Two batches overlap: batch N+1 is decoded while batch N's records await their acks; sends stay
+/// one batch at a time and in order (N+1 is sent only after N is acknowledged), so per-key order holds.
 public final class ValidateStage: Sendable {
     private let processor: ValidateProcessor
     private let sink: any RecordSink
     private let audit: any AuditSink
     private let input: StageConsumer
     private let logger: Logger
+    /// The previous batch's send → audit → acknowledge, still in flight.
+    private let inFlight = Mutex<Task<Void, Never>?>(nil)
     /// What the stage did so far.
     public let counters = StageCounters()
 
@@ -31,7 +37,7 @@ public final class ValidateStage: Sendable {
 
     /// Runs until stopped (``stop()`` or graceful shutdown).
     public func run() async {
-        await input.run { batch in await self.handle(batch) }
+        await input.run({ batch in await self.handle(batch) }, drain: { await self.finishInFlight() })
     }
 
     /// The consumer's counters (buffer, back-pressure pauses, rebalances).
@@ -43,7 +49,23 @@ public final class ValidateStage: Sendable {
     }
 
     private func handle(_ batch: [KafkaMessage]) async {
-        let outputs = batch.map(processor.process)
+        let outputs = await processor.process(batch)
+        await finishInFlight()
+        guard !input.isStopping else { return }
+        let task = Task { await self.deliver(batch, outputs) }
+        inFlight.withLock { $0 = task }
+    }
+
+    /// Waits for the previous batch's delivery.
+    private func finishInFlight() async {
+        let task = inFlight.withLock { current -> Task<Void, Never>? in
+            defer { current = nil }
+            return current
+        }
+        await task?.value
+    }
+
+    private func deliver(_ batch: [KafkaMessage], _ outputs: [ValidateProcessor.Output]) async {
         let sent = await retryUntilStopped("validate produce", logger: logger, shouldStop: { self.input.isStopping }) {
             try await self.sink.send(outputs.map(\.record))
         }
