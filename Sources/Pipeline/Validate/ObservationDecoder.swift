@@ -46,34 +46,18 @@ public struct ObservationDecoder: Sendable {
         // dl-order-id out when it cannot find the order id).
         let eventID = headers[EnvelopeHeader.eventID] ?? ""
         let kind = headers[EnvelopeHeader.kind] ?? ""
-        let observation: ChannelObservation
-        switch channel {
-        case .shopify:
-            let order: ShopifyOrder
-            do {
-                order = try ShopifyOrder.decode(from: value, maxBytes: maxBytes)
-            } catch {
-                throw .malformedPayload(error.description)
-            }
-            do {
-                observation = try translator.translate(order, eventID: eventID, kind: kind)
-            } catch {
-                throw .unmappedStatus(error.description)
-            }
-        case .amazon:
-            let order: AmazonOrder
-            do {
-                order = try AmazonOrder.decode(from: value, maxBytes: maxBytes)
-            } catch {
-                throw .malformedPayload(error.description)
-            }
-            do {
-                observation = try translator.translate(order, eventID: eventID, kind: kind)
-            } catch {
-                throw .unmappedStatus(error.description)
-            }
-        case .erp:
+        if channel == .erp {
             throw .unsupportedChannel("erp payloads enter through dispatch, not ingest")
+        }
+        let observation: ChannelObservation
+        do {
+            observation = try translator.translate(
+                channel: channel, payload: value, eventID: eventID, kind: kind, maxBytes: maxBytes)
+        } catch {
+            switch error {
+            case .payload(let payloadError): throw .malformedPayload(payloadError.description)
+            case .mapping(let mappingError): throw .unmappedStatus(mappingError.description)
+            }
         }
         let envelope: Envelope
         do {
