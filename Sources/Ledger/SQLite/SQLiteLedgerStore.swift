@@ -36,11 +36,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             } catch {
                 throw LedgerError.cannotOpen(location, reason: "cannot create directory \(directory): \(error.localizedDescription)")
             }
-            do {
-                writer = try DatabasePool(path: path, configuration: configuration)
-            } catch {
-                throw Self.map(error, location: location)
-            }
+            writer = try Self.openPool(path: path, configuration: configuration, options: options, location: location)
         } else {
             self.location = "sqlite::memory:"
             do {
@@ -49,7 +45,45 @@ public final class SQLiteLedgerStore: LedgerStore {
                 throw Self.map(error, location: location)
             }
         }
-        try SQLiteMigrator(writer: writer, location: location, logger: logger).migrate()
+        let migrator = SQLiteMigrator(writer: writer, location: location, logger: logger)
+        try Self.retryingWhileLocked(busyTimeout: options.busyTimeout) { try migrator.migrate() }
+    }
+
+    /// Opens the WAL pool. Two processes creating the same fresh file race on switching it to WAL and
+    /// on GRDB's first write in a savepoint; SQLite answers some of those races with `SQLITE_BUSY` at
+    /// once, without consulting the busy handler, so a locked open is retried until the busy timeout.
+    private static func openPool(
+        path: String, configuration: Configuration, options: LedgerURL.SQLiteOptions, location: String
+    ) throws -> DatabasePool {
+        do {
+            return try retryingWhileLocked(busyTimeout: options.busyTimeout) {
+                try DatabasePool(path: path, configuration: configuration)
+            }
+        } catch {
+            throw map(error, location: location)
+        }
+    }
+
+    /// Runs `body` again (with a short, growing pause) while it fails with a lock error, until
+    /// `busyTimeout` has elapsed; then the last error is thrown. Called on a dispatch thread only.
+    static func retryingWhileLocked<T>(busyTimeout: Duration, _ body: () throws -> T) throws -> T {
+        let deadline = ContinuousClock.now + busyTimeout
+        var pause: Duration = .milliseconds(2)
+        while true {
+            do {
+                return try body()
+            } catch {
+                guard isLockError(error), ContinuousClock.now + pause < deadline else { throw error }
+                Thread.sleep(forTimeInterval: seconds(pause + .microseconds(Int.random(in: 0...1000))))
+                pause = min(pause * 2, .milliseconds(100))
+            }
+        }
+    }
+
+    private static func isLockError(_ error: any Error) -> Bool {
+        if case .locked = error as? LedgerError { return true }
+        guard let databaseError = error as? DatabaseError else { return false }
+        return databaseError.resultCode == .SQLITE_BUSY || databaseError.resultCode == .SQLITE_LOCKED
     }
 
     public func append(_ records: [AuditRecord]) async throws {
