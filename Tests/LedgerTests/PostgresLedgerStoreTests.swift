@@ -53,6 +53,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
     func testWriterKeepsRecordsAcrossOutage() async throws { try await suite.writerKeepsRecordsAcrossOutage() }
     func testWriterShutdownReportsUnwritten() async throws { try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown() }
     func testTraceOrderThroughHops() async throws { try await suite.traceOrderThroughHops() }
+    func testCheckpointsMoveForwardAndSurvivePurge() async throws { try await suite.checkpointsMoveForwardAndSurvivePurge() }
 
     /// Two processes write concurrently into a schema neither has created yet: both race on the
     /// migrations, then on audit inserts and on one shared order state with the version guard.
@@ -75,7 +76,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
         XCTAssertEqual(shared?.version, Int64(count), "the highest version wins under concurrent guarded upserts")
         XCTAssertEqual(shared?.state, "final")
         let versions = try await store.schemaVersions()
-        XCTAssertEqual(versions, [1, 2], "each migration applied exactly once")
+        XCTAssertEqual(versions, [1, 2, 3], "each migration applied exactly once")
         await store.close()
     }
 
@@ -89,7 +90,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
             for result in results { ChildProcess.assertRan(result) }
             let store = try await Ledger.open(url: url)
             let versions = try await store.schemaVersions()
-            XCTAssertEqual(versions, [1, 2])
+            XCTAssertEqual(versions, [1, 2, 3])
             await store.close()
         }
     }

@@ -37,6 +37,7 @@ final class SQLiteLedgerStoreTests: XCTestCase {
     func testWriterKeepsRecordsAcrossOutage() async throws { try await suite.writerKeepsRecordsAcrossOutage() }
     func testWriterShutdownReportsUnwritten() async throws { try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown() }
     func testTraceOrderThroughHops() async throws { try await suite.traceOrderThroughHops() }
+    func testCheckpointsMoveForwardAndSurvivePurge() async throws { try await suite.checkpointsMoveForwardAndSurvivePurge() }
 
     /// Two processes append to the same file at once (SQLite serialises them on its write lock,
     /// waiting up to the busy timeout) and race on creating the schema.
@@ -55,7 +56,7 @@ final class SQLiteLedgerStoreTests: XCTestCase {
         let shared = try await store.loadState(order: LedgerStress.sharedOrderKey, system: "erp")
         XCTAssertEqual(shared?.version, Int64(count))
         let versions = try await store.schemaVersions()
-        XCTAssertEqual(versions, [1, 2])
+        XCTAssertEqual(versions, [1, 2, 3])
         await store.close()
     }
 

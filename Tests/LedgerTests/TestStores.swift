@@ -25,6 +25,10 @@ final class SlowStore: LedgerStore {
     func saveStates(_ states: [OrderStateRecord], onlyIfNewer: Bool) async throws -> Int {
         try await base.saveStates(states, onlyIfNewer: onlyIfNewer)
     }
+    func loadCheckpoint(_ name: String) async throws -> Date? { try await base.loadCheckpoint(name) }
+    func advanceCheckpoint(_ name: String, to position: Date) async throws -> Date {
+        try await base.advanceCheckpoint(name, to: position)
+    }
     func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult { try await base.purge(olderThan: cutoff) }
     func schemaVersions() async throws -> [Int] { try await base.schemaVersions() }
     func close() async { await base.close() }
@@ -54,6 +58,10 @@ final class FlakyStore: LedgerStore {
     func loadStates(orders orderKeys: [String]) async throws -> [OrderStateRecord] { try await base.loadStates(orders: orderKeys) }
     func saveStates(_ states: [OrderStateRecord], onlyIfNewer: Bool) async throws -> Int {
         try await base.saveStates(states, onlyIfNewer: onlyIfNewer)
+    }
+    func loadCheckpoint(_ name: String) async throws -> Date? { try await base.loadCheckpoint(name) }
+    func advanceCheckpoint(_ name: String, to position: Date) async throws -> Date {
+        try await base.advanceCheckpoint(name, to: position)
     }
     func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult { try await base.purge(olderThan: cutoff) }
     func schemaVersions() async throws -> [Int] { try await base.schemaVersions() }

@@ -24,6 +24,7 @@ public struct LedgerMigration: Sendable {
     public static let all: [LedgerMigration] = [
         .v1AuditRecords,
         .v2OrderStates,
+        .v3Checkpoints,
     ]
 
     /// The newest version this build knows.

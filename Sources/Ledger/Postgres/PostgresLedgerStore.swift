@@ -208,7 +208,7 @@ public final class PostgresLedgerStore: LedgerStore {
     // MARK: Plumbing
 
     /// Runs one operation against the pool, bounded by the operation timeout, mapping errors.
-    private func run<T: Sendable>(
+    func run<T: Sendable>(
         _ what: String, _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T
     ) async throws -> T {
         let client = self.client

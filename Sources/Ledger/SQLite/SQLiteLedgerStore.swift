@@ -20,7 +20,12 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     /// Opens (creating if needed) the database and applies pending migrations, blocking the caller.
-    public init(options: LedgerURL.SQLiteOptions, logger: Logger) throws {
+    public convenience init(options: LedgerURL.SQLiteOptions, logger: Logger) throws {
+        try self.init(options: options, logger: logger, migrations: LedgerMigration.all)
+    }
+
+    /// Opens the database applying only `migrations` (tests of upgrades from older schemas).
+    init(options: LedgerURL.SQLiteOptions, logger: Logger, migrations: [LedgerMigration]) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.seconds(options.busyTimeout))
         configuration.label = "driftless.ledger"
@@ -45,7 +50,7 @@ public final class SQLiteLedgerStore: LedgerStore {
                 throw Self.map(error, location: location)
             }
         }
-        let migrator = SQLiteMigrator(writer: writer, location: location, logger: logger)
+        let migrator = SQLiteMigrator(writer: writer, location: location, logger: logger, migrations: migrations)
         try Self.retryingWhileLocked(busyTimeout: options.busyTimeout) { try migrator.migrate() }
     }
 

@@ -29,7 +29,16 @@ public protocol LedgerStore: Sendable {
     @discardableResult
     func saveStates(_ states: [OrderStateRecord], onlyIfNewer: Bool) async throws -> Int
 
+    /// The position of checkpoint `name` (e.g. `poller:<name>`), or nil if it was never advanced.
+    func loadCheckpoint(_ name: String) async throws -> Date?
+
+    /// Moves checkpoint `name` forward to `position`; an older position leaves it unchanged (two
+    /// replicas advancing the same checkpoint cannot move it back). Returns the stored position.
+    @discardableResult
+    func advanceCheckpoint(_ name: String, to position: Date) async throws -> Date
+
     /// Deletes audit rows older than `cutoff` and order states not updated since (retention).
+    /// Checkpoints are kept.
     func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult
 
     /// Applied schema versions, ascending.

@@ -9,10 +9,8 @@ public protocol PollerCheckpointStore: Sendable {
     func save(_ name: String, checkpoint: Date) async throws
 }
 
-/// Keeps checkpoints in the ledger's order-state table, as a reserved row per poller
-/// (`orderKey = "poller:<name>"`, `system = "poller"`, `sourceTimestamp` = checkpoint, `version` =
-/// milliseconds of the checkpoint so it only moves forward). The ledger has no table of its own for
-/// checkpoints; this keeps them next to the order state, in the same database replicas share.
+/// Keeps checkpoints in the ledger's `checkpoints` table as `poller:<name>`, in the same database
+/// replicas share. The ledger only moves a checkpoint forward and retention never purges it.
 public struct LedgerPollerCheckpointStore: PollerCheckpointStore {
     private let store: any LedgerStore
 
@@ -21,14 +19,10 @@ public struct LedgerPollerCheckpointStore: PollerCheckpointStore {
     }
 
     public func load(_ name: String) async throws -> Date? {
-        try await store.loadState(order: "poller:\(name)", system: "poller")?.sourceTimestamp
+        try await store.loadCheckpoint("poller:\(name)")
     }
 
     public func save(_ name: String, checkpoint: Date) async throws {
-        let millis = Int64((checkpoint.timeIntervalSince1970 * 1000).rounded())
-        let record = OrderStateRecord(
-            orderKey: "poller:\(name)", system: "poller", state: "CHECKPOINT", version: millis,
-            sourceTimestamp: checkpoint, lastEventID: nil)
-        try await store.saveStates([record], onlyIfNewer: true)
+        try await store.advanceCheckpoint("poller:\(name)", to: checkpoint)
     }
 }
