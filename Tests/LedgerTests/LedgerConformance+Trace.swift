@@ -16,7 +16,12 @@ extension LedgerConformance {
             F.record(.validated, event: "w1", stage: "validate", at: 2),
             F.record(.translated, event: "w1", stage: "translate", at: 3, from: "pending", to: "paid"),
             F.record(.received, event: "w2", at: 10),
-            F.record(.quarantined, event: "w2", stage: "validate", at: 11, reason: "missing financial_status"),
+            {
+                // A detail that repeats its reason code (as stage rejections do) is shown once.
+                var row = F.record(.quarantined, event: "w2", stage: "validate", at: 11, reason: "malformed-payload")
+                row.detail = "malformed-payload: missing financial_status"
+                return row
+            }(),
             F.record(.dispatched, event: "w1", stage: "dispatch", at: 12, channel: "erp", http: 201),
             F.record(.received, order: "shopify:2002", event: "z", at: 5),
         ])
@@ -32,7 +37,8 @@ extension LedgerConformance {
         let hops = body.map { $0.split(separator: " ", omittingEmptySubsequences: true)[1] }
         XCTAssertEqual(hops, ["received", "received", "deduped", "validated", "translated", "received", "quarantined", "dispatched"])
         XCTAssertTrue(body[4].contains("pending -> paid"), body[4])
-        XCTAssertTrue(body[6].contains("FAILED") && body[6].contains("missing financial_status"), body[6])
+        XCTAssertTrue(body[6].contains("FAILED") && body[6].contains("malformed-payload: missing financial_status"), body[6])
+        XCTAssertFalse(body[6].contains("malformed-payload: malformed-payload"), body[6])
         XCTAssertTrue(body[7].contains(" erp ") && body[7].contains("201"), body[7])
         XCTAssertTrue(body[0].contains("driftless.ingest.raw[3]@0"), body[0])
         XCTAssertFalse(table.contains("shopify:2002"))
@@ -43,7 +49,7 @@ extension LedgerConformance {
         let report = try TraceRenderer.decodeJSON(json)
         XCTAssertEqual(report.order, "shopify:1001")
         XCTAssertEqual(report.records.map(\.hop), [.received, .received, .deduped, .validated, .translated, .received, .quarantined, .dispatched])
-        XCTAssertEqual(report.records[6].reason, "missing financial_status")
+        XCTAssertEqual(report.records[6].reason, "malformed-payload")
         XCTAssertEqual(report.states.map(\.system), ["erp", "shopify"])
         XCTAssertTrue(json.contains(#""hop" : "quarantined""#), "hop spelled as stored")
 

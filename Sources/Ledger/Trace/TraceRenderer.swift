@@ -104,7 +104,11 @@ public enum TraceRenderer {
     private static func reasonText(_ record: AuditRecord) -> String {
         var parts: [String] = []
         if let reason = record.reason { parts.append(reason) }
-        if let detail = record.detail { parts.append(detail) }
+        if let detail = record.detail {
+            // A detail that already starts with its reason code ("illegal-transition: …") is shown once.
+            if let reason = record.reason, detail.hasPrefix(reason) { parts.removeLast() }
+            parts.append(detail)
+        }
         if let due = record.dueAt { parts.append("due \(timestamp(due))") }
         return parts.joined(separator: ": ")
     }

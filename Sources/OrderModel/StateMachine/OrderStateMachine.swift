@@ -35,7 +35,7 @@ public struct OrderStateMachine: Sendable {
                 && (observation.version ?? .min) > (current.version ?? .min))
         if strictlyLater && current.dimensions.lifecycle == .cancelled && observation.dimensions.lifecycle != .cancelled {
             return .illegal(reason:
-                "undoing a cancellation: \(observation.eventID) at \(observation.position) says lifecycle="
+                "undoing a cancellation: the event at \(observation.position) says lifecycle="
                 + "\(observation.dimensions.lifecycle.rawValue), order was cancelled")
         }
         let dimensions = current.dimensions.joined(with: observation.dimensions)
@@ -44,7 +44,7 @@ public struct OrderStateMachine: Sendable {
         if !newer && !addsSomething {
             let regressions = observation.dimensions.regressions(from: current.dimensions)
             let detail = regressions.isEmpty ? "no new information" : "would regress " + regressions.joined(separator: ", ")
-            return .stale(reason: "\(observation.eventID) at \(observation.position) is not after \(current.position); \(detail)")
+            return .stale(reason: "the event at \(observation.position) is not after \(current.position); \(detail)")
         }
         let next = OrderState(
             key: current.key, dimensions: dimensions, facts: facts,
