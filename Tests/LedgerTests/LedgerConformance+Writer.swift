@@ -6,7 +6,7 @@ import XCTest
 extension LedgerConformance {
     func writerBackPressureBoundsBuffer() async throws {
         let (base, _) = try await open()
-        let slow = SlowStore(base, delay: .milliseconds(15))
+        let slow = InterceptingStore.slow(base, delay: .milliseconds(15))
         let capacity = 8
         let writer = AuditWriter(
             store: slow, configuration: AuditWriterConfiguration(capacity: capacity, batchSize: 4, flushInterval: .milliseconds(5)))
@@ -43,7 +43,7 @@ extension LedgerConformance {
 
     func writerKeepsRecordsAcrossOutage() async throws {
         let (base, _) = try await open()
-        let flaky = FlakyStore(base, failures: 5)
+        let flaky = InterceptingStore.flaky(base, failures: 5)
         let writer = AuditWriter(
             store: flaky,
             configuration: AuditWriterConfiguration(
@@ -80,7 +80,7 @@ extension LedgerConformance {
 
     func writerShutdownReportsUnwrittenWhenStoreStaysDown() async throws {
         let (base, _) = try await open()
-        let down = FlakyStore(base, failures: Int.max)
+        let down = InterceptingStore.flaky(base, failures: Int.max)
         let writer = AuditWriter(
             store: down, configuration: AuditWriterConfiguration(capacity: 10, batchSize: 5, initialBackoff: .milliseconds(2), maxBackoff: .milliseconds(10)))
         for index in 0..<7 { try await writer.record(LedgerFixtures.record(.received, order: "down:1", event: "d\(index)", at: Double(index))) }
