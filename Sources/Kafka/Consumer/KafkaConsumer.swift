@@ -44,7 +44,7 @@ public final class KafkaConsumer: Sendable {
         properties["group.id"] = groupID
         // At-least-once depends on storing only acknowledged offsets: not overridable.
         properties["enable.auto.offset.store"] = "false"
-        let core = ConsumerCore(options: options, logger: logger)
+        let core = try ConsumerCore(options: options, logger: logger)
         let opaque = Unmanaged.passUnretained(core).toOpaque()
         let handle = try RdKafkaHandle.make(type: RD_KAFKA_CONSUMER, config: properties) { conf in
             rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
@@ -78,9 +78,7 @@ public final class KafkaConsumer: Sendable {
 
     /// Marks several messages done.
     public func acknowledge(_ messages: some Sequence<KafkaMessage>) {
-        core.state.withLock { state in
-            for message in messages { state.acknowledge(message) }
-        }
+        core.state.withLock { $0.acknowledge(messages) }
     }
 
     /// Commits the acknowledged offsets now (synchronously, on the poll thread).
