@@ -21,10 +21,19 @@ struct PassthroughScenario {
     func run() async throws -> PassthroughReport {
         let mock: MockCluster? = settings.bootstrap == nil ? try MockCluster(brokers: 1) : nil
         let bootstrap = settings.bootstrap ?? mock?.bootstrapServers ?? ""
-        let config = KafkaConfig(bootstrapServers: bootstrap)
+        // DRIFTLESS_BENCH_SWIFT_PROPERTIES=k=v,k=v: extra librdkafka properties for the Swift
+        // clients only (experiments; the summary then compares different settings).
+        let extra = Dictionary(
+            (ProcessInfo.processInfo.environment["DRIFTLESS_BENCH_SWIFT_PROPERTIES"] ?? "")
+                .split(separator: ",").compactMap { pair -> (String, String)? in
+                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    return parts.count == 2 ? (parts[0], parts[1]) : nil
+                },
+            uniquingKeysWith: { $1 })
+        let config = KafkaConfig(bootstrapServers: bootstrap, extra)
         let consumerConfig = KafkaConfig(
             bootstrapServers: bootstrap,
-            ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+            extra.merging(["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]) { current, _ in current }
         )
         let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let topics = ["c-src", "c-dst", "swift-src", "swift-dst", "swift-dst-overlapped"].map { "bench-\(run)-\($0)" }

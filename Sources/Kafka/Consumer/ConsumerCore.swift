@@ -77,6 +77,7 @@ final class ConsumerCore: Sendable {
         consumerQueue?.signal(waker)
         var reader = MessageReader(logger: logger, maxBatch: options.maxBatchSize)
         var held: [KafkaMessage] = []
+        var rotation = 0
         while true {
             let (commands, closing) = state.withLock { state in
                 defer { state.commands.removeAll() }
@@ -114,7 +115,7 @@ final class ConsumerCore: Sendable {
                 }
             }
 
-            let more = readPartitions(reader: &reader, holding: !held.isEmpty)
+            let more = readPartitions(reader: &reader, holding: !held.isEmpty, rotation: &rotation)
             if !more && polled == 0 && errors == 0 {
                 waker.wait(timeoutMilliseconds: pollTimeoutMilliseconds(now: now))
             }
@@ -123,8 +124,10 @@ final class ConsumerCore: Sendable {
     }
 
     /// Reads the partitions that have room from their own fetch queues (without blocking) and
-    /// buffers what they give. Returns whether a queue may hold more right now.
-    private func readPartitions(reader: inout MessageReader, holding: Bool) -> Bool {
+    /// buffers what they give, at most `maxBatchSize` messages per call (so a batch is handed out
+    /// whole, without copying), starting at a different partition each time. Returns whether a
+    /// queue may hold more right now.
+    private func readPartitions(reader: inout MessageReader, holding: Bool, rotation: inout Int) -> Bool {
         let counts = buffer.partitionCounts()
         let free = holding ? 0 : buffer.freeSpace
         let plan = state.withLock { state in
@@ -134,14 +137,23 @@ final class ConsumerCore: Sendable {
         // Wake-up thresholds for held partitions (any read when holding consumer-queue messages).
         buffer.wakeWhenBelow(holding ? plan.held.mapValues { _ in Int.max } : plan.held)
         guard !plan.reads.isEmpty else { return false }
+        let maxBatch = options.maxBatchSize
         var more = false
         var batch: [KafkaMessage] = []
+        batch.reserveCapacity(min(maxBatch, plan.reads.reduce(0) { $0 + $1.limit }))
         var errors = 0
-        for read in plan.reads {
-            let (messages, readErrors, raw) = reader.read(queue: read.queue.pointer, limit: read.limit)
-            if raw >= read.limit { more = true }
-            errors += readErrors
-            if batch.isEmpty { batch = messages } else { batch.append(contentsOf: messages) }
+        rotation &+= 1
+        let first = Int(UInt(bitPattern: rotation) % UInt(plan.reads.count))
+        for step in 0..<plan.reads.count {
+            let read = plan.reads[(first + step) % plan.reads.count]
+            let wanted = min(read.limit, maxBatch - batch.count)
+            if wanted <= 0 {
+                more = true
+                break
+            }
+            let result = reader.read(queue: read.queue.pointer, limit: wanted, into: &batch)
+            if result.returned >= wanted { more = true }
+            errors += result.errors
         }
         state.withLock { state in
             state.statistics.errors += errors

@@ -17,18 +17,16 @@ struct MessageReader {
         slots = Array(repeating: nil, count: max(1, maxBatch))
     }
 
-    /// Takes up to `limit` messages (at most the reader's `maxBatch`) that are ready in `queue`,
-    /// without blocking. Returns the messages, the number of error events and how many entries
+    /// Appends to `messages` up to `limit` messages (at most the reader's `maxBatch`) that are
+    /// ready in `queue`, without blocking. Returns the number of error events and how many entries
     /// librdkafka returned (messages and errors).
-    mutating func read(queue: OpaquePointer, limit: Int) -> ([KafkaMessage], Int, Int) {
+    mutating func read(queue: OpaquePointer, limit: Int, into messages: inout [KafkaMessage]) -> (errors: Int, returned: Int) {
         let wanted = min(max(0, limit), slots.count)
-        guard wanted > 0 else { return ([], 0, 0) }
+        guard wanted > 0 else { return (0, 0) }
         let returned = slots.withUnsafeMutableBufferPointer { buffer in
             rd_kafka_consume_batch_queue(queue, 0, buffer.baseAddress, wanted)
         }
-        guard returned > 0 else { return ([], 0, 0) }
-        var messages: [KafkaMessage] = []
-        messages.reserveCapacity(returned)
+        guard returned > 0 else { return (0, 0) }
         var errors = 0
         for index in 0..<returned {
             guard let raw = slots[index] else { continue }
@@ -40,7 +38,7 @@ struct MessageReader {
             }
             rd_kafka_message_destroy(raw)
         }
-        return (messages, errors, returned)
+        return (errors, returned)
     }
 
     /// Blocks up to `timeoutMilliseconds` for the first message, then takes what is ready, up to

@@ -37,6 +37,9 @@ struct DeliveryTable {
     /// now and then.
     private var entries = EntryWindow()
     private var batches: [UInt: Batch] = [:]
+    /// The batch the previous completion went to (consecutive reports mostly share one); valid
+    /// until `batches` changes structurally.
+    private var lastBatch: (start: UInt, index: Dictionary<UInt, Batch>.Index)?
     private var pending = 0
     private(set) var isClosed = false
 
@@ -91,7 +94,14 @@ struct DeliveryTable {
             entries[id] = .free
             // Mutated in place (through the values view): copying the batch out would copy its
             // reports array on every completion.
-            guard let index = batches.index(forKey: start) else { return .none }
+            let index: Dictionary<UInt, Batch>.Index
+            if let lastBatch, lastBatch.start == start {
+                index = lastBatch.index
+            } else {
+                guard let found = batches.index(forKey: start) else { return .none }
+                index = found
+                lastBatch = (start, found)
+            }
             switch result {
             case let .success(report): batches.values[index].reports[Int(id - start)] = report
             case let .failure(error): batches.values[index].firstError = batches.values[index].firstError ?? error
@@ -99,6 +109,7 @@ struct DeliveryTable {
             batches.values[index].remaining -= 1
             guard batches.values[index].remaining == 0 else { return .none }
             let batch = batches.remove(at: index).value
+            lastBatch = nil
             return .resume(batch.continuation, Self.outcome(batch))
         }
     }
@@ -127,6 +138,7 @@ struct DeliveryTable {
         }
         if batch.remaining == 0 { return .resume(continuation, Self.outcome(batch)) }
         batches[start] = batch
+        lastBatch = nil
         return .none
     }
 
@@ -149,6 +161,7 @@ struct DeliveryTable {
             actions.append(.resume(batch.continuation, .failure(batch.firstError ?? error)))
         }
         batches = [:]
+        lastBatch = nil
         entries.update { entry in
             switch entry {
             case .inBatch: entry = .free
