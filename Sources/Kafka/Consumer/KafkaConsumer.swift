@@ -28,6 +28,12 @@ public final class KafkaConsumer: Sendable {
         // A resumed partition waits for the broker's in-flight long-poll fetch to return; keep it
         // short so back-pressure pauses cost little.
         "fetch.wait.max.ms": "100",
+        // Each assigned partition's fetch queue is read on its own (back-pressure holds a partition
+        // back there instead of pausing it), so librdkafka applies these prefetch limits per
+        // partition rather than to one shared queue: librdkafka's defaults (100,000 messages /
+        // 64 MB) would allow 64 MB per partition. Fetching a partition stops at either limit.
+        "queued.min.messages": "20000",
+        "queued.max.messages.kbytes": "16384",
         "log.connection.close": "false",
     ]
 
