@@ -4,8 +4,9 @@ import XCTest
 
 final class BackPressureTests: XCTestCase {
     /// A consumer far slower than the broker reads a 50k backlog for longer than
-    /// `max.poll.interval.ms`: its buffer stays bounded (partitions are paused, not buffered) and it
-    /// never leaves the group, because the poll thread keeps polling while paused.
+    /// `max.poll.interval.ms`: its buffer stays bounded (partitions at their share are held back in
+    /// librdkafka's per-partition queues, not buffered) and it never leaves the group, because the
+    /// poll thread keeps polling meanwhile.
     func testSlowConsumerKeepsBufferBoundedAndStaysInGroup() async throws {
         let count = 50_000
         let broker = try TestBroker.mock()
@@ -46,7 +47,7 @@ final class BackPressureTests: XCTestCase {
         XCTAssertEqual(received, count, "no redelivery: the consumer never lost its partitions")
         XCTAssertGreaterThan(elapsed, .seconds(10), "consumption took longer than max.poll.interval.ms")
         XCTAssertLessThanOrEqual(statistics.bufferHighWaterMark, options.bufferCapacity, "buffer stayed bounded")
-        XCTAssertGreaterThan(statistics.backPressurePauses, 0, "the poll thread paused partitions")
+        XCTAssertGreaterThan(statistics.backPressurePauses, 0, "the poll thread held partitions back")
         XCTAssertEqual(early.count, 6, "every partition progresses while back-pressured (per-partition share, no starvation)")
         XCTAssertEqual(statistics.assignments, 1, "one assignment, no rebalance")
         XCTAssertEqual(statistics.revocations, 0, "never revoked or evicted while slow")

@@ -38,7 +38,16 @@ extension ConsumerCore {
         let partitions = RdPartitionList.read(list).map { TopicPartition(topic: $0.topic, partition: $0.partition) }
         switch code {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-            state.withLock { $0.assign(partitions) }
+            // Detach each partition's fetch queue before librdkafka starts fetching into it.
+            let handle = client.withLock { $0 }
+            let assigned = partitions.map { partition -> (TopicPartition, RdQueue?) in
+                let queue = handle.flatMap {
+                    RdQueue.detachedPartition(of: $0, topic: partition.topic, partition: partition.partition)
+                }
+                queue?.signal(waker)
+                return (partition, queue)
+            }
+            state.withLock { $0.assign(assigned) }
             let result: rd_kafka_resp_err_t
             if cooperative {
                 result = driftless_error_take_code(rd_kafka_incremental_assign(rk, list), nil, 0)
@@ -54,7 +63,8 @@ extension ConsumerCore {
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(rk) != 0
             storeOffsets(rk: rk)
-            let offsets = state.withLock { $0.revoke(partitions, lost: lost) }
+            let (offsets, queues) = state.withLock { $0.revoke(partitions, lost: lost) }
+            for queue in queues { queue.stopSignalling() }
             if !lost, !offsets.isEmpty {
                 let commitList = RdPartitionList(offsets)
                 let result = rd_kafka_commit(rk, commitList.pointer, 0)
@@ -82,7 +92,8 @@ extension ConsumerCore {
             ])
         default:
             logger.error("kafka consumer: rebalance error", metadata: ["error": "\(KafkaError.text(code))"])
-            _ = state.withLock { $0.revoke(partitions, lost: true) }
+            let (_, queues) = state.withLock { $0.revoke(partitions, lost: true) }
+            for queue in queues { queue.stopSignalling() }
             buffer.purge(Set(partitions))
             _ = rd_kafka_assign(rk, nil)
         }

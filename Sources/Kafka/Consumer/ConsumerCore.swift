@@ -3,50 +3,27 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Owns a consumer queue handle (`rd_kafka_queue_t`) and keeps its client alive while it exists.
-final class RdQueue: @unchecked Sendable {
-    let pointer: OpaquePointer
-    private let handle: RdKafkaHandle
-
-    init?(consumerOf handle: RdKafkaHandle) {
-        guard let queue = rd_kafka_queue_get_consumer(handle.pointer) else { return nil }
-        self.pointer = queue
-        self.handle = handle
-    }
-
-    deinit {
-        rd_kafka_queue_destroy(pointer)
-    }
-}
-
-/// Wakes the poll thread out of a blocking `rd_kafka_consumer_poll` (via `rd_kafka_queue_yield`).
-final class PollWaker: Sendable {
-    private let queue = Mutex<RdQueue?>(nil)
-
-    func install(_ rdQueue: RdQueue?) {
-        queue.withLock { $0 = rdQueue }
-    }
-
-    /// `rd_kafka_queue_yield` only signals a condition variable, so it is called under this lock:
-    /// that guarantees the queue is not destroyed concurrently.
-    func wake() {
-        queue.withLock { rdQueue in
-            if let rdQueue { rd_kafka_queue_yield(rdQueue.pointer) }
-        }
-    }
-}
-
 /// The consumer's state, bounded buffer and dedicated poll thread. Every librdkafka call of the
 /// consumer (poll, store, commit, pause, close, rebalance handling) runs on that thread.
+///
+/// Each assigned partition's fetch queue is detached from the consumer queue and read on its own
+/// (`rd_kafka_consume_batch_queue`) while the partition has room in the buffer; the consumer queue
+/// then carries only rebalance and error events. So back-pressure never pauses a partition in
+/// librdkafka — pausing would discard its prefetched messages and cost a refetch on resume.
 final class ConsumerCore: Sendable {
     let state = Mutex(ConsumerState())
     let buffer: MessageBuffer
-    let waker: PollWaker
+    let waker: WakePipe
     let options: KafkaConsumerOptions
     let logger: Logger
+    /// The client, for the partition queues the rebalance callback creates; set by ``start(handle:)``,
+    /// cleared at shutdown.
+    let client = Mutex<RdKafkaHandle?>(nil)
 
-    init(options: KafkaConsumerOptions, logger: Logger) {
-        let waker = PollWaker()
+    init(options: KafkaConsumerOptions, logger: Logger) throws(KafkaError) {
+        guard let waker = WakePipe() else {
+            throw .clientCreation(message: "cannot create the consumer's wake-up pipe (no file descriptors left?)")
+        }
         self.waker = waker
         self.options = options
         self.logger = logger
@@ -55,6 +32,7 @@ final class ConsumerCore: Sendable {
 
     /// Starts the poll thread; it keeps `handle` and this core alive until it has closed the client.
     func start(handle: RdKafkaHandle) {
+        client.withLock { $0 = handle }
         let thread = Thread { [self] in
             self.run(handle: handle)
         }
@@ -95,9 +73,11 @@ final class ConsumerCore: Sendable {
 
     private func run(handle: RdKafkaHandle) {
         let rk = handle.pointer
-        waker.install(RdQueue(consumerOf: handle))
-        var reader = MessageReader(logger: logger)
+        let consumerQueue = RdQueue.consumer(of: handle)
+        consumerQueue?.signal(waker)
+        var reader = MessageReader(logger: logger, maxBatch: options.maxBatchSize)
         var held: [KafkaMessage] = []
+        var rotation = 0
         while true {
             let (commands, closing) = state.withLock { state in
                 defer { state.commands.removeAll() }
@@ -115,26 +95,72 @@ final class ConsumerCore: Sendable {
                 buffer.push(state.withLock { $0.stillAssigned(held) })
                 held.removeAll()
             }
-            applyBackPressure(rk: rk, holding: !held.isEmpty)
 
+            // The consumer queue: rebalance callbacks and errors are served here. Messages arrive
+            // here only for a partition whose fetch queue could not be detached.
             let room = buffer.freeSpace
             let limit = held.isEmpty ? max(1, min(options.maxBatchSize, room)) : 1
-            let timeout = pollTimeoutMilliseconds(now: now)
-            let (messages, errors) = reader.read(rk: rk, limit: limit, timeoutMilliseconds: timeout)
-            let accepted = state.withLock { state -> [KafkaMessage] in
+            var (accepted, errors) = reader.read(rk: rk, limit: limit, timeoutMilliseconds: 0)
+            let polled = accepted.count
+            state.withLock { state in
                 state.statistics.errors += errors
-                return state.deliver(messages)
+                state.deliver(&accepted)
             }
-            guard !accepted.isEmpty else { continue }
-            if held.isEmpty, accepted.count <= room {
-                buffer.push(accepted)
-            } else {
-                // Fetched although the buffer is full (e.g. a partition assigned a moment ago):
-                // keep it here; the next round pauses everything until there is room.
-                held.append(contentsOf: accepted)
+            if !accepted.isEmpty {
+                if held.isEmpty, accepted.count <= room {
+                    buffer.push(accepted)
+                } else {
+                    // Fetched although the buffer is full: keep it here until there is room.
+                    held.append(contentsOf: accepted)
+                }
+            }
+
+            let more = readPartitions(reader: &reader, holding: !held.isEmpty, rotation: &rotation)
+            if !more && polled == 0 && errors == 0 {
+                waker.wait(timeoutMilliseconds: pollTimeoutMilliseconds(now: now))
             }
         }
-        shutdown(rk: rk)
+        shutdown(rk: rk, consumerQueue: consumerQueue)
+    }
+
+    /// Reads the partitions that have room from their own fetch queues (without blocking) and
+    /// buffers what they give, at most `maxBatchSize` messages per call (so a batch is handed out
+    /// whole, without copying), starting at a different partition each time. Returns whether a
+    /// queue may hold more right now.
+    private func readPartitions(reader: inout MessageReader, holding: Bool, rotation: inout Int) -> Bool {
+        let counts = buffer.partitionCounts()
+        let free = holding ? 0 : buffer.freeSpace
+        let plan = state.withLock { state in
+            let share = max(1, buffer.capacity / max(1, state.partitions.count))
+            return state.plan(counts: counts, share: share, free: free, maxBatch: options.maxBatchSize)
+        }
+        // Wake-up thresholds for held partitions (any read when holding consumer-queue messages).
+        buffer.wakeWhenBelow(holding ? plan.held.mapValues { _ in Int.max } : plan.held)
+        guard !plan.reads.isEmpty else { return false }
+        let maxBatch = options.maxBatchSize
+        var more = false
+        var batch: [KafkaMessage] = []
+        batch.reserveCapacity(min(maxBatch, plan.reads.reduce(0) { $0 + $1.limit }))
+        var errors = 0
+        rotation &+= 1
+        let first = Int(UInt(bitPattern: rotation) % UInt(plan.reads.count))
+        for step in 0..<plan.reads.count {
+            let read = plan.reads[(first + step) % plan.reads.count]
+            let wanted = min(read.limit, maxBatch - batch.count)
+            if wanted <= 0 {
+                more = true
+                break
+            }
+            let result = reader.read(queue: read.queue.pointer, limit: wanted, into: &batch)
+            if result.returned >= wanted { more = true }
+            errors += result.errors
+        }
+        state.withLock { state in
+            state.statistics.errors += errors
+            state.deliver(&batch)
+        }
+        buffer.push(batch)
+        return more
     }
 
     private func pollTimeoutMilliseconds(now: ContinuousClock.Instant) -> Int32 {
@@ -144,22 +170,6 @@ final class ConsumerCore: Sendable {
         }
         let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
         return Int32(clamping: max(0, milliseconds))
-    }
-
-    /// Pauses partitions that hold their share of the buffer (all of them when it is full) and
-    /// resumes drained ones; the poll thread keeps polling either way, so the group membership
-    /// stays alive.
-    private func applyBackPressure(rk: OpaquePointer, holding: Bool) {
-        let counts = buffer.partitionCounts()
-        let full = holding || counts.values.reduce(0, +) >= buffer.capacity
-        let decision = state.withLock { state in
-            let share = max(1, buffer.capacity / max(1, state.partitions.count))
-            return (state.balance(counts: counts, share: share, full: full), share)
-        }
-        let ((toPause, toResume, held), share) = decision
-        setPaused(toPause, paused: true, rk: rk)
-        setPaused(toResume, paused: false, rk: rk)
-        buffer.wakeWhenBelow(Dictionary(uniqueKeysWithValues: held.map { ($0, share / 2) }))
     }
 
     private func execute(_ commands: [ConsumerState.Command], rk: OpaquePointer) {
@@ -229,7 +239,7 @@ final class ConsumerCore: Sendable {
         }
     }
 
-    private func shutdown(rk: OpaquePointer) {
+    private func shutdown(rk: OpaquePointer, consumerQueue: RdQueue?) {
         storeOffsets(rk: rk)
         let code = rd_kafka_commit(rk, nil, 0)
         if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR__NO_OFFSET {
@@ -241,8 +251,11 @@ final class ConsumerCore: Sendable {
         if closeCode != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("kafka consumer: close failed", metadata: ["error": "\(KafkaError.text(closeCode))"])
         }
+        // librdkafka must not write to the wake-up pipe once it may be closed.
+        consumerQueue?.stopSignalling()
+        for queue in state.withLock({ $0.queues }) { queue.stopSignalling() }
+        client.withLock { $0 = nil }
         buffer.finish()
-        waker.install(nil)
         let (commands, waiters) = state.withLock { state in
             state.finished = true
             defer {

@@ -14,7 +14,10 @@ public struct KafkaConsumerStatistics: Sendable, Hashable {
     public var revocations = 0
     /// Revocations where the assignment was lost (e.g. evicted from the group).
     public var lostAssignments = 0
-    /// Times the poll thread paused partitions because the buffer was full.
+    /// Times the poll thread held a partition back because it filled its share of the buffer
+    /// (capacity / assigned partitions). A held-back partition is not paused in librdkafka (that
+    /// would discard what was prefetched): its messages wait in librdkafka's per-partition fetch
+    /// queue, which stops fetching at `queued.min.messages` / `queued.max.messages.kbytes`.
     public var backPressurePauses = 0
     /// Per-message / client errors reported by librdkafka (logged; the stream continues).
     public var errors = 0
@@ -33,14 +36,17 @@ public struct KafkaConsumerStatistics: Sendable, Hashable {
 struct ConsumerState {
     struct Partition {
         var epoch: UInt64
+        /// The partition's own fetch queue (not forwarded to the consumer queue); `nil` if
+        /// librdkafka could not give it (then its messages arrive through the consumer queue).
+        var queue: RdQueue?
         var tracker = OffsetTracker()
-        var pausedByBackPressure = false
+        /// Holding its share of the buffer: not read until down to half of it.
+        var heldBack = false
         var userPaused = false
         var resumeAt: ContinuousClock.Instant?
         /// Offsets this partition was rewound to, in order; a message delivered before rewind `i`
         /// stays acknowledgeable only if it lies below every later rewind offset.
         var rewinds: [Int64] = []
-        var isPaused: Bool { pausedByBackPressure || userPaused }
 
         func accepts(_ message: KafkaMessage) -> Bool {
             guard message.assignmentEpoch == epoch, message.rewindGeneration <= rewinds.count else { return false }
@@ -64,49 +70,77 @@ struct ConsumerState {
     var finished = false
     var statistics = KafkaConsumerStatistics()
 
-    /// New partitions: fresh trackers with a new epoch (back-pressure applies from the next poll).
-    mutating func assign(_ assigned: [TopicPartition]) {
+    /// New partitions: fresh trackers with a new epoch, and their detached fetch queues.
+    mutating func assign(_ assigned: [(TopicPartition, RdQueue?)]) {
         statistics.assignments += 1
-        for partition in assigned {
-            partitions[partition] = Partition(epoch: nextEpoch)
+        for (partition, queue) in assigned {
+            partitions[partition] = Partition(epoch: nextEpoch, queue: queue)
             nextEpoch += 1
         }
         statistics.assignedPartitions = partitions.count
     }
 
     /// Removes revoked partitions; returns their final committable offsets (to commit before
-    /// giving them up, unless the assignment was lost).
-    mutating func revoke(_ revoked: [TopicPartition], lost: Bool) -> [TopicPartitionOffset] {
+    /// giving them up, unless the assignment was lost) and their fetch queues (to stop signalling).
+    mutating func revoke(_ revoked: [TopicPartition], lost: Bool) -> (offsets: [TopicPartitionOffset], queues: [RdQueue]) {
         statistics.revocations += 1
         if lost { statistics.lostAssignments += 1 }
         var offsets: [TopicPartitionOffset] = []
+        var queues: [RdQueue] = []
         for partition in revoked {
-            if let state = partitions.removeValue(forKey: partition), let offset = state.tracker.committable {
+            guard let state = partitions.removeValue(forKey: partition) else { continue }
+            if let offset = state.tracker.committable {
                 offsets.append(TopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: offset))
             }
+            if let queue = state.queue { queues.append(queue) }
             dirty.remove(partition)
         }
         statistics.assignedPartitions = partitions.count
-        return offsets
+        return (offsets, queues)
     }
+
+    /// Every partition's fetch queue (to stop their IO events at shutdown).
+    var queues: [RdQueue] { partitions.values.compactMap(\.queue) }
 
     /// Records delivered messages in their trackers and stamps their epoch; drops messages of
     /// partitions no longer assigned.
     mutating func deliver(_ messages: [KafkaMessage]) -> [KafkaMessage] {
-        var accepted: [KafkaMessage] = []
-        accepted.reserveCapacity(messages.count)
-        for var message in messages {
-            let key = TopicPartition(topic: message.topic, partition: message.partition)
+        var messages = messages
+        deliver(&messages)
+        return messages
+    }
+
+    /// In place (no per-message copies): stamps each message, removes those of partitions no
+    /// longer assigned.
+    mutating func deliver(_ messages: inout [KafkaMessage]) {
+        var rejected = false
+        // One lookup per run of messages of the same partition (a partition queue's batch is one run).
+        var current: (partition: Int32, index: Dictionary<TopicPartition, Partition>.Index?)?
+        var currentTopic = ""
+        for position in messages.indices {
+            let partition = messages[position].partition
+            let index: Dictionary<TopicPartition, Partition>.Index?
+            if let current, current.partition == partition, currentTopic == messages[position].topic {
+                index = current.index
+            } else {
+                currentTopic = messages[position].topic
+                index = partitions.index(forKey: TopicPartition(topic: currentTopic, partition: partition))
+                current = (partition, index)
+            }
             // Mutated in place: copying the partition out would copy its tracker's offsets (O(n)
             // per message).
-            guard let index = partitions.index(forKey: key) else { continue }
-            partitions.values[index].tracker.delivered(message.offset)
-            message.assignmentEpoch = partitions.values[index].epoch
-            message.rewindGeneration = partitions.values[index].rewinds.count
-            accepted.append(message)
+            guard let index else {
+                messages[position].assignmentEpoch = 0
+                rejected = true
+                continue
+            }
+            partitions.values[index].tracker.delivered(messages[position].offset)
+            messages[position].assignmentEpoch = partitions.values[index].epoch
+            messages[position].rewindGeneration = partitions.values[index].rewinds.count
         }
-        statistics.messagesDelivered += accepted.count
-        return accepted
+        // Epochs start at 1: 0 marks a message of a partition not assigned.
+        if rejected { messages.removeAll { $0.assignmentEpoch == 0 } }
+        statistics.messagesDelivered += messages.count
     }
 
     /// The messages whose partition is still held by the assignment that delivered them.
@@ -125,6 +159,36 @@ struct ConsumerState {
         }
     }
 
+    /// Marks messages done, looking each partition up once per run of its messages.
+    mutating func acknowledge(_ messages: some Sequence<KafkaMessage>) {
+        // Through the array's storage when there is one: iterating a generic sequence copies
+        // (retains and releases) every message.
+        let done: Void? = messages.withContiguousStorageIfAvailable { buffer in
+            acknowledge(buffer)
+        }
+        if done == nil {
+            let array = Array(messages)
+            array.withUnsafeBufferPointer { acknowledge($0) }
+        }
+    }
+
+    private mutating func acknowledge(_ messages: UnsafeBufferPointer<KafkaMessage>) {
+        var current: (key: TopicPartition, index: Dictionary<TopicPartition, Partition>.Index?, advanced: Bool)?
+        for position in messages.indices {
+            if current == nil || current?.key.partition != messages[position].partition
+                || current?.key.topic != messages[position].topic {
+                if let current, current.advanced { dirty.insert(current.key) }
+                let key = TopicPartition(topic: messages[position].topic, partition: messages[position].partition)
+                current = (key, partitions.index(forKey: key), false)
+            }
+            guard let index = current?.index, partitions.values[index].accepts(messages[position]) else { continue }
+            if partitions.values[index].tracker.acknowledge(messages[position].offset) != nil {
+                current?.advanced = true
+            }
+        }
+        if let current, current.advanced { dirty.insert(current.key) }
+    }
+
     /// Offsets that advanced since the last call (to `rd_kafka_offsets_store`).
     mutating func takeDirtyOffsets() -> [TopicPartitionOffset] {
         guard !dirty.isEmpty else { return [] }
@@ -135,37 +199,47 @@ struct ConsumerState {
         }
     }
 
-    /// Per-partition back-pressure. A partition is paused once it holds `share` buffered
-    /// messages (its fair part of the buffer), or when the whole buffer is full; it is resumed once
-    /// down to `share / 2` while the buffer is not full. So one busy partition cannot starve the
-    /// others. Returns the partitions to pause and to resume in librdkafka, and the ones now held
-    /// back (for which the buffer should wake the poll thread).
-    mutating func balance(
-        counts: [TopicPartition: Int], share: Int, full: Bool
-    ) -> (pause: [TopicPartition], resume: [TopicPartition], held: [TopicPartition]) {
-        var pause: [TopicPartition] = []
-        var resume: [TopicPartition] = []
-        var held: [TopicPartition] = []
-        for (key, var state) in partitions {
+    /// What the poll thread reads next from the partitions' own fetch queues.
+    struct ReadPlan {
+        /// Partitions with room, their queue and how many messages to take at most.
+        var reads: [(partition: TopicPartition, queue: RdQueue, limit: Int)] = []
+        /// Partitions held back; the buffer wakes the poll thread once one is down to its threshold.
+        var held: [TopicPartition: Int] = [:]
+    }
+
+    /// Per-partition back-pressure with hysteresis. A partition is held back (its fetch queue is
+    /// not read) once it holds `share` buffered messages (its fair part of the buffer), and read
+    /// again once down to `share / 2`; so one busy partition cannot starve the others, and the
+    /// buffer never holds more than `share` × partitions ≤ capacity. Nothing is paused in
+    /// librdkafka: prefetched messages stay in its queue. User-paused partitions are not read.
+    mutating func plan(counts: [TopicPartition: Int], share: Int, free: Int, maxBatch: Int) -> ReadPlan {
+        var plan = ReadPlan()
+        var free = free
+        for index in partitions.indices {
+            let key = partitions.keys[index]
+            guard !partitions.values[index].userPaused, let queue = partitions.values[index].queue else { continue }
             let buffered = counts[key] ?? 0
-            if !state.pausedByBackPressure, full || buffered >= share {
-                state.pausedByBackPressure = true
-                if !state.userPaused { pause.append(key) }
-            } else if state.pausedByBackPressure, !full, buffered <= share / 2 {
-                state.pausedByBackPressure = false
-                if !state.userPaused { resume.append(key) }
+            if partitions.values[index].heldBack {
+                if buffered <= share / 2 { partitions.values[index].heldBack = false }
+            } else if buffered >= share {
+                partitions.values[index].heldBack = true
+                statistics.backPressurePauses += 1
             }
-            if state.pausedByBackPressure { held.append(key) }
-            partitions[key] = state
+            let limit = min(share - buffered, maxBatch, free)
+            if partitions.values[index].heldBack || limit <= 0 {
+                plan.held[key] = share / 2
+                continue
+            }
+            free -= limit
+            plan.reads.append((key, queue, limit))
         }
-        if !pause.isEmpty { statistics.backPressurePauses += 1 }
-        return (pause, resume, held)
+        return plan
     }
 
     /// Applies a user pause; returns whether librdkafka must pause the partition now.
     mutating func userPause(_ key: TopicPartition, until: ContinuousClock.Instant?) -> Bool {
         guard var state = partitions[key] else { return false }
-        let wasPaused = state.isPaused
+        let wasPaused = state.userPaused
         state.userPaused = true
         state.resumeAt = until
         partitions[key] = state
@@ -199,7 +273,7 @@ struct ConsumerState {
         state.userPaused = false
         state.resumeAt = nil
         partitions[key] = state
-        return !state.isPaused
+        return true
     }
 
     /// User pauses that are due; lifts them and returns those to resume in librdkafka.

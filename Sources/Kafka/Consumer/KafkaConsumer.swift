@@ -28,6 +28,12 @@ public final class KafkaConsumer: Sendable {
         // A resumed partition waits for the broker's in-flight long-poll fetch to return; keep it
         // short so back-pressure pauses cost little.
         "fetch.wait.max.ms": "100",
+        // Each assigned partition's fetch queue is read on its own (back-pressure holds a partition
+        // back there instead of pausing it), so librdkafka applies these prefetch limits per
+        // partition rather than to one shared queue: librdkafka's defaults (100,000 messages /
+        // 64 MB) would allow 64 MB per partition. Fetching a partition stops at either limit.
+        "queued.min.messages": "20000",
+        "queued.max.messages.kbytes": "16384",
         "log.connection.close": "false",
     ]
 
@@ -44,7 +50,7 @@ public final class KafkaConsumer: Sendable {
         properties["group.id"] = groupID
         // At-least-once depends on storing only acknowledged offsets: not overridable.
         properties["enable.auto.offset.store"] = "false"
-        let core = ConsumerCore(options: options, logger: logger)
+        let core = try ConsumerCore(options: options, logger: logger)
         let opaque = Unmanaged.passUnretained(core).toOpaque()
         let handle = try RdKafkaHandle.make(type: RD_KAFKA_CONSUMER, config: properties) { conf in
             rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
@@ -78,9 +84,7 @@ public final class KafkaConsumer: Sendable {
 
     /// Marks several messages done.
     public func acknowledge(_ messages: some Sequence<KafkaMessage>) {
-        core.state.withLock { state in
-            for message in messages { state.acknowledge(message) }
-        }
+        core.state.withLock { $0.acknowledge(messages) }
     }
 
     /// Commits the acknowledged offsets now (synchronously, on the poll thread).

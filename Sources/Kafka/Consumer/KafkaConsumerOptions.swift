@@ -1,8 +1,10 @@
 /// Tuning of a ``KafkaConsumer`` beyond librdkafka properties.
 public struct KafkaConsumerOptions: Sendable, Hashable {
     /// Most messages held between the poll thread and the application. Each assigned partition
-    /// may fill its share (capacity / assigned partitions) before the poll thread pauses it; it
-    /// resumes at half its share. Polling goes on while paused, so group membership stays alive.
+    /// may fill its share (capacity / assigned partitions); then the poll thread stops reading it
+    /// until it is down to half its share. Its next messages wait in librdkafka's own queue for the
+    /// partition (which stops fetching at `queued.min.messages` / `queued.max.messages.kbytes`),
+    /// so nothing prefetched is thrown away. Polling goes on meanwhile, so group membership stays alive.
     public var bufferCapacity: Int
     /// Most messages read from librdkafka in one go / handed out in one batch.
     public var maxBatchSize: Int

@@ -8,20 +8,32 @@ final class MessageBuffer: Sendable {
     private struct State {
         var batches: [[KafkaMessage]] = []
         var head = 0
+        /// Messages of `batches[head]` already taken (a batch larger than a read is taken in parts).
+        var headOffset = 0
         var count = 0
         var highWaterMark = 0
         var finished = false
         var waiter: CheckedContinuation<[KafkaMessage]?, Never>?
+        /// Most messages the waiting reader takes at once.
+        var waiterLimit = Int.max
         /// Buffered messages per partition.
         var perPartition: [TopicPartition: Int] = [:]
         /// Paused partitions and the count at or below which the poll thread wants to hear.
         var wakeBelow: [TopicPartition: Int] = [:]
 
+        /// Counts per partition, one dictionary update per run of messages of the same partition.
         mutating func tally(_ messages: [KafkaMessage], sign: Int) {
-            for message in messages {
-                let key = TopicPartition(topic: message.topic, partition: message.partition)
-                let value = (perPartition[key] ?? 0) + sign
+            var index = messages.startIndex
+            while index < messages.endIndex {
+                let first = messages[index]
+                var end = index + 1
+                while end < messages.endIndex, messages[end].partition == first.partition, messages[end].topic == first.topic {
+                    end += 1
+                }
+                let key = TopicPartition(topic: first.topic, partition: first.partition)
+                let value = (perPartition[key] ?? 0) + sign * (end - index)
                 perPartition[key] = value > 0 ? value : nil
+                index = end
             }
         }
     }
@@ -51,21 +63,28 @@ final class MessageBuffer: Sendable {
     @discardableResult
     func push(_ batch: [KafkaMessage]) -> Bool {
         guard !batch.isEmpty else { return true }
-        let (accepted, waiter) = state.withLock { state -> (Bool, CheckedContinuation<[KafkaMessage]?, Never>?) in
-            guard !state.finished else { return (false, nil) }
+        let (accepted, waiter, handOff) = state.withLock { state -> (Bool, CheckedContinuation<[KafkaMessage]?, Never>?, Int) in
+            guard !state.finished else { return (false, nil, 0) }
             if let waiter = state.waiter {
                 state.waiter = nil
-                // Hand it straight to the waiting reader; it never sat in the buffer.
+                // Hand it straight to the waiting reader (up to its limit); that part never sat in the buffer.
                 state.highWaterMark = max(state.highWaterMark, batch.count)
-                return (true, waiter)
+                if batch.count > state.waiterLimit {
+                    let rest = Array(batch[state.waiterLimit...])
+                    state.batches.append(rest)
+                    state.count += rest.count
+                    state.tally(rest, sign: 1)
+                }
+                return (true, waiter, state.waiterLimit)
             }
             state.batches.append(batch)
             state.count += batch.count
             state.tally(batch, sign: 1)
             state.highWaterMark = max(state.highWaterMark, state.count)
-            return (true, nil)
+            return (true, nil, 0)
         }
-        waiter?.resume(returning: batch)
+        guard let waiter else { return accepted }
+        waiter.resume(returning: batch.count > handOff ? Array(batch.prefix(handOff)) : batch)
         return accepted
     }
 
@@ -99,6 +118,7 @@ final class MessageBuffer: Sendable {
                         previous.resume(returning: nil)
                     }
                     state.waiter = continuation
+                    state.waiterLimit = maxMessages
                     return (nil, false)
                 }
                 if wake { onDrained() }
@@ -120,6 +140,10 @@ final class MessageBuffer: Sendable {
         return state.withLock { state in
             var removed = 0
             var kept: [[KafkaMessage]] = []
+            if state.headOffset > 0, state.head < state.batches.count {
+                state.batches[state.head] = Array(state.batches[state.head].dropFirst(state.headOffset))
+                state.headOffset = 0
+            }
             for batch in state.batches[state.head...] {
                 let filtered = batch.filter {
                     $0.offset < offset || !partitions.contains(TopicPartition(topic: $0.topic, partition: $0.partition))
@@ -150,10 +174,25 @@ final class MessageBuffer: Sendable {
     }
 
     private static func take(_ state: inout State, maxMessages: Int) -> ([KafkaMessage]?, Bool) {
-        var result = state.batches[state.head]
-        state.batches[state.head] = []
-        state.head += 1
-        while state.head < state.batches.count, result.count + state.batches[state.head].count <= maxMessages {
+        var result: [KafkaMessage]
+        let first = state.batches[state.head].count
+        if state.headOffset == 0, first <= maxMessages {
+            result = state.batches[state.head]
+            state.batches[state.head] = []
+            state.head += 1
+        } else {
+            // Only part of a large batch: the rest stays for the next read.
+            let end = state.headOffset + min(first - state.headOffset, max(1, maxMessages))
+            result = Array(state.batches[state.head][state.headOffset..<end])
+            state.headOffset = end
+            if end == first {
+                state.batches[state.head] = []
+                state.head += 1
+                state.headOffset = 0
+            }
+        }
+        while state.headOffset == 0, state.head < state.batches.count,
+              result.count + state.batches[state.head].count <= maxMessages {
             result.append(contentsOf: state.batches[state.head])
             state.batches[state.head] = []
             state.head += 1

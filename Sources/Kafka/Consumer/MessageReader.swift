@@ -2,14 +2,43 @@ import CRdKafka
 import Foundation
 import Logging
 
-/// Reads a batch from `rd_kafka_consumer_poll` on the poll thread and copies each record into a
+/// Reads batches on the poll thread — from `rd_kafka_consumer_poll` or from one partition's
+/// fetch queue with `rd_kafka_consume_batch_queue` — and copies each record into a
 /// ``KafkaMessage``. Per-message errors are logged and counted, never thrown: the stream goes on.
 struct MessageReader {
     let logger: Logger
     private var topicNames: [OpaquePointer: String] = [:]
+    private var lastTopic: (handle: OpaquePointer, name: String)?
+    /// Scratch array for `rd_kafka_consume_batch_queue`.
+    private var slots: [UnsafeMutablePointer<rd_kafka_message_t>?]
 
-    init(logger: Logger) {
+    init(logger: Logger, maxBatch: Int) {
         self.logger = logger
+        slots = Array(repeating: nil, count: max(1, maxBatch))
+    }
+
+    /// Appends to `messages` up to `limit` messages (at most the reader's `maxBatch`) that are
+    /// ready in `queue`, without blocking. Returns the number of error events and how many entries
+    /// librdkafka returned (messages and errors).
+    mutating func read(queue: OpaquePointer, limit: Int, into messages: inout [KafkaMessage]) -> (errors: Int, returned: Int) {
+        let wanted = min(max(0, limit), slots.count)
+        guard wanted > 0 else { return (0, 0) }
+        let returned = slots.withUnsafeMutableBufferPointer { buffer in
+            rd_kafka_consume_batch_queue(queue, 0, buffer.baseAddress, wanted)
+        }
+        guard returned > 0 else { return (0, 0) }
+        var errors = 0
+        for index in 0..<returned {
+            guard let raw = slots[index] else { continue }
+            slots[index] = nil
+            if raw.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                if report(raw) { errors += 1 }
+            } else {
+                messages.append(convert(raw))
+            }
+            rd_kafka_message_destroy(raw)
+        }
+        return (errors, returned)
     }
 
     /// Blocks up to `timeoutMilliseconds` for the first message, then takes what is ready, up to
@@ -49,12 +78,15 @@ struct MessageReader {
         let record = raw.pointee
         var topic = ""
         if let rkt = record.rkt {
-            if let cached = topicNames[rkt] {
+            if let lastTopic, lastTopic.handle == rkt {
+                topic = lastTopic.name
+            } else if let cached = topicNames[rkt] {
                 topic = cached
             } else {
                 topic = String(cString: rd_kafka_topic_name(rkt))
                 topicNames[rkt] = topic
             }
+            lastTopic = (rkt, topic)
         }
         let key = record.key.map { Array(UnsafeRawBufferPointer(start: $0, count: record.key_len)) }
         let value = record.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: record.len)) }

@@ -38,8 +38,10 @@ public struct OffsetTracker: Sendable, Hashable {
     /// Marks `offset` done. Returns the new committable offset when it advanced, else `nil`.
     @discardableResult
     public mutating func acknowledge(_ offset: Int64) -> Int64? {
-        guard head < outstanding.count, offset >= outstanding[head], isOutstanding(offset) else { return nil }
-        guard offset != outstanding[head] else { return advance(pastHead: true) }
+        guard head < outstanding.count, offset >= outstanding[head] else { return nil }
+        // In-order acknowledgement (the common case): no search.
+        if offset == outstanding[head] { return advance(pastHead: true) }
+        guard isOutstanding(offset) else { return nil }
         acknowledgedAhead.insert(offset)
         return nil
     }

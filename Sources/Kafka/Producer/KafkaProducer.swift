@@ -87,7 +87,13 @@ public final class KafkaProducer: Sendable {
                     topicHandle = created
                     lastTopic = (record.topic, created)
                 }
-                try await enqueue(record, topic: topicHandle, id: ids.lowerBound + UInt(enqueued))
+                let id = ids.lowerBound + UInt(enqueued)
+                // Fast path without an async call per record; `QUEUE_FULL` and errors take the slow one.
+                if record.headers.isEmpty, produce(record, topic: topicHandle, headers: nil, id: id) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    enqueued += 1
+                    continue
+                }
+                try await enqueue(record, topic: topicHandle, id: id)
                 enqueued += 1
             }
         } catch {

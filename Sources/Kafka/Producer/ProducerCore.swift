@@ -61,6 +61,7 @@ final class ProducerCore: Sendable {
         }
         defer { rd_kafka_queue_destroy(queue) }
         var purged = false
+        var topicCache: (handle: OpaquePointer, name: String)?
         while true {
             let deadline = control.withLock { $0.stopDeadline }
             if let deadline {
@@ -77,7 +78,7 @@ final class ProducerCore: Sendable {
             }
             // Returns as soon as an event arrives; the timeout only bounds shutdown checks.
             guard let event = rd_kafka_queue_poll(queue, 50) else { continue }
-            serve(event)
+            serve(event, topicCache: &topicCache)
             rd_kafka_event_destroy(event)
         }
         let leftovers = table.withLock { $0.failAll(with: .closed) }
@@ -85,34 +86,36 @@ final class ProducerCore: Sendable {
         finish()
     }
 
-    private func serve(_ event: OpaquePointer) {
+    /// `topicCache`: the last topic handle seen in a delivery report and its name (poll thread only;
+    /// topic handles live as long as the producer).
+    private func serve(_ event: OpaquePointer, topicCache: inout (handle: OpaquePointer, name: String)?) {
         switch rd_kafka_event_type(event) {
         case RD_KAFKA_EVENT_DR:
-            // One lock for the whole event; the topic name is decoded once per topic handle.
-            var results: [(UInt, Result<DeliveryReport, KafkaError>)] = []
-            results.reserveCapacity(Int(rd_kafka_event_message_count(event)))
-            var lastTopic: (handle: OpaquePointer, name: String)?
-            while let message = rd_kafka_event_message_next(event) {
-                let id = UInt(bitPattern: message.pointee._private)
-                var topic = ""
-                if let rkt = message.pointee.rkt {
-                    if let lastTopic, lastTopic.handle == rkt {
-                        topic = lastTopic.name
-                    } else {
-                        topic = String(cString: rd_kafka_topic_name(rkt))
-                        lastTopic = (rkt, topic)
+            // One lock for the whole event, applied straight from librdkafka's messages; the topic
+            // name is decoded once per topic handle.
+            var actions: [DeliveryTable.Action] = []
+            table.withLock { table in
+                while let message = rd_kafka_event_message_next(event) {
+                    let id = UInt(bitPattern: message.pointee._private)
+                    var topic = ""
+                    if let rkt = message.pointee.rkt {
+                        if let lastTopic = topicCache, lastTopic.handle == rkt {
+                            topic = lastTopic.name
+                        } else {
+                            topic = String(cString: rd_kafka_topic_name(rkt))
+                            topicCache = (rkt, topic)
+                        }
                     }
+                    let action: DeliveryTable.Action
+                    if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                        action = table.complete(id, with: .success(DeliveryReport(
+                            topic: topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+                    } else {
+                        let code = message.pointee.err
+                        action = table.complete(id, with: .failure(.delivery(topic: topic, code: code.rawValue, message: KafkaError.text(code))))
+                    }
+                    if case .resume = action { actions.append(action) }
                 }
-                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    results.append((id, .success(DeliveryReport(
-                        topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))))
-                } else {
-                    let code = message.pointee.err
-                    results.append((id, .failure(.delivery(topic: topic, code: code.rawValue, message: KafkaError.text(code)))))
-                }
-            }
-            let actions = table.withLock { table in
-                results.map { table.complete($0.0, with: $0.1) }
             }
             for action in actions { action.run() }
         case RD_KAFKA_EVENT_ERROR:
