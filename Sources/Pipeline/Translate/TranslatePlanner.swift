@@ -45,6 +45,8 @@ struct TranslatePlanner {
               states: [String: OrderStateRecord], overlay: [String: Planned] = [:]) -> Plan {
         var plan = Plan()
         var current: [String: (state: OrderState?, version: Int64)] = [:]
+        var appliedVersions: [String: [Int64]] = [:]
+        var lastApplied: [String: String] = [:]
         for (index, (message, result)) in zip(batch, decoded).enumerated() {
             let recordsBefore = plan.records.count
             defer {
@@ -85,8 +87,8 @@ struct TranslatePlanner {
                 let newVersion = version + 1
                 current[key] = (next, newVersion)
                 plan.latest[key] = Planned(state: next, version: newVersion)
-                plan.saves[key, default: []].append(
-                    StoredOrderState.record(next, version: newVersion, lastEventID: observation.eventID))
+                appliedVersions[key, default: []].append(newVersion)
+                lastApplied[key] = observation.eventID
                 var row = base
                 row.toState = next.canonicalState.rawValue
                 if transition.changesState {
@@ -122,7 +124,28 @@ struct TranslatePlanner {
                 plan.illegal += 1
             }
         }
+        plan.saves = Self.rows(latest: plan.latest, versions: appliedVersions, lastEventIDs: lastApplied)
         return plan
+    }
+
+    /// One row per applied event (versions v+1…v+n), all with the **final** state of the batch: in
+    /// one transaction only the highest version's row survives (the ledger keeps the newest), so
+    /// the state is encoded once per order, not once per event.
+    private static func rows(
+        latest: [String: Planned], versions: [String: [Int64]], lastEventIDs: [String: String]
+    ) -> [String: [OrderStateRecord]] {
+        var saves: [String: [OrderStateRecord]] = [:]
+        saves.reserveCapacity(latest.count)
+        for (key, planned) in latest {
+            guard let applied = versions[key], !applied.isEmpty else { continue }
+            let final = StoredOrderState.record(planned.state, version: planned.version, lastEventID: lastEventIDs[key] ?? "")
+            saves[key] = applied.map { version in
+                var row = final
+                row.version = version
+                return row
+            }
+        }
+        return saves
     }
 
     private func quarantine(_ message: KafkaMessage, _ rejection: StageRejection, into plan: inout Plan) {
