@@ -89,9 +89,7 @@ public final class TranslateStage: Sendable {
 
     private func handle(_ batch: [KafkaMessage]) async {
         let t0 = StageTrace.enabled ? StageTrace.now() : 0
-        let decoded = batch.map { message -> Result<(Envelope, ChannelObservation), StageRejection> in
-            Result { () throws(StageRejection) in try planner.decoder.decodeValidated(message) }
-        }
+        let decoded = await decode(batch)
         let statistics = input.statistics
         let generation = statistics.assignments + statistics.revocations
         if flight.withLock({ $0.generation != generation }) {
@@ -131,6 +129,27 @@ public final class TranslateStage: Sendable {
             return flight.tasks.count > maxInFlight ? flight.tasks.removeFirst() : nil
         }
         _ = await oldest?.value
+    }
+
+    /// Each record's envelope and observation (from `dl-observation`, else the payload); a large
+    /// batch is split into one slice per core, decoded concurrently.
+    private func decode(_ batch: [KafkaMessage]) async -> [Result<(Envelope, ChannelObservation), StageRejection>] {
+        let decoder = planner.decoder
+        @Sendable func one(_ message: KafkaMessage) -> Result<(Envelope, ChannelObservation), StageRejection> {
+            Result { () throws(StageRejection) in try decoder.decodeValidated(message) }
+        }
+        let slices = min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 128)
+        guard slices > 1 else { return batch.map(one) }
+        let size = (batch.count + slices - 1) / slices
+        return await withTaskGroup(of: (Int, [Result<(Envelope, ChannelObservation), StageRejection>]).self) { group in
+            for start in stride(from: 0, to: batch.count, by: size) {
+                let slice = batch[start..<min(start + size, batch.count)]
+                group.addTask { (start, slice.map(one)) }
+            }
+            var parts: [(Int, [Result<(Envelope, ChannelObservation), StageRejection>])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
     }
 
     /// Waits for every batch in flight.
