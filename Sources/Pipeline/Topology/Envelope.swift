@@ -106,7 +106,7 @@ public struct HeaderMap: Sendable {
 
     public init(_ headers: [KafkaHeader]) {
         // Looked up on demand: a record carries about ten headers and a stage reads a few of them,
-        // so converting every value (the `dl-observation` JSON included) up front costs more.
+        // so converting every value (the `dl-observation` value included) up front costs more.
         self.headers = headers
     }
 
