@@ -65,4 +65,35 @@ final class ObservationForwardingTests: XCTestCase {
         XCTAssertTrue(output.quarantined)
         XCTAssertFalse(output.record.headers.contains { $0.key == EnvelopeHeader.observation })
     }
+
+    func testBinaryHeaderRoundTripsEveryFieldAndJSONHeadersAreStillRead() throws {
+        var facts = OrderFacts()
+        facts.trackingNumbers = ["1Z999", "trk-ü-\u{1F}-✓"]
+        facts.captureTransactionIDs = ["cap-1"]
+        facts.refundIDs = ["r-1", "r-2"]
+        facts.cancelledAt = Date(timeIntervalSince1970: 1_795_000_123.456789)
+        facts.cancelReason = "customer"
+        let full = ChannelObservation(
+            key: OrderKey(channel: .amazon, orderID: "902-3159896-1390916"), eventID: "ev-1", kind: "amazon/order",
+            sourceTimestamp: Date(timeIntervalSince1970: 1_795_000_000.000_123), version: 42,
+            dimensions: OrderDimensions(payment: .partiallyRefunded, fulfillment: .partial, lifecycle: .cancelled, returns: .initiated),
+            facts: facts)
+        let bare = ChannelObservation(
+            key: OrderKey(channel: .shopify, orderID: "1"), eventID: "", kind: "",
+            sourceTimestamp: Date(timeIntervalSince1970: 0), dimensions: OrderDimensions())
+        for observation in [full, bare] {
+            let header = try XCTUnwrap(ObservationHeader.header(observation))
+            XCTAssertEqual(header.value?.first, 1, "binary format 1")
+            XCTAssertEqual(ObservationHeader.observation(in: [header]), observation)
+            let json = try XCTUnwrap(ObservationHeader.jsonHeader(observation))
+            XCTAssertEqual(json.value?.first, UInt8(ascii: "{"))
+            XCTAssertEqual(ObservationHeader.observation(in: [json]), observation, "earlier JSON headers are read")
+            // Truncated or padded: unreadable (translate then decodes the payload).
+            let bytes = try XCTUnwrap(header.value)
+            for cut in [1, 5, bytes.count / 2, bytes.count - 1] {
+                XCTAssertNil(ObservationHeader.observation(in: [KafkaHeader(key: header.key, value: Array(bytes.prefix(cut)))]))
+            }
+            XCTAssertNil(ObservationHeader.observation(in: [KafkaHeader(key: header.key, value: bytes + [0])]))
+        }
+    }
 }

@@ -30,6 +30,13 @@ struct PipelineScenario {
         var configuration = PipelineConfiguration()
         configuration.bootstrapServers = bootstrap
         configuration.consumerProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+        if mock != nil, settings.mockFetchWaitMilliseconds > 0 {
+            // librdkafka's mock cluster answers a Fetch that finds no data only after the full
+            // fetch.wait.max.ms (100 ms by the Kafka layer's default) and does not cut the wait short
+            // when records arrive, as Kafka and Tansu do; translate reads a topic validate is still
+            // filling, so every caught-up partition cost it up to 100 ms (see Benchmarks/README.md).
+            configuration.consumerProperties["fetch.wait.max.ms"] = String(settings.mockFetchWaitMilliseconds)
+        }
         configuration.topicPrefix = "bench-\(UInt32.random(in: 0...UInt32.max))"
         configuration.partitions = settings.partitions
         configuration.ledgerURL = "sqlite://" + directory.appendingPathComponent("ledger.db").path

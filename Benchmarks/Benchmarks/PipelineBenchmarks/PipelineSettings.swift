@@ -12,6 +12,9 @@ struct PipelineSettings: Sendable {
     var partitions: Int32
     /// `DRIFTLESS_BENCH_TRACE=1`: the stages' consumed records and batches every 10 ms on stderr.
     var trace = false
+    /// `DRIFTLESS_BENCH_MOCK_FETCH_WAIT_MS` (10; 0 keeps the layer's 100 ms): the stages'
+    /// `fetch.wait.max.ms` on the mock cluster only.
+    var mockFetchWaitMilliseconds = 10
 
     static func fromEnvironment() -> PipelineSettings {
         let environment = ProcessInfo.processInfo.environment
@@ -26,6 +29,7 @@ struct PipelineSettings: Sendable {
             orders: number("DRIFTLESS_BENCH_PIPELINE_ORDERS", bootstrap == nil ? 1_000 : 2_000),
             concurrency: number("DRIFTLESS_BENCH_HTTP_CONCURRENCY", 64),
             partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)),
-            trace: environment["DRIFTLESS_BENCH_TRACE"] == "1")
+            trace: environment["DRIFTLESS_BENCH_TRACE"] == "1",
+            mockFetchWaitMilliseconds: environment["DRIFTLESS_BENCH_MOCK_FETCH_WAIT_MS"].flatMap { Int($0) }.map { max(0, $0) } ?? 10)
     }
 }

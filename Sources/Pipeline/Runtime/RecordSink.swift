@@ -8,9 +8,40 @@ public protocol RecordSink: Sendable {
     func send(_ record: ProducerRecord) async throws -> DeliveryReport
     /// Sends `records` in order (one partition keeps this order) and returns once all are acknowledged.
     func send(_ records: [ProducerRecord]) async throws -> [DeliveryReport]
+    /// Hands `records` to the producer in order and returns before the broker acknowledged them
+    /// (their order relative to earlier enqueues is fixed when this returns); await
+    /// ``PendingSend/reports()`` for the acks. The default sends in a task (order across calls is
+    /// then not fixed — fine for test sinks).
+    func enqueue(_ records: [ProducerRecord]) async throws -> PendingSend
 }
 
-extension KafkaProducer: RecordSink {}
+extension RecordSink {
+    public func enqueue(_ records: [ProducerRecord]) async throws -> PendingSend {
+        let task = Task { try await self.send(records) }
+        return PendingSend { try await task.value }
+    }
+}
+
+extension KafkaProducer: RecordSink {
+    public func enqueue(_ records: [ProducerRecord]) async throws -> PendingSend {
+        let pending: KafkaPendingDeliveries = try await enqueue(records)
+        return PendingSend { try await pending.reports() }
+    }
+}
+
+/// Records enqueued by ``RecordSink/enqueue(_:)`` whose acknowledgements are still to be awaited.
+public struct PendingSend: Sendable {
+    private let wait: @Sendable () async throws -> [DeliveryReport]
+
+    public init(_ wait: @escaping @Sendable () async throws -> [DeliveryReport]) {
+        self.wait = wait
+    }
+
+    /// Waits for every record's ack (call once); throws the first failure after all have a result.
+    public func reports() async throws -> [DeliveryReport] {
+        try await wait()
+    }
+}
 
 /// Why a send did not complete.
 public enum SendTimeoutError: Error, Equatable, CustomStringConvertible {

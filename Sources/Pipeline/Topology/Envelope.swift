@@ -102,18 +102,21 @@ public enum EnvelopeError: Error, Hashable, CustomStringConvertible {
 
 /// Last-wins lookup of UTF-8 header values by name.
 public struct HeaderMap: Sendable {
-    private var values: [String: String] = [:]
+    private let headers: [KafkaHeader]
 
-    /// Indexes `headers` (non-UTF-8 or null values are skipped).
     public init(_ headers: [KafkaHeader]) {
-        for header in headers {
-            guard let bytes = header.value, let text = String(validating: bytes, as: UTF8.self) else { continue }
-            values[header.key] = text
-        }
+        // Looked up on demand: a record carries about ten headers and a stage reads a few of them,
+        // so converting every value (the `dl-observation` value included) up front costs more.
+        self.headers = headers
     }
 
-    /// The value of header `name`, if present.
-    public subscript(_ name: String) -> String? { values[name] }
+    public subscript(_ name: String) -> String? {
+        for header in headers.reversed() where header.key == name {
+            guard let bytes = header.value, let text = String(validating: bytes, as: UTF8.self) else { continue }
+            return text
+        }
+        return nil
+    }
 }
 
 extension KafkaHeader {

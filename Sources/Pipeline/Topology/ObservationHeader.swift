@@ -2,8 +2,9 @@ import Foundation
 import Kafka
 import OrderModel
 
-/// The `dl-observation` header: the `ChannelObservation` validate decoded, as compact JSON, so that
-/// translate applies it without parsing the channel payload a second time.
+/// The `dl-observation` header: the `ChannelObservation` validate decoded, in the compact binary
+/// form of `ObservationCodec` (earlier records carry compact JSON, still read), so that translate
+/// applies it without parsing the channel payload a second time.
 enum ObservationHeader {
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -20,6 +21,12 @@ enum ObservationHeader {
 
     /// The header carrying `observation`; nil if it cannot be encoded (translate then decodes the payload).
     static func header(_ observation: ChannelObservation) -> KafkaHeader? {
+        KafkaHeader(key: EnvelopeHeader.observation, value: ObservationCodec.encode(observation))
+    }
+
+    /// The header in the earlier compact-JSON form (the type's `Codable` form, dates as seconds
+    /// since 1970); still accepted by ``observation(in:)``.
+    static func jsonHeader(_ observation: ChannelObservation) -> KafkaHeader? {
         guard let data = try? encoder.encode(observation) else { return nil }
         return KafkaHeader(key: EnvelopeHeader.observation, value: Array(data))
     }
@@ -27,7 +34,8 @@ enum ObservationHeader {
     /// The observation in `headers` (the last `dl-observation`), or nil when absent or unreadable.
     static func observation(in headers: [KafkaHeader]) -> ChannelObservation? {
         guard let header = headers.last(where: { $0.key == EnvelopeHeader.observation }),
-              let bytes = header.value, !bytes.isEmpty else { return nil }
+              let bytes = header.value, let first = bytes.first else { return nil }
+        if first == ObservationCodec.formatV1 { return ObservationCodec.decode(bytes) }
         return try? decoder.decode(ChannelObservation.self, from: Data(bytes))
     }
 

@@ -6,7 +6,17 @@ import OrderModel
 /// Plans the effects of one batch of validated records, given the orders' states from the ledger:
 /// canonical events and quarantine records to produce (in input order), state rows to save per
 /// order (one row per applied event, versions growing by one), and audit rows.
+///
+/// The states a batch starts from are the ledger rows, overridden by `overlay`: the states that
+/// batches still in flight planned but have not saved yet (so batch N+1 is planned while batch N's
+/// records and saves are in flight).
 struct TranslatePlanner {
+    /// An order's state as planned (not necessarily saved yet) and its ledger version.
+    struct Planned: Sendable {
+        var state: OrderState
+        var version: Int64
+    }
+
     /// The effects of a batch.
     struct Plan {
         /// Canonical and quarantine records, in input order.
@@ -17,6 +27,10 @@ struct TranslatePlanner {
         var appliedAudit: [String: [AuditRecord]] = [:]
         /// Stale, duplicate, illegal and quarantined rows.
         var otherAudit: [AuditRecord] = []
+        /// For each of `records`: the index in the batch of the message that caused it.
+        var sources: [Int] = []
+        /// Per order key with an applied event: the state and version after the batch.
+        var latest: [String: Planned] = [:]
         /// Counters.
         var translated = 0, unchanged = 0, stale = 0, duplicates = 0, illegal = 0, quarantined = 0
     }
@@ -28,10 +42,16 @@ struct TranslatePlanner {
 
     /// Plans `batch`; `states` are the ledger rows of the batch's orders (keyed by order key).
     func plan(_ batch: [KafkaMessage], decoded: [Result<(Envelope, ChannelObservation), StageRejection>],
-              states: [String: OrderStateRecord]) -> Plan {
+              states: [String: OrderStateRecord], overlay: [String: Planned] = [:]) -> Plan {
         var plan = Plan()
         var current: [String: (state: OrderState?, version: Int64)] = [:]
-        for (message, result) in zip(batch, decoded) {
+        var appliedVersions: [String: [Int64]] = [:]
+        var lastApplied: [String: String] = [:]
+        for (index, (message, result)) in zip(batch, decoded).enumerated() {
+            let recordsBefore = plan.records.count
+            defer {
+                for _ in recordsBefore..<plan.records.count { plan.sources.append(index) }
+            }
             let envelope: Envelope
             let observation: ChannelObservation
             switch result {
@@ -43,7 +63,9 @@ struct TranslatePlanner {
             }
             let key = observation.key.description
             if current[key] == nil {
-                if let row = states[key] {
+                if let planned = overlay[key] {
+                    current[key] = (planned.state, planned.version)
+                } else if let row = states[key] {
                     guard let state = StoredOrderState.state(row) else {
                         quarantine(message, .badEnvelope("stored state of \(key) is unreadable"), into: &plan)
                         continue
@@ -64,8 +86,9 @@ struct TranslatePlanner {
             case .apply(let next, _):
                 let newVersion = version + 1
                 current[key] = (next, newVersion)
-                plan.saves[key, default: []].append(
-                    StoredOrderState.record(next, version: newVersion, lastEventID: observation.eventID))
+                plan.latest[key] = Planned(state: next, version: newVersion)
+                appliedVersions[key, default: []].append(newVersion)
+                lastApplied[key] = observation.eventID
                 var row = base
                 row.toState = next.canonicalState.rawValue
                 if transition.changesState {
@@ -101,7 +124,28 @@ struct TranslatePlanner {
                 plan.illegal += 1
             }
         }
+        plan.saves = Self.rows(latest: plan.latest, versions: appliedVersions, lastEventIDs: lastApplied)
         return plan
+    }
+
+    /// One row per applied event (versions v+1…v+n), all with the **final** state of the batch: in
+    /// one transaction only the highest version's row survives (the ledger keeps the newest), so
+    /// the state is encoded once per order, not once per event.
+    private static func rows(
+        latest: [String: Planned], versions: [String: [Int64]], lastEventIDs: [String: String]
+    ) -> [String: [OrderStateRecord]] {
+        var saves: [String: [OrderStateRecord]] = [:]
+        saves.reserveCapacity(latest.count)
+        for (key, planned) in latest {
+            guard let applied = versions[key], !applied.isEmpty else { continue }
+            let final = StoredOrderState.record(planned.state, version: planned.version, lastEventID: lastEventIDs[key] ?? "")
+            saves[key] = applied.map { version in
+                var row = final
+                row.version = version
+                return row
+            }
+        }
+        return saves
     }
 
     private func quarantine(_ message: KafkaMessage, _ rejection: StageRejection, into plan: inout Plan) {

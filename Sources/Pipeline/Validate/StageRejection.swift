@@ -14,6 +14,8 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case illegalTransition(String)
     /// The payload is about another order than the envelope says.
     case keyMismatch(String)
+    /// The broker will never accept the stage's output record (e.g. `MSG_SIZE_TOO_LARGE`).
+    case undeliverable(String)
 
     /// Short machine-friendly code.
     public var code: String {
@@ -25,6 +27,7 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .unsupportedChannel: "unsupported-channel"
         case .illegalTransition: "illegal-transition"
         case .keyMismatch: "key-mismatch"
+        case .undeliverable: "undeliverable"
         }
     }
 
@@ -32,7 +35,8 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badEnvelope(let detail), .malformedPayload(let detail), .unmappedStatus(let detail),
-             .unsupportedChannel(let detail), .illegalTransition(let detail), .keyMismatch(let detail):
+             .unsupportedChannel(let detail), .illegalTransition(let detail), .keyMismatch(let detail),
+             .undeliverable(let detail):
             "\(code): \(detail)"
         case .emptyPayload: "\(code): record has no value"
         }

@@ -61,6 +61,18 @@ public struct ValidateProcessor: Sendable {
         }
     }
 
+    /// The quarantine record and audit row for `message` whose output the broker refused for good
+    /// (`reason` = the delivery error). The value is left out: it may be what made the record too
+    /// large; the original stays on `dl-orig-topic`/`-partition`/`-offset`.
+    static func undeliverable(
+        _ message: KafkaMessage, reason: String, stage: StageName, topics: PipelineTopics, replica: String
+    ) -> Output {
+        var output = quarantine(
+            message, rejection: .undeliverable(reason), stage: stage, topics: topics, replica: replica)
+        output.record.value = nil
+        return output
+    }
+
     /// The quarantine record and audit row for `message` refused by `stage` with `rejection`.
     static func quarantine(
         _ message: KafkaMessage, rejection: StageRejection, stage: StageName, topics: PipelineTopics,

@@ -8,34 +8,46 @@ import Synchronization
 /// maps to `<p>.validated` and quarantines the rest. Input offsets are acknowledged only after the
 /// output records are acknowledged by the broker.
 ///
-/// Two batches overlap: batch N+1 is decoded while batch N's records await their acks; sends stay
-/// one batch at a time and in order (N+1 is sent only after N is acknowledged), so per-key order holds.
+/// Batches are pipelined: each batch is decoded (on all cores) and **enqueued** to the producer as
+/// soon as it arrives — the producer fixes the order at enqueue, so per-key order holds across
+/// batches — and up to `maxInFlight` batches await their acks at once; a batch's input is
+/// acknowledged once its outputs' acks are in. A record the broker will never accept (e.g. too
+/// large) is quarantined with the reason instead of being retried forever; transient failures
+/// are retried until they succeed or the stage stops.
 public final class ValidateStage: Sendable {
     private let processor: ValidateProcessor
-    private let sink: any RecordSink
     private let audit: any AuditSink
     private let input: StageConsumer
+    private let delivery: BatchDelivery
+    private let topics: PipelineTopics
+    private let replica: String
     private let logger: Logger
-    /// The previous batch's send → audit → acknowledge, still in flight.
-    private let inFlight = Mutex<Task<Void, Never>?>(nil)
+    private let maxInFlight: Int
+    /// Batches enqueued and not yet finished (acks → audit → acknowledge), oldest first.
+    private let inFlight = Mutex<[Task<Void, Never>]>([])
     /// What the stage did so far.
     public let counters = StageCounters()
 
-    /// Creates the stage and its consumer (joins the group in the background).
+    /// Creates the stage and its consumer (joins the group in the background). `maxInFlight`:
+    /// batches awaiting their acks at once.
     public init(
         kafka: KafkaConfig, topics: PipelineTopics, matrix: MappingMatrix, sink: any RecordSink,
         audit: any AuditSink, replica: String = "validate-0", options: KafkaConsumerOptions = .init(),
-        logger: Logger = Logger(label: "driftless.validate")
+        maxInFlight: Int = 4, logger: Logger = Logger(label: "driftless.validate")
     ) throws {
-        input = try StageConsumer(
+        let input = try StageConsumer(
             stage: .validate, kafka: kafka, topics: topics, input: topics.ingestRaw, options: options, logger: logger)
+        self.input = input
         processor = ValidateProcessor(decoder: ObservationDecoder(matrix: matrix), topics: topics, replica: replica)
-        self.sink = sink
+        delivery = BatchDelivery(sink: sink, logger: logger, what: "validate produce", shouldStop: { input.isStopping })
         self.audit = audit
+        self.topics = topics
+        self.replica = replica
+        self.maxInFlight = max(1, maxInFlight)
         self.logger = logger
     }
 
-    /// Runs until stopped (``stop()`` or graceful shutdown).
+    /// Runs until stopped (``stop()`` or graceful shutdown); batches in flight are finished.
     public func run() async {
         await input.run({ batch in await self.handle(batch) }, drain: { await self.finishInFlight() })
     }
@@ -49,27 +61,56 @@ public final class ValidateStage: Sendable {
     }
 
     private func handle(_ batch: [KafkaMessage]) async {
+        let t0 = StageTrace.enabled ? StageTrace.now() : 0
         let outputs = await processor.process(batch)
-        await finishInFlight()
         guard !input.isStopping else { return }
-        let task = Task { await self.deliver(batch, outputs) }
-        inFlight.withLock { $0 = task }
+        let records = outputs.map(\.record)
+        let t1 = StageTrace.enabled ? StageTrace.now() : 0
+        let started = await delivery.start(records)
+        let t2 = StageTrace.enabled ? StageTrace.now() : 0
+        let task = Task {
+            await self.finish(batch, outputs, started)
+            StageTrace.log("validate \(batch.count): decode \(Int(t1 - t0)) ms, enqueue \(Int(t2 - t1)) ms, acks+ack \(Int(StageTrace.now() - t2)) ms")
+        }
+        let oldest = inFlight.withLock { tasks -> Task<Void, Never>? in
+            tasks.append(task)
+            return tasks.count > maxInFlight ? tasks.removeFirst() : nil
+        }
+        await oldest?.value
     }
 
-    /// Waits for the previous batch's delivery.
+    /// Waits for every batch in flight.
     private func finishInFlight() async {
-        let task = inFlight.withLock { current -> Task<Void, Never>? in
-            defer { current = nil }
-            return current
+        let tasks = inFlight.withLock { tasks -> [Task<Void, Never>] in
+            defer { tasks = [] }
+            return tasks
         }
-        await task?.value
+        for task in tasks { await task.value }
     }
 
-    private func deliver(_ batch: [KafkaMessage], _ outputs: [ValidateProcessor.Output]) async {
-        let sent = await retryUntilStopped("validate produce", logger: logger, shouldStop: { self.input.isStopping }) {
-            try await self.sink.send(outputs.map(\.record))
+    private func finish(
+        _ batch: [KafkaMessage], _ outputs: [ValidateProcessor.Output], _ started: Result<PendingSend, any Error>
+    ) async {
+        guard let refused = await delivery.complete(outputs.map(\.record), started) else { return }
+        var outputs = outputs
+        if !refused.isEmpty {
+            let indices = refused.keys.sorted()
+            let replacements = indices.map { index in
+                ValidateProcessor.undeliverable(
+                    batch[index], reason: refused[index] ?? "undeliverable", stage: .validate, topics: topics,
+                    replica: replica)
+            }
+            let records = replacements.map(\.record)
+            guard let lost = await delivery.complete(records, await delivery.start(records)) else { return }
+            for (position, index) in indices.enumerated() {
+                outputs[index] = replacements[position]
+                if let reason = lost[position] {
+                    logger.error("validate: the quarantine record was refused too; only the audit trail keeps it",
+                                 metadata: ["error": "\(reason)"])
+                    outputs[index].audit.detail = (outputs[index].audit.detail ?? "") + "; quarantine record refused: \(reason)"
+                }
+            }
         }
-        guard sent != nil else { return }
         await audit.record(outputs.map(\.audit))
         input.acknowledge(batch)
         let quarantined = outputs.filter(\.quarantined).count
