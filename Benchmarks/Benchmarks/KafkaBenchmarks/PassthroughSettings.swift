@@ -6,7 +6,7 @@ import Foundation
 ///   with a smaller count (the mock cluster stalls with 100k-message backlogs).
 /// - `DRIFTLESS_BENCH_MESSAGES` (default 200000, mock: 20000), `DRIFTLESS_BENCH_VALUE_BYTES` (600),
 ///   `DRIFTLESS_BENCH_PARTITIONS` (6), `DRIFTLESS_BENCH_BATCH` (Swift consumer batch size, 2000),
-///   `DRIFTLESS_BENCH_IN_FLIGHT` (batches enqueued and awaiting acks in the overlapped Swift variant; also 10k-record chunks in flight in Swift produce; 4),
+///   `DRIFTLESS_BENCH_IN_FLIGHT` (batches enqueued and awaiting acks in the overlapped Swift variant; also 10k-record chunks in flight in Swift produce; 16),
 ///   `DRIFTLESS_BENCH_BUFFER` (Swift consumer buffer capacity, 10000 = the layer's default),
 ///   `DRIFTLESS_BENCH_PHASES` (comma-separated subset of `c-produce,swift-produce,c-passthrough,
 ///   swift-passthrough,swift-overlapped`, for profiling one phase; a passthrough needs its produce).
@@ -36,7 +36,7 @@ struct PassthroughSettings: Sendable {
             valueBytes: number("DRIFTLESS_BENCH_VALUE_BYTES", 600),
             partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)),
             batchSize: number("DRIFTLESS_BENCH_BATCH", 2_000),
-            batchesInFlight: number("DRIFTLESS_BENCH_IN_FLIGHT", 4),
+            batchesInFlight: number("DRIFTLESS_BENCH_IN_FLIGHT", 16),
             bufferCapacity: number("DRIFTLESS_BENCH_BUFFER", 10_000),
             phases: environment["DRIFTLESS_BENCH_PHASES"].map { Set($0.split(separator: ",").map(String.init)) }
         )
