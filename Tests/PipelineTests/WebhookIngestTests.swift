@@ -59,20 +59,28 @@ final class WebhookIngestTests: XCTestCase {
         XCTAssertEqual(malformedStatus, 200, "a signed body is accepted and judged by validate")
         let unmappedStatus = await deliverer.attemptOnce(unmapped)
         XCTAssertEqual(unmappedStatus, 200)
+        // A signed webhook of a topic whose body is not an order: quarantined for its topic.
+        var refund = good
+        refund.webhookID = "refund-1"
+        refund.topic = "refunds/create"
+        refund.body = Array(#"{"id": 77, "order_id": \#(id), "created_at": "2026-11-20T10:00:00Z", "refund_line_items": []}"#.utf8)
+        let refundStatus = await deliverer.attemptOnce(refund)
+        XCTAssertEqual(refundStatus, 200)
 
         // Raw topic: exactly the four accepted records (no forged or duplicate ones).
-        let raw = try await readAll(broker, topic: fixture.topics.ingestRaw, count: 4)
+        let raw = try await readAll(broker, topic: fixture.topics.ingestRaw, count: 5)
         XCTAssertEqual(raw.map { HeaderMap($0.headers)[EnvelopeHeader.eventID] ?? "" }.sorted(),
-                       [rotated.webhookID, good.webhookID, malformed.webhookID, unmapped.webhookID].sorted())
+                       [rotated.webhookID, good.webhookID, malformed.webhookID, unmapped.webhookID, refund.webhookID].sorted())
         let envelope = try Envelope(headers: raw.first { HeaderMap($0.headers)[EnvelopeHeader.eventID] == good.webhookID }?.headers ?? [])
         XCTAssertEqual(envelope.channel, .shopify)
         XCTAssertEqual(envelope.orderID, String(id))
         XCTAssertEqual(envelope.kind, "orders/create")
 
-        // Quarantine: the malformed body and the unmapped status, with reason and provenance.
-        let quarantined = try await readAll(broker, topic: fixture.topics.quarantine, count: 2)
+        // Quarantine: the malformed body, the unmapped status and the refund, with reason and provenance.
+        let quarantined = try await readAll(broker, topic: fixture.topics.quarantine, count: 3)
         let reasons = quarantined.map { HeaderMap($0.headers)[EnvelopeHeader.reason] ?? "" }.sorted()
-        XCTAssertEqual(reasons.count, 2)
+        XCTAssertEqual(reasons.count, 3)
+        XCTAssertTrue(reasons.contains { $0.hasPrefix("unsupported-topic: refunds/create") }, "\(reasons)")
         XCTAssertTrue(reasons.contains { $0.hasPrefix("malformed-payload:") }, "\(reasons)")
         XCTAssertTrue(reasons.contains { $0.hasPrefix("unmapped-status:") && $0.contains("on_hold_for_review") }, "\(reasons)")
         for record in quarantined {
@@ -94,7 +102,9 @@ final class WebhookIngestTests: XCTestCase {
         XCTAssertEqual(health, 200)
         try await fixture.stop()
         let rows = try await fixture.audit([.quarantined, .deduped], in: try await reopen(fixture))
-        XCTAssertEqual(rows.filter { $0.hop == .quarantined }.count, 2)
+        let quarantineRows = rows.filter { $0.hop == .quarantined }
+        XCTAssertEqual(quarantineRows.count, 3)
+        XCTAssertEqual(quarantineRows.first { $0.eventID == refund.webhookID }?.reason, "unsupported-topic")
         XCTAssertEqual(rows.filter { $0.hop == .deduped }.map(\.eventID), [good.webhookID])
     }
 

@@ -49,6 +49,11 @@ public struct ObservationDecoder: Sendable {
         if channel == .erp {
             throw .unsupportedChannel("erp payloads enter through dispatch, not ingest")
         }
+        // Shopify names the body by its topic: only `orders/*` bodies are orders. Anything else
+        // (`refunds/create`, `fulfillments/create`, …) would otherwise read as a malformed order.
+        if channel == .shopify, !kind.isEmpty, !kind.hasPrefix("orders/") {
+            throw .unsupportedTopic("\(kind.prefix(64)): only orders/* webhooks carry an order; subscribe the app to orders/* topics")
+        }
         let observation: ChannelObservation
         do {
             observation = try translator.translate(

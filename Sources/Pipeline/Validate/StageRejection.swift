@@ -10,6 +10,8 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case unmappedStatus(String)
     /// The channel has no decoder in this stage.
     case unsupportedChannel(String)
+    /// A webhook topic whose body is not an order (e.g. Shopify `refunds/create`).
+    case unsupportedTopic(String)
     /// The order state machine refuses the transition.
     case illegalTransition(String)
     /// The payload is about another order than the envelope says.
@@ -25,6 +27,7 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedPayload: "malformed-payload"
         case .unmappedStatus: "unmapped-status"
         case .unsupportedChannel: "unsupported-channel"
+        case .unsupportedTopic: "unsupported-topic"
         case .illegalTransition: "illegal-transition"
         case .keyMismatch: "key-mismatch"
         case .undeliverable: "undeliverable"
@@ -35,7 +38,7 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badEnvelope(let detail), .malformedPayload(let detail), .unmappedStatus(let detail),
-             .unsupportedChannel(let detail), .illegalTransition(let detail), .keyMismatch(let detail),
+             .unsupportedChannel(let detail), .unsupportedTopic(let detail), .illegalTransition(let detail), .keyMismatch(let detail),
              .undeliverable(let detail):
             "\(code): \(detail)"
         case .emptyPayload: "\(code): record has no value"
