@@ -12,12 +12,8 @@ import XCTest
 /// stops mid-run: no event is lost and none is applied twice.
 final class TranslateReplicaTests: XCTestCase {
     func testTwoReplicasShareAndOneStopsMidRun() async throws {
-        let broker = try TestBroker.mock()
-        let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
-        for topic in topics.stageTopics { try await broker.createTopic(named: topic, partitions: 6) }
-        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-replicas")
-        let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
-        let writer = AuditWriter(store: ledger)
+        let rig = try await StageRig.start(partitions: 6, name: "replicas")
+        let (broker, topics, ledger, writer) = (rig.broker, rig.topics, rig.ledger, rig.writer)
         let audit = LedgerAuditSink(writer: writer)
         let producer = try KafkaProducer(config: broker.config())
         let matrix = try MappingMatrix.default
@@ -95,7 +91,6 @@ final class TranslateReplicaTests: XCTestCase {
             + "b consumed \(b.consumed) (translated \(b.translated)) before stopping at ~\(midRun); "
             + "applied elsewhere \(a.appliedElsewhere + b.appliedElsewhere)")
         await producer.close()
-        _ = await writer.shutdown()
-        await ledger.close()
+        await rig.finish()
     }
 }

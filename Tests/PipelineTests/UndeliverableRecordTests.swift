@@ -14,12 +14,8 @@ import XCTest
 /// retrying it forever.
 final class UndeliverableRecordTests: XCTestCase {
     func testValidateQuarantinesATooLargeRecordAndKeepsGoing() async throws {
-        let broker = try TestBroker.mock()
-        let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
-        for topic in topics.stageTopics { try await broker.createTopic(named: topic, partitions: 3) }
-        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-undeliverable")
-        let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
-        let writer = AuditWriter(store: ledger)
+        let rig = try await StageRig.start(partitions: 3, name: "undeliverable")
+        let (broker, topics, ledger, writer) = (rig.broker, rig.topics, rig.ledger, rig.writer)
         let feeder = try KafkaProducer(config: broker.config())
         // The stage's producer refuses records above 64 KB locally (MSG_SIZE_TOO_LARGE).
         let small = try KafkaProducer(config: broker.config(["message.max.bytes": "65536"]))
@@ -104,17 +100,12 @@ final class UndeliverableRecordTests: XCTestCase {
         XCTAssertEqual(rows.first?.reason, "undeliverable")
         await feeder.close()
         await small.close()
-        _ = await writer.shutdown()
-        await ledger.close()
+        await rig.finish()
     }
 
     func testTranslateQuarantinesCanonicalRecordsTheBrokerRefusesAndSavesTheStates() async throws {
-        let broker = try TestBroker.mock()
-        let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
-        for topic in topics.stageTopics { try await broker.createTopic(named: topic, partitions: 3) }
-        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-undeliverable-t")
-        let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
-        let writer = AuditWriter(store: ledger)
+        let rig = try await StageRig.start(partitions: 3, name: "undeliverable-t")
+        let (broker, topics, ledger, writer) = (rig.broker, rig.topics, rig.ledger, rig.writer)
         let feeder = try KafkaProducer(config: broker.config())
         // 1,000 bytes (librdkafka's minimum): a canonical event (JSON value + envelope) is larger; a
         // quarantine record (envelope + reason, no value) is not.
@@ -175,7 +166,6 @@ final class UndeliverableRecordTests: XCTestCase {
         XCTAssertEqual(Set(audited.map(\.eventID)).count, audited.count)
         await feeder.close()
         await small.close()
-        _ = await writer.shutdown()
-        await ledger.close()
+        await rig.finish()
     }
 }
