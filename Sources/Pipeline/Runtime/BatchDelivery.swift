@@ -30,28 +30,8 @@ struct BatchDelivery: Sendable {
 
     /// Awaits `started` and resolves every failure of `records`.
     func complete(_ records: [ProducerRecord], _ started: Result<PendingSend, any Error>) async -> Outcome {
-        var failure: any Error
-        do {
-            _ = try await started.get().reports()
-            return [:]
-        } catch {
-            failure = error
-        }
-        var delay: Duration = .milliseconds(10)
-        while true {
-            if Self.permanentReason(failure) != nil { return await isolate(records) }
-            if shouldStop() { return nil }
-            logger.warning("\(what) failed; retrying", metadata: ["error": "\(failure)", "retry-in": "\(delay)"])
-            try? await Task.sleep(for: delay)
-            if shouldStop() { return nil }
-            delay = min(delay * 2, .seconds(2))
-            do {
-                _ = try await sink.send(records)
-                return [:]
-            } catch {
-                failure = error
-            }
-        }
+        guard let refusal = await deliver(first: started, resend: { await start(records) }) else { return nil }
+        return refusal == nil ? [:] : await isolate(records)
     }
 
     /// Sends each record on its own (all enqueued first, in order) and retries the transient
@@ -62,28 +42,63 @@ struct BatchDelivery: Sendable {
         for record in records { started.append(await start([record])) }
         var refused: [Int: String] = [:]
         for (index, record) in records.enumerated() {
-            var result = started[index]
-            var delay: Duration = .milliseconds(10)
-            while true {
-                do {
-                    _ = try await result.get().reports()
-                    break
-                } catch {
-                    if let reason = Self.permanentReason(error) {
-                        refused[index] = reason
-                        logger.error("\(what): record refused for good; quarantining it", metadata: [
-                            "topic": "\(record.topic)", "error": "\(error)"])
-                        break
-                    }
-                    if shouldStop() { return nil }
-                    try? await Task.sleep(for: delay)
-                    if shouldStop() { return nil }
-                    delay = min(delay * 2, .seconds(2))
-                    result = await start([record])
-                }
+            let outcome = await deliver(first: started[index], resend: { await start([record]) })
+            guard let outcome else { return nil }
+            if let reason = outcome {
+                refused[index] = reason
+                logger.error("\(what): record refused for good; quarantining it", metadata: [
+                    "topic": "\(record.topic)", "error": "\(reason)"])
             }
         }
         return refused
+    }
+
+    /// Awaits the acks of `first`; while the failure is transient, sends again with `resend` (with
+    /// back-off). `.some(nil)`: delivered; `.some(reason)`: refused for good; nil: the stage stopped.
+    private func deliver(
+        first: Result<PendingSend, any Error>, resend: () async -> Result<PendingSend, any Error>
+    ) async -> String?? {
+        var pending: Result<PendingSend, any Error>? = first
+        return await retryUntilStopped(what, logger: logger, shouldStop: shouldStop) { () async throws -> String? in
+            let attempt: Result<PendingSend, any Error>
+            if let first = pending {
+                attempt = first
+                pending = nil
+            } else {
+                attempt = await resend()
+            }
+            do {
+                _ = try await attempt.get().reports()
+                return nil
+            } catch {
+                if let reason = Self.permanentReason(error) { return reason }
+                throw error
+            }
+        }
+    }
+
+    /// Sends a quarantine record (without the value, see ``ValidateProcessor/undeliverable``) for
+    /// each refused record, `source(index)` being the input message the refused record came from.
+    /// Returns the quarantine outputs by refused index — an audit row notes when the broker refused
+    /// the quarantine record too — or nil when the stage stopped first.
+    func quarantine(
+        _ refused: [Int: String], source: (Int) -> KafkaMessage, stage: StageName, topics: PipelineTopics,
+        replica: String
+    ) async -> [(index: Int, output: ValidateProcessor.Output)]? {
+        guard !refused.isEmpty else { return [] }
+        let indices = refused.keys.sorted()
+        var outputs = indices.map { index in
+            ValidateProcessor.undeliverable(
+                source(index), reason: refused[index] ?? "undeliverable", stage: stage, topics: topics, replica: replica)
+        }
+        let records = outputs.map(\.record)
+        guard let lost = await complete(records, await start(records)) else { return nil }
+        for (position, reason) in lost {
+            logger.error("\(what): the quarantine record was refused too; only the audit trail keeps it",
+                         metadata: ["error": "\(reason)"])
+            outputs[position].audit.detail = (outputs[position].audit.detail ?? "") + "; quarantine record refused: \(reason)"
+        }
+        return Array(zip(indices, outputs)).map { (index: $0.0, output: $0.1) }
     }
 
     /// librdkafka / broker error codes that no retry can get past for the same record.

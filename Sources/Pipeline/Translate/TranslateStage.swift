@@ -173,11 +173,10 @@ public final class TranslateStage: Sendable {
         let previousDone = await previous?.value ?? true
         let t2 = StageTrace.enabled ? StageTrace.now() : 0
         guard previousDone, let refused else { return giveUp() }
-        var undeliverable: [AuditRecord] = []
-        if !refused.isEmpty {
-            guard let rows = await quarantineUndeliverable(refused, batch: batch, plan: plan) else { return giveUp() }
-            undeliverable = rows
-        }
+        guard let quarantined = await delivery.quarantine(
+            refused, source: { batch[plan.sources[$0]] }, stage: .translate, topics: topics, replica: replica)
+        else { return giveUp() }
+        let undeliverable = quarantined.map(\.output.audit)
         var attempts = 0
         let saved = await retryUntilStopped("translate state save", logger: logger, shouldStop: { self.input.isStopping }) {
             attempts += 1
@@ -226,29 +225,5 @@ public final class TranslateStage: Sendable {
     private func giveUp() -> Bool {
         flight.withLock { $0.overlay = [:] }
         return false
-    }
-
-    /// Sends a quarantine record (without the value) for each refused record; returns their audit
-    /// rows, nil when the stage stopped first.
-    private func quarantineUndeliverable(
-        _ refused: [Int: String], batch: [KafkaMessage], plan: TranslatePlanner.Plan
-    ) async -> [AuditRecord]? {
-        let indices = refused.keys.sorted()
-        let outputs = indices.map { index in
-            ValidateProcessor.undeliverable(
-                batch[plan.sources[index]], reason: refused[index] ?? "undeliverable", stage: .translate,
-                topics: topics, replica: replica)
-        }
-        let records = outputs.map(\.record)
-        guard let lost = await delivery.complete(records, await delivery.start(records)) else { return nil }
-        return outputs.enumerated().map { position, output in
-            var row = output.audit
-            if let reason = lost[position] {
-                logger.error("translate: the quarantine record was refused too; only the audit trail keeps it",
-                             metadata: ["error": "\(reason)"])
-                row.detail = (row.detail ?? "") + "; quarantine record refused: \(reason)"
-            }
-            return row
-        }
     }
 }

@@ -91,26 +91,12 @@ public final class ValidateStage: Sendable {
     private func finish(
         _ batch: [KafkaMessage], _ outputs: [ValidateProcessor.Output], _ started: Result<PendingSend, any Error>
     ) async {
-        guard let refused = await delivery.complete(outputs.map(\.record), started) else { return }
+        guard let refused = await delivery.complete(outputs.map(\.record), started),
+              let replacements = await delivery.quarantine(
+                  refused, source: { batch[$0] }, stage: .validate, topics: topics, replica: replica)
+        else { return }
         var outputs = outputs
-        if !refused.isEmpty {
-            let indices = refused.keys.sorted()
-            let replacements = indices.map { index in
-                ValidateProcessor.undeliverable(
-                    batch[index], reason: refused[index] ?? "undeliverable", stage: .validate, topics: topics,
-                    replica: replica)
-            }
-            let records = replacements.map(\.record)
-            guard let lost = await delivery.complete(records, await delivery.start(records)) else { return }
-            for (position, index) in indices.enumerated() {
-                outputs[index] = replacements[position]
-                if let reason = lost[position] {
-                    logger.error("validate: the quarantine record was refused too; only the audit trail keeps it",
-                                 metadata: ["error": "\(reason)"])
-                    outputs[index].audit.detail = (outputs[index].audit.detail ?? "") + "; quarantine record refused: \(reason)"
-                }
-            }
-        }
+        for (index, output) in replacements { outputs[index] = output }
         await audit.record(outputs.map(\.audit))
         input.acknowledge(batch)
         let quarantined = outputs.filter(\.quarantined).count
