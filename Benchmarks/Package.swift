@@ -29,9 +29,17 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("rdkafka")]
         ),
+        // What the benchmarks share: environment settings, process CPU time, running the C baseline.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: ["CKafkaBaseline"],
+            path: "Sources/BenchmarkSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "KafkaBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 "CKafkaBaseline",
                 .product(name: "Kafka", package: "Driftless"),
                 .product(name: "Benchmark", package: "benchmark"),
@@ -64,6 +72,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 "CKafkaBaseline",
                 .product(name: "Pipeline", package: "Driftless"),
                 .product(name: "Simulators", package: "Driftless"),

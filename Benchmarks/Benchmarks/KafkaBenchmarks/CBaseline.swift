@@ -1,13 +1,10 @@
+import BenchmarkSupport
 import CKafkaBaseline
 import Foundation
 
 /// Runs the C baseline (blocking librdkafka calls) on a dedicated thread, never on Swift's
 /// cooperative pool.
 enum CBaseline {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
     static func produce(bootstrap: String, topic: String, count: Int, valueBytes: Int) async throws -> PhaseTiming {
         try await onThread("c-produce") {
             var result = kb_result()
@@ -27,19 +24,7 @@ enum CBaseline {
     }
 
     private static func onThread(_ name: String, _ body: @escaping @Sendable () -> kb_result) async throws -> PhaseTiming {
-        let result: kb_result = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: body())
-            }
-            thread.name = name
-            thread.start()
-        }
-        guard result.error == 0 else {
-            let message = withUnsafeBytes(of: result.message) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            throw Failure(description: "\(name): \(message)")
-        }
+        let result = try await CBaselineRunner.run(name, body)
         return PhaseTiming(messages: result.messages, seconds: result.seconds)
     }
 }

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import Kafka
 
@@ -97,21 +98,5 @@ struct PassthroughScenario {
         var timing = try await phase()
         timing.cpuSeconds = ProcessCPU.seconds() - before
         return timing
-    }
-}
-
-#if canImport(Glibc)
-private let RUSAGE_SELF_WHO = __rusage_who_t(RUSAGE_SELF.rawValue)
-#else
-private let RUSAGE_SELF_WHO = RUSAGE_SELF
-#endif
-
-/// User + system CPU time of this process.
-enum ProcessCPU {
-    static func seconds() -> Double {
-        var usage = rusage()
-        guard getrusage(RUSAGE_SELF_WHO, &usage) == 0 else { return 0 }
-        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return value(usage.ru_utime) + value(usage.ru_stime)
     }
 }

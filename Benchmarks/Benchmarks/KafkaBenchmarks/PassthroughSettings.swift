@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 
 /// What the passthrough benchmark does, from the environment:
@@ -23,13 +24,9 @@ struct PassthroughSettings: Sendable {
     var phases: Set<String>? = nil
 
     static func fromEnvironment() -> PassthroughSettings {
-        let environment = ProcessInfo.processInfo.environment
-        let bootstrap = [environment["DRIFTLESS_BENCH_BOOTSTRAP"], environment["DRIFTLESS_TEST_BOOTSTRAP"]]
-            .compactMap { $0 }
-            .first { !$0.isEmpty }
-        func number(_ name: String, _ fallback: Int) -> Int {
-            environment[name].flatMap { Int($0) }.map { max(1, $0) } ?? fallback
-        }
+        let environment = BenchEnvironment()
+        let bootstrap = environment.bootstrap
+        let number = environment.number
         return PassthroughSettings(
             bootstrap: bootstrap,
             messages: number("DRIFTLESS_BENCH_MESSAGES", bootstrap == nil ? 20_000 : 200_000),
@@ -38,7 +35,7 @@ struct PassthroughSettings: Sendable {
             batchSize: number("DRIFTLESS_BENCH_BATCH", 2_000),
             batchesInFlight: number("DRIFTLESS_BENCH_IN_FLIGHT", 16),
             bufferCapacity: number("DRIFTLESS_BENCH_BUFFER", 10_000),
-            phases: environment["DRIFTLESS_BENCH_PHASES"].map { Set($0.split(separator: ",").map(String.init)) }
+            phases: environment.values["DRIFTLESS_BENCH_PHASES"].map { Set($0.split(separator: ",").map(String.init)) }
         )
     }
 }

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import AsyncHTTPClient
 import Foundation
 import Kafka
@@ -106,20 +107,5 @@ struct PipelineScenario {
             let admin = try KafkaAdmin(config: KafkaConfig(bootstrapServers: bootstrap))
             try await admin.createTopics(names.map { TopicSpec(name: $0, partitions: settings.partitions) })
         }
-    }
-}
-
-func seconds(_ range: Range<ContinuousClock.Instant>) -> Double {
-    let duration = range.lowerBound.duration(to: range.upperBound)
-    return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-/// User + system CPU time of this process.
-enum ProcessCPU {
-    static func seconds() -> Double {
-        var usage = rusage()
-        guard getrusage(Int32(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
-        func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-        return value(usage.ru_utime) + value(usage.ru_stime)
     }
 }

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 
 /// From the environment:
@@ -17,19 +18,15 @@ struct PipelineSettings: Sendable {
     var mockFetchWaitMilliseconds = 10
 
     static func fromEnvironment() -> PipelineSettings {
-        let environment = ProcessInfo.processInfo.environment
-        let bootstrap = [environment["DRIFTLESS_BENCH_BOOTSTRAP"], environment["DRIFTLESS_TEST_BOOTSTRAP"]]
-            .compactMap { $0 }
-            .first { !$0.isEmpty }
-        func number(_ name: String, _ fallback: Int) -> Int {
-            environment[name].flatMap { Int($0) }.map { max(1, $0) } ?? fallback
-        }
+        let environment = BenchEnvironment()
+        let bootstrap = environment.bootstrap
+        let number = environment.number
         return PipelineSettings(
             bootstrap: bootstrap,
             orders: number("DRIFTLESS_BENCH_PIPELINE_ORDERS", bootstrap == nil ? 1_000 : 2_000),
             concurrency: number("DRIFTLESS_BENCH_HTTP_CONCURRENCY", 64),
             partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)),
-            trace: environment["DRIFTLESS_BENCH_TRACE"] == "1",
-            mockFetchWaitMilliseconds: environment["DRIFTLESS_BENCH_MOCK_FETCH_WAIT_MS"].flatMap { Int($0) }.map { max(0, $0) } ?? 10)
+            trace: environment.values["DRIFTLESS_BENCH_TRACE"] == "1",
+            mockFetchWaitMilliseconds: environment.values["DRIFTLESS_BENCH_MOCK_FETCH_WAIT_MS"].flatMap { Int($0) }.map { max(0, $0) } ?? 10)
     }
 }
