@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrderModelTests",
-            dependencies: ["OrderModel"],
+            dependencies: ["OrderModel", "Simulators"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

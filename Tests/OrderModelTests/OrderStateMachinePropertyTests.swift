@@ -1,23 +1,13 @@
 import Foundation
 import OrderModel
+import Simulators
 import XCTest
 
 /// Property: for realistic histories (each event a snapshot of the order at its time, so dimensions and
 /// facts only move forward), any permutation — with duplicates — ends in the in-order final state.
 final class OrderStateMachinePropertyTests: XCTestCase {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A random monotone history of 2–12 snapshots for one order.
-    func history(order: Int, rng: inout SplitMix64) -> (events: [ChannelObservation], last: OrderDimensions) {
+    func history(order: Int, rng: inout SeededRandom) -> (events: [ChannelObservation], last: OrderDimensions) {
         let key = OrderKey(channel: .shopify, orderID: "\(order)")
         var dims = OrderDimensions.initial
         var facts = OrderFacts.none
@@ -53,7 +43,7 @@ final class OrderStateMachinePropertyTests: XCTestCase {
     }
 
     func testAnyPermutationWithDuplicatesEndsInTheInOrderFinalState() throws {
-        var rng = SplitMix64(state: 0xD21F7_1E55)
+        var rng = SeededRandom(seed: 0xD21F7_1E55)
         let machine = OrderStateMachine()
         var permutationsChecked = 0
         for order in 0..<400 {
@@ -83,7 +73,7 @@ final class OrderStateMachinePropertyTests: XCTestCase {
     }
 
     func testLateEventsAfterTheFinalStateAreStaleOrDuplicate() throws {
-        var rng = SplitMix64(state: 7)
+        var rng = SeededRandom(seed: 7)
         let machine = OrderStateMachine()
         for order in 0..<200 {
             let events = history(order: order, rng: &rng).events

@@ -1,5 +1,6 @@
 import Foundation
 import OrderModel
+import Simulators
 import XCTest
 
 /// Seeded mutations of the real fixtures (truncations, byte flips, type swaps): every outcome is an
@@ -13,7 +14,7 @@ final class PayloadRobustnessTests: XCTestCase {
             (.amazon, try fixture("amazon-order.json")),
             (.erp, try fixture("netsuite-sales-order.json")),
         ]
-        var rng = SplitMix(state: 0x5EED)
+        var rng = SeededRandom(seed: 0x5EED)
         var outcomes: [String: Int] = [:]
         let replacements: [[UInt8]] = ["null", "1", "\"x\"", "[]", "{}", "true", "\"\\u0000\"", "-1e999"].map { Array($0.utf8) }
         for (channel, original) in inputs {
@@ -48,16 +49,5 @@ final class PayloadRobustnessTests: XCTestCase {
         // The mutations exercised success and several distinct typed errors.
         XCTAssertGreaterThan(outcomes["ok"] ?? 0, 0, "\(outcomes)")
         XCTAssertGreaterThanOrEqual(outcomes.count, 4, "\(outcomes)")
-    }
-
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
