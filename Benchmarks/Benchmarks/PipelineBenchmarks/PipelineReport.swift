@@ -19,13 +19,17 @@ struct PipelineReport {
     var concurrency: Int
     var ingest = WebhookLoad.Result()
     var cPassthrough: (messages: Int, seconds: Double) = (0, 0)
+    /// Two C passthroughs chained (the stages' two hops without their work).
+    var cChain: (messages: Int, seconds: Double) = (0, 0)
     var stages = Stages(records: 0, seconds: 0, joinSeconds: 0, translated: 0, stale: 0, duplicates: 0, cpuSeconds: 0)
 
     var cRate: Double { cPassthrough.seconds > 0 ? Double(cPassthrough.messages) / cPassthrough.seconds : 0 }
+    var cChainRate: Double { cChain.seconds > 0 ? Double(cChain.messages) / cChain.seconds : 0 }
 
     static let metricNames = [
         "ingest webhooks/s", "ingest latency p50 (µs)", "ingest latency p99 (µs)",
-        "C passthrough msg/s", "validate+translate msg/s", "validate+translate / C (x1000)",
+        "C passthrough msg/s", "C two-hop chain msg/s", "validate+translate msg/s", "validate+translate / C (x1000)",
+        "validate+translate / C two-hop chain (x1000)",
         "validate+translate cpu per record (µs)",
     ]
 
@@ -36,7 +40,9 @@ struct PipelineReport {
             ("ingest latency p99 (µs)", Int(ingest.p99 * 1e6)),
             ("C passthrough msg/s", Int(cRate)),
             ("validate+translate msg/s", Int(stages.rate)),
+            ("C two-hop chain msg/s", Int(cChainRate)),
             ("validate+translate / C (x1000)", cRate > 0 ? Int(stages.rate / cRate * 1000) : 0),
+            ("validate+translate / C two-hop chain (x1000)", cChainRate > 0 ? Int(stages.rate / cChainRate * 1000) : 0),
             ("validate+translate cpu per record (µs)", stages.records > 0 ? Int(stages.cpuSeconds / Double(stages.records) * 1e6) : 0),
         ]
     }
@@ -50,9 +56,12 @@ struct PipelineReport {
             latency p50 \(String(format: "%.2f", ingest.p50 * 1000)) ms, p99 \(String(format: "%.2f", ingest.p99 * 1000)) ms
               C passthrough (librdkafka consume→produce, same size): \(cPassthrough.messages) in \
             \(String(format: "%.2f", cPassthrough.seconds)) s = \(Int(cRate)) msg/s
+              C two-hop chain (two passthroughs at once, as validate → translate): \(cChain.messages) in \
+            \(String(format: "%.2f", cChain.seconds)) s = \(Int(cChainRate)) msg/s (\(String(format: "%.2f", cRate > 0 ? cChainRate / cRate : 0))x one hop)
               validate+translate (raw → validated → canonical + SQLite ledger): \(stages.records) in \
             \(String(format: "%.2f", stages.seconds)) s (+\(String(format: "%.1f", stages.joinSeconds)) s group join) = \
-            \(Int(stages.rate)) msg/s = \(String(format: "%.2f", ratio))x C; translated \(stages.translated), \
+            \(Int(stages.rate)) msg/s = \(String(format: "%.2f", ratio))x C one hop, \
+            \(String(format: "%.2f", cChainRate > 0 ? stages.rate / cChainRate : 0))x C two hops; translated \(stages.translated), \
             stale \(stages.stale), duplicate/no-change \(stages.duplicates); process CPU \
             \(String(format: "%.1f", stages.records > 0 ? stages.cpuSeconds / Double(stages.records) * 1e6 : 0)) µs/record
             """

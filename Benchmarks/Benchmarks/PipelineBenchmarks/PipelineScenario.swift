@@ -61,13 +61,20 @@ struct PipelineScenario {
         try await ingest.shutdown()
         report.ingest = load
 
-        // 2. C passthrough of as many records of the same size.
+        // 2. C passthrough of as many records of the same size: one hop, then two hops chained.
         let source = "\(configuration.topicPrefix).c-source", destination = "\(configuration.topicPrefix).c-destination"
         try await createTopics([source, destination], bootstrap: bootstrap, mock: mock)
         let c = try await PipelineCBaseline.passthrough(
             bootstrap: bootstrap, source: source, destination: destination, count: deliveries.count,
             valueBytes: valueBytes)
         report.cPassthrough = c
+        let hops = (
+            "\(configuration.topicPrefix).c-chain-0", "\(configuration.topicPrefix).c-chain-1",
+            "\(configuration.topicPrefix).c-chain-2")
+        try await createTopics([hops.0, hops.1, hops.2], bootstrap: bootstrap, mock: mock)
+        report.cChain = try await PipelineCBaseline.chain(
+            bootstrap: bootstrap, topics: hops, count: deliveries.count, valueBytes: valueBytes,
+            fetchWaitMilliseconds: mock != nil && settings.mockFetchWaitMilliseconds > 0 ? settings.mockFetchWaitMilliseconds : nil)
 
         // 3. Validate + translate over the raw topic ingest filled.
         let cpuBefore = ProcessCPU.seconds()

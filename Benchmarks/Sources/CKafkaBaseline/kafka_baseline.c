@@ -122,6 +122,12 @@ void kb_produce(const char *bootstrap, const char *topic_name, long count, int v
 
 void kb_passthrough(const char *bootstrap, const char *source, const char *destination, const char *group,
                     long count, int timeout_seconds, kb_result *out) {
+    kb_passthrough_fetch_wait(bootstrap, source, destination, group, count, timeout_seconds, NULL, out);
+}
+
+void kb_passthrough_fetch_wait(const char *bootstrap, const char *source, const char *destination,
+                               const char *group, long count, int timeout_seconds, const char *fetch_wait_ms,
+                               kb_result *out) {
     memset(out, 0, sizeof(*out));
     delivery_state state = {0};
     char errstr[256];
@@ -134,7 +140,8 @@ void kb_passthrough(const char *bootstrap, const char *source, const char *desti
         set(conf, "auto.offset.reset", "earliest", out) || set(conf, "session.timeout.ms", "6000", out) ||
         set(conf, "heartbeat.interval.ms", "500", out) ||
         set(conf, "partition.assignment.strategy", "cooperative-sticky", out) ||
-        set(conf, "enable.partition.eof", "false", out) || set(conf, "log.connection.close", "false", out)) {
+        set(conf, "enable.partition.eof", "false", out) || set(conf, "log.connection.close", "false", out) ||
+        (fetch_wait_ms && set(conf, "fetch.wait.max.ms", fetch_wait_ms, out))) {
         rd_kafka_conf_destroy(conf);
         rd_kafka_topic_destroy(topic);
         rd_kafka_destroy(producer);
@@ -181,7 +188,9 @@ void kb_passthrough(const char *bootstrap, const char *source, const char *desti
     if (!out->error && finish_producer(producer, &state, consumed, out) == 0) {
         out->messages = consumed;
     }
-    out->seconds = start > 0 ? now_seconds() - start : 0;
+    out->finished = now_seconds();
+    out->started = start > 0 ? start : out->finished;
+    out->seconds = start > 0 ? out->finished - start : 0;
     rd_kafka_consumer_close(consumer);
     rd_kafka_destroy(consumer);
     rd_kafka_topic_destroy(topic);

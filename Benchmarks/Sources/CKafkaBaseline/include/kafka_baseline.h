@@ -13,6 +13,10 @@ extern "C" {
 typedef struct {
     long messages;
     double seconds;
+    /* CLOCK_MONOTONIC seconds of the first message handled and of the end (passthrough only), so
+     * phases that run at the same time can be timed together. */
+    double started;
+    double finished;
     int error;
     char message[512];
 } kb_result;
@@ -27,6 +31,11 @@ void kb_produce(const char *bootstrap, const char *topic, long count, int value_
  * `timeout_seconds`. Consumer offsets are committed automatically. */
 void kb_passthrough(const char *bootstrap, const char *source, const char *destination,
                     const char *group, long count, int timeout_seconds, kb_result *out);
+
+/* `kb_passthrough` with the consumer's `fetch.wait.max.ms` set (NULL: librdkafka's default). */
+void kb_passthrough_fetch_wait(const char *bootstrap, const char *source, const char *destination,
+                               const char *group, long count, int timeout_seconds, const char *fetch_wait_ms,
+                               kb_result *out);
 
 #ifdef __cplusplus
 }
