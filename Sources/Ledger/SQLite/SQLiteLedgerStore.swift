@@ -94,9 +94,10 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func append(_ records: [AuditRecord]) async throws {
         guard !records.isEmpty else { return }
         try await write { db in
-            let statement = try db.cachedStatement(sql: SQLiteRows.insertAuditSQL)
+            var writer = try SQLiteRowWriter(db, sql: SQLiteRows.insertAuditSQL)
             for record in records {
-                try statement.execute(arguments: SQLiteRows.arguments(record))
+                SQLiteRows.bind(record, to: &writer)
+                _ = try writer.step()
             }
         }
     }
@@ -164,11 +165,11 @@ public final class SQLiteLedgerStore: LedgerStore {
         guard !states.isEmpty else { return 0 }
         let sql = SQLiteRows.upsertStateSQL(onlyIfNewer: onlyIfNewer)
         return try await write { db in
-            let statement = try db.cachedStatement(sql: sql)
+            var writer = try SQLiteRowWriter(db, sql: sql)
             var written = 0
             for state in states {
-                try statement.execute(arguments: SQLiteRows.arguments(state))
-                written += db.changesCount
+                SQLiteRows.bind(state, to: &writer)
+                written += try writer.step()
             }
             return written
         }

@@ -9,15 +9,26 @@ enum SQLiteRows {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    static func arguments(_ record: AuditRecord) -> StatementArguments {
-        let values: [(any DatabaseValueConvertible)?] = [
-            StorageCoding.microseconds(record.time), record.hop.rawValue, record.isFailure ? 1 : 0,
-            record.orderKey, record.channel, record.eventID, record.stage, record.replica, record.topic,
-            record.partition.map { Int64($0) }, record.offset, record.fromState, record.toState,
-            record.httpStatus.map { Int64($0) }, record.dueAt.map(StorageCoding.microseconds),
-            record.reason, record.detail, record.traceID,
-        ]
-        return StatementArguments(values)
+    /// Binds `record` in the column order of `insertAuditSQL`.
+    static func bind(_ record: AuditRecord, to writer: inout SQLiteRowWriter) {
+        writer.bind(StorageCoding.microseconds(record.time))
+        writer.bind(record.hop.rawValue)
+        writer.bind(Int64(record.isFailure ? 1 : 0))
+        writer.bind(record.orderKey)
+        writer.bind(record.channel)
+        writer.bind(record.eventID)
+        writer.bind(record.stage)
+        writer.bind(record.replica)
+        writer.bind(record.topic)
+        writer.bind(record.partition.map { Int64($0) })
+        writer.bind(record.offset)
+        writer.bind(record.fromState)
+        writer.bind(record.toState)
+        writer.bind(record.httpStatus.map { Int64($0) })
+        writer.bind(record.dueAt.map(StorageCoding.microseconds))
+        writer.bind(record.reason)
+        writer.bind(record.detail)
+        writer.bind(record.traceID)
     }
 
     static func auditRecord(_ row: Row) -> AuditRecord {
@@ -57,13 +68,17 @@ enum SQLiteRows {
         """
     }
 
-    static func arguments(_ state: OrderStateRecord) -> StatementArguments {
-        let values: [(any DatabaseValueConvertible)?] = [
-            state.orderKey, state.system, state.state, state.dimensionsJSON, state.version,
-            state.sourceTimestamp.map(StorageCoding.microseconds), state.lastEventID,
-            StorageCoding.encodeIDs(state.appliedEventIDs), StorageCoding.microseconds(state.updatedAt),
-        ]
-        return StatementArguments(values)
+    /// Binds `state` in the column order of `upsertStateSQL`.
+    static func bind(_ state: OrderStateRecord, to writer: inout SQLiteRowWriter) {
+        writer.bind(state.orderKey)
+        writer.bind(state.system)
+        writer.bind(state.state)
+        writer.bind(state.dimensionsJSON)
+        writer.bind(state.version)
+        writer.bind(state.sourceTimestamp.map(StorageCoding.microseconds))
+        writer.bind(state.lastEventID)
+        writer.bind(StorageCoding.encodeIDs(state.appliedEventIDs))
+        writer.bind(StorageCoding.microseconds(state.updatedAt))
     }
 
     static func orderState(_ row: Row) -> OrderStateRecord {

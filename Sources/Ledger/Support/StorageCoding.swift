@@ -1,4 +1,5 @@
 import Foundation
+import OrderModel
 
 /// Conversions shared by both backends.
 enum StorageCoding {
@@ -16,9 +17,11 @@ enum StorageCoding {
         self.date(microseconds: microseconds(date))
     }
 
+    /// A JSON array of strings (written directly: this runs for every state row saved).
     static func encodeIDs(_ ids: [String]) -> String {
-        guard let data = try? JSONEncoder().encode(ids), let text = String(data: data, encoding: .utf8) else { return "[]" }
-        return text
+        var writer = JSONTextWriter(capacity: 16 + ids.reduce(0) { $0 + $1.utf8.count + 3 })
+        writer.strings(ids)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// Decodes a JSON array of strings; a damaged value yields an empty list rather than a crash.

@@ -8,7 +8,7 @@ import OrderModel
 /// `OrderDimensions` from it) plus `facts` and `position`, which translate needs to decide stale and
 /// duplicate events after a restart exactly as before it.
 enum StoredOrderState {
-    private struct Payload: Codable {
+    struct Payload: Codable {
         var payment: PaymentStatus
         var fulfillment: FulfillmentStatus
         var lifecycle: LifecycleStatus
@@ -21,7 +21,8 @@ enum StoredOrderState {
         }
     }
 
-    private static let encoder: JSONEncoder = {
+    /// What `record` writes (by `CanonicalJSON.storedState`), as `JSONEncoder` would (tests compare).
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .millisecondsSince1970
@@ -36,11 +37,7 @@ enum StoredOrderState {
 
     /// The ledger row for `state` at ledger `version`; `lastEventID` is the event just applied.
     static func record(_ state: OrderState, version: Int64, lastEventID: String) -> OrderStateRecord {
-        let payload = Payload(
-            payment: state.dimensions.payment, fulfillment: state.dimensions.fulfillment,
-            lifecycle: state.dimensions.lifecycle, returns: state.dimensions.returns,
-            facts: state.facts, position: state.position)
-        let json = (try? encoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let json = CanonicalJSON.storedState(state)
         return OrderStateRecord(
             orderKey: state.key.description, system: state.key.channel.rawValue,
             state: state.canonicalState.rawValue, dimensionsJSON: json, version: version,

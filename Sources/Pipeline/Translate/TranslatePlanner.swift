@@ -170,7 +170,7 @@ struct TranslatePlanner {
         var headersEnvelope = envelope
         headersEnvelope.eventID = eventID
         headersEnvelope.kind = "canonical/\(next.canonicalState.rawValue)"
-        let value = (try? CanonicalEvent.encoder.encode(event)).map { Array($0) } ?? []
+        let value = CanonicalJSON.bytes(of: event)
         return ProducerRecord(
             topic: topics.canonical, key: observation.key.bytes, value: value, headers: headersEnvelope.headers)
     }
