@@ -1,5 +1,6 @@
 import Foundation
 import OrderModel
+import Simulators
 import XCTest
 
 final class CoreTypesTests: XCTestCase {
@@ -29,6 +30,26 @@ final class CoreTypesTests: XCTestCase {
         XCTAssertEqual(RFC3339.format(date), "2026-09-21T14:13:20.250Z")
         XCTAssertEqual(RFC3339.parse(RFC3339.format(date)), date)
         XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: -1)), "1969-12-31T23:59:59Z")
+        // A fraction that rounds up to a whole second carries into the seconds.
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: 1_790_000_000.9996)), "2026-09-21T14:13:21Z")
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: -0.0004)), "1970-01-01T00:00:00Z")
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: -0.25)), "1969-12-31T23:59:59.750Z")
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: -62_135_596_800)), "0001-01-01T00:00:00Z")
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: 253_402_300_799.5)), "9999-12-31T23:59:59.500Z")
+        XCTAssertFalse(RFC3339.format(Date(timeIntervalSince1970: .nan)).isEmpty)
+        XCTAssertFalse(RFC3339.format(.distantFuture).isEmpty)
+        // Against Foundation's ISO 8601 formatter, over whole milliseconds across 1900–2100.
+        let reference = ISO8601DateFormatter()
+        reference.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var random = SeededRandom(seed: 3)
+        for _ in 0..<2_000 {
+            let millis = Int64.random(in: -2_208_988_800_000...4_102_444_800_000, using: &random)
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            var expected = reference.string(from: date)
+            if expected.hasSuffix(".000Z") { expected = String(expected.dropLast(5)) + "Z" }
+            XCTAssertEqual(RFC3339.format(date), expected)
+            XCTAssertEqual(RFC3339.parse(RFC3339.format(date))?.timeIntervalSince1970 ?? 0, date.timeIntervalSince1970, accuracy: 1e-6)
+        }
     }
 
     func testCanonicalStateDerivationPrecedence() {

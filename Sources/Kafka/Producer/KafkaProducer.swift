@@ -89,9 +89,17 @@ public final class KafkaProducer: Sendable {
                 }
                 let id = ids.lowerBound + UInt(enqueued)
                 // Fast path without an async call per record; `QUEUE_FULL` and errors take the slow one.
-                if record.headers.isEmpty, produce(record, topic: topicHandle, headers: nil, id: id) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    enqueued += 1
-                    continue
+                if record.headers.isEmpty {
+                    if produce(record, topic: topicHandle, headers: nil, id: id) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                        enqueued += 1
+                        continue
+                    }
+                } else if let list = RdHeaders.makeList(record.headers) {
+                    if produce(record, topic: topicHandle, headers: list, id: id) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                        enqueued += 1  // librdkafka owns the list now
+                        continue
+                    }
+                    rd_kafka_headers_destroy(list)
                 }
                 try await enqueue(record, topic: topicHandle, id: id)
                 enqueued += 1
@@ -179,16 +187,29 @@ final class RdHeaders {
     private(set) var pointer: OpaquePointer?
 
     init(_ headers: [KafkaHeader]) {
-        guard !headers.isEmpty, let list = rd_kafka_headers_new(headers.count) else {
-            pointer = nil
-            return
-        }
+        pointer = Self.makeList(headers)
+    }
+
+    /// A new `rd_kafka_headers_t` holding `headers` (nil when empty); the caller owns it until a
+    /// successful produce. Names are passed with their length: a Swift string passed as a C string
+    /// is copied into a temporary allocation when it is stored inline (names of up to 15 bytes).
+    static func makeList(_ headers: [KafkaHeader]) -> OpaquePointer? {
+        guard !headers.isEmpty, let list = rd_kafka_headers_new(headers.count) else { return nil }
         for header in headers {
-            _ = withOptionalBytes(header.value) { value, length in
-                rd_kafka_header_add(list, header.key, -1, value, length)
+            var name = header.key
+            name.withUTF8 { name in
+                withOptionalBytes(header.value) { value, length in
+                    name.withMemoryRebound(to: CChar.self) { name in
+                        if let base = name.baseAddress {
+                            _ = rd_kafka_header_add(list, base, name.count, value, length)
+                        } else {
+                            _ = rd_kafka_header_add(list, "", 0, value, length)
+                        }
+                    }
+                }
             }
         }
-        pointer = list
+        return list
     }
 
     /// librdkafka now owns the headers.

@@ -64,11 +64,17 @@ public enum RFC3339 {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    /// Formats as `YYYY-MM-DDTHH:MM:SS[.mmm]Z`.
+    /// Formats as `YYYY-MM-DDTHH:MM:SS[.mmm]Z` (rounded to the nearest millisecond).
     public static func format(_ date: Date) -> String {
-        let t = date.timeIntervalSince1970
-        let whole = Int(t.rounded(.down))
-        let millis = Int(((t - Double(whole)) * 1000).rounded())
+        let totalMillis = (date.timeIntervalSince1970 * 1000).rounded()
+        // Not representable (NaN, or beyond ±3 million years): the raw seconds, rather than a trap.
+        guard totalMillis.magnitude < 1e17 else { return "\(date.timeIntervalSince1970)" }
+        var whole = Int(totalMillis) / 1000
+        var millis = Int(totalMillis) % 1000
+        if millis < 0 {
+            millis += 1000
+            whole -= 1
+        }
         var days = whole / 86_400
         var rem = whole % 86_400
         if rem < 0 {
@@ -76,13 +82,42 @@ public enum RFC3339 {
             days -= 1
         }
         let (y, m, d) = civilFromDays(days)
-        func pad(_ v: Int, _ w: Int) -> String {
-            let s = String(v)
-            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        guard (0...9999).contains(y) else {
+            func pad(_ v: Int, _ w: Int) -> String {
+                let s = String(v)
+                return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+            }
+            var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))"
+            if millis > 0 { out += "." + pad(millis, 3) }
+            return out + "Z"
         }
-        var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))"
-        if millis > 0 && millis < 1000 { out += "." + pad(millis, 3) }
-        return out + "Z"
+        // One allocation: the digits are written straight into the string's storage.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var i = 0
+            func put(_ value: Int, _ width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                var v = value
+                while divisor > 0 {
+                    buffer[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v / divisor)
+                    v %= divisor
+                    divisor /= 10
+                    i += 1
+                }
+            }
+            func char(_ c: Unicode.Scalar) {
+                buffer[i] = UInt8(ascii: c)
+                i += 1
+            }
+            put(y, 4); char("-"); put(m, 2); char("-"); put(d, 2); char("T")
+            put(rem / 3600, 2); char(":"); put(rem % 3600 / 60, 2); char(":"); put(rem % 60, 2)
+            if millis > 0 {
+                char(".")
+                put(millis, 3)
+            }
+            char("Z")
+            return i
+        }
     }
 
     // Howard Hinnant's days-from-civil algorithm (proleptic Gregorian).
