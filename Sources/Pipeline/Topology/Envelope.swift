@@ -38,13 +38,13 @@ public struct Envelope: Sendable, Hashable {
 
     /// The envelope as Kafka headers.
     public var headers: [KafkaHeader] {
-        var result: [KafkaHeader] = [
-            .utf8(EnvelopeHeader.eventID, eventID),
-            .utf8(EnvelopeHeader.channel, channel.rawValue),
-            .utf8(EnvelopeHeader.orderID, orderID),
-            .utf8(EnvelopeHeader.kind, kind),
-            .utf8(EnvelopeHeader.receivedAt, RFC3339.format(receivedAt)),
-        ]
+        var result: [KafkaHeader] = []
+        result.reserveCapacity(8)  // room for dl-observation, which validate adds
+        result.append(.utf8(EnvelopeHeader.eventID, eventID))
+        result.append(.utf8(EnvelopeHeader.channel, channel.rawValue))
+        result.append(.utf8(EnvelopeHeader.orderID, orderID))
+        result.append(.utf8(EnvelopeHeader.kind, kind))
+        result.append(.utf8(EnvelopeHeader.receivedAt, RFC3339.format(receivedAt)))
         if let sourceTimestamp {
             result.append(.utf8(EnvelopeHeader.sourceTimestamp, RFC3339.format(sourceTimestamp)))
         }
@@ -52,37 +52,52 @@ public struct Envelope: Sendable, Hashable {
         return result
     }
 
-    /// Reads an envelope from record headers.
+    /// Reads an envelope from record headers (the last header of a name wins).
     /// - Throws: `EnvelopeError.missingHeader` / `.invalidHeader` naming the header.
     public init(headers: [KafkaHeader]) throws(EnvelopeError) {
-        let map = HeaderMap(headers)
-        func required(_ name: String) throws(EnvelopeError) -> String {
-            guard let value = map[name], !value.isEmpty else { throw .missingHeader(name) }
-            return value
-        }
-        let received = try required(EnvelopeHeader.receivedAt)
-        guard let receivedAt = RFC3339.parse(received) else {
-            throw .invalidHeader(EnvelopeHeader.receivedAt, received)
-        }
-        var sourceTimestamp: Date?
-        if let text = map[EnvelopeHeader.sourceTimestamp] {
-            guard let date = RFC3339.parse(text) else {
-                throw .invalidHeader(EnvelopeHeader.sourceTimestamp, text)
+        // One pass over the headers; timestamps are parsed from the bytes, and only the values the
+        // envelope keeps become strings (this runs for every record of every stage).
+        var eventID: [UInt8]?, channel: [UInt8]?, orderID: [UInt8]?, kind: [UInt8]?
+        var receivedAt: [UInt8]?, sourceTimestamp: [UInt8]?, traceID: [UInt8]?
+        for header in headers {
+            switch header.key {
+            case EnvelopeHeader.eventID: eventID = header.value
+            case EnvelopeHeader.channel: channel = header.value
+            case EnvelopeHeader.orderID: orderID = header.value
+            case EnvelopeHeader.kind: kind = header.value
+            case EnvelopeHeader.receivedAt: receivedAt = header.value
+            case EnvelopeHeader.sourceTimestamp: sourceTimestamp = header.value
+            case EnvelopeHeader.traceID: traceID = header.value
+            default: continue
             }
-            sourceTimestamp = date
         }
-        let channelText = try required(EnvelopeHeader.channel)
-        guard let channel = Channel(rawValue: channelText) else {
+        func required(_ name: String, _ bytes: [UInt8]?) throws(EnvelopeError) -> String {
+            guard let bytes, !bytes.isEmpty, let text = String(validating: bytes, as: UTF8.self) else {
+                throw .missingHeader(name)
+            }
+            return text
+        }
+        func timestamp(_ name: String, _ bytes: [UInt8]) throws(EnvelopeError) -> Date {
+            guard let date = bytes.withUnsafeBufferPointer({ RFC3339.parse(utf8: $0) }) else {
+                throw .invalidHeader(name, String(decoding: bytes, as: UTF8.self))
+            }
+            return date
+        }
+        guard let received = receivedAt, !received.isEmpty else { throw .missingHeader(EnvelopeHeader.receivedAt) }
+        let receivedDate = try timestamp(EnvelopeHeader.receivedAt, received)
+        let sourceDate = try sourceTimestamp.map { bytes throws(EnvelopeError) in try timestamp(EnvelopeHeader.sourceTimestamp, bytes) }
+        let channelText = try required(EnvelopeHeader.channel, channel)
+        guard let channelValue = Channel(rawValue: channelText) else {
             throw .invalidHeader(EnvelopeHeader.channel, channelText)
         }
         self.init(
-            eventID: try required(EnvelopeHeader.eventID),
-            channel: channel,
-            orderID: try required(EnvelopeHeader.orderID),
-            kind: try required(EnvelopeHeader.kind),
-            receivedAt: receivedAt,
-            sourceTimestamp: sourceTimestamp,
-            traceID: map[EnvelopeHeader.traceID] ?? ""
+            eventID: try required(EnvelopeHeader.eventID, eventID),
+            channel: channelValue,
+            orderID: try required(EnvelopeHeader.orderID, orderID),
+            kind: try required(EnvelopeHeader.kind, kind),
+            receivedAt: receivedDate,
+            sourceTimestamp: sourceDate,
+            traceID: traceID.flatMap { String(validating: $0, as: UTF8.self) } ?? ""
         )
     }
 }
