@@ -16,8 +16,15 @@ extension JSONByteReader {
         index += 1
         let start = index
         var hasEscapes = false
-        while index < bytes.count {
-            let byte = bytes[index]
+        while true {
+            skipPlainASCII()
+            var byte: UInt8 = 0
+            while index < bytes.count {
+                byte = bytes[index]
+                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                index += 1
+            }
+            guard index < bytes.count else { throw Unhandled() }
             if byte == UInt8(ascii: "\"") {
                 index += 1
                 return ScannedString(content: start..<(index - 1), hasEscapes: hasEscapes)
@@ -26,13 +33,35 @@ extension JSONByteReader {
                 try scanEscape()
             } else if byte < 0x20 {
                 throw Unhandled()
-            } else if byte < 0x80 {
-                index += 1
             } else {
                 index += try Self.utf8SequenceLength(bytes, at: index)
             }
         }
-        throw Unhandled()
+    }
+
+    /// Advances over whole 8-byte words of printable ASCII other than `"` and `\\` (the bulk of most
+    /// strings), leaving the reader at or a few bytes before the next byte that needs a look.
+    @inline(__always)
+    private mutating func skipPlainASCII() {
+        guard let base = bytes.baseAddress else { return }
+        while bytes.count - index >= 8 {
+            let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if Self.hasSpecialByte(word) { return }
+            index += 8
+        }
+    }
+
+    /// Whether any byte of `word` is < 0x20, `"`, `\\` or >= 0x80 (SWAR; a borrow can only flag a
+    /// byte above one that really is special, so the answer is exact).
+    @inline(__always)
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let isQuote = (quote &- ones) & ~quote
+        let isBackslash = (backslash &- ones) & ~backslash
+        let isControl = (word &- ones &* 0x20) & ~word
+        return (isQuote | isBackslash | isControl | word) & (ones &* 0x80) != 0
     }
 
     private mutating func scanEscape() throws(Unhandled) {
