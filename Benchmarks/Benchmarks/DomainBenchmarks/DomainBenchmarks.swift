@@ -6,6 +6,8 @@ import OrderModel
 /// lines, fulfilments, a refund and transactions; the ~5 KB compact paid/partial one), on one core, as a ratio to baselines
 /// measured in the same run: `JSONSerialization` parsing the same bytes, and `JSONDecoder` decoding
 /// only the order id (the cost of Foundation's parser alone). See Benchmarks/README.md.
+/// Also `ShopifyOrder.decode` alone (single-pass fast path) vs the `JSONDecoder` path it replaced, on
+/// four bodies (~2.4 KB simulator webhook, ~1 KB cancelled, ~5 KB compact, ~7 KB pretty-printed).
 let benchmarks: @Sendable () -> Void = {
     let payload: DomainPayload
     do {
@@ -31,6 +33,30 @@ let benchmarks: @Sendable () -> Void = {
     }
     Benchmark("Domain: state machine decide", configuration: perIteration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(payload.decide()) }
+    }
+
+    Benchmark("Domain: Shopify ~2.4 KB webhook decode (fast path)", configuration: perIteration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try? ShopifyOrder.decode(from: payload.shopifySimulated)) }
+    }
+    Benchmark("Domain: Shopify ~2.4 KB webhook decode (JSONDecoder baseline)", configuration: perIteration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try? ShopifyDecodeReport.jsonDecoderPath(payload.shopifySimulated))
+        }
+    }
+
+    Benchmark(
+        "Domain: Shopify decode fast path vs JSONDecoder (ratio report)",
+        configuration: .init(
+            metrics: ShopifyDecodeReport.metricNames.map(domainMetric) + [.wallClock],
+            warmupIterations: 0, scalingFactor: .one, maxDuration: .seconds(120), maxIterations: 1)
+    ) { benchmark in
+        do {
+            let report = try ShopifyDecodeReport.measure(payload.decodeBodies)
+            for (name, value) in report.metricValues { benchmark.measurement(domainMetric(name), value) }
+            report.printSummary()
+        } catch {
+            benchmark.error("Shopify decode ratio report failed: \(error)")
+        }
     }
 
     Benchmark(

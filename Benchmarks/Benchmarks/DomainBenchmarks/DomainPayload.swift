@@ -10,6 +10,9 @@ struct DomainPayload: Sendable {
     let shopifySmall: [UInt8]
     let dataSmall: Data
     let amazon: [UInt8]
+    /// A ~2.4 KB compact webhook body as the storefront simulator sends it, and a ~1 KB cancelled order.
+    let shopifySimulated: [UInt8]
+    let shopifyCancelled: [UInt8]
     let translator: ChannelTranslator
     let machine = OrderStateMachine()
     let current: OrderState
@@ -33,10 +36,15 @@ struct DomainPayload: Sendable {
         }
         return try DomainPayload(
             shopify: read("shopify-order-fulfilled-refunded.json"), shopifySmall: read("shopify-order-paid-partial.json"),
-            amazon: read("amazon-order.json"))
+            amazon: read("amazon-order.json"), shopifySimulated: read("shopify-order-simulated-webhook.json"),
+            shopifyCancelled: read("shopify-order-cancelled.json"))
     }
 
-    init(shopify: [UInt8], shopifySmall: [UInt8], amazon: [UInt8]) throws {
+    init(
+        shopify: [UInt8], shopifySmall: [UInt8], amazon: [UInt8], shopifySimulated: [UInt8], shopifyCancelled: [UInt8]
+    ) throws {
+        self.shopifySimulated = shopifySimulated
+        self.shopifyCancelled = shopifyCancelled
         self.shopify = shopify
         self.data = Data(shopify)
         self.shopifySmall = shopifySmall
@@ -66,6 +74,15 @@ struct DomainPayload: Sendable {
 
     func translateAmazon() throws -> ChannelObservation {
         try translator.translate(channel: .amazon, payload: amazon, eventID: nil)
+    }
+
+    /// Labels of `decodeBodies`, in order (metric names are built from them).
+    static let decodeLabels = ["sim2kb", "cancel1kb", "compact5kb", "pretty7kb"]
+
+    /// The Shopify bodies the decode ratio is measured on.
+    var decodeBodies: [(label: String, bytes: [UInt8])] {
+        Array(zip(Self.decodeLabels, [shopifySimulated, shopifyCancelled, shopifySmall, shopify]))
+            .map { (label: $0.0, bytes: $0.1) }
     }
 
     func decide() -> Transition { machine.decide(current: current, observation: next) }

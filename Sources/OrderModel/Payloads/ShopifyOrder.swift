@@ -130,16 +130,26 @@ public struct ShopifyOrder: Decodable, Hashable, Sendable {
     }
 
     /// Decodes an order webhook body; rejects bodies over `maxBytes` before parsing.
+    ///
+    /// Single-pass `ShopifyOrderReader` first; whatever it does not handle (errors included) is decoded
+    /// by `JSONDecoder`, so results and errors are exactly `JSONDecoder`'s.
     public static func decode(
         from bytes: [UInt8], maxBytes: Int = PayloadLimits.defaultMaxBytes
     ) throws(PayloadError) -> ShopifyOrder {
-        try PayloadDecoding.decode(ShopifyOrder.self, from: bytes, maxBytes: maxBytes)
+        guard bytes.count <= maxBytes else { throw .tooLarge(size: bytes.count, limit: maxBytes) }
+        if let order = bytes.withUnsafeBufferPointer(ShopifyOrderReader.read) { return order }
+        return try PayloadDecoding.decode(ShopifyOrder.self, from: bytes, maxBytes: maxBytes)
     }
 
     /// Decodes an order webhook body; rejects bodies over `maxBytes` before parsing.
+    ///
+    /// Same fast path and fallback as `decode(from: [UInt8], maxBytes:)`.
     public static func decode(
         from data: Data, maxBytes: Int = PayloadLimits.defaultMaxBytes
     ) throws(PayloadError) -> ShopifyOrder {
-        try PayloadDecoding.decode(ShopifyOrder.self, from: data, maxBytes: maxBytes)
+        guard data.count <= maxBytes else { throw .tooLarge(size: data.count, limit: maxBytes) }
+        let fast = data.withUnsafeBytes { raw in raw.withMemoryRebound(to: UInt8.self, ShopifyOrderReader.read) }
+        if let fast { return fast }
+        return try PayloadDecoding.decode(ShopifyOrder.self, from: data, maxBytes: maxBytes)
     }
 }

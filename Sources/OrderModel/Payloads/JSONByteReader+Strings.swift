@@ -1,0 +1,217 @@
+import Foundation
+
+/// Strings: scanning (with full validation), materialising, and RFC 3339 timestamps straight from the
+/// bytes.
+extension JSONByteReader {
+    /// A scanned string: the range of its bytes between the quotes, and whether it holds escapes.
+    struct ScannedString {
+        var content: Range<Int>
+        var hasEscapes: Bool
+    }
+
+    /// Scans the string at the reader (at its opening quote), validating escapes (unpaired surrogates
+    /// refused), UTF-8 (strictly) and the absence of raw control characters.
+    mutating func scanString() throws(Unhandled) -> ScannedString {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Unhandled() }
+        index += 1
+        let start = index
+        var hasEscapes = false
+        while true {
+            skipPlainASCII()
+            var byte: UInt8 = 0
+            while index < bytes.count {
+                byte = bytes[index]
+                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                index += 1
+            }
+            guard index < bytes.count else { throw Unhandled() }
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return ScannedString(content: start..<(index - 1), hasEscapes: hasEscapes)
+            } else if byte == UInt8(ascii: "\\") {
+                hasEscapes = true
+                try scanEscape()
+            } else if byte < 0x20 {
+                throw Unhandled()
+            } else {
+                index += try Self.utf8SequenceLength(bytes, at: index)
+            }
+        }
+    }
+
+    /// Advances over whole 8-byte words of printable ASCII other than `"` and `\\` (the bulk of most
+    /// strings), leaving the reader at or a few bytes before the next byte that needs a look.
+    @inline(__always)
+    private mutating func skipPlainASCII() {
+        guard let base = bytes.baseAddress else { return }
+        while bytes.count - index >= 8 {
+            let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if Self.hasSpecialByte(word) { return }
+            index += 8
+        }
+    }
+
+    /// Whether any byte of `word` is < 0x20, `"`, `\\` or >= 0x80 (SWAR; a borrow can only flag a
+    /// byte above one that really is special, so the answer is exact).
+    @inline(__always)
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let isQuote = (quote &- ones) & ~quote
+        let isBackslash = (backslash &- ones) & ~backslash
+        let isControl = (word &- ones &* 0x20) & ~word
+        return (isQuote | isBackslash | isControl | word) & (ones &* 0x80) != 0
+    }
+
+    private mutating func scanEscape() throws(Unhandled) {
+        guard index + 1 < bytes.count else { throw Unhandled() }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 2
+        case UInt8(ascii: "u"):
+            let unit = try Self.hex4(bytes, at: index + 2)
+            index += 6
+            if unit >= 0xD800 && unit < 0xDC00 {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                else { throw Unhandled() }
+                let low = try Self.hex4(bytes, at: index + 2)
+                guard low >= 0xDC00 && low < 0xE000 else { throw Unhandled() }
+                index += 6
+            } else if unit >= 0xDC00 && unit < 0xE000 {
+                throw Unhandled()
+            }
+        default:
+            throw Unhandled()
+        }
+    }
+
+    /// Four hex digits at `offset` as a UTF-16 code unit.
+    static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(Unhandled) -> UInt32 {
+        guard offset >= 0, bytes.count - offset >= 4 else { throw Unhandled() }
+        var value: UInt32 = 0
+        for position in offset..<(offset + 4) {
+            let byte = bytes[position]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw Unhandled()
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    /// Length of the well-formed UTF-8 sequence of a non-ASCII scalar at `offset` (Unicode Table 3-7:
+    /// no overlong forms, no surrogates, nothing above U+10FFFF).
+    static func utf8SequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(Unhandled) -> Int {
+        let lead = bytes[offset]
+        let length: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF  // range of the second byte
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: throw Unhandled()
+        }
+        guard bytes.count - offset >= length else { throw Unhandled() }
+        let second = bytes[offset + 1]
+        guard second >= low && second <= high else { throw Unhandled() }
+        var position = offset + 2
+        while position < offset + length {
+            guard bytes[position] & 0xC0 == 0x80 else { throw Unhandled() }
+            position += 1
+        }
+        return length
+    }
+
+    // MARK: Values
+
+    /// A string value (`null` and other types are `Unhandled`).
+    mutating func readString() throws(Unhandled) -> String {
+        guard try peek() == UInt8(ascii: "\"") else { throw Unhandled() }
+        return try makeString(scanString())
+    }
+
+    /// A string value, or nil for `null`.
+    mutating func readOptionalString() throws(Unhandled) -> String? {
+        if try consumeNull() { return nil }
+        return try readString()
+    }
+
+    /// An id as `decodeID` reads it: an `Int64` JSON number as its decimal string, or a non-empty string.
+    mutating func readID() throws(Unhandled) -> String {
+        guard try peek() == UInt8(ascii: "\"") else { return try readInt64Text() }
+        let id = try readString()
+        guard !id.isEmpty else { throw Unhandled() }
+        return id
+    }
+
+    /// An RFC 3339 timestamp string (`null`, other types and bad timestamps are `Unhandled`).
+    mutating func readTimestamp() throws(Unhandled) -> Date {
+        guard try peek() == UInt8(ascii: "\"") else { throw Unhandled() }
+        let scanned = try scanString()
+        let date: Date?
+        if scanned.hasEscapes {
+            date = RFC3339.parse(try makeString(scanned))
+        } else {
+            date = RFC3339.parse(utf8: UnsafeBufferPointer(rebasing: bytes[scanned.content]))
+        }
+        guard let date else { throw Unhandled() }
+        return date
+    }
+
+    /// An RFC 3339 timestamp, or nil for `null`.
+    mutating func readOptionalTimestamp() throws(Unhandled) -> Date? {
+        if try consumeNull() { return nil }
+        return try readTimestamp()
+    }
+
+    /// The string's value: its bytes as they are, or with escapes resolved.
+    func makeString(_ scanned: ScannedString) throws(Unhandled) -> String {
+        guard scanned.hasEscapes else {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[scanned.content]), as: UTF8.self)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(scanned.content.count)
+        var position = scanned.content.lowerBound
+        let end = scanned.content.upperBound
+        while position < end {
+            let byte = bytes[position]
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                position += 1
+                continue
+            }
+            guard position + 1 < end else { throw Unhandled() }
+            position += 2
+            switch bytes[position - 1] {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try Self.hex4(bytes, at: position)
+                position += 4
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    // Paired with a low surrogate: checked by scanString.
+                    let low = try Self.hex4(bytes, at: position + 2)
+                    position += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low & 0x3FF)
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw Unhandled() }
+                UTF8.encode(unicode) { out.append($0) }
+            case let other: out.append(other)  // `"`, `\`, `/`: scanString allowed only these
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
