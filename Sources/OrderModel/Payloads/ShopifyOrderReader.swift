@@ -27,13 +27,13 @@ enum ShopifyOrderReader {
         case id, name, createdAt, updatedAt, financialStatus, fulfillmentStatus, cancelledAt, cancelReason
         case closedAt, returnStatus, currency, totalPrice, fulfillments, refunds, transactions
 
-        static let keys: [(name: StaticString, field: OrderField)] = [
+        static let lookup = JSONKeyLookup<OrderField>([
             ("id", .id), ("name", .name), ("created_at", .createdAt), ("updated_at", .updatedAt),
             ("financial_status", .financialStatus), ("fulfillment_status", .fulfillmentStatus),
             ("cancelled_at", .cancelledAt), ("cancel_reason", .cancelReason), ("closed_at", .closedAt),
             ("return_status", .returnStatus), ("currency", .currency), ("total_price", .totalPrice),
             ("fulfillments", .fulfillments), ("refunds", .refunds), ("transactions", .transactions),
-        ]
+        ])
     }
 
     private static func readOrder(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder {
@@ -79,10 +79,10 @@ enum ShopifyOrderReader {
     private enum FulfillmentField: Int, JSONKeySet {
         case id, status, trackingCompany, trackingNumber, trackingNumbers
 
-        static let keys: [(name: StaticString, field: FulfillmentField)] = [
+        static let lookup = JSONKeyLookup<FulfillmentField>([
             ("id", .id), ("status", .status), ("tracking_company", .trackingCompany),
             ("tracking_number", .trackingNumber), ("tracking_numbers", .trackingNumbers),
-        ]
+        ])
     }
 
     private static func readFulfillment(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder.Fulfillment {
@@ -124,9 +124,9 @@ enum ShopifyOrderReader {
     private enum RefundField: Int, JSONKeySet {
         case id, refundLineItems
 
-        static let keys: [(name: StaticString, field: RefundField)] = [
+        static let lookup = JSONKeyLookup<RefundField>([
             ("id", .id), ("refund_line_items", .refundLineItems),
-        ]
+        ])
     }
 
     private static func readRefund(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder.Refund {
@@ -151,7 +151,7 @@ enum ShopifyOrderReader {
     private enum LineItemField: Int, JSONKeySet {
         case restockType
 
-        static let keys: [(name: StaticString, field: LineItemField)] = [("restock_type", .restockType)]
+        static let lookup = JSONKeyLookup<LineItemField>([("restock_type", .restockType)])
     }
 
     /// The `restock_type` of one refund line (nil when absent or null).
@@ -173,10 +173,10 @@ enum ShopifyOrderReader {
     private enum TransactionField: Int, JSONKeySet {
         case id, kind, status, gateway, authorization, amount
 
-        static let keys: [(name: StaticString, field: TransactionField)] = [
+        static let lookup = JSONKeyLookup<TransactionField>([
             ("id", .id), ("kind", .kind), ("status", .status), ("gateway", .gateway),
             ("authorization", .authorization), ("amount", .amount),
-        ]
+        ])
     }
 
     private static func readTransaction(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder.Transaction {
