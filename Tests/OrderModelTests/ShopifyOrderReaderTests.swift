@@ -71,6 +71,19 @@ final class ShopifyOrderReaderTests: XCTestCase {
         XCTAssertEqual(try fast(#","closed_at":"2026-11-20T10:00:00\u005a""#).closedAt, ts("2026-11-20T10:00:00Z"))
     }
 
+    func testDataSlicesDecodeExactlyTheirOwnBytes() throws {
+        let body = try fixture("shopify-order-simulated-webhook.json")
+        // The body inside a larger buffer, so the slice starts at a non-zero index with bytes around it.
+        let padded = Data(Array("[{\"id\":".utf8) + body + Array("}]".utf8))
+        let start = padded.startIndex + 7
+        let slice = padded[start..<(start + body.count)]
+        XCTAssertEqual(try ShopifyOrder.decode(from: slice), try XCTUnwrap(ShopifyDecodeDifferential.fast(body)))
+        let truncated = padded[start..<(start + body.count - 1)]
+        XCTAssertEqual(
+            Result { () throws(PayloadError) in try ShopifyOrder.decode(from: truncated) },
+            ShopifyDecodeDifferential.reference(Array(truncated)))
+    }
+
     func testNestingDepthLimitIsBelowJSONDecoders() {
         // The fast path stops at 128 levels; JSONDecoder at 512. Both sides of both limits agree.
         for depth in [100, 126, 127, 128, 200, 510, 511, 512] {

@@ -39,29 +39,34 @@ extension JSONByteReader {
         }
     }
 
-    /// Advances over whole 8-byte words of printable ASCII other than `"` and `\\` (the bulk of most
-    /// strings), leaving the reader at or a few bytes before the next byte that needs a look.
+    /// Advances over printable ASCII other than `"` and `\\` (the bulk of most strings) a word at a
+    /// time, stopping at the first byte that needs a look — or up to 7 bytes before the buffer's end.
     @inline(__always)
     private mutating func skipPlainASCII() {
         guard let base = bytes.baseAddress else { return }
         while bytes.count - index >= 8 {
-            let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            if Self.hasSpecialByte(word) { return }
+            let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let special = Self.specialBytes(word)
+            if special != 0 {
+                index += special.trailingZeroBitCount >> 3
+                return
+            }
             index += 8
         }
     }
 
-    /// Whether any byte of `word` is < 0x20, `"`, `\\` or >= 0x80 (SWAR; a borrow can only flag a
-    /// byte above one that really is special, so the answer is exact).
+    /// SWAR: the high bit of each byte of `word` (first byte lowest) that is < 0x20, `"`, `\\` or >= 0x80.
+    /// A borrow can only flag a byte above one that really is special, so whether the result is zero, and
+    /// its lowest set bit, are exact.
     @inline(__always)
-    static func hasSpecialByte(_ word: UInt64) -> Bool {
+    static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
         let isQuote = (quote &- ones) & ~quote
         let isBackslash = (backslash &- ones) & ~backslash
         let isControl = (word &- ones &* 0x20) & ~word
-        return (isQuote | isBackslash | isControl | word) & (ones &* 0x80) != 0
+        return (isQuote | isBackslash | isControl | word) & (ones &* 0x80)
     }
 
     private mutating func scanEscape() throws(Unhandled) {

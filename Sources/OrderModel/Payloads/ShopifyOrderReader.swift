@@ -23,17 +23,17 @@ enum ShopifyOrderReader {
         }
     }
 
-    private enum OrderKey: Int, JSONKeySet {
+    private enum OrderField: Int, JSONKeySet {
         case id, name, createdAt, updatedAt, financialStatus, fulfillmentStatus, cancelledAt, cancelReason
         case closedAt, returnStatus, currency, totalPrice, fulfillments, refunds, transactions
 
-        static let keys: [(name: StaticString, field: OrderKey)] = [
+        static let lookup = JSONKeyLookup<OrderField>([
             ("id", .id), ("name", .name), ("created_at", .createdAt), ("updated_at", .updatedAt),
             ("financial_status", .financialStatus), ("fulfillment_status", .fulfillmentStatus),
             ("cancelled_at", .cancelledAt), ("cancel_reason", .cancelReason), ("closed_at", .closedAt),
             ("return_status", .returnStatus), ("currency", .currency), ("total_price", .totalPrice),
             ("fulfillments", .fulfillments), ("refunds", .refunds), ("transactions", .transactions),
-        ]
+        ])
     }
 
     private static func readOrder(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder {
@@ -46,7 +46,7 @@ enum ShopifyOrderReader {
         var first = true
         try r.beginObject()
         while let key = try r.nextKey(&first) {
-            guard let field = r.field(key, in: OrderKey.self), seen.insert(field) else {
+            guard let field = r.field(key, in: OrderField.self), seen.insert(field) else {
                 try r.skipValue()
                 continue
             }
@@ -76,13 +76,13 @@ enum ShopifyOrderReader {
             fulfillments: fulfillments ?? [], refunds: refunds ?? [], transactions: transactions ?? [])
     }
 
-    private enum FulfillmentKey: Int, JSONKeySet {
+    private enum FulfillmentField: Int, JSONKeySet {
         case id, status, trackingCompany, trackingNumber, trackingNumbers
 
-        static let keys: [(name: StaticString, field: FulfillmentKey)] = [
+        static let lookup = JSONKeyLookup<FulfillmentField>([
             ("id", .id), ("status", .status), ("tracking_company", .trackingCompany),
             ("tracking_number", .trackingNumber), ("tracking_numbers", .trackingNumbers),
-        ]
+        ])
     }
 
     private static func readFulfillment(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder.Fulfillment {
@@ -94,7 +94,7 @@ enum ShopifyOrderReader {
         var first = true
         try r.beginObject()
         while let key = try r.nextKey(&first) {
-            guard let field = r.field(key, in: FulfillmentKey.self), seen.insert(field) else {
+            guard let field = r.field(key, in: FulfillmentField.self), seen.insert(field) else {
                 try r.skipValue()
                 continue
             }
@@ -121,12 +121,12 @@ enum ShopifyOrderReader {
             id: id, status: status, trackingCompany: trackingCompany, trackingNumbers: trackingNumbers ?? [])
     }
 
-    private enum RefundKey: Int, JSONKeySet {
+    private enum RefundField: Int, JSONKeySet {
         case id, refundLineItems
 
-        static let keys: [(name: StaticString, field: RefundKey)] = [
+        static let lookup = JSONKeyLookup<RefundField>([
             ("id", .id), ("refund_line_items", .refundLineItems),
-        ]
+        ])
     }
 
     private static func readRefund(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder.Refund {
@@ -135,7 +135,7 @@ enum ShopifyOrderReader {
         var first = true
         try r.beginObject()
         while let key = try r.nextKey(&first) {
-            guard let field = r.field(key, in: RefundKey.self), seen.insert(field) else {
+            guard let field = r.field(key, in: RefundField.self), seen.insert(field) else {
                 try r.skipValue()
                 continue
             }
@@ -148,10 +148,10 @@ enum ShopifyOrderReader {
         return ShopifyOrder.Refund(id: id, restockTypes: (restockTypes ?? []).compactMap { $0 })
     }
 
-    private enum LineItemKey: Int, JSONKeySet {
+    private enum LineItemField: Int, JSONKeySet {
         case restockType
 
-        static let keys: [(name: StaticString, field: LineItemKey)] = [("restock_type", .restockType)]
+        static let lookup = JSONKeyLookup<LineItemField>([("restock_type", .restockType)])
     }
 
     /// The `restock_type` of one refund line (nil when absent or null).
@@ -161,7 +161,7 @@ enum ShopifyOrderReader {
         var first = true
         try r.beginObject()
         while let key = try r.nextKey(&first) {
-            guard let field = r.field(key, in: LineItemKey.self), seen.insert(field) else {
+            guard let field = r.field(key, in: LineItemField.self), seen.insert(field) else {
                 try r.skipValue()
                 continue
             }
@@ -170,13 +170,13 @@ enum ShopifyOrderReader {
         return restockType
     }
 
-    private enum TransactionKey: Int, JSONKeySet {
+    private enum TransactionField: Int, JSONKeySet {
         case id, kind, status, gateway, authorization, amount
 
-        static let keys: [(name: StaticString, field: TransactionKey)] = [
+        static let lookup = JSONKeyLookup<TransactionField>([
             ("id", .id), ("kind", .kind), ("status", .status), ("gateway", .gateway),
             ("authorization", .authorization), ("amount", .amount),
-        ]
+        ])
     }
 
     private static func readTransaction(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder.Transaction {
@@ -185,7 +185,7 @@ enum ShopifyOrderReader {
         var first = true
         try r.beginObject()
         while let key = try r.nextKey(&first) {
-            guard let field = r.field(key, in: TransactionKey.self), seen.insert(field) else {
+            guard let field = r.field(key, in: TransactionField.self), seen.insert(field) else {
                 try r.skipValue()
                 continue
             }
