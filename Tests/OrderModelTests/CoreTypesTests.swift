@@ -107,4 +107,26 @@ final class CoreTypesTests: XCTestCase {
         XCTAssertEqual(a.merged(with: b).trackingNumbers, ["T1", "T2", "T3"])
         XCTAssertEqual(a.merged(with: .none), a)
     }
+
+    /// Sets are sorted, unique and without empty strings whatever the input, and a merge is their
+    /// union — also for facts whose arrays were set directly (unsorted) rather than normalised.
+    func testFactsSetsAgainstASetReference() {
+        var random = SeededRandom(seed: 5)
+        func values() -> [String] {
+            (0..<Int.random(in: 0..<5, using: &random)).map { _ in ["", "a", "b", "c", "T1", "T10", "T2", "é"].randomElement(using: &random) ?? "" }
+        }
+        func reference(_ values: [String]) -> [String] { Array(Set(values.filter { !$0.isEmpty })).sorted() }
+        for _ in 0..<2_000 {
+            let (x, y) = (values(), values())
+            let a = OrderFacts(trackingNumbers: x)
+            XCTAssertEqual(a.trackingNumbers, reference(x))
+            var raw = OrderFacts()
+            raw.trackingNumbers = x  // not normalised
+            let b = OrderFacts(trackingNumbers: y)
+            XCTAssertEqual(a.merged(with: b).trackingNumbers, reference(x + y))
+            // Unnormalised input merges as a set union, as before (only sorted input takes the merge).
+            let union = b.trackingNumbers.isEmpty ? x : x.isEmpty ? b.trackingNumbers : Array(Set(x).union(b.trackingNumbers)).sorted()
+            XCTAssertEqual(raw.merged(with: b).trackingNumbers, union)
+        }
+    }
 }

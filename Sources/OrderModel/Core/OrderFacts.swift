@@ -54,12 +54,42 @@ public struct OrderFacts: Codable, Hashable, Sendable {
     }
 
     private static func normalized(_ values: [String]) -> [String] {
-        Array(Set(values.filter { !$0.isEmpty })).sorted()
+        // Usually zero or one value, or already sorted: no set, no sort (this runs for every event).
+        if isNormalized(values) { return values }
+        return Array(Set(values.filter { !$0.isEmpty })).sorted()
     }
 
     private static func union(_ a: [String], _ b: [String]) -> [String] {
         if b.isEmpty { return a }
         if a.isEmpty { return b }
-        return Array(Set(a).union(b)).sorted()
+        guard isNormalized(a), isNormalized(b) else { return Array(Set(a).union(b)).sorted() }
+        // Both sorted and unique: merge.
+        var out: [String] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if a[i] < b[j] {
+                out.append(a[i]); i += 1
+            } else if b[j] < a[i] {
+                out.append(b[j]); j += 1
+            } else {
+                out.append(a[i]); i += 1; j += 1
+            }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
+    }
+
+    /// Strictly ascending and without empty strings (what `normalized` returns).
+    private static func isNormalized(_ values: [String]) -> Bool {
+        guard let first = values.first else { return true }
+        if first.isEmpty { return false }
+        var previous = first
+        for value in values.dropFirst() {
+            guard previous < value else { return false }
+            previous = value
+        }
+        return true
     }
 }
