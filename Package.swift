@@ -41,6 +41,10 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        .systemLibrary(
+            name: "CMalloc",
+            path: "Sources/CMalloc"
+        ),
         .target(
             name: "Kafka",
             dependencies: [
@@ -86,6 +90,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
+                "CMalloc",
                 "Kafka",
                 "OrderModel",
                 "Ledger",
