@@ -95,8 +95,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         guard !records.isEmpty else { return }
         try await write { db in
             var writer = try SQLiteRowWriter(db, sql: SQLiteRows.insertAuditSQL)
-            for record in records {
-                SQLiteRows.bind(record, to: &writer)
+            for index in records.indices {  // by index: the rows are read in place, not copied
+                SQLiteRows.bind(records[index], to: &writer)
                 _ = try writer.step()
             }
         }
@@ -167,8 +167,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         return try await write { db in
             var writer = try SQLiteRowWriter(db, sql: sql)
             var written = 0
-            for state in states {
-                SQLiteRows.bind(state, to: &writer)
+            for index in states.indices {
+                SQLiteRows.bind(states[index], to: &writer)
                 written += try writer.step()
             }
             return written

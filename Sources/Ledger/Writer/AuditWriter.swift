@@ -74,6 +74,16 @@ public actor AuditWriter {
     /// Accepts several records, in order.
     @discardableResult
     public func record(contentsOf records: [AuditRecord]) async throws -> AuditTicket? {
+        guard !records.isEmpty else { return nil }
+        // Room for all of them (the usual case): one append instead of one call per record.
+        if !isClosing, pending.count + records.count <= configuration.capacity {
+            pending.append(contentsOf: records)
+            statistics.highWaterMark = max(statistics.highWaterMark, pending.count)
+            nextSequence += UInt64(records.count)
+            startLoopIfNeeded()
+            if pending.count == records.count || pending.count >= configuration.batchSize { wake() }
+            return AuditTicket(sequence: nextSequence - 1)
+        }
         var last: AuditTicket?
         for record in records { last = try await self.record(record) }
         return last
