@@ -10,6 +10,13 @@ enum PipelineCBaseline {
         bootstrap: String, source: String, destination: String, count: Int, valueBytes: Int
     ) async throws -> (messages: Int, seconds: Double) {
         try await produce(bootstrap: bootstrap, topic: source, count: count, valueBytes: valueBytes)
+        return try await passthroughOnly(bootstrap: bootstrap, source: source, destination: destination, count: count)
+    }
+
+    /// A passthrough of `count` records already on `source`, in a new consumer group.
+    static func passthroughOnly(
+        bootstrap: String, source: String, destination: String, count: Int
+    ) async throws -> (messages: Int, seconds: Double) {
         let group = "bench-c-\(UInt32.random(in: 0...UInt32.max))"
         let result = try await CBaselineRunner.run("c-passthrough") {
             var result = kb_result()

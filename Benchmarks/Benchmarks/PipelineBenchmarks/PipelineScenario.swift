@@ -61,20 +61,29 @@ struct PipelineScenario {
         try await ingest.shutdown()
         report.ingest = load
 
-        // 2. C passthrough of as many records of the same size: one hop, then two hops chained.
-        let source = "\(configuration.topicPrefix).c-source", destination = "\(configuration.topicPrefix).c-destination"
-        try await createTopics([source, destination], bootstrap: bootstrap, mock: mock)
-        let c = try await PipelineCBaseline.passthrough(
-            bootstrap: bootstrap, source: source, destination: destination, count: deliveries.count,
-            valueBytes: valueBytes)
-        report.cPassthrough = c
-        let hops = (
-            "\(configuration.topicPrefix).c-chain-0", "\(configuration.topicPrefix).c-chain-1",
-            "\(configuration.topicPrefix).c-chain-2")
-        try await createTopics([hops.0, hops.1, hops.2], bootstrap: bootstrap, mock: mock)
-        report.cChain = try await PipelineCBaseline.chain(
-            bootstrap: bootstrap, topics: hops, count: deliveries.count, valueBytes: valueBytes,
-            fetchWaitMilliseconds: mock != nil && settings.mockFetchWaitMilliseconds > 0 ? settings.mockFetchWaitMilliseconds : nil)
+        // 2. C passthrough of as many records of the same size: one hop, then two hops chained; each
+        // `settings.cRuns` times (the median run is the baseline: a run of 10k records is short and noisy).
+        let source = "\(configuration.topicPrefix).c-source"
+        try await createTopics([source], bootstrap: bootstrap, mock: mock)
+        for run in 0..<settings.cRuns {
+            let destination = "\(configuration.topicPrefix).c-destination-\(run)"
+            try await createTopics([destination], bootstrap: bootstrap, mock: mock)
+            report.cPassthroughRuns.append(run == 0
+                ? try await PipelineCBaseline.passthrough(
+                    bootstrap: bootstrap, source: source, destination: destination, count: deliveries.count,
+                    valueBytes: valueBytes)
+                : try await PipelineCBaseline.passthroughOnly(
+                    bootstrap: bootstrap, source: source, destination: destination, count: deliveries.count))
+        }
+        for run in 0..<settings.cRuns {
+            let hops = (
+                "\(configuration.topicPrefix).c-chain-\(run)-0", "\(configuration.topicPrefix).c-chain-\(run)-1",
+                "\(configuration.topicPrefix).c-chain-\(run)-2")
+            try await createTopics([hops.0, hops.1, hops.2], bootstrap: bootstrap, mock: mock)
+            report.cChainRuns.append(try await PipelineCBaseline.chain(
+                bootstrap: bootstrap, topics: hops, count: deliveries.count, valueBytes: valueBytes,
+                fetchWaitMilliseconds: mock != nil && settings.mockFetchWaitMilliseconds > 0 ? settings.mockFetchWaitMilliseconds : nil))
+        }
 
         // 3. Validate + translate over the raw topic ingest filled.
         let cpuBefore = ProcessCPU.seconds()
@@ -82,11 +91,15 @@ struct PipelineScenario {
             configuration: configuration, stages: [.validate, .translate], mockCluster: mock, logger: logger)
         let started = ContinuousClock.now
         var firstRecord: ContinuousClock.Instant?
+        var cpuAtFirstRecord = cpuBefore
         let expected = load.accepted
         let deadline = started + .seconds(600)
         while ContinuousClock.now < deadline {
             let validated = stages.validate?.counters.snapshot.consumed ?? 0
-            if firstRecord == nil, validated > 0 { firstRecord = ContinuousClock.now }
+            if firstRecord == nil, validated > 0 {
+                firstRecord = ContinuousClock.now
+                cpuAtFirstRecord = ProcessCPU.seconds()
+            }
             if settings.trace, let first = firstRecord {
                 let v = stages.validate?.counters.snapshot, t = stages.translate?.counters.snapshot
                 FileHandle.standardError.write(Data((
@@ -97,13 +110,15 @@ struct PipelineScenario {
             try await Task.sleep(for: .milliseconds(10))
         }
         let finished = ContinuousClock.now
+        let windowCPU = ProcessCPU.seconds() - cpuAtFirstRecord
         let counts = stages.translate?.counters.snapshot
         try await stages.shutdown()
         let cpu = ProcessCPU.seconds() - cpuBefore
         report.stages = .init(
             records: counts?.consumed ?? 0, seconds: seconds((firstRecord ?? started)..<finished),
             joinSeconds: seconds(started..<(firstRecord ?? started)), translated: counts?.translated ?? 0,
-            stale: counts?.stale ?? 0, duplicates: (counts?.duplicates ?? 0) + (counts?.unchanged ?? 0), cpuSeconds: cpu)
+            stale: counts?.stale ?? 0, duplicates: (counts?.duplicates ?? 0) + (counts?.unchanged ?? 0), cpuSeconds: cpu,
+            windowCPUSeconds: windowCPU)
         return report
     }
 

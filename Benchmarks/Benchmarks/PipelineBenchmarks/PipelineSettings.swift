@@ -16,6 +16,8 @@ struct PipelineSettings: Sendable {
     /// `DRIFTLESS_BENCH_MOCK_FETCH_WAIT_MS` (10; 0 keeps the layer's 100 ms): the stages'
     /// `fetch.wait.max.ms` on the mock cluster only.
     var mockFetchWaitMilliseconds = 10
+    /// `DRIFTLESS_BENCH_C_RUNS` (3): runs of each C baseline; the median run is the baseline.
+    var cRuns = 3
 
     static func fromEnvironment() -> PipelineSettings {
         let environment = BenchEnvironment()
@@ -27,6 +29,7 @@ struct PipelineSettings: Sendable {
             concurrency: number("DRIFTLESS_BENCH_HTTP_CONCURRENCY", 64),
             partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)),
             trace: environment.values["DRIFTLESS_BENCH_TRACE"] == "1",
-            mockFetchWaitMilliseconds: environment.values["DRIFTLESS_BENCH_MOCK_FETCH_WAIT_MS"].flatMap { Int($0) }.map { max(0, $0) } ?? 10)
+            mockFetchWaitMilliseconds: environment.values["DRIFTLESS_BENCH_MOCK_FETCH_WAIT_MS"].flatMap { Int($0) }.map { max(0, $0) } ?? 10,
+            cRuns: max(1, number("DRIFTLESS_BENCH_C_RUNS", 3)))
     }
 }
