@@ -52,6 +52,7 @@ let package = Package(
         .executableTarget(
             name: "DomainBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "OrderModel", package: "Driftless"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import OrderModel
 
@@ -61,16 +62,10 @@ struct DomainRatioReport {
     }
 
     private static func rate(_ body: () throws -> Void) throws -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<iterationsPerRound { try body() }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return Double(iterationsPerRound) / max(elapsed, 1e-9)
+        try RoundRate.measure(iterations: iterationsPerRound, body)
     }
 
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
+    private static func median(_ values: [Double]) -> Double { RoundRate.median(values) }
 
     var metricValues: [(String, Int)] {
         var out: [(String, Int)] = []
