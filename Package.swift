@@ -41,10 +41,6 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
-        .systemLibrary(
-            name: "CMalloc",
-            path: "Sources/CMalloc"
-        ),
         .target(
             name: "Kafka",
             dependencies: [
@@ -90,7 +86,6 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "CMalloc",
                 "Kafka",
                 "OrderModel",
                 "Ledger",

@@ -39,19 +39,6 @@ final class RuntimeConfigurationTests: XCTestCase {
         XCTAssertFalse(String(describing: overridden).contains("env-secret"))
     }
 
-    func testMallocTuningDefersToTheOperator() {
-        XCTAssertEqual(MallocTuning.decide(environment: [:]), .applied)
-        XCTAssertEqual(MallocTuning.decide(environment: ["DRIFTLESS_MALLOC_TUNING": "off"]), .disabled)
-        XCTAssertEqual(MallocTuning.decide(environment: ["DRIFTLESS_MALLOC_TUNING": "FALSE"]), .disabled)
-        XCTAssertEqual(MallocTuning.decide(environment: ["DRIFTLESS_MALLOC_TUNING": "on"]), .applied)
-        XCTAssertEqual(MallocTuning.decide(environment: ["GLIBC_TUNABLES": "glibc.malloc.arena_max=2"]), .leftToEnvironment)
-        XCTAssertEqual(MallocTuning.decide(environment: ["GLIBC_TUNABLES": "glibc.pthread.rseq=0"]), .applied)
-        XCTAssertEqual(MallocTuning.decide(environment: ["MALLOC_ARENA_MAX_": "2"]), .leftToEnvironment)
-        // Once per process: a later call reports what the first one did.
-        let first = MallocTuning.applyOnce(environment: ProcessInfo.processInfo.environment)
-        XCTAssertEqual(MallocTuning.applyOnce(environment: ["DRIFTLESS_MALLOC_TUNING": first == .disabled ? "on" : "off"]), first)
-    }
-
     func testInvalidInputIsATypedError() throws {
         XCTAssertThrowsError(try PipelineConfiguration.load(file: nil, environment: ["DRIFTLESS_INGEST_PORT": "eighty"])) {
             XCTAssertEqual($0 as? PipelineConfigurationError, .invalidVariable(name: "DRIFTLESS_INGEST_PORT", value: "eighty"))

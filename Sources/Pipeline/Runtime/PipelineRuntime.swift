@@ -65,8 +65,6 @@ public final class PipelineRuntime: Sendable {
         configuration: PipelineConfiguration, stages: Set<StageName> = Set(StageName.allCases),
         handleSignals: Bool = false, mockCluster: MockCluster? = nil, logger: Logger = Logger(label: "driftless")
     ) async throws -> PipelineRuntime {
-        let tuning = MallocTuning.applyOnce(environment: ProcessInfo.processInfo.environment)
-        logger.debug("allocator settings", metadata: ["malloc-tuning": "\(tuning)"])
         let parts = try await Parts.make(
             configuration: configuration, stages: stages, mockCluster: mockCluster, logger: logger)
         let router = Router()
