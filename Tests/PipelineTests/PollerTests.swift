@@ -17,6 +17,7 @@ final class PollerTests: XCTestCase {
         let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
         try await broker.createTopic(named: topics.ingestRaw, partitions: 3)
         let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-poller")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
         let producer = try KafkaProducer(config: broker.config())
         let store = MarketplaceStore(seed: 5)

@@ -10,6 +10,7 @@ final class RuntimeConfigurationTests: XCTestCase {
             .appendingPathComponent("Deploy/driftless.yaml").path
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftless-config-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let secretFile = directory.appendingPathComponent("secret").path
         try "file-secret\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
 
@@ -48,6 +49,7 @@ final class RuntimeConfigurationTests: XCTestCase {
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftless-config-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let bad = directory.appendingPathComponent("bad.yaml").path
         try "kafka: [not, a, mapping]\n".write(toFile: bad, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try PipelineConfiguration.load(file: bad, environment: [:])) {
