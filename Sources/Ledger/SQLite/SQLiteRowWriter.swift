@@ -12,6 +12,8 @@ struct SQLiteRowWriter {
     private let db: Database
     private let statement: Statement
     private var index: Int32 = 0
+    /// The first bind that failed since the last step (reported by `step()`, which then does not run).
+    private var bindFailure: (code: Int32, parameter: Int32)?
 
     /// Prepares `sql` on `db` (a fresh statement, so GRDB's cached statements are never touched).
     init(_ db: Database, sql: String) throws {
@@ -23,36 +25,49 @@ struct SQLiteRowWriter {
     mutating func bind(_ value: String?) {
         index += 1
         guard let value else {
-            sqlite3_bind_null(statement.sqliteStatement, index)
+            check(sqlite3_bind_null(statement.sqliteStatement, index))
             return
         }
         var text = value
-        text.withUTF8 { utf8 in
-            if let base = utf8.baseAddress {
-                base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
-                    _ = sqlite3_bind_text(statement.sqliteStatement, index, $0, Int32(utf8.count), Self.transient)
-                }
-            } else {
-                _ = sqlite3_bind_text(statement.sqliteStatement, index, "", 0, Self.transient)
+        let code = text.withUTF8 { utf8 -> Int32 in
+            guard let base = utf8.baseAddress else {
+                return sqlite3_bind_text(statement.sqliteStatement, index, "", 0, Self.transient)
+            }
+            guard let length = Int32(exactly: utf8.count) else { return SQLITE_TOOBIG }
+            return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                sqlite3_bind_text(statement.sqliteStatement, index, $0, length, Self.transient)
             }
         }
+        check(code)
     }
 
     /// Binds the next parameter.
     mutating func bind(_ value: Int64?) {
         index += 1
         if let value {
-            sqlite3_bind_int64(statement.sqliteStatement, index, value)
+            check(sqlite3_bind_int64(statement.sqliteStatement, index, value))
         } else {
-            sqlite3_bind_null(statement.sqliteStatement, index)
+            check(sqlite3_bind_null(statement.sqliteStatement, index))
         }
     }
 
+    /// Keeps the first failed bind, so `step()` throws instead of writing a row with a value missing.
+    private mutating func check(_ code: Int32) {
+        if code != SQLITE_OK, bindFailure == nil { bindFailure = (code, index) }
+    }
+
     /// Runs the statement with the values bound since the last step; returns the rows it changed.
+    /// Throws when a bind or the step failed (nothing is written then).
     mutating func step() throws -> Int {
         defer {
             sqlite3_reset(statement.sqliteStatement)
             index = 0
+            bindFailure = nil
+        }
+        if let failure = bindFailure {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: failure.code),
+                message: "binding parameter \(failure.parameter) failed", sql: statement.sql)
         }
         let code = sqlite3_step(statement.sqliteStatement)
         guard code == SQLITE_DONE else {
