@@ -62,13 +62,7 @@ public actor AuditWriter {
             try await withCheckedThrowingContinuation { spaceWaiters.append($0); wake() }
         }
         if isClosing { throw LedgerError.closed(store.location) }
-        pending.append(record)
-        statistics.highWaterMark = max(statistics.highWaterMark, pending.count)
-        let ticket = AuditTicket(sequence: nextSequence)
-        nextSequence += 1
-        startLoopIfNeeded()
-        if pending.count == 1 || pending.count >= configuration.batchSize { wake() }
-        return ticket
+        return accept(CollectionOfOne(record))
     }
 
     /// Accepts several records, in order.
@@ -76,17 +70,21 @@ public actor AuditWriter {
     public func record(contentsOf records: [AuditRecord]) async throws -> AuditTicket? {
         guard !records.isEmpty else { return nil }
         // Room for all of them (the usual case): one append instead of one call per record.
-        if !isClosing, pending.count + records.count <= configuration.capacity {
-            pending.append(contentsOf: records)
-            statistics.highWaterMark = max(statistics.highWaterMark, pending.count)
-            nextSequence += UInt64(records.count)
-            startLoopIfNeeded()
-            if pending.count == records.count || pending.count >= configuration.batchSize { wake() }
-            return AuditTicket(sequence: nextSequence - 1)
-        }
+        if !isClosing, pending.count + records.count <= configuration.capacity { return accept(records) }
         var last: AuditTicket?
         for record in records { last = try await self.record(record) }
         return last
+    }
+
+    /// Buffers `records` (there is room and the writer is open); returns the ticket of the last one.
+    private func accept(_ records: some Collection<AuditRecord>) -> AuditTicket {
+        let wasEmpty = pending.isEmpty
+        pending.append(contentsOf: records)
+        statistics.highWaterMark = max(statistics.highWaterMark, pending.count)
+        nextSequence += UInt64(records.count)
+        startLoopIfNeeded()
+        if wasEmpty || pending.count >= configuration.batchSize { wake() }
+        return AuditTicket(sequence: nextSequence - 1)
     }
 
     /// Records and returns once the record is in the store.
