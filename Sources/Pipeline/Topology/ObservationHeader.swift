@@ -39,8 +39,13 @@ enum ObservationHeader {
         return try? decoder.decode(ChannelObservation.self, from: Data(bytes))
     }
 
-    /// `headers` without any `dl-observation` header.
-    static func removing(from headers: [KafkaHeader]) -> [KafkaHeader] {
-        headers.filter { $0.key != EnvelopeHeader.observation }
+    /// `headers` without any `dl-observation` header, then `extra` (validate's new one) when given;
+    /// one allocation sized for both.
+    static func removing(from headers: [KafkaHeader], thenAppending extra: KafkaHeader? = nil) -> [KafkaHeader] {
+        var result: [KafkaHeader] = []
+        result.reserveCapacity(headers.count + 1)
+        for header in headers where header.key != EnvelopeHeader.observation { result.append(header) }
+        if let extra { result.append(extra) }
+        return result
     }
 }

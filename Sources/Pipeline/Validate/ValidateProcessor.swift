@@ -28,13 +28,9 @@ public struct ValidateProcessor: Sendable {
     public func process(_ message: KafkaMessage) -> Output {
         do {
             let (envelope, observation) = try decoder.decode(message)
-            var headers: [KafkaHeader] = []
-            headers.reserveCapacity(message.headers.count + 1)
-            for header in message.headers where header.key != EnvelopeHeader.observation { headers.append(header) }
-            if let header = ObservationHeader.header(observation) { headers.append(header) }
             let record = ProducerRecord(
                 topic: topics.validated, key: message.key ?? observation.key.bytes, value: message.value,
-                headers: headers)
+                headers: ObservationHeader.removing(from: message.headers, thenAppending: ObservationHeader.header(observation)))
             let audit = AuditRecord(
                 hop: .validated, orderKey: observation.key.description, channel: envelope.channel.rawValue,
                 eventID: envelope.eventID, stage: StageName.validate.rawValue, replica: replica,
