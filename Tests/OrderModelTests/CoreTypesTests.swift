@@ -36,6 +36,9 @@ final class CoreTypesTests: XCTestCase {
         XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: -0.25)), "1969-12-31T23:59:59.750Z")
         XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: -62_135_596_800)), "0001-01-01T00:00:00Z")
         XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: 253_402_300_799.5)), "9999-12-31T23:59:59.500Z")
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: 253_402_300_800)), "10000-01-01T00:00:00Z")
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: -62_167_219_200)), "0000-01-01T00:00:00Z")
+        XCTAssertEqual(RFC3339.format(Date(timeIntervalSince1970: -62_167_219_201)), "-0001-12-31T23:59:59Z")
         XCTAssertFalse(RFC3339.format(Date(timeIntervalSince1970: .nan)).isEmpty)
         XCTAssertFalse(RFC3339.format(.distantFuture).isEmpty)
         // Against Foundation's ISO 8601 formatter, over whole milliseconds across 1900–2100.

@@ -82,21 +82,18 @@ public enum RFC3339 {
             days -= 1
         }
         let (y, m, d) = civilFromDays(days)
-        guard (0...9999).contains(y) else {
-            func pad(_ v: Int, _ w: Int) -> String {
-                let s = String(v)
-                return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
-            }
-            var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))"
-            if millis > 0 { out += "." + pad(millis, 3) }
-            return out + "Z"
-        }
-        // One allocation: the digits are written straight into the string's storage.
-        return String(unsafeUninitializedCapacity: 24) { buffer in
+        // One allocation: the digits are written straight into the string's storage. Years outside
+        // 0…9999 get a sign and more digits (the bound above keeps them under 8 digits).
+        return String(unsafeUninitializedCapacity: 32) { buffer in
             var i = 0
+            /// `value` (≥ 0) with at least `width` digits.
             func put(_ value: Int, _ width: Int) {
                 var divisor = 1
-                for _ in 1..<width { divisor *= 10 }
+                var digits = 1
+                while digits < width || value / divisor >= 10 {
+                    divisor *= 10
+                    digits += 1
+                }
                 var v = value
                 while divisor > 0 {
                     buffer[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: v / divisor)
@@ -109,7 +106,8 @@ public enum RFC3339 {
                 buffer[i] = UInt8(ascii: c)
                 i += 1
             }
-            put(y, 4); char("-"); put(m, 2); char("-"); put(d, 2); char("T")
+            if y < 0 { char("-") }
+            put(abs(y), 4); char("-"); put(m, 2); char("-"); put(d, 2); char("T")
             put(rem / 3600, 2); char(":"); put(rem % 3600 / 60, 2); char(":"); put(rem % 60, 2)
             if millis > 0 {
                 char(".")
