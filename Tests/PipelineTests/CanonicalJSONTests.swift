@@ -71,6 +71,10 @@ final class CanonicalJSONTests: XCTestCase {
     }
 
     func testStoredStateReadsBackAndMatchesJSONEncoderDocument() throws {
+        // What the stored state was written with before `CanonicalJSON`.
+        let storedStateEncoder = JSONEncoder()
+        storedStateEncoder.outputFormatting = [.sortedKeys]
+        storedStateEncoder.dateEncodingStrategy = .millisecondsSince1970
         var random = SeededRandom(seed: 7)
         for round in 0..<500 {
             let state = OrderState(
@@ -82,7 +86,7 @@ final class CanonicalJSONTests: XCTestCase {
                 appliedEventIDs: (0..<Int.random(in: 0..<4, using: &random)).map { _ in randomString(&random) })
             let record = StoredOrderState.record(state, version: Int64(round + 1), lastEventID: state.position.eventID)
             // The same document as JSONEncoder writes, as parsed JSON, and it reads back the same.
-            let reference = try StoredOrderState.encoder.encode(StoredOrderState.Payload(
+            let reference = try storedStateEncoder.encode(StoredOrderState.Payload(
                 payment: state.dimensions.payment, fulfillment: state.dimensions.fulfillment,
                 lifecycle: state.dimensions.lifecycle, returns: state.dimensions.returns,
                 facts: state.facts, position: state.position))

@@ -8,6 +8,7 @@ import OrderModel
 /// `OrderDimensions` from it) plus `facts` and `position`, which translate needs to decide stale and
 /// duplicate events after a restart exactly as before it.
 enum StoredOrderState {
+    /// The document's shape (`CanonicalJSON.storedState` writes it; read with `decoder`).
     struct Payload: Codable {
         var payment: PaymentStatus
         var fulfillment: FulfillmentStatus
@@ -20,14 +21,6 @@ enum StoredOrderState {
             case payment, fulfillment, lifecycle, returns = "return", facts, position
         }
     }
-
-    /// What `record` writes (by `CanonicalJSON.storedState`), as `JSONEncoder` would (tests compare).
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return encoder
-    }()
 
     private static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
