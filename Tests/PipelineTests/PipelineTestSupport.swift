@@ -88,6 +88,18 @@ func inOrderExpectation(_ deliveries: [WebhookDelivery]) throws -> [String: Cano
     return states.mapValues(\.canonicalState)
 }
 
+/// The record ingest writes for a Shopify `delivery` (envelope headers, key = order key), here on
+/// `topic`, with the order it carries; `body` replaces the delivery's body when given.
+func ingestRecord(_ delivery: WebhookDelivery, topic: String, body: [UInt8]? = nil) throws -> (record: ProducerRecord, order: ShopifyOrder) {
+    let order = try ShopifyOrder.decode(from: delivery.body)
+    let envelope = Envelope(
+        eventID: delivery.webhookID, channel: .shopify, orderID: order.id, kind: delivery.topic,
+        sourceTimestamp: order.updatedAt)
+    let record = ProducerRecord(
+        topic: topic, key: envelope.orderKey.bytes, value: body ?? delivery.body, headers: envelope.headers)
+    return (record, order)
+}
+
 /// A storefront scenario: `orders` orders with realistic lifecycles, about ten webhooks each.
 func makeLifecycles(store: StorefrontStore, orders: Int, seed: UInt64 = 3) async throws -> [WebhookDelivery] {
     try await StorefrontScenario.lifecycles(store: store, orders: orders, seed: seed)

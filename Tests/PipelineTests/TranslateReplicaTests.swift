@@ -26,12 +26,8 @@ final class TranslateReplicaTests: XCTestCase {
         var changing: Set<String> = []
         var states: [String: OrderState] = [:]
         for delivery in deliveries {
-            let order = try ShopifyOrder.decode(from: delivery.body)
-            let envelope = Envelope(
-                eventID: delivery.webhookID, channel: .shopify, orderID: order.id, kind: delivery.topic,
-                sourceTimestamp: order.updatedAt)
-            records.append(ProducerRecord(
-                topic: topics.validated, key: envelope.orderKey.bytes, value: delivery.body, headers: envelope.headers))
+            let (record, order) = try ingestRecord(delivery, topic: topics.validated)
+            records.append(record)
             let observation = try translator.translate(order, eventID: delivery.webhookID, kind: delivery.topic)
             let decision = OrderStateMachine().decide(current: states[observation.key.description], observation: observation)
             if decision.changesState { changing.insert(delivery.webhookID) }

@@ -26,7 +26,6 @@ final class UndeliverableRecordTests: XCTestCase {
         var records: [ProducerRecord] = []
         var bigEventID = ""
         for (index, delivery) in deliveries.enumerated() {
-            let order = try ShopifyOrder.decode(from: delivery.body)
             var body = delivery.body
             if index == bigIndex {
                 // Still a valid order (well under the 1 MB payload limit), but too large for the producer.
@@ -35,11 +34,7 @@ final class UndeliverableRecordTests: XCTestCase {
                 body = Array(try JSONSerialization.data(withJSONObject: object))
                 bigEventID = delivery.webhookID
             }
-            let envelope = Envelope(
-                eventID: delivery.webhookID, channel: .shopify, orderID: order.id, kind: delivery.topic,
-                sourceTimestamp: order.updatedAt)
-            records.append(ProducerRecord(
-                topic: topics.ingestRaw, key: envelope.orderKey.bytes, value: body, headers: envelope.headers))
+            records.append(try ingestRecord(delivery, topic: topics.ingestRaw, body: body).record)
         }
         _ = try await feeder.send(records)
 
@@ -116,12 +111,7 @@ final class UndeliverableRecordTests: XCTestCase {
         let expected = try inOrderExpectation(deliveries)
         var records: [ProducerRecord] = []
         for delivery in deliveries {
-            let order = try ShopifyOrder.decode(from: delivery.body)
-            let envelope = Envelope(
-                eventID: delivery.webhookID, channel: .shopify, orderID: order.id, kind: delivery.topic,
-                sourceTimestamp: order.updatedAt)
-            records.append(ProducerRecord(
-                topic: topics.validated, key: envelope.orderKey.bytes, value: delivery.body, headers: envelope.headers))
+            records.append(try ingestRecord(delivery, topic: topics.validated).record)
         }
         _ = try await feeder.send(records)
 
