@@ -40,11 +40,8 @@ enum PipelineCBaseline {
             let group = "bench-c-\(name)-\(UInt32.random(in: 0...UInt32.max))"
             return try await CBaselineRunner.run("c-\(name)") {
                 var result = kb_result()
-                if let wait {
-                    kb_passthrough_fetch_wait(bootstrap, source, destination, group, count, 300, wait, &result)
-                } else {
-                    kb_passthrough(bootstrap, source, destination, group, count, 300, &result)
-                }
+                // nil `wait` is passed as NULL: librdkafka's default.
+                kb_passthrough_fetch_wait(bootstrap, source, destination, group, count, 300, wait, &result)
                 return result
             }
         }
