@@ -65,11 +65,6 @@ public struct JSONTextWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// A string value, or `null`.
-    public mutating func string(_ value: String?) {
-        if let value { string(value) } else { null() }
-    }
-
     /// An integer value.
     public mutating func int<T: BinaryInteger>(_ value: T) {
         separate()
