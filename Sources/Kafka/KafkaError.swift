@@ -18,6 +18,10 @@ public enum KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
     case commit(code: Int32, message: String)
     /// The client was closed before the operation could complete.
     case closed
+    /// The client hit a fatal error (e.g. the idempotent producer lost its guarantees): it will
+    /// not send again and must be replaced — for a stage, the process ends so another replica
+    /// takes over.
+    case fatal(message: String)
 
     public var description: String {
         switch self {
@@ -37,11 +41,19 @@ public enum KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
             return "offset commit failed: \(message) (code \(code))"
         case .closed:
             return "the Kafka client is closed"
+        case let .fatal(message):
+            return "fatal Kafka client error: \(message)"
         }
     }
 }
 
 extension KafkaError {
+    /// Whether this is a ``fatal(message:)`` error (nothing will be sent by this client again).
+    public var isFatal: Bool {
+        if case .fatal = self { return true }
+        return false
+    }
+
     /// librdkafka's text for an error code.
     static func text(_ code: rd_kafka_resp_err_t) -> String {
         String(cString: rd_kafka_err2str(code))

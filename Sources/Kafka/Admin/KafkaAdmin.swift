@@ -20,7 +20,7 @@ public final class KafkaAdmin: Sendable {
     }
 
     private var timeoutMilliseconds: Int32 {
-        Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        timeout.librdkafkaMilliseconds
     }
 
     /// Creates topics; a topic that already exists counts as success.

@@ -168,8 +168,7 @@ final class ConsumerCore: Sendable {
         if let next = state.withLock({ $0.nextResumeAt }) {
             timeout = max(.zero, min(timeout, next - now))
         }
-        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        return Int32(clamping: max(0, milliseconds))
+        return timeout.librdkafkaMilliseconds
     }
 
     private func execute(_ commands: [ConsumerState.Command], rk: OpaquePointer) {

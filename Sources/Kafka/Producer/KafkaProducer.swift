@@ -70,6 +70,7 @@ public final class KafkaProducer: Sendable {
     /// enqueued are awaited, then the error is thrown (``KafkaError/produce(topic:code:message:)``,
     /// ``KafkaError/closed``, or `CancellationError`).
     public func enqueue(_ records: [ProducerRecord]) async throws -> KafkaPendingDeliveries {
+        if let fatal = core.fatal.error { throw fatal }
         guard let ids = core.table.withLock({ $0.register(count: records.count) }) else { throw KafkaError.closed }
         var enqueued = 0
         do {
@@ -131,6 +132,9 @@ public final class KafkaProducer: Sendable {
                 backoff = min(backoff * 2, .milliseconds(5))
                 continue
             }
+            if code == RD_KAFKA_RESP_ERR__FATAL {
+                throw core.fatal.error ?? KafkaError.fatal(message: KafkaError.text(code))
+            }
             throw KafkaError.produce(topic: record.topic, code: code.rawValue, message: KafkaError.text(code))
         }
     }
@@ -139,7 +143,7 @@ public final class KafkaProducer: Sendable {
     /// ``KafkaError/timedOut(operation:message:)``.
     public func flush(timeout: Duration = .seconds(10)) async throws {
         let handle = core.handle
-        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = timeout.librdkafkaMilliseconds
         try await BlockingThread.run(name: "kafka-producer-flush") { () throws(KafkaError) in
             let code = rd_kafka_flush(handle.pointer, milliseconds)
             if code == RD_KAFKA_RESP_ERR__TIMED_OUT {
@@ -153,6 +157,42 @@ public final class KafkaProducer: Sendable {
     public func close(timeout: Duration = .seconds(10)) async {
         core.requestStop(timeout: timeout)
         await core.waitUntilFinished()
+    }
+
+    /// The fatal error this producer hit, if any: it then refuses every record
+    /// (``KafkaError/fatal(message:)``) and must be replaced.
+    public var fatalError: KafkaError? { core.fatal.error }
+
+    /// Waits until the producer hits a fatal error and returns it; nil when the producer was
+    /// closed without one, or the waiting task was cancelled.
+    public func waitForFatalError() async -> KafkaError? {
+        await core.fatal.wait()
+    }
+
+    /// Asks a broker for cluster metadata (no topics) within `timeout`: whether the cluster answers
+    /// this producer right now. Runs on a dedicated thread. Throws
+    /// ``KafkaError/timedOut(operation:message:)`` or ``KafkaError/admin(operation:code:message:)``.
+    public func probe(timeout: Duration) async throws {
+        let handle = core.handle
+        let milliseconds = timeout.librdkafkaMilliseconds
+        try await BlockingThread.run(name: "kafka-producer-probe") { () throws(KafkaError) in
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            let code = rd_kafka_metadata(handle.pointer, 0, nil, &metadata, milliseconds)
+            if let metadata { rd_kafka_metadata_destroy(metadata) }
+            if code == RD_KAFKA_RESP_ERR__TIMED_OUT {
+                throw .timedOut(operation: "metadata probe", message: "no broker answered within \(timeout)")
+            }
+            if code != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw .admin(operation: "metadata probe", code: code.rawValue, message: KafkaError.text(code))
+            }
+        }
+    }
+
+    /// Makes librdkafka raise a fabricated fatal error (`rd_kafka_test_fatal_error`), for tests of
+    /// fatal-error handling.
+    @_spi(Testing)
+    public func triggerFatalErrorForTesting(reason: String = "fatal error injected by a test") {
+        _ = rd_kafka_test_fatal_error(core.handle.pointer, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason)
     }
 
     /// Number of sends still waiting for their delivery report.

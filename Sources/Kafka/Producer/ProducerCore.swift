@@ -12,6 +12,8 @@ final class ProducerCore: Sendable {
     let table = Mutex(DeliveryTable())
     let topics: TopicHandles
     let logger: Logger
+    /// Set when librdkafka reports a fatal error; the producer then refuses new records.
+    let fatal = FatalErrorLatch()
     private let control = Mutex(Control())
 
     private struct Control {
@@ -81,8 +83,9 @@ final class ProducerCore: Sendable {
             serve(event, topicCache: &topicCache)
             rd_kafka_event_destroy(event)
         }
-        let leftovers = table.withLock { $0.failAll(with: .closed) }
+        let leftovers = table.withLock { $0.failAll(with: fatal.error ?? .closed) }
         for action in leftovers { action.run() }
+        fatal.finish()
         finish()
     }
 
@@ -110,6 +113,9 @@ final class ProducerCore: Sendable {
                     if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                         action = table.complete(id, with: .success(DeliveryReport(
                             topic: topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+                    } else if let fatalError = fatal.error {
+                        // After a fatal error every outstanding record fails (purged or `_FATAL`).
+                        action = table.complete(id, with: .failure(fatalError))
                     } else {
                         let code = message.pointee.err
                         action = table.complete(id, with: .failure(.delivery(topic: topic, code: code.rawValue, message: KafkaError.text(code))))
@@ -122,7 +128,14 @@ final class ProducerCore: Sendable {
             let code = rd_kafka_event_error(event)
             let text = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? KafkaError.text(code)
             if rd_kafka_event_error_is_fatal(event) != 0 {
-                logger.error("kafka producer fatal error", metadata: ["error": "\(text)"])
+                var buffer = [CChar](repeating: 0, count: 512)
+                let underlying = rd_kafka_fatal_error(handle.pointer, &buffer, buffer.count)
+                let reason = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let message = reason.isEmpty ? text : "\(reason) (\(KafkaError.text(underlying)))"
+                logger.critical("kafka producer fatal error: it will not send again", metadata: ["error": "\(message)"])
+                fatal.set(.fatal(message: message))
+                // Fail what is queued and in flight now (their delivery reports carry the fatal error).
+                _ = rd_kafka_purge(handle.pointer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
             } else {
                 logger.warning("kafka producer error", metadata: ["error": "\(text)"])
             }

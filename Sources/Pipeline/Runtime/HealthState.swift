@@ -2,14 +2,34 @@ import Synchronization
 
 /// Liveness and readiness of a process, served on `/healthz` and `/readyz`.
 ///
-/// Ready means: start-up finished (topics exist, clients connected) and the last send did not fail
-/// (a failed send flips readiness until the next success), and shutdown has not begun.
+/// Ready means: start-up finished (topics exist, clients connected), the broker answers, no fatal
+/// error, and shutdown has not begun. Whether the broker answers comes from what was last seen of
+/// it: a failed send turns readiness off at once, and the periodic broker probe (``BrokerProbe``)
+/// turns it off when the broker stops answering and **back on when it answers again**, whether or
+/// not any traffic arrives meanwhile (a load balancer sends none to a process that is not ready).
+///
+/// Alive means: no fatal error. A fatal client error (e.g. librdkafka's idempotent producer
+/// `_FATAL`) cannot be recovered in-process: `/healthz` fails so the orchestrator restarts it.
+///
+/// What the endpoints show is a short code (``Condition``); the error behind it goes to the log
+/// only, never to unauthenticated callers.
 public final class HealthState: Sendable {
+    /// What the process is doing, as shown on the health endpoints.
+    public enum Condition: String, Sendable, Equatable {
+        case starting
+        case ok
+        case stopping
+        /// The last send or broker probe failed.
+        case kafkaUnavailable = "kafka-unavailable"
+        /// A fatal client error: the process is ending.
+        case fatal
+    }
+
     private struct State {
         var started = false
         var stopping = false
-        var lastSendFailed = false
-        var detail = "starting"
+        var brokerAnswers = true
+        var fatal = false
     }
 
     private let state = Mutex(State())
@@ -18,30 +38,47 @@ public final class HealthState: Sendable {
 
     /// Marks start-up as finished.
     public func markStarted() {
-        state.withLock {
-            $0.started = true
-            $0.detail = "ok"
-        }
+        state.withLock { $0.started = true }
     }
 
     /// Marks the beginning of shutdown (readiness turns off so load balancers stop sending).
     public func markStopping() {
-        state.withLock {
-            $0.stopping = true
-            $0.detail = "stopping"
-        }
+        state.withLock { $0.stopping = true }
+    }
+
+    /// Marks a fatal error: liveness and readiness fail from now on.
+    public func markFatal() {
+        state.withLock { $0.fatal = true }
     }
 
     /// Records the outcome of a send to Kafka.
-    public func recordSend(succeeded: Bool, detail: String? = nil) {
-        state.withLock {
-            $0.lastSendFailed = !succeeded
-            if let detail { $0.detail = detail } else if succeeded, $0.started, !$0.stopping { $0.detail = "ok" }
+    public func recordSend(succeeded: Bool) {
+        state.withLock { $0.brokerAnswers = succeeded }
+    }
+
+    /// Records the outcome of a broker probe (``BrokerProbe``).
+    public func recordProbe(succeeded: Bool) {
+        state.withLock { $0.brokerAnswers = succeeded }
+    }
+
+    /// The process's condition (the most serious one that holds).
+    public var condition: Condition {
+        state.withLock { state in
+            if state.fatal { return .fatal }
+            if state.stopping { return .stopping }
+            if !state.started { return .starting }
+            return state.brokerAnswers ? .ok : .kafkaUnavailable
         }
     }
 
-    /// Whether the process should receive traffic, and why not.
+    /// Whether the process should receive traffic, and a short code saying why not.
     public var readiness: (ready: Bool, detail: String) {
-        state.withLock { ($0.started && !$0.stopping && !$0.lastSendFailed, $0.detail) }
+        let condition = condition
+        return (condition == .ok, condition.rawValue)
+    }
+
+    /// Whether the process is alive (false only after a fatal error).
+    public var liveness: (alive: Bool, detail: String) {
+        condition == .fatal ? (false, Condition.fatal.rawValue) : (true, "ok")
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Kafka
 import Ledger
 import Logging
+import NIOCore
 import OrderModel
 import ServiceLifecycle
 import Synchronization
@@ -71,10 +73,15 @@ public final class PipelineRuntime: Sendable {
         IngestRoutes.addHealthRoutes(to: router, health: parts.health)
         if let webhooks = parts.webhooks { IngestRoutes.addWebhookRoutes(to: router, shopify: webhooks) }
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let readTimeout = configuration.requestReadTimeout.timeAmount
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [RequestReadDeadlineHandler(timeout: readTimeout)],
+                idleTimeout: configuration.idleTimeout.timeAmount)),
             configuration: .init(
-                address: .hostname(configuration.ingestHost, port: configuration.ingestPort), serverName: "driftless"),
+                address: .hostname(configuration.ingestHost, port: configuration.ingestPort), serverName: "driftless",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? -1)
                 portContinuation.finish()
@@ -96,6 +103,16 @@ public final class PipelineRuntime: Sendable {
             }))
         }
         services.append(.init(service: app))
+        // Shut down first: the probe; a fatal producer error shuts the whole group down gracefully
+        // (and `wait()` then throws it, so the process exits non-zero).
+        services.append(.init(
+            service: FatalErrorWatch(producer: parts.producer, health: parts.health, logger: logger),
+            successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(.init(
+            service: BrokerProbe(
+                producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
+                logger: logger),
+            successTerminationBehavior: .ignore))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         if handleSignals {
             groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
@@ -148,9 +165,12 @@ public final class PipelineRuntime: Sendable {
 public enum PipelineRuntimeError: Error, Equatable, CustomStringConvertible {
     case httpFailedToStart(host: String, port: Int)
     case mapping(String)
+    /// The Kafka producer hit a fatal error; the process stopped so another replica takes over.
+    case kafkaFatal(String)
 
     public var description: String {
         switch self {
+        case .kafkaFatal(let why): "stopped after a fatal Kafka error: \(why)"
         case .httpFailedToStart(let host, let port): "HTTP listener on \(host):\(port) failed to start"
         case .mapping(let why): "mapping matrix: \(why)"
         }

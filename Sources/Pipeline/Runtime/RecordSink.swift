@@ -56,24 +56,34 @@ public enum SendTimeoutError: Error, Equatable, CustomStringConvertible {
 }
 
 extension RecordSink {
-    /// Sends `record`, giving up waiting after `timeout`. The send itself is not cancelled (librdkafka
-    /// may still deliver the record later; downstream dedupes by event id), but the caller is free.
-    public func send(_ record: ProducerRecord, timeout: Duration) async throws -> DeliveryReport {
+    /// Sends `record`, giving up waiting after `timeout`. At the deadline the send task is
+    /// cancelled: a send still waiting for room in the producer's queue (`QUEUE_FULL`) gives up
+    /// then; a record already handed to librdkafka may still be delivered later (downstream dedupes
+    /// by event id), but the caller is free. `settled` runs once the send task itself has finished
+    /// (delivered, failed or given up) — after the caller returned, when it timed out — so a caller
+    /// can bound how many sends are outstanding.
+    public func send(
+        _ record: ProducerRecord, timeout: Duration, settled: @escaping @Sendable () -> Void = {}
+    ) async throws -> DeliveryReport {
         let race = ResumeOnce<DeliveryReport>()
         return try await withCheckedThrowingContinuation { continuation in
             race.install(continuation)
-            let timer = Task {
-                try? await Task.sleep(for: timeout)
-                if !Task.isCancelled { race.resume(with: .failure(SendTimeoutError.timedOut(timeout))) }
-            }
-            race.onResume { timer.cancel() }
-            Task {
+            let send = Task {
+                defer { settled() }
                 do {
                     race.resume(with: .success(try await self.send(record)))
                 } catch {
                     race.resume(with: .failure(error))
                 }
             }
+            let timer = Task {
+                try? await Task.sleep(for: timeout)
+                if !Task.isCancelled {
+                    race.resume(with: .failure(SendTimeoutError.timedOut(timeout)))
+                    send.cancel()
+                }
+            }
+            race.onResume { timer.cancel() }
         }
     }
 }

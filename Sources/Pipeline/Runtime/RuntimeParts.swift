@@ -24,6 +24,7 @@ struct Parts: Sendable {
         configuration: PipelineConfiguration, stages: Set<StageName>, mockCluster external: MockCluster?,
         logger: Logger
     ) async throws -> Parts {
+        try configuration.validate()
         let matrix = try loadMatrix(configuration.mappingFile)
         var mockCluster = external
         let bootstrap: String
@@ -69,7 +70,8 @@ struct Parts: Sendable {
                 parts.webhooks = ShopifyWebhookIngest(
                     configuration: .init(
                         maxBodyBytes: configuration.maxBodyBytes, sendTimeout: configuration.sendTimeout,
-                        dedupeCapacity: configuration.dedupeCapacity, dedupeTTL: configuration.dedupeTTL),
+                        dedupeCapacity: configuration.dedupeCapacity, dedupeTTL: configuration.dedupeTTL,
+                        maxPendingSends: configuration.maxPendingSends),
                     verifier: ShopifySignatureVerifier(
                         current: secret.value, previous: configuration.shopifyPreviousSecret?.value),
                     topics: topics, sink: producer, audit: audit, health: health, replica: "\(replica)/ingest",

@@ -61,9 +61,13 @@ public final class StageLoop: Sendable {
             return state.stopping
         }
         if stopNow { task.cancel() }
-        await withGracefulShutdownHandler {
-            await task.value
-        } onGracefulShutdown: {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await task.value
+            } onGracefulShutdown: {
+                self.requestStop()
+            }
+        } onCancel: {
             self.requestStop()
         }
         logger.info("stage stopping: committing and leaving the group", metadata: ["stage": "\(name)"])
@@ -81,7 +85,8 @@ public final class StageLoop: Sendable {
 }
 
 /// Retries `operation` with exponential back-off (10 ms … 2 s) until it succeeds or `shouldStop`.
-/// Returns nil when it gave up because of a stop.
+/// Returns nil when it gave up because of a stop, or because of a fatal Kafka error (no retry can
+/// succeed; ``FatalErrorWatch`` stops the process).
 func retryUntilStopped<T: Sendable>(
     _ what: String, logger: Logger, shouldStop: @Sendable () -> Bool,
     _ operation: () async throws -> T
@@ -92,6 +97,10 @@ func retryUntilStopped<T: Sendable>(
             return try await operation()
         } catch {
             if shouldStop() { return nil }
+            if let kafka = error as? KafkaError, kafka.isFatal {
+                logger.error("\(what) failed with a fatal Kafka error; giving up the batch", metadata: ["error": "\(kafka)"])
+                return nil
+            }
             logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "retry-in": "\(delay)"])
             try? await Task.sleep(for: delay)
             if shouldStop() { return nil }

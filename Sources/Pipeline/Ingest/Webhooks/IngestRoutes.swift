@@ -35,9 +35,13 @@ public enum IngestRoutes {
         }
     }
 
-    /// Adds `/healthz` (alive) and `/readyz` (ready for traffic) to `router`.
+    /// Adds `/healthz` (alive: 503 only after a fatal error) and `/readyz` (ready for traffic) to
+    /// `router`. Both answer a short code (``HealthState/Condition``), never error text.
     public static func addHealthRoutes(to router: Router<BasicRequestContext>, health: HealthState) {
-        router.get("/healthz") { _, _ in plain(.ok, "ok") }
+        router.get("/healthz") { _, _ in
+            let liveness = health.liveness
+            return plain(liveness.alive ? .ok : .serviceUnavailable, liveness.detail)
+        }
         router.get("/readyz") { _, _ in
             let readiness = health.readiness
             return plain(readiness.ready ? .ok : .serviceUnavailable, readiness.detail)

@@ -3,6 +3,7 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
+import Synchronization
 
 /// Turns a Shopify webhook delivery into a record on `<p>.ingest.raw`, acknowledging it only once
 /// the broker has it.
@@ -22,15 +23,20 @@ public final class ShopifyWebhookIngest: Sendable {
         /// Ids remembered for deduplication and for how long.
         public var dedupeCapacity: Int
         public var dedupeTTL: Duration
+        /// Sends still outstanding (also those whose delivery already got a 503 after
+        /// `sendTimeout`) above which deliveries are answered 503 without producing, so a long
+        /// Kafka outage cannot pile records and tasks up in memory.
+        public var maxPendingSends: Int
 
         public init(
             maxBodyBytes: Int = 512 * 1024, sendTimeout: Duration = .seconds(3),
-            dedupeCapacity: Int = 100_000, dedupeTTL: Duration = .seconds(24 * 3600)
+            dedupeCapacity: Int = 100_000, dedupeTTL: Duration = .seconds(24 * 3600), maxPendingSends: Int = 10_000
         ) {
             self.maxBodyBytes = maxBodyBytes
             self.sendTimeout = sendTimeout
             self.dedupeCapacity = dedupeCapacity
             self.dedupeTTL = dedupeTTL
+            self.maxPendingSends = maxPendingSends
         }
     }
 
@@ -64,6 +70,8 @@ public final class ShopifyWebhookIngest: Sendable {
     private let deduplicator: WebhookDeduplicator
     private let replica: String
     private let logger: Logger
+    /// Sends whose task has not finished yet.
+    private let outstanding = Mutex(0)
 
     public init(
         configuration: Configuration = .init(), verifier: ShopifySignatureVerifier, topics: PipelineTopics,
@@ -118,10 +126,23 @@ public final class ShopifyWebhookIngest: Sendable {
             return .duplicate
         }
 
+        let limit = configuration.maxPendingSends
+        guard outstanding.withLock({ count -> Bool in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }) else {
+            deduplicator.release(webhookID)
+            logger.warning("webhook refused: too many Kafka sends outstanding", metadata: [
+                "webhook-id": "\(webhookID)", "outstanding": "\(limit)"])
+            return .unavailable("too many sends outstanding")
+        }
         let record = ProducerRecord(
             topic: topics.ingestRaw, key: Array(key.utf8), value: body, headers: envelope.headers)
         do {
-            let report = try await sink.send(record, timeout: configuration.sendTimeout)
+            let report = try await sink.send(record, timeout: configuration.sendTimeout) {
+                self.outstanding.withLock { $0 -= 1 }
+            }
             deduplicator.remember(webhookID)
             health.recordSend(succeeded: true)
             await audit.record(AuditRecord(
@@ -132,13 +153,16 @@ public final class ShopifyWebhookIngest: Sendable {
             return .accepted(report)
         } catch {
             deduplicator.release(webhookID)
-            health.recordSend(succeeded: false, detail: "kafka: \(error)")
+            health.recordSend(succeeded: false)
             logger.warning("webhook not acknowledged by Kafka", metadata: [
                 "webhook-id": "\(webhookID)", "error": "\(error)",
             ])
             return .unavailable(String(describing: error))
         }
     }
+
+    /// Sends handed to Kafka whose outcome is not known yet.
+    public var outstandingSends: Int { outstanding.withLock { $0 } }
 
     private func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.isEmpty else { return nil }

@@ -28,6 +28,10 @@ struct PipelineConfigFile: Decodable, Sendable {
         var sendTimeoutMs: Int?
         var dedupeCapacity: Int?
         var dedupeTtlSeconds: Int?
+        var idleTimeoutMs: Int?
+        var requestTimeoutMs: Int?
+        var maxConnections: Int?
+        var maxPendingSends: Int?
         var shopify: Shopify?
     }
 
@@ -51,10 +55,15 @@ struct PipelineConfigFile: Decodable, Sendable {
         var file: String?
     }
 
+    struct Health: Decodable, Sendable {
+        var probeIntervalMs: Int?
+    }
+
     var kafka: Kafka?
     var ledger: LedgerSection?
     var ingest: Ingest?
     var poller: Poller?
     var stages: Stages?
     var mapping: Mapping?
+    var health: Health?
 }

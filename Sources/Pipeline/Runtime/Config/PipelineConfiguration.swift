@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import OrderModel
 import Yams
 
 /// Everything `driftless run` needs, resolved from the YAML file, then `DRIFTLESS_…` environment
@@ -28,6 +29,18 @@ public struct PipelineConfiguration: Sendable {
     public var sendTimeout: Duration
     public var dedupeCapacity: Int
     public var dedupeTTL: Duration
+    /// A connection that sends no complete request part for this long is closed (also covers a
+    /// request head trickled byte by byte, and idle keep-alive connections).
+    public var idleTimeout: Duration
+    /// A request's body must arrive completely within this long of its head.
+    public var requestReadTimeout: Duration
+    /// Open connections accepted at once; further ones wait in the listen backlog.
+    public var maxConnections: Int
+    /// Sends to Kafka still outstanding (including ones whose caller already got a 503) above which
+    /// webhooks are answered 503 at once instead of queueing more during an outage.
+    public var maxPendingSends: Int
+    /// How often the broker is probed for readiness.
+    public var healthProbeInterval: Duration
     /// Shopify app secret (current and previous, for rotation). Nil: webhooks are refused (401).
     public var shopifySecret: Secret?
     public var shopifyPreviousSecret: Secret?
@@ -60,6 +73,11 @@ public struct PipelineConfiguration: Sendable {
         sendTimeout = .seconds(3)
         dedupeCapacity = 100_000
         dedupeTTL = .seconds(24 * 3600)
+        idleTimeout = .seconds(30)
+        requestReadTimeout = .seconds(10)
+        maxConnections = 2048
+        maxPendingSends = 10_000
+        healthProbeInterval = .seconds(5)
         shopifySecret = nil
         shopifyPreviousSecret = nil
         poller = nil
@@ -87,21 +105,22 @@ public struct PipelineConfiguration: Sendable {
             do {
                 parsed = try YAMLDecoder().decode(PipelineConfigFile.self, from: text)
             } catch {
-                throw PipelineConfigurationError.invalidFile(path: file, reason: String(describing: error))
+                // Never the offending line itself: it may hold an inline secret.
+                throw PipelineConfigurationError.invalidFile(path: file, reason: ConfigFileErrorText.describe(error))
             }
             try configuration.apply(parsed)
             fileSecrets = parsed.ingest?.shopify
         }
         try configuration.apply(environment: environment)
-        // Secrets: environment first, then the file's settings; files are read only when used.
-        let env = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        // Secrets: environment first, then the file's settings; files are read only when used. A
+        // setting that is present but empty fails here (an empty HMAC key would accept anything).
         configuration.shopifySecret = try configuration.shopifySecret
-            ?? Self.secret(value: env("DRIFTLESS_SHOPIFY_SECRET"), file: env("DRIFTLESS_SHOPIFY_SECRET_FILE"))
-            ?? Self.secret(value: fileSecrets?.secret, file: fileSecrets?.secretFile)
+            ?? SecretSource.shopifyCurrent.resolve(
+                environment: environment, fileValue: fileSecrets?.secret, filePath: fileSecrets?.secretFile)
         configuration.shopifyPreviousSecret = try configuration.shopifyPreviousSecret
-            ?? Self.secret(
-                value: env("DRIFTLESS_SHOPIFY_PREVIOUS_SECRET"), file: env("DRIFTLESS_SHOPIFY_PREVIOUS_SECRET_FILE"))
-            ?? Self.secret(value: fileSecrets?.previousSecret, file: fileSecrets?.previousSecretFile)
+            ?? SecretSource.shopifyPrevious.resolve(
+                environment: environment, fileValue: fileSecrets?.previousSecret,
+                filePath: fileSecrets?.previousSecretFile)
         try configuration.validate()
         return configuration
     }
@@ -123,7 +142,12 @@ public struct PipelineConfiguration: Sendable {
             sendTimeout = ingest.sendTimeoutMs.map { .milliseconds($0) } ?? sendTimeout
             dedupeCapacity = ingest.dedupeCapacity ?? dedupeCapacity
             dedupeTTL = ingest.dedupeTtlSeconds.map { .seconds($0) } ?? dedupeTTL
+            idleTimeout = ingest.idleTimeoutMs.map { .milliseconds($0) } ?? idleTimeout
+            requestReadTimeout = ingest.requestTimeoutMs.map { .milliseconds($0) } ?? requestReadTimeout
+            maxConnections = ingest.maxConnections ?? maxConnections
+            maxPendingSends = ingest.maxPendingSends ?? maxPendingSends
         }
+        healthProbeInterval = file.health?.probeIntervalMs.map { .milliseconds($0) } ?? healthProbeInterval
         if let poller = file.poller, poller.enabled ?? true, let url = poller.baseURL {
             var config = PollerConfiguration(baseURL: url)
             config.marketplaceID = poller.marketplaceID ?? config.marketplaceID
@@ -155,6 +179,7 @@ public struct PipelineConfiguration: Sendable {
         ledgerURL = value("DRIFTLESS_LEDGER_URL") ?? ledgerURL
         ingestHost = value("DRIFTLESS_INGEST_HOST") ?? ingestHost
         ingestPort = try integer("DRIFTLESS_INGEST_PORT") ?? ingestPort
+        healthProbeInterval = try integer("DRIFTLESS_HEALTH_PROBE_INTERVAL_MS").map { .milliseconds($0) } ?? healthProbeInterval
         if let url = value("DRIFTLESS_POLLER_URL") {
             var config = poller ?? PollerConfiguration(baseURL: url)
             config.baseURL = url
@@ -183,17 +208,46 @@ public struct PipelineConfiguration: Sendable {
         guard maxBodyBytes >= 1024 else {
             throw PipelineConfigurationError.invalidValue(field: "ingest.maxBodyBytes", value: String(maxBodyBytes))
         }
+        for (field, duration) in [
+            ("ingest.idleTimeoutMs", idleTimeout), ("ingest.requestTimeoutMs", requestReadTimeout),
+            ("health.probeIntervalMs", healthProbeInterval), ("ingest.sendTimeoutMs", sendTimeout),
+        ] where duration <= .zero {
+            throw PipelineConfigurationError.invalidValue(field: field, value: "\(duration)")
+        }
+        for (field, count) in [("ingest.maxConnections", maxConnections), ("ingest.maxPendingSends", maxPendingSends)]
+        where count < 1 {
+            throw PipelineConfigurationError.invalidValue(field: field, value: String(count))
+        }
+        try checkBodyLimit()
+        for (setting, secret) in [("ingest.shopify.secret", shopifySecret), ("ingest.shopify.previousSecret", shopifyPreviousSecret)] {
+            if let secret, secret.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw PipelineConfigurationError.emptySecret(setting: setting)
+            }
+        }
+    }
+}
+
+extension PipelineConfiguration {
+    /// Room a raw record needs beyond the webhook body: its key and envelope headers, and the
+    /// observation header validate adds, with margin.
+    static let recordHeadroomBytes = 64 * 1024
+
+    /// The largest record the producer accepts (`message.max.bytes`, librdkafka's default 1,000,000).
+    var producerMessageMaxBytes: Int {
+        kafkaProperties["message.max.bytes"].flatMap { Int($0) } ?? 1_000_000
     }
 
-    /// A secret given inline or read from a file (trailing newline trimmed).
-    static func secret(value: String?, file: String?) throws -> Secret? {
-        if let value, !value.isEmpty { return Secret(value) }
-        guard let file, !file.isEmpty else { return nil }
-        do {
-            let text = try String(contentsOfFile: file, encoding: .utf8)
-            return Secret(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        } catch {
-            throw PipelineConfigurationError.unreadable(path: file, reason: "secret file: \(error.localizedDescription)")
+    /// A body ingest accepts must be one the rest of the pipeline carries: within the producer's
+    /// record limit (less the headroom for key and headers) and the payload decoder's limit.
+    func checkBodyLimit() throws {
+        let producerLimit = producerMessageMaxBytes - Self.recordHeadroomBytes
+        let decoderLimit = PayloadLimits.defaultMaxBytes
+        guard maxBodyBytes <= producerLimit, maxBodyBytes <= decoderLimit else {
+            throw PipelineConfigurationError.invalidValue(
+                field: "ingest.maxBodyBytes",
+                value: "\(maxBodyBytes) is more than the pipeline carries: at most \(min(producerLimit, decoderLimit)) "
+                    + "(kafka message.max.bytes \(producerMessageMaxBytes) less \(Self.recordHeadroomBytes) for key and headers; "
+                    + "payload decoder limit \(decoderLimit))")
         }
     }
 }
@@ -204,6 +258,8 @@ public enum PipelineConfigurationError: Error, Equatable, CustomStringConvertibl
     case invalidFile(path: String, reason: String)
     case invalidVariable(name: String, value: String)
     case invalidValue(field: String, value: String)
+    /// A secret setting is present but empty or whitespace only (names the setting, not the value).
+    case emptySecret(setting: String)
 
     public var description: String {
         switch self {
@@ -211,6 +267,8 @@ public enum PipelineConfigurationError: Error, Equatable, CustomStringConvertibl
         case .invalidFile(let path, let reason): "invalid config file \(path): \(reason)"
         case .invalidVariable(let name, let value): "invalid value for \(name): \(value)"
         case .invalidValue(let field, let value): "invalid \(field): \(value)"
+        case .emptySecret(let setting):
+            "\(setting) is set but empty: a webhook secret must not be empty (unset it to leave the endpoint off)"
         }
     }
 }
