@@ -63,7 +63,7 @@ struct LedgerCommand: AsyncParsableCommand {
     /// `driftless ledger purge --older-than 30d`: retention.
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete audit records older than a duration, and order states not updated since.")
+            abstract: "Delete audit records older than a duration (order states and checkpoints are kept).")
         @OptionGroup var ledger: LedgerURLOption
         @Option(help: "Age to keep, e.g. 30d, 12h, 2w.") var olderThan: String = "30d"
         @Flag(help: "Print the result as JSON.") var json = false

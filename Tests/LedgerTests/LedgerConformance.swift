@@ -156,20 +156,58 @@ struct LedgerConformance {
             F.record(.received, event: "old1", at: -3600), F.record(.validated, event: "old1", at: -3500),
             F.record(.received, event: "new1", at: 0),
         ])
+        let cancelled = OrderStateRecord(
+            orderKey: "shopify:old", system: "shopify", state: "cancelled", version: 4, lastEventID: "e4", updatedAt: F.at(-7200))
         try await store.saveStates([
-            OrderStateRecord(orderKey: "old:1", system: "erp", state: "open", version: 1, updatedAt: F.at(-7200)),
+            cancelled,
             OrderStateRecord(orderKey: "new:1", system: "erp", state: "open", version: 1, updatedAt: F.at(10)),
         ])
         let result = try await store.purge(olderThan: F.at(-60))
         XCTAssertEqual(result.auditRecords, 2)
-        XCTAssertEqual(result.orderStates, 1)
-        XCTAssertEqual(result.total, 3)
+        XCTAssertEqual(result.total, 2, "only audit rows are purged")
         let remaining = try await store.search(AuditQuery(limit: 100))
         XCTAssertEqual(remaining.map(\.eventID), ["new1"])
-        let oldState = try await store.loadState(order: "old:1", system: "erp")
-        XCTAssertNil(oldState)
+        // A dormant order keeps its last state and version: a late event finds it cancelled at v4.
+        let kept = try await store.loadState(order: "shopify:old", system: "shopify")
+        XCTAssertEqual(kept?.state, "cancelled")
+        XCTAssertEqual(kept?.version, 4)
+        var late = cancelled
+        late.state = "open"
+        late.version = 1
+        let written = try await store.saveStates([late], onlyIfNewer: true)
+        XCTAssertEqual(written, 0, "a restarted version 1 cannot overwrite the kept state")
         let again = try await store.purge(olderThan: F.at(-60))
         XCTAssertEqual(again.total, 0)
+    }
+
+    /// Both backends report the same count for the same input, several rows of one key included
+    /// (PostgreSQL writes one row per key; the count is still that of applying rows one by one).
+    func saveCountWithSeveralRowsPerKey() async throws {
+        let (store, _) = try await open()
+        defer { Task { await store.close() } }
+        func row(_ key: String, _ version: Int64, _ state: String = "open") -> OrderStateRecord {
+            OrderStateRecord(orderKey: key, system: "shopify", state: state, version: version, updatedAt: LedgerFixtures.at(0))
+        }
+        var written = try await store.saveStates([row("a", 1), row("a", 2), row("a", 3), row("b", 1)], onlyIfNewer: true)
+        XCTAssertEqual(written, 4, "three versions of a, one of b: all newer than the one before")
+        written = try await store.saveStates([row("a", 2), row("a", 5, "paid"), row("a", 4), row("b", 1), row("c", 2), row("c", 1)], onlyIfNewer: true)
+        XCTAssertEqual(written, 2, "a: 2 refused, 5 written, 4 refused; b refused; c: 2 written, 1 refused")
+        written = try await store.saveStates([row("a", 5), row("a", 5)], onlyIfNewer: true)
+        XCTAssertEqual(written, 0)
+        let a = try await store.loadState(order: "a", system: "shopify")
+        XCTAssertEqual(a?.version, 5)
+        XCTAssertEqual(a?.state, "paid")
+        let c = try await store.loadState(order: "c", system: "shopify")
+        XCTAssertEqual(c?.version, 2)
+        written = try await store.saveStates([row("a", 1, "x"), row("a", 2, "y"), row("d", 1)])
+        XCTAssertEqual(written, 3, "without the guard every row counts")
+        let forced = try await store.loadState(order: "a", system: "shopify")
+        XCTAssertEqual(forced?.state, "y", "the last row of a key wins")
+        // A larger batch: 50 keys × 3 versions over a store holding version 2 of half of them.
+        try await store.saveStates((0..<25).map { row("k\($0)", 2) })
+        let batch = (0..<50).flatMap { index in (1...3).map { row("k\(index)", Int64($0)) } }
+        written = try await store.saveStates(batch, onlyIfNewer: true)
+        XCTAssertEqual(written, 25 * 1 + 25 * 3)
     }
 
     func migrationsIdempotent() async throws {

@@ -32,6 +32,10 @@ final class SQLiteLedgerStoreTests: XCTestCase {
     func testSearchFilters() async throws { try await suite.searchFilters() }
     func testStateUpsertAndVersionGuard() async throws { try await suite.stateUpsertAndVersionGuard() }
     func testPurgeByAge() async throws { try await suite.purgeByAge() }
+    func testSaveCountWithSeveralRowsPerKey() async throws { try await suite.saveCountWithSeveralRowsPerKey() }
+    func testWriterSplitsOutRejectedRows() async throws { try await suite.writerSplitsOutRejectedRows() }
+    func testNulBytesAreStoredAsReplacementCharacters() async throws { try await suite.nulBytesAreStoredAsReplacementCharacters() }
+    func testWriterOfferNeverWaits() async throws { try await suite.writerOfferNeverWaits() }
     func testMigrationsIdempotent() async throws { try await suite.migrationsIdempotent() }
     func testWriterBackPressureBoundsBuffer() async throws { try await suite.writerBackPressureBoundsBuffer() }
     func testWriterKeepsRecordsAcrossOutage() async throws { try await suite.writerKeepsRecordsAcrossOutage() }

@@ -96,4 +96,53 @@ final class ObservationForwardingTests: XCTestCase {
             XCTAssertNil(ObservationHeader.observation(in: [KafkaHeader(key: header.key, value: bytes + [0])]))
         }
     }
+
+    /// Issue 9, item 8: a forged `dl-observation` with a NaN, infinite or absurd timestamp is not
+    /// trusted: translate decodes the payload instead (it used to reach the ledger and trap).
+    func testForgedObservationHeaderWithImplausibleTimesFallsBackToThePayload() async throws {
+        let store = StorefrontStore(seed: 12)
+        let deliveries = try await StorefrontScenario.lifecycles(store: store, orders: 1, seed: 12)
+        let decoder = ObservationDecoder(matrix: try MappingMatrix.default)
+        let delivery = try XCTUnwrap(deliveries.first)
+        let order = try ShopifyOrder.decode(from: delivery.body)
+        let envelope = Envelope(eventID: delivery.webhookID, channel: .shopify, orderID: order.id, kind: delivery.topic,
+                                sourceTimestamp: order.updatedAt)
+        let raw = KafkaMessage(topic: "t.validated", partition: 0, offset: 0, key: nil, value: delivery.body, headers: envelope.headers)
+        let fromPayload = try decoder.decode(raw).1
+        for seconds in [Double.nan, .infinity, -.infinity, 1e300, -1e300, -1, 253_402_300_800] {
+            for field in ["source", "cancelled"] {
+                var forged = fromPayload
+                if field == "source" {
+                    forged.sourceTimestamp = Date(timeIntervalSince1970: seconds)
+                } else {
+                    forged.facts.cancelledAt = Date(timeIntervalSince1970: seconds)
+                }
+                forged.dimensions.lifecycle = .cancelled
+                let binary = try XCTUnwrap(ObservationHeader.header(forged))
+                XCTAssertNil(ObservationHeader.observation(in: [binary]), "\(field) = \(seconds) s is not trusted")
+                let message = KafkaMessage(topic: "t.validated", partition: 0, offset: 0, key: nil, value: delivery.body,
+                                           headers: envelope.headers + [binary])
+                XCTAssertEqual(try decoder.decodeValidated(message).1, fromPayload, "the payload decides")
+                if seconds.isFinite, let json = ObservationHeader.jsonHeader(forged) {
+                    XCTAssertNil(ObservationHeader.observation(in: [json]), "JSON form, \(field) = \(seconds) s")
+                }
+            }
+        }
+        // A payload whose own timestamp is out of range is quarantined with the reason.
+        let text = String(decoding: delivery.body, as: UTF8.self)
+        let ancient = text.replacingOccurrences(
+            of: #""updated_at"\s*:\s*"[^"]*""#, with: #""updated_at":"0001-01-01T00:00:00Z""#, options: .regularExpression)
+        XCTAssertNotEqual(ancient, text)
+        let ancientMessage = KafkaMessage(topic: "t.validated", partition: 0, offset: 0, key: nil, value: Array(ancient.utf8),
+                                          headers: envelope.headers)
+        XCTAssertThrowsError(try decoder.decodeValidated(ancientMessage)) { error in
+            XCTAssertEqual((error as? StageRejection)?.code, "implausible-timestamp", "\(error)")
+        }
+        // The edges of the range are still read.
+        for seconds in [0, 253_402_300_799.0] {
+            var edge = fromPayload
+            edge.sourceTimestamp = Date(timeIntervalSince1970: seconds)
+            XCTAssertEqual(ObservationHeader.observation(in: [try XCTUnwrap(ObservationHeader.header(edge))]), edge)
+        }
+    }
 }

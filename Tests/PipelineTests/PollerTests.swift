@@ -3,7 +3,7 @@ import Foundation
 import Kafka
 import Ledger
 import OrderModel
-import Pipeline
+@testable import Pipeline
 import Simulators
 import Synchronization
 import XCTest
@@ -32,25 +32,28 @@ final class PollerTests: XCTestCase {
         var configuration = PollerConfiguration(baseURL: marketplace.server.baseURL, pageSize: 20)
         configuration.initialBackoffSeconds = 0.02
         configuration.maxBackoffSeconds = 0.5
+        configuration.initialLookbackSeconds = 2 * 3600
         func poller(sink: any RecordSink) -> MarketplacePoller {
             MarketplacePoller(
                 configuration: configuration, topics: topics, sink: sink, audit: DiscardingAuditSink(),
                 checkpoints: checkpoints, now: { clock.now })
         }
 
-        // A first run that crashes on page 3: nothing checkpointed.
+        // A first run that crashes on page 3: the checkpoint is just below page 2's last order.
         let failing = FailingSink(inner: producer, failAfter: 45)
         do {
             _ = try await poller(sink: failing).pollWindow()
             XCTFail("the failing sink should abort the window")
         } catch {}
         let afterCrash = try await checkpoints.load("amazon")
-        XCTAssertNil(afterCrash, "a failed window does not move the checkpoint")
+        XCTAssertEqual(afterCrash, t0.addingTimeInterval(-3600 + 39 * 10 - 1), "pages 1 and 2 are done")
 
-        // Restart: the whole window again, 13 pages of ≤ 20, with throttling honoured.
+        // Restart from there: order 39 again (the boundary) and the 210 after it, 11 pages of ≤ 20,
+        // with throttling honoured.
         let first = try await XCTUnwrapAsync(try await poller(sink: producer).pollWindow())
-        XCTAssertEqual(first.records, 250)
-        XCTAssertEqual(first.pages, 13)
+        XCTAssertEqual(first.records, 211)
+        XCTAssertEqual(first.pages, 11)
+        XCTAssertEqual(first.pageCheckpoints, 10)
         XCTAssertGreaterThan(first.throttled, 0, "the quota was exceeded and waited out")
         XCTAssertEqual(first.before, t0.addingTimeInterval(-120), "window ends 2 minutes before now")
         let checkpoint = try await checkpoints.load("amazon")
@@ -70,7 +73,7 @@ final class PollerTests: XCTestCase {
         XCTAssertEqual(third.records, 1, "the late change is read once it is 2 minutes old (no skip)")
 
         // The raw topic holds every order state at least once, keyed and enveloped.
-        let raw = try await readAll(broker, topic: topics.ingestRaw, count: 45 + 250 + 31, settle: .seconds(1))
+        let raw = try await readAll(broker, topic: topics.ingestRaw, count: 45 + 211 + 31, settle: .seconds(1))
         let eventIDs = raw.compactMap { HeaderMap($0.headers)[EnvelopeHeader.eventID] }
         XCTAssertEqual(Set(eventIDs).count, 250 + 31)
         let shipped = raw.first { HeaderMap($0.headers)[EnvelopeHeader.eventID]?.hasPrefix(ids[0]) == true && $0.offset >= 0
@@ -85,6 +88,93 @@ final class PollerTests: XCTestCase {
         await marketplace.stop()
         await producer.close()
         await ledger.close()
+    }
+
+    /// Issue 9, item 10: page 5 of every window always fails. Each attempt still moves the
+    /// checkpoint past the four pages it read, so the poller gets through instead of restarting
+    /// from page 1 with an ever bigger window; no order is skipped.
+    func testAWindowFailingOnPageKResumesAfterTheLastCompletedPage() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        let broker = try TestBroker.mock()
+        let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
+        try await broker.createTopic(named: topics.ingestRaw, partitions: 3)
+        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-poller-k")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
+        let producer = try KafkaProducer(config: broker.config())
+        let store = MarketplaceStore(seed: 9)
+        let t0 = clock.now
+        var ids: [String] = []
+        for index in 0..<250 {
+            ids.append(await store.createOrder(status: "Unshipped", at: t0.addingTimeInterval(-3600 + Double(index) * 10)))
+        }
+        let marketplace = try await MarketplaceSimulator.start(store: store, rate: 1000, burst: 1000, now: { clock.now })
+        marketplace.failPage(5)
+        let checkpoints = LedgerPollerCheckpointStore(store: ledger)
+        var configuration = PollerConfiguration(baseURL: marketplace.server.baseURL, pageSize: 20)
+        configuration.initialLookbackSeconds = 2 * 3600
+        let poller = MarketplacePoller(
+            configuration: configuration, topics: topics, sink: producer, audit: DiscardingAuditSink(),
+            checkpoints: checkpoints, now: { clock.now })
+
+        var marks: [Date] = []
+        var finished: MarketplacePoller.WindowResult?
+        for _ in 0..<6 where finished == nil {
+            do {
+                finished = try await poller.pollWindow()
+            } catch let error as PollerError {
+                guard case .http(let status, _) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(status, 500)
+                marks.append(try await XCTUnwrapAsync(try await checkpoints.load("amazon")))
+            }
+        }
+        // Attempt 1 reads orders 0…79, attempt 2 79…158, attempt 3 158…237 (page 5 fails each
+        // time), attempt 4 the last 13 in one page.
+        XCTAssertEqual(marks, [79, 158, 237].map { t0.addingTimeInterval(-3600 + Double($0) * 10 - 1) })
+        let result = try XCTUnwrap(finished, "the poller got through the failing page")
+        XCTAssertEqual(result.records, 13)
+        let end = try await checkpoints.load("amazon")
+        XCTAssertEqual(end, t0.addingTimeInterval(-120))
+        let raw = try await readAll(broker, topic: topics.ingestRaw, count: 80 * 3 + 13, settle: .seconds(1))
+        let eventIDs = Set(raw.compactMap { HeaderMap($0.headers)[EnvelopeHeader.eventID] })
+        XCTAssertEqual(Set(eventIDs.map { String($0.prefix { $0 != "@" }) }), Set(ids), "no order skipped")
+
+        // A long gap is read in bounded windows: 48 hours of look-back, 6 hours at a time.
+        let fresh = MarketplacePoller(
+            configuration: { var c = configuration; c.name = "fresh"; c.initialLookbackSeconds = 48 * 3600; return c }(),
+            topics: topics, sink: producer, audit: DiscardingAuditSink(), checkpoints: checkpoints, now: { clock.now })
+        let window = try await XCTUnwrapAsync(try await fresh.pollWindow())
+        XCTAssertEqual(window.before.timeIntervalSince(window.after), 6 * 3600)
+        XCTAssertTrue(window.truncated)
+        await marketplace.stop()
+        await producer.close()
+        await ledger.close()
+    }
+
+    /// Issue 9, item 7: no header value traps or parks the poller past `maxBackoffSeconds`.
+    func testThrottleDelayClampsHostileHeaders() {
+        let hostile = ["inf", "-inf", "nan", "1e300", "-1e300", "-5", "0", "abc", "", " 12 ", "9999999999999999999999",
+                       "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT"]
+        for retryAfter in hostile + [nil] {
+            for rate in hostile + ["1e-300", "0.0000001", "5", nil] {
+                let wait = ThrottleDelay.seconds(retryAfter: retryAfter, rateLimit: rate, fallback: 2, maximum: 120)
+                XCTAssertTrue(wait.isFinite && wait >= ThrottleDelay.minimum && wait <= 120,
+                              "Retry-After \(retryAfter ?? "-"), rate \(rate ?? "-") → \(wait)")
+                _ = ThrottleDelay.duration(wait)
+            }
+        }
+        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "1e300", rateLimit: nil, fallback: 1, maximum: 120), 120)
+        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "inf", rateLimit: nil, fallback: 1, maximum: 120), 1, "unusable: the back-off")
+        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "3", rateLimit: "0.5", fallback: 1, maximum: 120), 3)
+        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: "0.5", fallback: 1, maximum: 120), 2)
+        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: "1e-300", fallback: 1, maximum: 120), 120)
+        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: "inf", fallback: 1, maximum: 120), 1)
+        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: nil, fallback: 1e300, maximum: 1e300), ThrottleDelay.ceiling)
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "Wed, 18 Nov 2026 11:06:50 GMT", rateLimit: nil, fallback: 1,
+                                             maximum: 120, now: now), 10, accuracy: 0.001)
+        XCTAssertEqual(ThrottleDelay.duration(.infinity), .seconds(3600))
+        XCTAssertEqual(ThrottleDelay.duration(.nan), .seconds(3600))
     }
 
     func testMarketplaceRejectsWindowsEndingLessThanTwoMinutesAgo() async throws {

@@ -9,10 +9,19 @@ import Simulators
 import XCTest
 
 /// Two translate replicas (own consumers, one group) share the partitions of `<p>.validated`; one
-/// stops mid-run: no event is lost and none is applied twice.
+/// stops mid-run: no event is lost and none is applied twice, and an event is audited as applied by
+/// the other replica only when it really was. On SQLite and on PostgreSQL (the replicas' ledger).
 final class TranslateReplicaTests: XCTestCase {
     func testTwoReplicasShareAndOneStopsMidRun() async throws {
-        let rig = try await StageRig.start(partitions: 6, name: "replicas")
+        try await twoReplicasShareAndOneStopsMidRun(.sqlite)
+    }
+
+    func testTwoReplicasShareAndOneStopsMidRunOnPostgres() async throws {
+        try await twoReplicasShareAndOneStopsMidRun(.postgres)
+    }
+
+    private func twoReplicasShareAndOneStopsMidRun(_ backend: StageRig.Backend) async throws {
+        let rig = try await StageRig.start(partitions: 6, name: "replicas", backend: backend)
         let (broker, topics, ledger, writer) = (rig.broker, rig.topics, rig.ledger, rig.writer)
         let audit = LedgerAuditSink(writer: writer)
         let producer = try KafkaProducer(config: broker.config())
@@ -76,6 +85,11 @@ final class TranslateReplicaTests: XCTestCase {
         let translated = rows.filter { $0.hop == .translated }.map(\.eventID)
         XCTAssertEqual(translated.count, Set(translated).count, "no event translated twice")
         XCTAssertEqual(Set(translated), changing, "exactly the state-changing events were translated")
+        // A row is relabelled applied-by-other-replica only for an event the other replica
+        // translated (in a rebalance both may process it): never for one nobody else translated.
+        let elsewhere = rows.filter { $0.reason == "applied-by-other-replica" }.map(\.eventID)
+        XCTAssertTrue(Set(elsewhere).isSubset(of: Set(translated)),
+                      "\(Set(elsewhere).subtracting(translated).count) events labelled applied-by-other-replica that no replica translated")
         let seen = Set(rows.map(\.eventID))
         XCTAssertEqual(seen, Set(deliveries.map(\.webhookID)), "no event lost")
         let (a, b) = (first.counters.snapshot, second.counters.snapshot)
@@ -83,7 +97,7 @@ final class TranslateReplicaTests: XCTestCase {
                              "the stage fell behind its 200-record buffer: partitions were paused")
         XCTAssertGreaterThan(b.translated, 0)
         XCTAssertGreaterThan(a.translated, 0)
-        print("replicas: \(total) events; a consumed \(a.consumed) (translated \(a.translated)), "
+        print("replicas (\(backend.rawValue)): \(total) events; a consumed \(a.consumed) (translated \(a.translated)), "
             + "b consumed \(b.consumed) (translated \(b.translated)) before stopping at ~\(midRun); "
             + "applied elsewhere \(a.appliedElsewhere + b.appliedElsewhere)")
         await producer.close()

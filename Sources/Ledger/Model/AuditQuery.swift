@@ -72,13 +72,11 @@ public struct AuditQuery: Sendable, Hashable {
 
 /// What ``LedgerStore/purge(olderThan:)`` deleted, per table.
 public struct LedgerPurgeResult: Sendable, Hashable, Codable {
-    /// Rows deleted per table name (`audit_records`, `order_states`, later tables too).
+    /// Rows deleted per table name (`audit_records`; later tables too). Order states are never purged.
     public var deleted: [String: Int]
     public init(deleted: [String: Int] = [:]) { self.deleted = deleted }
     /// Audit rows deleted.
     public var auditRecords: Int { deleted["audit_records", default: 0] }
-    /// Order state rows deleted.
-    public var orderStates: Int { deleted["order_states", default: 0] }
     /// All rows deleted.
     public var total: Int { deleted.values.reduce(0, +) }
 }

@@ -30,6 +30,9 @@ enum PostgresErrorMapping {
                 return LedgerError.cannotOpen(location, reason: message)
             case "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004":
                 return LedgerError.unreachable(location, reason: message)
+            case _ where sqlState.hasPrefix("22") || sqlState.hasPrefix("23"):
+                // Class 22 (data exception) and 23 (integrity constraint): the rows themselves.
+                return LedgerError.rejected(location, reason: "\(message) (SQLSTATE \(sqlState))")
             default:
                 return LedgerError.database(location, reason: "\(message) (SQLSTATE \(sqlState))")
             }

@@ -156,36 +156,47 @@ public final class PostgresLedgerStore: LedgerStore {
         }
         let unique = order.compactMap { chosen[$0] }
         guard !unique.isEmpty else { return 0 }
+        // The count must be what SQLite reports for the same input: the rows that applying `states`
+        // one by one would write. Without the guard that is every row; with it and one row per key
+        // it is the rows the upsert returns; with several rows of a key it needs the stored versions,
+        // read (and locked, in key order) in the same transaction before the upsert.
+        let needsStored = onlyIfNewer && unique.count < states.count
+        let keys = order
         return try await run("saveStates") { client, logger in
             try await client.withTransaction(logger: logger) { connection in
-                var written = 0
-                for start in stride(from: 0, to: unique.count, by: Self.stateRowsPerStatement) {
-                    let chunk = Array(unique[start..<min(start + Self.stateRowsPerStatement, unique.count)])
-                    for try await _ in try await connection.query(
-                        PostgresRows.upsertStates(chunk, onlyIfNewer: onlyIfNewer), logger: logger) {
-                        written += 1
+                var stored: [OrderStateKey: Int64] = [:]
+                if needsStored {
+                    for try await (key, system, version) in try await connection.query(
+                        PostgresRows.lockStoredVersions(keys), logger: logger).decode((String, String, Int64).self) {
+                        stored[OrderStateKey(orderKey: key, system: system)] = version
                     }
                 }
-                return written
+                var written: [OrderStateKey] = []
+                for start in stride(from: 0, to: unique.count, by: Self.stateRowsPerStatement) {
+                    let chunk = Array(unique[start..<min(start + Self.stateRowsPerStatement, unique.count)])
+                    for try await (key, system) in try await connection.query(
+                        PostgresRows.upsertStates(chunk, onlyIfNewer: onlyIfNewer), logger: logger).decode((String, String).self) {
+                        written.append(OrderStateKey(orderKey: key, system: system))
+                    }
+                }
+                guard onlyIfNewer else { return states.count }
+                guard needsStored else { return written.count }
+                return SequentialSaveCount.count(states, stored: stored, written: Set(written))
             }
         }
     }
 
     public func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult {
         try await run("purge") { client, logger in
-            try await client.withTransaction(logger: logger) { connection in
-                var deleted: [String: Int] = [:]
-                for (table, column) in [("audit_records", "time"), ("order_states", "updated_at")] {
-                    var binds = PostgresBindings()
-                    binds.append(cutoff)
-                    let sql = "WITH gone AS (DELETE FROM \(table) WHERE \(column) < $1 RETURNING 1) SELECT count(*) FROM gone"
-                    for try await count in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                        .decode(Int64.self) {
-                        deleted[table] = Int(count)
-                    }
-                }
-                return LedgerPurgeResult(deleted: deleted)
+            var binds = PostgresBindings()
+            binds.append(cutoff)
+            let sql = "WITH gone AS (DELETE FROM audit_records WHERE time < $1 RETURNING 1) SELECT count(*) FROM gone"
+            var deleted: [String: Int] = [:]
+            for try await count in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode(Int64.self) {
+                deleted["audit_records"] = Int(count)
             }
+            return LedgerPurgeResult(deleted: deleted)
         }
     }
 

@@ -20,21 +20,21 @@ enum PostgresRows {
             binds.append(record.time)
             binds.append(record.hop.rawValue)
             binds.append(record.isFailure)
-            binds.append(record.orderKey)
-            binds.append(record.channel)
-            binds.append(record.eventID)
-            binds.append(record.stage)
-            binds.append(record.replica)
-            binds.append(record.topic)
+            binds.append(StorageCoding.text(record.orderKey))
+            binds.append(StorageCoding.text(record.channel))
+            binds.append(StorageCoding.text(record.eventID))
+            binds.append(StorageCoding.text(record.stage))
+            binds.append(StorageCoding.optionalText(record.replica))
+            binds.append(StorageCoding.optionalText(record.topic))
             binds.append(record.partition)
             binds.append(record.offset)
-            binds.append(record.fromState)
-            binds.append(record.toState)
+            binds.append(StorageCoding.optionalText(record.fromState))
+            binds.append(StorageCoding.optionalText(record.toState))
             binds.append(record.httpStatus.map { Int32(clamping: $0) })
             binds.append(record.dueAt)
-            binds.append(record.reason)
-            binds.append(record.detail)
-            binds.append(record.traceID)
+            binds.append(StorageCoding.optionalText(record.reason))
+            binds.append(StorageCoding.optionalText(record.detail))
+            binds.append(StorageCoding.optionalText(record.traceID))
         }
         let sql = "INSERT INTO audit_records (\(auditColumns)) VALUES " + rows.joined(separator: ",")
         return PostgresQuery(unsafeSQL: sql, binds: binds)
@@ -98,7 +98,21 @@ enum PostgresRows {
                 source_ts = EXCLUDED.source_ts, last_event_id = EXCLUDED.last_event_id,
                 applied_event_ids = EXCLUDED.applied_event_ids, updated_at = EXCLUDED.updated_at
             \(onlyIfNewer ? "WHERE EXCLUDED.version > order_states.version" : "")
-            RETURNING 1
+            RETURNING order_key, system
+            """
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// The stored versions of `keys`, locked (`FOR UPDATE`, in key order so that two writers
+    /// cannot deadlock) until the transaction ends.
+    static func lockStoredVersions(_ keys: [OrderStateKey]) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(keys.map(\.orderKey))
+        binds.append(keys.map(\.system))
+        let sql = """
+            SELECT order_key, system, version FROM order_states
+            WHERE (order_key, system) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+            ORDER BY order_key, system FOR UPDATE
             """
         return PostgresQuery(unsafeSQL: sql, binds: binds)
     }

@@ -179,10 +179,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         let micros = StorageCoding.microseconds(cutoff)
         return try await write { db in
             try db.execute(sql: "DELETE FROM audit_records WHERE time_us < ?", arguments: [micros])
-            let audit = db.changesCount
-            try db.execute(sql: "DELETE FROM order_states WHERE updated_us < ?", arguments: [micros])
-            let states = db.changesCount
-            return LedgerPurgeResult(deleted: ["audit_records": audit, "order_states": states])
+            return LedgerPurgeResult(deleted: ["audit_records": db.changesCount])
         }
     }
 
@@ -227,6 +224,8 @@ public final class SQLiteLedgerStore: LedgerStore {
             return LedgerError.locked(location, reason: "\(message) (another process holds the lock; busy timeout elapsed)")
         case .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_CORRUPT:
             return LedgerError.cannotOpen(location, reason: message)
+        case .SQLITE_TOOBIG, .SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_RANGE:
+            return LedgerError.rejected(location, reason: message)
         default:
             return LedgerError.database(location, reason: message)
         }

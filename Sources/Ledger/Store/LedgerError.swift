@@ -16,6 +16,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case timeout(String, seconds: Double)
     /// Any other database error.
     case database(String, reason: String)
+    /// The database refuses the data itself (a value it cannot store, a constraint): retrying the
+    /// same rows cannot succeed.
+    case rejected(String, reason: String)
     /// The store or writer was closed.
     case closed(String)
     /// A command-line or API argument cannot be used (durations, times, limits).
@@ -31,6 +34,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .migrationFailed(version, reason): return "ledger migration \(version) failed: \(reason)"
         case let .timeout(what, seconds): return "ledger \(what) timed out after \(seconds)s"
         case let .database(location, reason): return "ledger database error at \(location): \(reason)"
+        case let .rejected(location, reason): return "ledger database at \(location) refused the rows: \(reason)"
         case let .closed(location): return "ledger \(location) is closed"
         case let .invalidArgument(message): return message
         }

@@ -25,7 +25,9 @@ public protocol LedgerStore: Sendable {
     func loadStates(orders orderKeys: [String]) async throws -> [OrderStateRecord]
 
     /// Upserts states in one transaction. With `onlyIfNewer`, a row is written only when its version
-    /// is greater than the stored one. Returns how many rows were written.
+    /// is greater than the stored one. Returns how many of `states` are written when applied one by
+    /// one in order (every backend counts the same: several rows of one key count each row that was
+    /// newer than the stored one and those before it; without the guard every row counts).
     @discardableResult
     func saveStates(_ states: [OrderStateRecord], onlyIfNewer: Bool) async throws -> Int
 
@@ -37,8 +39,9 @@ public protocol LedgerStore: Sendable {
     @discardableResult
     func advanceCheckpoint(_ name: String, to position: Date) async throws -> Date
 
-    /// Deletes audit rows older than `cutoff` and order states not updated since (retention).
-    /// Checkpoints are kept.
+    /// Deletes audit rows older than `cutoff` (retention). Order states and checkpoints are kept:
+    /// an order's last state and version is what keeps a late event on a dormant order correct
+    /// (a cancelled order stays cancelled), and there is one row per order, not per event.
     func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult
 
     /// Applied schema versions, ascending.

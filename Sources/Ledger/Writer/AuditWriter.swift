@@ -6,9 +6,13 @@ import Logging
 ///   is full: then it suspends until a write makes room (back-pressure, memory stays bounded).
 /// - A background loop writes batches of up to `batchSize`, as soon as one is full or `flushInterval`
 ///   after the first buffered record, immediately when somebody waits for durability.
+/// - ``offer(contentsOf:)`` never waits: what does not fit is dropped and counted (`dropped`), for
+///   callers that must not wait on the ledger (a webhook answer; Kafka holds the durable copy).
 /// - A failed write is retried with exponential backoff; records stay buffered until written, in
 ///   order. Nothing accepted is dropped, except by ``shutdown(timeout:)`` when the store stays down
-///   past its timeout (it returns how many).
+///   past its timeout (it returns how many), and rows the store refuses for good
+///   (``LedgerError/rejected(_:reason:)``): the batch is split until they are alone, they are logged
+///   and counted (`rejected`), and the rest is written.
 /// - Stages that acknowledge Kafka offsets only after their ledger write use
 ///   ``recordAndWait(_:)`` or ``waitUntilDurable(_:)`` with the ticket.
 /// - Call ``shutdown(timeout:)`` when done: it drains the buffer and ends the background loop
@@ -74,6 +78,27 @@ public actor AuditWriter {
         var last: AuditTicket?
         for record in records { last = try await self.record(record) }
         return last
+    }
+
+    /// Accepts as many of `records` as fit without waiting, in order; the rest is dropped and counted
+    /// in `dropped` (logged on the first drop and every 1000th). Returns how many were accepted.
+    @discardableResult
+    public func offer(contentsOf records: [AuditRecord]) -> Int {
+        guard !records.isEmpty else { return 0 }
+        let room = isClosing ? 0 : max(0, configuration.capacity - pending.count)
+        let taken = min(room, records.count)
+        if taken > 0 { _ = accept(records.prefix(taken)) }
+        let lost = records.count - taken
+        if lost > 0 {
+            if statistics.dropped == 0 || statistics.dropped / 1000 != (statistics.dropped + lost) / 1000 {
+                logger.warning("audit buffer full: records dropped rather than waiting on the ledger", metadata: [
+                    "dropped-total": "\(statistics.dropped + lost)", "location": "\(store.location)",
+                    "error": "\(statistics.lastError ?? "")",
+                ])
+            }
+            statistics.dropped += lost
+        }
+        return taken
     }
 
     /// Buffers `records` (there is room and the writer is open); returns the ticket of the last one.
@@ -172,15 +197,28 @@ public actor AuditWriter {
         }
     }
 
-    /// Writes the oldest batch, retrying until it succeeds or the writer is stopped.
+    /// Writes the oldest batch, retrying until it succeeds or the writer is stopped. Rows the store
+    /// refuses for good are split out (see ``writeIsolatingRejected(_:)``) instead of retried.
     private func writeHeadBatch() async {
         let batch = Array(pending.prefix(configuration.batchSize))
         guard !batch.isEmpty else { return }
         var attempt = 0
+        var settled = 0
+        let rejectedBefore = statistics.rejected
+        func release(_ count: Int) { self.release(count, rejected: statistics.rejected - rejectedBefore) }
         while true {
             do {
-                try await store.append(batch)
+                try await store.append(Array(batch[settled...]))
+                settled = batch.count
                 break
+            } catch let error as LedgerError where Self.isRejection(error) {
+                settled += await writeIsolatingRejected(batch[settled...])
+                if settled == batch.count { break }
+                attempt += 1
+                statistics.failedAttempts += 1
+                if isStopped { return release(settled) }
+                try? await Task.sleep(for: configuration.backoff(attempt: attempt))
+                if isStopped { return release(settled) }
             } catch {
                 attempt += 1
                 statistics.failedAttempts += 1
@@ -190,16 +228,62 @@ public actor AuditWriter {
                         "attempt": "\(attempt)", "records": "\(pending.count)", "error": "\(error)",
                     ])
                 }
-                if isStopped { return }
+                if isStopped { return release(settled) }
                 try? await Task.sleep(for: configuration.backoff(attempt: attempt))
-                if isStopped { return }
+                if isStopped { return release(settled) }
             }
         }
-        pending.removeFirst(batch.count)
-        durableSequence += UInt64(batch.count)
-        statistics.written += batch.count
         statistics.batches += 1
         statistics.lastError = nil
+        release(settled)
+    }
+
+    private static func isRejection(_ error: LedgerError) -> Bool {
+        if case .rejected = error { return true }
+        return false
+    }
+
+    /// Writes `rows` in halves until each refused row is alone; drops (logs, counts) those. Returns
+    /// how many leading rows are settled (written or dropped) before a failure of another kind,
+    /// which leaves the rest to the retry loop.
+    private func writeIsolatingRejected(_ rows: ArraySlice<AuditRecord>) async -> Int {
+        if rows.count == 1, let row = rows.first {
+            do {
+                try await store.append([row])
+            } catch let error as LedgerError where Self.isRejection(error) {
+                statistics.rejected += 1
+                logger.error("audit row refused by the ledger; dropped", metadata: [
+                    "order": "\(row.orderKey.prefix(80))", "event-id": "\(row.eventID.prefix(80))",
+                    "hop": "\(row.hop.rawValue)", "error": "\(error)", "rejected-total": "\(statistics.rejected)",
+                ])
+            } catch {
+                statistics.lastError = "\(error)"
+                return 0
+            }
+            return 1
+        }
+        let middle = rows.startIndex + rows.count / 2
+        for half in [rows[..<middle], rows[middle...]] {
+            do {
+                try await store.append(Array(half))
+            } catch let error as LedgerError where Self.isRejection(error) {
+                let settled = await writeIsolatingRejected(half)
+                if settled < half.count { return half.startIndex - rows.startIndex + settled }
+                continue
+            } catch {
+                statistics.lastError = "\(error)"
+                return half.startIndex - rows.startIndex
+            }
+        }
+        return rows.count
+    }
+
+    /// The first `count` buffered records are settled (`rejected` of them dropped): remove them and resume whoever waits on them.
+    private func release(_ count: Int, rejected: Int) {
+        guard count > 0 else { return }
+        pending.removeFirst(count)
+        durableSequence += UInt64(count)
+        statistics.written += count - rejected
         let ready = durabilityWaiters.filter { $0.sequence <= durableSequence }
         durabilityWaiters.removeAll { $0.sequence <= durableSequence }
         for waiter in ready { waiter.continuation.resume() }

@@ -47,6 +47,12 @@ public struct AuditWriterStatistics: Sendable, Hashable {
     public var failedAttempts: Int
     /// How many `record` calls had to wait for space.
     public var backPressureWaits: Int
+    /// Records ``AuditWriter/offer(contentsOf:)`` dropped because the buffer was full or the writer
+    /// closing (callers that must not wait on the ledger, such as webhook answers).
+    public var dropped: Int = 0
+    /// Records the store refused for good (a data error no retry fixes): split out of their batch,
+    /// logged and not written, so that the rest of the batch is.
+    public var rejected: Int = 0
     /// The last write error, if the last attempt failed.
     public var lastError: String?
 }

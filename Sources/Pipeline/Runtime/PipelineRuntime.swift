@@ -34,11 +34,18 @@ public final class PipelineRuntime: Sendable {
 
     private let producer: KafkaProducer
     private let auditWriter: AuditWriter
+
+    /// The audit writer's counters (buffered, written, dropped by webhook answers, rejected rows).
+    public var auditStatistics: AuditWriterStatistics {
+        get async { await auditWriter.stats }
+    }
     private let mockCluster: MockCluster?
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
     private let logger: Logger
     private let closed = Mutex(false)
+    /// Released once the runtime closed (another translate replica may then use the SQLite file).
+    private let translateLock: Mutex<SQLiteTranslateLock?>
 
     private init(parts: Parts, group: ServiceGroup, task: Task<Void, any Error>, httpPort: Int) {
         configuration = parts.configuration
@@ -53,6 +60,7 @@ public final class PipelineRuntime: Sendable {
         producer = parts.producer
         auditWriter = parts.auditWriter
         mockCluster = parts.mockCluster
+        translateLock = Mutex(parts.translateLock)
         logger = parts.logger
         self.group = group
         self.task = task
@@ -138,6 +146,9 @@ public final class PipelineRuntime: Sendable {
         return PipelineRuntime(parts: parts, group: group, task: task, httpPort: port)
     }
 
+    /// The process's producer, for tests that inject client errors into it.
+    @_spi(Testing) public var producerForTesting: KafkaProducer { producer }
+
     /// Waits until the service group ends (signal or ``shutdown()``), then releases resources.
     public func wait() async throws {
         let result = await task.result
@@ -148,6 +159,7 @@ public final class PipelineRuntime: Sendable {
         }
         if first {
             await Parts.close(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger)
+            translateLock.withLock { $0 = nil }
             withExtendedLifetime(mockCluster) {}
         }
         try result.get()
@@ -167,12 +179,17 @@ public enum PipelineRuntimeError: Error, Equatable, CustomStringConvertible {
     case mapping(String)
     /// The Kafka producer hit a fatal error; the process stopped so another replica takes over.
     case kafkaFatal(String)
+    /// Another translate replica already uses this SQLite ledger file.
+    case sqliteLedgerShared(path: String)
 
     public var description: String {
         switch self {
         case .kafkaFatal(let why): "stopped after a fatal Kafka error: \(why)"
         case .httpFailedToStart(let host, let port): "HTTP listener on \(host):\(port) failed to start"
         case .mapping(let why): "mapping matrix: \(why)"
+        case .sqliteLedgerShared(let path):
+            "another translate replica already uses the SQLite ledger \(path); several translate replicas "
+                + "need the shared PostgreSQL ledger (DRIFTLESS_LEDGER_URL=postgres://…), or give each process its own file"
         }
     }
 }

@@ -18,6 +18,8 @@ struct Parts: Sendable {
     var translate: TranslateStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
+    /// Held while a translate stage runs on a SQLite ledger.
+    var translateLock: SQLiteTranslateLock?
     var logger: Logger
 
     static func make(
@@ -26,6 +28,7 @@ struct Parts: Sendable {
     ) async throws -> Parts {
         try configuration.validate()
         let matrix = try loadMatrix(configuration.mappingFile)
+        let translateLock = stages.contains(.translate) ? try SQLiteTranslateLock.acquire(ledgerURL: configuration.ledgerURL) : nil
         var mockCluster = external
         let bootstrap: String
         if let servers = configuration.bootstrapServers {
@@ -45,7 +48,8 @@ struct Parts: Sendable {
             kafka: kafka, topics: topics, partitions: configuration.partitions,
             replicationFactor: configuration.replicationFactor, mockCluster: mockCluster, logger: logger)
         let ledger = try await Ledger.open(url: configuration.ledgerURL, logger: logger)
-        let auditWriter = AuditWriter(store: ledger, logger: logger)
+        let auditWriter = AuditWriter(
+            store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords), logger: logger)
         let audit = LedgerAuditSink(writer: auditWriter)
         let producer = try KafkaProducer(config: kafka, logger: logger)
         let health = HealthState()
@@ -54,7 +58,8 @@ struct Parts: Sendable {
         let replica = configuration.replica
         var parts = Parts(
             configuration: configuration, topics: topics, bootstrapServers: bootstrap, mockCluster: mockCluster,
-            ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, logger: logger)
+            ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, translateLock: translateLock,
+            logger: logger)
         if stages.contains(.validate) {
             parts.validate = try ValidateStage(
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, audit: audit,

@@ -31,12 +31,16 @@ enum ObservationHeader {
         return KafkaHeader(key: EnvelopeHeader.observation, value: Array(data))
     }
 
-    /// The observation in `headers` (the last `dl-observation`), or nil when absent or unreadable.
+    /// The observation in `headers` (the last `dl-observation`), or nil when absent, unreadable or
+    /// implausible (a timestamp that is NaN, infinite or out of range: forged, since validate never
+    /// writes one) — translate then decodes the payload, which decides.
     static func observation(in headers: [KafkaHeader]) -> ChannelObservation? {
         guard let header = headers.last(where: { $0.key == EnvelopeHeader.observation }),
               let bytes = header.value, let first = bytes.first else { return nil }
-        if first == ObservationCodec.formatV1 { return ObservationCodec.decode(bytes) }
-        return try? decoder.decode(ChannelObservation.self, from: Data(bytes))
+        let observation = first == ObservationCodec.formatV1
+            ? ObservationCodec.decode(bytes) : try? decoder.decode(ChannelObservation.self, from: Data(bytes))
+        guard let observation, observation.hasPlausibleTimes else { return nil }
+        return observation
     }
 
     /// `headers` without any `dl-observation` header, then `extra` (validate's new one) when given;

@@ -73,6 +73,12 @@ public struct ObservationDecoder: Sendable {
         guard observation.key.orderID == envelope.orderID else {
             throw .keyMismatch("envelope order \(envelope.orderID), payload order \(observation.key.orderID)")
         }
+        guard observation.hasPlausibleTimes else {
+            throw .implausibleTimestamp("source \(observation.sourceTimestamp.timeIntervalSince1970) s since 1970")
+        }
+        guard !observation.key.orderID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .malformedPayload("order id contains control characters")
+        }
         return (envelope, observation)
     }
 }

@@ -18,6 +18,8 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case keyMismatch(String)
     /// The broker will never accept the stage's output record (e.g. `MSG_SIZE_TOO_LARGE`).
     case undeliverable(String)
+    /// A timestamp that is not finite or outside 1970…9999 (``PlausibleTime``).
+    case implausibleTimestamp(String)
 
     /// Short machine-friendly code.
     public var code: String {
@@ -31,6 +33,7 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .illegalTransition: "illegal-transition"
         case .keyMismatch: "key-mismatch"
         case .undeliverable: "undeliverable"
+        case .implausibleTimestamp: "implausible-timestamp"
         }
     }
 
@@ -39,7 +42,7 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .badEnvelope(let detail), .malformedPayload(let detail), .unmappedStatus(let detail),
              .unsupportedChannel(let detail), .unsupportedTopic(let detail), .illegalTransition(let detail), .keyMismatch(let detail),
-             .undeliverable(let detail):
+             .undeliverable(let detail), .implausibleTimestamp(let detail):
             "\(code): \(detail)"
         case .emptyPayload: "\(code): record has no value"
         }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// The `getOrders` operation of the marketplace simulator.
 struct GetOrdersHandler: Sendable {
@@ -10,6 +11,7 @@ struct GetOrdersHandler: Sendable {
     let bucket: TokenBucket
     let now: @Sendable () -> Date
     let sendRetryAfter: Bool
+    let faults: PageFaults
 
     func handle(_ query: Parameters) async -> Response {
         guard bucket.take() else {
@@ -53,6 +55,9 @@ struct GetOrdersHandler: Sendable {
             }
             window = (after, before)
         }
+        if faults.take(page: offset / pageSize + 1) {
+            return error(.internalServerError, code: "InternalFailure", message: "We encountered an internal error. Please try again.")
+        }
         let matching = await store.orders(updatedAfter: window.after, before: window.before)
         let page = Array(matching.dropFirst(offset).prefix(pageSize))
         let nextOffset = offset + page.count
@@ -75,6 +80,24 @@ struct GetOrdersHandler: Sendable {
         let data = (try? AmazonOrderDocument.encoder.encode(value)) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Injected failures: page number (1 = the first page of a window) → answers left to fail with 500.
+final class PageFaults: Sendable {
+    private let remaining = Mutex<[Int: Int]>([:])
+
+    func set(page: Int, times: Int) {
+        remaining.withLock { $0[page] = times > 0 ? times : nil }
+    }
+
+    /// Whether this request for `page` fails (and counts it).
+    func take(page: Int) -> Bool {
+        remaining.withLock { faults in
+            guard let left = faults[page], left > 0 else { return false }
+            faults[page] = left > 1 ? left - 1 : nil
+            return true
+        }
     }
 }
 

@@ -18,12 +18,22 @@ public final class MarketplaceSimulator: Sendable {
     /// The usage plan.
     public let bucket: TokenBucket
     private let counters: RequestCounters
+    private let faults: PageFaults
 
-    private init(store: MarketplaceStore, server: SimulatorServer, bucket: TokenBucket, counters: RequestCounters) {
+    private init(
+        store: MarketplaceStore, server: SimulatorServer, bucket: TokenBucket, counters: RequestCounters, faults: PageFaults
+    ) {
         self.store = store
         self.server = server
         self.bucket = bucket
         self.counters = counters
+        self.faults = faults
+    }
+
+    /// Makes the next `times` requests for page `page` of any window (1 = the first page) fail
+    /// with 500 `InternalFailure`, as SP-API does now and then. `times` 0 clears the fault.
+    public func failPage(_ page: Int, times: Int = .max) {
+        faults.set(page: page, times: times)
     }
 
     /// Requests served and requests answered 429 so far.
@@ -39,7 +49,8 @@ public final class MarketplaceSimulator: Sendable {
         let bucket = TokenBucket(rate: rate, burst: burst)
         let counters = RequestCounters()
         let router = Router()
-        let handler = GetOrdersHandler(store: store, bucket: bucket, now: now, sendRetryAfter: sendRetryAfter)
+        let faults = PageFaults()
+        let handler = GetOrdersHandler(store: store, bucket: bucket, now: now, sendRetryAfter: sendRetryAfter, faults: faults)
         router.get("/orders/v0/orders") { request, _ in
             let response = await handler.handle(request.uri.queryParameters)
             counters.withLock { value in
@@ -49,7 +60,7 @@ public final class MarketplaceSimulator: Sendable {
             return response
         }
         let server = try await SimulatorServer.start(router: router, port: port, name: "marketplace", logger: logger)
-        return MarketplaceSimulator(store: store, server: server, bucket: bucket, counters: counters)
+        return MarketplaceSimulator(store: store, server: server, bucket: bucket, counters: counters, faults: faults)
     }
 
     /// Stops the HTTP server.

@@ -10,12 +10,15 @@ import OrderModel
 /// Polls an SP-API-style `getOrders` endpoint window by window and produces every order state to
 /// `<p>.ingest.raw`.
 ///
-/// A window is `[checkpoint, now − lag)` (lag ≥ 2 min, as SP-API requires), read page by page with
-/// `NextToken`. The checkpoint moves to the window's end only after every record of the window was
-/// acknowledged by Kafka, so a restart re-reads at most one window (duplicates are deduped
-/// downstream by event id `<AmazonOrderId>@<LastUpdateDate>`) and never skips one.
+/// A window is `[checkpoint, min(now − lag, checkpoint + maxWindowSeconds))` (lag ≥ 2 min, as
+/// SP-API requires), read page by page with `NextToken`. After each page whose records Kafka
+/// acknowledged, the checkpoint moves up to just below the latest `LastUpdateDate` read (see
+/// ``WindowProgress``); after the last page, to the window's end. A failure on page k therefore
+/// restarts at page k's orders, not at page 1, and a restart never skips an order (the few read
+/// twice are deduped downstream by event id `<AmazonOrderId>@<LastUpdateDate>`). A window cut
+/// short by `maxWindowSeconds` is followed at once by the next one.
 /// 429 answers are honoured: `Retry-After` when present, else 1 / `x-amzn-RateLimit-Limit`,
-/// else exponential back-off.
+/// else exponential back-off — every wait clamped to `maxBackoffSeconds` (``ThrottleDelay``).
 public actor MarketplacePoller {
     /// What one window brought.
     public struct WindowResult: Sendable, Equatable {
@@ -24,6 +27,10 @@ public actor MarketplacePoller {
         public var pages: Int
         public var records: Int
         public var throttled: Int
+        /// Times the checkpoint moved before the window's end (after a page).
+        public var pageCheckpoints: Int = 0
+        /// The window ended at `maxWindowSeconds`, before now − lag: more is waiting.
+        public var truncated: Bool = false
     }
 
     private let configuration: PollerConfiguration
@@ -60,25 +67,29 @@ public actor MarketplacePoller {
     public func run() async {
         while !Task.isCancelled {
             do {
-                _ = try await pollWindow()
+                if try await pollWindow()?.truncated == true { continue }
             } catch is CancellationError {
                 return
             } catch {
                 logger.warning("poll window failed; will retry", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: .seconds(configuration.intervalSeconds))
+            try? await Task.sleep(for: ThrottleDelay.duration(configuration.intervalSeconds))
         }
     }
 
-    /// Reads one window completely, produces its records, then advances the checkpoint.
-    /// Returns nil when the window would be empty (checkpoint already at now − lag).
+    /// Reads one window, produces its records page by page and advances the checkpoint as pages
+    /// complete. Returns nil when the window would be empty (checkpoint already at now − lag).
     public func pollWindow() async throws -> WindowResult? {
         let current = now()
-        let before = current.addingTimeInterval(-configuration.lagSeconds)
+        let latest = current.addingTimeInterval(-configuration.lagSeconds)
         let after = try await checkpoints.load(configuration.name)
             ?? current.addingTimeInterval(-configuration.initialLookbackSeconds)
-        guard after < before else { return nil }
+        guard after < latest else { return nil }
+        let before = min(latest, after.addingTimeInterval(configuration.maxWindowSeconds))
         var result = WindowResult(after: after, before: before, pages: 0, records: 0, throttled: 0)
+        result.truncated = before < latest
+        var progress = WindowProgress(start: after)
+        var saved = after
         var nextToken: String?
         repeat {
             let page = try await fetchPage(after: after, before: before, nextToken: nextToken, result: &result)
@@ -86,6 +97,12 @@ public actor MarketplacePoller {
             try await produce(page.orders)
             result.records += page.orders.count
             nextToken = page.nextToken
+            progress.record(page.lastUpdateDates)
+            if nextToken != nil, let mark = progress.safeCheckpoint, mark > saved {
+                try await checkpoints.save(configuration.name, checkpoint: mark)
+                saved = mark
+                result.pageCheckpoints += 1
+            }
         } while nextToken != nil
         try await checkpoints.save(configuration.name, checkpoint: before)
         logger.debug("poll window done", metadata: ["records": "\(result.records)", "pages": "\(result.pages)"])
@@ -105,10 +122,13 @@ public actor MarketplacePoller {
             if status == 429 {
                 result.throttled += 1
                 throttledCount += 1
-                let wait = Self.retryDelay(headers: response.headers, fallback: backoff)
+                let wait = ThrottleDelay.seconds(
+                    retryAfter: response.headers.first(name: "Retry-After"),
+                    rateLimit: response.headers.first(name: "x-amzn-RateLimit-Limit"),
+                    fallback: backoff, maximum: configuration.maxBackoffSeconds)
                 backoff = min(configuration.maxBackoffSeconds, backoff * 2)
                 logger.info("getOrders throttled (429)", metadata: ["wait-s": "\(wait)"])
-                try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                try await Task.sleep(for: ThrottleDelay.duration(wait))
                 continue
             }
             guard (200..<300).contains(status) else {
@@ -116,16 +136,6 @@ public actor MarketplacePoller {
             }
             return try GetOrdersPage(bytes: Array(body.readableBytesView))
         }
-    }
-
-    /// Seconds to wait after a 429: `Retry-After`, else one request interval from the rate-limit
-    /// header, never less than `fallback`'s first step and never more than the configured maximum.
-    static func retryDelay(headers: HTTPHeaders, fallback: Double) -> Double {
-        if let text = headers.first(name: "Retry-After"), let seconds = Double(text) { return max(0.01, seconds) }
-        if let text = headers.first(name: "x-amzn-RateLimit-Limit"), let rate = Double(text), rate > 0 {
-            return max(fallback, 1 / rate)
-        }
-        return fallback
     }
 
     private func makeRequest(after: Date, before: Date, nextToken: String?) -> HTTPClientRequest {
@@ -185,37 +195,5 @@ public actor MarketplacePoller {
         return ProducerRecord(
             topic: topics.ingestRaw, key: Array(eventID.utf8), value: bytes,
             headers: envelope.headers.filter { $0.key != EnvelopeHeader.orderID })
-    }
-}
-
-/// Errors of the marketplace poller.
-public enum PollerError: Error, Equatable, CustomStringConvertible {
-    case http(status: Int, body: String)
-    case malformedPage(String)
-
-    public var description: String {
-        switch self {
-        case .http(let status, let body): "getOrders answered \(status): \(body)"
-        case .malformedPage(let why): "malformed getOrders page: \(why)"
-        }
-    }
-}
-
-/// A `getOrders` page split into the raw JSON of each order.
-struct GetOrdersPage {
-    var orders: [[UInt8]]
-    var nextToken: String?
-
-    init(bytes: [UInt8]) throws {
-        guard let root = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-              let payload = root["payload"] as? [String: Any] else {
-            throw PollerError.malformedPage("no payload object")
-        }
-        let list = payload["Orders"] as? [Any] ?? []
-        orders = try list.map { item in
-            guard JSONSerialization.isValidJSONObject(item) else { throw PollerError.malformedPage("order not an object") }
-            return Array(try JSONSerialization.data(withJSONObject: item, options: [.sortedKeys, .withoutEscapingSlashes]))
-        }
-        nextToken = (payload["NextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -14,6 +14,9 @@ public struct PollerConfiguration: Sendable, Hashable, Codable {
     public var intervalSeconds: Double
     /// First window start when no checkpoint exists (seconds before now).
     public var initialLookbackSeconds: Double
+    /// Longest window read at once; a longer gap (a first start, a long outage) is read as several
+    /// windows one after the other.
+    public var maxWindowSeconds: Double
     /// Back-off after a 429 without usable hints, doubled up to `maxBackoffSeconds`.
     public var initialBackoffSeconds: Double
     public var maxBackoffSeconds: Double
@@ -22,7 +25,7 @@ public struct PollerConfiguration: Sendable, Hashable, Codable {
 
     public init(
         baseURL: String, marketplaceID: String = "ATVPDKIKX0DER", pageSize: Int = 100, lagSeconds: Double = 120,
-        intervalSeconds: Double = 60, initialLookbackSeconds: Double = 48 * 3600,
+        intervalSeconds: Double = 60, initialLookbackSeconds: Double = 48 * 3600, maxWindowSeconds: Double = 6 * 3600,
         initialBackoffSeconds: Double = 1, maxBackoffSeconds: Double = 120, name: String = "amazon"
     ) {
         self.baseURL = baseURL
@@ -31,6 +34,7 @@ public struct PollerConfiguration: Sendable, Hashable, Codable {
         self.lagSeconds = max(120, lagSeconds)
         self.intervalSeconds = intervalSeconds
         self.initialLookbackSeconds = initialLookbackSeconds
+        self.maxWindowSeconds = max(60, maxWindowSeconds)
         self.initialBackoffSeconds = initialBackoffSeconds
         self.maxBackoffSeconds = maxBackoffSeconds
         self.name = name

@@ -119,10 +119,10 @@ public final class ShopifyWebhookIngest: Sendable {
         case .inFlight:
             return .unavailable("same webhook id in flight")
         case .duplicate:
-            await audit.record(AuditRecord(
+            await audit.offer([AuditRecord(
                 time: receivedAt, hop: .deduped, orderKey: key, channel: "shopify", eventID: webhookID,
                 stage: StageName.ingest.rawValue, replica: replica, httpStatus: 200,
-                reason: "duplicate X-Shopify-Webhook-Id", traceID: traceID))
+                reason: "duplicate X-Shopify-Webhook-Id", traceID: traceID)])
             return .duplicate
         }
 
@@ -145,11 +145,13 @@ public final class ShopifyWebhookIngest: Sendable {
             }
             deduplicator.remember(webhookID)
             health.recordSend(succeeded: true)
-            await audit.record(AuditRecord(
+            // Never waits on the ledger: the Kafka ack is the durability promise (a full audit
+            // buffer drops the row and counts it).
+            await audit.offer([AuditRecord(
                 time: receivedAt, hop: .received, orderKey: key, channel: "shopify", eventID: webhookID,
                 stage: StageName.ingest.rawValue, replica: replica, topic: report.topic,
                 partition: report.partition, offset: report.offset, httpStatus: 200,
-                detail: topic, traceID: traceID))
+                detail: topic, traceID: traceID)])
             return .accepted(report)
         } catch {
             deduplicator.release(webhookID)

@@ -30,6 +30,7 @@ enum ConfigFileErrorText {
         case let .keyNotFound(key, context):
             return "\(path(context.codingPath + [key])): missing"
         case let .dataCorrupted(context):
+            if let underlying = context.underlyingError { return describe(underlying) }
             return "\(path(context.codingPath)): invalid value"
         @unknown default:
             return "not a valid configuration document"

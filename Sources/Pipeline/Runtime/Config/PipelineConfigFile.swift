@@ -12,6 +12,7 @@ struct PipelineConfigFile: Decodable, Sendable {
 
     struct LedgerSection: Decodable, Sendable {
         var url: String?
+        var auditBufferRecords: Int?
     }
 
     struct Shopify: Decodable, Sendable {
@@ -19,6 +20,25 @@ struct PipelineConfigFile: Decodable, Sendable {
         var secretFile: String?
         var previousSecret: String?
         var previousSecretFile: String?
+
+        private enum CodingKeys: String, CodingKey {
+            case secret, secretFile, previousSecret, previousSecretFile
+        }
+
+        /// A key that is present counts as set even when YAML reads its value as null (`secret:`,
+        /// `secret: ""`): it then resolves to an empty secret, which fails start-up.
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func present(_ key: CodingKeys) throws -> String? {
+                guard container.contains(key) else { return nil }
+                if try container.decodeNil(forKey: key) { return "" }
+                return try container.decode(String.self, forKey: key)
+            }
+            secret = try present(.secret)
+            secretFile = try present(.secretFile)
+            previousSecret = try present(.previousSecret)
+            previousSecretFile = try present(.previousSecretFile)
+        }
     }
 
     struct Ingest: Decodable, Sendable {
@@ -43,6 +63,8 @@ struct PipelineConfigFile: Decodable, Sendable {
         var intervalSeconds: Double?
         var lagSeconds: Double?
         var initialLookbackSeconds: Double?
+        var maxWindowSeconds: Double?
+        var maxBackoffSeconds: Double?
     }
 
     struct Stages: Decodable, Sendable {

@@ -22,6 +22,9 @@ public struct PipelineConfiguration: Sendable {
     public var replicationFactor: Int32
     /// Ledger URL (`sqlite:///path`, `sqlite::memory:`, `postgres://…`).
     public var ledgerURL: String
+    /// Audit rows buffered for the ledger. Stages wait when it is full; webhook answers never do
+    /// (their rows are dropped and counted instead).
+    public var auditBufferRecords: Int
     /// Webhook listener.
     public var ingestHost: String
     public var ingestPort: Int
@@ -67,6 +70,7 @@ public struct PipelineConfiguration: Sendable {
         partitions = 6
         replicationFactor = 1
         ledgerURL = LedgerURL.defaultURLString
+        auditBufferRecords = 10_000
         ingestHost = "127.0.0.1"
         ingestPort = 8080
         maxBodyBytes = 512 * 1024
@@ -135,6 +139,7 @@ public struct PipelineConfiguration: Sendable {
             topicPrefix = kafka.topicPrefix ?? topicPrefix
         }
         ledgerURL = file.ledger?.url ?? ledgerURL
+        auditBufferRecords = file.ledger?.auditBufferRecords ?? auditBufferRecords
         if let ingest = file.ingest {
             ingestHost = ingest.host ?? ingestHost
             ingestPort = ingest.port ?? ingestPort
@@ -155,6 +160,8 @@ public struct PipelineConfiguration: Sendable {
             config.intervalSeconds = poller.intervalSeconds ?? config.intervalSeconds
             config.lagSeconds = max(120, poller.lagSeconds ?? config.lagSeconds)
             config.initialLookbackSeconds = poller.initialLookbackSeconds ?? config.initialLookbackSeconds
+            config.maxWindowSeconds = max(60, poller.maxWindowSeconds ?? config.maxWindowSeconds)
+            config.maxBackoffSeconds = max(1, poller.maxBackoffSeconds ?? config.maxBackoffSeconds)
             self.poller = config
         }
         replica = file.stages?.replica ?? replica

@@ -1,15 +1,14 @@
 import Foundation
-import XCTest
 
 /// Holds an exclusive SQLite lock on a file from another process (python3's sqlite3 module),
 /// the way a second Driftless process or an operator's shell would, until ``release()`` closes its
 /// stdin (or `seconds` pass).
-final class SQLiteLockHolder {
+public final class SQLiteLockHolder {
     private let process = Process()
     private let output = Pipe()
     private let input = Pipe()
 
-    init(path: String, seconds: Int = 20) throws {
+    public init(path: String, seconds: Int = 20) throws {
         let script = """
             import signal, sqlite3, sys
             signal.alarm(int(sys.argv[2]))
@@ -36,7 +35,7 @@ final class SQLiteLockHolder {
     }
 
     /// Closes the child's stdin: it exits and the lock goes with it.
-    func release() {
+    public func release() {
         guard process.isRunning else { return }
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()

@@ -1,0 +1,56 @@
+import Foundation
+
+/// How long the poller waits after a 429, from the answer's headers. Pure: every header value,
+/// however hostile (`inf`, `nan`, `1e300`, negative, a date years away, a rate of `1e-300`), gives a
+/// finite wait within `[minimum, maximum]`; nothing here can trap.
+enum ThrottleDelay {
+    /// The shortest wait (a `Retry-After: 0` still yields the loop).
+    static let minimum = 0.01
+    /// The longest wait any configuration can ask for (one hour).
+    static let ceiling = 3600.0
+
+    /// Seconds to wait: `Retry-After` (delta-seconds or an HTTP-date) when usable, else one request
+    /// interval from `x-amzn-RateLimit-Limit` (requests per second) but at least `fallback`, else
+    /// `fallback`; always clamped to `[minimum, maximum]` (`maximum` itself at most ``ceiling``).
+    static func seconds(
+        retryAfter: String?, rateLimit: String?, fallback: Double, maximum: Double, now: Date = Date()
+    ) -> Double {
+        let upper = clamp(maximum, to: minimum...ceiling, otherwise: ceiling)
+        let floor = clamp(fallback, to: minimum...upper, otherwise: minimum)
+        if let retryAfter, let seconds = retryAfterSeconds(retryAfter, now: now) {
+            return clamp(seconds, to: minimum...upper, otherwise: upper)
+        }
+        if let rateLimit, let rate = Double(rateLimit.trimmingCharacters(in: .whitespaces)), rate.isFinite, rate > 0 {
+            return clamp(max(floor, 1 / rate), to: minimum...upper, otherwise: upper)
+        }
+        return floor
+    }
+
+    /// `Retry-After` as seconds from `now`; nil when neither a finite number nor an HTTP-date.
+    private static func retryAfterSeconds(_ text: String, now: Date) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(trimmed) { return seconds.isFinite ? seconds : nil }
+        guard let date = httpDate.date(from: trimmed) else { return nil }
+        return date.timeIntervalSince(now)
+    }
+
+    private static func clamp(_ value: Double, to range: ClosedRange<Double>, otherwise: Double) -> Double {
+        guard value.isFinite else { return otherwise }
+        return min(max(value, range.lowerBound), range.upperBound)
+    }
+
+    /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form RFC 9110 requires senders to use.
+    private static var httpDate: DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter
+    }
+
+    /// `seconds` (already clamped) as a `Duration`, in whole milliseconds.
+    static func duration(_ seconds: Double) -> Duration {
+        let bounded = clamp(seconds, to: minimum...ceiling, otherwise: ceiling)
+        return .milliseconds(Int64((bounded * 1000).rounded()))
+    }
+}
