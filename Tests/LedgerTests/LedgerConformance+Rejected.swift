@@ -8,7 +8,7 @@ extension LedgerConformance {
     /// goes on with later records instead of retrying the batch forever.
     func writerSplitsOutRejectedRows() async throws {
         let (base, _) = try await open()
-        let store = RejectingStore(base) { $0.eventID.hasPrefix("poison") }
+        let store = InterceptingStore.rejecting(base) { $0.eventID.hasPrefix("poison") }
         let writer = AuditWriter(
             store: store,
             configuration: AuditWriterConfiguration(
@@ -28,7 +28,7 @@ extension LedgerConformance {
         let stored = try await base.search(AuditQuery(orderPrefix: "rj:", limit: 1000))
         XCTAssertEqual(stored.count, 99)
         XCTAssertFalse(stored.contains { $0.eventID.hasPrefix("poison") })
-        let attempts = await store.attempts
+        let attempts = await store.counters.attempts
         XCTAssertLessThan(attempts, 40, "split in halves, not retried forever (\(attempts) appends)")
         let lost = await writer.shutdown()
         XCTAssertEqual(lost, 0)
@@ -60,7 +60,7 @@ extension LedgerConformance {
     func writerOfferNeverWaits() async throws {
         let (base, _) = try await open()
         let gate = AppendGate()
-        let stalled = InterceptingStore(base, name: "stalled") { _ in await gate.wait() }
+        let stalled = InterceptingStore(base, name: "stalled") { _, _ in await gate.wait() }
         let writer = AuditWriter(
             store: stalled, configuration: AuditWriterConfiguration(capacity: 5, batchSize: 5, flushInterval: .milliseconds(1)))
         var accepted = 0
@@ -99,48 +99,4 @@ actor AppendGate {
         for waiter in waiters { waiter.resume() }
         waiters = []
     }
-}
-
-/// Forwards to a real store, but refuses (``LedgerError/rejected(_:reason:)``) every append that
-/// contains a row `poisoned` picks, as a database refuses a value it cannot store.
-final class RejectingStore: LedgerStore {
-    let base: any LedgerStore
-    let location: String
-    private let poisoned: @Sendable (AuditRecord) -> Bool
-    private let counter = AppendCounter()
-
-    init(_ base: any LedgerStore, poisoned: @escaping @Sendable (AuditRecord) -> Bool) {
-        self.base = base
-        self.location = "rejecting(\(base.location))"
-        self.poisoned = poisoned
-    }
-
-    var attempts: Int { get async { await counter.count } }
-
-    func append(_ records: [AuditRecord]) async throws {
-        await counter.increment()
-        if records.contains(where: poisoned) { throw LedgerError.rejected(location, reason: "simulated bad value") }
-        try await base.append(records)
-    }
-    func timeline(order orderKey: String) async throws -> [AuditRecord] { try await base.timeline(order: orderKey) }
-    func search(_ query: AuditQuery) async throws -> [AuditRecord] { try await base.search(query) }
-    func loadState(order orderKey: String, system: String) async throws -> OrderStateRecord? {
-        try await base.loadState(order: orderKey, system: system)
-    }
-    func loadStates(orders orderKeys: [String]) async throws -> [OrderStateRecord] { try await base.loadStates(orders: orderKeys) }
-    func saveStates(_ states: [OrderStateRecord], onlyIfNewer: Bool) async throws -> Int {
-        try await base.saveStates(states, onlyIfNewer: onlyIfNewer)
-    }
-    func loadCheckpoint(_ name: String) async throws -> Date? { try await base.loadCheckpoint(name) }
-    func advanceCheckpoint(_ name: String, to position: Date) async throws -> Date {
-        try await base.advanceCheckpoint(name, to: position)
-    }
-    func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult { try await base.purge(olderThan: cutoff) }
-    func schemaVersions() async throws -> [Int] { try await base.schemaVersions() }
-    func close() async { await base.close() }
-}
-
-actor AppendCounter {
-    private(set) var count = 0
-    func increment() { count += 1 }
 }

@@ -1,17 +1,17 @@
 import Foundation
 import Ledger
 
-/// Forwards to a real store; every append first goes through `beforeAppend` (to sleep, or to fail
-/// as if the database were down) and is counted.
+/// Forwards to a real store; every append first goes through `beforeAppend` (to sleep, to fail as
+/// if the database were down, or to refuse rows it picks) and is counted.
 final class InterceptingStore: LedgerStore {
     let base: any LedgerStore
     let counters: Counters
     let location: String
-    private let beforeAppend: @Sendable (Counters) async throws -> Void
+    private let beforeAppend: @Sendable (Counters, [AuditRecord]) async throws -> Void
 
     init(
         _ base: any LedgerStore, name: String, counters: Counters = Counters(),
-        beforeAppend: @escaping @Sendable (Counters) async throws -> Void
+        beforeAppend: @escaping @Sendable (Counters, [AuditRecord]) async throws -> Void
     ) {
         self.base = base
         self.counters = counters
@@ -21,19 +21,29 @@ final class InterceptingStore: LedgerStore {
 
     /// Sleeps `delay` before each append.
     static func slow(_ base: any LedgerStore, delay: Duration) -> InterceptingStore {
-        InterceptingStore(base, name: "slow") { _ in try await Task.sleep(for: delay) }
+        InterceptingStore(base, name: "slow") { _, _ in try await Task.sleep(for: delay) }
     }
 
     /// Its first `failures` appends throw `LedgerError.unreachable`.
     static func flaky(_ base: any LedgerStore, failures: Int) -> InterceptingStore {
         let location = "flaky(\(base.location))"
-        return InterceptingStore(base, name: "flaky", counters: Counters(failuresLeft: failures)) { counters in
+        return InterceptingStore(base, name: "flaky", counters: Counters(failuresLeft: failures)) { counters, _ in
             if await counters.takeFailure() { throw LedgerError.unreachable(location, reason: "simulated outage") }
         }
     }
 
+    /// Refuses (``LedgerError/rejected(_:reason:)``) every append holding a row `poisoned` picks, as
+    /// a database refuses a value it cannot store.
+    static func rejecting(_ base: any LedgerStore, poisoned: @escaping @Sendable (AuditRecord) -> Bool) -> InterceptingStore {
+        let location = "rejecting(\(base.location))"
+        return InterceptingStore(base, name: "rejecting") { _, records in
+            if records.contains(where: poisoned) { throw LedgerError.rejected(location, reason: "simulated bad value") }
+        }
+    }
+
     func append(_ records: [AuditRecord]) async throws {
-        try await beforeAppend(counters)
+        await counters.noteAttempt()
+        try await beforeAppend(counters, records)
         await counters.noteBatch(records.count)
         try await base.append(records)
     }
@@ -58,10 +68,13 @@ final class InterceptingStore: LedgerStore {
 /// Counters shared by the wrappers.
 actor Counters {
     private(set) var batches: [Int] = []
+    /// Appends tried, failed ones included.
+    private(set) var attempts = 0
     private(set) var failuresLeft: Int
     private(set) var failed = 0
     init(failuresLeft: Int = 0) { self.failuresLeft = failuresLeft }
     func noteBatch(_ size: Int) { batches.append(size) }
+    func noteAttempt() { attempts += 1 }
     func takeFailure() -> Bool {
         guard failuresLeft > 0 else { return false }
         failuresLeft -= 1

@@ -12,20 +12,10 @@ import XCTest
 /// checkpoint in the ledger, restart without skipping or flooding.
 final class PollerTests: XCTestCase {
     func testPagingThrottlingAndRestartFromCheckpoint() async throws {
-        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
-        let broker = try TestBroker.mock()
-        let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
-        try await broker.createTopic(named: topics.ingestRaw, partitions: 3)
-        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-poller")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
-        let producer = try KafkaProducer(config: broker.config())
-        let store = MarketplaceStore(seed: 5)
-        let t0 = clock.now
-        var ids: [String] = []
-        for index in 0..<250 {
-            ids.append(await store.createOrder(status: "Unshipped", at: t0.addingTimeInterval(-3600 + Double(index) * 10)))
-        }
+        let rig = try await PollerRig.start(seed: 5)
+        defer { rig.removeDirectory() }
+        let (clock, broker, topics, ledger, producer, store, t0, ids) =
+            (rig.clock, rig.broker, rig.topics, rig.ledger, rig.producer, rig.store, rig.t0, rig.ids)
         // Polled faster than 5 requests/s beyond a burst of 2 → 429s.
         let marketplace = try await MarketplaceSimulator.start(store: store, rate: 5, burst: 2, now: { clock.now })
         let checkpoints = LedgerPollerCheckpointStore(store: ledger)
@@ -94,20 +84,10 @@ final class PollerTests: XCTestCase {
     /// checkpoint past the four pages it read, so the poller gets through instead of restarting
     /// from page 1 with an ever bigger window; no order is skipped.
     func testAWindowFailingOnPageKResumesAfterTheLastCompletedPage() async throws {
-        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
-        let broker = try TestBroker.mock()
-        let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
-        try await broker.createTopic(named: topics.ingestRaw, partitions: 3)
-        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-poller-k")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
-        let producer = try KafkaProducer(config: broker.config())
-        let store = MarketplaceStore(seed: 9)
-        let t0 = clock.now
-        var ids: [String] = []
-        for index in 0..<250 {
-            ids.append(await store.createOrder(status: "Unshipped", at: t0.addingTimeInterval(-3600 + Double(index) * 10)))
-        }
+        let rig = try await PollerRig.start(seed: 9)
+        defer { rig.removeDirectory() }
+        let (clock, broker, topics, ledger, producer, store, t0, ids) =
+            (rig.clock, rig.broker, rig.topics, rig.ledger, rig.producer, rig.store, rig.t0, rig.ids)
         let marketplace = try await MarketplaceSimulator.start(store: store, rate: 1000, burst: 1000, now: { clock.now })
         marketplace.failPage(5)
         let checkpoints = LedgerPollerCheckpointStore(store: ledger)
@@ -187,6 +167,43 @@ final class PollerTests: XCTestCase {
         let accepted = try await get("\(marketplace.server.baseURL)/orders/v0/orders?LastUpdatedAfter=\(old)")
         XCTAssertEqual(accepted, 200)
         await marketplace.stop()
+    }
+}
+
+/// What the poller tests share: a hand-moved clock, a mock broker with the raw topic, a SQLite
+/// ledger in a temporary directory, a producer, and a marketplace store holding 250 orders last
+/// updated ten seconds apart over the hour before `t0`.
+struct PollerRig {
+    let clock: TestClock
+    let broker: TestBroker
+    let topics: PipelineTopics
+    let directory: URL
+    let ledger: any LedgerStore
+    let producer: KafkaProducer
+    let store: MarketplaceStore
+    let t0: Date
+    let ids: [String]
+
+    static func start(seed: UInt64) async throws -> PollerRig {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        let broker = try TestBroker.mock()
+        let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
+        try await broker.createTopic(named: topics.ingestRaw, partitions: 3)
+        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-poller")
+        let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
+        let producer = try KafkaProducer(config: broker.config())
+        let store = MarketplaceStore(seed: seed)
+        let t0 = clock.now
+        var ids: [String] = []
+        for index in 0..<250 {
+            ids.append(await store.createOrder(status: "Unshipped", at: t0.addingTimeInterval(-3600 + Double(index) * 10)))
+        }
+        return PollerRig(clock: clock, broker: broker, topics: topics, directory: directory, ledger: ledger,
+                         producer: producer, store: store, t0: t0, ids: ids)
+    }
+
+    func removeDirectory() {
+        try? FileManager.default.removeItem(at: directory)
     }
 }
 
