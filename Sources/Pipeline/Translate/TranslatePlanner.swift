@@ -18,7 +18,7 @@ struct TranslatePlanner {
     }
 
     /// The effects of a batch.
-    struct Plan {
+    struct Plan: Sendable {
         /// Canonical and quarantine records, in input order.
         var records: [ProducerRecord] = []
         /// Per order key: one state row per applied event, in order (versions v+1, v+2, …).

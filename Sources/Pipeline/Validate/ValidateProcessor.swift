@@ -8,11 +8,7 @@ import OrderModel
 /// Nothing is ever dropped.
 public struct ValidateProcessor: Sendable {
     /// The record to produce and the audit row to write once it is acknowledged.
-    public struct Output: Sendable {
-        public var record: ProducerRecord
-        public var audit: AuditRecord
-        public var quarantined: Bool
-    }
+    public typealias Output = StageOutput
 
     private let decoder: ObservationDecoder
     private let topics: PipelineTopics
@@ -45,18 +41,7 @@ public struct ValidateProcessor: Sendable {
     /// Decides for every record of `batch`, in order. Decoding a channel payload is the stage's main
     /// cost, so a large batch is split into one slice per core, decoded concurrently.
     public func process(_ batch: [KafkaMessage]) async -> [Output] {
-        let slices = min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 64)
-        guard slices > 1 else { return batch.map(process) }
-        let size = (batch.count + slices - 1) / slices
-        return await withTaskGroup(of: (Int, [Output]).self) { group in
-            for start in stride(from: 0, to: batch.count, by: size) {
-                let slice = batch[start..<min(start + size, batch.count)]
-                group.addTask { (start, slice.map(self.process)) }
-            }
-            var parts: [(Int, [Output])] = []
-            for await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        }
+        await ParallelBatch.map(batch, minimumSlice: 64) { self.process($0) }
     }
 
     /// The quarantine record and audit row for `message` whose output the broker refused for good

@@ -15,9 +15,27 @@ struct BatchDelivery: Sendable {
     let what: String
     let shouldStop: @Sendable () -> Bool
 
-    /// The records of the batch that could not be delivered, by index, with the reason; nil when
-    /// the stage stopped before every record had an outcome (then nothing may be acknowledged).
-    typealias Outcome = [Int: String]?
+    /// How delivering a batch ended.
+    enum Outcome: Sendable, Equatable {
+        /// Every record has an outcome: acknowledged, or refused for good (`refused`, by index, with the reason).
+        case delivered(refused: [Int: String])
+        /// The stage stopped before every record had an outcome: nothing may be acknowledged.
+        case stopped
+    }
+
+    /// How one send (a batch or one record) ended, when it did not stop.
+    private enum Attempt {
+        case acknowledged
+        case refused(reason: String)
+    }
+
+    /// How quarantining the refused records ended.
+    enum Replacement: Sendable {
+        /// The quarantine output of each refused record, by the refused record's index.
+        case replaced([(index: Int, output: StageOutput)])
+        /// The stage stopped first.
+        case stopped
+    }
 
     /// Enqueues `records`; an enqueue failure is kept and handled by ``complete(_:_:)``.
     func start(_ records: [ProducerRecord]) async -> Result<PendingSend, any Error> {
@@ -30,8 +48,11 @@ struct BatchDelivery: Sendable {
 
     /// Awaits `started` and resolves every failure of `records`.
     func complete(_ records: [ProducerRecord], _ started: Result<PendingSend, any Error>) async -> Outcome {
-        guard let refusal = await deliver(first: started, resend: { await start(records) }) else { return nil }
-        return refusal == nil ? [:] : await isolate(records)
+        switch await deliver(first: started, resend: { await start(records) }) {
+        case nil: return .stopped
+        case .acknowledged: return .delivered(refused: [:])
+        case .refused: return await isolate(records)
+        }
     }
 
     /// Sends each record on its own (all enqueued first, in order) and retries the transient
@@ -42,24 +63,27 @@ struct BatchDelivery: Sendable {
         for record in records { started.append(await start([record])) }
         var refused: [Int: String] = [:]
         for (index, record) in records.enumerated() {
-            let outcome = await deliver(first: started[index], resend: { await start([record]) })
-            guard let outcome else { return nil }
-            if let reason = outcome {
+            switch await deliver(first: started[index], resend: { await start([record]) }) {
+            case nil:
+                return .stopped
+            case .acknowledged:
+                continue
+            case .refused(let reason):
                 refused[index] = reason
                 logger.error("\(what): record refused for good; quarantining it", metadata: [
                     "topic": "\(record.topic)", "error": "\(reason)"])
             }
         }
-        return refused
+        return .delivered(refused: refused)
     }
 
     /// Awaits the acks of `first`; while the failure is transient, sends again with `resend` (with
-    /// back-off). `.some(nil)`: delivered; `.some(reason)`: refused for good; nil: the stage stopped.
+    /// back-off). Nil: the stage stopped first.
     private func deliver(
         first: Result<PendingSend, any Error>, resend: () async -> Result<PendingSend, any Error>
-    ) async -> String?? {
+    ) async -> Attempt? {
         var pending: Result<PendingSend, any Error>? = first
-        return await retryUntilStopped(what, logger: logger, shouldStop: shouldStop) { () async throws -> String? in
+        return await retryUntilStopped(what, logger: logger, shouldStop: shouldStop) { () async throws -> Attempt in
             let attempt: Result<PendingSend, any Error>
             if let first = pending {
                 attempt = first
@@ -69,9 +93,9 @@ struct BatchDelivery: Sendable {
             }
             do {
                 _ = try await attempt.get().reports()
-                return nil
+                return .acknowledged
             } catch {
-                if let reason = Self.permanentReason(error) { return reason }
+                if let reason = Self.permanentReason(error) { return .refused(reason: reason) }
                 throw error
             }
         }
@@ -80,25 +104,25 @@ struct BatchDelivery: Sendable {
     /// Sends a quarantine record (without the value, see ``ValidateProcessor/undeliverable``) for
     /// each refused record, `source(index)` being the input message the refused record came from.
     /// Returns the quarantine outputs by refused index — an audit row notes when the broker refused
-    /// the quarantine record too — or nil when the stage stopped first.
+    /// the quarantine record too.
     func quarantine(
         _ refused: [Int: String], source: (Int) -> KafkaMessage, stage: StageName, topics: PipelineTopics,
         replica: String
-    ) async -> [(index: Int, output: ValidateProcessor.Output)]? {
-        guard !refused.isEmpty else { return [] }
+    ) async -> Replacement {
+        guard !refused.isEmpty else { return .replaced([]) }
         let indices = refused.keys.sorted()
         var outputs = indices.map { index in
             ValidateProcessor.undeliverable(
                 source(index), reason: refused[index] ?? "undeliverable", stage: stage, topics: topics, replica: replica)
         }
         let records = outputs.map(\.record)
-        guard let lost = await complete(records, await start(records)) else { return nil }
+        guard case .delivered(let lost) = await complete(records, await start(records)) else { return .stopped }
         for (position, reason) in lost {
             logger.error("\(what): the quarantine record was refused too; only the audit trail keeps it",
                          metadata: ["error": "\(reason)"])
             outputs[position].audit.detail = (outputs[position].audit.detail ?? "") + "; quarantine record refused: \(reason)"
         }
-        return Array(zip(indices, outputs)).map { (index: $0.0, output: $0.1) }
+        return .replaced(Array(zip(indices, outputs)).map { (index: $0.0, output: $0.1) })
     }
 
     /// librdkafka / broker error codes that no retry can get past for the same record.

@@ -13,6 +13,28 @@ public struct StageCounts: Sendable, Hashable {
     public var batches = 0
     public var retries = 0
     public var appliedElsewhere = 0
+
+    public init() {}
+
+    init(produced: Int = 0, quarantined: Int = 0) {
+        self.produced = produced
+        self.quarantined = quarantined
+    }
+
+    /// Adds every counter of `other`.
+    mutating func add(_ other: StageCounts) {
+        consumed += other.consumed
+        produced += other.produced
+        quarantined += other.quarantined
+        translated += other.translated
+        unchanged += other.unchanged
+        stale += other.stale
+        duplicates += other.duplicates
+        illegal += other.illegal
+        batches += other.batches
+        retries += other.retries
+        appliedElsewhere += other.appliedElsewhere
+    }
 }
 
 /// A thread-safe `StageCounts`.
