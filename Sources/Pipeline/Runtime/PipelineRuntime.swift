@@ -34,6 +34,7 @@ public final class PipelineRuntime: Sendable {
 
     private let producer: KafkaProducer
     private let auditWriter: AuditWriter
+    private let closer: ResourceCloser
 
     /// The audit writer's counters (buffered, written, dropped by webhook answers, rejected rows).
     public var auditStatistics: AuditWriterStatistics {
@@ -59,6 +60,7 @@ public final class PipelineRuntime: Sendable {
         bootstrapServers = parts.bootstrapServers
         producer = parts.producer
         auditWriter = parts.auditWriter
+        closer = parts.closer
         mockCluster = parts.mockCluster
         translateLock = Mutex(parts.translateLock)
         logger = parts.logger
@@ -96,23 +98,22 @@ public final class PipelineRuntime: Sendable {
             },
             logger: logger)
 
-        // Shutdown runs in reverse order: HTTP intake and the poller first, then validate, then translate.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let translate = parts.translate {
-            services.append(.init(service: PipelineService("translate") { await translate.run() }))
-        }
-        if let validate = parts.validate {
-            services.append(.init(service: PipelineService("validate") { await validate.run() }))
-        }
-        if let poller = parts.poller {
-            services.append(.init(service: PipelineService("poller") {
-                // Cancelled on graceful shutdown; an unfinished window is not checkpointed and is read again.
-                await cancelWhenGracefulShutdown { await poller.run() }
-            }))
-        }
+        // One group runs every long-lived part; it shuts them down in reverse order of this list:
+        // the broker probe and the fatal-error watch, HTTP intake, the poller, validate, translate
+        // (each drains its batches in flight, commits and leaves its group), then the producer
+        // (flushed), the audit writer (flushed) and the ledger.
+        let closer = parts.closer
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ClosingService(step: .ledger, closer: closer)),
+            .init(service: ClosingService(step: .auditWriter, closer: closer)),
+            .init(service: ClosingService(step: .producer, closer: closer)),
+        ]
+        if let translate = parts.translate { services.append(.init(service: translate)) }
+        if let validate = parts.validate { services.append(.init(service: validate)) }
+        if let poller = parts.poller { services.append(.init(service: PollerService(poller: poller))) }
         services.append(.init(service: app))
-        // Shut down first: the probe; a fatal producer error shuts the whole group down gracefully
-        // (and `wait()` then throws it, so the process exits non-zero).
+        // A fatal producer error shuts the whole group down gracefully (and `wait()` then throws
+        // it, so the process exits non-zero).
         services.append(.init(
             service: FatalErrorWatch(producer: parts.producer, health: parts.health, logger: logger),
             successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
@@ -134,7 +135,7 @@ public final class PipelineRuntime: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
             _ = await task.result
-            await parts.close()
+            await parts.closer.closeAll()
             throw PipelineRuntimeError.httpFailedToStart(host: configuration.ingestHost, port: configuration.ingestPort)
         }
         parts.health.markStarted()
@@ -158,7 +159,8 @@ public final class PipelineRuntime: Sendable {
             return !closed
         }
         if first {
-            await Parts.close(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger)
+            // Normally done by the group's closing services; this covers a group that ended before them.
+            await closer.closeAll()
             translateLock.withLock { $0 = nil }
             withExtendedLifetime(mockCluster) {}
         }

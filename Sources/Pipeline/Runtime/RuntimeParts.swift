@@ -18,6 +18,8 @@ struct Parts: Sendable {
     var translate: TranslateStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
+    /// Closes producer, audit writer and ledger, once each, in that order.
+    var closer: ResourceCloser
     /// Held while a translate stage runs on a SQLite ledger.
     var translateLock: SQLiteTranslateLock?
     var logger: Logger
@@ -58,8 +60,9 @@ struct Parts: Sendable {
         let replica = configuration.replica
         var parts = Parts(
             configuration: configuration, topics: topics, bootstrapServers: bootstrap, mockCluster: mockCluster,
-            ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, translateLock: translateLock,
-            logger: logger)
+            ledger: ledger, auditWriter: auditWriter, producer: producer, health: health,
+            closer: ResourceCloser(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger),
+            translateLock: translateLock, logger: logger)
         if stages.contains(.validate) {
             parts.validate = try ValidateStage(
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, audit: audit,
@@ -103,21 +106,5 @@ struct Parts: Sendable {
         } catch {
             throw PipelineRuntimeError.mapping(String(describing: error))
         }
-    }
-
-    func close() async {
-        await Self.close(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger)
-    }
-
-    static func close(producer: KafkaProducer, auditWriter: AuditWriter, ledger: any LedgerStore, logger: Logger) async {
-        do {
-            try await producer.flush(timeout: .seconds(10))
-        } catch {
-            logger.warning("producer flush incomplete", metadata: ["error": "\(error)"])
-        }
-        await producer.close()
-        let lost = await auditWriter.shutdown(timeout: .seconds(10))
-        if lost > 0 { logger.error("audit rows not written at shutdown", metadata: ["count": "\(lost)"]) }
-        await ledger.close()
     }
 }

@@ -17,11 +17,13 @@ import ServiceLifecycle
 ///
 /// A canonical record the broker will never accept (e.g. too large) is quarantined with the reason
 /// and audited as `quarantined`/`undeliverable` (the state change itself is saved).
-public final class TranslateStage: Service, Sendable {
+public final class TranslateStage: Service, CustomStringConvertible, Sendable {
     private let input: StageConsumer
     private let runner: StageRunner<TranslateLogic>
     /// What the stage did so far.
     public let counters = StageCounters()
+
+    public var description: String { "translate" }
 
     /// Creates the stage and its consumer (joins the group in the background). `maxInFlight`:
     /// batches whose sends/saves may be under way at once.

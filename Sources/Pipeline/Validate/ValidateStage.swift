@@ -9,11 +9,13 @@ import ServiceLifecycle
 /// broker; up to `maxInFlight` batches await their acks at once. A record the broker will never
 /// accept (e.g. too large) is quarantined with the reason instead of being retried forever;
 /// transient failures are retried until they succeed or the stage stops.
-public final class ValidateStage: Service, Sendable {
+public final class ValidateStage: Service, CustomStringConvertible, Sendable {
     private let input: StageConsumer
     private let runner: StageRunner<ValidateLogic>
     /// What the stage did so far.
     public let counters = StageCounters()
+
+    public var description: String { "validate" }
 
     /// Creates the stage and its consumer (joins the group in the background). `maxInFlight`:
     /// batches awaiting their acks at once.
