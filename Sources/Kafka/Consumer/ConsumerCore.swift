@@ -253,7 +253,17 @@ final class ConsumerCore: Sendable {
         // librdkafka must not write to the wake-up pipe once it may be closed.
         consumerQueue?.stopSignalling()
         for queue in state.withLock({ $0.queues }) { queue.stopSignalling() }
-        client.withLock { $0 = nil }
+        let handle = client.withLock { client -> RdKafkaHandle? in
+            defer { client = nil }
+            return client
+        }
+        if let handle, state.withLock({ $0.statistics.assignments == 0 }) {
+            // librdkafka < 2.3.0 asserts (aborting the process) when a cooperative-sticky consumer
+            // that never received an assignment is destroyed (confluentinc/librdkafka#4312, fixed
+            // by #4381; Debian ships 2.0.2). Such a handle has left its group and is kept, not destroyed.
+            UndestroyedHandles.keep(handle)
+            logger.debug("kafka consumer closed before its first assignment: handle kept (librdkafka#4312)")
+        }
         buffer.finish()
         let (commands, waiters) = state.withLock { state in
             state.finished = true
