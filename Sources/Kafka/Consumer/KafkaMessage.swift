@@ -47,4 +47,21 @@ public struct KafkaMessage: Sendable, Hashable {
 
     /// The value decoded as UTF-8.
     public var valueString: String? { value.map { String(decoding: $0, as: UTF8.self) } }
+
+    /// Equal when every visible field is: the consumer's bookkeeping (`assignmentEpoch`,
+    /// `rewindGeneration`) does not take part.
+    public static func == (lhs: KafkaMessage, rhs: KafkaMessage) -> Bool {
+        lhs.topic == rhs.topic && lhs.partition == rhs.partition && lhs.offset == rhs.offset && lhs.key == rhs.key
+            && lhs.value == rhs.value && lhs.headers == rhs.headers && lhs.timestamp == rhs.timestamp
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(topic)
+        hasher.combine(partition)
+        hasher.combine(offset)
+        hasher.combine(key)
+        hasher.combine(value)
+        hasher.combine(headers)
+        hasher.combine(timestamp)
+    }
 }
