@@ -70,11 +70,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: JSON text (byte-level writer shared by the ledger and the pipeline)
+        .target(
+            name: "JSONText",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Ledger
         .target(
             name: "Ledger",
             dependencies: [
-                "OrderModel",
+                "JSONText",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -89,6 +95,7 @@ let package = Package(
             dependencies: [
                 "Kafka",
                 "OrderModel",
+                "JSONText",
                 "Ledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -178,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Simulators", "DriftlessTesting",
+                "Pipeline", "Simulators", "DriftlessTesting", "JSONText",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -188,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlessCLITests",
-            dependencies: ["DriftlessCLI", "DriftlessTesting"],
+            dependencies: ["DriftlessCLI", "DriftlessTesting", "Ledger"],
             swiftSettings: swiftSettings
         ),
     ],

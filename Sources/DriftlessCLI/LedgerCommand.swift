@@ -40,7 +40,7 @@ struct LedgerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Maintain the ledger (audit trail and order state).",
-        subcommands: [Migrate.self, Purge.self, StressWrite.self]
+        subcommands: [Migrate.self, Purge.self]
     )
 
     /// `driftless ledger migrate`: applies pending schema migrations and prints the versions.
@@ -89,22 +89,6 @@ struct LedgerCommand: AsyncParsableCommand {
                 let counts = result.deleted.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 print("purged older than \(olderThan): " + counts.joined(separator: " "))
             }
-        }
-    }
-
-    /// Hidden: a bounded write load for multi-process tests.
-    struct StressWrite: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "stress-write", abstract: "Write a bounded test load (for tests).", shouldDisplay: false)
-        @OptionGroup var ledger: LedgerURLOption
-        @Option var count: Int = 1000
-        @Option var tag: String = "cli"
-        @Option var batchSize: Int = 100
-
-        func run() async throws {
-            let written = try await LedgerStress.write(
-                url: ledger.resolved, count: count, tag: tag, batchSize: batchSize, logger: ledgerLogger())
-            print("wrote \(written)")
         }
     }
 }

@@ -56,7 +56,6 @@ final class PostgresLedgerStoreTests: XCTestCase {
     func testWriterBackPressureBoundsBuffer() async throws { try await suite.writerBackPressureBoundsBuffer() }
     func testWriterKeepsRecordsAcrossOutage() async throws { try await suite.writerKeepsRecordsAcrossOutage() }
     func testWriterShutdownReportsUnwritten() async throws { try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown() }
-    func testTraceOrderThroughHops() async throws { try await suite.traceOrderThroughHops() }
     func testCheckpointsMoveForwardAndSurvivePurge() async throws { try await suite.checkpointsMoveForwardAndSurvivePurge() }
 
     /// Two processes write concurrently into a schema neither has created yet: both race on the

@@ -40,7 +40,6 @@ final class SQLiteLedgerStoreTests: XCTestCase {
     func testWriterBackPressureBoundsBuffer() async throws { try await suite.writerBackPressureBoundsBuffer() }
     func testWriterKeepsRecordsAcrossOutage() async throws { try await suite.writerKeepsRecordsAcrossOutage() }
     func testWriterShutdownReportsUnwritten() async throws { try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown() }
-    func testTraceOrderThroughHops() async throws { try await suite.traceOrderThroughHops() }
     func testCheckpointsMoveForwardAndSurvivePurge() async throws { try await suite.checkpointsMoveForwardAndSurvivePurge() }
 
     /// Two processes append to the same file at once (SQLite serialises them on its write lock,

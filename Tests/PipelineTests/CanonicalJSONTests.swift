@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import Ledger
 import OrderModel
 @testable import Pipeline

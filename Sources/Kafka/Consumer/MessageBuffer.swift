@@ -2,8 +2,9 @@ import Synchronization
 
 /// The bounded hand-off between the consumer's poll thread and the application.
 ///
-/// The poll thread only pushes when ``freeSpace`` allows (it pauses partitions otherwise), so the
-/// buffered message count never exceeds `capacity`. The application takes merged batches.
+/// The poll thread only pushes when ``freeSpace`` allows (otherwise it holds the partition back:
+/// its messages wait in librdkafka's fetch queue, nothing is paused in librdkafka), so the buffered
+/// message count never exceeds `capacity`. The application takes merged batches.
 final class MessageBuffer: Sendable {
     private struct State {
         var batches: [[KafkaMessage]] = []

@@ -1,5 +1,5 @@
 import Foundation
-import OrderModel
+import JSONText
 
 /// Conversions shared by both backends.
 enum StorageCoding {

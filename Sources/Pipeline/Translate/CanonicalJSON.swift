@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import OrderModel
 
 /// The JSON translate writes per record, without `JSONEncoder`: canonical event values and the

@@ -4,9 +4,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Drives one consumer through a batch handler, one batch at a time (bounded in-flight work: one
-/// batch of at most `maxBatchSize`; while it is processed the consumer's bounded buffer fills and
-/// its back-pressure pauses partitions).
+/// Drives one consumer through a batch handler, handing it one batch (at most `maxBatchSize`) at a
+/// time; the handler (a ``StageRunner``) keeps its own bounded window of batches in flight. While
+/// the handler is busy the consumer's bounded buffer fills and back-pressure holds partitions back.
 ///
 /// Stopping (``requestStop()`` or graceful shutdown) lets the batch in hand finish, then closes the
 /// consumer, which commits acknowledged offsets and leaves the group.

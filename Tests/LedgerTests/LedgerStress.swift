@@ -1,19 +1,20 @@
 import Foundation
+import Ledger
 import Logging
 
-/// A bounded write load used by the two-process tests (and `driftless ledger stress-write`): opens
+/// A bounded write load used by the two-process tests (test support, not shipped): opens
 /// the ledger (running migrations, so two processes race on them), writes `count` audit records
 /// through an ``AuditWriter`` and raises one shared order state's version `count` times with the
 /// only-if-newer guard.
-public enum LedgerStress {
+enum LedgerStress {
     /// The order key prefix of records written for `tag`.
-    public static func orderPrefix(tag: String) -> String { "stress:\(tag)-" }
+    static func orderPrefix(tag: String) -> String { "stress:\(tag)-" }
     /// The order whose state all stress writers share.
-    public static let sharedOrderKey = "stress:shared"
+    static let sharedOrderKey = "stress:shared"
 
     /// Runs the load; returns the number of audit records written.
     @discardableResult
-    public static func write(url: String, count: Int, tag: String, batchSize: Int = 100, logger: Logger) async throws -> Int {
+    static func write(url: String, count: Int, tag: String, batchSize: Int = 100, logger: Logger) async throws -> Int {
         guard count >= 0, count <= 1_000_000 else { throw LedgerError.invalidArgument("--count must be in 0...1000000") }
         let store = try await Ledger.open(url: url, logger: logger)
         let writer = AuditWriter(

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 /// What `driftless trace` shows: audit records (one order's timeline or a search) and, for one
 /// order, its current state per system.

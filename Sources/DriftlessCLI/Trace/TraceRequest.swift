@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 /// What `driftless trace` was asked, as typed; ``run(store:now:)`` parses, queries and renders.
 ///

@@ -1,14 +1,19 @@
+import DriftlessTesting
 import Foundation
 import Ledger
 import XCTest
 
-/// `driftless trace` on each backend.
-extension LedgerConformance {
+@testable import DriftlessCLI
+
+/// `driftless trace` (request parsing and rendering live in the CLI) on a real SQLite ledger.
+final class TraceRequestTests: XCTestCase {
     /// `trace` on an order that went through dedupe, quarantine and translation.
-    func traceOrderThroughHops() async throws {
-        let (store, _) = try await open()
+    func testTraceOrderThroughHops() async throws {
+        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-trace")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
         defer { Task { await store.close() } }
-        typealias F = LedgerFixtures
+        typealias F = TraceFixtures
         try await store.append([
             F.record(.received, event: "w1", at: 0),
             F.record(.received, event: "w1", at: 1),
@@ -71,5 +76,22 @@ extension LedgerConformance {
         } catch let error as LedgerError {
             XCTAssertTrue(error.description.contains("unknown hop 'teleported'"), error.description)
         }
+    }
+}
+
+/// Audit rows at fixed times, for the trace tests.
+enum TraceFixtures {
+    static let base = Date(timeIntervalSince1970: 1_795_000_000.250)
+
+    static func at(_ seconds: Double) -> Date { base.addingTimeInterval(seconds) }
+
+    static func record(
+        _ hop: AuditHop, order: String = "shopify:1001", event: String, stage: String = "ingest", at seconds: Double,
+        channel: String? = nil, from: String? = nil, to: String? = nil, http: Int? = nil, reason: String? = nil
+    ) -> AuditRecord {
+        AuditRecord(
+            time: at(seconds), hop: hop, orderKey: order, channel: channel, eventID: event, stage: stage, replica: "r1",
+            topic: "driftless.ingest.raw", partition: 3, offset: Int64(seconds * 10), fromState: from, toState: to,
+            httpStatus: http, reason: reason, traceID: "t-\(event)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 /// Renders a ``TraceReport`` as an aligned text table (people) or JSON (tools).
 public enum TraceRenderer {
