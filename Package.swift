@@ -6,7 +6,7 @@ import PackageDescription
 /// The target graph follows the pipeline: `CRdKafka` (C shim) → `Kafka` (Swift layer) →
 /// `OrderModel` (pure domain) → `Ledger` (audit trail) → `Pipeline` (stage actors) → `DriftlessCLI`.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "OrderModel",
             dependencies: [
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ],
             resources: [.copy("Resources/default-mapping.yaml")],
             swiftSettings: swiftSettings

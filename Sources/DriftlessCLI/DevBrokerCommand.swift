@@ -88,8 +88,8 @@ extension DevBrokerCommand {
 
         init?(argument: String) {
             guard let colon = argument.lastIndex(of: ":"),
-                  let port = Int(argument[argument.index(after: colon)...]),
-                  (0...65_535).contains(port)
+                let port = Int(argument[argument.index(after: colon)...]),
+                (0...65_535).contains(port)
             else { return nil }
             let host = String(argument[..<colon])
             self.init(host: host.isEmpty ? "127.0.0.1" : host, port: port)

@@ -6,7 +6,10 @@ public struct DriftlessCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "driftless",
         abstract: "Ends order status drift between sales channels and the ERP.",
-        subcommands: [Version.self, DevBrokerCommand.self, MappingCommand.self, TraceCommand.self, LedgerCommand.self, RunCommand.self, SimulateCommand.self]
+        subcommands: [
+            Version.self, DevBrokerCommand.self, MappingCommand.self, TraceCommand.self, LedgerCommand.self,
+            RunCommand.self, SimulateCommand.self,
+        ]
     )
 
     public init() {}

@@ -68,8 +68,9 @@ enum MappingFiles {
             return .success(try MappingMatrix.load(yaml: text, fileName: path))
         } catch {
             let count = error.issues.count
-            return .failure(MappingOutput(
-                stderr: error.description + "\n\(path): \(count) problem\(count == 1 ? "" : "s")", exitCode: 1))
+            return .failure(
+                MappingOutput(
+                    stderr: error.description + "\n\(path): \(count) problem\(count == 1 ? "" : "s")", exitCode: 1))
         }
     }
 
@@ -86,7 +87,9 @@ enum MappingFiles {
         var paths: [String] = []
         for case let url as URL in walker where url.pathExtension.lowercased() == "json" {
             paths.append(url.path)
-            if paths.count > maxPayloads { throw ReadError(description: "\(directory): more than \(maxPayloads) payloads") }
+            if paths.count > maxPayloads {
+                throw ReadError(description: "\(directory): more than \(maxPayloads) payloads")
+            }
         }
         var out: [PayloadReplay.Payload] = []
         for path in paths.sorted() {
@@ -109,8 +112,9 @@ struct MappingCheck: ParsableCommand {
         case .failure(let output): return output
         case .success(let matrix):
             let values = MappingField.all.reduce(0) { $0 + matrix.table($1).entries.count }
-            return MappingOutput(stdout: "\(file): OK (version \(matrix.version), \(values) values, "
-                + "\(matrix.erpTargets.count) canonical states)")
+            return MappingOutput(
+                stdout: "\(file): OK (version \(matrix.version), \(values) values, "
+                    + "\(matrix.erpTargets.count) canonical states)")
         }
     }
 

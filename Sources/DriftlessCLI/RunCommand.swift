@@ -48,10 +48,11 @@ struct RunCommand: AsyncParsableCommand {
         let stages = stage.isEmpty ? Set(StageName.allCases) : Set(stage)
         let runtime = try await PipelineRuntime.start(
             configuration: configuration, stages: stages, handleSignals: true, logger: logger)
-        print("driftless: \(stages.map(\.rawValue).sorted().joined(separator: ", ")) running; "
-            + "http://\(configuration.ingestHost):\(runtime.httpPort) (POST /webhooks/shopify, /healthz, /readyz); "
-            + "kafka \(configuration.isEmbedded ? "embedded mock cluster" : runtime.bootstrapServers); "
-            + "ledger \(runtime.ledger.location)")
+        print(
+            "driftless: \(stages.map(\.rawValue).sorted().joined(separator: ", ")) running; "
+                + "http://\(configuration.ingestHost):\(runtime.httpPort) (POST /webhooks/shopify, /healthz, /readyz); "
+                + "kafka \(configuration.isEmbedded ? "embedded mock cluster" : runtime.bootstrapServers); "
+                + "ledger \(runtime.ledger.location)")
         try await runtime.wait()
     }
 }

@@ -13,7 +13,8 @@ struct SimulateCommand: AsyncParsableCommand {
     /// Sends realistic, signed order webhooks to a target, with optional faults.
     struct Storefront: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create orders and send their signed webhooks (secret from DRIFTLESS_SHOPIFY_SECRET or --secret-file).")
+            abstract:
+                "Create orders and send their signed webhooks (secret from DRIFTLESS_SHOPIFY_SECRET or --secret-file).")
 
         @Option(help: "Webhook target URL.")
         var target = "http://127.0.0.1:8080/webhooks/shopify"
@@ -48,12 +49,15 @@ struct SimulateCommand: AsyncParsableCommand {
             let elapsed = ContinuousClock.now - started
             let stats = deliverer.stats
             let (delivered, failed, attempts) = await (stats.delivered, stats.failed, stats.attempts)
-            print("storefront: \(deliveries.count) webhooks for \(orders) orders; sent \(outcome.schedule.count) "
-                + "(\(outcome.duplicated.count) duplicated, \(outcome.late.count) late, \(outcome.dropped.count) dropped) "
-                + "in \(elapsed): \(delivered) acknowledged, \(failed) gave up, \(attempts) attempts")
+            print(
+                "storefront: \(deliveries.count) webhooks for \(orders) orders; sent \(outcome.schedule.count) "
+                    + "(\(outcome.duplicated.count) duplicated, \(outcome.late.count) late, \(outcome.dropped.count) dropped) "
+                    + "in \(elapsed): \(delivered) acknowledged, \(failed) gave up, \(attempts) attempts")
             if let serve {
                 let simulator = try await StorefrontSimulator.start(store: store, port: serve)
-                print("storefront orders API on \(simulator.server.baseURL)/admin/api/2024-10/orders.json (Ctrl-C to stop)")
+                print(
+                    "storefront orders API on \(simulator.server.baseURL)/admin/api/2024-10/orders.json (Ctrl-C to stop)"
+                )
                 try await waitForInterrupt()
                 await simulator.stop()
             }
@@ -85,8 +89,9 @@ struct SimulateCommand: AsyncParsableCommand {
                     status: statuses[index % statuses.count], at: now.addingTimeInterval(-3600 + Double(index)))
             }
             let simulator = try await MarketplaceSimulator.start(store: store, port: port, rate: rate, burst: burst)
-            print("marketplace getOrders on \(simulator.server.baseURL)/orders/v0/orders with \(orders) orders "
-                + "(Ctrl-C to stop)")
+            print(
+                "marketplace getOrders on \(simulator.server.baseURL)/orders/v0/orders with \(orders) orders "
+                    + "(Ctrl-C to stop)")
             try await waitForInterrupt()
             await simulator.stop()
         }

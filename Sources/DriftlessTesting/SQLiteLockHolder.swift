@@ -24,13 +24,18 @@ public final class SQLiteLockHolder {
         do {
             try process.run()
         } catch {
-            throw NSError(domain: "SQLiteLockHolder", code: 2, userInfo: [NSLocalizedDescriptionKey: "python3 is needed to hold a SQLite lock from another process: \(error)"])
+            throw NSError(
+                domain: "SQLiteLockHolder", code: 2,
+                userInfo: [
+                    NSLocalizedDescriptionKey: "python3 is needed to hold a SQLite lock from another process: \(error)"
+                ])
         }
         // Wait (bounded) for the child to report the lock.
         let line = output.fileHandleForReading.availableData
         guard String(decoding: line, as: UTF8.self).contains("locked") else {
             process.terminate()
-            throw NSError(domain: "SQLiteLockHolder", code: 1, userInfo: [NSLocalizedDescriptionKey: "lock holder did not start"])
+            throw NSError(
+                domain: "SQLiteLockHolder", code: 1, userInfo: [NSLocalizedDescriptionKey: "lock holder did not start"])
         }
     }
 

@@ -71,7 +71,10 @@ public actor KafkaCompatProxy {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 64 * 1024, maximum: 1024 * 1024))
+            .childChannelOption(
+                .recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 64 * 1024, maximum: 1024 * 1024)
+            )
             .childChannelInitializer { client in
                 registry.add(client)
                 return client.eventLoop.makeCompletedFuture {
@@ -102,7 +105,9 @@ public actor KafkaCompatProxy {
             throw KafkaCompatProxyError.noBoundPort
         }
         serverChannel = channel
-        logger.debug("proxy listening", metadata: ["listen": "\(listenHost):\(port)", "upstream": "\(upstreamHost):\(upstreamPort)"])
+        logger.debug(
+            "proxy listening",
+            metadata: ["listen": "\(listenHost):\(port)", "upstream": "\(upstreamHost):\(upstreamPort)"])
         return port
     }
 
@@ -127,7 +132,10 @@ struct UpstreamConnector: Sendable {
         let logger = self.logger
         return ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 64 * 1024, maximum: 1024 * 1024))
+            .channelOption(
+                .recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 64 * 1024, maximum: 1024 * 1024)
+            )
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -48,13 +48,16 @@ final class MappingCommandTests: XCTestCase {
     }
 
     func testCheckRejectsWithFileLineAndValueAndNonZeroExit() throws {
-        let text = try defaultYAML().replacingOccurrences(of: "    Shipped:            { payment: captured,",
-                                                           with: "    Shipped:            { payment: shipped,")
+        let text = try defaultYAML().replacingOccurrences(
+            of: "    Shipped:            { payment: captured,",
+            with: "    Shipped:            { payment: shipped,")
         let path = try write("bad.yaml", text)
         let output = try run(["mapping", "check", path])
         XCTAssertEqual(output.exitCode, 1)
-        let lineNumber = try XCTUnwrap(text.split(separator: "\n", omittingEmptySubsequences: false)
-            .firstIndex { $0.contains("payment: shipped") }) + 1
+        let lineNumber =
+            try XCTUnwrap(
+                text.split(separator: "\n", omittingEmptySubsequences: false)
+                    .firstIndex { $0.contains("payment: shipped") }) + 1
         XCTAssertTrue(output.stderr.contains("\(path):\(lineNumber):"), output.stderr)
         XCTAssertTrue(output.stderr.contains("unknown payment value \"shipped\""), output.stderr)
 
@@ -74,9 +77,12 @@ final class MappingCommandTests: XCTestCase {
     func testShowPrintsMarkdownForDefaultAndForAFile() throws {
         let bundled = try run(["mapping", "show"])
         XCTAssertEqual(bundled.exitCode, 0)
-        XCTAssertTrue(bundled.stdout.contains("| Storefront Status | Marketplace Status | Canonical State (Middleware) | ERP Target Status |"))
+        XCTAssertTrue(
+            bundled.stdout.contains(
+                "| Storefront Status | Marketplace Status | Canonical State (Middleware) | ERP Target Status |"))
         XCTAssertTrue(bundled.stdout.contains("`CANCELLED` | C Cancelled | Order Closed"), bundled.stdout)
-        let path = try write("v7.yaml", try defaultYAML().replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: 7\n"))
+        let path = try write(
+            "v7.yaml", try defaultYAML().replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: 7\n"))
         XCTAssertTrue(try run(["mapping", "show", path]).stdout.hasPrefix("# Status mapping (version 7)"))
     }
 
@@ -84,30 +90,43 @@ final class MappingCommandTests: XCTestCase {
         let oldPath = try write("old.yaml", try defaultYAML())
         let newText = try defaultYAML()
             .replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: 2\n")
-            .replacingOccurrences(of: "    Unshipped:          { payment: authorized, canonical: PAYMENT_AUTHORIZED }",
-                                  with: "    Unshipped:          { payment: captured, canonical: PAYMENT_CAPTURED }")
+            .replacingOccurrences(
+                of: "    Unshipped:          { payment: authorized, canonical: PAYMENT_AUTHORIZED }",
+                with: "    Unshipped:          { payment: captured, canonical: PAYMENT_CAPTURED }")
         let newPath = try write("new.yaml", newText)
-        _ = try write("payloads/amazon/unshipped.json",
-                      #"{"AmazonOrderId": "902-1", "LastUpdateDate": "2026-11-24T17:31:40Z", "OrderStatus": "Unshipped"}"#)
-        _ = try write("payloads/amazon/shipped.json",
-                      #"{"AmazonOrderId": "902-2", "LastUpdateDate": "2026-11-24T17:31:40Z", "OrderStatus": "Shipped"}"#)
-        _ = try write("payloads/shopify/paid.json",
-                      #"{"id": 1, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid", "fulfillment_status": null}"#)
+        _ = try write(
+            "payloads/amazon/unshipped.json",
+            #"{"AmazonOrderId": "902-1", "LastUpdateDate": "2026-11-24T17:31:40Z", "OrderStatus": "Unshipped"}"#)
+        _ = try write(
+            "payloads/amazon/shipped.json",
+            #"{"AmazonOrderId": "902-2", "LastUpdateDate": "2026-11-24T17:31:40Z", "OrderStatus": "Shipped"}"#)
+        _ = try write(
+            "payloads/shopify/paid.json",
+            #"{"id": 1, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid", "fulfillment_status": null}"#)
         _ = try write("payloads/notes.json", #"{"hello": "world"}"#)
         _ = try write("payloads/readme.txt", "ignored")
 
-        let output = try run(["mapping", "diff", oldPath, newPath, "--payloads", directory.appendingPathComponent("payloads").path])
+        let output = try run([
+            "mapping", "diff", oldPath, newPath, "--payloads", directory.appendingPathComponent("payloads").path,
+        ])
         XCTAssertEqual(output.exitCode, 0, output.stderr)
         XCTAssertTrue(output.stdout.hasPrefix("version 1 → 2\n"), output.stdout)
-        XCTAssertTrue(output.stdout.contains("~ amazon.order_status Unshipped: payment=authorized → payment=captured"), output.stdout)
-        XCTAssertTrue(output.stdout.contains("payloads: 4 checked, 1 translate differently, 1 not an order payload"), output.stdout)
-        XCTAssertTrue(output.stdout.contains("amazon/unshipped.json (amazon)\n    old: PAYMENT_AUTHORIZED"), output.stdout)
+        XCTAssertTrue(
+            output.stdout.contains("~ amazon.order_status Unshipped: payment=authorized → payment=captured"),
+            output.stdout)
+        XCTAssertTrue(
+            output.stdout.contains("payloads: 4 checked, 1 translate differently, 1 not an order payload"),
+            output.stdout)
+        XCTAssertTrue(
+            output.stdout.contains("amazon/unshipped.json (amazon)\n    old: PAYMENT_AUTHORIZED"), output.stdout)
         XCTAssertTrue(output.stdout.contains("\n    new: PAYMENT_CAPTURED"), output.stdout)
         XCTAssertFalse(output.stdout.contains("  amazon/shipped.json"), "unchanged payloads are not listed")
         XCTAssertTrue(output.stdout.contains("? notes.json"))
 
-        let strict = try run(["mapping", "diff", oldPath, newPath, "--payloads",
-                              directory.appendingPathComponent("payloads").path, "--fail-on-change"])
+        let strict = try run([
+            "mapping", "diff", oldPath, newPath, "--payloads",
+            directory.appendingPathComponent("payloads").path, "--fail-on-change",
+        ])
         XCTAssertEqual(strict.exitCode, 3)
         let same = try run(["mapping", "diff", oldPath, oldPath])
         XCTAssertEqual(same.stdout, "version 1 → 1\nno mapping changes\n")

@@ -31,8 +31,12 @@ final class TraceRequestTests: XCTestCase {
             F.record(.received, order: "shopify:2002", event: "z", at: 5),
         ])
         try await store.saveStates([
-            OrderStateRecord(orderKey: "shopify:1001", system: "shopify", state: "paid", version: 2, lastEventID: "w1", updatedAt: F.at(3)),
-            OrderStateRecord(orderKey: "shopify:1001", system: "erp", state: "paid", version: 1, lastEventID: "w1", updatedAt: F.at(12)),
+            OrderStateRecord(
+                orderKey: "shopify:1001", system: "shopify", state: "paid", version: 2, lastEventID: "w1",
+                updatedAt: F.at(3)),
+            OrderStateRecord(
+                orderKey: "shopify:1001", system: "erp", state: "paid", version: 1, lastEventID: "w1",
+                updatedAt: F.at(12)),
         ])
         let table = try await TraceRequest(order: "shopify:1001").run(store: store, now: F.at(60))
         let lines = table.split(separator: "\n").map(String.init)
@@ -40,20 +44,26 @@ final class TraceRequestTests: XCTestCase {
         XCTAssertTrue(lines[1].hasPrefix("TIME"), lines[1])
         let body = Array(lines[2..<10])
         let hops = body.map { $0.split(separator: " ", omittingEmptySubsequences: true)[1] }
-        XCTAssertEqual(hops, ["received", "received", "deduped", "validated", "translated", "received", "quarantined", "dispatched"])
+        XCTAssertEqual(
+            hops,
+            ["received", "received", "deduped", "validated", "translated", "received", "quarantined", "dispatched"])
         XCTAssertTrue(body[4].contains("pending -> paid"), body[4])
-        XCTAssertTrue(body[6].contains("FAILED") && body[6].contains("malformed-payload: missing financial_status"), body[6])
+        XCTAssertTrue(
+            body[6].contains("FAILED") && body[6].contains("malformed-payload: missing financial_status"), body[6])
         XCTAssertFalse(body[6].contains("malformed-payload: malformed-payload"), body[6])
         XCTAssertTrue(body[7].contains(" erp ") && body[7].contains("201"), body[7])
         XCTAssertTrue(body[0].contains("driftless.ingest.raw[3]@0"), body[0])
         XCTAssertFalse(table.contains("shopify:2002"))
         XCTAssertTrue(table.contains("Current state:"))
-        XCTAssertTrue(lines.contains { $0.contains("erp") && $0.contains("paid") && $0.contains("w1") && $0.hasPrefix("  ") })
+        XCTAssertTrue(
+            lines.contains { $0.contains("erp") && $0.contains("paid") && $0.contains("w1") && $0.hasPrefix("  ") })
 
         let json = try await TraceRequest(order: "shopify:1001", json: true).run(store: store, now: F.at(60))
         let report = try TraceRenderer.decodeJSON(json)
         XCTAssertEqual(report.order, "shopify:1001")
-        XCTAssertEqual(report.records.map(\.hop), [.received, .received, .deduped, .validated, .translated, .received, .quarantined, .dispatched])
+        XCTAssertEqual(
+            report.records.map(\.hop),
+            [.received, .received, .deduped, .validated, .translated, .received, .quarantined, .dispatched])
         XCTAssertEqual(report.records[6].reason, "malformed-payload")
         XCTAssertEqual(report.states.map(\.system), ["erp", "shopify"])
         XCTAssertTrue(json.contains(#""hop" : "quarantined""#), "hop spelled as stored")
@@ -62,14 +72,16 @@ final class TraceRequestTests: XCTestCase {
         let failedReport = try TraceRenderer.decodeJSON(failed)
         XCTAssertNil(failedReport.order)
         XCTAssertEqual(failedReport.records.map(\.eventID), ["w2"])
-        let searchTable = try await TraceRequest(since: "1h", hops: ["received"], limit: 2).run(store: store, now: F.at(60))
+        let searchTable = try await TraceRequest(since: "1h", hops: ["received"], limit: 2).run(
+            store: store, now: F.at(60))
         XCTAssertTrue(searchTable.hasPrefix("2 matching audit records"), searchTable)
         XCTAssertTrue(searchTable.contains("ORDER"))
         let tooLate = try await TraceRequest(since: "10s", status: "failed").run(store: store, now: F.at(60))
         XCTAssertTrue(tooLate.hasPrefix("0 matching audit records"), tooLate)
         let bare = try await TraceRequest(order: "1001").run(store: store)
-        XCTAssertEqual(bare.split(separator: "\n").map(String.init),
-                       ["Order 1001: 0 audit records", "(order keys look like <channel>:<order id>, e.g. shopify:1001)"])
+        XCTAssertEqual(
+            bare.split(separator: "\n").map(String.init),
+            ["Order 1001: 0 audit records", "(order keys look like <channel>:<order id>, e.g. shopify:1001)"])
         do {
             _ = try await TraceRequest(hops: ["teleported"]).run(store: store)
             XCTFail("unknown hop must be rejected")

@@ -51,8 +51,10 @@ final class ApiVersionsRewriteTests: XCTestCase {
         truncatedBody.replaceSubrange(0..<4, with: KafkaFrames.int32(Int32(truncatedBody.count - 4)))
         let trailing = KafkaFrames.frame(Array(good.dropFirst(4)) + [0x00, 0x00])
         // UNSUPPORTED_VERSION (35) with a v0-shaped body, as brokers answer too-new versions.
-        let unsupported = KafkaFrames.frame(KafkaFrames.int32(1) + KafkaFrames.int16(35) + KafkaFrames.int32(1) + [0, 18, 0, 0, 0, 2])
-        let hugeCount = KafkaFrames.frame(KafkaFrames.int32(1) + KafkaFrames.int16(0) + [0xFF, 0xFF, 0xFF, 0xFF, 0x0F] + KafkaFrames.int32(0) + [0])
+        let unsupported = KafkaFrames.frame(
+            KafkaFrames.int32(1) + KafkaFrames.int16(35) + KafkaFrames.int32(1) + [0, 18, 0, 0, 0, 2])
+        let hugeCount = KafkaFrames.frame(
+            KafkaFrames.int32(1) + KafkaFrames.int16(0) + [0xFF, 0xFF, 0xFF, 0xFF, 0x0F] + KafkaFrames.int32(0) + [0])
         for malformed in [truncatedBody, trailing, unsupported, hugeCount] {
             let fixture = try await ProxyFixture.start { _, _ in malformed }
             let client = try await fixture.connect()

@@ -17,12 +17,14 @@ final class CorrelationTrackingTests: XCTestCase {
         ]
         try await client.send(requests.flatMap { $0 })
         let frames = await client.frames(4)
-        XCTAssertEqual(frames, [
-            KafkaFrames.expectedRewrittenV3Response(correlationID: 1),
-            KafkaFrames.response(correlationID: 3, payload: Array(requests[2].dropFirst(12))),
-            KafkaFrames.apiVersionsV2Response(correlationID: 4),
-            KafkaFrames.expectedRewrittenV3Response(correlationID: 5),
-        ])
+        XCTAssertEqual(
+            frames,
+            [
+                KafkaFrames.expectedRewrittenV3Response(correlationID: 1),
+                KafkaFrames.response(correlationID: 3, payload: Array(requests[2].dropFirst(12))),
+                KafkaFrames.apiVersionsV2Response(correlationID: 4),
+                KafkaFrames.expectedRewrittenV3Response(correlationID: 5),
+            ])
         XCTAssertEqual(fixture.broker.received.all, requests)
         await client.close()
         await fixture.stop()
@@ -43,12 +45,14 @@ final class CorrelationTrackingTests: XCTestCase {
         try await client.send(KafkaFrames.apiVersionsRequest(version: 4, correlationID: 30))
         try await client.send(KafkaFrames.otherRequest(apiKey: 1, version: 12, correlationID: 40, payload: []))
         let frames = await client.frames(4)
-        XCTAssertEqual(frames, [
-            KafkaFrames.response(correlationID: 40, payload: [4]),
-            KafkaFrames.expectedRewrittenV3Response(correlationID: 30),
-            KafkaFrames.tansuApiVersionsV3Response(correlationID: 20),
-            KafkaFrames.expectedRewrittenV3Response(correlationID: 10),
-        ])
+        XCTAssertEqual(
+            frames,
+            [
+                KafkaFrames.response(correlationID: 40, payload: [4]),
+                KafkaFrames.expectedRewrittenV3Response(correlationID: 30),
+                KafkaFrames.tansuApiVersionsV3Response(correlationID: 20),
+                KafkaFrames.expectedRewrittenV3Response(correlationID: 10),
+            ])
         await client.close()
         await fixture.stop()
     }
@@ -62,10 +66,12 @@ final class CorrelationTrackingTests: XCTestCase {
         let client = try await fixture.connect()
         try await client.send(KafkaFrames.apiVersionsRequest(version: 3, correlationID: 8))
         let frames = await client.frames(2)
-        XCTAssertEqual(frames, [
-            KafkaFrames.expectedRewrittenV3Response(correlationID: 8),
-            KafkaFrames.tansuApiVersionsV3Response(correlationID: 8),
-        ])
+        XCTAssertEqual(
+            frames,
+            [
+                KafkaFrames.expectedRewrittenV3Response(correlationID: 8),
+                KafkaFrames.tansuApiVersionsV3Response(correlationID: 8),
+            ])
         await client.close()
         await fixture.stop()
     }

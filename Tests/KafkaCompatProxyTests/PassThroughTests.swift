@@ -9,12 +9,15 @@ final class PassThroughTests: XCTestCase {
         var sent: [[UInt8]] = []
         for (index, (apiKey, version)) in [(Int16(3), Int16(12)), (1, 12), (0, 9), (8, 8), (19, 7)].enumerated() {
             let payload = (0..<(50 + index * 333)).map { _ in UInt8.random(in: 0...255) }
-            let request = KafkaFrames.otherRequest(apiKey: apiKey, version: version, correlationID: Int32(100 + index), payload: payload)
+            let request = KafkaFrames.otherRequest(
+                apiKey: apiKey, version: version, correlationID: Int32(100 + index), payload: payload)
             sent.append(request)
             try await client.send(request)
             let frames = await client.frames(1)
             XCTAssertEqual(frames.count, 1)
-            XCTAssertEqual(frames.first, KafkaFrames.response(correlationID: Int32(100 + index), payload: Array(request.dropFirst(12))))
+            XCTAssertEqual(
+                frames.first,
+                KafkaFrames.response(correlationID: Int32(100 + index), payload: Array(request.dropFirst(12))))
         }
         XCTAssertEqual(fixture.broker.received.all, sent, "requests must reach the broker unchanged")
         await client.close()
@@ -38,7 +41,8 @@ final class PassThroughTests: XCTestCase {
     func testFrameSplitAcrossWritesIsReassembled() async throws {
         let fixture = try await ProxyFixture.start(respond: CannedReplies.standard)
         let client = try await fixture.connect()
-        let request = KafkaFrames.otherRequest(apiKey: 3, version: 12, correlationID: 5, payload: Array(repeating: 0xAB, count: 100))
+        let request = KafkaFrames.otherRequest(
+            apiKey: 3, version: 12, correlationID: 5, payload: Array(repeating: 0xAB, count: 100))
         for chunk in stride(from: 0, to: request.count, by: 7) {
             try await client.send(Array(request[chunk..<min(chunk + 7, request.count)]))
         }

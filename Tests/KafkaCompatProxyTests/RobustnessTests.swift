@@ -13,7 +13,8 @@ final class RobustnessTests: XCTestCase {
                     for round in 0..<5 {
                         let id = Int32(connection * 100 + round * 2)
                         let payload = (0..<(connection * 17 + round)).map { _ in UInt8.random(in: 0...255) }
-                        let other = KafkaFrames.otherRequest(apiKey: 1, version: 12, correlationID: id + 1, payload: payload)
+                        let other = KafkaFrames.otherRequest(
+                            apiKey: 1, version: 12, correlationID: id + 1, payload: payload)
                         try await client.send(KafkaFrames.apiVersionsRequest(version: 3, correlationID: id) + other)
                         let frames = await client.frames(2)
                         let expected = [
@@ -36,7 +37,10 @@ final class RobustnessTests: XCTestCase {
     func testOversizedOrNegativeFrameClosesOnlyThatConnection() async throws {
         let fixture = try await ProxyFixture.start(maximumFrameLength: 1 << 20, respond: CannedReplies.standard)
         let healthy = try await fixture.connect()
-        for garbage: [UInt8] in [[0x7F, 0xFF, 0xFF, 0xFF, 1, 2, 3], [0xFF, 0xFF, 0xFF, 0xF0], [0x00, 0x20, 0x00, 0x01], [0, 0, 0, 3, 1, 2, 3]] {
+        for garbage: [UInt8] in [
+            [0x7F, 0xFF, 0xFF, 0xFF, 1, 2, 3], [0xFF, 0xFF, 0xFF, 0xF0], [0x00, 0x20, 0x00, 0x01],
+            [0, 0, 0, 3, 1, 2, 3],
+        ] {
             let bad = try await fixture.connect()
             try await bad.send(garbage)
             let event = await bad.next()

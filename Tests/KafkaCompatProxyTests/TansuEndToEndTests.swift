@@ -30,7 +30,9 @@ final class TansuEndToEndTests: XCTestCase {
 
         XCTAssertEqual(viaProxy.status, 0, "kcat via proxy failed: \(viaProxy.stderr)")
         XCTAssertTrue(viaProxy.stdout.contains("1 brokers"), viaProxy.stdout)
-        XCTAssertTrue(viaProxy.stdout.contains("at \(broker.bootstrapServers)"), "Tansu must advertise the proxy: \(viaProxy.stdout)")
+        XCTAssertTrue(
+            viaProxy.stdout.contains("at \(broker.bootstrapServers)"),
+            "Tansu must advertise the proxy: \(viaProxy.stdout)")
         XCTAssertFalse(viaProxy.stderr.contains("Read underflow"), viaProxy.stderr)
 
         XCTAssertNotEqual(direct.status, 0, "kcat directly against Tansu unexpectedly worked")
@@ -47,7 +49,10 @@ final class TansuEndToEndTests: XCTestCase {
             input: Data((lines.joined(separator: "\n") + "\n").utf8)
         )
         let consumed = try await Kcat.run(
-            ["-C", "-b", broker.bootstrapServers, "-t", topic, "-o", "beginning", "-e", "-q", "-c", "\(count)", "-f", "%k:%s\n"],
+            [
+                "-C", "-b", broker.bootstrapServers, "-t", topic, "-o", "beginning", "-e", "-q", "-c", "\(count)", "-f",
+                "%k:%s\n",
+            ],
             timeout: .seconds(60)
         )
         await broker.stop()
@@ -62,7 +67,9 @@ final class TansuEndToEndTests: XCTestCase {
     func testKcatWorksAgainstTheSharedTestBroker() async throws {
         guard let bootstrap = ProcessInfo.processInfo.environment["DRIFTLESS_TEST_BOOTSTRAP"], !bootstrap.isEmpty else {
             if allowMissing { throw XCTSkip("DRIFTLESS_TEST_BOOTSTRAP is not set") }
-            XCTFail("DRIFTLESS_TEST_BOOTSTRAP is not set: run `scripts/dev-broker start` and export `$(scripts/dev-broker env)`, or set DRIFTLESS_ALLOW_MISSING_SERVICES=1")
+            XCTFail(
+                "DRIFTLESS_TEST_BOOTSTRAP is not set: run `scripts/dev-broker start` and export `$(scripts/dev-broker env)`, or set DRIFTLESS_ALLOW_MISSING_SERVICES=1"
+            )
             return
         }
         let result = try await Kcat.run(["-L", "-b", bootstrap, "-m", "10"])

@@ -80,7 +80,9 @@ final class BackPressureResumeTests: XCTestCase {
             var total = 0
             for await batch in consumer.messages {
                 XCTAssertLessThanOrEqual(batch.count, options.maxBatchSize)
-                for message in batch.prefix(options.bufferCapacity - total) { perPartition[message.partition, default: 0] += 1 }
+                for message in batch.prefix(options.bufferCapacity - total) {
+                    perPartition[message.partition, default: 0] += 1
+                }
                 total += batch.count
                 consumer.acknowledge(batch)
                 if total >= options.bufferCapacity { break }

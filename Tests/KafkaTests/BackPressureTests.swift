@@ -11,7 +11,8 @@ final class BackPressureTests: XCTestCase {
         let count = 50_000
         let broker = try TestBroker.mock()
         let topic = try await broker.createTopic("backlog", partitions: 6)
-        try await broker.produce(topic: topic, count: count, chunk: 5_000, key: { "order-\($0 % 100)" }, value: { "payload-\($0)" })
+        try await broker.produce(
+            topic: topic, count: count, chunk: 5_000, key: { "order-\($0 % 100)" }, value: { "payload-\($0)" })
 
         let options = KafkaConsumerOptions(bufferCapacity: 1_000, maxBatchSize: 100)
         let consumer = try KafkaConsumer(
@@ -22,7 +23,8 @@ final class BackPressureTests: XCTestCase {
         var seen = Set<String>()
         var received = 0
         var early = Set<Int32>()
-        let finished = try await withDeadline(.seconds(60)) { () -> (Int, Set<String>, ContinuousClock.Instant?, Set<Int32>) in
+        let finished = try await withDeadline(.seconds(60)) {
+            () -> (Int, Set<String>, ContinuousClock.Instant?, Set<Int32>) in
             var received = 0
             var seen = Set<String>()
             var started: ContinuousClock.Instant?
@@ -48,10 +50,13 @@ final class BackPressureTests: XCTestCase {
         XCTAssertGreaterThan(elapsed, .seconds(10), "consumption took longer than max.poll.interval.ms")
         XCTAssertLessThanOrEqual(statistics.bufferHighWaterMark, options.bufferCapacity, "buffer stayed bounded")
         XCTAssertGreaterThan(statistics.backPressurePauses, 0, "the poll thread held partitions back")
-        XCTAssertEqual(early.count, 6, "every partition progresses while back-pressured (per-partition share, no starvation)")
+        XCTAssertEqual(
+            early.count, 6, "every partition progresses while back-pressured (per-partition share, no starvation)")
         XCTAssertEqual(statistics.assignments, 1, "one assignment, no rebalance")
         XCTAssertEqual(statistics.revocations, 0, "never revoked or evicted while slow")
         XCTAssertEqual(statistics.lostAssignments, 0)
-        print("back-pressure: \(count) messages in \(elapsed), buffer high-water \(statistics.bufferHighWaterMark)/\(options.bufferCapacity), pauses \(statistics.backPressurePauses)")
+        print(
+            "back-pressure: \(count) messages in \(elapsed), buffer high-water \(statistics.bufferHighWaterMark)/\(options.bufferCapacity), pauses \(statistics.backPressurePauses)"
+        )
     }
 }

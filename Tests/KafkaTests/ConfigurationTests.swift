@@ -4,7 +4,9 @@ import XCTest
 
 final class ConfigurationTests: XCTestCase {
     func testUnknownPropertyIsNamedInTheError() {
-        XCTAssertThrowsError(try KafkaProducer(config: KafkaConfig(bootstrapServers: "127.0.0.1:9", ["no.such.property": "1"]))) { error in
+        XCTAssertThrowsError(
+            try KafkaProducer(config: KafkaConfig(bootstrapServers: "127.0.0.1:9", ["no.such.property": "1"]))
+        ) { error in
             guard case let KafkaError.configuration(property, message) = error else {
                 return XCTFail("expected a configuration error, got \(error)")
             }
@@ -12,22 +14,32 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertFalse(message.isEmpty)
             XCTAssertTrue("\(error)".contains("no.such.property"))
         }
-        XCTAssertThrowsError(try KafkaConsumer(
-            config: KafkaConfig(bootstrapServers: "127.0.0.1:9", ["session.timeout.ms": "soon"]), groupID: "g", topics: ["t"])
+        XCTAssertThrowsError(
+            try KafkaConsumer(
+                config: KafkaConfig(bootstrapServers: "127.0.0.1:9", ["session.timeout.ms": "soon"]), groupID: "g",
+                topics: ["t"])
         ) { error in
-            XCTAssertEqual((error as? KafkaError).flatMap { if case let .configuration(property, _) = $0 { property } else { nil } }, "session.timeout.ms")
+            XCTAssertEqual(
+                (error as? KafkaError).flatMap {
+                    if case let .configuration(property, _) = $0 { property } else { nil }
+                }, "session.timeout.ms")
         }
         XCTAssertThrowsError(try KafkaAdmin(config: KafkaConfig(["acks": "banana"]))) { error in
-            XCTAssertEqual((error as? KafkaError).flatMap { if case let .configuration(property, _) = $0 { property } else { nil } }, "acks")
+            XCTAssertEqual(
+                (error as? KafkaError).flatMap {
+                    if case let .configuration(property, _) = $0 { property } else { nil }
+                }, "acks")
         }
     }
 
     func testSecurityPropertiesPassThrough() throws {
         // SASL/TLS settings are plain librdkafka properties; valid ones are accepted as-is.
-        let config = KafkaConfig(bootstrapServers: "127.0.0.1:9", [
-            "security.protocol": "SASL_PLAINTEXT", "sasl.mechanisms": "PLAIN",
-            "sasl.username": "user", "sasl.password": "secret",
-        ])
+        let config = KafkaConfig(
+            bootstrapServers: "127.0.0.1:9",
+            [
+                "security.protocol": "SASL_PLAINTEXT", "sasl.mechanisms": "PLAIN",
+                "sasl.username": "user", "sasl.password": "secret",
+            ])
         XCTAssertNoThrow(try KafkaAdmin(config: config))
     }
 
@@ -46,7 +58,8 @@ final class ConfigurationTests: XCTestCase {
         }
         XCTAssertLessThan(clock.now - start, .seconds(6))
 
-        let producer = try KafkaProducer(config: unreachable.merging(["message.timeout.ms": "1500"]), logger: KafkaTestSupport.logger)
+        let producer = try KafkaProducer(
+            config: unreachable.merging(["message.timeout.ms": "1500"]), logger: KafkaTestSupport.logger)
         let sendStart = clock.now
         do {
             _ = try await producer.send(ProducerRecord(topic: "nowhere", key: "k", value: "v"))
@@ -62,7 +75,8 @@ final class ConfigurationTests: XCTestCase {
 
     func testConsumerOnUnreachableBrokerKeepsStreamOpenAndClosesInBoundedTime() async throws {
         let consumer = try KafkaConsumer(
-            config: KafkaConfig(bootstrapServers: "127.0.0.1:1"), groupID: "g", topics: ["t"], logger: KafkaTestSupport.logger)
+            config: KafkaConfig(bootstrapServers: "127.0.0.1:1"), groupID: "g", topics: ["t"],
+            logger: KafkaTestSupport.logger)
         let received = try await withDeadline(.seconds(2)) { () -> Int in
             var count = 0
             for await batch in consumer.messages { count += batch.count }
@@ -70,7 +84,10 @@ final class ConfigurationTests: XCTestCase {
         }
         XCTAssertNil(received, "the stream neither ended nor delivered: errors are reported, not thrown")
         XCTAssertGreaterThan(consumer.statistics.errors, 0, "connection errors were reported")
-        let closed = try await withDeadline(.seconds(10)) { await consumer.close(); return true }
+        let closed = try await withDeadline(.seconds(10)) {
+            await consumer.close()
+            return true
+        }
         XCTAssertEqual(closed, true, "close finished in bounded time")
     }
 

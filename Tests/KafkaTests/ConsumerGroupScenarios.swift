@@ -7,7 +7,9 @@ import XCTest
 enum ConsumerGroupScenarios {
     /// Everything the consumers of a scenario saw.
     final class Collector: Sendable {
-        private let state = Mutex<(received: [String: [String]], byConsumer: [String: Set<Int32>], highest: [String: [Int32: Int64]])>(
+        private let state = Mutex<
+            (received: [String: [String]], byConsumer: [String: Set<Int32>], highest: [String: [Int32: Int64]])
+        >(
             ([:], [:], [:]))
 
         func record(_ consumer: String, _ batch: [KafkaMessage]) {
@@ -51,7 +53,8 @@ enum ConsumerGroupScenarios {
     static func twoConsumersSplitAndHandOver(broker: TestBroker) async throws {
         let count = 12_000
         let topic = try await broker.createTopic("group", partitions: 6)
-        let reports = try await broker.produce(topic: topic, count: count, key: { "order-\($0 % 60)" }, value: { "v-\($0)" })
+        let reports = try await broker.produce(
+            topic: topic, count: count, key: { "order-\($0 % 60)" }, value: { "v-\($0)" })
         let lastOffsets = Dictionary(grouping: reports, by: \.partition).mapValues { $0.map(\.offset).max() ?? -1 }
         let group = broker.uniqueName("group")
         let options = KafkaConsumerOptions(bufferCapacity: 200, maxBatchSize: 10)
@@ -63,12 +66,16 @@ enum ConsumerGroupScenarios {
 
         let clock = ContinuousClock()
         let started = clock.now
-        let first = try KafkaConsumer(config: broker.consumerConfig(), groupID: group, topics: [topic], options: options, logger: KafkaTestSupport.logger)
+        let first = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: group, topics: [topic], options: options,
+            logger: KafkaTestSupport.logger)
         let firstTask = startConsuming("A", first, into: collector, delay: delay)
         try await waitUntil("A receives messages", timeout: .seconds(30)) { collector.count(of: "A") > 500 }
 
         let firstReadAt = clock.now - started
-        let second = try KafkaConsumer(config: broker.consumerConfig(), groupID: group, topics: [topic], options: options, logger: KafkaTestSupport.logger)
+        let second = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: group, topics: [topic], options: options,
+            logger: KafkaTestSupport.logger)
         let secondTask = startConsuming("B", second, into: collector, delay: delay)
         try await waitUntil("both members own partitions", timeout: .seconds(30)) {
             first.statistics.assignedPartitions > 0 && second.statistics.assignedPartitions > 0
@@ -87,29 +94,36 @@ enum ConsumerGroupScenarios {
         do {
             try await waitUntil("B finishes the topic", timeout: .seconds(60)) { collector.distinctValues >= count }
         } catch {
-            XCTFail("B stalled after A left: read \(collector.distinctValues)/\(count), B statistics \(second.statistics)")
+            XCTFail(
+                "B stalled after A left: read \(collector.distinctValues)/\(count), B statistics \(second.statistics)")
             await second.close()
             throw error
         }
         let doneAt = clock.now - started
         await second.close()
         await secondTask.value
-        print("group timings: A reading \(firstReadAt), split \(splitAt), A closed \(firstClosedAt), all read \(doneAt), closed \(clock.now - started)")
+        print(
+            "group timings: A reading \(firstReadAt), split \(splitAt), A closed \(firstClosedAt), all read \(doneAt), closed \(clock.now - started)"
+        )
 
         XCTAssertEqual(collector.distinctValues, count, "nothing lost")
         XCTAssertFalse(collector.partitions(of: "A").isEmpty)
         XCTAssertFalse(collector.partitions(of: "B").isEmpty)
         // Every partition A left with unread messages was continued by B.
-        let unfinishedByA = Set(collector.highestOffsets(of: "A").filter { $0.value < (lastOffsets[$0.key] ?? -1) }.keys)
+        let unfinishedByA = Set(
+            collector.highestOffsets(of: "A").filter { $0.value < (lastOffsets[$0.key] ?? -1) }.keys)
         XCTAssertFalse(unfinishedByA.isEmpty, "A left partitions with unread messages (a real hand-over)")
-        XCTAssertTrue(unfinishedByA.isSubset(of: collector.partitions(of: "B")), "B took over A's unfinished partitions")
+        XCTAssertTrue(
+            unfinishedByA.isSubset(of: collector.partitions(of: "B")), "B took over A's unfinished partitions")
         XCTAssertEqual(collector.partitions(of: "A").union(collector.partitions(of: "B")).count, 6)
         // At-least-once window: what a member had read but not yet committed when its partitions
         // moved is read again by the new owner — batches in flight, plus, if the commit on revoke
         // fails (the mock coordinator sometimes answers ILLEGAL_GENERATION mid-rebalance), what
         // was acknowledged since the last auto-commit (1 s at ~200 msg/s). Far below a full replay.
         XCTAssertLessThanOrEqual(collector.duplicates, count / 10, "duplicates only from the at-least-once window")
-        print("group split \(split.0)+\(split.1) partitions; A read \(collector.count(of: "A")), B read \(collector.count(of: "B")), duplicates \(collector.duplicates)")
+        print(
+            "group split \(split.0)+\(split.1) partitions; A read \(collector.count(of: "A")), B read \(collector.count(of: "B")), duplicates \(collector.duplicates)"
+        )
     }
 
     /// A consumer acknowledges a prefix of each partition plus some later offsets beyond a gap,
@@ -121,7 +135,8 @@ enum ConsumerGroupScenarios {
         try await broker.produce(topic: topic, count: count, key: { "order-\($0 % 30)" }, value: { "v-\($0)" })
         let group = broker.uniqueName("redeliver")
 
-        let first = try KafkaConsumer(config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
+        let first = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
         let all = try await broker.consume(first, count: count, timeout: .seconds(30), acknowledge: false, close: false)
         XCTAssertEqual(all.count, count)
         var firstUnacked: [Int32: Int64] = [:]
@@ -135,13 +150,16 @@ enum ConsumerGroupScenarios {
         }
         await first.close()
 
-        let expected = Set(all.filter { message in
-            firstUnacked[message.partition].map { message.offset >= $0 } ?? false
-        }.compactMap(\.valueString))
-        let second = try KafkaConsumer(config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
+        let expected = Set(
+            all.filter { message in
+                firstUnacked[message.partition].map { message.offset >= $0 } ?? false
+            }.compactMap(\.valueString))
+        let second = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
         let redelivered = try await broker.consume(second, count: expected.count, timeout: .seconds(30))
         // Give a stray extra message the chance to show up before judging.
-        XCTAssertEqual(Set(redelivered.compactMap(\.valueString)), expected, "exactly the unacknowledged suffix is redelivered")
+        XCTAssertEqual(
+            Set(redelivered.compactMap(\.valueString)), expected, "exactly the unacknowledged suffix is redelivered")
         XCTAssertEqual(redelivered.count, expected.count)
         XCTAssertLessThan(expected.count, count)
     }
@@ -168,16 +186,21 @@ enum ConsumerGroupScenarios {
         if firstStatistics.lostAssignments > 0 || (broker.kind == .mock && firstStatistics.commitFailures > 0) {
             await first.close()
             await second.close()
-            throw XCTSkip("inconclusive: the first member's assignment was lost (session timeout under CPU load) or the "
-                + "mock coordinator rejected the revoke commit mid-rebalance: \(firstStatistics)")
+            throw XCTSkip(
+                "inconclusive: the first member's assignment was lost (session timeout under CPU load) or the "
+                    + "mock coordinator rejected the revoke commit mid-rebalance: \(firstStatistics)")
         }
         let lag = try await KafkaAdmin(config: broker.config()).lag(group: group, topics: [topic])
         let perPartition = Dictionary(grouping: messages, by: \.partition).mapValues(\.count)
         let moved = second.statistics.assignedPartitions
         let committed = lag.filter { ($0.committed ?? 0) > 0 }
-        XCTAssertGreaterThanOrEqual(committed.count, strategy == "range" ? 3 : moved, "revoked partitions were committed (first member: \(firstStatistics))")
+        XCTAssertGreaterThanOrEqual(
+            committed.count, strategy == "range" ? 3 : moved,
+            "revoked partitions were committed (first member: \(firstStatistics))")
         for entry in committed {
-            XCTAssertEqual(entry.committed, Int64(perPartition[entry.partition] ?? -1), "committed up to the last acknowledged message")
+            XCTAssertEqual(
+                entry.committed, Int64(perPartition[entry.partition] ?? -1),
+                "committed up to the last acknowledged message")
         }
         await first.close()
         await second.close()

@@ -23,7 +23,8 @@ final class ConsumerGroupTests: XCTestCase {
         let topic = try await broker.createTopic("rewind", partitions: 1)
         try await broker.produce(topic: topic, count: 10, value: { "m\($0)" })
         let group = broker.uniqueName("rewind")
-        let consumer = try KafkaConsumer(config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
+        let consumer = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
         let clock = ContinuousClock()
         let result = try await withDeadline(.seconds(30)) { () -> ([Int64], Duration?) in
             var offsets: [Int64] = []
@@ -60,7 +61,9 @@ final class ConsumerGroupTests: XCTestCase {
     func testPauseUntilResumesWhenDue() async throws {
         let broker = try TestBroker.mock()
         let topic = try await broker.createTopic("pause", partitions: 1)
-        let consumer = try KafkaConsumer(config: broker.consumerConfig(), groupID: broker.uniqueName("pause"), topics: [topic], logger: KafkaTestSupport.logger)
+        let consumer = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: broker.uniqueName("pause"), topics: [topic],
+            logger: KafkaTestSupport.logger)
         try await broker.produce(topic: topic, count: 1)
         let warmup = try await broker.consume(consumer, count: 1, timeout: .seconds(20), close: false)
         XCTAssertEqual(warmup.count, 1)

@@ -48,7 +48,8 @@ final class EnqueueTests: XCTestCase {
         try cluster.setRTT(milliseconds: 0)
 
         let consumer = try KafkaConsumer(
-            config: broker.consumerConfig(), groupID: broker.uniqueName("overlap"), topics: [topic], logger: KafkaTestSupport.logger)
+            config: broker.consumerConfig(), groupID: broker.uniqueName("overlap"), topics: [topic],
+            logger: KafkaTestSupport.logger)
         let messages = try await broker.consume(consumer, count: batchSize * batches + 2, timeout: .seconds(30))
         KafkaTestSupport.assertPerKeyOrder(
             messages.filter { $0.keyString != "warm" }, count: batchSize * batches, keys: keys)

@@ -12,14 +12,17 @@ enum KafkaTestSupport {
     }
 
     /// Asserts every key's sequence numbers arrive in increasing order and all `count` arrived.
-    static func assertPerKeyOrder(_ messages: [KafkaMessage], count: Int, keys: Int, file: StaticString = #filePath, line: UInt = #line) {
+    static func assertPerKeyOrder(
+        _ messages: [KafkaMessage], count: Int, keys: Int, file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(messages.count, count, "all messages arrive", file: file, line: line)
         var lastSequence: [String: Int] = [:]
         var partitionOfKey: [String: Int32] = [:]
         var seen = Set<String>()
         for message in messages {
             guard let key = message.keyString, let value = message.valueString,
-                  let sequence = value.split(separator: "#").last.flatMap({ Int($0) }) else {
+                let sequence = value.split(separator: "#").last.flatMap({ Int($0) })
+            else {
                 XCTFail("malformed message \(message)", file: file, line: line)
                 return
             }

@@ -16,15 +16,18 @@ final class MockClusterTests: XCTestCase {
         let records = [
             ProducerRecord(topic: topic, key: "a", value: nil),
             ProducerRecord(topic: topic, key: nil, value: "no key"),
-            ProducerRecord(topic: topic, key: [], value: [], headers: [
-                KafkaHeader(key: "dl-event-id", string: "e-1"), KafkaHeader(key: "null", value: nil),
-            ]),
+            ProducerRecord(
+                topic: topic, key: [], value: [],
+                headers: [
+                    KafkaHeader(key: "dl-event-id", string: "e-1"), KafkaHeader(key: "null", value: nil),
+                ]),
         ]
         let reports = try await producer.send(records)
         XCTAssertEqual(reports.map(\.offset), [0, 1, 2])
         await producer.close()
         let consumer = try KafkaConsumer(
-            config: broker.consumerConfig(), groupID: broker.uniqueName("shapes"), topics: [topic], logger: KafkaTestSupport.logger)
+            config: broker.consumerConfig(), groupID: broker.uniqueName("shapes"), topics: [topic],
+            logger: KafkaTestSupport.logger)
         let messages = try await broker.consume(consumer, count: 3, timeout: .seconds(20))
         XCTAssertEqual(messages.count, 3)
         guard messages.count == 3 else { return }
@@ -44,7 +47,8 @@ final class MockClusterTests: XCTestCase {
         let broker = try TestBroker.mock(brokers: 1)
         let cluster = try XCTUnwrap(broker.mockCluster)
         let topic = try await broker.createTopic("outage", partitions: 3)
-        let producer = try KafkaProducer(config: broker.config(["message.timeout.ms": "30000"]), logger: KafkaTestSupport.logger)
+        let producer = try KafkaProducer(
+            config: broker.config(["message.timeout.ms": "30000"]), logger: KafkaTestSupport.logger)
         let first = try await broker.produce(topic: topic, count: 500, producer: producer)
         XCTAssertEqual(first.count, 500)
 
@@ -52,7 +56,8 @@ final class MockClusterTests: XCTestCase {
         let clock = ContinuousClock()
         let downAt = clock.now
         let pending = Task {
-            try await broker.produce(topic: topic, count: 1_000, key: { "key-\($0 % 7)" }, value: { "late-\($0)" }, producer: producer)
+            try await broker.produce(
+                topic: topic, count: 1_000, key: { "key-\($0 % 7)" }, value: { "late-\($0)" }, producer: producer)
         }
         try await Task.sleep(for: .seconds(2))
         XCTAssertGreaterThan(producer.pendingDeliveries, 0, "sends are waiting while the broker is down")
@@ -63,7 +68,8 @@ final class MockClusterTests: XCTestCase {
         await producer.close()
 
         let consumer = try KafkaConsumer(
-            config: broker.consumerConfig(), groupID: broker.uniqueName("outage"), topics: [topic], logger: KafkaTestSupport.logger)
+            config: broker.consumerConfig(), groupID: broker.uniqueName("outage"), topics: [topic],
+            logger: KafkaTestSupport.logger)
         let messages = try await broker.consume(consumer, count: 1_500, timeout: .seconds(30))
         XCTAssertEqual(Set(messages.compactMap(\.valueString)).count, 1_500, "none lost, none duplicated")
     }
@@ -78,7 +84,9 @@ final class MockClusterTests: XCTestCase {
 
         try cluster.setBrokerDown(1)
         let pending = Task { try await producer.send(records) }
-        try await ConsumerGroupScenarios.waitUntil("records enqueued", timeout: .seconds(5)) { producer.pendingDeliveries == 200 }
+        try await ConsumerGroupScenarios.waitUntil("records enqueued", timeout: .seconds(5)) {
+            producer.pendingDeliveries == 200
+        }
         do {
             try await producer.flush(timeout: .milliseconds(500))
             XCTFail("flush succeeded while the broker was down")
@@ -112,7 +120,9 @@ final class MockClusterTests: XCTestCase {
         let broker = try TestBroker.mock()
         let topic = try await broker.createTopic("lag", partitions: 2)
         let producer = try KafkaProducer(config: broker.config(), logger: KafkaTestSupport.logger)
-        let records = (0..<30).map { ProducerRecord(topic: topic, key: nil, value: "v\($0)", partition: Int32($0 % 3 == 0 ? 1 : 0)) }
+        let records = (0..<30).map {
+            ProducerRecord(topic: topic, key: nil, value: "v\($0)", partition: Int32($0 % 3 == 0 ? 1 : 0))
+        }
         _ = try await producer.send(records)
         await producer.close()
         let group = broker.uniqueName("lag")

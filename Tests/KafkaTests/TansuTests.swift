@@ -48,7 +48,8 @@ final class TansuTests: XCTestCase {
         let topic = try await broker.createTopic("lag", partitions: 1)
         try await broker.produce(topic: topic, count: 20)
         let group = broker.uniqueName("lag")
-        let consumer = try KafkaConsumer(config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
+        let consumer = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
         let messages = try await broker.consume(consumer, count: 20, acknowledge: false, close: false)
         XCTAssertEqual(messages.count, 20)
         consumer.acknowledge(messages.prefix(12))

@@ -40,6 +40,7 @@ extension LedgerConformance {
     /// Dates round-trip with microsecond precision (PostgreSQL's, and SQLite's integer column).
     private func assertSame(_ actual: Date?, _ expected: Date, _ message: String = "", line: UInt = #line) {
         guard let actual else { return XCTFail("no checkpoint; expected \(expected). \(message)", line: line) }
-        XCTAssertEqual(actual.timeIntervalSince1970, expected.timeIntervalSince1970, accuracy: 0.000_001, message, line: line)
+        XCTAssertEqual(
+            actual.timeIntervalSince1970, expected.timeIntervalSince1970, accuracy: 0.000_001, message, line: line)
     }
 }

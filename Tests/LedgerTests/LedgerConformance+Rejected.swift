@@ -16,7 +16,8 @@ extension LedgerConformance {
                 maxBackoff: .milliseconds(20)))
         for index in 0..<100 {
             let event = index == 37 || index == 71 ? "poison-\(index)" : "ok-\(index)"
-            try await writer.record(LedgerFixtures.record(.received, order: "rj:\(index)", event: event, at: Double(index)))
+            try await writer.record(
+                LedgerFixtures.record(.received, order: "rj:\(index)", event: event, at: Double(index)))
         }
         try await writer.flush()
         try await writer.record(LedgerFixtures.record(.received, order: "rj:late", event: "ok-late", at: 200))
@@ -62,11 +63,12 @@ extension LedgerConformance {
         let gate = AppendGate()
         let stalled = InterceptingStore(base, name: "stalled") { _, _ in await gate.wait() }
         let writer = AuditWriter(
-            store: stalled, configuration: AuditWriterConfiguration(capacity: 5, batchSize: 5, flushInterval: .milliseconds(1)))
+            store: stalled,
+            configuration: AuditWriterConfiguration(capacity: 5, batchSize: 5, flushInterval: .milliseconds(1)))
         var accepted = 0
         for index in 0..<30 {
             accepted += await writer.offer(contentsOf: [
-                LedgerFixtures.record(.received, order: "of:\(index)", event: "of-\(index)", at: Double(index)),
+                LedgerFixtures.record(.received, order: "of:\(index)", event: "of-\(index)", at: Double(index))
             ])
         }
         XCTAssertEqual(accepted, 5)

@@ -9,13 +9,16 @@ extension LedgerConformance {
         let slow = InterceptingStore.slow(base, delay: .milliseconds(15))
         let capacity = 8
         let writer = AuditWriter(
-            store: slow, configuration: AuditWriterConfiguration(capacity: capacity, batchSize: 4, flushInterval: .milliseconds(5)))
+            store: slow,
+            configuration: AuditWriterConfiguration(capacity: capacity, batchSize: 4, flushInterval: .milliseconds(5)))
         let tasks = 8, perTask = 20
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<tasks {
                 group.addTask {
                     for index in 0..<perTask {
-                        try await writer.record(LedgerFixtures.record(.received, order: "bp:\(task)", event: "bp-\(task)-\(index)", at: Double(index)))
+                        try await writer.record(
+                            LedgerFixtures.record(
+                                .received, order: "bp:\(task)", event: "bp-\(task)-\(index)", at: Double(index)))
                         let stats = await writer.stats
                         XCTAssertLessThanOrEqual(stats.buffered, capacity)
                     }
@@ -47,12 +50,15 @@ extension LedgerConformance {
         let writer = AuditWriter(
             store: flaky,
             configuration: AuditWriterConfiguration(
-                capacity: 100, batchSize: 10, flushInterval: .milliseconds(5), initialBackoff: .milliseconds(2), maxBackoff: .milliseconds(20)))
+                capacity: 100, batchSize: 10, flushInterval: .milliseconds(5), initialBackoff: .milliseconds(2),
+                maxBackoff: .milliseconds(20)))
         for index in 0..<30 {
-            try await writer.record(LedgerFixtures.record(.received, order: "out:1", event: "o-\(index)", at: Double(index)))
+            try await writer.record(
+                LedgerFixtures.record(.received, order: "out:1", event: "o-\(index)", at: Double(index)))
         }
         // Durability wait: returns only once the record is really stored, through the outage.
-        try await writer.recordAndWait(LedgerFixtures.record(.validated, order: "out:1", event: "o-last", stage: "validate", at: 100))
+        try await writer.recordAndWait(
+            LedgerFixtures.record(.validated, order: "out:1", event: "o-last", stage: "validate", at: 100))
         let afterWait = try await base.timeline(order: "out:1")
         XCTAssertEqual(afterWait.count, 31, "recordAndWait returned only after everything before it was stored")
         XCTAssertEqual(afterWait.map(\.eventID), (0..<30).map { "o-\($0)" } + ["o-last"], "order kept across retries")
@@ -62,7 +68,8 @@ extension LedgerConformance {
         XCTAssertNil(stats.lastError)
         let failed = await flaky.counters.failed
         XCTAssertEqual(failed, 5)
-        let ticket = try await writer.record(LedgerFixtures.record(.translated, order: "out:1", event: "o-t", stage: "translate", at: 101))
+        let ticket = try await writer.record(
+            LedgerFixtures.record(.translated, order: "out:1", event: "o-t", stage: "translate", at: 101))
         try await writer.waitUntilDurable(ticket)
         try await writer.flush()
         let lost = await writer.shutdown()
@@ -82,8 +89,13 @@ extension LedgerConformance {
         let (base, _) = try await open()
         let down = InterceptingStore.flaky(base, failures: Int.max)
         let writer = AuditWriter(
-            store: down, configuration: AuditWriterConfiguration(capacity: 10, batchSize: 5, initialBackoff: .milliseconds(2), maxBackoff: .milliseconds(10)))
-        for index in 0..<7 { try await writer.record(LedgerFixtures.record(.received, order: "down:1", event: "d\(index)", at: Double(index))) }
+            store: down,
+            configuration: AuditWriterConfiguration(
+                capacity: 10, batchSize: 5, initialBackoff: .milliseconds(2), maxBackoff: .milliseconds(10)))
+        for index in 0..<7 {
+            try await writer.record(
+                LedgerFixtures.record(.received, order: "down:1", event: "d\(index)", at: Double(index)))
+        }
         let started = ContinuousClock.now
         let lost = await writer.shutdown(timeout: .milliseconds(200))
         XCTAssertEqual(lost, 7, "shutdown reports what it could not write instead of hiding it")

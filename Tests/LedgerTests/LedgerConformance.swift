@@ -49,12 +49,16 @@ struct LedgerConformance {
             F.record(.quarantined, order: "shopify:1", event: "s1", stage: "validate", at: 1, reason: "bad payload"),
             F.record(.received, order: "shop_fy:9", event: "x1", at: 2),
             F.record(.received, order: "amazon:1", event: "a1", at: 3),
-            F.record(.illegal, order: "amazon:1", event: "a1", stage: "translate", at: 4, from: "shipped", to: "pending"),
+            F.record(
+                .illegal, order: "amazon:1", event: "a1", stage: "translate", at: 4, from: "shipped", to: "pending"),
             F.record(.dispatched, order: "amazon:1", event: "a1", stage: "dispatch", at: 5, channel: "erp", http: 200),
             F.record(.dispatched, order: "amazon:2", event: "a2", stage: "dispatch", at: 6, channel: "erp", http: 503),
-            F.record(.retried, order: "amazon:2", event: "a2", stage: "dispatch", at: 7, channel: "erp", reason: "HTTP 503"),
+            F.record(
+                .retried, order: "amazon:2", event: "a2", stage: "dispatch", at: 7, channel: "erp", reason: "HTTP 503"),
             F.record(.retried, order: "amazon:3", event: "a3", stage: "dispatch", at: 8, channel: "erp"),
-            F.record(.deadLettered, order: "amazon:2", event: "a2", stage: "dispatch", at: 9, channel: "erp", reason: "attempts exhausted"),
+            F.record(
+                .deadLettered, order: "amazon:2", event: "a2", stage: "dispatch", at: 9, channel: "erp",
+                reason: "attempts exhausted"),
         ])
         func events(_ query: AuditQuery) async throws -> [String] {
             try await store.search(query).map { "\($0.hop.rawValue):\($0.eventID)" }
@@ -76,8 +80,10 @@ struct LedgerConformance {
         let validate = try await events(AuditQuery(stage: "validate"))
         XCTAssertEqual(validate, ["quarantined:s1"])
         let latest = try await events(AuditQuery(limit: 3))
-        XCTAssertEqual(latest, ["retried:a2", "retried:a3", "dead_lettered:a2"], "limit keeps the most recent, oldest first")
-        let combined = try await events(AuditQuery(since: F.at(5), hops: [.dispatched, .retried], channel: "erp", status: .failed, limit: 10))
+        XCTAssertEqual(
+            latest, ["retried:a2", "retried:a3", "dead_lettered:a2"], "limit keeps the most recent, oldest first")
+        let combined = try await events(
+            AuditQuery(since: F.at(5), hops: [.dispatched, .retried], channel: "erp", status: .failed, limit: 10))
         XCTAssertEqual(combined, ["dispatched:a2", "retried:a2"])
         for record in try await store.search(AuditQuery(limit: 100)) {
             XCTAssertEqual(AuditQuery(status: .failed).matches(record), record.isFailure)
@@ -88,11 +94,14 @@ struct LedgerConformance {
         let (store, _) = try await open()
         defer { Task { await store.close() } }
         var shopify = OrderStateRecord(
-            orderKey: "shopify:1001", system: "shopify", state: "paid", dimensionsJSON: #"{"payment":"paid","fulfillment":"unfulfilled"}"#,
+            orderKey: "shopify:1001", system: "shopify", state: "paid",
+            dimensionsJSON: #"{"payment":"paid","fulfillment":"unfulfilled"}"#,
             version: 1, sourceTimestamp: LedgerFixtures.at(0), updatedAt: LedgerFixtures.at(1))
         shopify.markApplied("e1")
-        let erp = OrderStateRecord(orderKey: "shopify:1001", system: "erp", state: "open", version: 1, updatedAt: LedgerFixtures.at(1))
-        let other = OrderStateRecord(orderKey: "amazon:1", system: "amazon", state: "pending", version: 7, updatedAt: LedgerFixtures.at(1))
+        let erp = OrderStateRecord(
+            orderKey: "shopify:1001", system: "erp", state: "open", version: 1, updatedAt: LedgerFixtures.at(1))
+        let other = OrderStateRecord(
+            orderKey: "amazon:1", system: "amazon", state: "pending", version: 7, updatedAt: LedgerFixtures.at(1))
         let written = try await store.saveStates([shopify, erp, other])
         XCTAssertEqual(written, 3)
         let loaded = try await store.loadState(order: "shopify:1001", system: "shopify")
@@ -100,7 +109,9 @@ struct LedgerConformance {
         XCTAssertEqual(loaded?.dimensionsJSON, shopify.dimensionsJSON)
         XCTAssertEqual(loaded?.appliedEventIDs, ["e1"])
         XCTAssertEqual(loaded?.lastEventID, "e1")
-        XCTAssertEqual(loaded?.sourceTimestamp?.timeIntervalSince1970 ?? 0, LedgerFixtures.at(0).timeIntervalSince1970, accuracy: 0.000_002)
+        XCTAssertEqual(
+            loaded?.sourceTimestamp?.timeIntervalSince1970 ?? 0, LedgerFixtures.at(0).timeIntervalSince1970,
+            accuracy: 0.000_002)
         let missing = try await store.loadState(order: "shopify:1001", system: "amazon")
         XCTAssertNil(missing)
 
@@ -136,7 +147,8 @@ struct LedgerConformance {
         XCTAssertEqual(forcedBack?.state, "cancelled")
 
         let batch = try await store.loadStates(orders: ["shopify:1001", "amazon:1", "nobody:1", "amazon:1"])
-        XCTAssertEqual(Set(batch.map(\.key.description)), ["shopify:1001@shopify", "shopify:1001@erp", "amazon:1@amazon"])
+        XCTAssertEqual(
+            Set(batch.map(\.key.description)), ["shopify:1001@shopify", "shopify:1001@erp", "amazon:1@amazon"])
         let empty = try await store.loadStates(orders: [])
         XCTAssertTrue(empty.isEmpty)
 
@@ -157,7 +169,8 @@ struct LedgerConformance {
             F.record(.received, event: "new1", at: 0),
         ])
         let cancelled = OrderStateRecord(
-            orderKey: "shopify:old", system: "shopify", state: "cancelled", version: 4, lastEventID: "e4", updatedAt: F.at(-7200))
+            orderKey: "shopify:old", system: "shopify", state: "cancelled", version: 4, lastEventID: "e4",
+            updatedAt: F.at(-7200))
         try await store.saveStates([
             cancelled,
             OrderStateRecord(orderKey: "new:1", system: "erp", state: "open", version: 1, updatedAt: F.at(10)),
@@ -186,11 +199,14 @@ struct LedgerConformance {
         let (store, _) = try await open()
         defer { Task { await store.close() } }
         func row(_ key: String, _ version: Int64, _ state: String = "open") -> OrderStateRecord {
-            OrderStateRecord(orderKey: key, system: "shopify", state: state, version: version, updatedAt: LedgerFixtures.at(0))
+            OrderStateRecord(
+                orderKey: key, system: "shopify", state: state, version: version, updatedAt: LedgerFixtures.at(0))
         }
-        var written = try await store.saveStates([row("a", 1), row("a", 2), row("a", 3), row("b", 1)], onlyIfNewer: true)
+        var written = try await store.saveStates(
+            [row("a", 1), row("a", 2), row("a", 3), row("b", 1)], onlyIfNewer: true)
         XCTAssertEqual(written, 4, "three versions of a, one of b: all newer than the one before")
-        written = try await store.saveStates([row("a", 2), row("a", 5, "paid"), row("a", 4), row("b", 1), row("c", 2), row("c", 1)], onlyIfNewer: true)
+        written = try await store.saveStates(
+            [row("a", 2), row("a", 5, "paid"), row("a", 4), row("b", 1), row("c", 2), row("c", 1)], onlyIfNewer: true)
         XCTAssertEqual(written, 2, "a: 2 refused, 5 written, 4 refused; b refused; c: 2 written, 1 refused")
         written = try await store.saveStates([row("a", 5), row("a", 5)], onlyIfNewer: true)
         XCTAssertEqual(written, 0)

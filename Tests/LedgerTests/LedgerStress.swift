@@ -15,24 +15,30 @@ enum LedgerStress {
     /// Runs the load; returns the number of audit records written.
     @discardableResult
     static func write(url: String, count: Int, tag: String, batchSize: Int = 100, logger: Logger) async throws -> Int {
-        guard count >= 0, count <= 1_000_000 else { throw LedgerError.invalidArgument("--count must be in 0...1000000") }
+        guard count >= 0, count <= 1_000_000 else {
+            throw LedgerError.invalidArgument("--count must be in 0...1000000")
+        }
         let store = try await Ledger.open(url: url, logger: logger)
         let writer = AuditWriter(
-            store: store, configuration: AuditWriterConfiguration(capacity: batchSize * 4, batchSize: batchSize), logger: logger)
+            store: store, configuration: AuditWriterConfiguration(capacity: batchSize * 4, batchSize: batchSize),
+            logger: logger)
         do {
             for index in 0..<count {
-                try await writer.record(AuditRecord(
-                    hop: .received, orderKey: orderPrefix(tag: tag) + String(index % 50), channel: "stress",
-                    eventID: "\(tag)-\(index)", stage: "stress", replica: tag))
+                try await writer.record(
+                    AuditRecord(
+                        hop: .received, orderKey: orderPrefix(tag: tag) + String(index % 50), channel: "stress",
+                        eventID: "\(tag)-\(index)", stage: "stress", replica: tag))
                 if index % 10 == 0 {
                     let state = OrderStateRecord(
-                        orderKey: sharedOrderKey, system: "erp", state: "s\(index)", version: Int64(index), lastEventID: "\(tag)-\(index)")
+                        orderKey: sharedOrderKey, system: "erp", state: "s\(index)", version: Int64(index),
+                        lastEventID: "\(tag)-\(index)")
                     try await store.saveStates([state], onlyIfNewer: true)
                 }
             }
             if count > 0 {
                 let final = OrderStateRecord(
-                    orderKey: sharedOrderKey, system: "erp", state: "final", version: Int64(count), lastEventID: "\(tag)-final")
+                    orderKey: sharedOrderKey, system: "erp", state: "final", version: Int64(count),
+                    lastEventID: "\(tag)-final")
                 try await store.saveStates([final], onlyIfNewer: true)
             }
             try await writer.flush()

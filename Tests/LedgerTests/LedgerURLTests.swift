@@ -5,18 +5,26 @@ import XCTest
 /// URL parsing, defaults and duration parsing: bad input gives typed, readable errors.
 final class LedgerURLTests: XCTestCase {
     func testParsesSQLiteForms() throws {
-        XCTAssertEqual(try LedgerURL.parse("sqlite:///var/lib/driftless/ledger.db"),
-                       .sqlite(.init(path: "/var/lib/driftless/ledger.db", busyTimeout: .milliseconds(5000))))
-        XCTAssertEqual(try LedgerURL.parse("sqlite::memory:"), .sqlite(.init(path: nil, busyTimeout: .milliseconds(5000))))
-        XCTAssertEqual(try LedgerURL.parse("sqlite://:memory:?busy_timeout_ms=50"), .sqlite(.init(path: nil, busyTimeout: .milliseconds(50))))
-        XCTAssertEqual(try LedgerURL.parse("sqlite://./.data/driftless.db", baseDirectory: "/srv/app"),
-                       .sqlite(.init(path: "/srv/app/.data/driftless.db", busyTimeout: .milliseconds(5000))))
-        XCTAssertEqual(try LedgerURL.parse("sqlite://../x/l%20d.db", baseDirectory: "/srv/app").redacted, "sqlite:///srv/x/l d.db")
+        XCTAssertEqual(
+            try LedgerURL.parse("sqlite:///var/lib/driftless/ledger.db"),
+            .sqlite(.init(path: "/var/lib/driftless/ledger.db", busyTimeout: .milliseconds(5000))))
+        XCTAssertEqual(
+            try LedgerURL.parse("sqlite::memory:"), .sqlite(.init(path: nil, busyTimeout: .milliseconds(5000))))
+        XCTAssertEqual(
+            try LedgerURL.parse("sqlite://:memory:?busy_timeout_ms=50"),
+            .sqlite(.init(path: nil, busyTimeout: .milliseconds(50))))
+        XCTAssertEqual(
+            try LedgerURL.parse("sqlite://./.data/driftless.db", baseDirectory: "/srv/app"),
+            .sqlite(.init(path: "/srv/app/.data/driftless.db", busyTimeout: .milliseconds(5000))))
+        XCTAssertEqual(
+            try LedgerURL.parse("sqlite://../x/l%20d.db", baseDirectory: "/srv/app").redacted, "sqlite:///srv/x/l d.db")
     }
 
     func testParsesPostgresForms() throws {
-        guard case let .postgres(options) = try LedgerURL.parse(
-            "postgresql://dl%40ops:p%3Ass@db.local:6543/ledger?sslmode=require&connect_timeout=3&pool_max=4&schema=tenant_a")
+        guard
+            case let .postgres(options) = try LedgerURL.parse(
+                "postgresql://dl%40ops:p%3Ass@db.local:6543/ledger?sslmode=require&connect_timeout=3&pool_max=4&schema=tenant_a"
+            )
         else { return XCTFail("expected postgres") }
         XCTAssertEqual(options.username, "dl@ops")
         XCTAssertEqual(options.password, "p:ss")
@@ -28,7 +36,9 @@ final class LedgerURLTests: XCTestCase {
         XCTAssertEqual(options.maxConnections, 4)
         XCTAssertEqual(options.schema, "tenant_a")
         XCTAssertFalse(options.redacted.contains("p:ss"))
-        guard case let .postgres(defaults) = try LedgerURL.parse("postgres://u@localhost/db") else { return XCTFail("expected postgres") }
+        guard case let .postgres(defaults) = try LedgerURL.parse("postgres://u@localhost/db") else {
+            return XCTFail("expected postgres")
+        }
         XCTAssertEqual(defaults.port, 5432)
         XCTAssertNil(defaults.password)
         XCTAssertEqual(defaults.sslMode, .disable)
@@ -77,8 +87,12 @@ final class LedgerURLTests: XCTestCase {
     }
 
     func testResolveURLPrecedence() {
-        XCTAssertEqual(Ledger.resolveURL(explicit: "sqlite::memory:", environment: ["DRIFTLESS_LEDGER_URL": "postgres://u@h/d"]), "sqlite::memory:")
-        XCTAssertEqual(Ledger.resolveURL(explicit: nil, environment: ["DRIFTLESS_LEDGER_URL": "postgres://u@h/d"]), "postgres://u@h/d")
+        XCTAssertEqual(
+            Ledger.resolveURL(explicit: "sqlite::memory:", environment: ["DRIFTLESS_LEDGER_URL": "postgres://u@h/d"]),
+            "sqlite::memory:")
+        XCTAssertEqual(
+            Ledger.resolveURL(explicit: nil, environment: ["DRIFTLESS_LEDGER_URL": "postgres://u@h/d"]),
+            "postgres://u@h/d")
         XCTAssertEqual(Ledger.resolveURL(explicit: nil, environment: [:]), "sqlite://./.data/driftless.db")
     }
 
@@ -94,8 +108,10 @@ final class LedgerURLTests: XCTestCase {
         }
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         XCTAssertEqual(try LedgerTimeSpec.instant("1h", now: now), now.addingTimeInterval(-3600))
-        XCTAssertEqual(try LedgerTimeSpec.instant("2027-01-14T08:00:00Z", now: now).timeIntervalSince1970, 1_799_913_600)
-        XCTAssertEqual(try LedgerTimeSpec.instant("2027-01-14T08:00:00.250Z", now: now).timeIntervalSince1970, 1_799_913_600.25)
+        XCTAssertEqual(
+            try LedgerTimeSpec.instant("2027-01-14T08:00:00Z", now: now).timeIntervalSince1970, 1_799_913_600)
+        XCTAssertEqual(
+            try LedgerTimeSpec.instant("2027-01-14T08:00:00.250Z", now: now).timeIntervalSince1970, 1_799_913_600.25)
         XCTAssertThrowsError(try LedgerTimeSpec.instant("yesterday", now: now))
     }
 

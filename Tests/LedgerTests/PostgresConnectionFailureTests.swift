@@ -10,7 +10,9 @@ final class PostgresConnectionFailureTests: XCTestCase {
             _ = try await Ledger.open(url: "postgres://driftless:secret@127.0.0.1:1/x?connect_timeout=2")
             XCTFail("nothing listens on port 1")
         } catch let error as LedgerError {
-            guard case let .unreachable(location, _) = error else { return XCTFail("expected .unreachable, got \(error)") }
+            guard case let .unreachable(location, _) = error else {
+                return XCTFail("expected .unreachable, got \(error)")
+            }
             XCTAssertEqual(location, "postgres://driftless@127.0.0.1:1/x")
             XCTAssertFalse(error.description.contains("secret"), "password never shown")
         }

@@ -50,13 +50,19 @@ final class PostgresLedgerStoreTests: XCTestCase {
     func testPurgeByAge() async throws { try await suite.purgeByAge() }
     func testSaveCountWithSeveralRowsPerKey() async throws { try await suite.saveCountWithSeveralRowsPerKey() }
     func testWriterSplitsOutRejectedRows() async throws { try await suite.writerSplitsOutRejectedRows() }
-    func testNulBytesAreStoredAsReplacementCharacters() async throws { try await suite.nulBytesAreStoredAsReplacementCharacters() }
+    func testNulBytesAreStoredAsReplacementCharacters() async throws {
+        try await suite.nulBytesAreStoredAsReplacementCharacters()
+    }
     func testWriterOfferNeverWaits() async throws { try await suite.writerOfferNeverWaits() }
     func testMigrationsIdempotent() async throws { try await suite.migrationsIdempotent() }
     func testWriterBackPressureBoundsBuffer() async throws { try await suite.writerBackPressureBoundsBuffer() }
     func testWriterKeepsRecordsAcrossOutage() async throws { try await suite.writerKeepsRecordsAcrossOutage() }
-    func testWriterShutdownReportsUnwritten() async throws { try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown() }
-    func testCheckpointsMoveForwardAndSurvivePurge() async throws { try await suite.checkpointsMoveForwardAndSurvivePurge() }
+    func testWriterShutdownReportsUnwritten() async throws {
+        try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown()
+    }
+    func testCheckpointsMoveForwardAndSurvivePurge() async throws {
+        try await suite.checkpointsMoveForwardAndSurvivePurge()
+    }
 
     /// Two processes write concurrently into a schema neither has created yet: both race on the
     /// migrations, then on audit inserts and on one shared order state with the version guard.
@@ -70,7 +76,8 @@ final class PostgresLedgerStoreTests: XCTestCase {
 
         let store = try await Ledger.open(url: url)
         for tag in ["a", "b"] {
-            let rows = try await store.search(AuditQuery(orderPrefix: LedgerStress.orderPrefix(tag: tag), limit: 100_000))
+            let rows = try await store.search(
+                AuditQuery(orderPrefix: LedgerStress.orderPrefix(tag: tag), limit: 100_000))
             XCTAssertEqual(rows.count, count, "process \(tag) lost or duplicated rows")
             XCTAssertEqual(Set(rows.map(\.eventID)), Set((0..<count).map { "\(tag)-\($0)" }))
             XCTAssertTrue(rows.allSatisfy { $0.replica == tag })
@@ -99,17 +106,23 @@ final class PostgresLedgerStoreTests: XCTestCase {
     }
 
     func testWrongPasswordAndMissingDatabase() async throws {
-        guard case var .postgres(options) = try LedgerURL.parse(baseURL) else { return XCTFail("base URL is not postgres") }
-        let wrongPassword = "postgres://\(options.username):definitely-wrong@\(options.host):\(options.port)/\(options.database)"
+        guard case var .postgres(options) = try LedgerURL.parse(baseURL) else {
+            return XCTFail("base URL is not postgres")
+        }
+        let wrongPassword =
+            "postgres://\(options.username):definitely-wrong@\(options.host):\(options.port)/\(options.database)"
         do {
             _ = try await Ledger.open(url: wrongPassword)
             XCTFail("wrong password must fail")
         } catch let error as LedgerError {
-            guard case .authenticationFailed = error else { return XCTFail("expected .authenticationFailed, got \(error)") }
+            guard case .authenticationFailed = error else {
+                return XCTFail("expected .authenticationFailed, got \(error)")
+            }
             XCTAssertFalse(error.description.contains("definitely-wrong"))
         }
         options.database = "driftless_no_such_db"
-        let missing = "postgres://\(options.username):\(options.password ?? "")@\(options.host):\(options.port)/\(options.database)"
+        let missing =
+            "postgres://\(options.username):\(options.password ?? "")@\(options.host):\(options.port)/\(options.database)"
         do {
             _ = try await Ledger.open(url: missing)
             XCTFail("missing database must fail")

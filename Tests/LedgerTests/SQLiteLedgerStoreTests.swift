@@ -34,13 +34,19 @@ final class SQLiteLedgerStoreTests: XCTestCase {
     func testPurgeByAge() async throws { try await suite.purgeByAge() }
     func testSaveCountWithSeveralRowsPerKey() async throws { try await suite.saveCountWithSeveralRowsPerKey() }
     func testWriterSplitsOutRejectedRows() async throws { try await suite.writerSplitsOutRejectedRows() }
-    func testNulBytesAreStoredAsReplacementCharacters() async throws { try await suite.nulBytesAreStoredAsReplacementCharacters() }
+    func testNulBytesAreStoredAsReplacementCharacters() async throws {
+        try await suite.nulBytesAreStoredAsReplacementCharacters()
+    }
     func testWriterOfferNeverWaits() async throws { try await suite.writerOfferNeverWaits() }
     func testMigrationsIdempotent() async throws { try await suite.migrationsIdempotent() }
     func testWriterBackPressureBoundsBuffer() async throws { try await suite.writerBackPressureBoundsBuffer() }
     func testWriterKeepsRecordsAcrossOutage() async throws { try await suite.writerKeepsRecordsAcrossOutage() }
-    func testWriterShutdownReportsUnwritten() async throws { try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown() }
-    func testCheckpointsMoveForwardAndSurvivePurge() async throws { try await suite.checkpointsMoveForwardAndSurvivePurge() }
+    func testWriterShutdownReportsUnwritten() async throws {
+        try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown()
+    }
+    func testCheckpointsMoveForwardAndSurvivePurge() async throws {
+        try await suite.checkpointsMoveForwardAndSurvivePurge()
+    }
 
     /// Two processes append to the same file at once (SQLite serialises them on its write lock,
     /// waiting up to the busy timeout) and race on creating the schema.
@@ -52,8 +58,10 @@ final class SQLiteLedgerStoreTests: XCTestCase {
         for result in try await [first, second] { ChildProcess.assertRan(result) }
         let store = try await Ledger.open(url: url)
         for tag in ["a", "b"] {
-            let rows = try await store.search(AuditQuery(orderPrefix: LedgerStress.orderPrefix(tag: tag), limit: 100_000))
-            XCTAssertEqual(Set(rows.map(\.eventID)), Set((0..<count).map { "\(tag)-\($0)" }), "process \(tag) lost rows")
+            let rows = try await store.search(
+                AuditQuery(orderPrefix: LedgerStress.orderPrefix(tag: tag), limit: 100_000))
+            XCTAssertEqual(
+                Set(rows.map(\.eventID)), Set((0..<count).map { "\(tag)-\($0)" }), "process \(tag) lost rows")
             XCTAssertEqual(rows.count, count)
         }
         let shared = try await store.loadState(order: LedgerStress.sharedOrderKey, system: "erp")
@@ -97,7 +105,9 @@ final class SQLiteLedgerStoreTests: XCTestCase {
                 await store.close()
                 XCTFail("opening a locked ledger must fail")
             } catch let error as LedgerError {
-                guard case let .locked(location, reason) = error else { return XCTFail("expected .locked, got \(error)") }
+                guard case let .locked(location, reason) = error else {
+                    return XCTFail("expected .locked, got \(error)")
+                }
                 XCTAssertEqual(location, "sqlite://\(path)")
                 XCTAssertTrue(reason.contains("busy timeout"), reason)
             }

@@ -34,7 +34,9 @@ final class InterceptingStore: LedgerStore {
 
     /// Refuses (``LedgerError/rejected(_:reason:)``) every append holding a row `poisoned` picks, as
     /// a database refuses a value it cannot store.
-    static func rejecting(_ base: any LedgerStore, poisoned: @escaping @Sendable (AuditRecord) -> Bool) -> InterceptingStore {
+    static func rejecting(_ base: any LedgerStore, poisoned: @escaping @Sendable (AuditRecord) -> Bool)
+        -> InterceptingStore
+    {
         let location = "rejecting(\(base.location))"
         return InterceptingStore(base, name: "rejecting") { _, records in
             if records.contains(where: poisoned) { throw LedgerError.rejected(location, reason: "simulated bad value") }
@@ -52,7 +54,9 @@ final class InterceptingStore: LedgerStore {
     func loadState(order orderKey: String, system: String) async throws -> OrderStateRecord? {
         try await base.loadState(order: orderKey, system: system)
     }
-    func loadStates(orders orderKeys: [String]) async throws -> [OrderStateRecord] { try await base.loadStates(orders: orderKeys) }
+    func loadStates(orders orderKeys: [String]) async throws -> [OrderStateRecord] {
+        try await base.loadStates(orders: orderKeys)
+    }
     func saveStates(_ states: [OrderStateRecord], onlyIfNewer: Bool) async throws -> Int {
         try await base.saveStates(states, onlyIfNewer: onlyIfNewer)
     }

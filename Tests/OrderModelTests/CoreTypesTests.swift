@@ -20,10 +20,13 @@ final class CoreTypesTests: XCTestCase {
         XCTAssertEqual(RFC3339.parse("1970-01-01T00:00:00Z")?.timeIntervalSince1970, 0)
         XCTAssertEqual(RFC3339.parse("2026-11-20T09:41:12-05:00"), RFC3339.parse("2026-11-20T14:41:12Z"))
         XCTAssertEqual(RFC3339.parse("2026-11-20T14:41:12+0130"), RFC3339.parse("2026-11-20T13:11:12Z"))
-        XCTAssertEqual(RFC3339.parse("2000-02-29T12:00:00.5Z")?.timeIntervalSince1970 ?? 0, 951_825_600.5, accuracy: 1e-6)
+        XCTAssertEqual(
+            RFC3339.parse("2000-02-29T12:00:00.5Z")?.timeIntervalSince1970 ?? 0, 951_825_600.5, accuracy: 1e-6)
         XCTAssertEqual(RFC3339.parse("2024-12-31T23:59:59Z")?.timeIntervalSince1970, 1_735_689_599)
-        for bad in ["", "2026-11-20", "2026-11-20T14:41:12", "2026-13-20T14:41:12Z", "2026-11-20T14:41:12+5",
-                    "2026-11-20T14:41:12.Z", "2026-11-20T14:41:12Zjunk", "yesterday", "2026-11-20T24:00:00Z"] {
+        for bad in [
+            "", "2026-11-20", "2026-11-20T14:41:12", "2026-13-20T14:41:12Z", "2026-11-20T14:41:12+5",
+            "2026-11-20T14:41:12.Z", "2026-11-20T14:41:12Zjunk", "yesterday", "2026-11-20T24:00:00Z",
+        ] {
             XCTAssertNil(RFC3339.parse(bad), bad)
         }
         let date = Date(timeIntervalSince1970: 1_790_000_000.25)
@@ -51,7 +54,9 @@ final class CoreTypesTests: XCTestCase {
             var expected = reference.string(from: date)
             if expected.hasSuffix(".000Z") { expected = String(expected.dropLast(5)) + "Z" }
             XCTAssertEqual(RFC3339.format(date), expected)
-            XCTAssertEqual(RFC3339.parse(RFC3339.format(date))?.timeIntervalSince1970 ?? 0, date.timeIntervalSince1970, accuracy: 1e-6)
+            XCTAssertEqual(
+                RFC3339.parse(RFC3339.format(date))?.timeIntervalSince1970 ?? 0, date.timeIntervalSince1970,
+                accuracy: 1e-6)
         }
     }
 
@@ -82,7 +87,9 @@ final class CoreTypesTests: XCTestCase {
         for p in PaymentStatus.allCases {
             for f in FulfillmentStatus.allCases {
                 for l in LifecycleStatus.allCases {
-                    for r in ReturnStatus.allCases { all.append(.init(payment: p, fulfillment: f, lifecycle: l, returns: r)) }
+                    for r in ReturnStatus.allCases {
+                        all.append(.init(payment: p, fulfillment: f, lifecycle: l, returns: r))
+                    }
                 }
             }
         }
@@ -100,10 +107,12 @@ final class CoreTypesTests: XCTestCase {
     }
 
     func testFactsMergeIsOrderIndependent() {
-        let a = OrderFacts(trackingNumbers: ["T2", "T1", "T1"], captureTransactionIDs: ["ch_1"],
-                           cancelledAt: Date(timeIntervalSince1970: 10), cancelReason: "customer")
-        let b = OrderFacts(trackingNumbers: ["T3"], refundIDs: ["r1"], cancelledAt: Date(timeIntervalSince1970: 20),
-                           cancelReason: "fraud")
+        let a = OrderFacts(
+            trackingNumbers: ["T2", "T1", "T1"], captureTransactionIDs: ["ch_1"],
+            cancelledAt: Date(timeIntervalSince1970: 10), cancelReason: "customer")
+        let b = OrderFacts(
+            trackingNumbers: ["T3"], refundIDs: ["r1"], cancelledAt: Date(timeIntervalSince1970: 20),
+            cancelReason: "fraud")
         XCTAssertEqual(a.trackingNumbers, ["T1", "T2"])
         XCTAssertEqual(a.merged(with: b), b.merged(with: a))
         XCTAssertEqual(a.merged(with: b).cancelReason, "fraud")
@@ -116,7 +125,9 @@ final class CoreTypesTests: XCTestCase {
     func testFactsSetsAgainstASetReference() {
         var random = SeededRandom(seed: 5)
         func values() -> [String] {
-            (0..<Int.random(in: 0..<5, using: &random)).map { _ in ["", "a", "b", "c", "T1", "T10", "T2", "é"].randomElement(using: &random) ?? "" }
+            (0..<Int.random(in: 0..<5, using: &random)).map { _ in
+                ["", "a", "b", "c", "T1", "T10", "T2", "é"].randomElement(using: &random) ?? ""
+            }
         }
         func reference(_ values: [String]) -> [String] { Array(Set(values.filter { !$0.isEmpty })).sorted() }
         for _ in 0..<2_000 {
@@ -128,7 +139,9 @@ final class CoreTypesTests: XCTestCase {
             let b = OrderFacts(trackingNumbers: y)
             XCTAssertEqual(a.merged(with: b).trackingNumbers, reference(x + y))
             // Unnormalised input merges as a set union, as before (only sorted input takes the merge).
-            let union = b.trackingNumbers.isEmpty ? x : x.isEmpty ? b.trackingNumbers : Array(Set(x).union(b.trackingNumbers)).sorted()
+            let union =
+                b.trackingNumbers.isEmpty
+                ? x : x.isEmpty ? b.trackingNumbers : Array(Set(x).union(b.trackingNumbers)).sorted()
             XCTAssertEqual(raw.merged(with: b).trackingNumbers, union)
         }
     }

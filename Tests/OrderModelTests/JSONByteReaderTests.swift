@@ -31,7 +31,9 @@ final class JSONByteReaderTests: XCTestCase {
             // Mostly printable ASCII words with a few arbitrary bytes.
             var word: UInt64 = 0
             for position in 0..<8 {
-                let byte = random.next() % 5 == 0 ? UInt8.random(in: 0...255, using: &random)
+                let byte =
+                    random.next() % 5 == 0
+                    ? UInt8.random(in: 0...255, using: &random)
                     : UInt8.random(in: 0x20...0x7E, using: &random)
                 word |= UInt64(byte) << UInt64(8 * position)
             }

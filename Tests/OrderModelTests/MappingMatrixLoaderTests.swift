@@ -53,7 +53,9 @@ final class MappingMatrixLoaderTests: XCTestCase {
     func testDuplicateKeyPointsAtBothLines() throws {
         let text = try defaultText().replacingOccurrences(
             of: "    refunded:           { payment: refunded, canonical: REFUNDED }\n",
-            with: "    refunded:           { payment: refunded, canonical: REFUNDED }\n    refunded:           { payment: partiallyRefunded }\n")
+            with:
+                "    refunded:           { payment: refunded, canonical: REFUNDED }\n    refunded:           { payment: partiallyRefunded }\n"
+        )
         let issues = load(text)
         XCTAssertEqual(issues.count, 1, "\(issues)")
         let first = try line(of: "refunded:           { payment: refunded", in: text)
@@ -63,7 +65,8 @@ final class MappingMatrixLoaderTests: XCTestCase {
     }
 
     func testUnmappedRequiredValue() throws {
-        let text = try defaultText().replacingOccurrences(of: "    InvoiceUnconfirmed: { payment: captured, fulfillment: fulfilled, canonical: SHIPPED }\n", with: "")
+        let text = try defaultText().replacingOccurrences(
+            of: "    InvoiceUnconfirmed: { payment: captured, fulfillment: fulfilled, canonical: SHIPPED }\n", with: "")
         let issues = load(text)
         XCTAssertEqual(issues.map(\.problem), [.unmappedValue(channel: .amazon, field: "order_status")])
         XCTAssertEqual(issues.first?.value, "InvoiceUnconfirmed")
@@ -72,9 +75,12 @@ final class MappingMatrixLoaderTests: XCTestCase {
 
     func testUnknownCanonicalStates() throws {
         let text = try defaultText()
-            .replacingOccurrences(of: "  SHIPPED:            { erp_status: F", with: "  SHIPPPED:           { erp_status: F")
-            .replacingOccurrences(of: "Shipped:            { payment: captured, fulfillment: fulfilled, canonical: SHIPPED }",
-                                  with: "Shipped:            { payment: captured, fulfillment: fulfilled, canonical: DELIVERED }")
+            .replacingOccurrences(
+                of: "  SHIPPED:            { erp_status: F", with: "  SHIPPPED:           { erp_status: F"
+            )
+            .replacingOccurrences(
+                of: "Shipped:            { payment: captured, fulfillment: fulfilled, canonical: SHIPPED }",
+                with: "Shipped:            { payment: captured, fulfillment: fulfilled, canonical: DELIVERED }")
         let issues = load(text)
         XCTAssertEqual(Set(issues.map(\.problem)), [.unknownCanonicalState, .missingCanonicalState])
         let unknown = issues.filter { $0.problem == .unknownCanonicalState }
@@ -88,17 +94,22 @@ final class MappingMatrixLoaderTests: XCTestCase {
             of: "Unshipped:          { payment: authorized, canonical: PAYMENT_AUTHORIZED }",
             with: "Unshipped:          { payment: authorized, canonical: PAYMENT_CAPTURED }")
         let issues = load(text)
-        XCTAssertEqual(issues.map(\.problem), [.canonicalMismatch(declared: .paymentCaptured, derived: .paymentAuthorized)])
+        XCTAssertEqual(
+            issues.map(\.problem), [.canonicalMismatch(declared: .paymentCaptured, derived: .paymentAuthorized)])
         XCTAssertEqual(issues.first?.value, "Unshipped")
     }
 
     func testUnknownFieldSectionDimensionAndERPValues() throws {
-        let text = try defaultText()
+        let text =
+            try defaultText()
             .replacingOccurrences(of: "  financial_status:\n", with: "  financial_stat:\n")
             .replacingOccurrences(of: "  H: { payment: captured,", with: "  H: { paymnt: captured,")
-            .replacingOccurrences(of: "PENDING_PAYMENT:    { erp_status: A,", with: "PENDING_PAYMENT:    { erp_status: Q,")
-            .replacingOccurrences(of: "CLOSED:             { erp_status: H, erp_action: orderClosed }",
-                                  with: "CLOSED:             { erp_status: H, erp_action: orderShredded }")
+            .replacingOccurrences(
+                of: "PENDING_PAYMENT:    { erp_status: A,", with: "PENDING_PAYMENT:    { erp_status: Q,"
+            )
+            .replacingOccurrences(
+                of: "CLOSED:             { erp_status: H, erp_action: orderClosed }",
+                with: "CLOSED:             { erp_status: H, erp_action: orderShredded }")
             + "\nwoocommerce: {}\n"
         let problems = load(text).map(\.problem)
         XCTAssertTrue(problems.contains(.unknownField(channel: "shopify")), "\(problems)")
@@ -125,10 +136,15 @@ final class MappingMatrixLoaderTests: XCTestCase {
     func testExtraChannelValuesExtendTheMatrix() throws {
         let text = try defaultText().replacingOccurrences(
             of: "    Canceled:           { lifecycle: cancelled, canonical: CANCELLED }\n",
-            with: "    Canceled:           { lifecycle: cancelled, canonical: CANCELLED }\n    Delivered:          { payment: captured, fulfillment: fulfilled }\n")
+            with:
+                "    Canceled:           { lifecycle: cancelled, canonical: CANCELLED }\n    Delivered:          { payment: captured, fulfillment: fulfilled }\n"
+        )
         let matrix = try MappingMatrix.load(yaml: text, fileName: "extended.yaml")
-        let obs = try ChannelTranslator(matrix: matrix).translate(channel: .amazon, payload: Array(
-            #"{"AmazonOrderId": "1", "LastUpdateDate": "2026-11-21T04:33:10Z", "OrderStatus": "Delivered"}"#.utf8), eventID: nil)
+        let obs = try ChannelTranslator(matrix: matrix).translate(
+            channel: .amazon,
+            payload: Array(
+                #"{"AmazonOrderId": "1", "LastUpdateDate": "2026-11-21T04:33:10Z", "OrderStatus": "Delivered"}"#.utf8),
+            eventID: nil)
         XCTAssertEqual(obs.canonicalState, .shipped)
     }
 
@@ -136,7 +152,8 @@ final class MappingMatrixLoaderTests: XCTestCase {
         let old = try MappingMatrix.default
         let doc = MappingDocumentation.markdown(old)
         XCTAssertTrue(doc.contains("| `paid`, `partially_paid`") == false)
-        XCTAssertTrue(doc.contains("`PAYMENT_CAPTURED` | B Pending Fulfillment | Invoice / Customer Deposit Created"), doc)
+        XCTAssertTrue(
+            doc.contains("`PAYMENT_CAPTURED` | B Pending Fulfillment | Invoice / Customer Deposit Created"), doc)
         XCTAssertTrue(doc.contains("| `financial_status=paid` |"), doc)
         XCTAssertFalse(doc.contains("fulfillment_status=null"), "defaults-only values are not listed")
         XCTAssertTrue(doc.contains("| `closed_at set` | — | `CLOSED` | H Closed"), doc)
@@ -145,21 +162,28 @@ final class MappingMatrixLoaderTests: XCTestCase {
 
         let text = try defaultText()
             .replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: 2\n")
-            .replacingOccurrences(of: "partially_paid:     { payment: partiallyPaid, canonical: PAYMENT_AUTHORIZED }",
-                                  with: "partially_paid:     { payment: captured, canonical: PAYMENT_CAPTURED }")
-            .replacingOccurrences(of: "  SHIPPED:            { erp_status: F,", with: "  SHIPPED:            { erp_status: G,")
+            .replacingOccurrences(
+                of: "partially_paid:     { payment: partiallyPaid, canonical: PAYMENT_AUTHORIZED }",
+                with: "partially_paid:     { payment: captured, canonical: PAYMENT_CAPTURED }"
+            )
+            .replacingOccurrences(
+                of: "  SHIPPED:            { erp_status: F,", with: "  SHIPPED:            { erp_status: G,")
         let new = try MappingMatrix.load(yaml: text, fileName: "new.yaml")
         let diff = MappingDiff(old: old, new: new)
         XCTAssertEqual(diff.changes.map(\.key), ["partially_paid", "SHIPPED"])
-        XCTAssertEqual(diff.changes.first?.description, "~ shopify.financial_status partially_paid: payment=partiallyPaid → payment=captured")
+        XCTAssertEqual(
+            diff.changes.first?.description,
+            "~ shopify.financial_status partially_paid: payment=partiallyPaid → payment=captured")
         XCTAssertTrue(diff.text.hasPrefix("version 1 → 2\n"))
 
-        let report = PayloadReplay.compare(old: old, new: new, payloads: [
-            .init(name: "a.json", bytes: shopifyJSON(financial: "partially_paid")),
-            .init(name: "b.json", bytes: shopifyJSON(financial: "paid")),
-            .init(name: "c.json", bytes: shopifyJSON(financial: "paid", fulfillment: "fulfilled")),
-            .init(name: "d.json", bytes: Array("{}".utf8)),
-        ])
+        let report = PayloadReplay.compare(
+            old: old, new: new,
+            payloads: [
+                .init(name: "a.json", bytes: shopifyJSON(financial: "partially_paid")),
+                .init(name: "b.json", bytes: shopifyJSON(financial: "paid")),
+                .init(name: "c.json", bytes: shopifyJSON(financial: "paid", fulfillment: "fulfilled")),
+                .init(name: "d.json", bytes: Array("{}".utf8)),
+            ])
         XCTAssertEqual(report.checked, 4)
         XCTAssertEqual(report.differences.map(\.name), ["a.json", "c.json"])
         XCTAssertEqual(report.unreadable, ["d.json"])
@@ -171,12 +195,16 @@ final class MappingMatrixLoaderTests: XCTestCase {
 extension MappingMatrixLoaderTests {
     func testCanonicalStateEntryKeys() throws {
         let text = try defaultText()
-            .replacingOccurrences(of: "  CLOSED:             { erp_status: H, erp_action: orderClosed }",
-                                  with: "  CLOSED:             { erp_status: H }")
-            .replacingOccurrences(of: "  REFUNDED:           { erp_status: H, erp_action: creditMemoCreated }",
-                                  with: "  REFUNDED:           { erp_status: H, erp_action: creditMemoCreated, colour: red }")
+            .replacingOccurrences(
+                of: "  CLOSED:             { erp_status: H, erp_action: orderClosed }",
+                with: "  CLOSED:             { erp_status: H }"
+            )
+            .replacingOccurrences(
+                of: "  REFUNDED:           { erp_status: H, erp_action: creditMemoCreated }",
+                with: "  REFUNDED:           { erp_status: H, erp_action: creditMemoCreated, colour: red }")
         let issues = load(text)
-        XCTAssertEqual(issues.map(\.problem), [.unknownKey(expected: "erp_status, erp_action, description"), .missingKey])
+        XCTAssertEqual(
+            issues.map(\.problem), [.unknownKey(expected: "erp_status, erp_action, description"), .missingKey])
         XCTAssertEqual(issues.map(\.value), ["colour", "erp_action"])
         XCTAssertEqual(issues.last?.line, try line(of: "  CLOSED:             { erp_status: H }", in: text))
     }

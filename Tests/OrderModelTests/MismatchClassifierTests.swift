@@ -13,15 +13,17 @@ final class MismatchClassifierTests: XCTestCase {
     }
 
     func erp(_ code: String, _ records: [R] = []) throws -> ERPView {
-        try defaultTranslator().erpView(of: NetSuiteSalesOrder(
-            id: "SO1", externalID: "shopify:1001", lastModifiedDate: ts("2026-11-21T00:00:00Z"), statusCode: code,
-            relatedRecords: records))
+        try defaultTranslator().erpView(
+            of: NetSuiteSalesOrder(
+                id: "SO1", externalID: "shopify:1001", lastModifiedDate: ts("2026-11-21T00:00:00Z"), statusCode: code,
+                relatedRecords: records))
     }
 
     func paidShopify(fulfillment: String? = nil, capture: String = "ch_A1") -> [UInt8] {
         let f = fulfillment.map { "\"\($0)\"" } ?? "null"
         let tracking = fulfillment == nil ? "[]" : #"[{"id": 1, "status": "success", "tracking_number": "1ZTRACK"}]"#
-        return Array(#"""
+        return Array(
+            #"""
             {"id": 1001, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid", "fulfillment_status": \#(f),
              "fulfillments": \#(tracking),
              "transactions": [{"id": 1, "kind": "sale", "status": "success", "authorization": "\#(capture)"}]}
@@ -46,8 +48,12 @@ final class MismatchClassifierTests: XCTestCase {
         // A picked (not shipped) item fulfilment still lags.
         let picked = classifier.classify(
             channel: try channel(paidShopify(fulfillment: "fulfilled")),
-            erp: try erp("B", [R(type: "itemFulfillment", id: "IF1", status: "Picked"),
-                               R(type: "customerDeposit", id: "CD1", paymentReference: "ch_A1")]))
+            erp: try erp(
+                "B",
+                [
+                    R(type: "itemFulfillment", id: "IF1", status: "Picked"),
+                    R(type: "customerDeposit", id: "CD1", paymentReference: "ch_A1"),
+                ]))
         XCTAssertEqual(picked.pattern, .shipmentLag)
     }
 
@@ -60,14 +66,20 @@ final class MismatchClassifierTests: XCTestCase {
         // With a return authorization in the ERP it is no longer a disconnect.
         let aligned = classifier.classify(
             channel: try channel(shopifyJSON(fulfillment: "fulfilled", returnStatus: "RETURN_REQUESTED")),
-            erp: try erp("G", [R(type: "invoice", id: "INV1", paymentReference: "ch_A1"),
-                               R(type: "returnAuthorization", id: "RA1", status: "Pending Receipt")]))
+            erp: try erp(
+                "G",
+                [
+                    R(type: "invoice", id: "INV1", paymentReference: "ch_A1"),
+                    R(type: "returnAuthorization", id: "RA1", status: "Pending Receipt"),
+                ]))
         XCTAssertTrue(aligned.isInSync, "\(aligned)")
     }
 
     func testPattern4SilentCancellation() throws {
-        let cancelled = try channel(shopifyJSON(financial: "voided", cancelledAt: "2026-11-20T11:00:00Z",
-                                                cancelReason: "customer"))
+        let cancelled = try channel(
+            shopifyJSON(
+                financial: "voided", cancelledAt: "2026-11-20T11:00:00Z",
+                cancelReason: "customer"))
         for code in ["B", "D", "E", "F", "G"] {
             let report = classifier.classify(channel: cancelled, erp: try erp(code))
             XCTAssertEqual(report.pattern, .silentCancellation, code)
@@ -99,8 +111,10 @@ final class MismatchClassifierTests: XCTestCase {
 
     func testFixturesShopifyVersusNetSuiteIsShipmentLag() throws {
         let t = try defaultTranslator()
-        let shopify = ChannelView(try t.translate(channel: .shopify, payload: fixture("shopify-order-fulfilled-refunded.json"),
-                                                  eventID: "e"))
+        let shopify = ChannelView(
+            try t.translate(
+                channel: .shopify, payload: fixture("shopify-order-fulfilled-refunded.json"),
+                eventID: "e"))
         let so = try NetSuiteSalesOrder.decode(from: fixture("netsuite-sales-order.json"))
         XCTAssertEqual(so.channelKey, shopify.key)
         let report = classifier.classify(channel: shopify, erp: try t.erpView(of: so))
@@ -121,8 +135,13 @@ final class MismatchClassifierTests: XCTestCase {
         let cases: [([UInt8], String, [R])] = [
             (shopifyJSON(financial: "authorized"), "B", []),
             (paidShopify(), "B", [R(type: "customerDeposit", id: "CD1", paymentReference: "ch_A1")]),
-            (paidShopify(fulfillment: "partial"), "E",
-             [R(type: "customerDeposit", id: "CD1", paymentReference: "ch_A1"), R(type: "itemFulfillment", id: "IF1", status: "Shipped")]),
+            (
+                paidShopify(fulfillment: "partial"), "E",
+                [
+                    R(type: "customerDeposit", id: "CD1", paymentReference: "ch_A1"),
+                    R(type: "itemFulfillment", id: "IF1", status: "Shipped"),
+                ]
+            ),
             (paidShopify(fulfillment: "fulfilled"), "G", [R(type: "invoice", id: "INV1", paymentReference: "ch_A1")]),
         ]
         for (payload, code, records) in cases {
@@ -145,14 +164,16 @@ final class MismatchClassifierTests: XCTestCase {
 extension MismatchClassifierTests {
     func testPattern4GuardBlocksFulfilmentReleaseForCancelledOrders() throws {
         let matrix = try MappingMatrix.default
-        let cancelled = try channel(shopifyJSON(financial: "voided", cancelledAt: "2026-11-20T11:00:00Z", cancelReason: "fraud"))
+        let cancelled = try channel(
+            shopifyJSON(financial: "voided", cancelledAt: "2026-11-20T11:00:00Z", cancelReason: "fraud"))
         let paid = try channel(paidShopify())
         for state in CanonicalState.allCases {
             let target = try XCTUnwrap(matrix.erpTarget(for: state))
             let releases = FulfilmentGuard.releasesFulfilment(target)
             XCTAssertEqual(FulfilmentGuard.check(target: target, channel: paid.dimensions), .allow, "\(state)")
             if releases {
-                guard case .block(let reason) = FulfilmentGuard.check(target: target, channel: cancelled.dimensions) else {
+                guard case .block(let reason) = FulfilmentGuard.check(target: target, channel: cancelled.dimensions)
+                else {
                     return XCTFail("\(state) must be blocked for a cancelled order")
                 }
                 XCTAssertTrue(reason.contains("Pattern 4"), reason)

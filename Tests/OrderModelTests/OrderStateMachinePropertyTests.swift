@@ -15,15 +15,18 @@ final class OrderStateMachinePropertyTests: XCTestCase {
         var out: [ChannelObservation] = []
         for step in 0..<Int.random(in: 2...12, using: &rng) {
             switch Int.random(in: 0..<7, using: &rng) {
-            case 0: dims.payment = dims.payment.joined(with: PaymentStatus.allCases.randomElement(using: &rng) ?? .pending)
+            case 0:
+                dims.payment = dims.payment.joined(with: PaymentStatus.allCases.randomElement(using: &rng) ?? .pending)
             case 1:
-                dims.fulfillment = dims.fulfillment.joined(with: FulfillmentStatus.allCases.randomElement(using: &rng) ?? .partial)
+                dims.fulfillment = dims.fulfillment.joined(
+                    with: FulfillmentStatus.allCases.randomElement(using: &rng) ?? .partial)
                 if dims.fulfillment != .unfulfilled {
                     facts = facts.merged(with: OrderFacts(trackingNumbers: ["T\(order)-\(step)"]))
                 }
             case 2 where Int.random(in: 0..<4, using: &rng) == 0:
                 dims.lifecycle = .cancelled
-                facts = facts.merged(with: OrderFacts(cancelledAt: time, cancelReason: ["customer", "fraud"].randomElement(using: &rng)))
+                facts = facts.merged(
+                    with: OrderFacts(cancelledAt: time, cancelReason: ["customer", "fraud"].randomElement(using: &rng)))
             case 3: dims.returns = dims.returns.joined(with: ReturnStatus.allCases.randomElement(using: &rng) ?? .none)
             case 4:
                 if dims.payment.isCapturedOrLater {
@@ -34,9 +37,11 @@ final class OrderStateMachinePropertyTests: XCTestCase {
             }
             // Sometimes the same timestamp twice (orders/paid + orders/updated), tie broken by event id.
             if Int.random(in: 0..<5, using: &rng) != 0 { time += Double(Int.random(in: 1...3600, using: &rng)) }
-            out.append(ChannelObservation(
-                key: key, eventID: "wh-\(order)-\(UInt32.random(in: 0...UInt32.max, using: &rng))", kind: "orders/updated",
-                sourceTimestamp: time, version: nil, dimensions: dims, facts: facts))
+            out.append(
+                ChannelObservation(
+                    key: key, eventID: "wh-\(order)-\(UInt32.random(in: 0...UInt32.max, using: &rng))",
+                    kind: "orders/updated",
+                    sourceTimestamp: time, version: nil, dimensions: dims, facts: facts))
         }
         // Deliver in source order (ties by event id): that is "in order".
         return (out.sorted { $0.position < $1.position }, dims)
@@ -65,7 +70,8 @@ final class OrderStateMachinePropertyTests: XCTestCase {
                 XCTAssertEqual(got.canonicalState, expected.canonicalState, "order \(order)")
                 XCTAssertEqual(got.facts, expected.facts, "order \(order)")
                 XCTAssertEqual(got.position, expected.position, "order \(order)")
-                XCTAssertFalse(run.decisions.contains { if case .illegal = $0 { true } else { false } }, "order \(order)")
+                XCTAssertFalse(
+                    run.decisions.contains { if case .illegal = $0 { true } else { false } }, "order \(order)")
                 permutationsChecked += 1
             }
         }
@@ -82,7 +88,8 @@ final class OrderStateMachinePropertyTests: XCTestCase {
                 let decision = machine.decide(current: final, observation: late)
                 switch decision {
                 case .duplicate, .stale: break
-                case .apply(let s, _): XCTAssertEqual(s.dimensions, final.dimensions)
+                case .apply(let s, _):
+                    XCTAssertEqual(s.dimensions, final.dimensions)
                     XCTAssertEqual(s.facts, final.facts)
                     XCTFail("a replayed event of a final state must not apply: \(decision)")
                 case .illegal: XCTFail("\(decision)")

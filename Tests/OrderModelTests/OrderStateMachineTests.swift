@@ -6,14 +6,18 @@ final class OrderStateMachineTests: XCTestCase {
     let machine = OrderStateMachine()
     let key = OrderKey(channel: .shopify, orderID: "42")
 
-    func obs(_ id: String, _ time: String, _ dims: OrderDimensions, facts: OrderFacts = .none,
-             version: Int64? = nil) -> ChannelObservation {
-        ChannelObservation(key: key, eventID: id, kind: "orders/updated", sourceTimestamp: ts(time), version: version,
-                           dimensions: dims, facts: facts)
+    func obs(
+        _ id: String, _ time: String, _ dims: OrderDimensions, facts: OrderFacts = .none,
+        version: Int64? = nil
+    ) -> ChannelObservation {
+        ChannelObservation(
+            key: key, eventID: id, kind: "orders/updated", sourceTimestamp: ts(time), version: version,
+            dimensions: dims, facts: facts)
     }
 
     func testFirstObservationApplies() {
-        let decision = machine.decide(current: nil, observation: obs("e1", "2026-11-20T10:00:00Z", .init(payment: .captured)))
+        let decision = machine.decide(
+            current: nil, observation: obs("e1", "2026-11-20T10:00:00Z", .init(payment: .captured)))
         guard case .apply(let state, let from) = decision else { return XCTFail("\(decision)") }
         XCTAssertNil(from)
         XCTAssertEqual(state.canonicalState, .paymentCaptured)
@@ -38,8 +42,9 @@ final class OrderStateMachineTests: XCTestCase {
     }
 
     func testUndoingACancellationIsIllegalAndChangesNothing() throws {
-        let cancelled = obs("e2", "2026-11-21T10:00:00Z", .init(payment: .voided, lifecycle: .cancelled),
-                            facts: OrderFacts(cancelledAt: ts("2026-11-21T10:00:00Z"), cancelReason: "customer"))
+        let cancelled = obs(
+            "e2", "2026-11-21T10:00:00Z", .init(payment: .voided, lifecycle: .cancelled),
+            facts: OrderFacts(cancelledAt: ts("2026-11-21T10:00:00Z"), cancelReason: "customer"))
         let state = try XCTUnwrap(machine.decide(current: nil, observation: cancelled).newState)
         let reopened = obs("e3", "2026-11-22T10:00:00Z", .init(payment: .captured))
         let decision = machine.decide(current: state, observation: reopened)
@@ -64,7 +69,8 @@ final class OrderStateMachineTests: XCTestCase {
 
     func testCancellationAfterShipmentApplies() throws {
         let shipped = obs("e1", "2026-11-20T10:00:00Z", .init(payment: .captured, fulfillment: .fulfilled))
-        let cancel = obs("e2", "2026-11-21T10:00:00Z", .init(payment: .refunded, fulfillment: .fulfilled, lifecycle: .cancelled))
+        let cancel = obs(
+            "e2", "2026-11-21T10:00:00Z", .init(payment: .refunded, fulfillment: .fulfilled, lifecycle: .cancelled))
         let (state, decisions) = machine.run([shipped, cancel])
         XCTAssertEqual(decisions.map(\.name), ["apply", "apply"])
         XCTAssertEqual(state?.canonicalState, .cancelled)
@@ -74,23 +80,27 @@ final class OrderStateMachineTests: XCTestCase {
     func testPartialFulfilmentAndPartialRefundsProgress() {
         let events = [
             obs("e1", "2026-11-20T10:00:00Z", .init(payment: .captured)),
-            obs("e2", "2026-11-20T11:00:00Z", .init(payment: .captured, fulfillment: .partial),
+            obs(
+                "e2", "2026-11-20T11:00:00Z", .init(payment: .captured, fulfillment: .partial),
                 facts: OrderFacts(trackingNumbers: ["T1"])),
-            obs("e3", "2026-11-20T12:00:00Z", .init(payment: .captured, fulfillment: .fulfilled),
+            obs(
+                "e3", "2026-11-20T12:00:00Z", .init(payment: .captured, fulfillment: .fulfilled),
                 facts: OrderFacts(trackingNumbers: ["T1", "T2"])),
             obs("e4", "2026-11-20T13:00:00Z", .init(payment: .partiallyRefunded, fulfillment: .fulfilled)),
             obs("e5", "2026-11-20T14:00:00Z", .init(payment: .refunded, fulfillment: .fulfilled)),
         ]
         let (state, decisions) = machine.run(events)
-        XCTAssertEqual(decisions.compactMap { $0.newState?.canonicalState },
-                       [.paymentCaptured, .partiallyShipped, .shipped, .partiallyRefunded, .refunded])
+        XCTAssertEqual(
+            decisions.compactMap { $0.newState?.canonicalState },
+            [.paymentCaptured, .partiallyShipped, .shipped, .partiallyRefunded, .refunded])
         XCTAssertEqual(state?.facts.trackingNumbers, ["T1", "T2"])
     }
 
     func testOlderObservationWithNewFactsMergesWithoutMovingPosition() throws {
         let newer = obs("e2", "2026-11-21T10:00:00Z", .init(payment: .captured, fulfillment: .fulfilled))
-        let older = obs("e1", "2026-11-20T10:00:00Z", .init(payment: .captured),
-                        facts: OrderFacts(captureTransactionIDs: ["ch_1"]))
+        let older = obs(
+            "e1", "2026-11-20T10:00:00Z", .init(payment: .captured),
+            facts: OrderFacts(captureTransactionIDs: ["ch_1"]))
         let state = try XCTUnwrap(machine.decide(current: nil, observation: newer).newState)
         let decision = machine.decide(current: state, observation: older)
         let merged = try XCTUnwrap(decision.newState)
@@ -118,7 +128,8 @@ final class OrderStateMachineTests: XCTestCase {
     }
 
     func testObservationOfAnotherOrderIsIllegal() throws {
-        let state = try XCTUnwrap(machine.decide(current: nil, observation: obs("e1", "2026-11-20T10:00:00Z", .init())).newState)
+        let state = try XCTUnwrap(
+            machine.decide(current: nil, observation: obs("e1", "2026-11-20T10:00:00Z", .init())).newState)
         var other = obs("e2", "2026-11-21T10:00:00Z", .init())
         other.key = OrderKey(channel: .shopify, orderID: "43")
         guard case .illegal = machine.decide(current: state, observation: other) else { return XCTFail() }
@@ -127,8 +138,10 @@ final class OrderStateMachineTests: XCTestCase {
     func testAppliedEventLogIsBoundedAndStateRoundTripsThroughJSON() throws {
         var events: [ChannelObservation] = []
         for i in 0..<100 {
-            events.append(obs("e\(i)", RFC3339.format(ts("2026-11-20T10:00:00Z").addingTimeInterval(Double(i))),
-                              .init(payment: .captured)))
+            events.append(
+                obs(
+                    "e\(i)", RFC3339.format(ts("2026-11-20T10:00:00Z").addingTimeInterval(Double(i))),
+                    .init(payment: .captured)))
         }
         let state = try XCTUnwrap(machine.run(events).state)
         XCTAssertEqual(state.appliedEventIDs.count, OrderState.appliedEventLimit)

@@ -15,8 +15,9 @@ final class PayloadDecodingTests: XCTestCase {
         XCTAssertEqual(order.fulfillments[0].trackingNumbers, ["1Z999AA10123456784"])
         XCTAssertEqual(order.fulfillments[1].status, "cancelled")
         XCTAssertEqual(order.refunds.map(\.restockTypes), [["return"]])
-        XCTAssertEqual(order.transactions.filter(\.isSuccessfulCapture).map(\.paymentReference),
-                       ["ch_3PqR2bLkdIwHu7ix1xYz9876"])
+        XCTAssertEqual(
+            order.transactions.filter(\.isSuccessfulCapture).map(\.paymentReference),
+            ["ch_3PqR2bLkdIwHu7ix1xYz9876"])
     }
 
     func testAmazonOrderAndPageFixturesDecode() throws {
@@ -67,59 +68,74 @@ final class PayloadDecodingTests: XCTestCase {
                 from: Array(#"{"id": 1, "updated_at": "2026-11-20T10:00:00Z", "financial_status": null}"#.utf8))
         }
         assertThrows(PayloadError.missingField(path: "$.OrderStatus")) { () throws(PayloadError) in
-            try AmazonOrder.decode(from: Array(#"{"AmazonOrderId": "1", "LastUpdateDate": "2026-11-20T10:00:00Z"}"#.utf8))
+            try AmazonOrder.decode(
+                from: Array(#"{"AmazonOrderId": "1", "LastUpdateDate": "2026-11-20T10:00:00Z"}"#.utf8))
         }
         assertThrows(PayloadError.missingField(path: "$.orderStatus.id")) { () throws(PayloadError) in
             try NetSuiteSalesOrder.decode(
                 from: Array(#"{"id": "1", "lastModifiedDate": "2026-11-20T10:00:00Z", "orderStatus": {}}"#.utf8))
         }
         assertThrows(PayloadError.missingField(path: "$.transactions[1].kind")) { () throws(PayloadError) in
-            try ShopifyOrder.decode(from: Array(#"""
-                {"id": 1, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid",
-                 "transactions": [{"id": 1, "kind": "sale"}, {"id": 2}]}
-                """#.utf8))
+            try ShopifyOrder.decode(
+                from: Array(
+                    #"""
+                    {"id": 1, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid",
+                     "transactions": [{"id": 1, "kind": "sale"}, {"id": 2}]}
+                    """#.utf8))
         }
     }
 
     func testWrongTypesNameTheirPath() {
-        assertThrows(PayloadError.wrongType(path: "$.financial_status", expected: "string")) { () throws(PayloadError) in
+        assertThrows(PayloadError.wrongType(path: "$.financial_status", expected: "string")) {
+            () throws(PayloadError) in
             try ShopifyOrder.decode(
                 from: Array(#"{"id": 1, "updated_at": "2026-11-20T10:00:00Z", "financial_status": 3}"#.utf8))
         }
-        assertThrows(PayloadError.wrongType(path: "$.fulfillments[0].tracking_numbers", expected: "array"))
-        { () throws(PayloadError) in
-            try ShopifyOrder.decode(from: Array(#"""
-                {"id": 1, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid",
-                 "fulfillments": [{"id": 9, "tracking_numbers": "1Z"}]}
-                """#.utf8))
+        assertThrows(PayloadError.wrongType(path: "$.fulfillments[0].tracking_numbers", expected: "array")) {
+            () throws(PayloadError) in
+            try ShopifyOrder.decode(
+                from: Array(
+                    #"""
+                    {"id": 1, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid",
+                     "fulfillments": [{"id": 9, "tracking_numbers": "1Z"}]}
+                    """#.utf8))
         }
         assertThrows(PayloadError.wrongType(path: "$.id", expected: "string")) { () throws(PayloadError) in
             try ShopifyOrder.decode(
-                from: Array(#"{"id": {"x": 1}, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid"}"#.utf8))
+                from: Array(#"{"id": {"x": 1}, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid"}"#.utf8)
+            )
         }
-        assertThrows(PayloadError.wrongType(path: "$.NumberOfItemsShipped", expected: "integer")) { () throws(PayloadError) in
-            try AmazonOrder.decode(from: Array(#"""
-                {"AmazonOrderId": "1", "LastUpdateDate": "2026-11-20T10:00:00Z", "OrderStatus": "Shipped",
-                 "NumberOfItemsShipped": "two"}
-                """#.utf8))
+        assertThrows(PayloadError.wrongType(path: "$.NumberOfItemsShipped", expected: "integer")) {
+            () throws(PayloadError) in
+            try AmazonOrder.decode(
+                from: Array(
+                    #"""
+                    {"AmazonOrderId": "1", "LastUpdateDate": "2026-11-20T10:00:00Z", "OrderStatus": "Shipped",
+                     "NumberOfItemsShipped": "two"}
+                    """#.utf8))
         }
     }
 
     func testInvalidTimestampIsInvalidValueWithPath() {
-        assertThrows(PayloadError.invalidValue(path: "$.updated_at", value: "yesterday", reason: "not an RFC 3339 timestamp"))
-        { () throws(PayloadError) in
-            try ShopifyOrder.decode(from: Array(#"{"id": 1, "updated_at": "yesterday", "financial_status": "paid"}"#.utf8))
+        assertThrows(
+            PayloadError.invalidValue(path: "$.updated_at", value: "yesterday", reason: "not an RFC 3339 timestamp")
+        ) { () throws(PayloadError) in
+            try ShopifyOrder.decode(
+                from: Array(#"{"id": 1, "updated_at": "yesterday", "financial_status": "paid"}"#.utf8))
         }
     }
 
     func testUnknownExtraFieldsAreIgnored() throws {
-        let order = try ShopifyOrder.decode(from: Array(#"""
-            {"id": "abc", "updated_at": "2026-11-20T10:00:00.250Z", "financial_status": "paid",
-             "brand_new_field": {"nested": [1, 2, {"deep": true}]}, "another": null}
-            """#.utf8))
+        let order = try ShopifyOrder.decode(
+            from: Array(
+                #"""
+                {"id": "abc", "updated_at": "2026-11-20T10:00:00.250Z", "financial_status": "paid",
+                 "brand_new_field": {"nested": [1, 2, {"deep": true}]}, "another": null}
+                """#.utf8))
         XCTAssertEqual(order.id, "abc")
-        XCTAssertEqual(order.updatedAt.timeIntervalSince1970, ts("2026-11-20T10:00:00Z").timeIntervalSince1970 + 0.25,
-                       accuracy: 0.0001)
+        XCTAssertEqual(
+            order.updatedAt.timeIntervalSince1970, ts("2026-11-20T10:00:00Z").timeIntervalSince1970 + 0.25,
+            accuracy: 0.0001)
     }
 
     func testTenMegabyteBodyIsRejectedBeforeParsingWithTypedError() {

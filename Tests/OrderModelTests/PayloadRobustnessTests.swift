@@ -16,7 +16,9 @@ final class PayloadRobustnessTests: XCTestCase {
         ]
         var rng = SeededRandom(seed: 0x5EED)
         var outcomes: [String: Int] = [:]
-        let replacements: [[UInt8]] = ["null", "1", "\"x\"", "[]", "{}", "true", "\"\\u0000\"", "-1e999"].map { Array($0.utf8) }
+        let replacements: [[UInt8]] = ["null", "1", "\"x\"", "[]", "{}", "true", "\"\\u0000\"", "-1e999"].map {
+            Array($0.utf8)
+        }
         for (channel, original) in inputs {
             for _ in 0..<500 {
                 var bytes = original

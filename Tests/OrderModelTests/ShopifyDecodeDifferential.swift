@@ -35,7 +35,8 @@ enum ShopifyDecodeDifferential {
                     fastText.utf8.elementsEqual(expectedText.utf8),
                     "strings differ in their bytes: \(fastText) vs \(expectedText): \(label())", file: file, line: line)
             case .failure(let error):
-                XCTFail("fast path gave \(fastOrder) but JSONDecoder threw \(error): \(label())", file: file, line: line)
+                XCTFail(
+                    "fast path gave \(fastOrder) but JSONDecoder threw \(error): \(label())", file: file, line: line)
             }
         }
         let viaBytes = Result { () throws(PayloadError) in try ShopifyOrder.decode(from: bytes) }

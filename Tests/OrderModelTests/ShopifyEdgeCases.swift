@@ -15,9 +15,10 @@ enum ShopifyEdgeCases {
         order(#","name":"caf\u00e9 \u00E9 \ud83d\ude00 \uD83D\uDE00 \u0000 \u2028 \u001f""#),
         order(",\"name\":\"Zoë 😀 日本 \u{7F}\""),
         order(",\"name\":\"e\u{301} vs \u{E9}\""),
-        order(#","name":null,"created_at":null,"fulfillment_status":null,"cancelled_at":null,"cancel_reason":null"#
-            + #","closed_at":null,"return_status":null,"currency":null,"total_price":null,"fulfillments":null"#
-            + #","refunds":null,"transactions":null"#),
+        order(
+            #","name":null,"created_at":null,"fulfillment_status":null,"cancelled_at":null,"cancel_reason":null"#
+                + #","closed_at":null,"return_status":null,"currency":null,"total_price":null,"fulfillments":null"#
+                + #","refunds":null,"transactions":null"#),
         order(#","fulfillments":[],"refunds":[ ],"transactions":[]"#),
         #"{"id":0,"updated_at":"2026-11-20T10:00:00Z","financial_status":"paid"}"#,
         #"{"id":-5,"updated_at":"2026-11-20T10:00:00Z","financial_status":"paid"}"#,
@@ -30,16 +31,19 @@ enum ShopifyEdgeCases {
         order(#","created_at":"2026-11-20T10:00:00+05:30","cancelled_at":"2026-11-20T10:00:00.123456-0800""#),
         order(#","closed_at":"2026-11-20t10:00:00z","created_at":"2026-11-20 10:00:00.5+00:00""#),
         order(#","closed_at":"2026-11-20T10:00:00\u005a","cancel_reason":"\u0063ustomer""#),
-        order(#","fulfillments":[{"id":1,"tracking_number":"A"},{"id":"2","status":"success","tracking_company":"UPS"}]"#),
+        order(
+            #","fulfillments":[{"id":1,"tracking_number":"A"},{"id":"2","status":"success","tracking_company":"UPS"}]"#),
         order(#","fulfillments":[{"id":1,"tracking_number":5,"tracking_numbers":["B","C"]}]"#),
         order(#","fulfillments":[{"id":1,"tracking_numbers":null,"tracking_number":"C"}]"#),
         order(#","fulfillments":[{"id":1,"tracking_numbers":null,"tracking_number":null,"status":null}]"#),
         order(#","fulfillments":[{"tracking_number":{"x":[1]},"tracking_numbers":[],"id":1}]"#),
         order(#","fulfillments":[{"id":1,"tracking_number":"A","tracking_number":5}]"#),
-        order(#","refunds":[{"id":7,"refund_line_items":[{"restock_type":"return"},{"restock_type":null},{},"#
-            + #"{"x":1,"restock_type":"cancel","restock_type":7}]},{"id":8,"refund_line_items":null}]"#),
-        order(#","transactions":[{"id":1,"kind":"sale","status":"success","gateway":"stripe","authorization":"ch_1","#
-            + #""amount":"10.00","receipt":{"a":[1,{"b":null}]}},{"kind":"void","id":"t2"}]"#),
+        order(
+            #","refunds":[{"id":7,"refund_line_items":[{"restock_type":"return"},{"restock_type":null},{},"#
+                + #"{"x":1,"restock_type":"cancel","restock_type":7}]},{"id":8,"refund_line_items":null}]"#),
+        order(
+            #","transactions":[{"id":1,"kind":"sale","status":"success","gateway":"stripe","authorization":"ch_1","#
+                + #""amount":"10.00","receipt":{"a":[1,{"b":null}]}},{"kind":"void","id":"t2"}]"#),
         order(#","x":{"a":[1,2,{"b":[[],{}]}],"c":-0.5e-3,"d":true,"e":false,"f":null,"g":"s","h":1E+2,"i":0}"#),
         order(#","y":[],"z":{},"big":1e400,"huge":123456789012345678901234567890,"neg":-0,"negf":-0.0"#),
         order(#","id":2,"name":"a","name":null,"financial_status":null,"updated_at":"yesterday""#),
@@ -100,7 +104,8 @@ enum ShopifyEdgeCases {
         order(#","name":5"#), order(#","name":true"#), order(#","currency":[]"#), order(#","total_price":10.5"#),
         order(#","created_at":"2026-13-01T00:00:00Z""#), order(#","closed_at":"""#), order(#","cancelled_at":{}"#),
         order(#","fulfillments":{}"#), order(#","fulfillments":[null]"#), order(#","fulfillments":[1]"#),
-        order(#","fulfillments":[{"status":"success"}]"#), order(#","fulfillments":[{"id":1,"tracking_numbers":[null]}]"#),
+        order(#","fulfillments":[{"status":"success"}]"#),
+        order(#","fulfillments":[{"id":1,"tracking_numbers":[null]}]"#),
         order(#","fulfillments":[{"id":1,"tracking_number":5}]"#), order(#","fulfillments":[{"id":1,"status":1}]"#),
         order(#","refunds":[{"id":1,"refund_line_items":[1]}]"#),
         order(#","refunds":[{"id":1,"refund_line_items":[{"restock_type":5}]}]"#),

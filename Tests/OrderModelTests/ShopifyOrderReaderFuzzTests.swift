@@ -16,7 +16,8 @@ final class ShopifyOrderReaderFuzzTests: XCTestCase {
     func testTruncationAtEveryByteOffsetAgrees() async throws {
         let body = try await realisticBody()
         var handled = 0
-        for length in 0...body.count where ShopifyDecodeDifferential.check(Array(body.prefix(length)), "prefix \(length)") {
+        for length in 0...body.count
+        where ShopifyDecodeDifferential.check(Array(body.prefix(length)), "prefix \(length)") {
             handled += 1
         }
         // Only the whole body and the body less trailing whitespace (none here) are complete JSON.
@@ -61,8 +62,11 @@ final class ShopifyOrderReaderFuzzTests: XCTestCase {
         case 4:  // insert a repeated key right after an object opens
             let opens = bytes.indices.filter { bytes[$0] == UInt8(ascii: "{") }
             guard let open = opens.randomElement(using: &random) else { return }
-            let key = ["id", "name", "updated_at", "financial_status", "fulfillments", "refunds", "tracking_number",
-                       "tracking_numbers", "restock_type", "kind", "status"].randomElement(using: &random) ?? "id"
+            let key =
+                [
+                    "id", "name", "updated_at", "financial_status", "fulfillments", "refunds", "tracking_number",
+                    "tracking_numbers", "restock_type", "kind", "status",
+                ].randomElement(using: &random) ?? "id"
             let value = Self.fragments.randomElement(using: &random) ?? []
             bytes.insert(contentsOf: Array("\"\(key)\":".utf8) + value + Array(",".utf8), at: open + 1)
         default:  // replace the value after a random ':' with a fragment

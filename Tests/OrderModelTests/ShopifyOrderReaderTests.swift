@@ -10,7 +10,8 @@ final class ShopifyOrderReaderTests: XCTestCase {
         let bodies = try await ShopifyDecodeDifferential.simulatorBodies(orders: 300)
         XCTAssertGreaterThan(bodies.count, 2_000)
         var handled = 0
-        for (index, body) in bodies.enumerated() where ShopifyDecodeDifferential.check(body, "simulator body \(index)") {
+        for (index, body) in bodies.enumerated() where ShopifyDecodeDifferential.check(body, "simulator body \(index)")
+        {
             handled += 1
         }
         XCTAssertEqual(handled, bodies.count, "every simulator body should take the fast path")
@@ -21,8 +22,10 @@ final class ShopifyOrderReaderTests: XCTestCase {
     }
 
     func testFixturesAndTheirReserialisationsTakeTheFastPath() throws {
-        for name in ["shopify-order-fulfilled-refunded.json", "shopify-order-paid-partial.json",
-                     "shopify-order-cancelled.json", "shopify-order-simulated-webhook.json"] {
+        for name in [
+            "shopify-order-fulfilled-refunded.json", "shopify-order-paid-partial.json",
+            "shopify-order-cancelled.json", "shopify-order-simulated-webhook.json",
+        ] {
             let body = try fixture(name)
             XCTAssertTrue(ShopifyDecodeDifferential.check(body, name), name)
             // Pretty-printed, and with `/` escaped as `\/` (JSONSerialization's default).
@@ -34,8 +37,9 @@ final class ShopifyOrderReaderTests: XCTestCase {
         }
         let order = try XCTUnwrap(ShopifyDecodeDifferential.fast(fixture("shopify-order-fulfilled-refunded.json")))
         XCTAssertEqual(order.refunds.map(\.restockTypes), [["return"]])
-        XCTAssertEqual(order.transactions.filter(\.isSuccessfulCapture).map(\.paymentReference),
-                       ["ch_3PqR2bLkdIwHu7ix1xYz9876"])
+        XCTAssertEqual(
+            order.transactions.filter(\.isSuccessfulCapture).map(\.paymentReference),
+            ["ch_3PqR2bLkdIwHu7ix1xYz9876"])
     }
 
     func testEdgeCasesTheFastPathHandles() {
@@ -48,7 +52,8 @@ final class ShopifyOrderReaderTests: XCTestCase {
 
     func testEdgeCasesHandedToJSONDecoder() {
         var handled: [String] = []
-        for body in ShopifyEdgeCases.fallBack where ShopifyDecodeDifferential.check(body, String(decoding: body, as: UTF8.self)) {
+        for body in ShopifyEdgeCases.fallBack
+        where ShopifyDecodeDifferential.check(body, String(decoding: body, as: UTF8.self)) {
             handled.append(String(decoding: body, as: UTF8.self))
         }
         XCTAssertEqual(handled, [], "expected these to be left to JSONDecoder")

@@ -36,7 +36,8 @@ final class TranslationTests: XCTestCase {
         ]
         for (value, fulfillment, state) in table {
             let obs = try t.translate(channel: .shopify, payload: shopifyJSON(fulfillment: value), eventID: "e")
-            XCTAssertEqual(obs.dimensions, OrderDimensions(payment: .captured, fulfillment: fulfillment), "\(value ?? "null")")
+            XCTAssertEqual(
+                obs.dimensions, OrderDimensions(payment: .captured, fulfillment: fulfillment), "\(value ?? "null")")
             XCTAssertEqual(obs.canonicalState, state, "\(value ?? "null")")
         }
     }
@@ -44,8 +45,10 @@ final class TranslationTests: XCTestCase {
     func testEveryShopifyCancelReasonCancels() throws {
         let t = try defaultTranslator()
         for reason in MappingField.shopifyCancelReason.requiredValues {
-            let obs = try t.translate(channel: .shopify, payload: shopifyJSON(
-                financial: "voided", cancelledAt: "2026-11-20T09:00:00Z", cancelReason: reason), eventID: "e")
+            let obs = try t.translate(
+                channel: .shopify,
+                payload: shopifyJSON(
+                    financial: "voided", cancelledAt: "2026-11-20T09:00:00Z", cancelReason: reason), eventID: "e")
             XCTAssertEqual(obs.dimensions, OrderDimensions(payment: .voided, lifecycle: .cancelled), reason)
             XCTAssertEqual(obs.canonicalState, .cancelled, reason)
             XCTAssertEqual(obs.facts.cancelReason, reason)
@@ -64,16 +67,19 @@ final class TranslationTests: XCTestCase {
         ]
         XCTAssertEqual(Set(returns.map(\.0)), Set(MappingField.shopifyReturnStatus.requiredValues))
         for (value, expected) in returns {
-            let obs = try t.translate(channel: .shopify, payload: shopifyJSON(fulfillment: "fulfilled", returnStatus: value),
-                                      eventID: "e")
+            let obs = try t.translate(
+                channel: .shopify, payload: shopifyJSON(fulfillment: "fulfilled", returnStatus: value),
+                eventID: "e")
             XCTAssertEqual(obs.dimensions.returns, expected, value)
         }
         let restocks: [(String, ReturnStatus)] = [
             ("no_restock", .none), ("cancel", .none), ("legacy_restock", .none), ("return", .received),
         ]
         for (value, expected) in restocks {
-            let obs = try t.translate(channel: .shopify, payload: shopifyJSON(
-                financial: "partially_refunded", fulfillment: "fulfilled", restockType: value), eventID: "e")
+            let obs = try t.translate(
+                channel: .shopify,
+                payload: shopifyJSON(
+                    financial: "partially_refunded", fulfillment: "fulfilled", restockType: value), eventID: "e")
             XCTAssertEqual(obs.dimensions.returns, expected, value)
             XCTAssertEqual(obs.facts.refundIDs, ["77"])
         }
@@ -93,7 +99,8 @@ final class TranslationTests: XCTestCase {
         ]
         XCTAssertEqual(Set(table.map(\.0)), Set(MappingField.amazonOrderStatus.requiredValues))
         for (status, dims, state) in table {
-            let json = #"{"AmazonOrderId": "902-1", "LastUpdateDate": "2026-11-21T04:33:10Z", "OrderStatus": "\#(status)"}"#
+            let json =
+                #"{"AmazonOrderId": "902-1", "LastUpdateDate": "2026-11-21T04:33:10Z", "OrderStatus": "\#(status)"}"#
             let obs = try t.translate(channel: .amazon, payload: Array(json.utf8), eventID: nil)
             XCTAssertEqual(obs.dimensions, dims, status)
             XCTAssertEqual(obs.canonicalState, state, status)
@@ -115,23 +122,30 @@ final class TranslationTests: XCTestCase {
         }
         typealias R = NetSuiteSalesOrder.RelatedRecord
         let records: [(R, OrderDimensions)] = [
-            (R(type: "itemFulfillment", id: "1", status: "Shipped", trackingNumbers: ["T1"]),
-             OrderDimensions(payment: .authorized, fulfillment: .partial)),
+            (
+                R(type: "itemFulfillment", id: "1", status: "Shipped", trackingNumbers: ["T1"]),
+                OrderDimensions(payment: .authorized, fulfillment: .partial)
+            ),
             (R(type: "itemFulfillment", id: "1", status: "Picked"), OrderDimensions(payment: .authorized)),
             (R(type: "itemFulfillment", id: "1", status: "Packed"), OrderDimensions(payment: .authorized)),
             (R(type: "invoice", id: "1"), OrderDimensions(payment: .authorized)),
             (R(type: "invoice", id: "1", paymentReference: "ch_1"), OrderDimensions(payment: .captured)),
             (R(type: "cashSale", id: "1", paymentReference: "ch_1"), OrderDimensions(payment: .captured)),
             (R(type: "customerDeposit", id: "1"), OrderDimensions(payment: .captured)),
-            (R(type: "returnAuthorization", id: "1", status: "Pending Receipt"),
-             OrderDimensions(payment: .authorized, returns: .initiated)),
-            (R(type: "returnAuthorization", id: "1", status: "Received"),
-             OrderDimensions(payment: .authorized, returns: .received)),
+            (
+                R(type: "returnAuthorization", id: "1", status: "Pending Receipt"),
+                OrderDimensions(payment: .authorized, returns: .initiated)
+            ),
+            (
+                R(type: "returnAuthorization", id: "1", status: "Received"),
+                OrderDimensions(payment: .authorized, returns: .received)
+            ),
             (R(type: "creditMemo", id: "CM1"), OrderDimensions(payment: .partiallyRefunded)),
         ]
         for (record, dims) in records {
-            let so = NetSuiteSalesOrder(id: "1", lastModifiedDate: ts("2026-11-21T00:00:00Z"), statusCode: "B",
-                                        relatedRecords: [record])
+            let so = NetSuiteSalesOrder(
+                id: "1", lastModifiedDate: ts("2026-11-21T00:00:00Z"), statusCode: "B",
+                relatedRecords: [record])
             let view = try t.erpView(of: so)
             XCTAssertEqual(view.dimensions, dims, "\(record.type):\(record.status ?? "")")
             XCTAssertTrue(view.records.contains(try XCTUnwrap(ERPRecordType(rawValue: record.type))))
@@ -140,23 +154,27 @@ final class TranslationTests: XCTestCase {
 
     func testFixturesTranslate() throws {
         let t = try defaultTranslator()
-        let shopify = try t.translate(channel: .shopify, payload: fixture("shopify-order-fulfilled-refunded.json"),
-                                      eventID: "wh-1", kind: "orders/updated")
-        XCTAssertEqual(shopify.dimensions,
-                       OrderDimensions(payment: .partiallyRefunded, fulfillment: .fulfilled, returns: .received))
+        let shopify = try t.translate(
+            channel: .shopify, payload: fixture("shopify-order-fulfilled-refunded.json"),
+            eventID: "wh-1", kind: "orders/updated")
+        XCTAssertEqual(
+            shopify.dimensions,
+            OrderDimensions(payment: .partiallyRefunded, fulfillment: .fulfilled, returns: .received))
         XCTAssertEqual(shopify.canonicalState, .returned)
         XCTAssertEqual(shopify.facts.trackingNumbers, ["1Z999AA10123456784"], "cancelled fulfilment excluded")
         XCTAssertEqual(shopify.facts.captureTransactionIDs, ["ch_3PqR2bLkdIwHu7ix1xYz9876"])
         XCTAssertEqual(shopify.facts.refundIDs, ["9310001"])
         XCTAssertEqual(shopify.sourceTimestamp, ts("2026-11-24T21:05:44Z"))
 
-        let partial = try t.translate(channel: .shopify, payload: fixture("shopify-order-paid-partial.json"), eventID: "wh-3")
+        let partial = try t.translate(
+            channel: .shopify, payload: fixture("shopify-order-paid-partial.json"), eventID: "wh-3")
         XCTAssertEqual(partial.dimensions, OrderDimensions(payment: .captured, fulfillment: .partial))
         XCTAssertEqual(partial.canonicalState, .partiallyShipped)
         XCTAssertEqual(partial.facts.trackingNumbers, ["1Z999AA10123456784"])
         XCTAssertEqual(partial.facts.captureTransactionIDs, ["ch_3PqR2bLkdIwHu7ix1xYz9876"])
 
-        let cancelled = try t.translate(channel: .shopify, payload: fixture("shopify-order-cancelled.json"), eventID: "wh-2")
+        let cancelled = try t.translate(
+            channel: .shopify, payload: fixture("shopify-order-cancelled.json"), eventID: "wh-2")
         XCTAssertEqual(cancelled.canonicalState, .cancelled)
         XCTAssertEqual(cancelled.facts.cancelReason, "fraud")
         XCTAssertEqual(cancelled.facts.captureTransactionIDs, [])
@@ -174,22 +192,45 @@ final class TranslationTests: XCTestCase {
     func testUnknownStatusValuesAreUnmappedErrorsNamingChannelFieldValue() throws {
         let t = try defaultTranslator()
         let cases: [(Channel, [UInt8], MappingError)] = [
-            (.shopify, shopifyJSON(financial: "paid_in_full"),
-             .unmappedValue(channel: .shopify, field: "financial_status", value: "paid_in_full")),
-            (.shopify, shopifyJSON(fulfillment: "in_progress"),
-             .unmappedValue(channel: .shopify, field: "fulfillment_status", value: "in_progress")),
-            (.shopify, shopifyJSON(cancelledAt: "2026-11-20T09:00:00Z", cancelReason: "changed_mind"),
-             .unmappedValue(channel: .shopify, field: "cancel_reason", value: "changed_mind")),
-            (.shopify, shopifyJSON(returnStatus: "LOST"),
-             .unmappedValue(channel: .shopify, field: "return_status", value: "LOST")),
-            (.shopify, shopifyJSON(restockType: "teleport"),
-             .unmappedValue(channel: .shopify, field: "refund_restock_type", value: "teleport")),
-            (.amazon, Array(#"{"AmazonOrderId": "1", "LastUpdateDate": "2026-11-21T04:33:10Z", "OrderStatus": "Delivered"}"#.utf8),
-             .unmappedValue(channel: .amazon, field: "order_status", value: "Delivered")),
-            (.erp, Array(#"{"id": "1", "lastModifiedDate": "2026-11-21T04:33:10Z", "orderStatus": {"id": "Z"}}"#.utf8),
-             .unmappedValue(channel: .erp, field: "sales_order_status", value: "Z")),
-            (.erp, Array(#"{"id": "1", "lastModifiedDate": "2026-11-21T04:33:10Z", "orderStatus": {"id": "B"}, "relatedRecords": [{"type": "journalEntry", "id": "9"}]}"#.utf8),
-             .unmappedValue(channel: .erp, field: "related_record", value: "journalEntry")),
+            (
+                .shopify, shopifyJSON(financial: "paid_in_full"),
+                .unmappedValue(channel: .shopify, field: "financial_status", value: "paid_in_full")
+            ),
+            (
+                .shopify, shopifyJSON(fulfillment: "in_progress"),
+                .unmappedValue(channel: .shopify, field: "fulfillment_status", value: "in_progress")
+            ),
+            (
+                .shopify, shopifyJSON(cancelledAt: "2026-11-20T09:00:00Z", cancelReason: "changed_mind"),
+                .unmappedValue(channel: .shopify, field: "cancel_reason", value: "changed_mind")
+            ),
+            (
+                .shopify, shopifyJSON(returnStatus: "LOST"),
+                .unmappedValue(channel: .shopify, field: "return_status", value: "LOST")
+            ),
+            (
+                .shopify, shopifyJSON(restockType: "teleport"),
+                .unmappedValue(channel: .shopify, field: "refund_restock_type", value: "teleport")
+            ),
+            (
+                .amazon,
+                Array(
+                    #"{"AmazonOrderId": "1", "LastUpdateDate": "2026-11-21T04:33:10Z", "OrderStatus": "Delivered"}"#
+                        .utf8),
+                .unmappedValue(channel: .amazon, field: "order_status", value: "Delivered")
+            ),
+            (
+                .erp,
+                Array(#"{"id": "1", "lastModifiedDate": "2026-11-21T04:33:10Z", "orderStatus": {"id": "Z"}}"#.utf8),
+                .unmappedValue(channel: .erp, field: "sales_order_status", value: "Z")
+            ),
+            (
+                .erp,
+                Array(
+                    #"{"id": "1", "lastModifiedDate": "2026-11-21T04:33:10Z", "orderStatus": {"id": "B"}, "relatedRecords": [{"type": "journalEntry", "id": "9"}]}"#
+                        .utf8),
+                .unmappedValue(channel: .erp, field: "related_record", value: "journalEntry")
+            ),
         ]
         for (channel, payload, expected) in cases {
             assertThrows(TranslationError.mapping(expected)) { () throws(TranslationError) in

@@ -50,23 +50,29 @@ final class CanonicalJSONTests: XCTestCase {
     func testCanonicalEventBytesEqualJSONEncoder() throws {
         var random = SeededRandom(seed: 42)
         for round in 0..<500 {
-            let key = OrderKey(channel: Channel.allCases.randomElement(using: &random) ?? .shopify, orderID: randomString(&random) + "\(round)")
+            let key = OrderKey(
+                channel: Channel.allCases.randomElement(using: &random) ?? .shopify,
+                orderID: randomString(&random) + "\(round)")
             let previous = Bool.random(using: &random) ? randomDimensions(&random) : nil
             let dimensions = randomDimensions(&random)
             let event = CanonicalEvent(
                 eventID: randomString(&random), orderKey: key, channel: key.channel, orderID: key.orderID,
-                sourceEventID: randomString(&random), sourceKind: randomString(&random), sourceTimestamp: randomDate(&random),
+                sourceEventID: randomString(&random), sourceKind: randomString(&random),
+                sourceTimestamp: randomDate(&random),
                 previousState: previous?.canonicalState, state: dimensions.canonicalState, previousDimensions: previous,
                 dimensions: dimensions, facts: randomFacts(&random),
                 erpTarget: Bool.random(using: &random)
-                    ? ERPTarget(status: ERPStatusCode.allCases.randomElement(using: &random) ?? .pendingApproval,
-                                action: ERPRecordAction.allCases.randomElement(using: &random) ?? .salesOrderCreated)
+                    ? ERPTarget(
+                        status: ERPStatusCode.allCases.randomElement(using: &random) ?? .pendingApproval,
+                        action: ERPRecordAction.allCases.randomElement(using: &random) ?? .salesOrderCreated)
                     : nil,
-                version: Int64.random(in: -5...Int64.max, using: &random), mappingVersion: Int.random(in: 0...1000, using: &random),
+                version: Int64.random(in: -5...Int64.max, using: &random),
+                mappingVersion: Int.random(in: 0...1000, using: &random),
                 traceID: randomString(&random))
             let expected = try CanonicalEvent.encoder.encode(event)
             let written = CanonicalJSON.bytes(of: event)
-            XCTAssertEqual(String(decoding: written, as: UTF8.self), String(decoding: expected, as: UTF8.self), "round \(round)")
+            XCTAssertEqual(
+                String(decoding: written, as: UTF8.self), String(decoding: expected, as: UTF8.self), "round \(round)")
             if written != Array(expected) { return }
         }
     }
@@ -82,22 +88,25 @@ final class CanonicalJSONTests: XCTestCase {
                 key: OrderKey(channel: .shopify, orderID: "o\(round)"), dimensions: randomDimensions(&random),
                 facts: randomFacts(&random),
                 position: EventPosition(
-                    sourceTimestamp: randomDate(&random), version: Bool.random(using: &random) ? Int64.random(in: 0...99, using: &random) : nil,
+                    sourceTimestamp: randomDate(&random),
+                    version: Bool.random(using: &random) ? Int64.random(in: 0...99, using: &random) : nil,
                     eventID: randomString(&random)),
                 appliedEventIDs: (0..<Int.random(in: 0..<4, using: &random)).map { _ in randomString(&random) })
             let record = StoredOrderState.record(state, version: Int64(round + 1), lastEventID: state.position.eventID)
             // The same document as JSONEncoder writes, as parsed JSON, and it reads back the same.
-            let reference = try storedStateEncoder.encode(StoredOrderState.Payload(
-                payment: state.dimensions.payment, fulfillment: state.dimensions.fulfillment,
-                lifecycle: state.dimensions.lifecycle, returns: state.dimensions.returns,
-                facts: state.facts, position: state.position))
+            let reference = try storedStateEncoder.encode(
+                StoredOrderState.Payload(
+                    payment: state.dimensions.payment, fulfillment: state.dimensions.fulfillment,
+                    lifecycle: state.dimensions.lifecycle, returns: state.dimensions.returns,
+                    facts: state.facts, position: state.position))
             let ours = try JSONSerialization.jsonObject(with: Data(record.dimensionsJSON.utf8)) as? NSDictionary
             let theirs = try JSONSerialization.jsonObject(with: reference) as? NSDictionary
             XCTAssertEqual(ours, theirs, "round \(round)")
             var referenceRecord = record
             referenceRecord.dimensionsJSON = String(decoding: reference, as: UTF8.self)
             let readBack = try XCTUnwrap(StoredOrderState.state(record))
-            XCTAssertEqual(readBack, StoredOrderState.state(referenceRecord), "round \(round): \(record.dimensionsJSON)")
+            XCTAssertEqual(
+                readBack, StoredOrderState.state(referenceRecord), "round \(round): \(record.dimensionsJSON)")
             // Milliseconds as a double: the same state up to well below a microsecond.
             XCTAssertEqual(readBack.dimensions, state.dimensions)
             XCTAssertEqual(readBack.facts.trackingNumbers, state.facts.trackingNumbers)
@@ -105,10 +114,13 @@ final class CanonicalJSONTests: XCTestCase {
             XCTAssertEqual(readBack.position.version, state.position.version)
             XCTAssertEqual(readBack.appliedEventIDs, state.appliedEventIDs)
             XCTAssertEqual(
-                readBack.position.sourceTimestamp.timeIntervalSince1970, state.position.sourceTimestamp.timeIntervalSince1970,
+                readBack.position.sourceTimestamp.timeIntervalSince1970,
+                state.position.sourceTimestamp.timeIntervalSince1970,
                 accuracy: 1e-6)
             // Any reader can take the dimensions from it.
-            XCTAssertEqual(try JSONDecoder().decode(OrderDimensions.self, from: Data(record.dimensionsJSON.utf8)), state.dimensions)
+            XCTAssertEqual(
+                try JSONDecoder().decode(OrderDimensions.self, from: Data(record.dimensionsJSON.utf8)), state.dimensions
+            )
         }
     }
 
@@ -129,7 +141,9 @@ final class CanonicalJSONTests: XCTestCase {
             writer.endArray()
             let expectedStrings = try encoder.encode(Self.awkward + [all])
             let expectedTail = "[-9223372036854775808,0,18446744073709551615,null,true]"
-            XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), String(decoding: expectedStrings, as: UTF8.self) + "," + expectedTail)
+            XCTAssertEqual(
+                String(decoding: writer.bytes, as: UTF8.self),
+                String(decoding: expectedStrings, as: UTF8.self) + "," + expectedTail)
         }
     }
 }

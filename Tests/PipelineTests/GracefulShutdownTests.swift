@@ -19,7 +19,9 @@ final class GracefulShutdownTests: XCTestCase {
         }
         let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-sigterm")
         defer {
-            if ProcessInfo.processInfo.environment["DRIFTLESS_TEST_KEEP"] == nil { try? FileManager.default.removeItem(at: directory) }
+            if ProcessInfo.processInfo.environment["DRIFTLESS_TEST_KEEP"] == nil {
+                try? FileManager.default.removeItem(at: directory)
+            }
         }
         let ledgerURL = "sqlite://" + directory.appendingPathComponent("ledger.db").path
         let port = try await Self.freePort()
@@ -37,7 +39,8 @@ final class GracefulShutdownTests: XCTestCase {
         let expected = try inOrderExpectation(deliveries)
         // Shopify-like retries, compressed: a webhook refused while no process listens is sent again.
         let policy = WebhookRetryPolicy(
-            maxAttempts: 40, initialDelay: .milliseconds(100), multiplier: 2, maxDelay: .seconds(1), timeout: .seconds(5))
+            maxAttempts: 40, initialDelay: .milliseconds(100), multiplier: 2, maxDelay: .seconds(1),
+            timeout: .seconds(5))
         let deliverer = WebhookDeliverer(
             targetURL: "http://127.0.0.1:\(port)/webhooks/shopify", secret: PipelineFixture.secret, policy: policy)
 
@@ -53,7 +56,9 @@ final class GracefulShutdownTests: XCTestCase {
                         for index in stride(from: worker, to: deliveries.count, by: 4) {
                             try? await Task.sleep(for: .milliseconds(20))
                             let status = await deliverer.deliver(deliveries[index])
-                            if let status, (200..<300).contains(status) { acknowledged.add(deliveries[index].webhookID) }
+                            if let status, (200..<300).contains(status) {
+                                acknowledged.add(deliveries[index].webhookID)
+                            }
                         }
                     }
                 }
@@ -97,7 +102,9 @@ final class GracefulShutdownTests: XCTestCase {
         let translated = rows.filter { $0.hop == .translated }.map(\.eventID)
         XCTAssertEqual(translated.count, Set(translated).count, "no event translated twice")
         await ledger.close()
-        print("sigterm: \(deliveries.count) webhooks, \(acknowledgedByFirst) acknowledged before SIGTERM, exits \(firstStatus)/\(secondStatus)")
+        print(
+            "sigterm: \(deliveries.count) webhooks, \(acknowledgedByFirst) acknowledged before SIGTERM, exits \(firstStatus)/\(secondStatus)"
+        )
     }
 
     /// A TCP port nothing listens on now.

@@ -18,7 +18,8 @@ final class HTTPLimitsTests: XCTestCase {
         }
         let port = fixture.runtime.httpPort
         // 1500 trickle header bytes (never a complete head), 1000 send a head and trickle the body.
-        let headTricklers = try await Trickler.open(count: 1500, port: port, preamble: "POST /webhooks/shopify HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        let headTricklers = try await Trickler.open(
+            count: 1500, port: port, preamble: "POST /webhooks/shopify HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         let bodyTricklers = try await Trickler.open(
             count: 1000, port: port,
             preamble: "POST /webhooks/shopify HTTP/1.1\r\nHost: x\r\nContent-Length: 400000\r\n\r\n")
@@ -28,7 +29,8 @@ final class HTTPLimitsTests: XCTestCase {
         let health = try await getText("\(fixture.baseURL)/healthz")
         XCTAssertEqual(health.status, 200)
         let delivery = await StorefrontStore(seed: 4).createOrder(paid: true).webhooks[0]
-        let status = await WebhookDeliverer(targetURL: fixture.webhookURL, secret: PipelineFixture.secret).attemptOnce(delivery)
+        let status = await WebhookDeliverer(targetURL: fixture.webhookURL, secret: PipelineFixture.secret).attemptOnce(
+            delivery)
         XCTAssertEqual(status, 200)
         let stillOpen = all.filter { $0.channel.isActive }.count
         XCTAssertGreaterThan(stillOpen, 0, "the tricklers were still connected when the requests were answered")
@@ -92,7 +94,9 @@ final class Trickler: Sendable {
             }
             if !preamble.isEmpty { channel.writeAndFlush(ByteBuffer(string: preamble), promise: nil) }
             if trickle {
-                let task = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { task in
+                let task = channel.eventLoop.scheduleRepeatedTask(
+                    initialDelay: .milliseconds(200), delay: .milliseconds(200)
+                ) { task in
                     guard channel.isActive else { return task.cancel() }
                     channel.writeAndFlush(ByteBuffer(string: "x"), promise: nil)
                 }

@@ -21,7 +21,8 @@ final class LedgerTroubleTests: XCTestCase {
         let deliverer = WebhookDeliverer(
             targetURL: fixture.webhookURL, secret: PipelineFixture.secret, policy: .compressed)
 
-        let holder = try SQLiteLockHolder(path: fixture.directory.appendingPathComponent("ledger.db").path, seconds: 120)
+        let holder = try SQLiteLockHolder(
+            path: fixture.directory.appendingPathComponent("ledger.db").path, seconds: 120)
         for delivery in deliveries {
             let status = await deliverer.attemptOnce(delivery)
             XCTAssertEqual(status, 200, "answered within Shopify's 5 s while the ledger is locked")

@@ -49,23 +49,29 @@ final class MainFlowTests: XCTestCase {
         let states = try await ledger.loadStates(orders: keys)
         let actual = Dictionary(states.map { ($0.orderKey, $0.state) }, uniquingKeysWith: { a, _ in a })
         let wrong = keys.filter { actual[$0] != expected[$0]?.rawValue }
-        XCTAssertTrue(converged, "\(wrong.count) orders differ, e.g. \(wrong.prefix(3).map { "\($0): \(actual[$0] ?? "nil") ≠ \(expected[$0]?.rawValue ?? "")" })")
+        XCTAssertTrue(
+            converged,
+            "\(wrong.count) orders differ, e.g. \(wrong.prefix(3).map { "\($0): \(actual[$0] ?? "nil") ≠ \(expected[$0]?.rawValue ?? "")" })"
+        )
         let total = ContinuousClock.now - started
         try await fixture.stop()
 
         // Duplicates and stale events are visible as such.
-        let reopened = try await Ledger.open(url: "sqlite://" + fixture.directory.appendingPathComponent("ledger.db").path)
+        let reopened = try await Ledger.open(
+            url: "sqlite://" + fixture.directory.appendingPathComponent("ledger.db").path)
         let rows = try await fixture.audit([.received, .deduped, .duplicate, .stale, .translated], in: reopened)
         let count = { (hop: AuditHop) in rows.filter { $0.hop == hop }.count }
         XCTAssertGreaterThan(count(.deduped), 0, "redelivered webhook ids deduped at ingest")
         XCTAssertGreaterThan(count(.stale), 0, "late events recorded as stale")
         XCTAssertGreaterThan(count(.duplicate), 0, "same-content deliveries recorded as duplicates")
-        XCTAssertEqual(count(.received), Set(rows.filter { $0.hop == .received }.map(\.eventID)).count,
-                       "one received row per webhook id")
+        XCTAssertEqual(
+            count(.received), Set(rows.filter { $0.hop == .received }.map(\.eventID)).count,
+            "one received row per webhook id")
         let translatedIDs = rows.filter { $0.hop == .translated }.map(\.eventID)
         XCTAssertEqual(translatedIDs.count, Set(translatedIDs).count, "no event translated twice")
         await reopened.close()
-        print("main flow [\(broker.kind)]: \(deliveries.count) webhooks (+\(outcome.duplicated.count) duplicates, "
-            + "\(outcome.late.count) late) over \(orders) orders; sent in \(sendTime), converged in \(total)")
+        print(
+            "main flow [\(broker.kind)]: \(deliveries.count) webhooks (+\(outcome.duplicated.count) duplicates, "
+                + "\(outcome.late.count) late) over \(orders) orders; sent in \(sendTime), converged in \(total)")
     }
 }

@@ -42,7 +42,9 @@ final class ObservationForwardingTests: XCTestCase {
             let tampered = KafkaMessage(
                 topic: "t.validated", partition: 0, offset: Int64(index), key: output.record.key,
                 value: output.record.value,
-                headers: ObservationHeader.removing(from: output.record.headers) + [try XCTUnwrap(ObservationHeader.header(wrong))])
+                headers: ObservationHeader.removing(from: output.record.headers) + [
+                    try XCTUnwrap(ObservationHeader.header(wrong))
+                ])
             XCTAssertEqual(try decoder.decodeValidated(tampered).1, fromPayload.1)
             // Without the header (records from before it existed), the payload is decoded.
             XCTAssertEqual(try decoder.decodeValidated(raw).1, fromPayload.1)
@@ -61,7 +63,8 @@ final class ObservationForwardingTests: XCTestCase {
             headers: envelope.headers + [try XCTUnwrap(ObservationHeader.header(observation))])
         XCTAssertEqual(ObservationHeader.observation(in: message.headers), observation)
         let output = ValidateProcessor.quarantine(
-            message, rejection: .malformedPayload("x"), stage: .translate, topics: PipelineTopics(prefix: "t"), replica: "r")
+            message, rejection: .malformedPayload("x"), stage: .translate, topics: PipelineTopics(prefix: "t"),
+            replica: "r")
         XCTAssertTrue(output.quarantined)
         XCTAssertFalse(output.record.headers.contains { $0.key == EnvelopeHeader.observation })
     }
@@ -76,7 +79,8 @@ final class ObservationForwardingTests: XCTestCase {
         let full = ChannelObservation(
             key: OrderKey(channel: .amazon, orderID: "902-3159896-1390916"), eventID: "ev-1", kind: "amazon/order",
             sourceTimestamp: Date(timeIntervalSince1970: 1_795_000_000.000_123), version: 42,
-            dimensions: OrderDimensions(payment: .partiallyRefunded, fulfillment: .partial, lifecycle: .cancelled, returns: .initiated),
+            dimensions: OrderDimensions(
+                payment: .partiallyRefunded, fulfillment: .partial, lifecycle: .cancelled, returns: .initiated),
             facts: facts)
         let bare = ChannelObservation(
             key: OrderKey(channel: .shopify, orderID: "1"), eventID: "", kind: "",
@@ -91,7 +95,8 @@ final class ObservationForwardingTests: XCTestCase {
             // Truncated or padded: unreadable (translate then decodes the payload).
             let bytes = try XCTUnwrap(header.value)
             for cut in [1, 5, bytes.count / 2, bytes.count - 1] {
-                XCTAssertNil(ObservationHeader.observation(in: [KafkaHeader(key: header.key, value: Array(bytes.prefix(cut)))]))
+                XCTAssertNil(
+                    ObservationHeader.observation(in: [KafkaHeader(key: header.key, value: Array(bytes.prefix(cut)))]))
             }
             XCTAssertNil(ObservationHeader.observation(in: [KafkaHeader(key: header.key, value: bytes + [0])]))
         }
@@ -105,9 +110,11 @@ final class ObservationForwardingTests: XCTestCase {
         let decoder = ObservationDecoder(matrix: try MappingMatrix.default)
         let delivery = try XCTUnwrap(deliveries.first)
         let order = try ShopifyOrder.decode(from: delivery.body)
-        let envelope = Envelope(eventID: delivery.webhookID, channel: .shopify, orderID: order.id, kind: delivery.topic,
-                                sourceTimestamp: order.updatedAt)
-        let raw = KafkaMessage(topic: "t.validated", partition: 0, offset: 0, key: nil, value: delivery.body, headers: envelope.headers)
+        let envelope = Envelope(
+            eventID: delivery.webhookID, channel: .shopify, orderID: order.id, kind: delivery.topic,
+            sourceTimestamp: order.updatedAt)
+        let raw = KafkaMessage(
+            topic: "t.validated", partition: 0, offset: 0, key: nil, value: delivery.body, headers: envelope.headers)
         let fromPayload = try decoder.decode(raw).1
         for seconds in [Double.nan, .infinity, -.infinity, 1e300, -1e300, -1, 253_402_300_800] {
             for field in ["source", "cancelled"] {
@@ -120,8 +127,9 @@ final class ObservationForwardingTests: XCTestCase {
                 forged.dimensions.lifecycle = .cancelled
                 let binary = try XCTUnwrap(ObservationHeader.header(forged))
                 XCTAssertNil(ObservationHeader.observation(in: [binary]), "\(field) = \(seconds) s is not trusted")
-                let message = KafkaMessage(topic: "t.validated", partition: 0, offset: 0, key: nil, value: delivery.body,
-                                           headers: envelope.headers + [binary])
+                let message = KafkaMessage(
+                    topic: "t.validated", partition: 0, offset: 0, key: nil, value: delivery.body,
+                    headers: envelope.headers + [binary])
                 XCTAssertEqual(try decoder.decodeValidated(message).1, fromPayload, "the payload decides")
                 if seconds.isFinite, let json = ObservationHeader.jsonHeader(forged) {
                     XCTAssertNil(ObservationHeader.observation(in: [json]), "JSON form, \(field) = \(seconds) s")
@@ -131,10 +139,12 @@ final class ObservationForwardingTests: XCTestCase {
         // A payload whose own timestamp is out of range is quarantined with the reason.
         let text = String(decoding: delivery.body, as: UTF8.self)
         let ancient = text.replacingOccurrences(
-            of: #""updated_at"\s*:\s*"[^"]*""#, with: #""updated_at":"0001-01-01T00:00:00Z""#, options: .regularExpression)
+            of: #""updated_at"\s*:\s*"[^"]*""#, with: #""updated_at":"0001-01-01T00:00:00Z""#,
+            options: .regularExpression)
         XCTAssertNotEqual(ancient, text)
-        let ancientMessage = KafkaMessage(topic: "t.validated", partition: 0, offset: 0, key: nil, value: Array(ancient.utf8),
-                                          headers: envelope.headers)
+        let ancientMessage = KafkaMessage(
+            topic: "t.validated", partition: 0, offset: 0, key: nil, value: Array(ancient.utf8),
+            headers: envelope.headers)
         XCTAssertThrowsError(try decoder.decodeValidated(ancientMessage)) { error in
             XCTAssertEqual((error as? StageRejection)?.code, "implausible-timestamp", "\(error)")
         }

@@ -53,7 +53,9 @@ final class OutstandingSendTests: XCTestCase {
         let settled = Mutex([false, false])
         for index in 0..<2 {
             do {
-                _ = try await producer.send(ProducerRecord(topic: topic, key: "k", value: "v\(index)"), timeout: .milliseconds(300)) {
+                _ = try await producer.send(
+                    ProducerRecord(topic: topic, key: "k", value: "v\(index)"), timeout: .milliseconds(300)
+                ) {
                     settled.withLock { $0[index] = true }
                 }
                 XCTFail("no broker, no ack")

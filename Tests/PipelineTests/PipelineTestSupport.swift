@@ -44,7 +44,8 @@ struct PipelineFixture {
         configuration.maxBatchSize = 500
         configure(&configuration)
         var logger = Logger(label: "pipeline-test")
-        logger.logLevel = ProcessInfo.processInfo.environment["DRIFTLESS_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["DRIFTLESS_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         let runtime = try await PipelineRuntime.start(
             configuration: configuration, stages: stages, mockCluster: broker.mockCluster, logger: logger)
         return PipelineFixture(broker: broker, runtime: runtime, directory: directory)
@@ -90,7 +91,9 @@ func inOrderExpectation(_ deliveries: [WebhookDelivery]) throws -> [String: Cano
 
 /// The record ingest writes for a Shopify `delivery` (envelope headers, key = order key), here on
 /// `topic`, with the order it carries; `body` replaces the delivery's body when given.
-func ingestRecord(_ delivery: WebhookDelivery, topic: String, body: [UInt8]? = nil) throws -> (record: ProducerRecord, order: ShopifyOrder) {
+func ingestRecord(_ delivery: WebhookDelivery, topic: String, body: [UInt8]? = nil) throws -> (
+    record: ProducerRecord, order: ShopifyOrder
+) {
     let order = try ShopifyOrder.decode(from: delivery.body)
     let envelope = Envelope(
         eventID: delivery.webhookID, channel: .shopify, orderID: order.id, kind: delivery.topic,

@@ -66,8 +66,10 @@ final class PollerTests: XCTestCase {
         let raw = try await readAll(broker, topic: topics.ingestRaw, count: 45 + 211 + 31, settle: .seconds(1))
         let eventIDs = raw.compactMap { HeaderMap($0.headers)[EnvelopeHeader.eventID] }
         XCTAssertEqual(Set(eventIDs).count, 250 + 31)
-        let shipped = raw.first { HeaderMap($0.headers)[EnvelopeHeader.eventID]?.hasPrefix(ids[0]) == true && $0.offset >= 0
-            && (try? AmazonOrder.decode(from: $0.value ?? []))?.orderStatus == "Shipped" }
+        let shipped = raw.first {
+            HeaderMap($0.headers)[EnvelopeHeader.eventID]?.hasPrefix(ids[0]) == true && $0.offset >= 0
+                && (try? AmazonOrder.decode(from: $0.value ?? []))?.orderStatus == "Shipped"
+        }
         let message = try XCTUnwrap(shipped)
         XCTAssertEqual(message.keyString, "amazon:\(ids[0])")
         let envelope = try Envelope(headers: message.headers)
@@ -88,7 +90,8 @@ final class PollerTests: XCTestCase {
         defer { rig.removeDirectory() }
         let (clock, broker, topics, ledger, producer, store, t0, ids) =
             (rig.clock, rig.broker, rig.topics, rig.ledger, rig.producer, rig.store, rig.t0, rig.ids)
-        let marketplace = try await MarketplaceSimulator.start(store: store, rate: 1000, burst: 1000, now: { clock.now })
+        let marketplace = try await MarketplaceSimulator.start(
+            store: store, rate: 1000, burst: 1000, now: { clock.now })
         marketplace.failPage(5)
         let checkpoints = LedgerPollerCheckpointStore(store: ledger)
         var configuration = PollerConfiguration(baseURL: marketplace.server.baseURL, pageSize: 20)
@@ -121,7 +124,12 @@ final class PollerTests: XCTestCase {
 
         // A long gap is read in bounded windows: 48 hours of look-back, 6 hours at a time.
         let fresh = MarketplacePoller(
-            configuration: { var c = configuration; c.name = "fresh"; c.initialLookbackSeconds = 48 * 3600; return c }(),
+            configuration: {
+                var c = configuration
+                c.name = "fresh"
+                c.initialLookbackSeconds = 48 * 3600
+                return c
+            }(),
             topics: topics, sink: producer, audit: DiscardingAuditSink(), checkpoints: checkpoints, now: { clock.now })
         let window = try await XCTUnwrapAsync(try await fresh.pollWindow())
         XCTAssertEqual(window.before.timeIntervalSince(window.after), 6 * 3600)
@@ -133,26 +141,35 @@ final class PollerTests: XCTestCase {
 
     /// Issue 9, item 7: no header value traps or parks the poller past `maxBackoffSeconds`.
     func testThrottleDelayClampsHostileHeaders() {
-        let hostile = ["inf", "-inf", "nan", "1e300", "-1e300", "-5", "0", "abc", "", " 12 ", "9999999999999999999999",
-                       "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT"]
+        let hostile = [
+            "inf", "-inf", "nan", "1e300", "-1e300", "-5", "0", "abc", "", " 12 ", "9999999999999999999999",
+            "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT",
+        ]
         for retryAfter in hostile + [nil] {
             for rate in hostile + ["1e-300", "0.0000001", "5", nil] {
                 let wait = ThrottleDelay.seconds(retryAfter: retryAfter, rateLimit: rate, fallback: 2, maximum: 120)
-                XCTAssertTrue(wait.isFinite && wait >= ThrottleDelay.minimum && wait <= 120,
-                              "Retry-After \(retryAfter ?? "-"), rate \(rate ?? "-") → \(wait)")
+                XCTAssertTrue(
+                    wait.isFinite && wait >= ThrottleDelay.minimum && wait <= 120,
+                    "Retry-After \(retryAfter ?? "-"), rate \(rate ?? "-") → \(wait)")
                 _ = ThrottleDelay.duration(wait)
             }
         }
         XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "1e300", rateLimit: nil, fallback: 1, maximum: 120), 120)
-        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "inf", rateLimit: nil, fallback: 1, maximum: 120), 1, "unusable: the back-off")
+        XCTAssertEqual(
+            ThrottleDelay.seconds(retryAfter: "inf", rateLimit: nil, fallback: 1, maximum: 120), 1,
+            "unusable: the back-off")
         XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "3", rateLimit: "0.5", fallback: 1, maximum: 120), 3)
         XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: "0.5", fallback: 1, maximum: 120), 2)
         XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: "1e-300", fallback: 1, maximum: 120), 120)
         XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: "inf", fallback: 1, maximum: 120), 1)
-        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: nil, fallback: 1e300, maximum: 1e300), ThrottleDelay.ceiling)
+        XCTAssertEqual(
+            ThrottleDelay.seconds(retryAfter: nil, rateLimit: nil, fallback: 1e300, maximum: 1e300),
+            ThrottleDelay.ceiling)
         let now = Date(timeIntervalSince1970: 1_795_000_000)
-        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "Wed, 18 Nov 2026 11:06:50 GMT", rateLimit: nil, fallback: 1,
-                                             maximum: 120, now: now), 10, accuracy: 0.001)
+        XCTAssertEqual(
+            ThrottleDelay.seconds(
+                retryAfter: "Wed, 18 Nov 2026 11:06:50 GMT", rateLimit: nil, fallback: 1,
+                maximum: 120, now: now), 10, accuracy: 0.001)
         XCTAssertEqual(ThrottleDelay.duration(.infinity), .seconds(3600))
         XCTAssertEqual(ThrottleDelay.duration(.nan), .seconds(3600))
     }
@@ -162,7 +179,8 @@ final class PollerTests: XCTestCase {
         let now = Date()
         let recent = RFC3339.format(now.addingTimeInterval(-30))
         let old = RFC3339.format(now.addingTimeInterval(-3600))
-        let rejected = try await get("\(marketplace.server.baseURL)/orders/v0/orders?LastUpdatedAfter=\(old)&LastUpdatedBefore=\(recent)")
+        let rejected = try await get(
+            "\(marketplace.server.baseURL)/orders/v0/orders?LastUpdatedAfter=\(old)&LastUpdatedBefore=\(recent)")
         XCTAssertEqual(rejected, 400)
         let accepted = try await get("\(marketplace.server.baseURL)/orders/v0/orders?LastUpdatedAfter=\(old)")
         XCTAssertEqual(accepted, 200)
@@ -196,10 +214,12 @@ struct PollerRig {
         let t0 = clock.now
         var ids: [String] = []
         for index in 0..<250 {
-            ids.append(await store.createOrder(status: "Unshipped", at: t0.addingTimeInterval(-3600 + Double(index) * 10)))
+            ids.append(
+                await store.createOrder(status: "Unshipped", at: t0.addingTimeInterval(-3600 + Double(index) * 10)))
         }
-        return PollerRig(clock: clock, broker: broker, topics: topics, directory: directory, ledger: ledger,
-                         producer: producer, store: store, t0: t0, ids: ids)
+        return PollerRig(
+            clock: clock, broker: broker, topics: topics, directory: directory, ledger: ledger,
+            producer: producer, store: store, t0: t0, ids: ids)
     }
 
     func removeDirectory() {

@@ -61,7 +61,8 @@ final class ReadinessAndFatalErrorTests: XCTestCase {
         let broker = try TestBroker.mock(brokers: 1)
         let prefix = broker.uniqueName("fatal")
         let doomed = try await PipelineFixture.start(broker: broker, stages: [.validate], prefix: prefix, replica: "a")
-        let survivor = try await PipelineFixture.start(broker: broker, stages: [.validate], prefix: prefix, replica: "b")
+        let survivor = try await PipelineFixture.start(
+            broker: broker, stages: [.validate], prefix: prefix, replica: "b")
         let stageA = try XCTUnwrap(doomed.runtime.validate), stageB = try XCTUnwrap(survivor.runtime.validate)
         let balanced = await eventually(timeout: .seconds(60)) {
             stageA.consumerStatistics.assignedPartitions > 0 && stageB.consumerStatistics.assignedPartitions > 0
@@ -77,13 +78,16 @@ final class ReadinessAndFatalErrorTests: XCTestCase {
         // The doomed process ends with the fatal error and says it is not alive.
         let ended = Task { try await doomed.runtime.wait() }
         let outcome = try await withDeadline(.seconds(60)) { await ended.result }
-        guard case .failure(let error)? = outcome else { return XCTFail("the process did not end: \(String(describing: outcome))") }
+        guard case .failure(let error)? = outcome else {
+            return XCTFail("the process did not end: \(String(describing: outcome))")
+        }
         guard case .kafkaFatal = error as? PipelineRuntimeError else { return XCTFail("\(error)") }
         XCTAssertFalse(doomed.runtime.health.liveness.alive)
         XCTAssertEqual(doomed.runtime.health.condition, .fatal)
 
         // Every record reaches the validated topic through the surviving replica.
-        let validated = try await readAll(broker, topic: doomed.topics.validated, count: deliveries.count, timeout: .seconds(90))
+        let validated = try await readAll(
+            broker, topic: doomed.topics.validated, count: deliveries.count, timeout: .seconds(90))
         let ids = Set(validated.compactMap { HeaderMap($0.headers)[EnvelopeHeader.eventID] })
         XCTAssertEqual(ids, Set(deliveries.map(\.webhookID)), "nothing was left behind with the failed replica")
         try await survivor.stop()

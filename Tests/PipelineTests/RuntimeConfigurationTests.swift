@@ -14,9 +14,11 @@ final class RuntimeConfigurationTests: XCTestCase {
         let secretFile = directory.appendingPathComponent("secret").path
         try "file-secret\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
 
-        let fromFile = try PipelineConfiguration.load(file: example, environment: [
-            "DRIFTLESS_SHOPIFY_SECRET_FILE": secretFile,
-        ])
+        let fromFile = try PipelineConfiguration.load(
+            file: example,
+            environment: [
+                "DRIFTLESS_SHOPIFY_SECRET_FILE": secretFile
+            ])
         XCTAssertEqual(fromFile.bootstrapServers, "127.0.0.1:19092")
         XCTAssertEqual(fromFile.partitions, 6)
         XCTAssertEqual(fromFile.consumerProperties["session.timeout.ms"], "6000")
@@ -24,11 +26,14 @@ final class RuntimeConfigurationTests: XCTestCase {
         XCTAssertEqual(fromFile.shopifySecret?.value, "file-secret", "env file wins over the missing file in /run")
         XCTAssertNil(fromFile.poller, "poller disabled in the example")
 
-        let overridden = try PipelineConfiguration.load(file: example, environment: [
-            "DRIFTLESS_KAFKA_BOOTSTRAP": "embedded", "DRIFTLESS_TOPIC_PREFIX": "shop1", "DRIFTLESS_INGEST_PORT": "0",
-            "DRIFTLESS_SHOPIFY_SECRET": "env-secret", "DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS": "4000",
-            "DRIFTLESS_POLLER_URL": "http://127.0.0.1:9", "DRIFTLESS_LEDGER_URL": "sqlite::memory:",
-        ])
+        let overridden = try PipelineConfiguration.load(
+            file: example,
+            environment: [
+                "DRIFTLESS_KAFKA_BOOTSTRAP": "embedded", "DRIFTLESS_TOPIC_PREFIX": "shop1",
+                "DRIFTLESS_INGEST_PORT": "0",
+                "DRIFTLESS_SHOPIFY_SECRET": "env-secret", "DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS": "4000",
+                "DRIFTLESS_POLLER_URL": "http://127.0.0.1:9", "DRIFTLESS_LEDGER_URL": "sqlite::memory:",
+            ])
         XCTAssertTrue(overridden.isEmbedded)
         XCTAssertEqual(overridden.topicPrefix, "shop1")
         XCTAssertEqual(overridden.ingestPort, 0)
@@ -41,8 +46,11 @@ final class RuntimeConfigurationTests: XCTestCase {
     }
 
     func testInvalidInputIsATypedError() throws {
-        XCTAssertThrowsError(try PipelineConfiguration.load(file: nil, environment: ["DRIFTLESS_INGEST_PORT": "eighty"])) {
-            XCTAssertEqual($0 as? PipelineConfigurationError, .invalidVariable(name: "DRIFTLESS_INGEST_PORT", value: "eighty"))
+        XCTAssertThrowsError(
+            try PipelineConfiguration.load(file: nil, environment: ["DRIFTLESS_INGEST_PORT": "eighty"])
+        ) {
+            XCTAssertEqual(
+                $0 as? PipelineConfigurationError, .invalidVariable(name: "DRIFTLESS_INGEST_PORT", value: "eighty"))
         }
         XCTAssertThrowsError(try PipelineConfiguration.load(file: "/nonexistent/driftless.yaml", environment: [:])) {
             guard case .unreadable = $0 as? PipelineConfigurationError else { return XCTFail("\($0)") }
@@ -69,7 +77,8 @@ final class RuntimeConfigurationTests: XCTestCase {
         XCTAssertNil(runtime.webhooks, "no secret configured: no webhook route")
         let ready = try await get("http://127.0.0.1:\(runtime.httpPort)/readyz")
         XCTAssertEqual(ready, 200)
-        let missingRoute = try await post("http://127.0.0.1:\(runtime.httpPort)/webhooks/shopify", body: [], headers: [:])
+        let missingRoute = try await post(
+            "http://127.0.0.1:\(runtime.httpPort)/webhooks/shopify", body: [], headers: [:])
         XCTAssertEqual(missingRoute, 404)
         let started = ContinuousClock.now
         try await runtime.shutdown()

@@ -26,7 +26,8 @@ final class SecretAndConfigHardeningTests: XCTestCase {
     private func assertEmptySecret(
         _ setting: String, file: String? = nil, environment: [String: String], line: UInt = #line
     ) {
-        XCTAssertThrowsError(try PipelineConfiguration.load(file: file, environment: environment), line: line) { error in
+        XCTAssertThrowsError(try PipelineConfiguration.load(file: file, environment: environment), line: line) {
+            error in
             guard case .emptySecret(let named) = error as? PipelineConfigurationError else {
                 return XCTFail("expected emptySecret, got \(error)", line: line)
             }
@@ -51,7 +52,8 @@ final class SecretAndConfigHardeningTests: XCTestCase {
         assertEmptySecret("ingest.shopify.secret", file: inline, environment: [:])
         let fromFile = try write("ingest:\n  shopify:\n    secretFile: \(newline)\n", "file.yaml")
         assertEmptySecret("ingest.shopify.secretFile", file: fromFile, environment: [:])
-        let previous = try write("ingest:\n  shopify:\n    secret: current\n    previousSecret: \"   \"\n", "previous.yaml")
+        let previous = try write(
+            "ingest:\n  shopify:\n    secret: current\n    previousSecret: \"   \"\n", "previous.yaml")
         assertEmptySecret("ingest.shopify.previousSecret", file: previous, environment: [:])
 
         // Not configured at all is not an error: the endpoint is simply off.
@@ -79,8 +81,9 @@ final class SecretAndConfigHardeningTests: XCTestCase {
         let body = Array(#"{"id": 1}"#.utf8)
         let emptyKeySignature = WebhookSigner(secret: "").signature(for: body)
         XCTAssertFalse(ShopifySignatureVerifier(current: "").isValid(signature: emptyKeySignature, body: body))
-        XCTAssertFalse(ShopifySignatureVerifier(current: "  ").isValid(
-            signature: WebhookSigner(secret: "  ").signature(for: body), body: body))
+        XCTAssertFalse(
+            ShopifySignatureVerifier(current: "  ").isValid(
+                signature: WebhookSigner(secret: "  ").signature(for: body), body: body))
         let rotated = ShopifySignatureVerifier(current: "current", previous: "")
         XCTAssertFalse(rotated.isValid(signature: emptyKeySignature, body: body))
         XCTAssertTrue(rotated.isValid(signature: WebhookSigner(secret: "current").signature(for: body), body: body))

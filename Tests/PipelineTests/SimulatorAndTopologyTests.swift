@@ -52,10 +52,12 @@ final class SimulatorAndTopologyTests: XCTestCase {
     func testFaultPlanDuplicatesDelaysDropsAndShufflesReproducibly() async throws {
         let store = StorefrontStore(seed: 8)
         let deliveries = try await StorefrontScenario.lifecycles(store: store, orders: 100, seed: 8)
-        let plan = WebhookFaultPlan(shuffle: true, duplicateFraction: 0.1, lateFraction: 0.05, dropFraction: 0.02, seed: 1)
+        let plan = WebhookFaultPlan(
+            shuffle: true, duplicateFraction: 0.1, lateFraction: 0.05, dropFraction: 0.02, seed: 1)
         let outcome = plan.apply(to: deliveries)
         XCTAssertEqual(outcome.schedule.count, deliveries.count - outcome.dropped.count + outcome.duplicated.count)
-        XCTAssertEqual(Set(outcome.schedule.suffix(outcome.late.count).map(\.webhookID)), Set(outcome.late.map(\.webhookID)))
+        XCTAssertEqual(
+            Set(outcome.schedule.suffix(outcome.late.count).map(\.webhookID)), Set(outcome.late.map(\.webhookID)))
         XCTAssertNotEqual(outcome.schedule.prefix(50).map(\.webhookID), deliveries.prefix(50).map(\.webhookID))
         XCTAssertEqual(plan.apply(to: deliveries).schedule.map(\.webhookID), outcome.schedule.map(\.webhookID))
         XCTAssertGreaterThan(deliveries.count, 900)
@@ -66,21 +68,25 @@ final class SimulatorAndTopologyTests: XCTestCase {
         let envelope = Envelope(
             eventID: "w-1", channel: .amazon, orderID: "902-3159896-1390916", kind: "amazon/order",
             receivedAt: received, sourceTimestamp: received.addingTimeInterval(-60), traceID: "t-1")
-        XCTAssertEqual(envelope.headers.map(\.key), [
-            "dl-event-id", "dl-channel", "dl-order-id", "dl-kind", "dl-received-at", "dl-source-ts", "dl-trace-id",
-        ])
+        XCTAssertEqual(
+            envelope.headers.map(\.key),
+            [
+                "dl-event-id", "dl-channel", "dl-order-id", "dl-kind", "dl-received-at", "dl-source-ts", "dl-trace-id",
+            ])
         XCTAssertEqual(try Envelope(headers: envelope.headers), envelope)
         XCTAssertEqual(envelope.orderKey.description, "amazon:902-3159896-1390916")
         XCTAssertThrowsError(try Envelope(headers: Array(envelope.headers.dropFirst()))) {
             XCTAssertEqual($0 as? EnvelopeError, .missingHeader("dl-event-id"))
         }
-        let info = QuarantineInfo(stage: .validate, reason: "unmapped-status: x", originalTopic: "t",
-                                  originalPartition: 2, originalOffset: 41)
+        let info = QuarantineInfo(
+            stage: .validate, reason: "unmapped-status: x", originalTopic: "t",
+            originalPartition: 2, originalOffset: 41)
         let headers = HeaderMap(info.headers(appendingTo: envelope.headers))
         XCTAssertEqual(headers["dl-stage"], "validate")
         XCTAssertEqual(headers["dl-orig-offset"], "41")
         XCTAssertEqual(headers["dl-event-id"], "w-1")
-        XCTAssertEqual(PipelineTopics(prefix: "p").stageTopics, ["p.ingest.raw", "p.validated", "p.canonical", "p.quarantine"])
+        XCTAssertEqual(
+            PipelineTopics(prefix: "p").stageTopics, ["p.ingest.raw", "p.validated", "p.canonical", "p.quarantine"])
     }
 
     func testDeduplicatorClaimsRemembersExpiresAndBounds() async throws {

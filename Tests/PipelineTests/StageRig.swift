@@ -27,8 +27,9 @@ struct StageRig {
         case .sqlite:
             let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-\(name)")
             let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
-            return StageRig(broker: broker, topics: topics, ledger: ledger, writer: AuditWriter(store: ledger),
-                            directory: directory, postgresURL: nil)
+            return StageRig(
+                broker: broker, topics: topics, ledger: ledger, writer: AuditWriter(store: ledger),
+                directory: directory, postgresURL: nil)
         case .postgres:
             let base: String
             switch LedgerTestServices.postgres() {
@@ -38,8 +39,9 @@ struct StageRig {
             }
             let url = LedgerTestServices.adding("schema", LedgerTestServices.uniqueSchemaName(prefix: name), to: base)
             let ledger = try await Ledger.open(url: url)
-            return StageRig(broker: broker, topics: topics, ledger: ledger, writer: AuditWriter(store: ledger),
-                            directory: nil, postgresURL: url)
+            return StageRig(
+                broker: broker, topics: topics, ledger: ledger, writer: AuditWriter(store: ledger),
+                directory: nil, postgresURL: url)
         }
     }
 

@@ -38,7 +38,8 @@ final class TranslateReplicaTests: XCTestCase {
             let (record, order) = try ingestRecord(delivery, topic: topics.validated)
             records.append(record)
             let observation = try translator.translate(order, eventID: delivery.webhookID, kind: delivery.topic)
-            let decision = OrderStateMachine().decide(current: states[observation.key.description], observation: observation)
+            let decision = OrderStateMachine().decide(
+                current: states[observation.key.description], observation: observation)
             if decision.changesState { changing.insert(delivery.webhookID) }
             if let next = decision.newState { states[observation.key.description] = next }
         }
@@ -60,7 +61,9 @@ final class TranslateReplicaTests: XCTestCase {
         let bothBusy = await eventually(timeout: .seconds(60)) {
             first.counters.snapshot.consumed > 0 && second.counters.snapshot.consumed > 0
         }
-        XCTAssertTrue(bothBusy, "both replicas consumed: \(first.counters.snapshot.consumed), \(second.counters.snapshot.consumed)")
+        XCTAssertTrue(
+            bothBusy,
+            "both replicas consumed: \(first.counters.snapshot.consumed), \(second.counters.snapshot.consumed)")
         let total = records.count
         _ = await eventually(timeout: .seconds(60)) {
             first.counters.snapshot.consumed + second.counters.snapshot.consumed >= total * 3 / 10
@@ -88,18 +91,22 @@ final class TranslateReplicaTests: XCTestCase {
         // A row is relabelled applied-by-other-replica only for an event the other replica
         // translated (in a rebalance both may process it): never for one nobody else translated.
         let elsewhere = rows.filter { $0.reason == "applied-by-other-replica" }.map(\.eventID)
-        XCTAssertTrue(Set(elsewhere).isSubset(of: Set(translated)),
-                      "\(Set(elsewhere).subtracting(translated).count) events labelled applied-by-other-replica that no replica translated")
+        XCTAssertTrue(
+            Set(elsewhere).isSubset(of: Set(translated)),
+            "\(Set(elsewhere).subtracting(translated).count) events labelled applied-by-other-replica that no replica translated"
+        )
         let seen = Set(rows.map(\.eventID))
         XCTAssertEqual(seen, Set(deliveries.map(\.webhookID)), "no event lost")
         let (a, b) = (first.counters.snapshot, second.counters.snapshot)
-        XCTAssertGreaterThan(first.consumerStatistics.backPressurePauses, 0,
-                             "the stage fell behind its 200-record buffer: partitions were paused")
+        XCTAssertGreaterThan(
+            first.consumerStatistics.backPressurePauses, 0,
+            "the stage fell behind its 200-record buffer: partitions were paused")
         XCTAssertGreaterThan(b.translated, 0)
         XCTAssertGreaterThan(a.translated, 0)
-        print("replicas (\(backend.rawValue)): \(total) events; a consumed \(a.consumed) (translated \(a.translated)), "
-            + "b consumed \(b.consumed) (translated \(b.translated)) before stopping at ~\(midRun); "
-            + "applied elsewhere \(a.appliedElsewhere + b.appliedElsewhere)")
+        print(
+            "replicas (\(backend.rawValue)): \(total) events; a consumed \(a.consumed) (translated \(a.translated)), "
+                + "b consumed \(b.consumed) (translated \(b.translated)) before stopping at ~\(midRun); "
+                + "applied elsewhere \(a.appliedElsewhere + b.appliedElsewhere)")
         await producer.close()
         await rig.finish()
     }

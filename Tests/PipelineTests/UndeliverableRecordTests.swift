@@ -130,8 +130,9 @@ final class UndeliverableRecordTests: XCTestCase {
         let counts = stage.counters.snapshot
         XCTAssertGreaterThan(counts.translated, 0)
         XCTAssertGreaterThan(counts.quarantined, 0, "canonical records over 1,000 bytes were quarantined")
-        XCTAssertEqual(counts.produced + counts.quarantined, counts.translated,
-                       "each state change is either on canonical or quarantined")
+        XCTAssertEqual(
+            counts.produced + counts.quarantined, counts.translated,
+            "each state change is either on canonical or quarantined")
 
         // The state changes were saved all the same: every order reached its in-order state.
         let keys = Array(expected.keys)

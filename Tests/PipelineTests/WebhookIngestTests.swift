@@ -33,12 +33,15 @@ final class WebhookIngestTests: XCTestCase {
 
         // Signed but missing a required header: 400. Too large: 413.
         let signature = WebhookSigner(secret: PipelineFixture.secret).signature(for: good.body)
-        let noID = try await post(fixture.webhookURL, body: good.body, headers: [
-            "X-Shopify-Hmac-Sha256": signature, "X-Shopify-Topic": "orders/create",
-            "X-Shopify-Shop-Domain": "x.myshopify.com",
-        ])
+        let noID = try await post(
+            fixture.webhookURL, body: good.body,
+            headers: [
+                "X-Shopify-Hmac-Sha256": signature, "X-Shopify-Topic": "orders/create",
+                "X-Shopify-Shop-Domain": "x.myshopify.com",
+            ])
         XCTAssertEqual(noID, 400)
-        let huge = try await post(fixture.webhookURL, body: Array(repeating: UInt8(ascii: "x"), count: 100_000), headers: [:])
+        let huge = try await post(
+            fixture.webhookURL, body: Array(repeating: UInt8(ascii: "x"), count: 100_000), headers: [:])
         XCTAssertEqual(huge, 413)
 
         // Signed with the previous secret (rotation): accepted. Then the good one, a duplicate,
@@ -63,15 +66,18 @@ final class WebhookIngestTests: XCTestCase {
         var refund = good
         refund.webhookID = "refund-1"
         refund.topic = "refunds/create"
-        refund.body = Array(#"{"id": 77, "order_id": \#(id), "created_at": "2026-11-20T10:00:00Z", "refund_line_items": []}"#.utf8)
+        refund.body = Array(
+            #"{"id": 77, "order_id": \#(id), "created_at": "2026-11-20T10:00:00Z", "refund_line_items": []}"#.utf8)
         let refundStatus = await deliverer.attemptOnce(refund)
         XCTAssertEqual(refundStatus, 200)
 
         // Raw topic: exactly the four accepted records (no forged or duplicate ones).
         let raw = try await readAll(broker, topic: fixture.topics.ingestRaw, count: 5)
-        XCTAssertEqual(raw.map { HeaderMap($0.headers)[EnvelopeHeader.eventID] ?? "" }.sorted(),
-                       [rotated.webhookID, good.webhookID, malformed.webhookID, unmapped.webhookID, refund.webhookID].sorted())
-        let envelope = try Envelope(headers: raw.first { HeaderMap($0.headers)[EnvelopeHeader.eventID] == good.webhookID }?.headers ?? [])
+        XCTAssertEqual(
+            raw.map { HeaderMap($0.headers)[EnvelopeHeader.eventID] ?? "" }.sorted(),
+            [rotated.webhookID, good.webhookID, malformed.webhookID, unmapped.webhookID, refund.webhookID].sorted())
+        let envelope = try Envelope(
+            headers: raw.first { HeaderMap($0.headers)[EnvelopeHeader.eventID] == good.webhookID }?.headers ?? [])
         XCTAssertEqual(envelope.channel, .shopify)
         XCTAssertEqual(envelope.orderID, String(id))
         XCTAssertEqual(envelope.kind, "orders/create")
@@ -82,7 +88,8 @@ final class WebhookIngestTests: XCTestCase {
         XCTAssertEqual(reasons.count, 3)
         XCTAssertTrue(reasons.contains { $0.hasPrefix("unsupported-topic: refunds/create") }, "\(reasons)")
         XCTAssertTrue(reasons.contains { $0.hasPrefix("malformed-payload:") }, "\(reasons)")
-        XCTAssertTrue(reasons.contains { $0.hasPrefix("unmapped-status:") && $0.contains("on_hold_for_review") }, "\(reasons)")
+        XCTAssertTrue(
+            reasons.contains { $0.hasPrefix("unmapped-status:") && $0.contains("on_hold_for_review") }, "\(reasons)")
         for record in quarantined {
             let headers = HeaderMap(record.headers)
             XCTAssertEqual(headers[EnvelopeHeader.stage], "validate")
@@ -118,8 +125,9 @@ final class WebhookIngestTests: XCTestCase {
         let delivery = await store.createOrder(paid: false).webhooks[0]
         let deliverer = WebhookDeliverer(
             targetURL: fixture.webhookURL, secret: PipelineFixture.secret,
-            policy: WebhookRetryPolicy(maxAttempts: 9, initialDelay: .milliseconds(300), multiplier: 2,
-                                       maxDelay: .seconds(2), timeout: .seconds(5)))
+            policy: WebhookRetryPolicy(
+                maxAttempts: 9, initialDelay: .milliseconds(300), multiplier: 2,
+                maxDelay: .seconds(2), timeout: .seconds(5)))
         try cluster.setBrokerDown(1)
         let direct = await deliverer.attemptOnce(delivery)
         XCTAssertEqual(direct, 503, "no acknowledgement from Kafka → 503")

@@ -36,7 +36,9 @@ public struct TraceRequest: Sendable, Hashable {
     /// The search this request describes (filters other than the order).
     public func query(now: Date = Date()) throws -> AuditQuery {
         guard let status = AuditQuery.Status(rawValue: status.lowercased()) else {
-            throw LedgerError.invalidArgument("--status must be one of \(AuditQuery.Status.allCases.map(\.rawValue).joined(separator: ", ")), not '\(status)'")
+            throw LedgerError.invalidArgument(
+                "--status must be one of \(AuditQuery.Status.allCases.map(\.rawValue).joined(separator: ", ")), not '\(status)'"
+            )
         }
         guard (1...100_000).contains(limit) else {
             throw LedgerError.invalidArgument("--limit must be between 1 and 100000, not \(limit)")
@@ -44,7 +46,8 @@ public struct TraceRequest: Sendable, Hashable {
         var hopSet = Set<AuditHop>()
         for text in hops.flatMap({ $0.split(separator: ",").map(String.init) }) {
             guard let hop = AuditHop(parsing: text.trimmingCharacters(in: .whitespaces)) else {
-                throw LedgerError.invalidArgument("unknown hop '\(text)'; known: \(AuditHop.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw LedgerError.invalidArgument(
+                    "unknown hop '\(text)'; known: \(AuditHop.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             hopSet.insert(hop)
         }

@@ -34,9 +34,15 @@ extension KafkaAdmin {
         let newTopics = NewTopics()
         for spec in topics {
             var errorBuffer = [CChar](repeating: 0, count: 512)
-            guard let topic = rd_kafka_NewTopic_new(spec.name, spec.partitions, spec.replicationFactor, &errorBuffer, errorBuffer.count) else {
-                let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                throw .admin(operation: "create topic \(spec.name)", code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, message: message)
+            guard
+                let topic = rd_kafka_NewTopic_new(
+                    spec.name, spec.partitions, spec.replicationFactor, &errorBuffer, errorBuffer.count)
+            else {
+                let message = String(
+                    decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                throw .admin(
+                    operation: "create topic \(spec.name)", code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
+                    message: message)
             }
             newTopics.pointers.append(topic)
             for (name, value) in spec.config.sorted(by: { $0.key < $1.key }) {
@@ -71,7 +77,8 @@ extension KafkaAdmin {
             let code = rd_kafka_topic_result_error(topicResult)
             if code == RD_KAFKA_RESP_ERR_NO_ERROR || code == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { continue }
             let name = rd_kafka_topic_result_name(topicResult).map { String(cString: $0) } ?? "?"
-            let message = rd_kafka_topic_result_error_string(topicResult).map { String(cString: $0) } ?? KafkaError.text(code)
+            let message =
+                rd_kafka_topic_result_error_string(topicResult).map { String(cString: $0) } ?? KafkaError.text(code)
             throw roundTripError("create topic \(name)", code, bootstrap: bootstrap).withMessage(message)
         }
     }

@@ -11,7 +11,9 @@ public final class KafkaAdmin: Sendable {
     private let logger: Logger
 
     /// Creates an admin client; invalid properties raise ``KafkaError/configuration(property:message:)``.
-    public init(config: KafkaConfig, timeout: Duration = .seconds(10), logger: Logger = Logger(label: "driftless.kafka.admin")) throws {
+    public init(
+        config: KafkaConfig, timeout: Duration = .seconds(10), logger: Logger = Logger(label: "driftless.kafka.admin")
+    ) throws {
         let properties = config.withDefaults(["log.connection.close": "false"])
         handle = try RdKafkaHandle.make(type: RD_KAFKA_PRODUCER, config: properties)
         self.config = properties
@@ -30,7 +32,8 @@ public final class KafkaAdmin: Sendable {
         let milliseconds = timeoutMilliseconds
         let bootstrap = config.bootstrapServers ?? "?"
         try await BlockingThread.run(name: "kafka-admin") { () throws(KafkaError) in
-            try Self.createTopicsBlocking(handle: handle, topics: topics, timeoutMilliseconds: milliseconds, bootstrap: bootstrap)
+            try Self.createTopicsBlocking(
+                handle: handle, topics: topics, timeoutMilliseconds: milliseconds, bootstrap: bootstrap)
         }
     }
 
@@ -57,7 +60,9 @@ public final class KafkaAdmin: Sendable {
                 .filter { wanted.contains($0.name) }
             let missing = wanted.subtracting(metadata.map(\.name))
             if let topic = missing.sorted().first {
-                throw .admin(operation: "lag of group \(group)", code: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue, message: "unknown topic \(topic)")
+                throw .admin(
+                    operation: "lag of group \(group)", code: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue,
+                    message: "unknown topic \(topic)")
             }
             let entries = metadata.flatMap { topic in
                 topic.partitions.map { TopicPartitionOffset(topic: topic.name, partition: $0, offset: -1001) }
@@ -72,9 +77,11 @@ public final class KafkaAdmin: Sendable {
             return try list.entries.map { entry throws(KafkaError) in
                 var low: Int64 = 0
                 var high: Int64 = 0
-                let result = rd_kafka_query_watermark_offsets(consumer.pointer, entry.topic, entry.partition, &low, &high, milliseconds)
+                let result = rd_kafka_query_watermark_offsets(
+                    consumer.pointer, entry.topic, entry.partition, &low, &high, milliseconds)
                 guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                    throw Self.roundTripError("watermarks of \(entry.topic)[\(entry.partition)]", result, bootstrap: bootstrap)
+                    throw Self.roundTripError(
+                        "watermarks of \(entry.topic)[\(entry.partition)]", result, bootstrap: bootstrap)
                 }
                 return PartitionLag(
                     topic: entry.topic, partition: entry.partition,
@@ -88,13 +95,16 @@ public final class KafkaAdmin: Sendable {
     static func roundTripError(_ operation: String, _ code: rd_kafka_resp_err_t, bootstrap: String) -> KafkaError {
         switch code {
         case RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
-            return .timedOut(operation: operation, message: "no answer from brokers \(bootstrap): \(KafkaError.text(code))")
+            return .timedOut(
+                operation: operation, message: "no answer from brokers \(bootstrap): \(KafkaError.text(code))")
         default:
             return .admin(operation: operation, code: code.rawValue, message: KafkaError.text(code))
         }
     }
 
-    static func metadata(handle: RdKafkaHandle, timeoutMilliseconds: Int32, bootstrap: String) throws(KafkaError) -> [TopicMetadata] {
+    static func metadata(handle: RdKafkaHandle, timeoutMilliseconds: Int32, bootstrap: String) throws(KafkaError)
+        -> [TopicMetadata]
+    {
         var pointer: UnsafePointer<rd_kafka_metadata>?
         let code = rd_kafka_metadata(handle.pointer, 1, nil, &pointer, timeoutMilliseconds)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata = pointer else {
@@ -106,7 +116,8 @@ public final class KafkaAdmin: Sendable {
         return (0..<count).compactMap { index -> TopicMetadata? in
             let topic = topics[index]
             guard topic.err == RD_KAFKA_RESP_ERR_NO_ERROR, let name = topic.topic.map({ String(cString: $0) }),
-                  !name.hasPrefix("__") else { return nil }
+                !name.hasPrefix("__")
+            else { return nil }
             let partitions = (0..<Int(topic.partition_cnt)).compactMap { topic.partitions?[$0].id }.sorted()
             return TopicMetadata(name: name, partitions: partitions)
         }.sorted { $0.name < $1.name }

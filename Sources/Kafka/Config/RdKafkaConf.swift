@@ -16,7 +16,8 @@ final class RdKafkaConf {
             var errorBuffer = [CChar](repeating: 0, count: 512)
             let result = rd_kafka_conf_set(conf, name, value, &errorBuffer, errorBuffer.count)
             if result != RD_KAFKA_CONF_OK {
-                let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let message = String(
+                    decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 throw .configuration(property: name, message: message)
             }
         }

@@ -4,36 +4,45 @@ import Logging
 /// librdkafka's rebalance callback; runs on the poll thread inside `rd_kafka_consumer_poll` or
 /// `rd_kafka_consumer_close`. The opaque is the (unretained) ``ConsumerCore``, which the poll
 /// thread keeps alive.
-let consumerRebalanceCallback: @convention(c) (
-    OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
-) -> Void = { rk, code, list, opaque in
-    guard let rk, let list, let opaque else { return }
-    Unmanaged<ConsumerCore>.fromOpaque(opaque).takeUnretainedValue().rebalance(rk: rk, code: code, list: list)
-}
+let consumerRebalanceCallback:
+    @convention(c) (
+        OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+        UnsafeMutableRawPointer?
+    ) -> Void = { rk, code, list, opaque in
+        guard let rk, let list, let opaque else { return }
+        Unmanaged<ConsumerCore>.fromOpaque(opaque).takeUnretainedValue().rebalance(rk: rk, code: code, list: list)
+    }
 
 /// librdkafka's error callback (client-level errors such as "all brokers down"); runs on the poll
 /// thread. Errors are logged and counted; librdkafka keeps retrying, the stream goes on.
-let consumerErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
-    rk, code, reason, opaque in
-    guard let rk, let opaque else { return }
-    let core = Unmanaged<ConsumerCore>.fromOpaque(opaque).takeUnretainedValue()
-    var text = reason.map { String(cString: $0) } ?? KafkaError.text(rd_kafka_resp_err_t(rawValue: code))
-    core.state.withLock { $0.statistics.errors += 1 }
-    let fatal = code == RD_KAFKA_RESP_ERR__FATAL.rawValue
-    if fatal {
-        var buffer = [CChar](repeating: 0, count: 512)
-        let underlying = rd_kafka_fatal_error(rk, &buffer, buffer.count)
-        text = "\(KafkaError.text(underlying)): " + String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+let consumerErrorCallback:
+    @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+        rk, code, reason, opaque in
+        guard let rk, let opaque else { return }
+        let core = Unmanaged<ConsumerCore>.fromOpaque(opaque).takeUnretainedValue()
+        var text = reason.map { String(cString: $0) } ?? KafkaError.text(rd_kafka_resp_err_t(rawValue: code))
+        core.state.withLock { $0.statistics.errors += 1 }
+        let fatal = code == RD_KAFKA_RESP_ERR__FATAL.rawValue
+        if fatal {
+            var buffer = [CChar](repeating: 0, count: 512)
+            let underlying = rd_kafka_fatal_error(rk, &buffer, buffer.count)
+            text =
+                "\(KafkaError.text(underlying)): "
+                + String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        core.logger.log(
+            level: fatal ? .critical : .warning, "kafka consumer: client error (librdkafka retries)",
+            metadata: [
+                "error": "\(text)", "code": "\(code)",
+            ])
     }
-    core.logger.log(level: fatal ? .critical : .warning, "kafka consumer: client error (librdkafka retries)", metadata: [
-        "error": "\(text)", "code": "\(code)",
-    ])
-}
 
 extension ConsumerCore {
     /// Assigns or revokes partitions for both the cooperative and the eager protocol. Before
     /// giving partitions up it commits, synchronously, everything acknowledged on them.
-    func rebalance(rk: OpaquePointer, code: rd_kafka_resp_err_t, list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+    func rebalance(
+        rk: OpaquePointer, code: rd_kafka_resp_err_t, list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    ) {
         let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
         let partitions = RdPartitionList.read(list).map { TopicPartition(topic: $0.topic, partition: $0.partition) }
         switch code {
@@ -57,9 +66,12 @@ extension ConsumerCore {
             if result != RD_KAFKA_RESP_ERR_NO_ERROR {
                 logger.error("kafka consumer: assign failed", metadata: ["error": "\(KafkaError.text(result))"])
             }
-            logger.info("kafka consumer: partitions assigned", metadata: [
-                "partitions": "\(partitions.map(\.description).sorted())", "protocol": "\(cooperative ? "cooperative" : "eager")",
-            ])
+            logger.info(
+                "kafka consumer: partitions assigned",
+                metadata: [
+                    "partitions": "\(partitions.map(\.description).sorted())",
+                    "protocol": "\(cooperative ? "cooperative" : "eager")",
+                ])
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(rk) != 0
             storeOffsets(rk: rk)
@@ -72,7 +84,8 @@ extension ConsumerCore {
                     state.withLock { $0.statistics.commits += 1 }
                 } else if result != RD_KAFKA_RESP_ERR__NO_OFFSET {
                     state.withLock { $0.statistics.commitFailures += 1 }
-                    logger.warning("kafka consumer: commit on revoke failed", metadata: ["error": "\(KafkaError.text(result))"])
+                    logger.warning(
+                        "kafka consumer: commit on revoke failed", metadata: ["error": "\(KafkaError.text(result))"])
                 }
             }
             // The new owner re-reads what was buffered but not acknowledged here.
@@ -86,10 +99,12 @@ extension ConsumerCore {
             if result != RD_KAFKA_RESP_ERR_NO_ERROR {
                 logger.error("kafka consumer: unassign failed", metadata: ["error": "\(KafkaError.text(result))"])
             }
-            logger.info("kafka consumer: partitions revoked", metadata: [
-                "partitions": "\(partitions.map(\.description).sorted())", "lost": "\(lost)",
-                "committed": "\(offsets.count)", "droppedBuffered": "\(dropped)",
-            ])
+            logger.info(
+                "kafka consumer: partitions revoked",
+                metadata: [
+                    "partitions": "\(partitions.map(\.description).sorted())", "lost": "\(lost)",
+                    "committed": "\(offsets.count)", "droppedBuffered": "\(dropped)",
+                ])
         default:
             logger.error("kafka consumer: rebalance error", metadata: ["error": "\(KafkaError.text(code))"])
             let (_, queues) = state.withLock { $0.revoke(partitions, lost: true) }

@@ -43,7 +43,7 @@ final class ConsumerCore: Sendable {
     /// Queues a command for the poll thread and wakes it.
     func enqueue(_ command: ConsumerState.Command) -> Bool {
         let accepted = state.withLock { state -> Bool in
-            guard !state.closing else { return false }
+            guard !state.lifecycle.isClosing else { return false }
             state.commands.append(command)
             return true
         }
@@ -53,19 +53,15 @@ final class ConsumerCore: Sendable {
 
     /// Asks the poll thread to commit, close the client and end the message stream.
     func requestClose() {
-        state.withLock { $0.closing = true }
+        state.withLock { $0.lifecycle.requestClose() }
         waker.wake()
     }
 
     /// Waits until the poll thread has closed the client.
     func waitUntilClosed() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { state -> Bool in
-                if state.finished { return true }
-                state.closeWaiters.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
+            let action = state.withLock { $0.lifecycle.waitForClose(continuation) }
+            if action == .resumeNow { continuation.resume() }
         }
     }
 
@@ -81,7 +77,7 @@ final class ConsumerCore: Sendable {
         while true {
             let (commands, closing) = state.withLock { state in
                 defer { state.commands.removeAll() }
-                return (state.commands, state.closing)
+                return (state.commands, state.lifecycle.isClosing)
             }
             if closing { break }
             execute(commands, rk: rk)
@@ -196,7 +192,8 @@ final class ConsumerCore: Sendable {
                     continuation.resume()
                 } else {
                     state.withLock { $0.statistics.commitFailures += 1 }
-                    continuation.resume(throwing: KafkaError.commit(code: code.rawValue, message: KafkaError.text(code)))
+                    continuation.resume(
+                        throwing: KafkaError.commit(code: code.rawValue, message: KafkaError.text(code)))
                 }
             }
         }
@@ -214,7 +211,8 @@ final class ConsumerCore: Sendable {
 
     func setPaused(_ partitions: [TopicPartition], paused: Bool, rk: OpaquePointer) {
         guard !partitions.isEmpty else { return }
-        let list = RdPartitionList(partitions.map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: -1001) })
+        let list = RdPartitionList(
+            partitions.map { TopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: -1001) })
         let code = paused ? rd_kafka_pause_partitions(rk, list.pointer) : rd_kafka_resume_partitions(rk, list.pointer)
         if code != RD_KAFKA_RESP_ERR_NO_ERROR {
             logger.warning("kafka consumer: pause/resume failed", metadata: ["error": "\(KafkaError.text(code))"])
@@ -266,12 +264,8 @@ final class ConsumerCore: Sendable {
         }
         buffer.finish()
         let (commands, waiters) = state.withLock { state in
-            state.finished = true
-            defer {
-                state.commands.removeAll()
-                state.closeWaiters.removeAll()
-            }
-            return (state.commands, state.closeWaiters)
+            defer { state.commands.removeAll() }
+            return (state.commands, state.lifecycle.finish())
         }
         for case let .commit(continuation) in commands {
             continuation.resume(throwing: KafkaError.closed)

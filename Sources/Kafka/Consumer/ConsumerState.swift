@@ -65,9 +65,7 @@ struct ConsumerState {
     private var nextEpoch: UInt64 = 1
     private var dirty: Set<TopicPartition> = []
     var commands: [Command] = []
-    var closing = false
-    var closeWaiters: [CheckedContinuation<Void, Never>] = []
-    var finished = false
+    var lifecycle = ConsumerLifecycle.initial
     var statistics = KafkaConsumerStatistics()
 
     /// New partitions: fresh trackers with a new epoch, and their detached fetch queues.
@@ -82,7 +80,9 @@ struct ConsumerState {
 
     /// Removes revoked partitions; returns their final committable offsets (to commit before
     /// giving them up, unless the assignment was lost) and their fetch queues (to stop signalling).
-    mutating func revoke(_ revoked: [TopicPartition], lost: Bool) -> (offsets: [TopicPartitionOffset], queues: [RdQueue]) {
+    mutating func revoke(_ revoked: [TopicPartition], lost: Bool) -> (
+        offsets: [TopicPartitionOffset], queues: [RdQueue]
+    ) {
         statistics.revocations += 1
         if lost { statistics.lostAssignments += 1 }
         var offsets: [TopicPartitionOffset] = []
@@ -90,7 +90,8 @@ struct ConsumerState {
         for partition in revoked {
             guard let state = partitions.removeValue(forKey: partition) else { continue }
             if let offset = state.tracker.committable {
-                offsets.append(TopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: offset))
+                offsets.append(
+                    TopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: offset))
             }
             if let queue = state.queue { queues.append(queue) }
             dirty.remove(partition)
@@ -176,7 +177,8 @@ struct ConsumerState {
         var current: (key: TopicPartition, index: Dictionary<TopicPartition, Partition>.Index?, advanced: Bool)?
         for position in messages.indices {
             if current == nil || current?.key.partition != messages[position].partition
-                || current?.key.topic != messages[position].topic {
+                || current?.key.topic != messages[position].topic
+            {
                 if let current, current.advanced { dirty.insert(current.key) }
                 let key = TopicPartition(topic: messages[position].topic, partition: messages[position].partition)
                 current = (key, partitions.index(forKey: key), false)

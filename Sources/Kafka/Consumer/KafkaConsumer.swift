@@ -53,15 +53,12 @@ public final class KafkaConsumer: Sendable {
         let core = try ConsumerCore(options: options, logger: logger)
         let opaque = Unmanaged.passUnretained(core).toOpaque()
         let handle = try RdKafkaHandle.make(type: RD_KAFKA_CONSUMER, config: properties) { conf in
-            rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
-            rd_kafka_conf_set_error_cb(conf, consumerErrorCallback)
-            rd_kafka_conf_set_opaque(conf, opaque)
+            RdKafkaHandle.installConsumerCallbacks(conf, opaque: opaque)
         }
-        _ = rd_kafka_poll_set_consumer(handle.pointer)
-        let subscription = RdPartitionList(topics.map { TopicPartitionOffset(topic: $0, partition: -1, offset: -1001) })
-        let code = rd_kafka_subscribe(handle.pointer, subscription.pointer)
+        let code = handle.subscribe(to: topics)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.admin(operation: "subscribe to \(topics)", code: code.rawValue, message: KafkaError.text(code))
+            throw KafkaError.admin(
+                operation: "subscribe to \(topics)", code: code.rawValue, message: KafkaError.text(code))
         }
         self.core = core
         core.state.withLock { $0.statistics.bufferCapacity = options.bufferCapacity }
@@ -73,7 +70,9 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Batches of messages, in partition order, from the bounded buffer. Ends after ``close()``.
-    public var messages: KafkaMessageBatches { KafkaMessageBatches(buffer: core.buffer, maxBatch: core.options.maxBatchSize) }
+    public var messages: KafkaMessageBatches {
+        KafkaMessageBatches(buffer: core.buffer, maxBatch: core.options.maxBatchSize)
+    }
 
     /// Marks `message` done. Its offset becomes committable once every earlier message of its
     /// partition is acknowledged too. Acknowledging a message of a partition revoked since it was

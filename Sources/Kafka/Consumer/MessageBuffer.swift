@@ -28,7 +28,9 @@ final class MessageBuffer: Sendable {
             while index < messages.endIndex {
                 let first = messages[index]
                 var end = index + 1
-                while end < messages.endIndex, messages[end].partition == first.partition, messages[end].topic == first.topic {
+                while end < messages.endIndex, messages[end].partition == first.partition,
+                    messages[end].topic == first.topic
+                {
                     end += 1
                 }
                 let key = TopicPartition(topic: first.topic, partition: first.partition)
@@ -64,7 +66,8 @@ final class MessageBuffer: Sendable {
     @discardableResult
     func push(_ batch: [KafkaMessage]) -> Bool {
         guard !batch.isEmpty else { return true }
-        let (accepted, waiter, handOff) = state.withLock { state -> (Bool, CheckedContinuation<[KafkaMessage]?, Never>?, Int) in
+        let (accepted, waiter, handOff) = state.withLock {
+            state -> (Bool, CheckedContinuation<[KafkaMessage]?, Never>?, Int) in
             guard !state.finished else { return (false, nil, 0) }
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -150,9 +153,11 @@ final class MessageBuffer: Sendable {
                     $0.offset < offset || !partitions.contains(TopicPartition(topic: $0.topic, partition: $0.partition))
                 }
                 if filtered.count != batch.count {
-                    state.tally(batch.filter {
-                        $0.offset >= offset && partitions.contains(TopicPartition(topic: $0.topic, partition: $0.partition))
-                    }, sign: -1)
+                    state.tally(
+                        batch.filter {
+                            $0.offset >= offset
+                                && partitions.contains(TopicPartition(topic: $0.topic, partition: $0.partition))
+                        }, sign: -1)
                 }
                 removed += batch.count - filtered.count
                 if !filtered.isEmpty { kept.append(filtered) }
@@ -193,7 +198,8 @@ final class MessageBuffer: Sendable {
             }
         }
         while state.headOffset == 0, state.head < state.batches.count,
-              result.count + state.batches[state.head].count <= maxMessages {
+            result.count + state.batches[state.head].count <= maxMessages
+        {
             result.append(contentsOf: state.batches[state.head])
             state.batches[state.head] = []
             state.head += 1
@@ -209,7 +215,8 @@ final class MessageBuffer: Sendable {
         state.tally(result, sign: -1)
         var wake = false
         if !state.wakeBelow.isEmpty,
-           state.wakeBelow.contains(where: { key, threshold in (state.perPartition[key] ?? 0) <= threshold }) {
+            state.wakeBelow.contains(where: { key, threshold in (state.perPartition[key] ?? 0) <= threshold })
+        {
             state.wakeBelow = [:]
             wake = true
         }

@@ -20,7 +20,9 @@ struct MessageReader {
     /// Appends to `messages` up to `limit` messages (at most the reader's `maxBatch`) that are
     /// ready in `queue`, without blocking. Returns the number of error events and how many entries
     /// librdkafka returned (messages and errors).
-    mutating func read(queue: OpaquePointer, limit: Int, into messages: inout [KafkaMessage]) -> (errors: Int, returned: Int) {
+    mutating func read(queue: OpaquePointer, limit: Int, into messages: inout [KafkaMessage]) -> (
+        errors: Int, returned: Int
+    ) {
         let wanted = min(max(0, limit), slots.count)
         guard wanted > 0 else { return (0, 0) }
         let returned = slots.withUnsafeMutableBufferPointer { buffer in
@@ -64,13 +66,18 @@ struct MessageReader {
         let code = raw.pointee.err
         let topic = raw.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "-"
         if code == RD_KAFKA_RESP_ERR__PARTITION_EOF {
-            logger.debug("kafka consumer: end of partition", metadata: ["topic": "\(topic)", "partition": "\(raw.pointee.partition)"])
+            logger.debug(
+                "kafka consumer: end of partition",
+                metadata: ["topic": "\(topic)", "partition": "\(raw.pointee.partition)"])
             return false
         }
         let detail = rd_kafka_message_errstr(raw).map { String(cString: $0) } ?? KafkaError.text(code)
-        logger.warning("kafka consumer: error event (stream continues)", metadata: [
-            "topic": "\(topic)", "partition": "\(raw.pointee.partition)", "error": "\(detail)", "code": "\(code.rawValue)",
-        ])
+        logger.warning(
+            "kafka consumer: error event (stream continues)",
+            metadata: [
+                "topic": "\(topic)", "partition": "\(raw.pointee.partition)", "error": "\(detail)",
+                "code": "\(code.rawValue)",
+            ])
         return true
     }
 
@@ -92,7 +99,8 @@ struct MessageReader {
         let value = record.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: record.len)) }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let milliseconds = rd_kafka_message_timestamp(raw, &timestampType)
-        let timestamp = timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp =
+            timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
             ? nil : Date(timeIntervalSince1970: Double(milliseconds) / 1000)
         return KafkaMessage(
             topic: topic, partition: record.partition, offset: record.offset,

@@ -23,7 +23,7 @@ public final class KafkaProducer: Sendable {
             type: RD_KAFKA_PRODUCER,
             config: config.withDefaults(Self.defaultProperties)
         ) { conf in
-            rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
+            RdKafkaHandle.enableProducerEvents(conf)
         }
         core = ProducerCore(handle: handle, logger: logger)
         core.start()
@@ -83,7 +83,7 @@ public final class KafkaProducer: Sendable {
                     guard let created = core.topics.handle(for: record.topic) else {
                         throw KafkaError.produce(
                             topic: record.topic, code: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue,
-                            message: KafkaError.text(rd_kafka_last_error()))
+                            message: KafkaError.text(RdKafkaHandle.lastError))
                     }
                     topicHandle = created
                     lastTopic = (record.topic, created)
@@ -91,16 +91,20 @@ public final class KafkaProducer: Sendable {
                 let id = ids.lowerBound + UInt(enqueued)
                 // Fast path without an async call per record; `QUEUE_FULL` and errors take the slow one.
                 if record.headers.isEmpty {
-                    if produce(record, topic: topicHandle, headers: nil, id: id) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    if core.handle.produce(record, topic: topicHandle, headers: nil, id: id)
+                        == RD_KAFKA_RESP_ERR_NO_ERROR
+                    {
                         enqueued += 1
                         continue
                     }
                 } else if let list = RdHeaders.makeList(record.headers) {
-                    if produce(record, topic: topicHandle, headers: list, id: id) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    if core.handle.produce(record, topic: topicHandle, headers: list, id: id)
+                        == RD_KAFKA_RESP_ERR_NO_ERROR
+                    {
                         enqueued += 1  // librdkafka owns the list now
                         continue
                     }
-                    rd_kafka_headers_destroy(list)
+                    RdHeaders.destroy(list)
                 }
                 try await enqueue(record, topic: topicHandle, id: id)
                 enqueued += 1
@@ -119,7 +123,7 @@ public final class KafkaProducer: Sendable {
         let headers = record.headers.isEmpty ? nil : RdHeaders(record.headers)
         var backoff: Duration = .microseconds(200)
         while true {
-            let code = produce(record, topic: topic, headers: headers?.pointer, id: id)
+            let code = core.handle.produce(record, topic: topic, headers: headers?.pointer, id: id)
             if code == RD_KAFKA_RESP_ERR_NO_ERROR {
                 headers?.consume()
                 return
@@ -145,9 +149,8 @@ public final class KafkaProducer: Sendable {
         let handle = core.handle
         let milliseconds = timeout.librdkafkaMilliseconds
         try await BlockingThread.run(name: "kafka-producer-flush") { () throws(KafkaError) in
-            let code = rd_kafka_flush(handle.pointer, milliseconds)
-            if code == RD_KAFKA_RESP_ERR__TIMED_OUT {
-                throw .timedOut(operation: "flush", message: "\(rd_kafka_outq_len(handle.pointer)) records still outstanding")
+            if let outstanding = handle.flush(milliseconds: milliseconds) {
+                throw .timedOut(operation: "flush", message: "\(outstanding) records still outstanding")
             }
         }
     }
@@ -176,9 +179,7 @@ public final class KafkaProducer: Sendable {
         let handle = core.handle
         let milliseconds = timeout.librdkafkaMilliseconds
         try await BlockingThread.run(name: "kafka-producer-probe") { () throws(KafkaError) in
-            var metadata: UnsafePointer<rd_kafka_metadata>?
-            let code = rd_kafka_metadata(handle.pointer, 0, nil, &metadata, milliseconds)
-            if let metadata { rd_kafka_metadata_destroy(metadata) }
+            let code = handle.requestMetadata(milliseconds: milliseconds)
             if code == RD_KAFKA_RESP_ERR__TIMED_OUT {
                 throw .timedOut(operation: "metadata probe", message: "no broker answered within \(timeout)")
             }
@@ -192,70 +193,9 @@ public final class KafkaProducer: Sendable {
     /// fatal-error handling.
     @_spi(Testing)
     public func triggerFatalErrorForTesting(reason: String = "fatal error injected by a test") {
-        _ = rd_kafka_test_fatal_error(core.handle.pointer, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason)
+        core.handle.raiseTestFatalError(reason: reason)
     }
 
     /// Number of sends still waiting for their delivery report.
     public var pendingDeliveries: Int { core.table.withLock { $0.pendingCount } }
-
-    private func produce(
-        _ record: ProducerRecord, topic: OpaquePointer, headers: OpaquePointer?, id: UInt
-    ) -> rd_kafka_resp_err_t {
-        let opaque = UnsafeMutableRawPointer(bitPattern: id)
-        let partition = record.partition ?? -1
-        return withOptionalBytes(record.key) { keyPointer, keyLength in
-            withOptionalBytes(record.value) { valuePointer, valueLength in
-                driftless_produce_rkt(
-                    core.handle.pointer, topic, partition,
-                    record.key == nil ? 0 : 1, keyPointer, keyLength,
-                    record.value == nil ? 0 : 1, valuePointer, valueLength,
-                    headers, opaque
-                )
-            }
-        }
-    }
-}
-
-/// Calls `body` with the bytes' address and length (nil/0 for a nil array).
-func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawPointer?, Int) -> R) -> R {
-    guard let bytes else { return body(nil, 0) }
-    return bytes.withUnsafeBytes { body($0.baseAddress, $0.count) }
-}
-
-/// Owns an `rd_kafka_headers_t` until a successful produce hands it to librdkafka.
-final class RdHeaders {
-    private(set) var pointer: OpaquePointer?
-
-    init(_ headers: [KafkaHeader]) {
-        pointer = Self.makeList(headers)
-    }
-
-    /// A new `rd_kafka_headers_t` holding `headers` (nil when empty); the caller owns it until a
-    /// successful produce. Names are passed with their length: a Swift string passed as a C string
-    /// is copied into a temporary allocation when it is stored inline (names of up to 15 bytes).
-    static func makeList(_ headers: [KafkaHeader]) -> OpaquePointer? {
-        guard !headers.isEmpty, let list = rd_kafka_headers_new(headers.count) else { return nil }
-        for header in headers {
-            var name = header.key
-            name.withUTF8 { name in
-                withOptionalBytes(header.value) { value, length in
-                    name.withMemoryRebound(to: CChar.self) { name in
-                        if let base = name.baseAddress {
-                            _ = rd_kafka_header_add(list, base, name.count, value, length)
-                        } else {
-                            _ = rd_kafka_header_add(list, "", 0, value, length)
-                        }
-                    }
-                }
-            }
-        }
-        return list
-    }
-
-    /// librdkafka now owns the headers.
-    func consume() { pointer = nil }
-
-    deinit {
-        if let pointer { rd_kafka_headers_destroy(pointer) }
-    }
 }

@@ -111,14 +111,21 @@ final class ProducerCore: Sendable {
                     }
                     let action: DeliveryTable.Action
                     if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                        action = table.complete(id, with: .success(DeliveryReport(
-                            topic: topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+                        action = table.complete(
+                            id,
+                            with: .success(
+                                DeliveryReport(
+                                    topic: topic, partition: message.pointee.partition, offset: message.pointee.offset))
+                        )
                     } else if let fatalError = fatal.error {
                         // After a fatal error every outstanding record fails (purged or `_FATAL`).
                         action = table.complete(id, with: .failure(fatalError))
                     } else {
                         let code = message.pointee.err
-                        action = table.complete(id, with: .failure(.delivery(topic: topic, code: code.rawValue, message: KafkaError.text(code))))
+                        action = table.complete(
+                            id,
+                            with: .failure(.delivery(topic: topic, code: code.rawValue, message: KafkaError.text(code)))
+                        )
                     }
                     if case .resume = action { actions.append(action) }
                 }

@@ -47,7 +47,9 @@ final class ApiVersionsCompatHandler: ChannelDuplexHandler {
             case .rewritten(let rewritten, let dropped):
                 logger.debug(
                     "rewrote ApiVersions response",
-                    metadata: ["version": "\(version)", "correlation-id": "\(correlationID)", "dropped-tags": "\(dropped)"]
+                    metadata: [
+                        "version": "\(version)", "correlation-id": "\(correlationID)", "dropped-tags": "\(dropped)",
+                    ]
                 )
                 context.fireChannelRead(wrapInboundOut(rewritten))
             case .alreadyCompatible:

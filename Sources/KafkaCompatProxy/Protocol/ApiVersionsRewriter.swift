@@ -33,7 +33,7 @@ public enum ApiVersionsRewriter {
             return .unchanged(reason: "length prefix does not match the frame")
         }
         guard let correlationID = reader.readInteger(as: Int32.self),
-              let errorCode = reader.readInteger(as: Int16.self)
+            let errorCode = reader.readInteger(as: Int16.self)
         else { return .unchanged(reason: "truncated header") }
         // Brokers answer an unsupported version with a v0-shaped body and an error code: leave it.
         guard errorCode == 0 else { return .unchanged(reason: "error code \(errorCode)") }
@@ -48,15 +48,15 @@ public enum ApiVersionsRewriter {
         var dropped = 0
         for _ in 0..<count {
             guard let key = reader.readInteger(as: Int16.self),
-                  let minVersion = reader.readInteger(as: Int16.self),
-                  let maxVersion = reader.readInteger(as: Int16.self),
-                  let tags = skipTaggedFields(&reader)
+                let minVersion = reader.readInteger(as: Int16.self),
+                let maxVersion = reader.readInteger(as: Int16.self),
+                let tags = skipTaggedFields(&reader)
             else { return .unchanged(reason: "truncated api-key entry") }
             dropped += tags
             entries.append(ApiKeyRange(apiKey: key, minVersion: minVersion, maxVersion: maxVersion))
         }
         guard let throttleTime = reader.readInteger(as: Int32.self),
-              let topLevelTags = skipTaggedFields(&reader)
+            let topLevelTags = skipTaggedFields(&reader)
         else { return .unchanged(reason: "truncated throttle time or tagged fields") }
         guard reader.readableBytes == 0 else {
             return .unchanged(reason: "\(reader.readableBytes) trailing bytes")
@@ -88,8 +88,8 @@ public enum ApiVersionsRewriter {
         guard Int(count) * 2 <= reader.readableBytes else { return nil }
         for _ in 0..<count {
             guard reader.readUnsignedVarint() != nil,
-                  let size = reader.readUnsignedVarint(),
-                  Int(size) <= reader.readableBytes
+                let size = reader.readUnsignedVarint(),
+                Int(size) <= reader.readableBytes
             else { return nil }
             reader.moveReaderIndex(forwardBy: Int(size))
         }

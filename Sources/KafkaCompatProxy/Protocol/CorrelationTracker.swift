@@ -35,7 +35,7 @@ public struct CorrelationTracker: Sendable {
     /// A request is about to be sent upstream.
     public mutating func requestSent(_ header: KafkaRequestHeader) -> RequestAction {
         guard header.apiKey == KafkaRequestHeader.apiVersionsKey,
-              header.apiVersion >= Self.firstFlexibleApiVersionsVersion
+            header.apiVersion >= Self.firstFlexibleApiVersionsVersion
         else { return .forward }
         guard pending.count < limit || pending[header.correlationID] != nil else {
             return .close(.tooManyOutstandingApiVersionsRequests(limit: limit))

@@ -21,8 +21,8 @@ public struct KafkaRequestHeader: Equatable, Sendable {
     public init?(frame: ByteBuffer) {
         let start = frame.readerIndex + 4
         guard let apiKey = frame.getInteger(at: start, as: Int16.self),
-              let apiVersion = frame.getInteger(at: start + 2, as: Int16.self),
-              let correlationID = frame.getInteger(at: start + 4, as: Int32.self)
+            let apiVersion = frame.getInteger(at: start + 2, as: Int16.self),
+            let correlationID = frame.getInteger(at: start + 4, as: Int32.self)
         else { return nil }
         self.init(apiKey: apiKey, apiVersion: apiVersion, correlationID: correlationID)
     }

@@ -7,8 +7,10 @@ extension PostgresLedgerStore {
             var binds = PostgresBindings()
             binds.append(name)
             let sql = "SELECT position FROM checkpoints WHERE name = $1"
-            for try await position in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .decode(Date.self) {
+            for try await position in try await client.query(
+                PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger
+            )
+            .decode(Date.self) {
                 return position
             }
             return nil
@@ -34,7 +36,8 @@ extension PostgresLedgerStore {
                 ORDER BY position DESC LIMIT 1
                 """
             for try await stored in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .decode(Date.self) {
+                .decode(Date.self)
+            {
                 return stored
             }
             return position

@@ -48,7 +48,9 @@ public final class PostgresLedgerStore: LedgerStore {
             throw PostgresErrorMapping.map(error, location: location)
         }
         try? await connection.close()
-        return PostgresLedgerStore(client: PostgresClient(configuration: try clientConfiguration(options), backgroundLogger: logger), options: options, logger: logger)
+        return PostgresLedgerStore(
+            client: PostgresClient(configuration: try clientConfiguration(options), backgroundLogger: logger),
+            options: options, logger: logger)
     }
 
     public func append(_ records: [AuditRecord]) async throws {
@@ -73,7 +75,9 @@ public final class PostgresLedgerStore: LedgerStore {
     public func timeline(order orderKey: String) async throws -> [AuditRecord] {
         try await run("timeline") { client, logger in
             let rows = try await client.query(
-                PostgresQuery(unsafeSQL: PostgresRows.selectAudit + " WHERE order_key = $1 ORDER BY time, id", binds: Self.binds(orderKey)),
+                PostgresQuery(
+                    unsafeSQL: PostgresRows.selectAudit + " WHERE order_key = $1 ORDER BY time, id",
+                    binds: Self.binds(orderKey)),
                 logger: logger)
             var result: [AuditRecord] = []
             for try await row in rows { result.append(try PostgresRows.auditRecord(row)) }
@@ -85,16 +89,34 @@ public final class PostgresLedgerStore: LedgerStore {
         var clauses: [String] = []
         var binds = PostgresBindings()
         func placeholder() -> String { "$\(binds.count)" }
-        if let since = query.since { binds.append(since); clauses.append("time >= \(placeholder())") }
-        if let until = query.until { binds.append(until); clauses.append("time < \(placeholder())") }
+        if let since = query.since {
+            binds.append(since)
+            clauses.append("time >= \(placeholder())")
+        }
+        if let until = query.until {
+            binds.append(until)
+            clauses.append("time < \(placeholder())")
+        }
         if !query.hops.isEmpty {
             var marks: [String] = []
-            for hop in query.hops.map(\.rawValue).sorted() { binds.append(hop); marks.append(placeholder()) }
+            for hop in query.hops.map(\.rawValue).sorted() {
+                binds.append(hop)
+                marks.append(placeholder())
+            }
             clauses.append("hop IN (\(marks.joined(separator: ", ")))")
         }
-        if let pattern = query.likePattern { binds.append(pattern); clauses.append("order_key LIKE \(placeholder()) ESCAPE '\\'") }
-        if let channel = query.channel { binds.append(channel); clauses.append("channel = \(placeholder())") }
-        if let stage = query.stage { binds.append(stage); clauses.append("stage = \(placeholder())") }
+        if let pattern = query.likePattern {
+            binds.append(pattern)
+            clauses.append("order_key LIKE \(placeholder()) ESCAPE '\\'")
+        }
+        if let channel = query.channel {
+            binds.append(channel)
+            clauses.append("channel = \(placeholder())")
+        }
+        if let stage = query.stage {
+            binds.append(stage)
+            clauses.append("stage = \(placeholder())")
+        }
         switch query.status {
         case .any: break
         case .failed: clauses.append("failed")
@@ -106,7 +128,9 @@ public final class PostgresLedgerStore: LedgerStore {
         let finalBinds = binds
         return try await run("search") { client, logger in
             var result: [AuditRecord] = []
-            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: finalBinds), logger: logger) {
+            for try await row in try await client.query(
+                PostgresQuery(unsafeSQL: sql, binds: finalBinds), logger: logger)
+            {
                 result.append(try PostgresRows.auditRecord(row))
             }
             return result.reversed()
@@ -167,7 +191,8 @@ public final class PostgresLedgerStore: LedgerStore {
                 var stored: [OrderStateKey: Int64] = [:]
                 if needsStored {
                     for try await (key, system, version) in try await connection.query(
-                        PostgresRows.lockStoredVersions(keys), logger: logger).decode((String, String, Int64).self) {
+                        PostgresRows.lockStoredVersions(keys), logger: logger
+                    ).decode((String, String, Int64).self) {
                         stored[OrderStateKey(orderKey: key, system: system)] = version
                     }
                 }
@@ -175,7 +200,8 @@ public final class PostgresLedgerStore: LedgerStore {
                 for start in stride(from: 0, to: unique.count, by: Self.stateRowsPerStatement) {
                     let chunk = Array(unique[start..<min(start + Self.stateRowsPerStatement, unique.count)])
                     for try await (key, system) in try await connection.query(
-                        PostgresRows.upsertStates(chunk, onlyIfNewer: onlyIfNewer), logger: logger).decode((String, String).self) {
+                        PostgresRows.upsertStates(chunk, onlyIfNewer: onlyIfNewer), logger: logger
+                    ).decode((String, String).self) {
                         written.append(OrderStateKey(orderKey: key, system: system))
                     }
                 }
@@ -193,7 +219,8 @@ public final class PostgresLedgerStore: LedgerStore {
             let sql = "WITH gone AS (DELETE FROM audit_records WHERE time < $1 RETURNING 1) SELECT count(*) FROM gone"
             var deleted: [String: Int] = [:]
             for try await count in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .decode(Int64.self) {
+                .decode(Int64.self)
+            {
                 deleted["audit_records"] = Int(count)
             }
             return LedgerPurgeResult(deleted: deleted)
@@ -203,8 +230,10 @@ public final class PostgresLedgerStore: LedgerStore {
     public func schemaVersions() async throws -> [Int] {
         try await run("schemaVersions") { client, logger in
             var versions: [Int] = []
-            for try await version in try await client.query("SELECT version FROM ledger_migrations ORDER BY version", logger: logger)
-                .decode(Int32.self) {
+            for try await version in try await client.query(
+                "SELECT version FROM ledger_migrations ORDER BY version", logger: logger
+            )
+            .decode(Int32.self) {
                 versions.append(Int(version))
             }
             return versions
@@ -237,7 +266,8 @@ public final class PostgresLedgerStore: LedgerStore {
         return binds
     }
 
-    static func connectionConfiguration(_ options: LedgerURL.PostgresOptions) throws -> PostgresConnection.Configuration {
+    static func connectionConfiguration(_ options: LedgerURL.PostgresOptions) throws -> PostgresConnection.Configuration
+    {
         let tls: PostgresConnection.Configuration.TLS
         switch options.sslMode {
         case .disable: tls = .disable

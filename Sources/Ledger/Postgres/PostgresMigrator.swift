@@ -18,22 +18,27 @@ struct PostgresMigrator {
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(Self.lockNamespace), \(Self.lockKey(schema: schema)))", logger: logger)
             if schema != "public" {
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""), logger: logger)
             }
             try await connection.query("SELECT set_config('search_path', \(schema), true)", logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 CREATE TABLE IF NOT EXISTS ledger_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """, logger: logger)
             var applied = Set<Int>()
             for try await version in try await connection.query("SELECT version FROM ledger_migrations", logger: logger)
-                .decode(Int32.self) {
+                .decode(Int32.self)
+            {
                 applied.insert(Int(version))
             }
             if let newest = applied.max(), newest > LedgerMigration.latestVersion {
-                logger.warning("ledger schema is newer than this build", metadata: [
-                    "schema": "\(newest)", "known": "\(LedgerMigration.latestVersion)",
-                ])
+                logger.warning(
+                    "ledger schema is newer than this build",
+                    metadata: [
+                        "schema": "\(newest)", "known": "\(LedgerMigration.latestVersion)",
+                    ])
             }
             for migration in LedgerMigration.all where !applied.contains(migration.version) {
                 do {
@@ -46,8 +51,11 @@ struct PostgresMigrator {
                 }
                 let version = Int32(migration.version)
                 try await connection.query(
-                    "INSERT INTO ledger_migrations (version, name) VALUES (\(version), \(migration.name))", logger: logger)
-                logger.info("applied ledger migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                    "INSERT INTO ledger_migrations (version, name) VALUES (\(version), \(migration.name))",
+                    logger: logger)
+                logger.info(
+                    "applied ledger migration",
+                    metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             }
         }
     }

@@ -12,11 +12,15 @@ extension PostgresLedgerStore {
             throw LedgerError.invalidArgument("refusing to drop the public schema; name one with ?schema=")
         }
         do {
-            let connection = try await withDeadline(options.connectTimeout + .seconds(1), "connect to \(options.redacted)") {
-                try await PostgresConnection.connect(configuration: try connectionConfiguration(options), id: 1, logger: logger)
+            let connection = try await withDeadline(
+                options.connectTimeout + .seconds(1), "connect to \(options.redacted)"
+            ) {
+                try await PostgresConnection.connect(
+                    configuration: try connectionConfiguration(options), id: 1, logger: logger)
             }
             defer { Task { try? await connection.close() } }
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(options.schema)\" CASCADE"), logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(options.schema)\" CASCADE"), logger: logger)
         } catch {
             throw PostgresErrorMapping.map(error, location: options.redacted)
         }

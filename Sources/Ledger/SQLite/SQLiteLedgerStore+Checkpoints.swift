@@ -21,7 +21,8 @@ extension SQLiteLedgerStore {
                     WHERE excluded.position_us > checkpoints.position_us
                     """,
                 arguments: [name, micros, now])
-            let stored = try Int64.fetchOne(db, sql: "SELECT position_us FROM checkpoints WHERE name = ?", arguments: [name])
+            let stored = try Int64.fetchOne(
+                db, sql: "SELECT position_us FROM checkpoints WHERE name = ?", arguments: [name])
             return StorageCoding.date(microseconds: stored ?? micros)
         }
     }

@@ -39,7 +39,8 @@ public final class SQLiteLedgerStore: LedgerStore {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw LedgerError.cannotOpen(location, reason: "cannot create directory \(directory): \(error.localizedDescription)")
+                throw LedgerError.cannotOpen(
+                    location, reason: "cannot create directory \(directory): \(error.localizedDescription)")
             }
             writer = try Self.openPool(path: path, configuration: configuration, options: options, location: location)
         } else {
@@ -113,16 +114,31 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func search(_ query: AuditQuery) async throws -> [AuditRecord] {
         var clauses: [String] = []
         var arguments = StatementArguments()
-        if let since = query.since { clauses.append("time_us >= ?"); arguments += [StorageCoding.microseconds(since)] }
-        if let until = query.until { clauses.append("time_us < ?"); arguments += [StorageCoding.microseconds(until)] }
+        if let since = query.since {
+            clauses.append("time_us >= ?")
+            arguments += [StorageCoding.microseconds(since)]
+        }
+        if let until = query.until {
+            clauses.append("time_us < ?")
+            arguments += [StorageCoding.microseconds(until)]
+        }
         if !query.hops.isEmpty {
             let hops = query.hops.map(\.rawValue).sorted()
             clauses.append("hop IN (\(hops.map { _ in "?" }.joined(separator: ", ")))")
             arguments += StatementArguments(hops)
         }
-        if let pattern = query.likePattern { clauses.append("order_key LIKE ? ESCAPE '\\'"); arguments += [pattern] }
-        if let channel = query.channel { clauses.append("channel = ?"); arguments += [channel] }
-        if let stage = query.stage { clauses.append("stage = ?"); arguments += [stage] }
+        if let pattern = query.likePattern {
+            clauses.append("order_key LIKE ? ESCAPE '\\'")
+            arguments += [pattern]
+        }
+        if let channel = query.channel {
+            clauses.append("channel = ?")
+            arguments += [channel]
+        }
+        if let stage = query.stage {
+            clauses.append("stage = ?")
+            arguments += [stage]
+        }
         switch query.status {
         case .any: break
         case .failed: clauses.append("failed = 1")
@@ -150,10 +166,13 @@ public final class SQLiteLedgerStore: LedgerStore {
         guard !unique.isEmpty else { return [] }
         return try await read { db in
             var result: [OrderStateRecord] = []
-            for chunk in stride(from: 0, to: unique.count, by: 500).map({ Array(unique[$0..<min($0 + 500, unique.count)]) }) {
+            for chunk in stride(from: 0, to: unique.count, by: 500).map({
+                Array(unique[$0..<min($0 + 500, unique.count)])
+            }) {
                 let marks = chunk.map { _ in "?" }.joined(separator: ", ")
                 result += try Row.fetchAll(
-                    db, sql: "SELECT * FROM order_states WHERE order_key IN (\(marks))", arguments: StatementArguments(chunk)
+                    db, sql: "SELECT * FROM order_states WHERE order_key IN (\(marks))",
+                    arguments: StatementArguments(chunk)
                 ).map(SQLiteRows.orderState)
             }
             return result
@@ -189,7 +208,11 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func close() async {
         do {
-            if let pool = writer as? DatabasePool { try pool.close() } else if let queue = writer as? DatabaseQueue { try queue.close() }
+            if let pool = writer as? DatabasePool {
+                try pool.close()
+            } else if let queue = writer as? DatabaseQueue {
+                try queue.close()
+            }
         } catch {
             logger.warning("closing ledger failed", metadata: ["location": "\(location)", "error": "\(error)"])
         }
@@ -221,7 +244,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         let message = databaseError.message ?? "\(databaseError.resultCode)"
         switch databaseError.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return LedgerError.locked(location, reason: "\(message) (another process holds the lock; busy timeout elapsed)")
+            return LedgerError.locked(
+                location, reason: "\(message) (another process holds the lock; busy timeout elapsed)")
         case .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_CORRUPT:
             return LedgerError.cannotOpen(location, reason: message)
         case .SQLITE_TOOBIG, .SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_RANGE:

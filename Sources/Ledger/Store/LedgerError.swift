@@ -28,7 +28,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .invalidURL(url, reason): return "invalid ledger URL '\(url)': \(reason)"
         case let .unreachable(location, reason): return "ledger database unreachable at \(location): \(reason)"
-        case let .authenticationFailed(location, reason): return "ledger authentication failed at \(location): \(reason)"
+        case let .authenticationFailed(location, reason):
+            return "ledger authentication failed at \(location): \(reason)"
         case let .locked(location, reason): return "ledger database is locked: \(location): \(reason)"
         case let .cannotOpen(location, reason): return "cannot open ledger \(location): \(reason)"
         case let .migrationFailed(version, reason): return "ledger migration \(version) failed: \(reason)"

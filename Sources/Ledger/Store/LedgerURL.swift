@@ -42,7 +42,8 @@ public enum LedgerURL: Sendable, Equatable {
 
         public init(
             host: String, port: Int = 5432, username: String, password: String?, database: String,
-            sslMode: SSLMode = .disable, connectTimeout: Duration = .seconds(5), operationTimeout: Duration = .seconds(30),
+            sslMode: SSLMode = .disable, connectTimeout: Duration = .seconds(5),
+            operationTimeout: Duration = .seconds(30),
             maxConnections: Int = 10, schema: String = "public"
         ) {
             self.host = host
@@ -77,7 +78,8 @@ public enum LedgerURL: Sendable, Equatable {
             return .postgres(try parsePostgres(trimmed))
         }
         throw LedgerError.invalidURL(
-            redact(trimmed), reason: "unknown scheme; expected sqlite:///path.db, sqlite::memory: or postgres://user:pass@host:port/db")
+            redact(trimmed),
+            reason: "unknown scheme; expected sqlite:///path.db, sqlite::memory: or postgres://user:pass@host:port/db")
     }
 
     /// The URL without its password, for logs and messages.
@@ -98,26 +100,32 @@ public enum LedgerURL: Sendable, Equatable {
             body = String(body[..<questionMark])
         }
         try rejectUnknown(query, allowed: ["busy_timeout_ms"], url: string)
-        let busyMilliseconds = try intParameter(query, "busy_timeout_ms", default: 5000, range: 0...600_000, url: string)
+        let busyMilliseconds = try intParameter(
+            query, "busy_timeout_ms", default: 5000, range: 0...600_000, url: string)
         let busyTimeout = Duration.milliseconds(busyMilliseconds)
         if body == ":memory:" || body == "//:memory:" {
             return SQLiteOptions(path: nil, busyTimeout: busyTimeout)
         }
         guard body.hasPrefix("//") else {
-            throw LedgerError.invalidURL(string, reason: "expected sqlite:///absolute/path.db, sqlite://./relative.db or sqlite::memory:")
+            throw LedgerError.invalidURL(
+                string, reason: "expected sqlite:///absolute/path.db, sqlite://./relative.db or sqlite::memory:")
         }
         let rawPath = String(body.dropFirst(2))
         guard !rawPath.isEmpty else { throw LedgerError.invalidURL(string, reason: "missing database file path") }
         guard let path = rawPath.removingPercentEncoding, !path.contains("\0") else {
             throw LedgerError.invalidURL(string, reason: "path is not valid percent-encoded text")
         }
-        guard !path.hasSuffix("/") else { throw LedgerError.invalidURL(string, reason: "path names a directory, not a file") }
+        guard !path.hasSuffix("/") else {
+            throw LedgerError.invalidURL(string, reason: "path names a directory, not a file")
+        }
         let absolute: String
         if path.hasPrefix("/") {
             absolute = path
         } else {
             let base = baseDirectory ?? FileManager.default.currentDirectoryPath
-            absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: base, isDirectory: true)).standardizedFileURL.path
+            absolute =
+                URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: base, isDirectory: true))
+                .standardizedFileURL.path
         }
         return SQLiteOptions(path: absolute, busyTimeout: busyTimeout)
     }
@@ -143,7 +151,8 @@ public enum LedgerURL: Sendable, Equatable {
         guard (1...65535).contains(port) else { throw LedgerError.invalidURL(shown, reason: "port out of range") }
         var query: [String: String] = [:]
         for item in components.queryItems ?? [] { query[item.name] = item.value ?? "" }
-        try rejectUnknown(query, allowed: ["sslmode", "connect_timeout", "operation_timeout", "pool_max", "schema"], url: shown)
+        try rejectUnknown(
+            query, allowed: ["sslmode", "connect_timeout", "operation_timeout", "pool_max", "schema"], url: shown)
         let sslText = query["sslmode"] ?? "disable"
         guard let sslMode = PostgresOptions.SSLMode(rawValue: sslText) else {
             throw LedgerError.invalidURL(shown, reason: "sslmode must be disable, prefer or require, not '\(sslText)'")
@@ -170,7 +179,9 @@ public enum LedgerURL: Sendable, Equatable {
         guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= 63 else { return false }
         let lower = "abcdefghijklmnopqrstuvwxyz_"
         guard lower.unicodeScalars.contains(first) else { return false }
-        return text.unicodeScalars.allSatisfy { lower.unicodeScalars.contains($0) || ("0"..."9").contains(Character($0)) }
+        return text.unicodeScalars.allSatisfy {
+            lower.unicodeScalars.contains($0) || ("0"..."9").contains(Character($0))
+        }
     }
 
     private static func parseQuery(_ text: String, url: String) throws -> [String: String] {
@@ -184,7 +195,8 @@ public enum LedgerURL: Sendable, Equatable {
 
     private static func rejectUnknown(_ query: [String: String], allowed: Set<String>, url: String) throws {
         if let unknown = query.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw LedgerError.invalidURL(url, reason: "unknown parameter '\(unknown)' (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            throw LedgerError.invalidURL(
+                url, reason: "unknown parameter '\(unknown)' (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -193,14 +205,16 @@ public enum LedgerURL: Sendable, Equatable {
     ) throws -> Int {
         guard let text = query[name] else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw LedgerError.invalidURL(url, reason: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
+            throw LedgerError.invalidURL(
+                url, reason: "\(name) must be an integer in \(range.lowerBound)...\(range.upperBound), not '\(text)'")
         }
         return number
     }
 
     /// Replaces the password of a URL-looking string with `***`.
     static func redact(_ string: String) -> String {
-        guard let schemeEnd = string.range(of: "://"), let at = string[schemeEnd.upperBound...].lastIndex(of: "@") else {
+        guard let schemeEnd = string.range(of: "://"), let at = string[schemeEnd.upperBound...].lastIndex(of: "@")
+        else {
             return string
         }
         let credentials = string[schemeEnd.upperBound..<at]

@@ -6,7 +6,8 @@
 /// versions stored before the save and the keys the upsert wrote (a key it did not write had no
 /// row above the stored version, so none of its rows counts).
 enum SequentialSaveCount {
-    static func count(_ states: [OrderStateRecord], stored: [OrderStateKey: Int64], written: Set<OrderStateKey>) -> Int {
+    static func count(_ states: [OrderStateRecord], stored: [OrderStateKey: Int64], written: Set<OrderStateKey>) -> Int
+    {
         var current = stored
         var count = 0
         for state in states where written.contains(state.key) {

@@ -40,8 +40,10 @@ public actor AuditWriter {
     private var statistics = AuditWriterStatistics(
         buffered: 0, highWaterMark: 0, written: 0, batches: 0, failedAttempts: 0, backPressureWaits: 0, lastError: nil)
 
-    public init(store: any LedgerStore, configuration: AuditWriterConfiguration = .init(),
-                logger: Logger = Logger(label: "driftless.ledger.writer")) {
+    public init(
+        store: any LedgerStore, configuration: AuditWriterConfiguration = .init(),
+        logger: Logger = Logger(label: "driftless.ledger.writer")
+    ) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
@@ -61,9 +63,15 @@ public actor AuditWriter {
         var waited = false
         while pending.count >= configuration.capacity {
             if isClosing { throw LedgerError.closed(store.location) }
-            if !waited { statistics.backPressureWaits += 1; waited = true }
+            if !waited {
+                statistics.backPressureWaits += 1
+                waited = true
+            }
             startLoopIfNeeded()
-            try await withCheckedThrowingContinuation { spaceWaiters.append($0); wake() }
+            try await withCheckedThrowingContinuation {
+                spaceWaiters.append($0)
+                wake()
+            }
         }
         if isClosing { throw LedgerError.closed(store.location) }
         return accept(CollectionOfOne(record))
@@ -91,10 +99,12 @@ public actor AuditWriter {
         let lost = records.count - taken
         if lost > 0 {
             if statistics.dropped == 0 || statistics.dropped / 1000 != (statistics.dropped + lost) / 1000 {
-                logger.warning("audit buffer full: records dropped rather than waiting on the ledger", metadata: [
-                    "dropped-total": "\(statistics.dropped + lost)", "location": "\(store.location)",
-                    "error": "\(statistics.lastError ?? "")",
-                ])
+                logger.warning(
+                    "audit buffer full: records dropped rather than waiting on the ledger",
+                    metadata: [
+                        "dropped-total": "\(statistics.dropped + lost)", "location": "\(store.location)",
+                        "error": "\(statistics.lastError ?? "")",
+                    ])
             }
             statistics.dropped += lost
         }
@@ -156,9 +166,11 @@ public actor AuditWriter {
         loop = nil
         let lost = pending.count
         if lost > 0 {
-            logger.error("audit writer shut down with unwritten records", metadata: [
-                "records": "\(lost)", "location": "\(store.location)", "error": "\(statistics.lastError ?? "")",
-            ])
+            logger.error(
+                "audit writer shut down with unwritten records",
+                metadata: [
+                    "records": "\(lost)", "location": "\(store.location)", "error": "\(statistics.lastError ?? "")",
+                ])
         }
         return lost
     }
@@ -224,9 +236,11 @@ public actor AuditWriter {
                 statistics.failedAttempts += 1
                 statistics.lastError = "\(error)"
                 if attempt == 1 || attempt.isMultiple(of: 20) {
-                    logger.warning("audit write failed; keeping records and retrying", metadata: [
-                        "attempt": "\(attempt)", "records": "\(pending.count)", "error": "\(error)",
-                    ])
+                    logger.warning(
+                        "audit write failed; keeping records and retrying",
+                        metadata: [
+                            "attempt": "\(attempt)", "records": "\(pending.count)", "error": "\(error)",
+                        ])
                 }
                 if isStopped { return release(settled) }
                 try? await Task.sleep(for: configuration.backoff(attempt: attempt))
@@ -252,10 +266,12 @@ public actor AuditWriter {
                 try await store.append([row])
             } catch let error as LedgerError where Self.isRejection(error) {
                 statistics.rejected += 1
-                logger.error("audit row refused by the ledger; dropped", metadata: [
-                    "order": "\(row.orderKey.prefix(80))", "event-id": "\(row.eventID.prefix(80))",
-                    "hop": "\(row.hop.rawValue)", "error": "\(error)", "rejected-total": "\(statistics.rejected)",
-                ])
+                logger.error(
+                    "audit row refused by the ledger; dropped",
+                    metadata: [
+                        "order": "\(row.orderKey.prefix(80))", "event-id": "\(row.eventID.prefix(80))",
+                        "hop": "\(row.hop.rawValue)", "error": "\(error)", "rejected-total": "\(statistics.rejected)",
+                    ])
             } catch {
                 statistics.lastError = "\(error)"
                 return 0

@@ -2,8 +2,8 @@
 /// a real order moves through it; the state machine merges observations by taking the higher rank in
 /// each dimension (a join), which is what makes the result independent of delivery order.
 public protocol OrderDimension: Codable, Hashable, Sendable, CaseIterable, Comparable,
-    RawRepresentable where RawValue == String
-{
+    RawRepresentable
+where RawValue == String {
     /// Position in the dimension's progress order (higher = further along).
     var rank: Int { get }
     /// The dimension's name as used in reports and the mapping file.

@@ -107,8 +107,17 @@ public enum RFC3339 {
                 i += 1
             }
             if y < 0 { char("-") }
-            put(abs(y), 4); char("-"); put(m, 2); char("-"); put(d, 2); char("T")
-            put(rem / 3600, 2); char(":"); put(rem % 3600 / 60, 2); char(":"); put(rem % 60, 2)
+            put(abs(y), 4)
+            char("-")
+            put(m, 2)
+            char("-")
+            put(d, 2)
+            char("T")
+            put(rem / 3600, 2)
+            char(":")
+            put(rem % 3600 / 60, 2)
+            char(":")
+            put(rem % 60, 2)
             if millis > 0 {
                 char(".")
                 put(millis, 3)

@@ -36,11 +36,15 @@ public struct MappingDiff: Hashable, Sendable {
             let keys = a.order + b.order.filter { a.entries[$0] == nil }
             for key in keys {
                 switch (a.entries[key], b.entries[key]) {
-                case (nil, let n?): changes.append(Change(kind: .added, section: field.description, key: key, new: n.description))
-                case (let o?, nil): changes.append(Change(kind: .removed, section: field.description, key: key, old: o.description))
+                case (nil, let n?):
+                    changes.append(Change(kind: .added, section: field.description, key: key, new: n.description))
+                case (let o?, nil):
+                    changes.append(Change(kind: .removed, section: field.description, key: key, old: o.description))
                 case (let o?, let n?) where o != n:
-                    changes.append(Change(kind: .changed, section: field.description, key: key, old: o.description,
-                                          new: n.description))
+                    changes.append(
+                        Change(
+                            kind: .changed, section: field.description, key: key, old: o.description,
+                            new: n.description))
                 default: break
                 }
             }
@@ -48,8 +52,10 @@ public struct MappingDiff: Hashable, Sendable {
         for state in CanonicalState.allCases {
             let o = old.erpTarget(for: state), n = new.erpTarget(for: state)
             if o != n {
-                changes.append(Change(kind: o == nil ? .added : (n == nil ? .removed : .changed), section: "canonical_states",
-                                      key: state.rawValue, old: o?.description, new: n?.description))
+                changes.append(
+                    Change(
+                        kind: o == nil ? .added : (n == nil ? .removed : .changed), section: "canonical_states",
+                        key: state.rawValue, old: o?.description, new: n?.description))
             }
         }
         self.changes = changes

@@ -7,12 +7,15 @@ public enum MappingDocumentation {
         if let summary = matrix.summary { out += summary + "\n\n" }
         out += "Source: `\(matrix.fileName)`.\n\n"
         out += "## Canonical states\n\n"
-        out += "| Storefront Status | Marketplace Status | Canonical State (Middleware) | ERP Target Status | ERP Action | Meaning |\n"
+        out +=
+            "| Storefront Status | Marketplace Status | Canonical State (Middleware) | ERP Target Status | ERP Action | Meaning |\n"
         out += "|---|---|---|---|---|---|\n"
-        var storefront = valuesByState(matrix, fields: [
-            .shopifyFinancialStatus, .shopifyFulfillmentStatus, .shopifyCancelReason, .shopifyReturnStatus,
-            .shopifyRefundRestockType,
-        ])
+        var storefront = valuesByState(
+            matrix,
+            fields: [
+                .shopifyFinancialStatus, .shopifyFulfillmentStatus, .shopifyCancelReason, .shopifyReturnStatus,
+                .shopifyRefundRestockType,
+            ])
         let marketplace = valuesByState(matrix, fields: [.amazonOrderStatus])
         storefront[.closed, default: []].append("closed_at set")
         for state in CanonicalState.allCases {
@@ -32,13 +35,19 @@ public enum MappingDocumentation {
             }
         }
         out += "\n## How the canonical state is derived\n\n"
-        out += "Each dimension is ordered (payment: pending < authorized < expired < voided < partiallyPaid < captured < "
+        out +=
+            "Each dimension is ordered (payment: pending < authorized < expired < voided < partiallyPaid < captured < "
         out += "partiallyRefunded < refunded; fulfillment: unfulfilled < partial < fulfilled < restocked; lifecycle: "
-        out += "open < closed < cancelled; return: none < initiated < received). An order takes, per dimension, the value "
-        out += "furthest along of everything observed. The first matching rule gives the state: cancelled or restocked → "
-        out += "CANCELLED; refunded → REFUNDED; return received → RETURNED; return initiated → RETURN_INITIATED; partially "
-        out += "refunded → PARTIALLY_REFUNDED; closed → CLOSED; fulfilled → SHIPPED; partial → PARTIALLY_SHIPPED; captured → "
-        out += "PAYMENT_CAPTURED; authorized or partially paid → PAYMENT_AUTHORIZED; voided or expired → PAYMENT_VOIDED; "
+        out +=
+            "open < closed < cancelled; return: none < initiated < received). An order takes, per dimension, the value "
+        out +=
+            "furthest along of everything observed. The first matching rule gives the state: cancelled or restocked → "
+        out +=
+            "CANCELLED; refunded → REFUNDED; return received → RETURNED; return initiated → RETURN_INITIATED; partially "
+        out +=
+            "refunded → PARTIALLY_REFUNDED; closed → CLOSED; fulfilled → SHIPPED; partial → PARTIALLY_SHIPPED; captured → "
+        out +=
+            "PAYMENT_CAPTURED; authorized or partially paid → PAYMENT_AUTHORIZED; voided or expired → PAYMENT_VOIDED; "
         out += "otherwise PENDING_PAYMENT.\n"
         return out
     }

@@ -65,19 +65,28 @@ public struct MappingIssue: Hashable, Sendable, CustomStringConvertible {
         case .missingVersion: return "missing required top-level `version:`"
         case .invalidVersion: return "`version:` must be a non-negative integer, found \(v)"
         case .notAMapping(let expected): return "expected a mapping (\(expected)), found \(v)"
-        case .unknownSection: return "unknown top-level section \(v) (expected version, description, canonical_states, shopify, amazon, erp)"
+        case .unknownSection:
+            return
+                "unknown top-level section \(v) (expected version, description, canonical_states, shopify, amazon, erp)"
         case .unknownField(let channel): return "unknown field \(v) for channel \(channel)"
         case .missingKey: return "missing required key \(v)"
         case .unknownKey(let expected): return "unknown key \(v) (expected \(expected))"
-        case .unknownDimension: return "unknown dimension \(v) (expected payment, fulfillment, lifecycle, return, canonical)"
+        case .unknownDimension:
+            return "unknown dimension \(v) (expected payment, fulfillment, lifecycle, return, canonical)"
         case .unknownDimensionValue(let dimension): return "unknown \(dimension) value \(v)"
-        case .duplicateKey(let first): return "duplicate key \(v)" + (first.map { " (first defined on line \($0))" } ?? "")
+        case .duplicateKey(let first):
+            return "duplicate key \(v)" + (first.map { " (first defined on line \($0))" } ?? "")
         case .unmappedValue(let channel, let field): return "unmapped value \(v) for \(channel.rawValue).\(field)"
-        case .unknownCanonicalState: return "unknown canonical state \(v) (expected one of \(CanonicalState.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .unknownCanonicalState:
+            return
+                "unknown canonical state \(v) (expected one of \(CanonicalState.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .missingCanonicalState: return "canonical state \(v) has no ERP target"
         case .unknownERPStatus: return "unknown ERP status code \(v) (expected A–H)"
-        case .unknownERPAction: return "unknown ERP action \(v) (expected one of \(ERPRecordAction.allCases.map(\.rawValue).joined(separator: ", ")))"
-        case .canonicalMismatch(let declared, let derived): return "entry \(v) declares canonical \(declared.rawValue) but its dimensions give \(derived.rawValue)"
+        case .unknownERPAction:
+            return
+                "unknown ERP action \(v) (expected one of \(ERPRecordAction.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .canonicalMismatch(let declared, let derived):
+            return "entry \(v) declares canonical \(declared.rawValue) but its dimensions give \(derived.rawValue)"
         }
     }
 }

@@ -12,8 +12,10 @@ public struct MappingField: Hashable, Sendable, CustomStringConvertible {
 
     public static let shopifyFinancialStatus = MappingField(
         channel: .shopify, name: "financial_status",
-        requiredValues: ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded",
-                         "voided", "expired"],
+        requiredValues: [
+            "pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded",
+            "voided", "expired",
+        ],
         summary: "Order `financial_status` (GraphQL adds EXPIRED).")
     public static let shopifyFulfillmentStatus = MappingField(
         channel: .shopify, name: "fulfillment_status",
@@ -25,8 +27,10 @@ public struct MappingField: Hashable, Sendable, CustomStringConvertible {
         summary: "`cancel_reason` of an order with `cancelled_at` set.")
     public static let shopifyReturnStatus = MappingField(
         channel: .shopify, name: "return_status",
-        requiredValues: ["NO_RETURN", "RETURN_REQUESTED", "IN_PROGRESS", "INSPECTION_COMPLETE", "RETURNED",
-                         "RETURN_FAILED"],
+        requiredValues: [
+            "NO_RETURN", "RETURN_REQUESTED", "IN_PROGRESS", "INSPECTION_COMPLETE", "RETURNED",
+            "RETURN_FAILED",
+        ],
         summary: "Return status (GraphQL `returnStatus`), when the payload carries `return_status`.")
     public static let shopifyRefundRestockType = MappingField(
         channel: .shopify, name: "refund_restock_type",
@@ -34,8 +38,10 @@ public struct MappingField: Hashable, Sendable, CustomStringConvertible {
         summary: "`refunds[].refund_line_items[].restock_type`.")
     public static let amazonOrderStatus = MappingField(
         channel: .amazon, name: "order_status",
-        requiredValues: ["Pending", "Unshipped", "PartiallyShipped", "Shipped", "Canceled", "Unfulfillable",
-                         "InvoiceUnconfirmed", "PendingAvailability"],
+        requiredValues: [
+            "Pending", "Unshipped", "PartiallyShipped", "Shipped", "Canceled", "Unfulfillable",
+            "InvoiceUnconfirmed", "PendingAvailability",
+        ],
         summary: "SP-API `OrderStatus`.")
     public static let erpSalesOrderStatus = MappingField(
         channel: .erp, name: "sales_order_status",

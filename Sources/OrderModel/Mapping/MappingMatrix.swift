@@ -13,8 +13,10 @@ public struct MappingMatrix: Hashable, Sendable {
         /// Declared canonical state per value, when the file states one (checked at load).
         public var declaredCanonical: [String: CanonicalState]
 
-        public init(field: MappingField, entries: [String: DimensionPatch] = [:], order: [String] = [],
-                    declaredCanonical: [String: CanonicalState] = [:]) {
+        public init(
+            field: MappingField, entries: [String: DimensionPatch] = [:], order: [String] = [],
+            declaredCanonical: [String: CanonicalState] = [:]
+        ) {
             self.field = field
             self.entries = entries
             self.order = order
@@ -41,8 +43,10 @@ public struct MappingMatrix: Hashable, Sendable {
     /// ERP target of every canonical state.
     public var erpTargets: [CanonicalState: ERPTarget]
 
-    public init(version: Int, fileName: String, summary: String? = nil, tables: [String: Table],
-                erpTargets: [CanonicalState: ERPTarget]) {
+    public init(
+        version: Int, fileName: String, summary: String? = nil, tables: [String: Table],
+        erpTargets: [CanonicalState: ERPTarget]
+    ) {
         self.version = version
         self.fileName = fileName
         self.summary = summary
@@ -68,10 +72,12 @@ public struct MappingMatrix: Hashable, Sendable {
         guard let url = Bundle.module.url(forResource: "default-mapping", withExtension: "yaml"),
             let data = try? Data(contentsOf: url), let text = String(data: data, encoding: .utf8)
         else {
-            return .failure(MappingLoadError(issues: [
-                MappingIssue(file: "default-mapping.yaml", line: nil, column: nil, value: nil,
-                             problem: .syntax("bundled resource missing or not UTF-8"))
-            ]))
+            return .failure(
+                MappingLoadError(issues: [
+                    MappingIssue(
+                        file: "default-mapping.yaml", line: nil, column: nil, value: nil,
+                        problem: .syntax("bundled resource missing or not UTF-8"))
+                ]))
         }
         do throws(MappingLoadError) {
             return .success(try load(yaml: text, fileName: "default-mapping.yaml"))

@@ -34,8 +34,11 @@ struct MappingMatrixLoader {
         for (key, value) in uniquePairs(top) {
             switch key {
             case "version":
-                if let v = value.int, v >= 0, value.scalar?.style == .plain { version = v }
-                else { record(value, value.string, .invalidVersion) }
+                if let v = value.int, v >= 0, value.scalar?.style == .plain {
+                    version = v
+                } else {
+                    record(value, value.string, .invalidVersion)
+                }
             case "description":
                 summary = value.string
             case "canonical_states":
@@ -56,15 +59,19 @@ struct MappingMatrixLoader {
             record(canonicalNode ?? root, state.rawValue, .missingCanonicalState)
         }
         guard issues.isEmpty, let version else {
-            throw MappingLoadError(issues: issues.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) })
+            throw MappingLoadError(
+                issues: issues.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) })
         }
-        return MappingMatrix(version: version, fileName: fileName, summary: summary, tables: tables,
-                             erpTargets: targets)
+        return MappingMatrix(
+            version: version, fileName: fileName, summary: summary, tables: tables,
+            erpTargets: targets)
     }
 
     // MARK: Sections
 
-    private mutating func loadChannel(_ channel: Channel, _ node: Node, into tables: inout [String: MappingMatrix.Table]) {
+    private mutating func loadChannel(
+        _ channel: Channel, _ node: Node, into tables: inout [String: MappingMatrix.Table]
+    ) {
         guard let mapping = node.mapping else {
             record(node, node.string, .notAMapping(expected: "fields of \(channel.rawValue)"))
             return
@@ -175,7 +182,8 @@ struct MappingMatrixLoader {
         for field in MappingField.all {
             let table = tables[field.description]
             let channelNode = top[field.channel.rawValue]
-            let anchor: Node? = channelNode?.mapping.flatMap { keyNode($0, field.name) }
+            let anchor: Node? =
+                channelNode?.mapping.flatMap { keyNode($0, field.name) }
                 ?? channelNode.flatMap { _ in keyNode(top, field.channel.rawValue) }
             for value in field.requiredValues where table?.entries[value] == nil {
                 record(anchor, value, .unmappedValue(channel: field.channel, field: field.name))
@@ -217,7 +225,8 @@ struct MappingMatrixLoader {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
-            return MappingIssue(file: fileName, line: mark.line, column: mark.column, value: nil, problem: .syntax(problem))
+            return MappingIssue(
+                file: fileName, line: mark.line, column: mark.column, value: nil, problem: .syntax(problem))
         default:
             return issue(nil, nil, .syntax(String(describing: error)))
         }

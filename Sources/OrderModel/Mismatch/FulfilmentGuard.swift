@@ -20,8 +20,9 @@ public enum FulfilmentGuard {
     /// restocked); everything else is allowed.
     public static func check(target: ERPTarget, channel: OrderDimensions) -> Decision {
         guard releasesFulfilment(target), !channel.allowsFulfilmentRelease else { return .allow }
-        return .block(reason: "\(MismatchPattern.silentCancellation): order is \(channel.canonicalState.rawValue) "
-            + "upstream (\(channel)); not releasing \(target)")
+        return .block(
+            reason: "\(MismatchPattern.silentCancellation): order is \(channel.canonicalState.rawValue) "
+                + "upstream (\(channel)); not releasing \(target)")
     }
 }
 

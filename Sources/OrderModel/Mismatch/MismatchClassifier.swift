@@ -15,17 +15,21 @@ public struct MismatchClassifier: Sendable {
     public func classify(channel: ChannelView, erp: ERPView?) -> MismatchReport {
         let c = channel.dimensions
         func report(_ pattern: MismatchPattern, _ evidence: [String], unmatched: [String] = []) -> MismatchReport {
-            MismatchReport(key: channel.key, classification: .pattern(pattern), remediation: pattern.remediation,
-                           evidence: evidence, unmatchedPaymentIDs: unmatched)
+            MismatchReport(
+                key: channel.key, classification: .pattern(pattern), remediation: pattern.remediation,
+                evidence: evidence, unmatchedPaymentIDs: unmatched)
         }
         guard let erp else {
-            let confirmed = c.lifecycle != .cancelled && c.payment != .pending && c.payment != .voided
+            let confirmed =
+                c.lifecycle != .cancelled && c.payment != .pending && c.payment != .voided
                 && c.payment != .expired
             if confirmed || c.fulfillment != .unfulfilled {
-                return report(.checkoutDisconnect, ["channel \(channel.canonicalState.rawValue)", "ERP: no sales order"])
+                return report(
+                    .checkoutDisconnect, ["channel \(channel.canonicalState.rawValue)", "ERP: no sales order"])
             }
-            return MismatchReport(key: channel.key, classification: .inSync, remediation: nil,
-                                  evidence: ["channel \(channel.canonicalState.rawValue) not yet expected in the ERP"])
+            return MismatchReport(
+                key: channel.key, classification: .inSync, remediation: nil,
+                evidence: ["channel \(channel.canonicalState.rawValue) not yet expected in the ERP"])
         }
         let e = erp.dimensions
         let erpText = "ERP \(erp.status) (\(erp.canonicalState.rawValue))"
@@ -37,24 +41,33 @@ public struct MismatchClassifier: Sendable {
             return report(.returnDisconnect, ["channel return=\(c.returns.rawValue)", erpText])
         }
         if fulfilmentRank(c.fulfillment) > fulfilmentRank(e.fulfillment) {
-            return report(.shipmentLag, ["channel fulfillment=\(c.fulfillment.rawValue)"
-                + (channel.facts.trackingNumbers.isEmpty ? "" : " tracking \(channel.facts.trackingNumbers.joined(separator: ","))"),
-                erpText])
+            return report(
+                .shipmentLag,
+                [
+                    "channel fulfillment=\(c.fulfillment.rawValue)"
+                        + (channel.facts.trackingNumbers.isEmpty
+                            ? "" : " tracking \(channel.facts.trackingNumbers.joined(separator: ","))"),
+                    erpText,
+                ])
         }
         if c.payment.isCapturedOrLater {
-            let hasPayment = !erp.records.isDisjoint(with: [.customerDeposit, .cashSale]) || !erp.paymentReferences.isEmpty
+            let hasPayment =
+                !erp.records.isDisjoint(with: [.customerDeposit, .cashSale]) || !erp.paymentReferences.isEmpty
                 || e.payment.isCapturedOrLater
             let captureIDs = channel.facts.captureTransactionIDs
             let unmatched = Self.unmatchedCaptureIDs(channel: channel.facts, erp: erp)
             if !hasPayment {
-                return report(.paymentGap, ["channel payment=\(c.payment.rawValue)", erpText + " has no payment record"],
-                              unmatched: captureIDs)
+                return report(
+                    .paymentGap, ["channel payment=\(c.payment.rawValue)", erpText + " has no payment record"],
+                    unmatched: captureIDs)
             }
             if !captureIDs.isEmpty && !erp.paymentReferences.isEmpty && unmatched.count == captureIDs.count {
-                return report(.paymentGap, [
-                    "channel capture ids \(captureIDs.joined(separator: ","))",
-                    "ERP payment references \(erp.paymentReferences.joined(separator: ","))",
-                ], unmatched: captureIDs)
+                return report(
+                    .paymentGap,
+                    [
+                        "channel capture ids \(captureIDs.joined(separator: ","))",
+                        "ERP payment references \(erp.paymentReferences.joined(separator: ","))",
+                    ], unmatched: captureIDs)
             }
         }
         return compare(channel, erp)
@@ -83,8 +96,9 @@ public struct MismatchClassifier: Sendable {
             default: "return channel=\(c.returns.rawValue) ERP=\(e.returns.rawValue)"
             }
         }
-        return MismatchReport(key: channel.key, classification: .otherDrift(fields: fields),
-                              remediation: .manualReview, evidence: evidence + ["ERP \(erp.status)"])
+        return MismatchReport(
+            key: channel.key, classification: .otherDrift(fields: fields),
+            remediation: .manualReview, evidence: evidence + ["ERP \(erp.status)"])
     }
 
     /// Restocked lines count as not shipped (the order was cancelled).

@@ -112,8 +112,10 @@ public struct MismatchReport: Hashable, Sendable, CustomStringConvertible {
     /// Pattern 5: the channel's capture ids not found on any ERP payment record.
     public var unmatchedPaymentIDs: [String]
 
-    public init(key: OrderKey, classification: MismatchClassification, remediation: Remediation?,
-                evidence: [String] = [], unmatchedPaymentIDs: [String] = []) {
+    public init(
+        key: OrderKey, classification: MismatchClassification, remediation: Remediation?,
+        evidence: [String] = [], unmatchedPaymentIDs: [String] = []
+    ) {
         self.key = key
         self.classification = classification
         self.remediation = remediation

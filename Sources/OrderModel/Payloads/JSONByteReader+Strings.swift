@@ -45,7 +45,8 @@ extension JSONByteReader {
     private mutating func skipPlainASCII() {
         guard let base = bytes.baseAddress else { return }
         while bytes.count - index >= 8 {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let word = UInt64(
+                littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
             let special = Self.specialBytes(word)
             if special != 0 {
                 index += special.trailingZeroBitCount >> 3
@@ -118,12 +119,20 @@ extension JSONByteReader {
         var low: UInt8 = 0x80, high: UInt8 = 0xBF  // range of the second byte
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
+        case 0xE0:
+            length = 3
+            low = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
+        case 0xF4:
+            length = 4
+            high = 0x8F
         default: throw Unhandled()
         }
         guard bytes.count - offset >= length else { throw Unhandled() }

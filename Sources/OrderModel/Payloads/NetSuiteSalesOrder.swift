@@ -33,8 +33,10 @@ public struct NetSuiteSalesOrder: Decodable, Hashable, Sendable {
 
         enum CodingKeys: String, CodingKey { case type, id, status, trackingNumbers, paymentReference }
 
-        public init(type: String, id: String, status: String? = nil, trackingNumbers: [String] = [],
-                    paymentReference: String? = nil) {
+        public init(
+            type: String, id: String, status: String? = nil, trackingNumbers: [String] = [],
+            paymentReference: String? = nil
+        ) {
             self.type = type
             self.id = id
             self.status = status
@@ -73,8 +75,10 @@ public struct NetSuiteSalesOrder: Decodable, Hashable, Sendable {
         relatedRecords = try c.decodeIfPresent([RelatedRecord].self, forKey: .relatedRecords) ?? []
     }
 
-    public init(id: String, tranID: String? = nil, externalID: String? = nil, lastModifiedDate: Date,
-                statusCode: String, statusName: String? = nil, relatedRecords: [RelatedRecord] = []) {
+    public init(
+        id: String, tranID: String? = nil, externalID: String? = nil, lastModifiedDate: Date,
+        statusCode: String, statusName: String? = nil, relatedRecords: [RelatedRecord] = []
+    ) {
         self.id = id
         self.tranID = tranID
         self.externalID = externalID

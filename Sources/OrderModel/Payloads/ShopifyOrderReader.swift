@@ -102,7 +102,8 @@ enum ShopifyOrderReader {
             case .id: id = try r.readID()
             case .status: status = try r.readOptionalString()
             case .trackingCompany: trackingCompany = try r.readOptionalString()
-            case .trackingNumbers: trackingNumbers = try r.readOptionalArray { (r) throws(Unhandled) in try r.readString() }
+            case .trackingNumbers:
+                trackingNumbers = try r.readOptionalArray { (r) throws(Unhandled) in try r.readString() }
             case .trackingNumber:
                 switch try r.peek() {
                 case UInt8(ascii: "\""), UInt8(ascii: "n"): trackingNumber = try r.readOptionalString()

@@ -15,8 +15,10 @@ public struct OrderState: Codable, Hashable, Sendable {
     /// The most recent applied event ids, oldest first, at most `appliedEventLimit`.
     public var appliedEventIDs: [String]
 
-    public init(key: OrderKey, dimensions: OrderDimensions, facts: OrderFacts, position: EventPosition,
-                appliedEventIDs: [String]) {
+    public init(
+        key: OrderKey, dimensions: OrderDimensions, facts: OrderFacts, position: EventPosition,
+        appliedEventIDs: [String]
+    ) {
         self.key = key
         self.dimensions = dimensions
         self.facts = facts
@@ -26,8 +28,9 @@ public struct OrderState: Codable, Hashable, Sendable {
 
     /// The state after a first observation.
     public init(first observation: ChannelObservation) {
-        self.init(key: observation.key, dimensions: observation.dimensions, facts: observation.facts,
-                  position: observation.position, appliedEventIDs: [observation.eventID])
+        self.init(
+            key: observation.key, dimensions: observation.dimensions, facts: observation.facts,
+            position: observation.position, appliedEventIDs: [observation.eventID])
     }
 
     /// Derived from `dimensions`.

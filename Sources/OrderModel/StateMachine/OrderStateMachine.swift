@@ -30,20 +30,24 @@ public struct OrderStateMachine: Sendable {
         let newer = observation.position > current.position
         // Strictly later by the channel's own clock (the event-id tie-break does not count: two changes in
         // the same second, e.g. an update and the cancellation, just join).
-        let strictlyLater = observation.sourceTimestamp > current.sourceTimestamp
+        let strictlyLater =
+            observation.sourceTimestamp > current.sourceTimestamp
             || (observation.sourceTimestamp == current.sourceTimestamp
                 && (observation.version ?? .min) > (current.version ?? .min))
-        if strictlyLater && current.dimensions.lifecycle == .cancelled && observation.dimensions.lifecycle != .cancelled {
-            return .illegal(reason:
-                "undoing a cancellation: the event at \(observation.position) says lifecycle="
-                + "\(observation.dimensions.lifecycle.rawValue), order was cancelled")
+        if strictlyLater && current.dimensions.lifecycle == .cancelled && observation.dimensions.lifecycle != .cancelled
+        {
+            return .illegal(
+                reason:
+                    "undoing a cancellation: the event at \(observation.position) says lifecycle="
+                    + "\(observation.dimensions.lifecycle.rawValue), order was cancelled")
         }
         let dimensions = current.dimensions.joined(with: observation.dimensions)
         let facts = current.facts.merged(with: observation.facts)
         let addsSomething = dimensions != current.dimensions || facts != current.facts
         if !newer && !addsSomething {
             let regressions = observation.dimensions.regressions(from: current.dimensions)
-            let detail = regressions.isEmpty ? "no new information" : "would regress " + regressions.joined(separator: ", ")
+            let detail =
+                regressions.isEmpty ? "no new information" : "would regress " + regressions.joined(separator: ", ")
             return .stale(reason: "the event at \(observation.position) is not after \(current.position); \(detail)")
         }
         let next = OrderState(

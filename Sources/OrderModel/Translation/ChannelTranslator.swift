@@ -88,8 +88,9 @@ public struct ChannelTranslator: Hashable, Sendable {
             key: OrderKey(channel: .erp, orderID: order.id),
             eventID: eventID ?? "\(order.id)@\(RFC3339.format(order.lastModifiedDate))", kind: kind,
             sourceTimestamp: order.lastModifiedDate, version: nil, dimensions: view.dimensions,
-            facts: OrderFacts(trackingNumbers: view.trackingNumbers, captureTransactionIDs: view.paymentReferences,
-                              refundIDs: view.creditMemoIDs))
+            facts: OrderFacts(
+                trackingNumbers: view.trackingNumbers, captureTransactionIDs: view.paymentReferences,
+                refundIDs: view.creditMemoIDs))
     }
 
     /// The ERP's view of an order for the mismatch classifier.
@@ -139,8 +140,9 @@ public struct ChannelTranslator: Hashable, Sendable {
             switch channel {
             case .shopify:
                 let order = try ShopifyOrder.decode(from: payload, maxBytes: maxBytes)
-                return try translate(order, eventID: eventID ?? "\(order.id)@\(RFC3339.format(order.updatedAt))",
-                                     kind: kind ?? "orders/updated")
+                return try translate(
+                    order, eventID: eventID ?? "\(order.id)@\(RFC3339.format(order.updatedAt))",
+                    kind: kind ?? "orders/updated")
             case .amazon:
                 let order = try AmazonOrder.decode(from: payload, maxBytes: maxBytes)
                 return try translate(order, eventID: eventID, kind: kind ?? "amazon/order")

@@ -86,9 +86,10 @@ public final class PipelineRuntime: Sendable {
         let readTimeout = configuration.requestReadTimeout.timeAmount
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [RequestReadDeadlineHandler(timeout: readTimeout)],
-                idleTimeout: configuration.idleTimeout.timeAmount)),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [RequestReadDeadlineHandler(timeout: readTimeout)],
+                    idleTimeout: configuration.idleTimeout.timeAmount)),
             configuration: .init(
                 address: .hostname(configuration.ingestHost, port: configuration.ingestPort), serverName: "driftless",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
@@ -114,14 +115,16 @@ public final class PipelineRuntime: Sendable {
         services.append(.init(service: app))
         // A fatal producer error shuts the whole group down gracefully (and `wait()` then throws
         // it, so the process exits non-zero).
-        services.append(.init(
-            service: FatalErrorWatch(producer: parts.producer, health: parts.health, logger: logger),
-            successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
-        services.append(.init(
-            service: BrokerProbe(
-                producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
-                logger: logger),
-            successTerminationBehavior: .ignore))
+        services.append(
+            .init(
+                service: FatalErrorWatch(producer: parts.producer, health: parts.health, logger: logger),
+                successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(
+            .init(
+                service: BrokerProbe(
+                    producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
+                    logger: logger),
+                successTerminationBehavior: .ignore))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         if handleSignals {
             groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
@@ -139,11 +142,13 @@ public final class PipelineRuntime: Sendable {
             throw PipelineRuntimeError.httpFailedToStart(host: configuration.ingestHost, port: configuration.ingestPort)
         }
         parts.health.markStarted()
-        logger.info("driftless running", metadata: [
-            "stages": "\(stages.map(\.rawValue).sorted())", "http": "\(configuration.ingestHost):\(port)",
-            "kafka": "\(parts.bootstrapServers)", "embedded": "\(configuration.isEmbedded)",
-            "ledger": "\(parts.ledger.location)",
-        ])
+        logger.info(
+            "driftless running",
+            metadata: [
+                "stages": "\(stages.map(\.rawValue).sorted())", "http": "\(configuration.ingestHost):\(port)",
+                "kafka": "\(parts.bootstrapServers)", "embedded": "\(configuration.isEmbedded)",
+                "ledger": "\(parts.ledger.location)",
+            ])
         return PipelineRuntime(parts: parts, group: group, task: task, httpPort: port)
     }
 

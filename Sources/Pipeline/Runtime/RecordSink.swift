@@ -112,10 +112,14 @@ final class ResumeOnce<Value: Sendable>: Sendable {
     }
 
     func resume(with result: Result<Value, any Error>) {
-        let (continuation, cleanup) = state.withLock { state -> (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) in
+        let (continuation, cleanup) = state.withLock {
+            state -> (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) in
             guard state.result == nil else { return (nil, nil) }
             state.result = result
-            defer { state.continuation = nil; state.cleanup = nil }
+            defer {
+                state.continuation = nil
+                state.cleanup = nil
+            }
             return (state.continuation, state.cleanup)
         }
         continuation?.resume(with: result)

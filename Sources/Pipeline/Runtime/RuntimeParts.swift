@@ -30,7 +30,8 @@ struct Parts: Sendable {
     ) async throws -> Parts {
         try configuration.validate()
         let matrix = try loadMatrix(configuration.mappingFile)
-        let translateLock = stages.contains(.translate) ? try SQLiteTranslateLock.acquire(ledgerURL: configuration.ledgerURL) : nil
+        let translateLock =
+            stages.contains(.translate) ? try SQLiteTranslateLock.acquire(ledgerURL: configuration.ledgerURL) : nil
         var mockCluster = external
         let bootstrap: String
         if let servers = configuration.bootstrapServers {
@@ -51,7 +52,8 @@ struct Parts: Sendable {
             replicationFactor: configuration.replicationFactor, mockCluster: mockCluster, logger: logger)
         let ledger = try await Ledger.open(url: configuration.ledgerURL, logger: logger)
         let auditWriter = AuditWriter(
-            store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords), logger: logger)
+            store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords),
+            logger: logger)
         let audit = LedgerAuditSink(writer: auditWriter)
         let producer = try KafkaProducer(config: kafka, logger: logger)
         let health = HealthState()
@@ -86,7 +88,8 @@ struct Parts: Sendable {
                     logger: logger)
             } else {
                 logger.warning(
-                    "no Shopify secret configured (DRIFTLESS_SHOPIFY_SECRET / ingest.shopify.secret): POST /webhooks/shopify is not served")
+                    "no Shopify secret configured (DRIFTLESS_SHOPIFY_SECRET / ingest.shopify.secret): POST /webhooks/shopify is not served"
+                )
             }
             if let pollerConfiguration = configuration.poller {
                 parts.poller = MarketplacePoller(

@@ -85,7 +85,9 @@ public struct Envelope: Sendable, Hashable {
         }
         guard let received = receivedAt, !received.isEmpty else { throw .missingHeader(EnvelopeHeader.receivedAt) }
         let receivedDate = try timestamp(EnvelopeHeader.receivedAt, received)
-        let sourceDate = try sourceTimestamp.map { bytes throws(EnvelopeError) in try timestamp(EnvelopeHeader.sourceTimestamp, bytes) }
+        let sourceDate = try sourceTimestamp.map { bytes throws(EnvelopeError) in
+            try timestamp(EnvelopeHeader.sourceTimestamp, bytes)
+        }
         let channelText = try required(EnvelopeHeader.channel, channel)
         guard let channelValue = Channel(rawValue: channelText) else {
             throw .invalidHeader(EnvelopeHeader.channel, channelText)

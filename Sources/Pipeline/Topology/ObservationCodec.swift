@@ -52,9 +52,10 @@ enum ObservationCodec {
     static func decode(_ bytes: [UInt8]) -> ChannelObservation? {
         var reader = Reader(bytes: bytes)
         guard reader.byte() == formatV1,
-              let channel = reader.string().flatMap(Channel.init(rawValue:)),
-              let orderID = reader.string(), let eventID = reader.string(), let kind = reader.string(),
-              let timestamp = reader.date(), let hasVersion = reader.byte() else { return nil }
+            let channel = reader.string().flatMap(Channel.init(rawValue:)),
+            let orderID = reader.string(), let eventID = reader.string(), let kind = reader.string(),
+            let timestamp = reader.date(), let hasVersion = reader.byte()
+        else { return nil }
         var version: Int64?
         if hasVersion == 1 {
             guard let bits = reader.uint64() else { return nil }
@@ -63,11 +64,12 @@ enum ObservationCodec {
             return nil
         }
         guard let payment = reader.string().flatMap(PaymentStatus.init(rawValue:)),
-              let fulfillment = reader.string().flatMap(FulfillmentStatus.init(rawValue:)),
-              let lifecycle = reader.string().flatMap(LifecycleStatus.init(rawValue:)),
-              let returns = reader.string().flatMap(ReturnStatus.init(rawValue:)),
-              let tracking = reader.strings(), let captures = reader.strings(), let refunds = reader.strings(),
-              let hasCancelledAt = reader.byte() else { return nil }
+            let fulfillment = reader.string().flatMap(FulfillmentStatus.init(rawValue:)),
+            let lifecycle = reader.string().flatMap(LifecycleStatus.init(rawValue:)),
+            let returns = reader.string().flatMap(ReturnStatus.init(rawValue:)),
+            let tracking = reader.strings(), let captures = reader.strings(), let refunds = reader.strings(),
+            let hasCancelledAt = reader.byte()
+        else { return nil }
         var facts = OrderFacts()
         facts.trackingNumbers = tracking
         facts.captureTransactionIDs = captures
@@ -90,7 +92,8 @@ enum ObservationCodec {
         return ChannelObservation(
             key: OrderKey(channel: channel, orderID: orderID), eventID: eventID, kind: kind,
             sourceTimestamp: timestamp, version: version,
-            dimensions: OrderDimensions(payment: payment, fulfillment: fulfillment, lifecycle: lifecycle, returns: returns),
+            dimensions: OrderDimensions(
+                payment: payment, fulfillment: fulfillment, lifecycle: lifecycle, returns: returns),
             facts: facts)
     }
 

@@ -36,8 +36,10 @@ enum ObservationHeader {
     /// writes one) — translate then decodes the payload, which decides.
     static func observation(in headers: [KafkaHeader]) -> ChannelObservation? {
         guard let header = headers.last(where: { $0.key == EnvelopeHeader.observation }),
-              let bytes = header.value, let first = bytes.first else { return nil }
-        let observation = first == ObservationCodec.formatV1
+            let bytes = header.value, let first = bytes.first
+        else { return nil }
+        let observation =
+            first == ObservationCodec.formatV1
             ? ObservationCodec.decode(bytes) : try? decoder.decode(ChannelObservation.self, from: Data(bytes))
         guard let observation, observation.hasPlausibleTimes else { return nil }
         return observation

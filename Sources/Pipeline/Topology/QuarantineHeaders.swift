@@ -11,7 +11,9 @@ public struct QuarantineInfo: Sendable, Hashable {
     public var originalPartition: Int32
     public var originalOffset: Int64
 
-    public init(stage: StageName, reason: String, originalTopic: String, originalPartition: Int32, originalOffset: Int64) {
+    public init(
+        stage: StageName, reason: String, originalTopic: String, originalPartition: Int32, originalOffset: Int64
+    ) {
         self.stage = stage
         self.reason = reason
         self.originalTopic = originalTopic

@@ -19,7 +19,8 @@ struct StateSaver {
         guard !saves.isEmpty else { return [:] }
         let keys = Array(saves.keys)
         var stored: [String: Int64] = [:]
-        for row in try await ledger.loadStates(orders: keys) where row.system == OrderKey(row.orderKey)?.channel.rawValue {
+        for row in try await ledger.loadStates(orders: keys)
+        where row.system == OrderKey(row.orderKey)?.channel.rawValue {
             stored[row.orderKey] = row.version
         }
         var together: [OrderStateRecord] = []
@@ -44,7 +45,8 @@ struct StateSaver {
             // they are attributed to the orders in key order.
             var shortfall = together.count - written
             logger.warning("translate: rows refused in the batched state save", metadata: ["refused": "\(shortfall)"])
-            for key in keys.sorted() where shortfall > 0 && stored[key, default: 0] == (saves[key]?.first?.version ?? 1) - 1 {
+            for key in keys.sorted()
+            where shortfall > 0 && stored[key, default: 0] == (saves[key]?.first?.version ?? 1) - 1 {
                 let count = min(shortfall, saves[key]?.count ?? 0)
                 refused[key, default: 0] += count
                 shortfall -= count

@@ -41,9 +41,13 @@ enum StoredOrderState {
     /// The state machine's view of a ledger row; nil when the row is unreadable.
     static func state(_ record: OrderStateRecord) -> OrderState? {
         guard let key = OrderKey(record.orderKey),
-              let payload = try? decoder.decode(Payload.self, from: Data(record.dimensionsJSON.utf8)) else { return nil }
-        let position = payload.position ?? EventPosition(
-            sourceTimestamp: record.sourceTimestamp ?? .distantPast, version: nil, eventID: record.lastEventID ?? "")
+            let payload = try? decoder.decode(Payload.self, from: Data(record.dimensionsJSON.utf8))
+        else { return nil }
+        let position =
+            payload.position
+            ?? EventPosition(
+                sourceTimestamp: record.sourceTimestamp ?? .distantPast, version: nil, eventID: record.lastEventID ?? ""
+            )
         return OrderState(
             key: key,
             dimensions: OrderDimensions(

@@ -38,7 +38,9 @@ actor TranslateLogic: StageLogic {
         }
         let orderKeys = Array(keys)
         let ledger = self.ledger
-        let loaded = await retryUntilStopped("translate state load", logger: context.logger, shouldStop: context.isStopping) {
+        let loaded = await retryUntilStopped(
+            "translate state load", logger: context.logger, shouldStop: context.isStopping
+        ) {
             try await ledger.loadStates(orders: orderKeys)
         }
         guard let rows = loaded, !context.isStopping() else { return nil }
@@ -61,7 +63,9 @@ actor TranslateLogic: StageLogic {
     ) async -> StageSettlement {
         var attempts = 0
         let saver = self.saver
-        let saved = await retryUntilStopped("translate state save", logger: context.logger, shouldStop: context.isStopping) {
+        let saved = await retryUntilStopped(
+            "translate state save", logger: context.logger, shouldStop: context.isStopping
+        ) {
             attempts += 1
             return try await saver.save(plan.saves)
         }

@@ -41,8 +41,10 @@ struct TranslatePlanner {
     let replica: String
 
     /// Plans `batch`; `states` are the ledger rows of the batch's orders (keyed by order key).
-    func plan(_ batch: [KafkaMessage], decoded: [Result<(Envelope, ChannelObservation), StageRejection>],
-              states: [String: OrderStateRecord], overlay: [String: Planned] = [:]) -> Plan {
+    func plan(
+        _ batch: [KafkaMessage], decoded: [Result<(Envelope, ChannelObservation), StageRejection>],
+        states: [String: OrderStateRecord], overlay: [String: Planned] = [:]
+    ) -> Plan {
         var plan = Plan()
         var current: [String: (state: OrderState?, version: Int64)] = [:]
         var appliedVersions: [String: [Int64]] = [:]
@@ -92,8 +94,10 @@ struct TranslatePlanner {
                 var row = base
                 row.toState = next.canonicalState.rawValue
                 if transition.changesState {
-                    plan.records.append(canonicalRecord(
-                        envelope: envelope, observation: observation, previous: state, next: next, version: newVersion))
+                    plan.records.append(
+                        canonicalRecord(
+                            envelope: envelope, observation: observation, previous: state, next: next,
+                            version: newVersion))
                     plan.translated += 1
                 } else {
                     // Position advanced, nothing else changed: no canonical event.
@@ -138,7 +142,8 @@ struct TranslatePlanner {
         saves.reserveCapacity(latest.count)
         for (key, planned) in latest {
             guard let applied = versions[key], !applied.isEmpty else { continue }
-            let final = StoredOrderState.record(planned.state, version: planned.version, lastEventID: lastEventIDs[key] ?? "")
+            let final = StoredOrderState.record(
+                planned.state, version: planned.version, lastEventID: lastEventIDs[key] ?? "")
             saves[key] = applied.map { version in
                 var row = final
                 row.version = version

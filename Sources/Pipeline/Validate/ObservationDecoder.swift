@@ -28,7 +28,8 @@ public struct ObservationDecoder: Sendable {
             throw .badEnvelope(error.description)
         }
         guard observation.key.channel == envelope.channel, observation.key.orderID == envelope.orderID,
-              observation.eventID == envelope.eventID else { return try decode(message) }
+            observation.eventID == envelope.eventID
+        else { return try decode(message) }
         return (envelope, observation)
     }
 
@@ -52,7 +53,8 @@ public struct ObservationDecoder: Sendable {
         // Shopify names the body by its topic: only `orders/*` bodies are orders. Anything else
         // (`refunds/create`, `fulfillments/create`, …) would otherwise read as a malformed order.
         if channel == .shopify, !kind.isEmpty, !kind.hasPrefix("orders/") {
-            throw .unsupportedTopic("\(kind.prefix(64)): only orders/* webhooks carry an order; subscribe the app to orders/* topics")
+            throw .unsupportedTopic(
+                "\(kind.prefix(64)): only orders/* webhooks carry an order; subscribe the app to orders/* topics")
         }
         let observation: ChannelObservation
         do {
@@ -76,7 +78,8 @@ public struct ObservationDecoder: Sendable {
         guard observation.hasPlausibleTimes else {
             throw .implausibleTimestamp("source \(observation.sourceTimestamp.timeIntervalSince1970) s since 1970")
         }
-        guard !observation.key.orderID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !observation.key.orderID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw .malformedPayload("order id contains control characters")
         }
         return (envelope, observation)

@@ -41,8 +41,9 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badEnvelope(let detail), .malformedPayload(let detail), .unmappedStatus(let detail),
-             .unsupportedChannel(let detail), .unsupportedTopic(let detail), .illegalTransition(let detail), .keyMismatch(let detail),
-             .undeliverable(let detail), .implausibleTimestamp(let detail):
+            .unsupportedChannel(let detail), .unsupportedTopic(let detail), .illegalTransition(let detail),
+            .keyMismatch(let detail),
+            .undeliverable(let detail), .implausibleTimestamp(let detail):
             "\(code): \(detail)"
         case .emptyPayload: "\(code): record has no value"
         }

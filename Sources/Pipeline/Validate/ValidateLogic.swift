@@ -21,7 +21,8 @@ struct ValidateLogic: StageLogic {
         for (index, output) in undeliverable { outputs[index] = output }
         let quarantined = outputs.filter(\.quarantined).count
         return .settled(
-            audit: outputs.map(\.audit), counts: StageCounts(produced: outputs.count - quarantined, quarantined: quarantined))
+            audit: outputs.map(\.audit),
+            counts: StageCounts(produced: outputs.count - quarantined, quarantined: quarantined))
     }
 
     func reset() async {}

@@ -26,7 +26,8 @@ public struct ValidateProcessor: Sendable {
             let (envelope, observation) = try decoder.decode(message)
             let record = ProducerRecord(
                 topic: topics.validated, key: message.key ?? observation.key.bytes, value: message.value,
-                headers: ObservationHeader.removing(from: message.headers, thenAppending: ObservationHeader.header(observation)))
+                headers: ObservationHeader.removing(
+                    from: message.headers, thenAppending: ObservationHeader.header(observation)))
             let audit = AuditRecord(
                 hop: .validated, orderKey: observation.key.description, channel: envelope.channel.rawValue,
                 eventID: envelope.eventID, stage: StageName.validate.rawValue, replica: replica,

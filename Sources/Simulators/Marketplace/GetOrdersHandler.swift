@@ -15,8 +15,9 @@ struct GetOrdersHandler: Sendable {
 
     func handle(_ query: Parameters) async -> Response {
         guard bucket.take() else {
-            var response = error(.tooManyRequests, code: "QuotaExceeded",
-                                 message: "You exceeded your quota for the requested resource.")
+            var response = error(
+                .tooManyRequests, code: "QuotaExceeded",
+                message: "You exceeded your quota for the requested resource.")
             if sendRetryAfter { response.headers[.retryAfter] = "\(max(1, Int((1 / bucket.rate).rounded(.up))))" }
             return response
         }
@@ -35,8 +36,9 @@ struct GetOrdersHandler: Sendable {
             pageSize = decoded.pageSize
         } else {
             guard let afterText = query.get("LastUpdatedAfter"), let after = SimulatorTime.date(afterText) else {
-                return error(.badRequest, code: "InvalidInput",
-                             message: "Either CreatedAfter or LastUpdatedAfter must be provided in ISO 8601 format")
+                return error(
+                    .badRequest, code: "InvalidInput",
+                    message: "Either CreatedAfter or LastUpdatedAfter must be provided in ISO 8601 format")
             }
             let latest = now().addingTimeInterval(-120)
             var before = latest
@@ -45,26 +47,33 @@ struct GetOrdersHandler: Sendable {
                     return error(.badRequest, code: "InvalidInput", message: "Invalid LastUpdatedBefore")
                 }
                 guard parsed <= latest else {
-                    return error(.badRequest, code: "InvalidInput",
-                                 message: "LastUpdatedBefore must be at least 2 minutes before the request time")
+                    return error(
+                        .badRequest, code: "InvalidInput",
+                        message: "LastUpdatedBefore must be at least 2 minutes before the request time")
                 }
                 before = parsed
             }
             guard after < before else {
-                return error(.badRequest, code: "InvalidInput", message: "LastUpdatedAfter must be before LastUpdatedBefore")
+                return error(
+                    .badRequest, code: "InvalidInput", message: "LastUpdatedAfter must be before LastUpdatedBefore")
             }
             window = (after, before)
         }
         if faults.take(page: offset / pageSize + 1) {
-            return error(.internalServerError, code: "InternalFailure", message: "We encountered an internal error. Please try again.")
+            return error(
+                .internalServerError, code: "InternalFailure",
+                message: "We encountered an internal error. Please try again.")
         }
         let matching = await store.orders(updatedAfter: window.after, before: window.before)
         let page = Array(matching.dropFirst(offset).prefix(pageSize))
         let nextOffset = offset + page.count
-        let next = nextOffset < matching.count
+        let next =
+            nextOffset < matching.count
             ? NextToken(after: window.after, before: window.before, offset: nextOffset, pageSize: pageSize).text : nil
-        let body = GetOrdersResponse(payload: .init(
-            Orders: page, NextToken: next, LastUpdatedBefore: SimulatorTime.string(window.before), CreatedBefore: nil))
+        let body = GetOrdersResponse(
+            payload: .init(
+                Orders: page, NextToken: next, LastUpdatedBefore: SimulatorTime.string(window.before),
+                CreatedBefore: nil))
         var response = encode(body, status: .ok)
         if let name = Self.rateLimitHeader { response.headers[name] = String(bucket.rate) }
         return response
@@ -78,8 +87,9 @@ struct GetOrdersHandler: Sendable {
 
     private func encode<T: Encodable>(_ value: T, status: HTTPResponse.Status) -> Response {
         let data = (try? AmazonOrderDocument.encoder.encode(value)) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 
@@ -118,7 +128,7 @@ struct NextToken {
     init?(_ text: String) {
         let parts = text.split(separator: "_")
         guard parts.count == 5, parts[0] == "nt", let after = Int64(parts[1]), let before = Int64(parts[2]),
-              let offset = Int(parts[3]), offset >= 0, let size = Int(parts[4]), (1...100).contains(size)
+            let offset = Int(parts[3]), offset >= 0, let size = Int(parts[4]), (1...100).contains(size)
         else { return nil }
         self.after = Date(timeIntervalSince1970: Double(after) / 1000)
         self.before = Date(timeIntervalSince1970: Double(before) / 1000)

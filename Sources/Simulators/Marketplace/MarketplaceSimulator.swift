@@ -21,7 +21,8 @@ public final class MarketplaceSimulator: Sendable {
     private let faults: PageFaults
 
     private init(
-        store: MarketplaceStore, server: SimulatorServer, bucket: TokenBucket, counters: RequestCounters, faults: PageFaults
+        store: MarketplaceStore, server: SimulatorServer, bucket: TokenBucket, counters: RequestCounters,
+        faults: PageFaults
     ) {
         self.store = store
         self.server = server
@@ -44,13 +45,15 @@ public final class MarketplaceSimulator: Sendable {
     /// rate-limit header unless `sendRetryAfter` adds a `Retry-After`.
     public static func start(
         store: MarketplaceStore = MarketplaceStore(), port: Int = 0, rate: Double = 0.0167, burst: Double = 20,
-        sendRetryAfter: Bool = false, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "simulator.marketplace")
+        sendRetryAfter: Bool = false, now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "simulator.marketplace")
     ) async throws -> MarketplaceSimulator {
         let bucket = TokenBucket(rate: rate, burst: burst)
         let counters = RequestCounters()
         let router = Router()
         let faults = PageFaults()
-        let handler = GetOrdersHandler(store: store, bucket: bucket, now: now, sendRetryAfter: sendRetryAfter, faults: faults)
+        let handler = GetOrdersHandler(
+            store: store, bucket: bucket, now: now, sendRetryAfter: sendRetryAfter, faults: faults)
         router.get("/orders/v0/orders") { request, _ in
             let response = await handler.handle(request.uri.queryParameters)
             counters.withLock { value in

@@ -21,8 +21,9 @@ public actor MarketplaceStore {
     /// Creates an order in status `status` (default `Pending`) last updated at `at`; returns its id.
     public func createOrder(status: String = "Pending", at date: Date) -> String {
         sequence += 1
-        let id = String(format: "%03d-%07d-%07d", 100 + Int(random.next() % 900),
-                        Int(random.next() % 10_000_000), sequence)
+        let id = String(
+            format: "%03d-%07d-%07d", 100 + Int(random.next() % 900),
+            Int(random.next() % 10_000_000), sequence)
         let time = SimulatorTime.string(date)
         let ship = SimulatorTime.string(date.addingTimeInterval(86_400))
         let items = Int(random.next() % 3) + 1

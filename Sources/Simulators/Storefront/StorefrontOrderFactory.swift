@@ -9,12 +9,13 @@ struct StorefrontOrderFactory {
         ("Insulated Bottle 750ml", "Sage", "IB750-SAG", 3400),
         ("Rain Shell", "Navy / L", "RS-NVY-L", 15900),
     ]
-    private static let people: [(first: String, last: String, city: String, province: String, code: String, zip: String)] = [
-        ("Ada", "Lindqvist", "Portland", "Oregon", "OR", "97205"),
-        ("Tomás", "Reyes", "Austin", "Texas", "TX", "78701"),
-        ("Mei", "Tanaka", "Seattle", "Washington", "WA", "98101"),
-        ("Kwame", "Mensah", "Chicago", "Illinois", "IL", "60601"),
-    ]
+    private static let people:
+        [(first: String, last: String, city: String, province: String, code: String, zip: String)] = [
+            ("Ada", "Lindqvist", "Portland", "Oregon", "OR", "97205"),
+            ("Tomás", "Reyes", "Austin", "Texas", "TX", "78701"),
+            ("Mei", "Tanaka", "Seattle", "Washington", "WA", "98101"),
+            ("Kwame", "Mensah", "Chicago", "Illinois", "IL", "60601"),
+        ]
 
     static func make(
         id: Int64, number: Int, shopDomain: String, at date: Date, paid: Bool,
@@ -29,13 +30,16 @@ struct StorefrontOrderFactory {
             let quantity = Int(random.next() % 2) + 1
             subtotal += product.price * quantity
             let lineID = id * 10 + Int64(index)
-            lines.append(.init(
-                id: lineID, adminGraphqlApiId: "gid://shopify/LineItem/\(lineID)",
-                variantId: 40_000_000_000 + Int64(product.price), productId: 7_000_000_000 + Int64(product.price / 100),
-                title: product.title, variantTitle: product.variant, sku: product.sku, vendor: "Driftless Outfitters",
-                quantity: quantity, fulfillableQuantity: quantity, fulfillmentStatus: Nullable(nil),
-                price: money(product.price), totalDiscount: "0.00", requiresShipping: true, taxable: true,
-                grams: 450 * quantity))
+            lines.append(
+                .init(
+                    id: lineID, adminGraphqlApiId: "gid://shopify/LineItem/\(lineID)",
+                    variantId: 40_000_000_000 + Int64(product.price),
+                    productId: 7_000_000_000 + Int64(product.price / 100),
+                    title: product.title, variantTitle: product.variant, sku: product.sku,
+                    vendor: "Driftless Outfitters",
+                    quantity: quantity, fulfillableQuantity: quantity, fulfillmentStatus: Nullable(nil),
+                    price: money(product.price), totalDiscount: "0.00", requiresShipping: true, taxable: true,
+                    grams: 450 * quantity))
         }
         let tax = subtotal * 8 / 100
         let time = SimulatorTime.string(date)
@@ -55,8 +59,9 @@ struct StorefrontOrderFactory {
             totalDiscounts: "0.00", taxesIncluded: false,
             gateway: "shopify_payments", paymentGatewayNames: ["shopify_payments"], sourceName: "web",
             tags: "", note: Nullable(nil), token: String(format: "%016llx", random.next()),
-            customer: .init(id: 6_000_000_000 + id % 100_000, email: email, firstName: person.first,
-                            lastName: person.last, state: "enabled", verifiedEmail: true),
+            customer: .init(
+                id: 6_000_000_000 + id % 100_000, email: email, firstName: person.first,
+                lastName: person.last, state: "enabled", verifiedEmail: true),
             shippingAddress: address, billingAddress: address, lineItems: lines, fulfillments: [], refunds: [])
     }
 

@@ -3,7 +3,9 @@
 /// webhooks per order, in the order Shopify would send them.
 public enum StorefrontScenario {
     /// Creates `orders` orders with lifecycles chosen by `seed`; returns their webhooks in order.
-    public static func lifecycles(store: StorefrontStore, orders: Int, seed: UInt64 = 3) async throws -> [WebhookDelivery] {
+    public static func lifecycles(store: StorefrontStore, orders: Int, seed: UInt64 = 3) async throws
+        -> [WebhookDelivery]
+    {
         var random = SeededRandom(seed: seed)
         var deliveries: [WebhookDelivery] = []
         for _ in 0..<max(0, orders) {

@@ -77,7 +77,9 @@ public final class StorefrontSimulator: Sendable {
         if offset + page.count < matching.count {
             let next = PageCursor(since: since, offset: offset + page.count).token
             let path = request.uri.path
-            if let link = HTTPField.Name("Link") { response.headers[link] = "<\(path)?limit=\(limit)&page_info=\(next)>; rel=\"next\"" }
+            if let link = HTTPField.Name("Link") {
+                response.headers[link] = "<\(path)?limit=\(limit)&page_info=\(next)>; rel=\"next\""
+            }
         }
         return response
     }

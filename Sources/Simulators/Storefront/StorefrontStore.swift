@@ -96,10 +96,11 @@ public actor StorefrontStore {
         case .refund(let full):
             let total = StorefrontOrderFactory.cents(order.totalPrice)
             let amount = full ? total : total / 3
-            order.refunds.append(.init(
-                id: id * 100 + Int64(order.refunds.count), orderId: id, createdAt: now, note: "Customer return",
-                restock: true, transactionId: id * 1000 + Int64(order.refunds.count),
-                amount: StorefrontOrderFactory.money(amount)))
+            order.refunds.append(
+                .init(
+                    id: id * 100 + Int64(order.refunds.count), orderId: id, createdAt: now, note: "Customer return",
+                    restock: true, transactionId: id * 1000 + Int64(order.refunds.count),
+                    amount: StorefrontOrderFactory.money(amount)))
             order.financialStatus = full ? "refunded" : "partially_refunded"
             topics = ["orders/updated"]
         case .setFinancialStatus(let status):

@@ -10,11 +10,14 @@ enum Kcat {
     }
 
     static var path: String? {
-        ["/usr/bin/kcat", "/usr/local/bin/kcat", "/usr/bin/kafkacat"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/bin/kcat", "/usr/local/bin/kcat", "/usr/bin/kafkacat"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     /// Runs kcat with `arguments`, feeding `input` on stdin; kills it after `timeout`.
-    static func run(_ arguments: [String], input: Data? = nil, timeout: Duration = .seconds(30)) async throws -> Result {
+    static func run(_ arguments: [String], input: Data? = nil, timeout: Duration = .seconds(30)) async throws -> Result
+    {
         guard let path else { throw MissingTool.kcat }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kcat-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

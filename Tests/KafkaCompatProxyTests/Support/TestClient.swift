@@ -16,7 +16,9 @@ final class TestClient {
     private var iterator: AsyncStream<ClientEvent>.AsyncIterator
     private let continuation: AsyncStream<ClientEvent>.Continuation
 
-    private init(channel: any Channel, stream: AsyncStream<ClientEvent>, continuation: AsyncStream<ClientEvent>.Continuation) {
+    private init(
+        channel: any Channel, stream: AsyncStream<ClientEvent>, continuation: AsyncStream<ClientEvent>.Continuation
+    ) {
         self.channel = channel
         self.iterator = stream.makeAsyncIterator()
         self.continuation = continuation

@@ -82,7 +82,8 @@ public actor MarketplacePoller {
     public func pollWindow() async throws -> WindowResult? {
         let current = now()
         let latest = current.addingTimeInterval(-configuration.lagSeconds)
-        let after = try await checkpoints.load(configuration.name)
+        let after =
+            try await checkpoints.load(configuration.name)
             ?? current.addingTimeInterval(-configuration.initialLookbackSeconds)
         guard after < latest else { return nil }
         let before = min(latest, after.addingTimeInterval(configuration.maxWindowSeconds))
@@ -169,12 +170,13 @@ public actor MarketplacePoller {
             var rows: [AuditRecord] = []
             for try await (record, report) in group {
                 let envelope = try? Envelope(headers: record.headers)
-                rows.append(AuditRecord(
-                    time: receivedAt, hop: .received,
-                    orderKey: record.key.map { String(decoding: $0, as: UTF8.self) } ?? "amazon:?",
-                    channel: "amazon", eventID: envelope?.eventID ?? "?", stage: StageName.ingest.rawValue,
-                    replica: replica, topic: report.topic, partition: report.partition, offset: report.offset,
-                    detail: "amazon/order", traceID: envelope?.traceID))
+                rows.append(
+                    AuditRecord(
+                        time: receivedAt, hop: .received,
+                        orderKey: record.key.map { String(decoding: $0, as: UTF8.self) } ?? "amazon:?",
+                        channel: "amazon", eventID: envelope?.eventID ?? "?", stage: StageName.ingest.rawValue,
+                        replica: replica, topic: report.topic, partition: report.partition, offset: report.offset,
+                        detail: "amazon/order", traceID: envelope?.traceID))
             }
             await audit.record(rows)
         }
@@ -190,8 +192,9 @@ public actor MarketplacePoller {
         }
         // Not decodable: still produced (validate quarantines it with the reason), keyed by position.
         let eventID = "amazon-undecodable:\(RFC3339.format(receivedAt)):\(index)"
-        let envelope = Envelope(eventID: eventID, channel: .amazon, orderID: "", kind: "amazon/order",
-                                receivedAt: receivedAt)
+        let envelope = Envelope(
+            eventID: eventID, channel: .amazon, orderID: "", kind: "amazon/order",
+            receivedAt: receivedAt)
         return ProducerRecord(
             topic: topics.ingestRaw, key: Array(eventID.utf8), value: bytes,
             headers: envelope.headers.filter { $0.key != EnvelopeHeader.orderID })

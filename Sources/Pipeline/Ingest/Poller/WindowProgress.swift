@@ -22,8 +22,14 @@ struct WindowProgress {
     mutating func record(_ dates: [Date?]) {
         for date in dates {
             guard isOrdered else { return }
-            guard let date else { isOrdered = false; return }
-            if let latest, date < latest { isOrdered = false; return }
+            guard let date else {
+                isOrdered = false
+                return
+            }
+            if let latest, date < latest {
+                isOrdered = false
+                return
+            }
             latest = date
         }
     }

@@ -20,7 +20,8 @@ public struct ShopifySignatureVerifier: Sendable {
     /// Whether `signature` (base64) is a valid HMAC-SHA256 of `body` under one of the secrets.
     public func isValid(signature: String, body: [UInt8]) -> Bool {
         guard !secrets.isEmpty, let mac = Data(base64Encoded: signature.trimmingCharacters(in: .whitespaces)),
-              mac.count == SHA256.byteCount else { return false }
+            mac.count == SHA256.byteCount
+        else { return false }
         var valid = false
         for secret in secrets {
             // Evaluate every secret so timing does not reveal which one matched.

@@ -111,7 +111,8 @@ public final class ShopifyWebhookIngest: Sendable {
         let envelope = Envelope(
             eventID: webhookID, channel: .shopify, orderID: order?.id ?? "", kind: topic,
             receivedAt: receivedAt, sourceTimestamp: order?.updatedAt ?? triggeredAt, traceID: traceID)
-        let key = order.map { OrderKey(channel: .shopify, orderID: $0.id).description } ?? "shopify-webhook:\(webhookID)"
+        let key =
+            order.map { OrderKey(channel: .shopify, orderID: $0.id).description } ?? "shopify-webhook:\(webhookID)"
 
         switch deduplicator.claim(webhookID) {
         case .proceed:
@@ -119,22 +120,29 @@ public final class ShopifyWebhookIngest: Sendable {
         case .inFlight:
             return .unavailable("same webhook id in flight")
         case .duplicate:
-            await audit.offer([AuditRecord(
-                time: receivedAt, hop: .deduped, orderKey: key, channel: "shopify", eventID: webhookID,
-                stage: StageName.ingest.rawValue, replica: replica, httpStatus: 200,
-                reason: "duplicate X-Shopify-Webhook-Id", traceID: traceID)])
+            await audit.offer([
+                AuditRecord(
+                    time: receivedAt, hop: .deduped, orderKey: key, channel: "shopify", eventID: webhookID,
+                    stage: StageName.ingest.rawValue, replica: replica, httpStatus: 200,
+                    reason: "duplicate X-Shopify-Webhook-Id", traceID: traceID)
+            ])
             return .duplicate
         }
 
         let limit = configuration.maxPendingSends
-        guard outstanding.withLock({ count -> Bool in
-            guard count < limit else { return false }
-            count += 1
-            return true
-        }) else {
+        guard
+            outstanding.withLock({ count -> Bool in
+                guard count < limit else { return false }
+                count += 1
+                return true
+            })
+        else {
             deduplicator.release(webhookID)
-            logger.warning("webhook refused: too many Kafka sends outstanding", metadata: [
-                "webhook-id": "\(webhookID)", "outstanding": "\(limit)"])
+            logger.warning(
+                "webhook refused: too many Kafka sends outstanding",
+                metadata: [
+                    "webhook-id": "\(webhookID)", "outstanding": "\(limit)",
+                ])
             return .unavailable("too many sends outstanding")
         }
         let record = ProducerRecord(
@@ -147,18 +155,22 @@ public final class ShopifyWebhookIngest: Sendable {
             health.recordSend(succeeded: true)
             // Never waits on the ledger: the Kafka ack is the durability promise (a full audit
             // buffer drops the row and counts it).
-            await audit.offer([AuditRecord(
-                time: receivedAt, hop: .received, orderKey: key, channel: "shopify", eventID: webhookID,
-                stage: StageName.ingest.rawValue, replica: replica, topic: report.topic,
-                partition: report.partition, offset: report.offset, httpStatus: 200,
-                detail: topic, traceID: traceID)])
+            await audit.offer([
+                AuditRecord(
+                    time: receivedAt, hop: .received, orderKey: key, channel: "shopify", eventID: webhookID,
+                    stage: StageName.ingest.rawValue, replica: replica, topic: report.topic,
+                    partition: report.partition, offset: report.offset, httpStatus: 200,
+                    detail: topic, traceID: traceID)
+            ])
             return .accepted(report)
         } catch {
             deduplicator.release(webhookID)
             health.recordSend(succeeded: false)
-            logger.warning("webhook not acknowledged by Kafka", metadata: [
-                "webhook-id": "\(webhookID)", "error": "\(error)",
-            ])
+            logger.warning(
+                "webhook not acknowledged by Kafka",
+                metadata: [
+                    "webhook-id": "\(webhookID)", "error": "\(error)",
+                ])
             return .unavailable(String(describing: error))
         }
     }

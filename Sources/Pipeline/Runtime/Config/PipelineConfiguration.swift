@@ -118,10 +118,12 @@ public struct PipelineConfiguration: Sendable {
         try configuration.apply(environment: environment)
         // Secrets: environment first, then the file's settings; files are read only when used. A
         // setting that is present but empty fails here (an empty HMAC key would accept anything).
-        configuration.shopifySecret = try configuration.shopifySecret
+        configuration.shopifySecret =
+            try configuration.shopifySecret
             ?? SecretSource.shopifyCurrent.resolve(
                 environment: environment, fileValue: fileSecrets?.secret, filePath: fileSecrets?.secretFile)
-        configuration.shopifyPreviousSecret = try configuration.shopifyPreviousSecret
+        configuration.shopifyPreviousSecret =
+            try configuration.shopifyPreviousSecret
             ?? SecretSource.shopifyPrevious.resolve(
                 environment: environment, fileValue: fileSecrets?.previousSecret,
                 filePath: fileSecrets?.previousSecretFile)
@@ -177,16 +179,21 @@ public struct PipelineConfiguration: Sendable {
         }
         func integer(_ name: String) throws -> Int? {
             guard let text = value(name) else { return nil }
-            guard let number = Int(text) else { throw PipelineConfigurationError.invalidVariable(name: name, value: text) }
+            guard let number = Int(text) else {
+                throw PipelineConfigurationError.invalidVariable(name: name, value: text)
+            }
             return number
         }
-        if let bootstrap = value("DRIFTLESS_KAFKA_BOOTSTRAP") { bootstrapServers = bootstrap == "embedded" ? nil : bootstrap }
+        if let bootstrap = value("DRIFTLESS_KAFKA_BOOTSTRAP") {
+            bootstrapServers = bootstrap == "embedded" ? nil : bootstrap
+        }
         topicPrefix = value("DRIFTLESS_TOPIC_PREFIX") ?? topicPrefix
         partitions = try integer("DRIFTLESS_PARTITIONS").map { Int32(clamping: $0) } ?? partitions
         ledgerURL = value("DRIFTLESS_LEDGER_URL") ?? ledgerURL
         ingestHost = value("DRIFTLESS_INGEST_HOST") ?? ingestHost
         ingestPort = try integer("DRIFTLESS_INGEST_PORT") ?? ingestPort
-        healthProbeInterval = try integer("DRIFTLESS_HEALTH_PROBE_INTERVAL_MS").map { .milliseconds($0) } ?? healthProbeInterval
+        healthProbeInterval =
+            try integer("DRIFTLESS_HEALTH_PROBE_INTERVAL_MS").map { .milliseconds($0) } ?? healthProbeInterval
         if let url = value("DRIFTLESS_POLLER_URL") {
             var config = poller ?? PollerConfiguration(baseURL: url)
             config.baseURL = url
@@ -197,7 +204,9 @@ public struct PipelineConfiguration: Sendable {
         for (name, text) in env {
             // DRIFTLESS_KAFKA_PROPERTY_LINGER_MS=5 → linger.ms=5 (all clients);
             // DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS=6000 → session.timeout.ms=6000 (consumers).
-            for (prefix, consumerOnly) in [("DRIFTLESS_KAFKA_PROPERTY_", false), ("DRIFTLESS_CONSUMER_PROPERTY_", true)]
+            for (prefix, consumerOnly) in [
+                ("DRIFTLESS_KAFKA_PROPERTY_", false), ("DRIFTLESS_CONSUMER_PROPERTY_", true),
+            ]
             where name.hasPrefix(prefix) {
                 let property = name.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
                 if consumerOnly { consumerProperties[property] = text } else { kafkaProperties[property] = text }
@@ -226,7 +235,9 @@ public struct PipelineConfiguration: Sendable {
             throw PipelineConfigurationError.invalidValue(field: field, value: String(count))
         }
         try checkBodyLimit()
-        for (setting, secret) in [("ingest.shopify.secret", shopifySecret), ("ingest.shopify.previousSecret", shopifyPreviousSecret)] {
+        for (setting, secret) in [
+            ("ingest.shopify.secret", shopifySecret), ("ingest.shopify.previousSecret", shopifyPreviousSecret),
+        ] {
             if let secret, secret.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw PipelineConfigurationError.emptySecret(setting: setting)
             }

@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Refuses a second translate replica on one SQLite ledger file.
@@ -24,7 +24,9 @@ final class SQLiteTranslateLock: Sendable {
     /// - Throws: ``PipelineRuntimeError/sqliteLedgerShared(path:)`` when another translate replica
     ///   holds it.
     static func acquire(ledgerURL: String) throws -> SQLiteTranslateLock? {
-        guard case .sqlite(let options) = try? LedgerURL.parse(ledgerURL), let database = options.path else { return nil }
+        guard case .sqlite(let options) = try? LedgerURL.parse(ledgerURL), let database = options.path else {
+            return nil
+        }
         let path = database + ".translate.lock"
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -70,8 +70,11 @@ struct BatchDelivery: Sendable {
                 continue
             case .refused(let reason):
                 refused[index] = reason
-                logger.error("\(what): record refused for good; quarantining it", metadata: [
-                    "topic": "\(record.topic)", "error": "\(reason)"])
+                logger.error(
+                    "\(what): record refused for good; quarantining it",
+                    metadata: [
+                        "topic": "\(record.topic)", "error": "\(reason)",
+                    ])
             }
         }
         return .delivered(refused: refused)
@@ -113,14 +116,17 @@ struct BatchDelivery: Sendable {
         let indices = refused.keys.sorted()
         var outputs = indices.map { index in
             ValidateProcessor.undeliverable(
-                source(index), reason: refused[index] ?? "undeliverable", stage: stage, topics: topics, replica: replica)
+                source(index), reason: refused[index] ?? "undeliverable", stage: stage, topics: topics, replica: replica
+            )
         }
         let records = outputs.map(\.record)
         guard case .delivered(let lost) = await complete(records, await start(records)) else { return .stopped }
         for (position, reason) in lost {
-            logger.error("\(what): the quarantine record was refused too; only the audit trail keeps it",
-                         metadata: ["error": "\(reason)"])
-            outputs[position].audit.detail = (outputs[position].audit.detail ?? "") + "; quarantine record refused: \(reason)"
+            logger.error(
+                "\(what): the quarantine record was refused too; only the audit trail keeps it",
+                metadata: ["error": "\(reason)"])
+            outputs[position].audit.detail =
+                (outputs[position].audit.detail ?? "") + "; quarantine record refused: \(reason)"
         }
         return .replaced(Array(zip(indices, outputs)).map { (index: $0.0, output: $0.1) })
     }

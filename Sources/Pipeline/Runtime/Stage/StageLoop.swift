@@ -98,7 +98,8 @@ func retryUntilStopped<T: Sendable>(
         } catch {
             if shouldStop() { return nil }
             if let kafka = error as? KafkaError, kafka.isFatal {
-                logger.error("\(what) failed with a fatal Kafka error; giving up the batch", metadata: ["error": "\(kafka)"])
+                logger.error(
+                    "\(what) failed with a fatal Kafka error; giving up the batch", metadata: ["error": "\(kafka)"])
                 return nil
             }
             logger.warning("\(what) failed; retrying", metadata: ["error": "\(error)", "retry-in": "\(delay)"])

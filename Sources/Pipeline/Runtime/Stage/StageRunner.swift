@@ -62,7 +62,9 @@ actor StageRunner<Logic: StageLogic> {
         let outputs = logic.outputs(plan)
         let t1 = StageTrace.enabled ? StageTrace.now() : 0
         let started = await delivery.start(outputs.records)
-        StageTrace.log("\(context.stage.rawValue) \(batch.count): plan \(Int(t1 - t0)) ms, enqueue \(Int(StageTrace.now() - t1)) ms")
+        StageTrace.log(
+            "\(context.stage.rawValue) \(batch.count): plan \(Int(t1 - t0)) ms, enqueue \(Int(StageTrace.now() - t1)) ms"
+        )
         let previous = tail
         let task = Task { await self.finish(batch, plan, outputs, started, after: previous) }
         tail = task
