@@ -7,8 +7,8 @@ import Simulators
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Run a Shopify-style storefront or an SP-API-style marketplace simulator.",
-        subcommands: [Storefront.self, Marketplace.self])
+        abstract: "Run a Shopify-style storefront, an SP-API-style marketplace or a NetSuite-style ERP simulator.",
+        subcommands: [Storefront.self, Marketplace.self, ERP.self])
 
     /// Sends realistic, signed order webhooks to a target, with optional faults.
     struct Storefront: AsyncParsableCommand {
@@ -98,22 +98,27 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 }
 
-/// The Shopify app secret from `file` or `DRIFTLESS_SHOPIFY_SECRET` (never from an argument: those show in `ps`).
-private func readSecret(file: String?) throws -> String {
+/// A secret from `file` or the environment variable `variable` (never from an argument: those show
+/// in `ps`); empty or whitespace-only is a configuration error naming where it came from.
+func readSecret(file: String?, variable: String = "DRIFTLESS_SHOPIFY_SECRET") throws -> String {
     if let file {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw ValidationError("cannot read secret file \(file)")
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else { throw ValidationError("secret file \(file) is empty") }
+        return secret
     }
-    guard let secret = ProcessInfo.processInfo.environment["DRIFTLESS_SHOPIFY_SECRET"], !secret.isEmpty else {
-        throw ValidationError("set DRIFTLESS_SHOPIFY_SECRET or pass --secret-file")
+    guard let secret = ProcessInfo.processInfo.environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines),
+        !secret.isEmpty
+    else {
+        throw ValidationError("set \(variable) or pass --secret-file")
     }
     return secret
 }
 
 /// Returns on SIGINT or SIGTERM.
-private func waitForInterrupt() async throws {
+func waitForInterrupt() async throws {
     let (stream, continuation) = AsyncStream<Void>.makeStream()
     let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
         signal(number, SIG_IGN)

@@ -1,0 +1,93 @@
+import Foundation
+import Synchronization
+
+/// Faults the ERP simulator injects, changeable while it runs. Ratios draw from a seeded generator,
+/// so a run is reproducible for the same order of requests.
+public final class ERPFaults: Sendable {
+    /// What to do with one request.
+    enum Decision: Equatable {
+        case proceed
+        case unavailable  // 503
+        case throttled(retryAfterSeconds: Int)  // 429
+        case stall(Duration)  // answer after the client's timeout
+        case unauthorized  // 401
+        case invalid(status: Int)  // 400 / 422 for a given record
+        case overConcurrency  // 429, concurrency limit
+    }
+
+    /// The settings.
+    public struct Settings: Sendable {
+        /// Added to every answer.
+        public var latency: Duration = .zero
+        /// Fractions of requests answered 503, 429 (with `Retry-After: retryAfterSeconds`) and stalled.
+        public var unavailableRatio = 0.0
+        public var throttledRatio = 0.0
+        public var retryAfterSeconds = 1
+        public var stallRatio = 0.0
+        public var stall: Duration = .seconds(30)
+        /// Every request answered 401 (revoked credentials).
+        public var rejectCredentials = false
+        /// External or internal ids of sales orders whose writes get 422 (or 400) every time.
+        public var invalidOrders: Set<String> = []
+        public var invalidStatus = 422
+        /// Every request answered 503 until then.
+        public var outageUntil: Date?
+        /// Requests handled at once; more get 429 (NetSuite's account concurrency limit). 0: no limit.
+        public var concurrencyLimit = 0
+
+        public init() {}
+    }
+
+    private struct State {
+        var settings = Settings()
+        var random: SeededRandom
+        var inFlight = 0
+        var highWaterMark = 0
+    }
+
+    private let state: Mutex<State>
+
+    public init(seed: UInt64 = 42) {
+        state = Mutex(State(random: SeededRandom(seed: seed)))
+    }
+
+    /// Changes the settings.
+    public func update(_ body: (inout Settings) -> Void) {
+        state.withLock { body(&$0.settings) }
+    }
+
+    /// The most requests handled at once so far.
+    public var concurrencyHighWaterMark: Int { state.withLock { $0.highWaterMark } }
+
+    /// Admits a request about `orders` (the sales order ids or external ids it touches) and decides
+    /// its fate; a `.proceed` must be followed by ``finish()``.
+    func admit(orders: [String], now: Date) -> (Decision, Duration) {
+        state.withLock { state in
+            let settings = state.settings
+            if settings.rejectCredentials { return (.unauthorized, settings.latency) }
+            if let until = settings.outageUntil, now < until { return (.unavailable, settings.latency) }
+            if settings.concurrencyLimit > 0, state.inFlight >= settings.concurrencyLimit {
+                return (.overConcurrency, settings.latency)
+            }
+            if orders.contains(where: settings.invalidOrders.contains) {
+                return (.invalid(status: settings.invalidStatus), settings.latency)
+            }
+            let draw = Double(state.random.next() % 1_000_000) / 1_000_000
+            if draw < settings.unavailableRatio { return (.unavailable, settings.latency) }
+            if draw < settings.unavailableRatio + settings.throttledRatio {
+                return (.throttled(retryAfterSeconds: settings.retryAfterSeconds), settings.latency)
+            }
+            if draw < settings.unavailableRatio + settings.throttledRatio + settings.stallRatio {
+                return (.stall(settings.stall), settings.latency)
+            }
+            state.inFlight += 1
+            state.highWaterMark = max(state.highWaterMark, state.inFlight)
+            return (.proceed, settings.latency)
+        }
+    }
+
+    /// A proceeding request is done.
+    func finish() {
+        state.withLock { $0.inFlight -= 1 }
+    }
+}
