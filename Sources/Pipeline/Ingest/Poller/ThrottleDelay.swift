@@ -17,7 +17,7 @@ enum ThrottleDelay {
     ) -> Double {
         let upper = clamp(maximum, to: minimum...ceiling, otherwise: ceiling)
         let floor = clamp(fallback, to: minimum...upper, otherwise: minimum)
-        if let retryAfter, let seconds = retryAfterSeconds(retryAfter, now: now) {
+        if let retryAfter, let seconds = RetryAfter.seconds(retryAfter, now: now) {
             return clamp(seconds, to: minimum...upper, otherwise: upper)
         }
         if let rateLimit, let rate = Double(rateLimit.trimmingCharacters(in: .whitespaces)), rate.isFinite, rate > 0 {
@@ -26,26 +26,9 @@ enum ThrottleDelay {
         return floor
     }
 
-    /// `Retry-After` as seconds from `now`; nil when neither a finite number nor an HTTP-date.
-    private static func retryAfterSeconds(_ text: String, now: Date) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed) { return seconds.isFinite ? seconds : nil }
-        guard let date = httpDate.date(from: trimmed) else { return nil }
-        return date.timeIntervalSince(now)
-    }
-
     private static func clamp(_ value: Double, to range: ClosedRange<Double>, otherwise: Double) -> Double {
         guard value.isFinite else { return otherwise }
         return min(max(value, range.lowerBound), range.upperBound)
-    }
-
-    /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form RFC 9110 requires senders to use.
-    private static var httpDate: DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter
     }
 
     /// `seconds` (already clamped) as a `Duration`, in whole milliseconds.

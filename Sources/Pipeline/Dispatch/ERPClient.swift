@@ -1,0 +1,101 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A client of a NetSuite-style REST record API (AsyncHTTPClient: pooled connections, reused):
+/// upserts by external id, creates, updates, transforms and reads, at most
+/// `maxConcurrentRequests` in flight, each bounded by `requestTimeout`. Every answer is sorted into
+/// an ``ERPOutcome``; transport failures (timeouts, refused or reset connections) are `.transient`.
+public final class ERPClient: Sendable {
+    private static let recordPath = "/services/rest/record/v1"
+    private let configuration: ERPConfiguration
+    private let client: HTTPClient
+    private let limiter: AsyncLimiter
+    private let logger: Logger
+
+    public init(
+        configuration: ERPConfiguration, client: HTTPClient = .shared,
+        logger: Logger = Logger(label: "driftless.dispatch.erp")
+    ) throws(PipelineConfigurationError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.client = client
+        limiter = AsyncLimiter(limit: configuration.maxConcurrentRequests)
+        self.logger = logger
+    }
+
+    /// `PUT /{type}/eid:{externalId}`: creates or updates the record the integration knows by `externalId`.
+    public func upsert(_ type: String, externalId: String, body: Data) async -> ERPOutcome {
+        await send(.PUT, "/\(type)/eid:\(Self.escape(externalId))", body: body).outcome
+    }
+
+    /// `POST /{type}`.
+    public func create(_ type: String, body: Data) async -> ERPOutcome {
+        await send(.POST, "/\(type)", body: body).outcome
+    }
+
+    /// `PATCH /{type}/{id}`.
+    public func update(_ type: String, id: String, body: Data) async -> ERPOutcome {
+        await send(.PATCH, "/\(type)/\(Self.escape(id))", body: body).outcome
+    }
+
+    /// `POST /salesOrder/{id}/!transform/{type}`: a related record made from the sales order.
+    public func transform(salesOrder id: String, to type: String, body: Data) async -> ERPOutcome {
+        await send(.POST, "/salesOrder/\(Self.escape(id))/!transform/\(type)", body: body).outcome
+    }
+
+    /// `GET /{type}/{id}` (`id` may be `eid:<externalId>`): the outcome and, when done, the record's JSON.
+    public func read(_ type: String, id: String) async -> (outcome: ERPOutcome, body: Data?) {
+        await send(.GET, "/\(type)/\(Self.escape(id))", body: nil)
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: Data?) async -> (outcome: ERPOutcome, body: Data?) {
+        var request = HTTPClientRequest(url: configuration.baseURL + Self.recordPath + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(configuration.token.value)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let client = self.client
+        let prepared = request
+        let timeout = TimeAmount.nanoseconds(
+            Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000
+                + configuration.requestTimeout.components.attoseconds / 1_000_000_000)
+        do {
+            return try await limiter.run {
+                let response = try await client.execute(prepared, timeout: timeout)
+                let bytes = try await response.body.collect(upTo: 4 << 20)
+                let data = Data(buffer: bytes)
+                let status = Int(response.status.code)
+                let (code, detail) = Self.errorDetail(data)
+                let outcome = ERPOutcome.classify(
+                    status: status, location: response.headers.first(name: "Location"),
+                    retryAfter: response.headers.first(name: "Retry-After"), code: code, detail: detail)
+                return (outcome, (200..<300).contains(status) ? data : nil)
+            }
+        } catch {
+            // Never the request itself in the log: its headers hold the token.
+            logger.debug(
+                "erp request failed", metadata: ["method": "\(method)", "path": "\(path)", "error": "\(error)"])
+            return (.transient(status: nil, retryAfter: nil, detail: String(describing: error)), nil)
+        }
+    }
+
+    /// The first `o:errorCode` and `detail` of a NetSuite error body.
+    private static func errorDetail(_ data: Data) -> (String?, String) {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let first = (object["o:errorDetails"] as? [[String: Any]])?.first
+        else { return (nil, "") }
+        return (first["o:errorCode"] as? String, (first["detail"] as? String) ?? "")
+    }
+
+    private static func escape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~:")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
