@@ -1,11 +1,9 @@
 import Foundation
+import OrderModel
 
-/// The record types of the NetSuite-style ERP simulator (REST record API names).
-public enum ERPRecordType: String, Sendable, CaseIterable, Codable {
-    case salesOrder, itemFulfillment, invoice, cashSale, customerDeposit, returnAuthorization, creditMemo
-
+extension ERPRecordType {
     /// Whether records of this type hang off a sales order (`createdFrom`).
-    public var isRelated: Bool { self != .salesOrder }
+    var isRelated: Bool { self != .salesOrder }
 }
 
 /// A NetSuite-style status reference, e.g. `{"id": "B", "refName": "Pending Fulfillment"}`.

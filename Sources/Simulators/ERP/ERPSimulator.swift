@@ -1,4 +1,5 @@
 import Foundation
+import OrderModel
 import HTTPTypes
 import Hummingbird
 import Logging

@@ -1,4 +1,5 @@
 import Foundation
+import OrderModel
 
 /// The records of the ERP simulator, with the counts tests assert on.
 public actor ERPStore {

@@ -1,0 +1,108 @@
+import OrderModel
+import XCTest
+
+/// The ERP writes a canonical change needs: deterministic ids, check-before-write, Patterns 4 and 5.
+final class ERPEffectPlannerTests: XCTestCase {
+    let key = OrderKey(channel: .shopify, orderID: "1001")
+    let paid = OrderDimensions(payment: .captured)
+
+    func testANewPaidOrderGetsItsSalesOrderAndItsDepositWithTheTransactionID() {
+        var facts = OrderFacts()
+        facts.captureTransactionIDs = ["ch_3Nx"]
+        let target = ERPTarget(status: .pendingFulfillment, action: .invoiceOrDepositCreated)
+        let plan = ERPEffectPlanner.plan(
+            orderKey: key, version: 2, target: target, dimensions: paid, facts: facts, erp: nil)
+        XCTAssertEqual(plan.effects.map(\.kind), [.salesOrderStatus, .payment])
+        XCTAssertEqual(plan.effects[0].status, .pendingFulfillment)
+        XCTAssertEqual(plan.effects[0].externalID, "so-shopify-1001")
+        XCTAssertEqual(plan.effects[1].record, .customerDeposit)
+        XCTAssertEqual(
+            plan.effects[1].paymentReference, "ch_3Nx", "the capture reaches the ERP with its transaction id")
+        XCTAssertEqual(plan.effects[1].externalID, "dep-shopify-1001-ch_5f3Nx")
+        XCTAssertNil(plan.blocked)
+        // The same change planned again (a retry, a replay, another replica): the same effects and ids.
+        let again = ERPEffectPlanner.plan(
+            orderKey: key, version: 2, target: target, dimensions: paid, facts: facts, erp: nil)
+        XCTAssertEqual(again, plan)
+    }
+
+    func testWhatTheERPAlreadyShowsIsNotWrittenAgain() {
+        var facts = OrderFacts()
+        facts.captureTransactionIDs = ["ch_1"]
+        facts.trackingNumbers = ["1Z1", "1Z2"]
+        facts.refundIDs = ["re_1", "re_2"]
+        let view = ERPView(
+            salesOrderID: "7", status: .pendingFulfillment, dimensions: paid,
+            records: [.customerDeposit, .itemFulfillment],
+            paymentReferences: ["ch_1"], trackingNumbers: ["1Z1"], creditMemoIDs: ["re_1"])
+        let fulfil = ERPTarget(status: .pendingFulfillment, action: .itemFulfillmentCreated)
+        let plan = ERPEffectPlanner.plan(
+            orderKey: key, version: 5, target: fulfil,
+            dimensions: OrderDimensions(payment: .captured, fulfillment: .partial),
+            facts: facts, erp: view)
+        XCTAssertEqual(plan.effects.map(\.kind), [.fulfilment, .creditMemo], "status and deposit are already there")
+        XCTAssertEqual(plan.effects[0].trackingNumbers, ["1Z2"])
+        XCTAssertEqual(plan.effects[1].refundID, "re_2")
+        XCTAssertEqual(
+            plan.effects[0].id, "shopify:1001#fulfilment#1Z2",
+            "a tracking number's effect id does not depend on the version")
+    }
+
+    func testPattern4ACancelledUpstreamOrderIsNeverReleasedForFulfilment() {
+        var facts = OrderFacts()
+        facts.trackingNumbers = ["1Z9"]
+        let cancelled = OrderDimensions(payment: .captured, lifecycle: .cancelled)
+        let view = ERPView(salesOrderID: "7", status: .pendingFulfillment, dimensions: paid)
+        for target in [
+            ERPTarget(status: .pendingFulfillment, action: .itemFulfillmentCreated),
+            ERPTarget(status: .pendingFulfillment, action: .salesOrderApproved),
+        ] {
+            let plan = ERPEffectPlanner.plan(
+                orderKey: key, version: 4, target: target, dimensions: cancelled, facts: facts, erp: view)
+            XCTAssertNotNil(plan.blocked, "\(target)")
+            XCTAssertTrue(plan.blocked?.contains("cancel") == true, plan.blocked ?? "")
+            XCTAssertEqual(plan.effects.map(\.kind), [.salesOrderStatus])
+            XCTAssertEqual(plan.effects.first?.status, .cancelled, "the cancellation is sent instead")
+            XCTAssertFalse(plan.effects.contains { $0.kind == .fulfilment })
+        }
+    }
+
+    func testPattern5AnERPPaymentNoCaptureExplainsIsReportedNotMatched() {
+        var facts = OrderFacts()
+        facts.captureTransactionIDs = ["ch_1"]
+        let view = ERPView(
+            salesOrderID: "7", status: .pendingFulfillment, dimensions: paid, records: [.customerDeposit],
+            paymentReferences: ["ch_1", "ch_stray"])
+        let plan = ERPEffectPlanner.plan(
+            orderKey: key, version: 3, target: ERPTarget(status: .pendingFulfillment, action: .invoiceOrDepositCreated),
+            dimensions: paid, facts: facts, erp: view)
+        XCTAssertEqual(plan.unmatchedERPPayments, ["ch_stray"])
+        XCTAssertTrue(plan.effects.isEmpty)
+    }
+
+    func testAReturnAuthorizationIsCreatedOnce() {
+        let target = ERPTarget(status: .billed, action: .returnAuthorizationCreated)
+        let returned = OrderDimensions(payment: .captured, fulfillment: .fulfilled, returns: .initiated)
+        let first = ERPEffectPlanner.plan(
+            orderKey: key, version: 8, target: target, dimensions: returned, facts: OrderFacts(),
+            erp: ERPView(salesOrderID: "7", status: .billed, dimensions: paid))
+        XCTAssertEqual(first.effects.map(\.kind), [.returnAuthorization])
+        let second = ERPEffectPlanner.plan(
+            orderKey: key, version: 9, target: target, dimensions: returned, facts: OrderFacts(),
+            erp: ERPView(salesOrderID: "7", status: .billed, dimensions: paid, records: [.returnAuthorization]))
+        XCTAssertTrue(second.effects.isEmpty)
+    }
+
+    func testExternalIDsKeepNetSuitesCharsetAndNeverCollide() {
+        let inputs: [[String]] = [
+            ["a-b", "c"], ["a", "b-c"], ["a_b"], ["a", "b"], ["ü|x y"], ["ch_1"], ["ch", "1"],
+        ]
+        let ids = inputs.map { parts in
+            parts.count == 1 ? ERPEffect.externalID(parts[0]) : ERPEffect.externalID(parts[0], parts[1])
+        }
+        XCTAssertEqual(Set(ids).count, ids.count, "\(ids)")
+        for id in ids {
+            XCTAssertTrue(id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }, id)
+        }
+    }
+}
