@@ -106,3 +106,17 @@ final class ERPEffectPlannerTests: XCTestCase {
         }
     }
 }
+
+extension ERPEffectPlannerTests {
+    func testAnOlderChangeNeverMovesTheStatusBack() {
+        let view = ERPView(salesOrderID: "7", status: .pendingBilling, dimensions: paid, appliedVersion: 5)
+        let older = ERPEffectPlanner.plan(
+            orderKey: key, version: 4, target: ERPTarget(status: .pendingFulfillment, action: .salesOrderApproved),
+            dimensions: paid, facts: OrderFacts(), erp: view)
+        XCTAssertTrue(older.effects.isEmpty)
+        let newer = ERPEffectPlanner.plan(
+            orderKey: key, version: 6, target: ERPTarget(status: .billed, action: .invoiceOrDepositCreated),
+            dimensions: paid, facts: OrderFacts(), erp: view)
+        XCTAssertEqual(newer.effects.map(\.status), [.billed])
+    }
+}

@@ -1,7 +1,9 @@
 /// Decides the ERP writes a canonical change needs, from the mapping's ERP target, the order's
 /// latest channel state and what the ERP already shows (check-before-write). Pure.
 ///
-/// Rules, in order: the sales order (upserted by its external id) takes the target's status; every
+/// Rules, in order: the sales order (upserted by its external id) takes the target's status unless
+/// the ERP already shows a status written for this or a later version (a replayed or late change
+/// never moves it back); every
 /// capture the ERP lacks becomes a customer deposit carrying the capture's transaction id (Pattern
 /// 5); a fulfilment target creates one item fulfilment per tracking number the ERP lacks; a return
 /// target creates the return authorization once; every refund the ERP lacks becomes a credit memo.
@@ -46,7 +48,10 @@ public enum ERPEffectPlanner {
         } else if view == nil, !dimensions.allowsFulfilmentRelease {
             status = .cancelled
         }
-        if let status, view?.status != status {
+        let superseded = view?.appliedVersion.map { version <= $0 } ?? false
+        if superseded {
+            // A replayed or late change: the status belongs to a later version already.
+        } else if let status, view?.status != status {
             var write = effect(
                 .salesOrderStatus, "v\(version)-\(status.rawValue)", record: .salesOrder, externalID: salesOrderID)
             write.status = status

@@ -16,12 +16,16 @@ public struct ERPView: Hashable, Sendable {
     public var trackingNumbers: [String]
     /// Credit memo ids.
     public var creditMemoIDs: [String]
+    /// The canonical version whose status dispatch last wrote on the sales order (a custom field);
+    /// nil when unknown. An older change never moves the status back.
+    public var appliedVersion: Int64?
 
     public init(
         salesOrderID: String, channelKey: OrderKey? = nil, status: ERPStatusCode, dimensions: OrderDimensions,
         records: Set<ERPRecordType> = [], paymentReferences: [String] = [], trackingNumbers: [String] = [],
-        creditMemoIDs: [String] = []
+        creditMemoIDs: [String] = [], appliedVersion: Int64? = nil
     ) {
+        self.appliedVersion = appliedVersion
         self.salesOrderID = salesOrderID
         self.channelKey = channelKey
         self.status = status

@@ -51,6 +51,13 @@ public final class ERPClient: Sendable {
         await send(.GET, "/\(type)/\(Self.escape(id))", body: nil)
     }
 
+    /// `GET /{type}?q=createdFrom EQUAL {id}`: the related records of sales order `id` (one page of up
+    /// to 1000, plenty for one order), as the list answer's JSON.
+    public func related(_ type: String, createdFrom id: String) async -> (outcome: ERPOutcome, body: Data?) {
+        let query = "createdFrom EQUAL \(id)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return await send(.GET, "/\(type)?q=\(query)&limit=1000", body: nil)
+    }
+
     private func send(_ method: HTTPMethod, _ path: String, body: Data?) async -> (outcome: ERPOutcome, body: Data?) {
         var request = HTTPClientRequest(url: configuration.baseURL + Self.recordPath + path)
         request.method = method

@@ -1,0 +1,100 @@
+import Foundation
+import OrderModel
+
+/// Reads what the ERP shows for an order and applies ``ERPEffect``s, through an ``ERPClient``.
+/// Every write is an upsert by the effect's external id, so applying an effect again (a retry, a
+/// replay, another replica) changes nothing; reading the view first lets the planner skip what is
+/// already there.
+public struct ERPSync: Sendable {
+    /// What reading an order's ERP view gave.
+    public enum ViewResult: Sendable, Equatable {
+        /// The sales order and its related records.
+        case found(ERPView)
+        /// The ERP has no sales order for the order yet.
+        case absent
+        /// A request failed; the outcome says how (retry, pause, …).
+        case failed(ERPOutcome)
+    }
+
+    let client: ERPClient
+    /// The sales order's custom body field holding the canonical version whose status was written.
+    static let versionField = "custbody_driftless_version"
+
+    public init(client: ERPClient) {
+        self.client = client
+    }
+
+    /// The ERP's view of `key`: its sales order (by external id) and the related records' payment
+    /// references, tracking numbers and refund ids. Dimensions are left at their defaults (the
+    /// planner decides from the records, not from the ERP's dimensions).
+    public func view(of key: OrderKey) async -> ViewResult {
+        let salesOrder = ERPEffect.externalID("so", key.channel.rawValue, key.orderID)
+        let (outcome, body) = await client.read(ERPRecordType.salesOrder.rawValue, id: "eid:\(salesOrder)")
+        switch outcome {
+        case .done: break
+        case .permanent(404, _, _): return .absent
+        default: return .failed(outcome)
+        }
+        guard let order = body.flatMap(Self.object), let id = order["id"] as? String else {
+            return .failed(.transient(status: nil, retryAfter: nil, detail: "sales order answer without an id"))
+        }
+        let status = ((order["status"] as? [String: Any])?["id"] as? String).flatMap(ERPStatusCode.init(rawValue:))
+        var view = ERPView(
+            salesOrderID: id, channelKey: key, status: status ?? .pendingApproval, dimensions: OrderDimensions())
+        view.appliedVersion = ((order["fields"] as? [String: Any])?[Self.versionField] as? String).flatMap { Int64($0) }
+        for type in [
+            ERPRecordType.customerDeposit, .invoice, .cashSale, .itemFulfillment, .returnAuthorization, .creditMemo,
+        ] {
+            let (listed, page) = await client.related(type.rawValue, createdFrom: id)
+            guard case .done = listed else { return .failed(listed) }
+            let items = page.flatMap(Self.object)?["items"] as? [[String: Any]] ?? []
+            if !items.isEmpty { view.records.insert(type) }
+            for item in items {
+                let fields = item["fields"] as? [String: Any] ?? [:]
+                if let reference = fields["paymentTransactionId"] as? String {
+                    view.paymentReferences.append(reference)
+                }
+                if let tracking = fields["trackingNumbers"] as? String {
+                    view.trackingNumbers += tracking.split(separator: ",").map(String.init)
+                }
+                if let refund = fields["refundId"] as? String { view.creditMemoIDs.append(refund) }
+            }
+        }
+        return .found(view)
+    }
+
+    /// Applies `effect`; `salesOrderID` is the ERP's internal id of the order's sales order (needed by
+    /// related records; nil before the sales order exists). Returns the outcome and the sales
+    /// order's internal id when the effect created or named it.
+    public func apply(_ effect: ERPEffect, salesOrderID: String?) async -> (outcome: ERPOutcome, salesOrderID: String?)
+    {
+        var body: [String: Any] = [:]
+        switch effect.kind {
+        case .salesOrderStatus:
+            if let status = effect.status { body["status"] = ["id": status.rawValue] }
+            body["otherRefNum"] = effect.orderKey.orderID
+            body[Self.versionField] = String(effect.version)
+            body["memo"] = "driftless \(effect.orderKey)"
+        case .payment, .fulfilment, .returnAuthorization, .creditMemo:
+            guard let salesOrderID else {
+                return (.conflict(status: 0, code: "NO_SALES_ORDER", detail: "the sales order must exist first"), nil)
+            }
+            body["createdFrom"] = ["id": salesOrderID]
+            if let reference = effect.paymentReference { body["paymentTransactionId"] = reference }
+            if !effect.trackingNumbers.isEmpty { body["trackingNumbers"] = effect.trackingNumbers }
+            if let refund = effect.refundID { body["refundId"] = refund }
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) else {
+            return (.permanent(status: 0, code: "ENCODING", detail: "body not encodable"), salesOrderID)
+        }
+        let outcome = await client.upsert(effect.record.rawValue, externalId: effect.externalID, body: data)
+        if effect.kind == .salesOrderStatus, case .done(_, let location?) = outcome {
+            return (outcome, location.split(separator: "/").last.map(String.init))
+        }
+        return (outcome, salesOrderID)
+    }
+
+    private static func object(_ data: Data) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import OrderModel
+import Pipeline
+import Simulators
+import XCTest
+
+/// Plan → apply → read back against the ERP simulator with transient faults: every effect lands
+/// once, replays change nothing, and the planner sees what is already there.
+final class ERPSyncTests: XCTestCase {
+    func testEffectsLandExactlyOnceThroughFaultsAndReplays() async throws {
+        let erp = try await ERPSimulator.start(faults: ERPFaults(seed: 7), token: "sync-token")
+        erp.faults.update {
+            $0.unavailableRatio = 0.2
+            $0.throttledRatio = 0.05
+            $0.retryAfterSeconds = 0
+        }
+        let sync = ERPSync(
+            client: try ERPClient(
+                configuration: .init(
+                    baseURL: erp.server.baseURL, token: Secret("sync-token"), maxConcurrentRequests: 4)))
+
+        /// Applies the plan of one canonical change, retrying transient outcomes (bounded, in place).
+        func dispatch(
+            _ key: OrderKey, version: Int64, target: ERPTarget, dimensions: OrderDimensions, facts: OrderFacts
+        )
+            async throws -> ERPEffectPlanner.Plan
+        {
+            var view: ERPView?
+            for attempt in 0... {
+                switch await sync.view(of: key) {
+                case .found(let found): view = found
+                case .absent: view = nil
+                case .failed(let outcome):
+                    guard case .transient = outcome, attempt < 50 else { throw SyncFailure.view("\(outcome)") }
+                    continue
+                }
+                break
+            }
+            let plan = ERPEffectPlanner.plan(
+                orderKey: key, version: version, target: target, dimensions: dimensions, facts: facts, erp: view)
+            var salesOrderID = view?.salesOrderID
+            for effect in plan.effects {
+                for attempt in 0... {
+                    let (outcome, id) = await sync.apply(effect, salesOrderID: salesOrderID)
+                    salesOrderID = id ?? salesOrderID
+                    if case .done = outcome { break }
+                    guard case .transient = outcome, attempt < 50 else {
+                        XCTFail("\(effect): \(outcome)")
+                        break
+                    }
+                }
+            }
+            return plan
+        }
+
+        var expectedRecords = 0
+        for index in 0..<30 {
+            let key = OrderKey(channel: .shopify, orderID: String(5000 + index))
+            var facts = OrderFacts()
+            facts.captureTransactionIDs = ["ch_\(index)"]
+            let paid = OrderDimensions(payment: .captured)
+            let approve = ERPTarget(status: .pendingFulfillment, action: .invoiceOrDepositCreated)
+            let first = try await dispatch(key, version: 2, target: approve, dimensions: paid, facts: facts)
+            XCTAssertEqual(first.effects.map(\.kind), [.salesOrderStatus, .payment])
+            facts.trackingNumbers = ["1Z\(index)A", "1Z\(index)B"]
+            let shipped = OrderDimensions(payment: .captured, fulfillment: .fulfilled)
+            let fulfil = ERPTarget(status: .pendingBilling, action: .itemFulfillmentCreated)
+            let second = try await dispatch(key, version: 3, target: fulfil, dimensions: shipped, facts: facts)
+            XCTAssertEqual(second.effects.map(\.kind), [.salesOrderStatus, .fulfilment, .fulfilment])
+            // A replay of both changes (redelivery after a crash, another replica): nothing left to do.
+            let replayFirst = try await dispatch(key, version: 2, target: approve, dimensions: paid, facts: facts)
+            XCTAssertTrue(
+                replayFirst.effects.isEmpty, "an older change never moves the status back: \(replayFirst.effects)")
+            let replaySecond = try await dispatch(key, version: 3, target: fulfil, dimensions: shipped, facts: facts)
+            XCTAssertTrue(replaySecond.effects.isEmpty, "\(replaySecond.effects)")
+            expectedRecords += 1 + 1 + 2
+        }
+        let records = await erp.store.allRecords()
+        XCTAssertEqual(records.count, expectedRecords, "one sales order, one deposit, two fulfilments per order")
+        let duplicates = await erp.store.duplicateEffects
+        XCTAssertEqual(duplicates, 0)
+        let deposits = records.filter { $0.type == .customerDeposit }
+        XCTAssertEqual(Set(deposits.compactMap { $0.fields["paymentTransactionId"] }), Set((0..<30).map { "ch_\($0)" }))
+        XCTAssertGreaterThan(erp.statusCounts[503] ?? 0, 10, "the faults were really there")
+        let final = records.filter { $0.type == .salesOrder }.compactMap(\.status?.id)
+        XCTAssertEqual(Set(final), ["F"], "every order ends at the last change's status")
+        await erp.stop()
+    }
+}
+
+enum SyncFailure: Error {
+    case view(String)
+}
