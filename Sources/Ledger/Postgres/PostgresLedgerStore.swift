@@ -4,13 +4,14 @@ import PostgresNIO
 
 /// The shared ledger: PostgreSQL through a PostgresNIO `PostgresClient` connection pool.
 ///
-/// ``open(options:logger:)`` first connects once (bounded by the connect timeout) to fail fast on
-/// bad addresses or credentials and to run migrations, then starts the pool's `run()` in a task the
-/// store owns and cancels on ``close()``.
+/// ``open(options:logger:runsClient:)`` first connects once (bounded by the connect timeout) to fail
+/// fast on bad addresses or credentials and to run migrations. The pool's `run()` then runs either in
+/// a task the store owns and cancels on ``close()`` (commands, tests), or — with `runsClient: false` —
+/// in ``runClient()``, which a long-lived process runs as a service of its group.
 public final class PostgresLedgerStore: LedgerStore {
     public let location: String
     let client: PostgresClient
-    let runTask: Task<Void, Never>
+    let runTask: Task<Void, Never>?
     let options: LedgerURL.PostgresOptions
     let logger: Logger
 
@@ -19,16 +20,19 @@ public final class PostgresLedgerStore: LedgerStore {
     /// Most state rows per upsert statement.
     static let stateRowsPerStatement = 1000
 
-    private init(client: PostgresClient, options: LedgerURL.PostgresOptions, logger: Logger) {
+    private init(client: PostgresClient, options: LedgerURL.PostgresOptions, logger: Logger, runsClient: Bool) {
         self.client = client
         self.options = options
         self.logger = logger
         self.location = options.redacted
-        self.runTask = Task { await client.run() }
+        self.runTask = runsClient ? Task { await client.run() } : nil
     }
 
-    /// Connects, migrates and starts the pool.
-    public static func open(options: LedgerURL.PostgresOptions, logger: Logger) async throws -> PostgresLedgerStore {
+    /// Connects, migrates and starts the pool (in a task of its own unless `runsClient` is false:
+    /// then the caller runs ``runClient()``).
+    public static func open(
+        options: LedgerURL.PostgresOptions, logger: Logger, runsClient: Bool = true
+    ) async throws -> PostgresLedgerStore {
         let location = options.redacted
         let connection: PostgresConnection
         do {
@@ -50,7 +54,13 @@ public final class PostgresLedgerStore: LedgerStore {
         try? await connection.close()
         return PostgresLedgerStore(
             client: PostgresClient(configuration: try clientConfiguration(options), backgroundLogger: logger),
-            options: options, logger: logger)
+            options: options, logger: logger, runsClient: runsClient)
+    }
+
+    /// Runs the connection pool until the calling task is cancelled (for a store opened with
+    /// `runsClient: false`; requests wait until it runs).
+    public func runClient() async {
+        await client.run()
     }
 
     public func append(_ records: [AuditRecord]) async throws {
@@ -240,9 +250,10 @@ public final class PostgresLedgerStore: LedgerStore {
         }
     }
 
+    /// Stops the pool when the store runs it; a pool run by ``runClient()`` ends with that task.
     public func close() async {
-        runTask.cancel()
-        await runTask.value
+        runTask?.cancel()
+        await runTask?.value
     }
 
     // MARK: Plumbing

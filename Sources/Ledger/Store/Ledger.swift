@@ -28,6 +28,21 @@ public enum Ledger {
         }
     }
 
+    /// Opens the store for a long-lived process: also returns the store's background work (the
+    /// PostgreSQL connection pool) for the process to run as a service until it shuts down; nil for
+    /// SQLite, which has none.
+    public static func openForService(url: String, logger: Logger = Logger(label: "driftless.ledger")) async throws
+        -> (store: any LedgerStore, background: (@Sendable () async -> Void)?)
+    {
+        switch try LedgerURL.parse(url) {
+        case let .sqlite(options):
+            return (try await SQLiteLedgerStore.open(options: options, logger: logger), nil)
+        case let .postgres(options):
+            let store = try await PostgresLedgerStore.open(options: options, logger: logger, runsClient: false)
+            return (store, { await store.runClient() })
+        }
+    }
+
     /// The URL to use: an explicit one, else `DRIFTLESS_LEDGER_URL`, else ``LedgerURL/defaultURLString``.
     public static func resolveURL(
         explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment

@@ -104,7 +104,12 @@ public final class PipelineRuntime: Sendable {
         // (each drains its batches in flight, commits and leaves its group), then the producer
         // (flushed), the audit writer (flushed) and the ledger.
         let closer = parts.closer
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let background = parts.ledgerBackground {
+            // Shut down after everything: the stages and the audit writer still write until then.
+            services.append(.init(service: BackgroundService(name: "ledger-pool", body: background)))
+        }
+        services += [
             .init(service: ClosingService(step: .ledger, closer: closer)),
             .init(service: ClosingService(step: .auditWriter, closer: closer)),
             .init(service: ClosingService(step: .producer, closer: closer)),

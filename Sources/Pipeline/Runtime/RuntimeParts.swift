@@ -18,6 +18,8 @@ struct Parts: Sendable {
     var translate: TranslateStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
+    /// The ledger's background work (PostgreSQL's connection pool), run as the group's first service.
+    var ledgerBackground: (@Sendable () async -> Void)?
     /// Closes producer, audit writer and ledger, once each, in that order.
     var closer: ResourceCloser
     /// Held while a translate stage runs on a SQLite ledger.
@@ -50,7 +52,7 @@ struct Parts: Sendable {
         try await TopicSetup.ensure(
             kafka: kafka, topics: topics, partitions: configuration.partitions,
             replicationFactor: configuration.replicationFactor, mockCluster: mockCluster, logger: logger)
-        let ledger = try await Ledger.open(url: configuration.ledgerURL, logger: logger)
+        let (ledger, ledgerBackground) = try await Ledger.openForService(url: configuration.ledgerURL, logger: logger)
         let auditWriter = AuditWriter(
             store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords),
             logger: logger)
@@ -63,6 +65,7 @@ struct Parts: Sendable {
         var parts = Parts(
             configuration: configuration, topics: topics, bootstrapServers: bootstrap, mockCluster: mockCluster,
             ledger: ledger, auditWriter: auditWriter, producer: producer, health: health,
+            ledgerBackground: ledgerBackground,
             closer: ResourceCloser(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger),
             translateLock: translateLock, logger: logger)
         if stages.contains(.validate) {
