@@ -70,6 +70,7 @@ final class MainFlowTests: XCTestCase {
         let translatedIDs = rows.filter { $0.hop == .translated }.map(\.eventID)
         XCTAssertEqual(translatedIDs.count, Set(translatedIDs).count, "no event translated twice")
         await reopened.close()
+        try? FileManager.default.removeItem(at: fixture.directory)
         print(
             "main flow [\(broker.kind)]: \(deliveries.count) webhooks (+\(outcome.duplicated.count) duplicates, "
                 + "\(outcome.late.count) late) over \(orders) orders; sent in \(sendTime), converged in \(total)")

@@ -108,6 +108,7 @@ final class WebhookIngestTests: XCTestCase {
         let health = try await get("\(fixture.baseURL)/readyz")
         XCTAssertEqual(health, 200)
         try await fixture.stop()
+        defer { try? FileManager.default.removeItem(at: fixture.directory) }
         let rows = try await fixture.audit([.quarantined, .deduped], in: try await reopen(fixture))
         let quarantineRows = rows.filter { $0.hop == .quarantined }
         XCTAssertEqual(quarantineRows.count, 3)
@@ -146,6 +147,7 @@ final class WebhookIngestTests: XCTestCase {
         let raw = try await readAll(broker, topic: fixture.topics.ingestRaw, count: 1, settle: .seconds(2))
         XCTAssertTrue(raw.contains { HeaderMap($0.headers)[EnvelopeHeader.eventID] == delivery.webhookID })
         try await fixture.stop()
+        defer { try? FileManager.default.removeItem(at: fixture.directory) }
         let received = try await fixture.audit([.received], in: try await reopen(fixture))
         XCTAssertTrue(received.contains { $0.eventID == delivery.webhookID && $0.httpStatus == 200 })
     }
