@@ -51,7 +51,7 @@ final class GracefulShutdownTests: XCTestCase {
         // The second half waits until SIGTERM was sent, so the stop always falls mid-stream however
         // fast this machine is; those webhooks then meet the stopping process or none, and Shopify's
         // retries carry them to the second one.
-        let secondHalf = Acknowledged()
+        let signalled = Signalled()
         let half = deliveries.count / 2
         let sending = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -59,7 +59,7 @@ final class GracefulShutdownTests: XCTestCase {
                 for worker in 0..<4 {
                     group.addTask {
                         for index in stride(from: worker, to: deliveries.count, by: 4) {
-                            while index >= half, secondHalf.count == 0 { try? await Task.sleep(for: .milliseconds(20)) }
+                            while index >= half, !signalled.isSet { try? await Task.sleep(for: .milliseconds(20)) }
                             try? await Task.sleep(for: .milliseconds(20))
                             let status = await deliverer.deliver(deliveries[index])
                             if let status, (200..<300).contains(status) {
@@ -80,7 +80,7 @@ final class GracefulShutdownTests: XCTestCase {
         await observer.close()
         XCTAssertTrue(midway, first.output.suffix(3000).description)
         first.terminate()
-        secondHalf.add("released")
+        signalled.set()
         let firstStatus = try await first.waitForExit(timeout: .seconds(60))
         XCTAssertEqual(firstStatus, 0, "SIGTERM is a graceful stop:\n\(first.output.suffix(3000))")
         let acknowledgedByFirst = acknowledged.count
@@ -177,6 +177,13 @@ final class Acknowledged: Sendable {
     func add(_ id: String) { ids.withLock { $0.append(id) } }
     var count: Int { ids.withLock { $0.count } }
     var all: Set<String> { ids.withLock { Set($0) } }
+}
+
+/// Set once SIGTERM was sent.
+final class Signalled: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
 }
 
 enum DriftlessProcessError: Error {

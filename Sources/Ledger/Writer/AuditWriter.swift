@@ -217,7 +217,7 @@ public actor AuditWriter {
         var attempt = 0
         var settled = 0
         let rejectedBefore = statistics.rejected
-        func release(_ count: Int) { self.release(count, rejected: statistics.rejected - rejectedBefore) }
+        func settle(_ count: Int) { release(count, rejected: statistics.rejected - rejectedBefore) }
         while true {
             do {
                 try await store.append(Array(batch[settled...]))
@@ -228,9 +228,9 @@ public actor AuditWriter {
                 if settled == batch.count { break }
                 attempt += 1
                 statistics.failedAttempts += 1
-                if isStopped { return release(settled) }
+                if isStopped { return settle(settled) }
                 try? await Task.sleep(for: configuration.backoff(attempt: attempt))
-                if isStopped { return release(settled) }
+                if isStopped { return settle(settled) }
             } catch {
                 attempt += 1
                 statistics.failedAttempts += 1
@@ -242,14 +242,14 @@ public actor AuditWriter {
                             "attempt": "\(attempt)", "records": "\(pending.count)", "error": "\(error)",
                         ])
                 }
-                if isStopped { return release(settled) }
+                if isStopped { return settle(settled) }
                 try? await Task.sleep(for: configuration.backoff(attempt: attempt))
-                if isStopped { return release(settled) }
+                if isStopped { return settle(settled) }
             }
         }
         statistics.batches += 1
         statistics.lastError = nil
-        release(settled)
+        settle(settled)
     }
 
     private static func isRejection(_ error: LedgerError) -> Bool {

@@ -69,9 +69,7 @@ public final class ERPClient: Sendable {
         }
         let client = self.client
         let prepared = request
-        let timeout = TimeAmount.nanoseconds(
-            Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000
-                + configuration.requestTimeout.components.attoseconds / 1_000_000_000)
+        let timeout = configuration.requestTimeout.timeAmount
         do {
             return try await limiter.run {
                 let response = try await client.execute(prepared, timeout: timeout)
