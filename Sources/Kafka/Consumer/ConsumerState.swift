@@ -152,6 +152,11 @@ struct ConsumerState {
     }
 
     /// Marks a message done; ignored when its partition was revoked since it was delivered.
+    /// Whether `message` belongs to a current assignment of its partition.
+    func accepts(_ message: KafkaMessage) -> Bool {
+        partitions[TopicPartition(topic: message.topic, partition: message.partition)]?.accepts(message) ?? false
+    }
+
     mutating func acknowledge(_ message: KafkaMessage) {
         let key = TopicPartition(topic: message.topic, partition: message.partition)
         guard let index = partitions.index(forKey: key), partitions.values[index].accepts(message) else { return }

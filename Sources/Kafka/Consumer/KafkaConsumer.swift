@@ -81,6 +81,13 @@ public final class KafkaConsumer: Sendable {
         core.state.withLock { $0.acknowledge(message) }
     }
 
+    /// Whether `message` is still this consumer's to finish: its partition has not been revoked
+    /// (or rewound past it) since it was delivered. A stage with slow side effects checks this
+    /// before each one, so work the new owner repeats is not also done here.
+    public func owns(_ message: KafkaMessage) -> Bool {
+        core.state.withLock { $0.accepts(message) }
+    }
+
     /// Marks several messages done.
     public func acknowledge(_ messages: some Sequence<KafkaMessage>) {
         core.state.withLock { $0.acknowledge(messages) }

@@ -33,5 +33,8 @@ public struct ERPConfiguration: Sendable {
         guard maxConcurrentRequests >= 1 else {
             throw .invalidValue(field: "erp.maxConcurrentRequests", value: String(maxConcurrentRequests))
         }
+        guard requestTimeout > .zero else {
+            throw .invalidValue(field: "erp.requestTimeoutMs", value: "\(requestTimeout)")
+        }
     }
 }

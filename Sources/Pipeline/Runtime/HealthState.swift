@@ -30,6 +30,8 @@ public final class HealthState: Sendable {
         var stopping = false
         var brokerAnswers = true
         var fatal = false
+        /// Named parts' states (e.g. `erp` → `closed`), shown on `/status`.
+        var components: [String: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -75,6 +77,16 @@ public final class HealthState: Sendable {
     public var readiness: (ready: Bool, detail: String) {
         let condition = condition
         return (condition == .ok, condition.rawValue)
+    }
+
+    /// Sets the state shown for the part `name` on `/status` (e.g. the ERP breaker: `open`).
+    public func setComponent(_ name: String, _ value: String) {
+        state.withLock { $0.components[name] = value }
+    }
+
+    /// Every part's state by name.
+    public var components: [String: String] {
+        state.withLock { $0.components }
     }
 
     /// Whether the process is alive (false only after a fatal error).

@@ -25,6 +25,7 @@ public final class PipelineRuntime: Sendable {
     /// Stages running in this process (nil when not selected).
     public let validate: ValidateStage?
     public let translate: TranslateStage?
+    public let dispatch: DispatchStage?
     public let webhooks: ShopifyWebhookIngest?
     public let poller: MarketplacePoller?
     /// The HTTP port (webhooks and health).
@@ -55,6 +56,7 @@ public final class PipelineRuntime: Sendable {
         health = parts.health
         validate = parts.validate
         translate = parts.translate
+        dispatch = parts.dispatch
         webhooks = parts.webhooks
         poller = parts.poller
         bootstrapServers = parts.bootstrapServers
@@ -100,8 +102,8 @@ public final class PipelineRuntime: Sendable {
             logger: logger)
 
         // One group runs every long-lived part; it shuts them down in reverse order of this list:
-        // the broker probe and the fatal-error watch, HTTP intake, the poller, validate, translate
-        // (each drains its batches in flight, commits and leaves its group), then the producer
+        // the broker probe and the fatal-error watch, HTTP intake, the poller, validate, translate,
+        // dispatch (each drains its batches in flight, commits and leaves its group), then the producer
         // (flushed), the audit writer (flushed) and the ledger.
         let closer = parts.closer
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -114,6 +116,7 @@ public final class PipelineRuntime: Sendable {
             .init(service: ClosingService(step: .auditWriter, closer: closer)),
             .init(service: ClosingService(step: .producer, closer: closer)),
         ]
+        if let dispatch = parts.dispatch { services.append(.init(service: dispatch)) }
         if let translate = parts.translate { services.append(.init(service: translate)) }
         if let validate = parts.validate { services.append(.init(service: validate)) }
         if let poller = parts.poller { services.append(.init(service: PollerService(poller: poller))) }
@@ -193,6 +196,8 @@ public enum PipelineRuntimeError: Error, Equatable, CustomStringConvertible {
     case kafkaFatal(String)
     /// Another translate replica already uses this SQLite ledger file.
     case sqliteLedgerShared(path: String)
+    /// `--stage dispatch` was asked for but no ERP is configured.
+    case dispatchWithoutERP
 
     public var description: String {
         switch self {
@@ -202,6 +207,8 @@ public enum PipelineRuntimeError: Error, Equatable, CustomStringConvertible {
         case .sqliteLedgerShared(let path):
             "another translate replica already uses the SQLite ledger \(path); several translate replicas "
                 + "need the shared PostgreSQL ledger (DRIFTLESS_LEDGER_URL=postgres://…), or give each process its own file"
+        case .dispatchWithoutERP:
+            "the dispatch stage needs an ERP: set DRIFTLESS_ERP_URL and DRIFTLESS_ERP_TOKEN (or erp.baseURL and erp.token)"
         }
     }
 }

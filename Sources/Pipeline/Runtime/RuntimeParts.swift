@@ -16,6 +16,7 @@ struct Parts: Sendable {
     var health: HealthState
     var validate: ValidateStage?
     var translate: TranslateStage?
+    var dispatch: DispatchStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
     /// The ledger's background work (PostgreSQL's connection pool), run as the group's first service.
@@ -77,6 +78,19 @@ struct Parts: Sendable {
             parts.translate = try TranslateStage(
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, ledger: ledger, audit: audit,
                 replica: "\(replica)/translate", options: options, logger: logger)
+        }
+        if stages.contains(.dispatch) {
+            if let erp = configuration.erp {
+                parts.dispatch = try DispatchStage(
+                    kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch, sink: producer,
+                    audit: audit, health: health, replica: "\(replica)/dispatch", options: options, logger: logger)
+            } else if stages.count < StageName.allCases.count {
+                throw PipelineRuntimeError.dispatchWithoutERP
+            } else {
+                logger.notice(
+                    "no ERP configured (DRIFTLESS_ERP_URL / erp.baseURL): running without dispatch; canonical changes wait on \(topics.canonical)"
+                )
+            }
         }
         if stages.contains(.ingest) {
             if let secret = configuration.shopifySecret {

@@ -38,4 +38,5 @@ public enum StageName: String, Sendable, CaseIterable, Codable {
     case ingest
     case validate
     case translate
+    case dispatch
 }

@@ -20,6 +20,10 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case undeliverable(String)
     /// A timestamp that is not finite or outside 1970…9999 (``PlausibleTime``).
     case implausibleTimestamp(String)
+    /// The ERP refuses a write as it is (400/422, unresolved conflicts): a dead letter.
+    case erpRefused(String)
+    /// The ERP kept failing transiently beyond the in-place attempts.
+    case erpUnavailable(String)
 
     /// Short machine-friendly code.
     public var code: String {
@@ -34,6 +38,8 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .keyMismatch: "key-mismatch"
         case .undeliverable: "undeliverable"
         case .implausibleTimestamp: "implausible-timestamp"
+        case .erpRefused: "erp-refused"
+        case .erpUnavailable: "erp-unavailable"
         }
     }
 
@@ -43,7 +49,8 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .badEnvelope(let detail), .malformedPayload(let detail), .unmappedStatus(let detail),
             .unsupportedChannel(let detail), .unsupportedTopic(let detail), .illegalTransition(let detail),
             .keyMismatch(let detail),
-            .undeliverable(let detail), .implausibleTimestamp(let detail):
+            .undeliverable(let detail), .implausibleTimestamp(let detail), .erpRefused(let detail),
+            .erpUnavailable(let detail):
             "\(code): \(detail)"
         case .emptyPayload: "\(code): record has no value"
         }

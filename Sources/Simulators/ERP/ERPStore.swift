@@ -24,6 +24,12 @@ public actor ERPStore {
     public private(set) var duplicateEffects = 0
     /// Writes that created or changed a record.
     public private(set) var appliedWrites = 0
+    /// Sales order writes whose `custbody_driftless_version` is lower than the one the record
+    /// holds: a change applied out of order (an older status over a newer one). Tests assert 0.
+    public private(set) var versionRegressions = 0
+    /// Every write that created or changed a record, in the order the simulator applied them.
+    public private(set) var writeLog: [ERPWriteLogEntry] = []
+    static let versionField = "custbody_driftless_version"
 
     public init(now: @escaping @Sendable () -> Date = { Date() }) {
         self.now = now
@@ -61,11 +67,17 @@ public actor ERPStore {
         guard !externalId.isEmpty, !externalId.contains("|") else { throw .invalid("invalid externalId") }
         if let internalID = byExternalId[type]?[externalId], var record = records[type]?[internalID] {
             let before = record
+            if let old = before.fields[Self.versionField].flatMap({ Int64($0) }),
+                let new = body.fields[Self.versionField].flatMap({ Int64($0) }), new < old
+            {
+                versionRegressions += 1
+            }
             apply(body, to: &record)
             if record != before {
                 record.lastModifiedDate = now()
                 records[type]?[internalID] = record
                 appliedWrites += 1
+                log(record)
             }
             return (record, false)
         }
@@ -95,6 +107,7 @@ public actor ERPStore {
         records[type, default: [:]][record.id] = record
         if let externalId = record.externalId { byExternalId[type, default: [:]][externalId] = record.id }
         appliedWrites += 1
+        log(record)
         return record
     }
 
@@ -108,8 +121,17 @@ public actor ERPStore {
             record.lastModifiedDate = now()
             records[type]?[record.id] = record
             appliedWrites += 1
+            log(record)
         }
         return record
+    }
+
+    private func log(_ record: ERPRecord) {
+        writeLog.append(
+            ERPWriteLogEntry(
+                type: record.type, id: record.id, externalId: record.externalId,
+                salesOrder: record.type == .salesOrder ? record.id : (record.createdFrom ?? ""),
+                status: record.status?.id, version: record.fields[Self.versionField].flatMap { Int64($0) }))
     }
 
     private func apply(_ body: ERPWriteBody, to record: inout ERPRecord) {
@@ -120,4 +142,18 @@ public actor ERPStore {
         if let parent = body.createdFrom { record.createdFrom = parent }
         record.fields.merge(body.fields) { _, new in new }
     }
+}
+
+/// One write the ERP simulator applied.
+public struct ERPWriteLogEntry: Sendable, Hashable {
+    public var type: ERPRecordType
+    /// The record's internal id and external id.
+    public var id: String
+    public var externalId: String?
+    /// The internal id of the sales order the record is (or belongs to).
+    public var salesOrder: String
+    /// The record's status after the write.
+    public var status: String?
+    /// The canonical version dispatch wrote (sales orders).
+    public var version: Int64?
 }

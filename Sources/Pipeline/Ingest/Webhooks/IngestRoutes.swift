@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// HTTP routes of the ingest process: `POST /webhooks/shopify`, `GET /healthz`, `GET /readyz`.
+/// HTTP routes of the ingest process: `POST /webhooks/shopify`, `GET /healthz`, `GET /readyz`,
+/// `GET /status` (condition and part states as JSON).
 public enum IngestRoutes {
     /// Adds the webhook route to `router`.
     public static func addWebhookRoutes(
@@ -45,6 +46,14 @@ public enum IngestRoutes {
         router.get("/readyz") { _, _ in
             let readiness = health.readiness
             return plain(readiness.ready ? .ok : .serviceUnavailable, readiness.detail)
+        }
+        router.get("/status") { _, _ in
+            // Short codes only (condition, part states such as the ERP breaker), never error text.
+            let body: [String: Any] = ["condition": health.condition.rawValue, "components": health.components]
+            let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
     }
 

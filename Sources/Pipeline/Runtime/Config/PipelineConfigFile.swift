@@ -81,6 +81,48 @@ struct PipelineConfigFile: Decodable, Sendable {
         var probeIntervalMs: Int?
     }
 
+    /// `erp:` — where dispatch writes (absent: no dispatch).
+    struct ERP: Decodable, Sendable {
+        var baseURL: String?
+        var token: String?
+        var tokenFile: String?
+        var maxConcurrentRequests: Int?
+        var requestTimeoutMs: Int?
+
+        private enum CodingKeys: String, CodingKey {
+            case baseURL, token, tokenFile, maxConcurrentRequests, requestTimeoutMs
+        }
+
+        /// As for the Shopify secret: a present token key with a null value counts as set (and empty).
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func present(_ key: CodingKeys) throws -> String? {
+                guard container.contains(key) else { return nil }
+                if try container.decodeNil(forKey: key) { return "" }
+                return try container.decode(String.self, forKey: key)
+            }
+            baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL)
+            token = try present(.token)
+            tokenFile = try present(.tokenFile)
+            maxConcurrentRequests = try container.decodeIfPresent(Int.self, forKey: .maxConcurrentRequests)
+            requestTimeoutMs = try container.decodeIfPresent(Int.self, forKey: .requestTimeoutMs)
+        }
+    }
+
+    /// `dispatch:` — in-place retries and the circuit breaker (``DispatchPolicy``).
+    struct Dispatch: Decodable, Sendable {
+        var maxAttempts: Int?
+        var initialBackoffMs: Int?
+        var maxBackoffMs: Int?
+        var breakerConsecutiveFailures: Int?
+        var breakerWindow: Int?
+        var breakerFailureRatio: Double?
+        var breakerOpenMs: Int?
+        var breakerMaxOpenMs: Int?
+        var pauseProbeIntervalMs: Int?
+        var maxConcurrentOrders: Int?
+    }
+
     var kafka: Kafka?
     var ledger: LedgerSection?
     var ingest: Ingest?
@@ -88,4 +130,6 @@ struct PipelineConfigFile: Decodable, Sendable {
     var stages: Stages?
     var mapping: Mapping?
     var health: Health?
+    var erp: ERP?
+    var dispatch: Dispatch?
 }

@@ -56,6 +56,10 @@ public struct PipelineConfiguration: Sendable {
     public var bufferCapacity: Int
     /// Mapping matrix file; nil → the bundled default.
     public var mappingFile: String?
+    /// Where ERP dispatch writes; nil: `run` starts without dispatch (and says so).
+    public var erp: ERPConfiguration?
+    /// Dispatch's in-place retries and circuit breaker.
+    public var dispatch: DispatchPolicy
 
     /// Whether to run on the embedded mock cluster.
     public var isEmbedded: Bool { bootstrapServers == nil }
@@ -89,6 +93,8 @@ public struct PipelineConfiguration: Sendable {
         maxBatchSize = 1_000
         bufferCapacity = 10_000
         mappingFile = nil
+        erp = nil
+        dispatch = DispatchPolicy()
     }
 
     /// Loads `file` (optional) and applies `environment` overrides.
@@ -98,6 +104,7 @@ public struct PipelineConfiguration: Sendable {
     ) throws -> PipelineConfiguration {
         var configuration = PipelineConfiguration()
         var fileSecrets: PipelineConfigFile.Shopify?
+        var fileERP: PipelineConfigFile.ERP?
         if let file {
             let text: String
             do {
@@ -114,6 +121,8 @@ public struct PipelineConfiguration: Sendable {
             }
             try configuration.apply(parsed)
             fileSecrets = parsed.ingest?.shopify
+            fileERP = parsed.erp
+            try configuration.applyDispatch(parsed.dispatch)
         }
         try configuration.apply(environment: environment)
         // Secrets: environment first, then the file's settings; files are read only when used. A
@@ -127,6 +136,7 @@ public struct PipelineConfiguration: Sendable {
             ?? SecretSource.shopifyPrevious.resolve(
                 environment: environment, fileValue: fileSecrets?.previousSecret,
                 filePath: fileSecrets?.previousSecretFile)
+        try configuration.resolveERP(file: fileERP, environment: environment)
         try configuration.validate()
         return configuration
     }
@@ -235,6 +245,8 @@ public struct PipelineConfiguration: Sendable {
             throw PipelineConfigurationError.invalidValue(field: field, value: String(count))
         }
         try checkBodyLimit()
+        try erp?.validate()
+        try dispatch.validate()
         for (setting, secret) in [
             ("ingest.shopify.secret", shopifySecret), ("ingest.shopify.previousSecret", shopifyPreviousSecret),
         ] {
@@ -278,6 +290,8 @@ public enum PipelineConfigurationError: Error, Equatable, CustomStringConvertibl
     case invalidValue(field: String, value: String)
     /// A secret setting is present but empty or whitespace only (names the setting, not the value).
     case emptySecret(setting: String)
+    /// A setting another one needs is missing.
+    case missingSetting(setting: String, neededBy: String)
 
     public var description: String {
         switch self {
@@ -285,8 +299,9 @@ public enum PipelineConfigurationError: Error, Equatable, CustomStringConvertibl
         case .invalidFile(let path, let reason): "invalid config file \(path): \(reason)"
         case .invalidVariable(let name, let value): "invalid value for \(name): \(value)"
         case .invalidValue(let field, let value): "invalid \(field): \(value)"
+        case .missingSetting(let setting, let neededBy): "\(setting) is required when \(neededBy) is set"
         case .emptySecret(let setting):
-            "\(setting) is set but empty: a webhook secret must not be empty (unset it to leave the endpoint off)"
+            "\(setting) is set but empty: a secret must not be empty (unset it to leave its feature off)"
         }
     }
 }

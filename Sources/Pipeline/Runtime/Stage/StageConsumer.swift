@@ -36,6 +36,11 @@ struct StageConsumer: Sendable {
     /// The consumer's counters (buffer, back-pressure pauses, rebalances).
     var statistics: KafkaConsumerStatistics { consumer.statistics }
 
+    /// Whether `message`'s partition is still this consumer's since it was delivered.
+    func owns(_ message: KafkaMessage) -> Bool {
+        consumer.owns(message)
+    }
+
     /// Marks `batch` done (committed with the next commit).
     func acknowledge(_ batch: [KafkaMessage]) {
         consumer.acknowledge(batch)

@@ -13,6 +13,15 @@ public struct StageCounts: Sendable, Hashable {
     public var batches = 0
     public var retries = 0
     public var appliedElsewhere = 0
+    /// Dispatch: ERP writes that landed, events that needed none, fulfilment releases withheld
+    /// (Pattern 4), ERP payments no capture explains (Pattern 5), events given up on (refused for
+    /// good, or out of attempts).
+    public var effects = 0
+    public var upToDate = 0
+    public var withheld = 0
+    public var unmatchedPayments = 0
+    public var refused = 0
+    public var exhausted = 0
 
     public init() {}
 
@@ -34,6 +43,12 @@ public struct StageCounts: Sendable, Hashable {
         batches += other.batches
         retries += other.retries
         appliedElsewhere += other.appliedElsewhere
+        effects += other.effects
+        upToDate += other.upToDate
+        withheld += other.withheld
+        unmatchedPayments += other.unmatchedPayments
+        refused += other.refused
+        exhausted += other.exhausted
     }
 }
 

@@ -1,0 +1,154 @@
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import OrderModel
+
+/// Dispatch's logic on the stage skeleton. An actor: its state is the ERP view of each order it
+/// dispatched (kept up to date as its writes land), so an order's next change plans without reading
+/// the ERP again; partitions moving (``reset()``) or an uncertain outcome forgets it.
+///
+/// plan: decode the batch's canonical events (what does not decode is quarantined) → group them by
+/// order → dispatch the orders concurrently (at most `maxConcurrentOrders`; the ERP client bounds
+/// the requests), each order's events strictly in order (``OrderDispatcher``). The skeleton plans
+/// one batch at a time, so an order's events in the next batch start only after these are done.
+/// Every write has landed (or the event was given up on) before the batch is acknowledged.
+/// outputs: quarantine records for events the ERP refused or kept failing. settle: the
+/// `dispatched` audit rows.
+actor DispatchLogic: StageLogic {
+    struct Plan: Sendable {
+        var quarantined: [StageOutput] = []
+        var sources: [Int] = []
+        var audit: [AuditRecord] = []
+        var counts = StageCounts()
+    }
+
+    private let dispatcher: OrderDispatcher
+    private let owns: @Sendable (KafkaMessage) -> Bool
+    private var views: [OrderKey: OrderDispatcher.KnownView] = [:]
+    /// Beyond this many cached views the cache starts again (a view costs one read to rebuild).
+    static let maxCachedViews = 100_000
+
+    init(dispatcher: OrderDispatcher, owns: @escaping @Sendable (KafkaMessage) -> Bool) {
+        self.dispatcher = dispatcher
+        self.owns = owns
+    }
+
+    func plan(_ batch: [KafkaMessage], context: StageContext) async -> Plan? {
+        var plan = Plan()
+        var orders: [OrderKey: [(index: Int, event: CanonicalEvent)]] = [:]
+        var sequence: [OrderKey] = []
+        for (index, message) in batch.enumerated() {
+            do {
+                let event = try CanonicalEvent.decoder.decode(CanonicalEvent.self, from: Data(message.value ?? []))
+                if orders[event.orderKey] == nil { sequence.append(event.orderKey) }
+                orders[event.orderKey, default: []].append((index, event))
+            } catch {
+                plan.quarantined.append(
+                    DispatchRecords.undecodable(message, error, topics: context.topics, replica: context.replica))
+                plan.sources.append(index)
+            }
+        }
+        let results = await dispatchAll(sequence, orders, batch: batch, context: context)
+        guard !context.isStopping() else { return nil }
+        var outcomes: [(index: Int, event: CanonicalEvent, result: DispatchResult)] = []
+        for (key, (eventResults, known)) in results {
+            views[key] = known
+            let events = orders[key] ?? []
+            for (position, result) in eventResults.enumerated() where position < events.count {
+                outcomes.append((events[position].index, events[position].event, result))
+            }
+        }
+        if views.count > Self.maxCachedViews { views = [:] }
+        outcomes.sort { $0.index < $1.index }
+        for (index, event, result) in outcomes {
+            let message = batch[index]
+            plan.audit += DispatchRecords.audit(event, message, result, replica: context.replica)
+            plan.counts.effects += result.applied.count
+            switch result {
+            case .done(let applied, let blocked, let unmatched):
+                if applied.isEmpty { plan.counts.upToDate += 1 }
+                if let blocked {
+                    plan.counts.withheld += 1
+                    context.logger.warning(
+                        "Pattern 4: fulfilment release withheld, the order was cancelled upstream; cancelling in the ERP instead",
+                        metadata: ["order": "\(event.orderKey)", "why": "\(blocked)"])
+                }
+                if !unmatched.isEmpty {
+                    plan.counts.unmatchedPayments += unmatched.count
+                    context.logger.warning(
+                        "Pattern 5: ERP payments with no matching channel capture (reported, not matched)",
+                        metadata: ["order": "\(event.orderKey)", "payments": "\(unmatched)"])
+                }
+            case .permanent, .exhausted:
+                if case .permanent = result { plan.counts.refused += 1 } else { plan.counts.exhausted += 1 }
+                if let output = DispatchRecords.quarantine(
+                    message, result, topics: context.topics, replica: context.replica)
+                {
+                    context.logger.error(
+                        "ERP dispatch gave up on an event; quarantined with the reason",
+                        metadata: ["order": "\(event.orderKey)", "reason": "\(output.audit.detail ?? "")"])
+                    plan.quarantined.append(output)
+                    plan.sources.append(index)
+                }
+            case .abandoned:
+                break
+            }
+        }
+        return plan
+    }
+
+    /// Dispatches each order's events, up to `maxConcurrentOrders` orders at once.
+    private func dispatchAll(
+        _ sequence: [OrderKey], _ orders: [OrderKey: [(index: Int, event: CanonicalEvent)]], batch: [KafkaMessage],
+        context: StageContext
+    ) async -> [OrderKey: ([DispatchResult], OrderDispatcher.KnownView?)] {
+        let dispatcher = self.dispatcher
+        let owns = self.owns
+        let limit = dispatcher.policy.maxConcurrentOrders
+        let cached = views
+        return await withTaskGroup(of: (OrderKey, [DispatchResult], OrderDispatcher.KnownView?).self) { group in
+            var next = sequence.makeIterator()
+            func add() -> Bool {
+                guard let key = next.next() else { return false }
+                let events = orders[key] ?? []
+                let messages = events.map { batch[$0.index] }
+                let known = cached[key]
+                group.addTask {
+                    let (results, after) = await dispatcher.dispatch(
+                        events.map(\.event), known: known, owns: { owns(messages[$0]) },
+                        isStopping: context.isStopping)
+                    return (key, results, after)
+                }
+                return true
+            }
+            var started = 0
+            while started < limit, add() { started += 1 }
+            var results: [OrderKey: ([DispatchResult], OrderDispatcher.KnownView?)] = [:]
+            for await (key, eventResults, known) in group {
+                results[key] = (eventResults, known)
+                _ = add()
+            }
+            return results
+        }
+    }
+
+    nonisolated func outputs(_ plan: Plan) -> StageOutputs {
+        StageOutputs(records: plan.quarantined.map(\.record), sources: plan.sources)
+    }
+
+    func settle(
+        _ batch: [KafkaMessage], _ plan: Plan, undeliverable: [(index: Int, output: StageOutput)],
+        context: StageContext
+    ) async -> StageSettlement {
+        var quarantined = plan.quarantined
+        for (index, output) in undeliverable { quarantined[index] = output }
+        var counts = plan.counts
+        counts.quarantined = quarantined.count
+        return .settled(audit: plan.audit + quarantined.map(\.audit), counts: counts)
+    }
+
+    func reset() {
+        views = [:]
+    }
+}

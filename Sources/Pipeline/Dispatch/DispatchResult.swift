@@ -1,0 +1,37 @@
+import OrderModel
+
+/// One ERP write that landed: the effect, the HTTP status that confirmed it, and how many
+/// attempts it took.
+public struct AppliedEffect: Sendable, Hashable {
+    public var effect: ERPEffect
+    public var status: Int
+    public var attempts: Int
+}
+
+/// How dispatching one canonical event ended: what the retry stage routes.
+public enum DispatchResult: Sendable, Hashable {
+    /// Every write the event needed is in the ERP (possibly none: check-before-write found them).
+    /// `blocked`: why a fulfilment release was withheld (Pattern 4); `unmatchedPayments`: ERP
+    /// payment references no channel capture explains (Pattern 5).
+    case done(applied: [AppliedEffect], blocked: String?, unmatchedPayments: [String])
+    /// The ERP refuses a write as it is (400/422, or conflicts that re-reading did not resolve):
+    /// a dead letter (quarantined with the reason until the retry topics exist).
+    case permanent(effect: String?, status: Int, code: String?, detail: String, applied: [AppliedEffect])
+    /// Transient failures beyond the in-place attempts: for the retry tiers (quarantined with the
+    /// reason until they exist). `retryAfter`: the last answer's `Retry-After`.
+    case exhausted(
+        effect: String?, attempts: Int, lastStatus: Int?, retryAfter: Duration?, detail: String,
+        applied: [AppliedEffect])
+    /// Not finished here: the stage is stopping, or the event's partition moved to another replica
+    /// (which dispatches it). Nothing about it is acknowledged.
+    case abandoned(applied: [AppliedEffect])
+
+    /// The writes that landed before it ended.
+    public var applied: [AppliedEffect] {
+        switch self {
+        case .done(let applied, _, _), .permanent(_, _, _, _, let applied), .exhausted(_, _, _, _, _, let applied),
+            .abandoned(let applied):
+            applied
+        }
+    }
+}

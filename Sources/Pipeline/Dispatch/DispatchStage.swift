@@ -1,0 +1,58 @@
+import AsyncHTTPClient
+import Kafka
+import Ledger
+import Logging
+import OrderModel
+import ServiceLifecycle
+
+/// The ERP dispatch stage: consumer group `<p>.dispatch` on `<p>.canonical`; brings the ERP in
+/// line with each canonical change (``DispatchLogic`` on the ``StageRunner`` skeleton), every
+/// write an upsert by a deterministic external id after reading what the ERP already has, so a
+/// retry, a replay, a restart or another replica never makes an effect twice.
+///
+/// Writes go through one ``DestinationGate`` (circuit breaker, credential pause) and the ERP
+/// client's concurrency limit. One batch is in flight at a time: its writes must land before it is
+/// acknowledged, and an order's next batch must not overtake them.
+public final class DispatchStage: Service, CustomStringConvertible, Sendable {
+    private let input: StageConsumer
+    private let runner: StageRunner<DispatchLogic>
+    /// What the stage did so far.
+    public let counters = StageCounters()
+    /// The ERP destination's breaker and pause.
+    public let gate: DestinationGate
+
+    public var description: String { "dispatch" }
+
+    /// Creates the stage and its consumer (joins the group in the background).
+    public init(
+        kafka: KafkaConfig, topics: PipelineTopics, erp: ERPConfiguration, policy: DispatchPolicy = .init(),
+        sink: any RecordSink, audit: any AuditSink, health: HealthState? = nil, replica: String = "dispatch-0",
+        options: KafkaConsumerOptions = .init(), httpClient: HTTPClient = .shared,
+        logger: Logger = Logger(label: "driftless.dispatch")
+    ) throws {
+        try policy.validate()
+        let client = try ERPClient(configuration: erp, client: httpClient, logger: logger)
+        let input = try StageConsumer(
+            stage: .dispatch, kafka: kafka, topics: topics, input: topics.canonical, options: options, logger: logger)
+        self.input = input
+        gate = DestinationGate(name: "erp", policy: policy, health: health, logger: logger)
+        let dispatcher = OrderDispatcher(sync: ERPSync(client: client), gate: gate, policy: policy)
+        runner = StageRunner(
+            logic: DispatchLogic(dispatcher: dispatcher, owns: { input.owns($0) }), stage: .dispatch, input: input,
+            sink: sink, audit: audit, topics: topics, replica: replica, counters: counters, maxInFlight: 1,
+            logger: logger)
+    }
+
+    /// Runs until stopped (``stop()`` or graceful shutdown); the batch in hand is finished or given up.
+    public func run() async {
+        await runner.run()
+    }
+
+    /// The consumer's counters (buffer, back-pressure pauses, rebalances).
+    public var consumerStatistics: KafkaConsumerStatistics { input.statistics }
+
+    /// Stops after the batch in hand.
+    public func stop() {
+        input.stop()
+    }
+}

@@ -1,0 +1,184 @@
+import OrderModel
+
+/// Dispatches one order's canonical events of a batch, strictly in order: for each, the ERP view
+/// (read once, then kept up to date locally) → ``ERPEffectPlanner`` → each write in turn, through
+/// the destination's ``DestinationGate``, retried in place with back-off while transient.
+///
+/// A conflict re-reads the ERP and plans again (at most `maxReplans` times). After a permanent or
+/// exhausted failure the order's later events still go: each plans from the order's whole current
+/// state, so a later change also carries what the failed one could not.
+struct OrderDispatcher: Sendable {
+    /// What the dispatcher knows of the order's ERP side.
+    enum KnownView: Sendable, Equatable {
+        case absent
+        case found(ERPView)
+
+        var view: ERPView? {
+            if case .found(let view) = self { return view }
+            return nil
+        }
+    }
+
+    let sync: ERPSync
+    let gate: DestinationGate
+    let policy: DispatchPolicy
+    static let maxReplans = 3
+
+    /// Dispatches `events` (one order's, in canonical order). `known`: the view cached from
+    /// earlier batches (nil: read it). `owns(i)`: whether event `i`'s partition is still this
+    /// replica's. Returns each event's result and the view to cache (nil: unknown, read it next time).
+    func dispatch(
+        _ events: [CanonicalEvent], known: KnownView?, owns: (Int) -> Bool, isStopping: @escaping @Sendable () -> Bool
+    ) async -> (results: [DispatchResult], known: KnownView?) {
+        var known = known
+        var results: [DispatchResult] = []
+        for (index, event) in events.enumerated() {
+            guard owns(index), !isStopping() else {
+                results.append(.abandoned(applied: []))
+                known = nil
+                continue
+            }
+            let (result, after) = await dispatch(event, known: known, owns: { owns(index) }, isStopping: isStopping)
+            results.append(result)
+            known = after
+        }
+        return (results, known)
+    }
+
+    private func dispatch(
+        _ event: CanonicalEvent, known start: KnownView?, owns: () -> Bool, isStopping: @escaping @Sendable () -> Bool
+    ) async -> (DispatchResult, KnownView?) {
+        var known = start
+        var applied: [AppliedEffect] = []
+        var replans = 0
+        replan: while true {
+            if known == nil {
+                let read = await perform(isStopping: isStopping) { () -> (ERPOutcome, KnownView?) in
+                    switch await sync.view(of: event.orderKey) {
+                    case .found(let view): return (.done(status: 200, location: nil), .found(view))
+                    case .absent: return (.done(status: 404, location: nil), .absent)
+                    case .failed(let outcome): return (outcome, nil)
+                    }
+                }
+                switch read {
+                case .done(let value, _, _): known = value
+                case .failed(let result): return (result(nil, applied), nil)
+                case .conflict:
+                    replans += 1
+                    guard replans <= Self.maxReplans else {
+                        return (
+                            .permanent(
+                                effect: nil, status: 409, code: "CONFLICT", detail: "reading the order conflicted",
+                                applied: applied), nil
+                        )
+                    }
+                    continue replan
+                }
+            }
+            let plan = ERPEffectPlanner.plan(
+                orderKey: event.orderKey, version: event.version, target: event.erpTarget,
+                dimensions: event.dimensions, facts: event.facts, erp: known?.view)
+            for effect in plan.effects {
+                guard owns(), !isStopping() else { return (.abandoned(applied: applied), nil) }
+                let salesOrderID = known?.view?.salesOrderID
+                let write = await perform(isStopping: isStopping) { () -> (ERPOutcome, String?) in
+                    await sync.apply(effect, salesOrderID: salesOrderID)
+                }
+                switch write {
+                case .done(let id, let status, let attempts):
+                    applied.append(AppliedEffect(effect: effect, status: status, attempts: attempts))
+                    if let id {
+                        known = .found(ERPView.applying(effect, to: known?.view, salesOrderID: id))
+                    } else {
+                        known = nil  // no id given back: read it before a related record needs it
+                    }
+                case .conflict:
+                    replans += 1
+                    known = nil
+                    guard replans <= Self.maxReplans else {
+                        return (
+                            .permanent(
+                                effect: effect.id, status: 409, code: "CONFLICT",
+                                detail: "still conflicting after \(Self.maxReplans) re-reads", applied: applied), nil
+                        )
+                    }
+                    continue replan
+                case .failed(let result):
+                    return (result(effect.id, applied), nil)
+                }
+            }
+            return (.done(applied: applied, blocked: plan.blocked, unmatchedPayments: plan.unmatchedERPPayments), known)
+        }
+    }
+
+    /// How one request ended after its attempts.
+    private enum Performed<Value: Sendable>: Sendable {
+        case done(Value, status: Int, attempts: Int)
+        case conflict
+        /// The event's result, given the effect and what landed before.
+        case failed(@Sendable (String?, [AppliedEffect]) -> DispatchResult)
+    }
+
+    /// Runs `request` through the gate until it is done, refused for good, out of attempts, or the
+    /// stage stops. Unauthorized answers wait at the gate (the destination is paused) without
+    /// spending attempts.
+    private func perform<Value: Sendable>(
+        isStopping: @escaping @Sendable () -> Bool, _ request: @Sendable () async -> (ERPOutcome, Value)
+    ) async -> Performed<Value> {
+        var attempts = 0
+        var sent = 0
+        while true {
+            guard let probe = await gate.admit(isStopping: isStopping) else {
+                return .failed { _, applied in .abandoned(applied: applied) }
+            }
+            sent += 1
+            let (outcome, value) = await request()
+            let counts = await gate.record(outcome, probe: probe)
+            switch outcome {
+            case .done(let status, _):
+                return .done(value, status: status, attempts: sent)
+            case .conflict:
+                return .conflict
+            case .permanent(let status, let code, let detail):
+                return .failed { effect, applied in
+                    .permanent(effect: effect, status: status, code: code, detail: detail, applied: applied)
+                }
+            case .unauthorized:
+                continue
+            case .transient(let status, let retryAfter, let detail):
+                if counts { attempts += 1 }
+                if attempts >= policy.maxAttempts {
+                    let total = sent
+                    return .failed { effect, applied in
+                        .exhausted(
+                            effect: effect, attempts: total, lastStatus: status, retryAfter: retryAfter,
+                            detail: String(detail.prefix(200)), applied: applied)
+                    }
+                }
+                var wait = Self.backoff(attempt: max(1, attempts), policy: policy)
+                if let retryAfter { wait = max(wait, min(retryAfter, Self.maxInPlaceWait)) }
+                await Self.nap(wait, isStopping: isStopping)
+                if isStopping() { return .failed { _, applied in .abandoned(applied: applied) } }
+            }
+        }
+    }
+
+    /// The longest `Retry-After` honoured in place (the batch waits meanwhile); a longer one is
+    /// for the retry tiers.
+    static let maxInPlaceWait: Duration = .seconds(60)
+
+    /// Sleeps `duration` in short naps, ending early once `isStopping`.
+    static func nap(_ duration: Duration, isStopping: @Sendable () -> Bool) async {
+        let end = ContinuousClock.now + duration
+        while !isStopping(), ContinuousClock.now < end {
+            try? await Task.sleep(until: min(end, .now + .milliseconds(250)), clock: .continuous)
+        }
+    }
+
+    /// Full jitter: uniformly up to `initialBackoff · 2^(attempt-1)`, at most `maxBackoff`.
+    static func backoff(attempt: Int, policy: DispatchPolicy) -> Duration {
+        let ceiling = min(policy.initialBackoff * (1 << min(attempt - 1, 20)), policy.maxBackoff)
+        let milliseconds = Double(ceiling.components.seconds) * 1000 + Double(ceiling.components.attoseconds) / 1e15
+        return .milliseconds(Int64(Double.random(in: 0...max(1, milliseconds))))
+    }
+}
