@@ -129,13 +129,13 @@ final class DriftlessProcess: Sendable {
     private let process: Process
     private let log: URL
 
-    init(environment: [String: String], directory: URL, name: String) throws {
+    init(environment: [String: String], directory: URL, name: String, arguments: [String] = []) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("driftless")
         process = Process()
         process.executableURL = binary
         let level = ProcessInfo.processInfo.environment["DRIFTLESS_TEST_CHILD_LOG"] ?? "notice"
-        process.arguments = ["run", "--log-level", level]
+        process.arguments = ["run", "--log-level", level] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.currentDirectoryURL = directory
         log = directory.appendingPathComponent("driftless-\(name).log")

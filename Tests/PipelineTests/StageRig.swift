@@ -19,8 +19,10 @@ struct StageRig {
     let directory: URL?
     let postgresURL: String?
 
-    static func start(partitions: Int32, name: String, backend: Backend = .sqlite) async throws -> StageRig {
-        let broker = try TestBroker.mock()
+    static func start(
+        partitions: Int32, name: String, backend: Backend = .sqlite, broker given: TestBroker? = nil
+    ) async throws -> StageRig {
+        let broker = try given ?? TestBroker.mock()
         let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
         for topic in topics.stageTopics { try await broker.createTopic(named: topic, partitions: partitions) }
         switch backend {

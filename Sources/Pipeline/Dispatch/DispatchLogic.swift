@@ -25,7 +25,8 @@ actor DispatchLogic: StageLogic {
 
     private let dispatcher: OrderDispatcher
     private let owns: @Sendable (KafkaMessage) -> Bool
-    private var views: [OrderKey: OrderDispatcher.KnownView] = [:]
+    /// Each order's ERP view and when it was last read from the ERP.
+    private var views: [OrderKey: (view: OrderDispatcher.KnownView, read: ContinuousClock.Instant)] = [:]
     /// Beyond this many cached views the cache starts again (a view costs one read to rebuild).
     static let maxCachedViews = 100_000
 
@@ -52,8 +53,8 @@ actor DispatchLogic: StageLogic {
         let results = await dispatchAll(sequence, orders, batch: batch, context: context)
         guard !context.isStopping() else { return nil }
         var outcomes: [(index: Int, event: CanonicalEvent, result: DispatchResult)] = []
-        for (key, (eventResults, known)) in results {
-            views[key] = known
+        for (key, (eventResults, known, read)) in results {
+            views[key] = known.map { ($0, read) }
             let events = orders[key] ?? []
             for (position, result) in eventResults.enumerated() where position < events.count {
                 outcomes.append((events[position].index, events[position].event, result))
@@ -102,31 +103,34 @@ actor DispatchLogic: StageLogic {
     private func dispatchAll(
         _ sequence: [OrderKey], _ orders: [OrderKey: [(index: Int, event: CanonicalEvent)]], batch: [KafkaMessage],
         context: StageContext
-    ) async -> [OrderKey: ([DispatchResult], OrderDispatcher.KnownView?)] {
+    ) async -> [OrderKey: ([DispatchResult], OrderDispatcher.KnownView?, ContinuousClock.Instant)] {
         let dispatcher = self.dispatcher
         let owns = self.owns
         let limit = dispatcher.policy.maxConcurrentOrders
+        let fresh = ContinuousClock.now - dispatcher.policy.viewTTL
         let cached = views
-        return await withTaskGroup(of: (OrderKey, [DispatchResult], OrderDispatcher.KnownView?).self) { group in
+        typealias Done = (OrderKey, [DispatchResult], OrderDispatcher.KnownView?, ContinuousClock.Instant)
+        return await withTaskGroup(of: Done.self) { group in
             var next = sequence.makeIterator()
             func add() -> Bool {
                 guard let key = next.next() else { return false }
                 let events = orders[key] ?? []
                 let messages = events.map { batch[$0.index] }
-                let known = cached[key]
+                let entry = cached[key].flatMap { $0.read > fresh ? $0 : nil }
                 group.addTask {
+                    let read = entry?.read ?? .now
                     let (results, after) = await dispatcher.dispatch(
-                        events.map(\.event), known: known, owns: { owns(messages[$0]) },
+                        events.map(\.event), known: entry?.view, owns: { owns(messages[$0]) },
                         isStopping: context.isStopping)
-                    return (key, results, after)
+                    return (key, results, after, read)
                 }
                 return true
             }
             var started = 0
             while started < limit, add() { started += 1 }
-            var results: [OrderKey: ([DispatchResult], OrderDispatcher.KnownView?)] = [:]
-            for await (key, eventResults, known) in group {
-                results[key] = (eventResults, known)
+            var results: [OrderKey: ([DispatchResult], OrderDispatcher.KnownView?, ContinuousClock.Instant)] = [:]
+            for await (key, eventResults, known, read) in group {
+                results[key] = (eventResults, known, read)
                 _ = add()
             }
             return results

@@ -18,6 +18,10 @@ public struct DispatchPolicy: Sendable, Equatable {
     public var breakerMaxOpen: Duration = .seconds(60)
     /// While paused on 401/403, one probe request this often (credentials may be fixed in the ERP).
     public var pauseProbeInterval: Duration = .seconds(30)
+    /// How long an order's ERP view, as dispatch last read it and updated it with its own writes,
+    /// is trusted before it is read again (zero: read it for every batch). Changes made in the ERP
+    /// by others (a clerk's payment, Pattern 5) are seen once it is read again.
+    public var viewTTL: Duration = .seconds(30)
     /// Orders of a batch dispatched at once (the ERP client's own limit bounds requests in flight).
     public var maxConcurrentOrders = 64
 
@@ -37,6 +41,9 @@ public struct DispatchPolicy: Sendable, Equatable {
             ("dispatch.pauseProbeIntervalMs", pauseProbeInterval),
         ] where duration <= .zero {
             throw .invalidValue(field: field, value: "\(duration)")
+        }
+        guard viewTTL >= .zero else {
+            throw .invalidValue(field: "dispatch.viewTtlMs", value: "\(viewTTL)")
         }
         guard breakerFailureRatio > 0, breakerFailureRatio <= 1 else {
             throw .invalidValue(field: "dispatch.breakerFailureRatio", value: String(breakerFailureRatio))

@@ -121,6 +121,7 @@ struct PipelineConfigFile: Decodable, Sendable {
         var breakerMaxOpenMs: Int?
         var pauseProbeIntervalMs: Int?
         var maxConcurrentOrders: Int?
+        var viewTtlMs: Int?
     }
 
     var kafka: Kafka?

@@ -19,6 +19,7 @@ extension PipelineConfiguration {
         dispatch.breakerMaxOpen = milliseconds(file.breakerMaxOpenMs) ?? dispatch.breakerMaxOpen
         dispatch.pauseProbeInterval = milliseconds(file.pauseProbeIntervalMs) ?? dispatch.pauseProbeInterval
         dispatch.maxConcurrentOrders = file.maxConcurrentOrders ?? dispatch.maxConcurrentOrders
+        dispatch.viewTTL = milliseconds(file.viewTtlMs) ?? dispatch.viewTTL
     }
 
     /// The ERP destination from the environment (`DRIFTLESS_ERP_URL`, `DRIFTLESS_ERP_TOKEN` or

@@ -1,0 +1,159 @@
+import Foundation
+import Kafka
+import OrderModel
+@testable import Pipeline
+import Simulators
+
+/// Realistic canonical streams for dispatch tests: every order's changes in version order
+/// (interleaved across orders, shuffled), with some changes delivered twice, as translate emits
+/// them (``CanonicalJSON``, envelope headers, the order key as record key).
+enum CanonicalLifecycles {
+    /// The kinds of order the stream mixes.
+    enum Kind: CaseIterable {
+        /// Placed → authorized → captured → partly shipped (two parcels) → shipped → closed →
+        /// return → returned → partly refunded: ten changes.
+        case happy
+        /// Placed → authorized → captured → cancelled upstream → refunded.
+        case cancelled
+        /// Captured, then cancelled upstream while a stale change still asks to release the
+        /// fulfilment (Pattern 4): the release must never happen.
+        case cancelledWhileShipping
+    }
+
+    /// `orders` orders' changes (three in five happy, one cancelled, one cancelled while shipping), about `duplicateRatio` of them delivered a
+    /// second time later in the stream.
+    static func make(
+        orders: Int, seed: UInt64, duplicateRatio: Double = 0.1, matrix: MappingMatrix, prefix: String = "D"
+    ) -> [CanonicalEvent] {
+        var random = SeededRandom(seed: seed)
+        var perOrder: [[CanonicalEvent]] = []
+        for index in 0..<orders {
+            let key = OrderKey(channel: index % 2 == 0 ? .shopify : .amazon, orderID: "\(prefix)\(10_000 + index)")
+            let kind: Kind = [.happy, .happy, .happy, .cancelled, .cancelledWhileShipping][index % 5]
+            perOrder.append(lifecycle(key, kind: kind, matrix: matrix))
+        }
+        // Interleave: repeatedly take the next change of a random order that has one left.
+        var cursors = Array(repeating: 0, count: perOrder.count)
+        var open = Array(perOrder.indices)
+        var stream: [CanonicalEvent] = []
+        var pendingDuplicates: [(at: Int, event: CanonicalEvent)] = []
+        while !open.isEmpty {
+            let pick = Int.random(in: 0..<open.count, using: &random)
+            let order = open[pick]
+            let event = perOrder[order][cursors[order]]
+            stream.append(event)
+            if Double.random(in: 0..<1, using: &random) < duplicateRatio {
+                pendingDuplicates.append((stream.count + Int.random(in: 1..<400, using: &random), event))
+            }
+            cursors[order] += 1
+            if cursors[order] == perOrder[order].count { open.remove(at: pick) }
+            while let due = pendingDuplicates.firstIndex(where: { $0.at <= stream.count }) {
+                stream.append(pendingDuplicates.remove(at: due).event)
+            }
+        }
+        stream += pendingDuplicates.map(\.event)
+        return stream
+    }
+
+    static func lifecycle(_ key: OrderKey, kind: Kind, matrix: MappingMatrix) -> [CanonicalEvent] {
+        let id = key.orderID
+        var steps: [(OrderDimensions, OrderFacts, ERPTarget??)] = []
+        var facts = OrderFacts()
+        func step(_ dimensions: OrderDimensions, target: ERPTarget?? = nil) {
+            steps.append((dimensions, facts, target))
+        }
+        step(OrderDimensions())
+        step(OrderDimensions(payment: .authorized))
+        facts.captureTransactionIDs = ["ch_\(id)_1"]
+        step(OrderDimensions(payment: .captured))
+        switch kind {
+        case .happy:
+            facts.trackingNumbers = ["1Z\(id)A"]
+            step(OrderDimensions(payment: .captured, fulfillment: .partial))
+            facts.trackingNumbers.append("1Z\(id)B")
+            step(OrderDimensions(payment: .captured, fulfillment: .partial))
+            facts.trackingNumbers.append("1Z\(id)C")
+            step(OrderDimensions(payment: .captured, fulfillment: .fulfilled))
+            step(OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed))
+            step(OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed, returns: .initiated))
+            step(OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed, returns: .received))
+            facts.refundIDs = ["re_\(id)_1"]
+            step(
+                OrderDimensions(
+                    payment: .partiallyRefunded, fulfillment: .fulfilled, lifecycle: .closed, returns: .received))
+        case .cancelled:
+            facts.cancelReason = "customer"
+            step(OrderDimensions(payment: .captured, lifecycle: .cancelled))
+            facts.refundIDs = ["re_\(id)_1"]
+            step(OrderDimensions(payment: .refunded, lifecycle: .cancelled))
+        case .cancelledWhileShipping:
+            facts.cancelReason = "fraud"
+            step(OrderDimensions(payment: .captured, lifecycle: .cancelled))
+            // A change whose target still says "release the fulfilment" (a mapping for the warehouse
+            // state) while the channel shows the order cancelled.
+            facts.trackingNumbers = ["1Z\(id)X"]
+            step(
+                OrderDimensions(payment: .captured, fulfillment: .partial, lifecycle: .cancelled),
+                target: .some(ERPTarget(status: .pendingBilling, action: .itemFulfillmentCreated)))
+        }
+        var previous: (CanonicalState, OrderDimensions)?
+        return steps.enumerated().map { offset, step in
+            let (dimensions, facts, explicit) = step
+            let state = dimensions.canonicalState
+            let event = CanonicalEvent(
+                eventID: CanonicalEvent.eventID(orderKey: key, sourceEventID: "\(id)-e\(offset + 1)"), orderKey: key,
+                channel: key.channel, orderID: id, sourceEventID: "\(id)-e\(offset + 1)", sourceKind: "orders/updated",
+                sourceTimestamp: Date(timeIntervalSince1970: 1_780_000_000 + Double(offset) * 60),
+                previousState: previous?.0, state: state, previousDimensions: previous?.1, dimensions: dimensions,
+                facts: facts, erpTarget: explicit ?? matrix.erpTarget(for: state), version: Int64(offset + 1),
+                mappingVersion: matrix.version, traceID: "trace-\(id)")
+            previous = (state, dimensions)
+            return event
+        }
+    }
+
+    /// The record translate would write for `event`.
+    static func record(_ event: CanonicalEvent, topics: PipelineTopics) -> ProducerRecord {
+        var envelope = Envelope(
+            eventID: event.eventID, channel: event.channel, orderID: event.orderID,
+            kind: "canonical/\(event.state.rawValue)", traceID: event.traceID)
+        envelope.sourceTimestamp = event.sourceTimestamp
+        return ProducerRecord(
+            topic: topics.canonical, key: event.orderKey.bytes, value: CanonicalJSON.bytes(of: event),
+            headers: envelope.headers)
+    }
+
+    /// What the ERP must end up with: each order's events applied once, in version order, by the
+    /// pure planner against a local view (the reference the stage's result is compared to).
+    static func expected(_ stream: [CanonicalEvent]) -> [OrderKey: ExpectedOrder] {
+        var byOrder: [OrderKey: [CanonicalEvent]] = [:]
+        for event in stream { byOrder[event.orderKey, default: []].append(event) }
+        var result: [OrderKey: ExpectedOrder] = [:]
+        for (key, events) in byOrder {
+            var view: ERPView?
+            var expected = ExpectedOrder()
+            for event in events.sorted(by: { $0.version < $1.version }) {
+                let plan = ERPEffectPlanner.plan(
+                    orderKey: key, version: event.version, target: event.erpTarget, dimensions: event.dimensions,
+                    facts: event.facts, erp: view)
+                for effect in plan.effects {
+                    view = ERPView.applying(effect, to: view, salesOrderID: "local")
+                    expected.effects.append(effect)
+                }
+                if plan.blocked != nil { expected.withheld = true }
+            }
+            expected.status = view?.status
+            result[key] = expected
+        }
+        return result
+    }
+
+    struct ExpectedOrder {
+        var effects: [ERPEffect] = []
+        var status: ERPStatusCode?
+        var withheld = false
+
+        /// External ids of the related records, in the order they must be created.
+        var relatedExternalIDs: [String] { effects.filter { $0.record != .salesOrder }.map(\.externalID) }
+    }
+}
