@@ -16,7 +16,8 @@ actor AsyncLimiter {
         return try await body()
     }
 
-    private func acquire() async {
+    /// Takes a permit, waiting in arrival order; pair with ``release()``.
+    func acquire() async {
         if holders < limit {
             holders += 1
             return
@@ -24,7 +25,8 @@ actor AsyncLimiter {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    private func release() {
+    /// Gives a permit back (to the longest waiter, if any).
+    func release() {
         if waiters.isEmpty {
             holders -= 1
         } else {

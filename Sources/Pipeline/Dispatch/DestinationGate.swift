@@ -24,27 +24,38 @@ public actor DestinationGate {
     }
 
     private var state: DestinationState
+    /// Requests in flight at once (the ERP's concurrency limit): a request holds a permit from
+    /// admission to its recorded outcome, so when the breaker opens at most this many are out.
+    private let permits: AsyncLimiter
     private var pauses = 0
+    /// The last transient failure, for the log line when the breaker opens.
+    private var lastFailure = ""
     private let name: String
     private let health: HealthState?
     private let logger: Logger
 
-    public init(name: String, policy: DispatchPolicy, health: HealthState? = nil, logger: Logger) {
+    public init(
+        name: String, policy: DispatchPolicy, maxConcurrentRequests: Int, health: HealthState? = nil, logger: Logger
+    ) {
         state = DestinationState(policy: policy)
+        permits = AsyncLimiter(limit: maxConcurrentRequests)
         self.name = name
         self.health = health
         self.logger = logger
         health?.setComponent(name, "closed")
     }
 
-    /// Waits until a request may go. Returns whether it is the probe, or nil when `isStopping`.
+    /// Waits until a request may go (a permit, and the breaker lets it). Returns whether it is the
+    /// probe, or nil when `isStopping`. A non-nil answer must be followed by ``record(_:probe:)``.
     func admit(isStopping: @Sendable () -> Bool) async -> Bool? {
         while true {
             if isStopping() { return nil }
+            await permits.acquire()
             switch state.admit(now: .now) {
             case .send(let probe):
                 return probe
             case .wait(let until):
+                await permits.release()
                 // Short naps, so a stop is noticed soon and a settled probe lets waiters go.
                 try? await Task.sleep(until: min(until, .now + .milliseconds(250)), clock: .continuous)
             }
@@ -54,15 +65,18 @@ public actor DestinationGate {
     /// Records how a request admitted as `probe` ended; returns whether a failure counts as one of
     /// the request's attempts.
     @discardableResult
-    func record(_ outcome: ERPOutcome, probe: Bool) -> Bool {
+    func record(_ outcome: ERPOutcome, probe: Bool) async -> Bool {
         let answer: DestinationState.Answer
         switch outcome {
         case .done, .conflict, .permanent: answer = .answered
-        case .transient: answer = .transient
+        case .transient(let status, _, let detail):
+            answer = .transient
+            lastFailure = "\(status.map { "HTTP \($0) " } ?? "")\(detail.prefix(160))"
         case .unauthorized(let status, let detail): answer = .unauthorized("HTTP \(status) \(detail)")
         }
         let (counts, transition) = state.record(answer, probe: probe, now: .now)
         if let transition { report(transition) }
+        await permits.release()  // after the state changed, so the next admission sees it
         return counts
     }
 
@@ -84,7 +98,9 @@ public actor DestinationGate {
         case .opened(let failures, let openFor):
             logger.error(
                 "ERP circuit breaker open: dispatch stops, partitions are held back; one probe after the open time",
-                metadata: metadata.merging(["failures": "\(failures)", "open-for": "\(openFor)"]) { $1 })
+                metadata: metadata.merging([
+                    "failures": "\(failures)", "open-for": "\(openFor)", "last-failure": "\(lastFailure)",
+                ]) { $1 })
         case .reopened(let openFor):
             logger.warning(
                 "ERP circuit breaker probe failed: open again",

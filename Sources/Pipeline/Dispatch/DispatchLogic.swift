@@ -21,7 +21,13 @@ actor DispatchLogic: StageLogic {
         var sources: [Int] = []
         var audit: [AuditRecord] = []
         var counts = StageCounts()
+        /// Events left unfinished (the stage is stopping, or their partition moved): not acknowledged.
+        var unfinished: Set<Int> = []
     }
+
+    /// A stop interrupts dispatch between writes; what landed is audited and the finished events
+    /// acknowledged, the rest is left for the next owner.
+    static var settlesPlansMadeWhileStopping: Bool { true }
 
     private let dispatcher: OrderDispatcher
     private let owns: @Sendable (KafkaMessage) -> Bool
@@ -51,7 +57,6 @@ actor DispatchLogic: StageLogic {
             }
         }
         let results = await dispatchAll(sequence, orders, batch: batch, context: context)
-        guard !context.isStopping() else { return nil }
         var outcomes: [(index: Int, event: CanonicalEvent, result: DispatchResult)] = []
         for (key, (eventResults, known, read)) in results {
             views[key] = known.map { ($0, read) }
@@ -93,7 +98,7 @@ actor DispatchLogic: StageLogic {
                     plan.sources.append(index)
                 }
             case .abandoned:
-                break
+                plan.unfinished.insert(index)
             }
         }
         return plan
@@ -149,7 +154,7 @@ actor DispatchLogic: StageLogic {
         for (index, output) in undeliverable { quarantined[index] = output }
         var counts = plan.counts
         counts.quarantined = quarantined.count
-        return .settled(audit: plan.audit + quarantined.map(\.audit), counts: counts)
+        return .settled(audit: plan.audit + quarantined.map(\.audit), counts: counts, unfinished: plan.unfinished)
     }
 
     func reset() {

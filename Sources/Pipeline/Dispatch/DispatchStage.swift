@@ -35,7 +35,9 @@ public final class DispatchStage: Service, CustomStringConvertible, Sendable {
         let input = try StageConsumer(
             stage: .dispatch, kafka: kafka, topics: topics, input: topics.canonical, options: options, logger: logger)
         self.input = input
-        gate = DestinationGate(name: "erp", policy: policy, health: health, logger: logger)
+        gate = DestinationGate(
+            name: "erp", policy: policy, maxConcurrentRequests: erp.maxConcurrentRequests, health: health,
+            logger: logger)
         let dispatcher = OrderDispatcher(sync: ERPSync(client: client), gate: gate, policy: policy)
         runner = StageRunner(
             logic: DispatchLogic(dispatcher: dispatcher, owns: { input.owns($0) }), stage: .dispatch, input: input,

@@ -30,6 +30,15 @@ protocol StageLogic: Sendable {
 
     /// Forgets in-memory state (partitions moved, or a batch gave up).
     func reset() async
+
+    /// Whether a plan made while the stage was asked to stop is still produced, settled and
+    /// acknowledged (dispatch: its writes already happened and must be audited); otherwise it is
+    /// dropped unacknowledged. False unless a stage says otherwise.
+    static var settlesPlansMadeWhileStopping: Bool { get }
+}
+
+extension StageLogic {
+    static var settlesPlansMadeWhileStopping: Bool { false }
 }
 
 /// What a stage's logic may use besides its own parts.
@@ -44,8 +53,10 @@ struct StageContext: Sendable {
 
 /// How settling a batch ended.
 enum StageSettlement: Sendable {
-    /// Done: write `audit`, acknowledge the batch, add `counts` (the runner adds batches and consumed).
-    case settled(audit: [AuditRecord], counts: StageCounts)
+    /// Done: write `audit`, acknowledge the batch except the messages at `unfinished` (their
+    /// partition's commit stops before the first of them), add `counts` (the runner adds batches and
+    /// consumed, less the unfinished).
+    case settled(audit: [AuditRecord], counts: StageCounts, unfinished: Set<Int> = [])
     /// The stage is stopping: nothing is acknowledged; later batches give up too.
     case gaveUp
 }

@@ -58,7 +58,9 @@ actor StageRunner<Logic: StageLogic> {
             generation = current
         }
         let t0 = StageTrace.enabled ? StageTrace.now() : 0
-        guard let plan = await logic.plan(batch, context: context), !input.isStopping else { return }
+        guard let plan = await logic.plan(batch, context: context),
+            Logic.settlesPlansMadeWhileStopping || !input.isStopping
+        else { return }
         let outputs = logic.outputs(plan)
         let t1 = StageTrace.enabled ? StageTrace.now() : 0
         let started = await delivery.start(outputs.records)
@@ -96,11 +98,15 @@ actor StageRunner<Logic: StageLogic> {
         switch await logic.settle(batch, plan, undeliverable: undeliverable, context: context) {
         case .gaveUp:
             return await giveUp()
-        case .settled(let rows, var counts):
+        case .settled(let rows, var counts, let unfinished):
             await audit.record(rows)
-            input.acknowledge(batch)
+            if unfinished.isEmpty {
+                input.acknowledge(batch)
+            } else {
+                input.acknowledge(batch.indices.lazy.filter { !unfinished.contains($0) }.map { batch[$0] })
+            }
             counts.batches += 1
-            counts.consumed += batch.count
+            counts.consumed += batch.count - unfinished.count
             counters.update { $0.add(counts) }
             StageTrace.log("\(context.stage.rawValue) \(batch.count): acks+settle+ack \(Int(StageTrace.now() - t0)) ms")
             return true
