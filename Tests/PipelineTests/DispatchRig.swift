@@ -67,51 +67,11 @@ struct DispatchRig {
         _ = try await producer.send(events.map { CanonicalLifecycles.record($0, topics: topics) })
     }
 
-    /// The ERP matches the reference: per order the sales order's final status, every related
-    /// record once and created in effect order, and sales order writes never moving back a version.
+    /// The ERP matches the reference (see ``ERPSimulator/assertMatches(_:file:line:)``).
     func assertERPMatches(
         _ expected: [OrderKey: CanonicalLifecycles.ExpectedOrder], file: StaticString = #filePath, line: UInt = #line
     ) async {
-        let records = await erp.store.allRecords()
-        let log = await erp.store.writeLog
-        var salesOrders: [String: ERPRecord] = [:]
-        for record in records where record.type == .salesOrder {
-            if let eid = record.externalId { salesOrders[eid] = record }
-        }
-        var related: [String: [ERPRecord]] = [:]
-        for record in records where record.type != .salesOrder {
-            related[record.createdFrom ?? "", default: []].append(record)
-        }
-        XCTAssertEqual(salesOrders.count, expected.count, "one sales order per order", file: file, line: line)
-        var mismatches: [String] = []
-        for (key, order) in expected {
-            let eid = ERPEffect.externalID("so", key.channel.rawValue, key.orderID)
-            guard let salesOrder = salesOrders[eid] else {
-                mismatches.append("\(key): no sales order")
-                continue
-            }
-            if salesOrder.status?.id != order.status?.rawValue {
-                mismatches.append("\(key): status \(salesOrder.status?.id ?? "-") ≠ \(order.status?.rawValue ?? "-")")
-            }
-            let created = log.filter { $0.salesOrder == salesOrder.id && $0.type != .salesOrder }
-            let firstCreations = created.reduce(into: [String]()) { ids, entry in
-                if let eid = entry.externalId, !ids.contains(eid) { ids.append(eid) }
-            }
-            if firstCreations != order.relatedExternalIDs {
-                mismatches.append("\(key): related records \(firstCreations) ≠ \(order.relatedExternalIDs)")
-            }
-            let relatedCount = related[salesOrder.id]?.count ?? 0
-            if relatedCount != order.relatedExternalIDs.count {
-                mismatches.append("\(key): \(relatedCount) related records, expected \(order.relatedExternalIDs.count)")
-            }
-            let versions = log.filter { $0.salesOrder == salesOrder.id && $0.type == .salesOrder }.compactMap(\.version)
-            if versions != versions.sorted() { mismatches.append("\(key): status versions out of order \(versions)") }
-        }
-        XCTAssertEqual(mismatches.count, 0, "\(mismatches.prefix(10))", file: file, line: line)
-        let duplicates = await erp.store.duplicateEffects
-        let regressions = await erp.store.versionRegressions
-        XCTAssertEqual(duplicates, 0, "duplicate effects", file: file, line: line)
-        XCTAssertEqual(regressions, 0, "status writes that moved a version back", file: file, line: line)
+        await erp.assertMatches(expected, file: file, line: line)
     }
 
     /// The `dispatched` audit rows that record landed writes, by effect id.
@@ -163,4 +123,54 @@ final class CapturedLogs: Sendable {
             logs.append(event.level, event.message.description)
         }
     }
+}
+
+extension ERPSimulator {
+    /// The ERP matches the reference: per order the sales order's final status, every related
+    /// record once and created in effect order, and sales order writes never moving back a version.
+    func assertMatches(
+        _ expected: [OrderKey: CanonicalLifecycles.ExpectedOrder], file: StaticString = #filePath, line: UInt = #line
+    ) async {
+        let records = await store.allRecords()
+        let log = await store.writeLog
+        var salesOrders: [String: ERPRecord] = [:]
+        for record in records where record.type == .salesOrder {
+            if let eid = record.externalId { salesOrders[eid] = record }
+        }
+        var related: [String: [ERPRecord]] = [:]
+        for record in records where record.type != .salesOrder {
+            related[record.createdFrom ?? "", default: []].append(record)
+        }
+        XCTAssertEqual(salesOrders.count, expected.count, "one sales order per order", file: file, line: line)
+        var mismatches: [String] = []
+        for (key, order) in expected {
+            let eid = ERPEffect.externalID("so", key.channel.rawValue, key.orderID)
+            guard let salesOrder = salesOrders[eid] else {
+                mismatches.append("\(key): no sales order")
+                continue
+            }
+            if salesOrder.status?.id != order.status?.rawValue {
+                mismatches.append("\(key): status \(salesOrder.status?.id ?? "-") ≠ \(order.status?.rawValue ?? "-")")
+            }
+            let created = log.filter { $0.salesOrder == salesOrder.id && $0.type != .salesOrder }
+            let firstCreations = created.reduce(into: [String]()) { ids, entry in
+                if let eid = entry.externalId, !ids.contains(eid) { ids.append(eid) }
+            }
+            if firstCreations != order.relatedExternalIDs {
+                mismatches.append("\(key): related records \(firstCreations) ≠ \(order.relatedExternalIDs)")
+            }
+            let relatedCount = related[salesOrder.id]?.count ?? 0
+            if relatedCount != order.relatedExternalIDs.count {
+                mismatches.append("\(key): \(relatedCount) related records, expected \(order.relatedExternalIDs.count)")
+            }
+            let versions = log.filter { $0.salesOrder == salesOrder.id && $0.type == .salesOrder }.compactMap(\.version)
+            if versions != versions.sorted() { mismatches.append("\(key): status versions out of order \(versions)") }
+        }
+        XCTAssertEqual(mismatches.count, 0, "\(mismatches.prefix(10))", file: file, line: line)
+        let duplicates = await store.duplicateEffects
+        let regressions = await store.versionRegressions
+        XCTAssertEqual(duplicates, 0, "duplicate effects", file: file, line: line)
+        XCTAssertEqual(regressions, 0, "status writes that moved a version back", file: file, line: line)
+    }
+
 }
