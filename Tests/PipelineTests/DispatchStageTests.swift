@@ -13,7 +13,7 @@ import XCTest
 /// the reason; Pattern 4 releases are withheld and Pattern 5 payments carry their transaction id.
 final class DispatchStageTests: XCTestCase {
     /// 5k canonical events (500 orders, a quarter delivered twice) with 20 % 503, 5 % 429 with
-    /// `Retry-After` and some timeouts: every effect exactly once, in order, nothing quarantined.
+    /// `Retry-After`, some timeouts and some lost answers (applied, then timed out): every effect exactly once, in order, nothing quarantined.
     func testFiveThousandEventsThroughTransientFaultsLandExactlyOnceInOrder() async throws {
         try await exactlyOnceThroughFaults(broker: nil, orders: 500)
     }
@@ -34,6 +34,7 @@ final class DispatchStageTests: XCTestCase {
             $0.throttledRatio = 0.05
             $0.retryAfterSeconds = 1
             $0.stallRatio = 0.003
+            $0.lostAnswerRatio = 0.003
             $0.stall = .seconds(3)
         }
         try await rig.publish(stream)

@@ -32,6 +32,10 @@ struct Parts: Sendable {
         logger: Logger
     ) async throws -> Parts {
         try configuration.validate()
+        if stages.contains(.dispatch), configuration.erp == nil, stages.count < StageName.allCases.count {
+            // Asked for by name (not just part of plain `run`): refuse before anything is opened.
+            throw PipelineRuntimeError.dispatchWithoutERP
+        }
         let matrix = try loadMatrix(configuration.mappingFile)
         let translateLock =
             stages.contains(.translate) ? try SQLiteTranslateLock.acquire(ledgerURL: configuration.ledgerURL) : nil
@@ -84,8 +88,6 @@ struct Parts: Sendable {
                 parts.dispatch = try DispatchStage(
                     kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch, sink: producer,
                     audit: audit, health: health, replica: "\(replica)/dispatch", options: options, logger: logger)
-            } else if stages.count < StageName.allCases.count {
-                throw PipelineRuntimeError.dispatchWithoutERP
             } else {
                 logger.notice(
                     "no ERP configured (DRIFTLESS_ERP_URL / erp.baseURL): running without dispatch; canonical changes wait on \(topics.canonical)"

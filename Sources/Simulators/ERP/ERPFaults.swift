@@ -10,6 +10,7 @@ public final class ERPFaults: Sendable {
         case unavailable  // 503
         case throttled(retryAfterSeconds: Int)  // 429
         case stall(Duration)  // answer after the client's timeout
+        case applyThenStall(Duration)  // apply, then answer after the client's timeout (a lost answer)
         case unauthorized  // 401
         case invalid(status: Int)  // 400 / 422 for a given record
         case overConcurrency  // 429, concurrency limit
@@ -25,6 +26,9 @@ public final class ERPFaults: Sendable {
         public var retryAfterSeconds = 1
         public var stallRatio = 0.0
         public var stall: Duration = .seconds(30)
+        /// Fraction of requests applied whose answer then comes only after `stall` (the client
+        /// times out not knowing the write landed).
+        public var lostAnswerRatio = 0.0
         /// Every request answered 401 (revoked credentials).
         public var rejectCredentials = false
         /// External or internal ids of sales orders whose writes get 422 (or 400) every time.
@@ -82,6 +86,11 @@ public final class ERPFaults: Sendable {
             }
             state.inFlight += 1
             state.highWaterMark = max(state.highWaterMark, state.inFlight)
+            if draw < settings.unavailableRatio + settings.throttledRatio + settings.stallRatio
+                + settings.lostAnswerRatio
+            {
+                return (.applyThenStall(settings.stall), settings.latency)
+            }
             return (.proceed, settings.latency)
         }
     }

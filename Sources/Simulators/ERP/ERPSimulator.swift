@@ -133,6 +133,11 @@ struct ERPRoutes: Sendable {
         case .proceed:
             defer { faults.finish() }
             return await perform(operation, type: target, id: id, body: body, query: request.uri.queryParameters)
+        case .applyThenStall(let duration):
+            defer { faults.finish() }
+            let response = await perform(operation, type: target, id: id, body: body, query: request.uri.queryParameters)
+            try? await Task.sleep(for: duration)
+            return response
         case .unauthorized:
             return ERPError.response(.unauthorized, code: "INVALID_LOGIN", detail: "Invalid login attempt.")
         case .unavailable:
