@@ -59,7 +59,9 @@ final class DestinationStateTests: XCTestCase {
         var transitions: [DestinationState.Transition] = []
         for index in 0..<12 {
             let answer: DestinationState.Answer = index % 3 == 2 ? .answered : .transient
-            if let transition = state.record(answer, probe: false, now: now).transition { transitions.append(transition) }
+            if let transition = state.record(answer, probe: false, now: now).transition {
+                transitions.append(transition)
+            }
         }
         XCTAssertEqual(transitions.count, 1)
         XCTAssertEqual(state.name, "open")
@@ -72,7 +74,8 @@ final class DestinationStateTests: XCTestCase {
         var random = SystemRandomNumberGenerator()
         let now = ContinuousClock.now
         for _ in 0..<20_000 {
-            let answer: DestinationState.Answer = Double.random(in: 0..<1, using: &random) < 0.25 ? .transient : .answered
+            let answer: DestinationState.Answer =
+                Double.random(in: 0..<1, using: &random) < 0.25 ? .transient : .answered
             _ = state.record(answer, probe: false, now: now)
         }
         XCTAssertEqual(state.opens, 0, "25 % scattered failures (the test ERP's 503 + 429) never open it")

@@ -78,7 +78,9 @@ final class DispatchConfigurationTests: XCTestCase {
             if case .missingSetting(let setting, _) = $0 { return setting.hasPrefix("erp.token") }
             return false
         }
-        assertError(["DRIFTLESS_ERP_TOKEN": "s3cret"]) { $0 == .missingSetting(setting: "erp.baseURL", neededBy: "erp.token") }
+        assertError(["DRIFTLESS_ERP_TOKEN": "s3cret"]) {
+            $0 == .missingSetting(setting: "erp.baseURL", neededBy: "erp.token")
+        }
         assertError(["DRIFTLESS_ERP_URL": "http://127.0.0.1:9300", "DRIFTLESS_ERP_TOKEN": "  "]) {
             $0 == .emptySecret(setting: "DRIFTLESS_ERP_TOKEN")
         }

@@ -1,4 +1,5 @@
 import DriftlessTesting
+import Logging
 import Foundation
 import Kafka
 import Ledger
@@ -7,7 +8,8 @@ import Pipeline
 import Simulators
 import XCTest
 
-/// Webhooks → ingest → validate → translate → ledger/canonical, shuffled, duplicated and late.
+/// Webhooks → ingest → validate → translate → ledger/canonical → dispatch → ERP (simulator),
+/// shuffled, duplicated and late.
 final class MainFlowTests: XCTestCase {
     func testShuffledDuplicatedLateWebhooksReachInOrderStateOnMockCluster() async throws {
         let orders = Int(ProcessInfo.processInfo.environment["DRIFTLESS_TEST_MAINFLOW_ORDERS"] ?? "") ?? 1_000
@@ -24,7 +26,12 @@ final class MainFlowTests: XCTestCase {
 
     private func runMainFlow(broker: TestBroker, orders: Int) async throws {
         let started = ContinuousClock.now
-        let fixture = try await PipelineFixture.start(broker: broker)
+        var quiet = Logger(label: "erp-simulator")
+        quiet.logLevel = .warning
+        let erp = try await ERPSimulator.start(token: "main-flow-erp-token", logger: quiet)
+        let fixture = try await PipelineFixture.start(broker: broker) {
+            $0.erp = ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("main-flow-erp-token"))
+        }
         let store = StorefrontStore(seed: 99)
         let deliveries = try await makeLifecycles(store: store, orders: orders)
         let expected = try inOrderExpectation(deliveries)
@@ -53,8 +60,37 @@ final class MainFlowTests: XCTestCase {
             converged,
             "\(wrong.count) orders differ, e.g. \(wrong.prefix(3).map { "\($0): \(actual[$0] ?? "nil") ≠ \(expected[$0]?.rawValue ?? "")" })"
         )
+        // The ERP shows every order in the status the mapping gives its final canonical state.
+        let matrix = try MappingMatrix.default
+        let erpStore = erp.store
+        @Sendable func erpStatus(_ key: String) async -> String? {
+            guard let orderKey = OrderKey(key) else { return nil }
+            let eid = "eid:" + ERPEffect.externalID("so", orderKey.channel.rawValue, orderKey.orderID)
+            return await erpStore.find(ERPRecordType.salesOrder, id: eid)?.status?.id
+        }
+        let inERP = await eventually(timeout: .seconds(180)) {
+            for key in keys {
+                guard let state = expected[key], let target = matrix.erpTarget(for: state) else { continue }
+                if await erpStatus(key) != target.status.rawValue { return false }
+            }
+            return true
+        }
+        var erpWrong: [String] = []
+        for key in keys {
+            guard let state = expected[key], let target = matrix.erpTarget(for: state) else { continue }
+            let status = await erpStatus(key)
+            if status != target.status.rawValue { erpWrong.append("\(key): \(status ?? "none") ≠ \(target.status)") }
+        }
+        XCTAssertTrue(inERP, "\(erpWrong.count) orders wrong in the ERP, e.g. \(erpWrong.prefix(3))")
+        let duplicates = await erpStore.duplicateEffects
+        let regressions = await erpStore.versionRegressions
+        XCTAssertEqual(duplicates, 0)
+        XCTAssertEqual(regressions, 0)
+        let status = try await getText(fixture.baseURL + "/status")
+        XCTAssertTrue(status.text.contains("\"erp\":\"closed\""), status.text)
         let total = ContinuousClock.now - started
         try await fixture.stop()
+        await erp.stop()
 
         // Duplicates and stale events are visible as such.
         let reopened = try await Ledger.open(

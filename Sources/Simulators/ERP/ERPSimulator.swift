@@ -135,7 +135,8 @@ struct ERPRoutes: Sendable {
             return await perform(operation, type: target, id: id, body: body, query: request.uri.queryParameters)
         case .applyThenStall(let duration):
             defer { faults.finish() }
-            let response = await perform(operation, type: target, id: id, body: body, query: request.uri.queryParameters)
+            let response = await perform(
+                operation, type: target, id: id, body: body, query: request.uri.queryParameters)
             try? await Task.sleep(for: duration)
             return response
         case .unauthorized:
