@@ -64,13 +64,14 @@ let package = Package(
         .target(
             name: "OrderModel",
             dependencies: [
-                .product(name: "Yams", package: "Yams")
+                "JSONText",
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/default-mapping.yaml")],
             swiftSettings: swiftSettings
         ),
 
-        // MARK: JSON text (byte-level writer shared by the ledger and the pipeline)
+        // MARK: JSON text (byte-level reader and writer shared by the domain, the ledger and the pipeline)
         .target(
             name: "JSONText",
             swiftSettings: swiftSettings
@@ -169,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrderModelTests",
-            dependencies: ["OrderModel", "Simulators"],
+            dependencies: ["OrderModel", "JSONText", "Simulators"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

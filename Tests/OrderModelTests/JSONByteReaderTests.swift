@@ -1,4 +1,4 @@
-@testable import OrderModel
+@testable import JSONText
 import Simulators
 import XCTest
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 @testable import OrderModel
 import Simulators
 import XCTest

@@ -11,6 +11,7 @@ import Synchronization
 /// then carries only rebalance and error events. So back-pressure never pauses a partition in
 /// librdkafka — pausing would discard its prefetched messages and cost a refetch on resume.
 final class ConsumerCore: Sendable {
+    // A Mutex, not an actor: the poll thread (not async) and every acknowledgement touch it per batch (hot path).
     let state = Mutex(ConsumerState())
     let buffer: MessageBuffer
     let waker: WakePipe
@@ -171,19 +172,11 @@ final class ConsumerCore: Sendable {
         for command in commands {
             switch command {
             case let .pause(partition, until):
-                if state.withLock({ $0.userPause(partition, until: until) }) {
-                    setPaused([partition], paused: true, rk: rk)
-                }
+                perform(state.withLock { $0.userPause(partition, until: until) }, rk: rk)
             case let .rewindAndPause(message, until):
-                guard let offset = state.withLock({ $0.rewindAndPause(message, until: until) }) else { continue }
-                let key = TopicPartition(topic: message.topic, partition: message.partition)
-                setPaused([key], paused: true, rk: rk)
-                buffer.purge([key], from: offset)
-                seek([TopicPartitionOffset(topic: key.topic, partition: key.partition, offset: offset)], rk: rk)
+                perform(state.withLock { $0.rewindAndPause(message, until: until) }, rk: rk)
             case let .resume(partition):
-                if state.withLock({ $0.userResume(partition) }) {
-                    setPaused([partition], paused: false, rk: rk)
-                }
+                perform(state.withLock { $0.userResume(partition) }, rk: rk)
             case let .commit(continuation):
                 storeOffsets(rk: rk)
                 let code = rd_kafka_commit(rk, nil, 0)
@@ -196,6 +189,22 @@ final class ConsumerCore: Sendable {
                         throwing: KafkaError.commit(code: code.rawValue, message: KafkaError.text(code)))
                 }
             }
+        }
+    }
+
+    /// Carries out in librdkafka (and the buffer) what the partition's flow decided.
+    private func perform(_ change: ConsumerState.FlowChange, rk: OpaquePointer) {
+        switch change {
+        case .none:
+            return
+        case .pause(let key):
+            setPaused([key], paused: true, rk: rk)
+        case .rewind(let key, let offset):
+            setPaused([key], paused: true, rk: rk)
+            buffer.purge([key], from: offset)
+            seek([TopicPartitionOffset(topic: key.topic, partition: key.partition, offset: offset)], rk: rk)
+        case .resume(let key):
+            setPaused([key], paused: false, rk: rk)
         }
     }
 

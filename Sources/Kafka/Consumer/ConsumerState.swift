@@ -1,38 +1,6 @@
-/// Counters a consumer exposes for tests, health checks and metrics.
-public struct KafkaConsumerStatistics: Sendable, Hashable {
-    /// Messages handed to the buffer.
-    public var messagesDelivered = 0
-    /// Messages buffered now.
-    public var bufferedMessages = 0
-    /// Buffer capacity (messages).
-    public var bufferCapacity = 0
-    /// The most messages ever buffered at once.
-    public var bufferHighWaterMark = 0
-    /// Partition-assignment callbacks seen.
-    public var assignments = 0
-    /// Partition-revocation callbacks seen (including lost assignments).
-    public var revocations = 0
-    /// Revocations where the assignment was lost (e.g. evicted from the group).
-    public var lostAssignments = 0
-    /// Times the poll thread held a partition back because it filled its share of the buffer
-    /// (capacity / assigned partitions). A held-back partition is not paused in librdkafka (that
-    /// would discard what was prefetched): its messages wait in librdkafka's per-partition fetch
-    /// queue, which stops fetching at `queued.min.messages` / `queued.max.messages.kbytes`.
-    public var backPressurePauses = 0
-    /// Per-message / client errors reported by librdkafka (logged; the stream continues).
-    public var errors = 0
-    /// Offsets committed successfully (explicit and rebalance commits).
-    public var commits = 0
-    /// Commits the coordinator rejected (e.g. REBALANCE_IN_PROGRESS during a rebalance); what they
-    /// carried is redelivered to the next owner (the at-least-once window).
-    public var commitFailures = 0
-    /// Partitions currently assigned.
-    public var assignedPartitions = 0
-}
-
-/// The consumer's shared state: per-partition trackers, pauses, queued commands. Mutated under a
-/// lock by the poll thread and by acknowledgements; its methods return what the poll thread must do
-/// with librdkafka (outside the lock).
+/// The consumer's shared state: per-partition trackers and flow (``PartitionFlow``), queued commands.
+/// Mutated under a lock by the poll thread and by acknowledgements; its methods return what the poll
+/// thread must do with librdkafka (outside the lock).
 struct ConsumerState {
     struct Partition {
         var epoch: UInt64
@@ -40,10 +8,8 @@ struct ConsumerState {
         /// librdkafka could not give it (then its messages arrive through the consumer queue).
         var queue: RdQueue?
         var tracker = OffsetTracker()
-        /// Holding its share of the buffer: not read until down to half of it.
-        var heldBack = false
-        var userPaused = false
-        var resumeAt: ContinuousClock.Instant?
+        /// Back-pressure and pauses: whether its fetch queue is read.
+        var flow = PartitionFlow.flowing
         /// Offsets this partition was rewound to, in order; a message delivered before rewind `i`
         /// stays acknowledgeable only if it lies below every later rewind offset.
         var rewinds: [Int64] = []
@@ -224,46 +190,57 @@ struct ConsumerState {
         var free = free
         for index in partitions.indices {
             let key = partitions.keys[index]
-            guard !partitions.values[index].userPaused, let queue = partitions.values[index].queue else { continue }
+            guard let queue = partitions.values[index].queue else { continue }
             let buffered = counts[key] ?? 0
-            if partitions.values[index].heldBack {
-                if buffered <= share / 2 { partitions.values[index].heldBack = false }
-            } else if buffered >= share {
-                partitions.values[index].heldBack = true
-                statistics.backPressurePauses += 1
-            }
-            let limit = min(share - buffered, maxBatch, free)
-            if partitions.values[index].heldBack || limit <= 0 {
+            switch partitions.values[index].flow.handle(.planningRead(buffered: buffered, share: share)) {
+            case .read:
+                let limit = min(share - buffered, maxBatch, free)
+                guard limit > 0 else {
+                    plan.held[key] = share / 2
+                    continue
+                }
+                free -= limit
+                plan.reads.append((key, queue, limit))
+            case .hold(let newly):
+                if newly { statistics.backPressurePauses += 1 }
                 plan.held[key] = share / 2
-                continue
+            case .none, .pause, .pauseAndRewind, .resume:
+                continue  // paused (the others are not answers to planning)
             }
-            free -= limit
-            plan.reads.append((key, queue, limit))
         }
         return plan
     }
 
-    /// Applies a user pause; returns whether librdkafka must pause the partition now.
-    mutating func userPause(_ key: TopicPartition, until: ContinuousClock.Instant?) -> Bool {
-        guard var state = partitions[key] else { return false }
-        let wasPaused = state.userPaused
-        state.userPaused = true
-        state.resumeAt = until
-        partitions[key] = state
-        return !wasPaused
+    /// What the poll thread does in librdkafka after a pause, a resume or a rewind.
+    enum FlowChange: Equatable {
+        case none
+        case pause(TopicPartition)
+        /// Pause; drop what is buffered from `offset` on and seek there, so it is delivered again.
+        case rewind(TopicPartition, offset: Int64)
+        /// Resume (and seek to where delivery continues).
+        case resume(TopicPartition)
+    }
+
+    /// What the partition's flow decides for `event` (nothing when it is not assigned).
+    private mutating func flow(_ key: TopicPartition, _ event: PartitionFlow.Event) -> PartitionFlow.Action {
+        guard let index = partitions.index(forKey: key) else { return .none }
+        return partitions.values[index].flow.handle(event)
+    }
+
+    /// Applies a user pause (pausing again only moves its deadline).
+    mutating func userPause(_ key: TopicPartition, until: ContinuousClock.Instant?) -> FlowChange {
+        flow(key, .pause(until: until)) == .pause ? .pause(key) : .none
     }
 
     /// Pauses the message's partition and forgets deliveries from the message on, so they are
-    /// delivered again; returns the offset to seek to, or nil when the message is stale.
-    mutating func rewindAndPause(_ message: KafkaMessage, until: ContinuousClock.Instant?) -> Int64? {
+    /// delivered again from its offset; nothing to do when the message is stale.
+    mutating func rewindAndPause(_ message: KafkaMessage, until: ContinuousClock.Instant?) -> FlowChange {
         let key = TopicPartition(topic: message.topic, partition: message.partition)
-        guard var state = partitions[key], state.accepts(message) else { return nil }
-        state.tracker.rewind(to: message.offset)
-        state.rewinds.append(message.offset)
-        state.userPaused = true
-        state.resumeAt = until
-        partitions[key] = state
-        return message.offset
+        guard let index = partitions.index(forKey: key), partitions.values[index].accepts(message) else { return .none }
+        guard partitions.values[index].flow.handle(.rewind(until: until)) == .pauseAndRewind else { return .none }
+        partitions.values[index].tracker.rewind(to: message.offset)
+        partitions.values[index].rewinds.append(message.offset)
+        return .rewind(key, offset: message.offset)
     }
 
     /// Where fetching of each partition must continue: the offset after the last delivered one.
@@ -274,23 +251,22 @@ struct ConsumerState {
         }
     }
 
-    /// Lifts a user pause; returns whether librdkafka must resume the partition now.
-    mutating func userResume(_ key: TopicPartition) -> Bool {
-        guard var state = partitions[key], state.userPaused else { return false }
-        state.userPaused = false
-        state.resumeAt = nil
-        partitions[key] = state
-        return true
+    /// Lifts a user pause.
+    mutating func userResume(_ key: TopicPartition) -> FlowChange {
+        flow(key, .resume) == .resume ? .resume(key) : .none
     }
 
     /// User pauses that are due; lifts them and returns those to resume in librdkafka.
     mutating func dueResumes(now: ContinuousClock.Instant) -> [TopicPartition] {
-        let due = partitions.filter { $0.value.userPaused && ($0.value.resumeAt.map { $0 <= now } ?? false) }
-        return due.keys.filter { userResume($0) }
+        var due: [TopicPartition] = []
+        for index in partitions.indices where partitions.values[index].flow.handle(.clock(now: now)) == .resume {
+            due.append(partitions.keys[index])
+        }
+        return due
     }
 
     /// The earliest pending user-pause deadline.
     var nextResumeAt: ContinuousClock.Instant? {
-        partitions.values.compactMap { $0.userPaused ? $0.resumeAt : nil }.min()
+        partitions.values.compactMap(\.flow.resumeAt).min()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 
 /// The fast path of `ShopifyOrder.decode`: one pass over the bytes with `JSONByteReader`, reading only
 /// the fields `ShopifyOrder` has and skipping (validated, never materialised) everything else.

@@ -6,75 +6,95 @@
 /// surrogate escapes, at most `maxDepth` nested containers, no escapes in keys. Anything outside that
 /// throws `Unhandled`, and the caller then falls back to `JSONDecoder`, so a fast-path result is only
 /// ever produced for input both agree on. Every read is bounds-checked against the buffer.
-struct JSONByteReader {
+///
+/// It knows JSON only; what the values mean (ids, timestamps, field names) is its callers' business.
+/// Its methods are `@inlinable` so that a caller in another module reads at the speed it did when
+/// the reader lived next to it (the Shopify fast path calls them once or more per key).
+public struct JSONByteReader {
     /// The input is outside what this reader handles; decode it another way.
-    struct Unhandled: Error {}
+    public struct Unhandled: Error {
+        /// The error; it carries nothing: the caller decodes the input another way.
+        @inlinable public init() {}
+    }
 
     /// Deepest nesting handled (`JSONDecoder` rejects 512 and more; real bodies nest < 10).
-    static let maxDepth = 128
+    public static let maxDepth = 128
 
-    let bytes: UnsafeBufferPointer<UInt8>
+    /// The input: UTF-8 JSON text, read in place (it must stay valid while the reader is used).
+    public let bytes: UnsafeBufferPointer<UInt8>
     /// Offset of the next unread byte.
-    var index = 0
-    private var depth = 0
+    public var index: Int { cursor }
+    /// Offset of the next unread byte (settable only here, so every read stays bounds-checked).
+    @usableFromInline var cursor = 0
+    /// Containers entered and not yet closed.
+    @usableFromInline var depth = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// A reader at the first byte of `bytes`.
+    @inlinable
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     // MARK: Bytes and whitespace
 
-    @inline(__always)
-    mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+    /// Advances over JSON whitespace (space, tab, line feed, carriage return).
+    @inlinable @inline(__always)
+    public mutating func skipWhitespace() {
+        while cursor < bytes.count {
+            switch bytes[cursor] {
+            case 0x20, 0x0A, 0x0D, 0x09: cursor += 1
             default: return
             }
         }
     }
 
     /// The next non-whitespace byte, not consumed.
-    @inline(__always)
-    mutating func peek() throws(Unhandled) -> UInt8 {
+    @inlinable @inline(__always)
+    public mutating func peek() throws(Unhandled) -> UInt8 {
         skipWhitespace()
-        guard index < bytes.count else { throw Unhandled() }
-        return bytes[index]
+        guard cursor < bytes.count else { throw Unhandled() }
+        return bytes[cursor]
     }
 
     /// Only whitespace is left.
-    mutating func expectEnd() throws(Unhandled) {
+    @inlinable
+    public mutating func expectEnd() throws(Unhandled) {
         skipWhitespace()
-        guard index == bytes.count else { throw Unhandled() }
+        guard cursor == bytes.count else { throw Unhandled() }
     }
 
     // MARK: Containers
 
     /// Consumes the `{` of an object (anything else, `null` included, is `Unhandled`).
-    mutating func beginObject() throws(Unhandled) {
+    @inlinable
+    public mutating func beginObject() throws(Unhandled) {
         guard try peek() == UInt8(ascii: "{") else { throw Unhandled() }
         try enter()
     }
 
     /// Consumes the `[` of an array (anything else is `Unhandled`).
-    mutating func beginArray() throws(Unhandled) {
+    @inlinable
+    public mutating func beginArray() throws(Unhandled) {
         guard try peek() == UInt8(ascii: "[") else { throw Unhandled() }
         try enter()
     }
 
-    private mutating func enter() throws(Unhandled) {
+    /// Consumes a container's opening byte, one level deeper (at most ``maxDepth``).
+    @inlinable
+    mutating func enter() throws(Unhandled) {
         depth += 1
         guard depth <= Self.maxDepth else { throw Unhandled() }
-        index += 1
+        cursor += 1
     }
 
     /// The next key of the object being read — the range of its bytes between the quotes (no escapes)
     /// — leaving the reader at its value; nil once the closing `}` is consumed. `first` starts true.
-    mutating func nextKey(_ first: inout Bool) throws(Unhandled) -> Range<Int>? {
+    @inlinable
+    public mutating func nextKey(_ first: inout Bool) throws(Unhandled) -> Range<Int>? {
         var byte = try peek()
         if byte == UInt8(ascii: "}") {
             // `{"a": 1,}` is not JSON: a `}` may only follow `{` or a value.
-            index += 1
+            cursor += 1
             depth -= 1
             return nil
         }
@@ -82,22 +102,23 @@ struct JSONByteReader {
             first = false
         } else {
             guard byte == UInt8(ascii: ",") else { throw Unhandled() }
-            index += 1
+            cursor += 1
             byte = try peek()
         }
         guard byte == UInt8(ascii: "\"") else { throw Unhandled() }
         let key = try scanString()
         guard !key.hasEscapes, try peek() == UInt8(ascii: ":") else { throw Unhandled() }
-        index += 1
+        cursor += 1
         return key.content
     }
 
     /// Whether another element of the array being read follows (the reader is then at it); false once
     /// the closing `]` is consumed. `first` starts true.
-    mutating func nextElement(_ first: inout Bool) throws(Unhandled) -> Bool {
+    @inlinable
+    public mutating func nextElement(_ first: inout Bool) throws(Unhandled) -> Bool {
         let byte = try peek()
         if byte == UInt8(ascii: "]") {
-            index += 1
+            cursor += 1
             depth -= 1
             return false
         }
@@ -105,14 +126,28 @@ struct JSONByteReader {
             first = false
         } else {
             guard byte == UInt8(ascii: ",") else { throw Unhandled() }
-            index += 1
+            cursor += 1
             // A `]` right after `,` is caught by the element reader (it is not a value).
         }
         return true
     }
 
+    /// An array (each element read by `element`), or nil for `null`.
+    @inlinable
+    public mutating func readOptionalArray<T>(
+        _ element: (inout JSONByteReader) throws(Unhandled) -> T
+    ) throws(Unhandled) -> [T]? {
+        if try consumeNull() { return nil }
+        try beginArray()
+        var out: [T] = []
+        var first = true
+        while try nextElement(&first) { out.append(try element(&self)) }
+        return out
+    }
+
     /// Whether the key's bytes are exactly `name`.
-    func matches(_ key: Range<Int>, _ name: StaticString) -> Bool {
+    @inlinable
+    public func matches(_ key: Range<Int>, _ name: StaticString) -> Bool {
         guard key.count == name.utf8CodeUnitCount else { return false }
         return name.withUTF8Buffer { literal in
             var offset = 0
@@ -127,16 +162,19 @@ struct JSONByteReader {
     // MARK: Scalars and skipping
 
     /// Consumes `null` if it is next; true when it did.
-    mutating func consumeNull() throws(Unhandled) -> Bool {
+    @inlinable
+    public mutating func consumeNull() throws(Unhandled) -> Bool {
         guard try peek() == UInt8(ascii: "n") else { return false }
         try consumeLiteral("null")
         return true
     }
 
-    private mutating func consumeLiteral(_ literal: StaticString) throws(Unhandled) {
+    /// Consumes exactly `literal` (`true`, `false`, `null`) or throws.
+    @inlinable
+    mutating func consumeLiteral(_ literal: StaticString) throws(Unhandled) {
         let count = literal.utf8CodeUnitCount
-        guard bytes.count - index >= count else { throw Unhandled() }
-        let start = index
+        guard bytes.count - cursor >= count else { throw Unhandled() }
+        let start = cursor
         let equal = literal.withUTF8Buffer { text in
             var offset = 0
             while offset < count {
@@ -146,11 +184,12 @@ struct JSONByteReader {
             return true
         }
         guard equal else { throw Unhandled() }
-        index += count
+        cursor += count
     }
 
     /// Skips one value of any type, validating it.
-    mutating func skipValue() throws(Unhandled) {
+    @inlinable
+    public mutating func skipValue() throws(Unhandled) {
         switch try peek() {
         case UInt8(ascii: "\""):
             _ = try scanString()
@@ -171,55 +210,60 @@ struct JSONByteReader {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
-    private mutating func skipNumber() throws(Unhandled) {
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Unhandled() }
-        if bytes[index] == UInt8(ascii: "0") { index += 1 } else { skipDigits() }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Unhandled() }
+    @inlinable
+    mutating func skipNumber() throws(Unhandled) {
+        if bytes[cursor] == UInt8(ascii: "-") { cursor += 1 }
+        guard cursor < bytes.count, Self.isDigit(bytes[cursor]) else { throw Unhandled() }
+        if bytes[cursor] == UInt8(ascii: "0") { cursor += 1 } else { skipDigits() }
+        if cursor < bytes.count, bytes[cursor] == UInt8(ascii: ".") {
+            cursor += 1
+            guard cursor < bytes.count, Self.isDigit(bytes[cursor]) else { throw Unhandled() }
             skipDigits()
         }
-        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                index += 1
+        if cursor < bytes.count, bytes[cursor] | 0x20 == UInt8(ascii: "e") {
+            cursor += 1
+            if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "+") || bytes[cursor] == UInt8(ascii: "-") {
+                cursor += 1
             }
-            guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Unhandled() }
+            guard cursor < bytes.count, Self.isDigit(bytes[cursor]) else { throw Unhandled() }
             skipDigits()
         }
     }
 
-    private mutating func skipDigits() {
-        while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
+    /// Advances over decimal digits.
+    @inlinable
+    mutating func skipDigits() {
+        while cursor < bytes.count, Self.isDigit(bytes[cursor]) { cursor += 1 }
     }
 
-    @inline(__always)
+    /// Whether `byte` is an ASCII decimal digit.
+    @inlinable @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     /// A plain JSON integer (`-?(0|[1-9][0-9]*)`) that fits `Int64`, as its decimal string. `-0`,
     /// fractions, exponents and overflow are `Unhandled` (`JSONDecoder` has its own rules for them).
-    mutating func readInt64Text() throws(Unhandled) -> String {
+    @inlinable
+    public mutating func readInt64Text() throws(Unhandled) -> String {
         let negative = try peek() == UInt8(ascii: "-")
-        if negative { index += 1 }
-        guard index < bytes.count, Self.isDigit(bytes[index]) else { throw Unhandled() }
+        if negative { cursor += 1 }
+        guard cursor < bytes.count, Self.isDigit(bytes[cursor]) else { throw Unhandled() }
         var value: Int64 = 0
-        if bytes[index] == UInt8(ascii: "0") {
+        if bytes[cursor] == UInt8(ascii: "0") {
             guard !negative else { throw Unhandled() }
-            index += 1
+            cursor += 1
         } else {
-            while index < bytes.count, Self.isDigit(bytes[index]) {
-                let digit = Int64(bytes[index] &- UInt8(ascii: "0"))
+            while cursor < bytes.count, Self.isDigit(bytes[cursor]) {
+                let digit = Int64(bytes[cursor] &- UInt8(ascii: "0"))
                 let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
                 // Accumulate with the sign so Int64.min fits.
                 let (next, overflow2) =
                     negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
                 guard !overflow, !overflow2 else { throw Unhandled() }
                 value = next
-                index += 1
+                cursor += 1
             }
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e") {
+        if cursor < bytes.count, bytes[cursor] == UInt8(ascii: ".") || bytes[cursor] | 0x20 == UInt8(ascii: "e") {
             throw Unhandled()
         }
         return String(value)

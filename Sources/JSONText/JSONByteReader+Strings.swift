@@ -1,65 +1,72 @@
-import Foundation
-
-/// Strings: scanning (with full validation), materialising, and RFC 3339 timestamps straight from the
-/// bytes.
+/// Strings: scanning (with full validation) and materialising.
 extension JSONByteReader {
     /// A scanned string: the range of its bytes between the quotes, and whether it holds escapes.
-    struct ScannedString {
-        var content: Range<Int>
-        var hasEscapes: Bool
+    public struct ScannedString: Sendable, Hashable {
+        /// The offsets of the string's bytes in ``JSONByteReader/bytes``, quotes excluded.
+        public var content: Range<Int>
+        /// Whether `content` holds escapes (then ``JSONByteReader/makeString(_:)`` resolves them).
+        public var hasEscapes: Bool
+
+        /// A scanned string of `content`, with or without escapes.
+        @inlinable
+        public init(content: Range<Int>, hasEscapes: Bool) {
+            self.content = content
+            self.hasEscapes = hasEscapes
+        }
     }
 
     /// Scans the string at the reader (at its opening quote), validating escapes (unpaired surrogates
     /// refused), UTF-8 (strictly) and the absence of raw control characters.
-    mutating func scanString() throws(Unhandled) -> ScannedString {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Unhandled() }
-        index += 1
-        let start = index
+    @inlinable
+    public mutating func scanString() throws(Unhandled) -> ScannedString {
+        guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\"") else { throw Unhandled() }
+        cursor += 1
+        let start = cursor
         var hasEscapes = false
         while true {
             skipPlainASCII()
             var byte: UInt8 = 0
-            while index < bytes.count {
-                byte = bytes[index]
+            while cursor < bytes.count {
+                byte = bytes[cursor]
                 guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
-                index += 1
+                cursor += 1
             }
-            guard index < bytes.count else { throw Unhandled() }
+            guard cursor < bytes.count else { throw Unhandled() }
             if byte == UInt8(ascii: "\"") {
-                index += 1
-                return ScannedString(content: start..<(index - 1), hasEscapes: hasEscapes)
+                cursor += 1
+                return ScannedString(content: start..<(cursor - 1), hasEscapes: hasEscapes)
             } else if byte == UInt8(ascii: "\\") {
                 hasEscapes = true
                 try scanEscape()
             } else if byte < 0x20 {
                 throw Unhandled()
             } else {
-                index += try Self.utf8SequenceLength(bytes, at: index)
+                cursor += try Self.utf8SequenceLength(bytes, at: cursor)
             }
         }
     }
 
     /// Advances over printable ASCII other than `"` and `\\` (the bulk of most strings) a word at a
     /// time, stopping at the first byte that needs a look — or up to 7 bytes before the buffer's end.
-    @inline(__always)
-    private mutating func skipPlainASCII() {
+    @inlinable @inline(__always)
+    mutating func skipPlainASCII() {
         guard let base = bytes.baseAddress else { return }
-        while bytes.count - index >= 8 {
+        while bytes.count - cursor >= 8 {
             let word = UInt64(
-                littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: cursor, as: UInt64.self))
             let special = Self.specialBytes(word)
             if special != 0 {
-                index += special.trailingZeroBitCount >> 3
+                cursor += special.trailingZeroBitCount >> 3
                 return
             }
-            index += 8
+            cursor += 8
         }
     }
 
     /// SWAR: the high bit of each byte of `word` (first byte lowest) that is < 0x20, `"`, `\\` or >= 0x80.
     /// A borrow can only flag a byte above one that really is special, so whether the result is zero, and
     /// its lowest set bit, are exact.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let quote = word ^ (ones &* 0x22)
@@ -70,21 +77,24 @@ extension JSONByteReader {
         return (isQuote | isBackslash | isControl | word) & (ones &* 0x80)
     }
 
-    private mutating func scanEscape() throws(Unhandled) {
-        guard index + 1 < bytes.count else { throw Unhandled() }
-        switch bytes[index + 1] {
+    /// Validates the escape at the reader (at its backslash) and advances over it.
+    @inlinable
+    mutating func scanEscape() throws(Unhandled) {
+        guard cursor + 1 < bytes.count else { throw Unhandled() }
+        switch bytes[cursor + 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            index += 2
+            cursor += 2
         case UInt8(ascii: "u"):
-            let unit = try Self.hex4(bytes, at: index + 2)
-            index += 6
+            let unit = try Self.hex4(bytes, at: cursor + 2)
+            cursor += 6
             if unit >= 0xD800 && unit < 0xDC00 {
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                guard cursor + 1 < bytes.count, bytes[cursor] == UInt8(ascii: "\\"),
+                    bytes[cursor + 1] == UInt8(ascii: "u")
                 else { throw Unhandled() }
-                let low = try Self.hex4(bytes, at: index + 2)
+                let low = try Self.hex4(bytes, at: cursor + 2)
                 guard low >= 0xDC00 && low < 0xE000 else { throw Unhandled() }
-                index += 6
+                cursor += 6
             } else if unit >= 0xDC00 && unit < 0xE000 {
                 throw Unhandled()
             }
@@ -94,6 +104,7 @@ extension JSONByteReader {
     }
 
     /// Four hex digits at `offset` as a UTF-16 code unit.
+    @inlinable
     static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(Unhandled) -> UInt32 {
         guard offset >= 0, bytes.count - offset >= 4 else { throw Unhandled() }
         var value: UInt32 = 0
@@ -113,6 +124,7 @@ extension JSONByteReader {
 
     /// Length of the well-formed UTF-8 sequence of a non-ASCII scalar at `offset` (Unicode Table 3-7:
     /// no overlong forms, no surrogates, nothing above U+10FFFF).
+    @inlinable
     static func utf8SequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(Unhandled) -> Int {
         let lead = bytes[offset]
         let length: Int
@@ -149,47 +161,22 @@ extension JSONByteReader {
     // MARK: Values
 
     /// A string value (`null` and other types are `Unhandled`).
-    mutating func readString() throws(Unhandled) -> String {
+    @inlinable
+    public mutating func readString() throws(Unhandled) -> String {
         guard try peek() == UInt8(ascii: "\"") else { throw Unhandled() }
         return try makeString(scanString())
     }
 
     /// A string value, or nil for `null`.
-    mutating func readOptionalString() throws(Unhandled) -> String? {
+    @inlinable
+    public mutating func readOptionalString() throws(Unhandled) -> String? {
         if try consumeNull() { return nil }
         return try readString()
     }
 
-    /// An id as `decodeID` reads it: an `Int64` JSON number as its decimal string, or a non-empty string.
-    mutating func readID() throws(Unhandled) -> String {
-        guard try peek() == UInt8(ascii: "\"") else { return try readInt64Text() }
-        let id = try readString()
-        guard !id.isEmpty else { throw Unhandled() }
-        return id
-    }
-
-    /// An RFC 3339 timestamp string (`null`, other types and bad timestamps are `Unhandled`).
-    mutating func readTimestamp() throws(Unhandled) -> Date {
-        guard try peek() == UInt8(ascii: "\"") else { throw Unhandled() }
-        let scanned = try scanString()
-        let date: Date?
-        if scanned.hasEscapes {
-            date = RFC3339.parse(try makeString(scanned))
-        } else {
-            date = RFC3339.parse(utf8: UnsafeBufferPointer(rebasing: bytes[scanned.content]))
-        }
-        guard let date else { throw Unhandled() }
-        return date
-    }
-
-    /// An RFC 3339 timestamp, or nil for `null`.
-    mutating func readOptionalTimestamp() throws(Unhandled) -> Date? {
-        if try consumeNull() { return nil }
-        return try readTimestamp()
-    }
-
     /// The string's value: its bytes as they are, or with escapes resolved.
-    func makeString(_ scanned: ScannedString) throws(Unhandled) -> String {
+    @inlinable
+    public func makeString(_ scanned: ScannedString) throws(Unhandled) -> String {
         guard scanned.hasEscapes else {
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[scanned.content]), as: UTF8.self)
         }
