@@ -84,6 +84,21 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: benchmarkPlugin
         ),
+        .executableTarget(
+            name: "DispatchBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Pipeline", package: "Driftless"),
+                .product(name: "Simulators", package: "Driftless"),
+                .product(name: "Kafka", package: "Driftless"),
+                .product(name: "Ledger", package: "Driftless"),
+                .product(name: "OrderModel", package: "Driftless"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/DispatchBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: benchmarkPlugin
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
