@@ -13,13 +13,17 @@ struct DispatchSettings: Sendable {
     var orders0: Int
     var orders50: Int
     var concurrency: Int
+    var pipelineOrders: Int
+    var pipelineRate: Int
 
     static func fromEnvironment() -> DispatchSettings {
         let environment = BenchEnvironment()
         return DispatchSettings(
             orders0: environment.number("DRIFTLESS_BENCH_DISPATCH_ORDERS", 300),
             orders50: environment.number("DRIFTLESS_BENCH_DISPATCH_ORDERS_50MS", 60),
-            concurrency: environment.number("DRIFTLESS_BENCH_DISPATCH_CONCURRENCY", 8))
+            concurrency: environment.number("DRIFTLESS_BENCH_DISPATCH_CONCURRENCY", 8),
+            pipelineOrders: environment.number("DRIFTLESS_BENCH_PIPELINE_ERP_ORDERS", 10_000),
+            pipelineRate: environment.number("DRIFTLESS_BENCH_PIPELINE_ERP_RATE", 2_000))
     }
 }
 
@@ -42,6 +46,10 @@ struct DispatchScenario {
                     latencyMilliseconds: latency, orders: orders, events: events.map(\.count).reduce(0, +),
                     effects: total, baselinePerSecond: Double(total) / baseline,
                     dispatchPerSecond: Double(total) / dispatched))
+        }
+        if settings.pipelineOrders > 0 {
+            report.pipeline = try await PipelineToERP.run(
+                orders: settings.pipelineOrders, rate: Double(settings.pipelineRate))
         }
         return report
     }

@@ -131,7 +131,8 @@ public actor ERPStore {
             ERPWriteLogEntry(
                 type: record.type, id: record.id, externalId: record.externalId,
                 salesOrder: record.type == .salesOrder ? record.id : (record.createdFrom ?? ""),
-                status: record.status?.id, version: record.fields[Self.versionField].flatMap { Int64($0) }))
+                status: record.status?.id, version: record.fields[Self.versionField].flatMap { Int64($0) },
+                time: record.lastModifiedDate))
     }
 
     private func apply(_ body: ERPWriteBody, to record: inout ERPRecord) {
@@ -156,4 +157,6 @@ public struct ERPWriteLogEntry: Sendable, Hashable {
     public var status: String?
     /// The canonical version dispatch wrote (sales orders).
     public var version: Int64?
+    /// When the simulator applied it.
+    public var time: Date
 }
