@@ -109,6 +109,36 @@ final class ERPClientTests: XCTestCase {
 
     /// The client keeps to its concurrency bound: against an ERP that refuses more than two
     /// requests at once, twelve parallel upserts through a client bounded to two all land.
+    /// A reset connection (TCP RST before anything is applied) and a lost answer (applied, then
+    /// answered after the client's timeout) are both transient; only the lost answer's write landed.
+    func testResetConnectionsAndLostAnswersAreTransient() async throws {
+        let erp = try await ERPSimulator.start(token: Self.token)
+        let client = try ERPClient(
+            configuration: .init(
+                baseURL: erp.server.baseURL, token: Secret(Self.token), requestTimeout: .milliseconds(300)))
+        let body = try JSONSerialization.data(withJSONObject: ["memo": "x"])
+        erp.faults.update { $0.resetRatio = 1 }
+        let reset = await client.upsert("salesOrder", externalId: "so-reset", body: body)
+        guard case .transient(nil, nil, _) = reset else { return XCTFail("\(reset)") }
+        let afterReset = await erp.store.appliedWrites
+        XCTAssertEqual(afterReset, 0, "nothing applied before a reset")
+        erp.faults.update {
+            $0.resetRatio = 0
+            $0.lostAnswerRatio = 1
+            $0.stall = .seconds(1)
+        }
+        let lost = await client.upsert("salesOrder", externalId: "so-lost", body: body)
+        guard case .transient(nil, nil, _) = lost else { return XCTFail("\(lost)") }
+        let afterLost = await erp.store.appliedWrites
+        XCTAssertEqual(afterLost, 1, "the lost answer's write landed")
+        erp.faults.update { $0.lostAnswerRatio = 0 }
+        let again = await client.upsert("salesOrder", externalId: "so-lost", body: body)
+        guard case .done = again else { return XCTFail("\(again)") }
+        let afterRetry = await erp.store.appliedWrites
+        XCTAssertEqual(afterRetry, 1, "retrying the upsert changes nothing")
+        await erp.stop()
+    }
+
     func testConcurrencyStaysWithinTheBound() async throws {
         let erp = try await ERPSimulator.start(token: Self.token)
         erp.faults.update {

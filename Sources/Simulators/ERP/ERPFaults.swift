@@ -29,6 +29,9 @@ public final class ERPFaults: Sendable {
         /// Fraction of requests applied whose answer then comes only after `stall` (the client
         /// times out not knowing the write landed).
         public var lostAnswerRatio = 0.0
+        /// Fraction of requests whose connection is reset (TCP RST) as soon as their head arrives,
+        /// before anything is applied.
+        public var resetRatio = 0.0
         /// Every request answered 401 (revoked credentials).
         public var rejectCredentials = false
         /// External or internal ids of sales orders whose writes get 422 (or 400) every time.
@@ -92,6 +95,14 @@ public final class ERPFaults: Sendable {
                 return (.applyThenStall(settings.stall), settings.latency)
             }
             return (.proceed, settings.latency)
+        }
+    }
+
+    /// Whether to reset the connection of the request whose head just arrived.
+    func drawReset() -> Bool {
+        state.withLock { state in
+            guard state.settings.resetRatio > 0 else { return false }
+            return Double(state.random.next() % 1_000_000) / 1_000_000 < state.settings.resetRatio
         }
     }
 

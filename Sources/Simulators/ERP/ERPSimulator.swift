@@ -47,7 +47,9 @@ public final class ERPSimulator: Sendable {
     ) async throws -> ERPSimulator {
         let counters = StatusCounts()
         let routes = ERPRoutes(store: store, faults: faults, token: token, counters: counters)
-        let server = try await SimulatorServer.start(router: routes.router(), port: port, name: "erp", logger: logger)
+        let server = try await SimulatorServer.start(
+            router: routes.router(), port: port, name: "erp", logger: logger,
+            channelHandlers: { [ConnectionResetHandler(faults: faults)] })
         return ERPSimulator(store: store, faults: faults, server: server, counters: counters)
     }
 

@@ -18,12 +18,15 @@ public final class SimulatorServer: Sendable {
 
     /// Starts `router` on `127.0.0.1:port` and waits until it is listening.
     /// - Throws: `SimulatorError.serverFailedToStart` when the server ends before listening.
+    /// `channelHandlers` are added to every connection after the HTTP codec (fault injection).
     public static func start(
-        router: Router<BasicRequestContext>, port: Int = 0, name: String, logger: Logger
+        router: Router<BasicRequestContext>, port: Int = 0, name: String, logger: Logger,
+        channelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }
     ) async throws -> SimulatorServer {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: channelHandlers())),
             configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: name),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? -1)
