@@ -6,21 +6,18 @@ import XCTest
 /// without a URL, a URL without a token and an empty token are start-up errors naming the setting;
 /// `run` without an ERP starts without dispatch, `--stage dispatch` without one refuses to start.
 final class DispatchConfigurationTests: XCTestCase {
-    private var directory: URL!
+    private var files: TemporaryFiles!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftless-erp-config-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        files = try TemporaryFiles(prefix: "driftless-erp-config")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        files.remove()
     }
 
     private func write(_ text: String, _ name: String) throws -> String {
-        let path = directory.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try files.write(text, name)
     }
 
     func testTheFileAndTheEnvironmentConfigureTheERPAndThePolicy() throws {

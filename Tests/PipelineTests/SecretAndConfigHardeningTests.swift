@@ -6,21 +6,18 @@ import XCTest
 /// Issue 9, items 1 and the smaller configuration items: blank secrets, YAML errors that would echo
 /// a secret, and a body limit the rest of the pipeline could not carry.
 final class SecretAndConfigHardeningTests: XCTestCase {
-    private var directory: URL!
+    private var files: TemporaryFiles!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftless-secrets-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        files = try TemporaryFiles(prefix: "driftless-secrets")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        files.remove()
     }
 
     private func write(_ text: String, _ name: String) throws -> String {
-        let path = directory.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try files.write(text, name)
     }
 
     private func assertEmptySecret(

@@ -29,11 +29,7 @@ struct PipelineConfigFile: Decodable, Sendable {
         /// `secret: ""`): it then resolves to an empty secret, which fails start-up.
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            func present(_ key: CodingKeys) throws -> String? {
-                guard container.contains(key) else { return nil }
-                if try container.decodeNil(forKey: key) { return "" }
-                return try container.decode(String.self, forKey: key)
-            }
+            let present = container.presentSecret
             secret = try present(.secret)
             secretFile = try present(.secretFile)
             previousSecret = try present(.previousSecret)
@@ -96,11 +92,7 @@ struct PipelineConfigFile: Decodable, Sendable {
         /// As for the Shopify secret: a present token key with a null value counts as set (and empty).
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            func present(_ key: CodingKeys) throws -> String? {
-                guard container.contains(key) else { return nil }
-                if try container.decodeNil(forKey: key) { return "" }
-                return try container.decode(String.self, forKey: key)
-            }
+            let present = container.presentSecret
             baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL)
             token = try present(.token)
             tokenFile = try present(.tokenFile)
@@ -133,4 +125,15 @@ struct PipelineConfigFile: Decodable, Sendable {
     var health: Health?
     var erp: ERP?
     var dispatch: Dispatch?
+}
+
+extension KeyedDecodingContainer {
+    /// A secret setting as written: nil when the key is absent, "" when it is present but null
+    /// (`secret:`), so a present-but-empty secret fails start-up instead of silently turning a
+    /// feature off.
+    func presentSecret(_ key: Key) throws -> String? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) { return "" }
+        return try decode(String.self, forKey: key)
+    }
 }

@@ -183,17 +183,9 @@ public struct PipelineConfiguration: Sendable {
     }
 
     mutating func apply(environment env: [String: String]) throws {
-        func value(_ name: String) -> String? {
-            guard let text = env[name], !text.isEmpty else { return nil }
-            return text
-        }
-        func integer(_ name: String) throws -> Int? {
-            guard let text = value(name) else { return nil }
-            guard let number = Int(text) else {
-                throw PipelineConfigurationError.invalidVariable(name: name, value: text)
-            }
-            return number
-        }
+        let variables = EnvironmentValues(environment: env)
+        let value = variables.value
+        let integer = variables.integer
         if let bootstrap = value("DRIFTLESS_KAFKA_BOOTSTRAP") {
             bootstrapServers = bootstrap == "embedded" ? nil : bootstrap
         }
