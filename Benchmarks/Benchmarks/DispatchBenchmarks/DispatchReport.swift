@@ -49,7 +49,7 @@ struct DispatchReport: Sendable {
         if let pipeline {
             text +=
                 "  whole pipeline webhook → ERP sales order (embedded): \(pipeline.landed) of \(pipeline.orders) orders at "
-                + "\(Int(pipeline.offeredRate))/s offered → \(Int(pipeline.throughput)) orders/s landed, latency p50 "
+                + "\(Int(pipeline.offeredRate))/s offered (sent at \(Int(pipeline.sentRate))/s) → \(Int(pipeline.throughput)) orders/s landed, latency p50 "
                 + "\(Int(pipeline.p50 * 1000)) ms, p99 \(Int(pipeline.p99 * 1000)) ms\n"
         }
         FileHandle.standardError.write(Data(text.utf8))

@@ -5,6 +5,7 @@ import Kafka
 import Ledger
 import Logging
 import NIOCore
+import NIOHTTP1
 import OrderModel
 import Pipeline
 import Simulators

@@ -16,6 +16,8 @@ enum PipelineToERP {
         var orders = 0
         var landed = 0
         var offeredRate = 0.0
+        /// The rate the webhooks were actually sent (accepted) at.
+        var sentRate = 0.0
         var throughput = 0.0
         var p50 = 0.0
         var p99 = 0.0
@@ -49,12 +51,17 @@ enum PipelineToERP {
         let deliveries = Array(firsts.values).sorted { $0.orderID < $1.orderID }
         let signer = WebhookSigner(secret: secret)
         let url = "http://127.0.0.1:\(runtime.httpPort)/webhooks/shopify"
-        let sent = Mutex([Int64: Date]())
+        let sent = SentTimes()
         let started = ContinuousClock.now
         let wallStart = Date()
         let interval = 1.0 / rate
+        // Open loop: enough senders (and pooled connections) that answers never hold the schedule back.
+        let senders = max(64, Int(rate / 8))
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: senders)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         await withTaskGroup(of: Void.self) { group in
-            let senders = 64
             for sender in 0..<senders {
                 group.addTask {
                     var index = sender
@@ -71,16 +78,18 @@ enum PipelineToERP {
                         request.headers.add(name: ShopifyHeader.webhookID, value: delivery.webhookID)
                         request.body = .bytes(ByteBuffer(bytes: delivery.body))
                         let at = Date()
-                        if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)) {
+                        if let response = try? await client.execute(request, timeout: .seconds(10)) {
                             _ = try? await response.body.collect(upTo: 1 << 16)
-                            if response.status.code == 200 { sent.withLock { $0[delivery.orderID] = at } }
+                            if response.status.code == 200 { sent.record(delivery.orderID, at) }
                         }
                         index += senders
                     }
                 }
             }
         }
-        let accepted = sent.withLock { $0 }
+        let sendSeconds = Date().timeIntervalSince(wallStart)
+        try await client.shutdown()
+        let accepted = sent.snapshot
         // Wait until every accepted order has its sales order (or 120 s without progress).
         var lastCount = -1
         var idleSince = ContinuousClock.now
@@ -118,6 +127,16 @@ enum PipelineToERP {
         let span = lastLanding.timeIntervalSince(wallStart)
         return Result(
             orders: deliveries.count, landed: latencies.count, offeredRate: rate,
+            sentRate: sendSeconds > 0 ? Double(accepted.count) / sendSeconds : 0,
             throughput: span > 0 ? Double(latencies.count) / span : 0, p50: percentile(0.5), p99: percentile(0.99))
     }
+}
+
+/// When each order's webhook was accepted.
+final class SentTimes: Sendable {
+    private let times = Mutex([Int64: Date]())
+
+    func record(_ order: Int64, _ at: Date) { times.withLock { $0[order] = at } }
+
+    var snapshot: [Int64: Date] { times.withLock { $0 } }
 }

@@ -27,6 +27,30 @@ public struct CanonicalEvent: Codable, Hashable, Sendable {
     public var mappingVersion: Int
     public var traceID: String
 
+    public init(
+        eventID: String, orderKey: OrderKey, channel: Channel, orderID: String, sourceEventID: String,
+        sourceKind: String, sourceTimestamp: Date, previousState: CanonicalState?, state: CanonicalState,
+        previousDimensions: OrderDimensions?, dimensions: OrderDimensions, facts: OrderFacts, erpTarget: ERPTarget?,
+        version: Int64, mappingVersion: Int, traceID: String
+    ) {
+        self.eventID = eventID
+        self.orderKey = orderKey
+        self.channel = channel
+        self.orderID = orderID
+        self.sourceEventID = sourceEventID
+        self.sourceKind = sourceKind
+        self.sourceTimestamp = sourceTimestamp
+        self.previousState = previousState
+        self.state = state
+        self.previousDimensions = previousDimensions
+        self.dimensions = dimensions
+        self.facts = facts
+        self.erpTarget = erpTarget
+        self.version = version
+        self.mappingVersion = mappingVersion
+        self.traceID = traceID
+    }
+
     /// The deterministic id of the canonical event caused by `sourceEventID` on `orderKey`.
     public static func eventID(orderKey: OrderKey, sourceEventID: String) -> String {
         "canonical:\(orderKey.description):\(sourceEventID)"
