@@ -1,3 +1,4 @@
+import Foundation
 import OrderModel
 
 /// Dispatches one order's canonical events of a batch, strictly in order: for each, the ERP view
@@ -53,23 +54,43 @@ struct OrderDispatcher: Sendable {
         var replans = 0
         replan: while true {
             if known == nil {
-                let read = await perform(isStopping: isStopping) { () -> (ERPOutcome, KnownView?) in
-                    switch await sync.view(of: event.orderKey) {
-                    case .found(let view): return (.done(status: 200, location: nil), .found(view))
-                    case .absent: return (.done(status: 404, location: nil), .absent)
-                    case .failed(let outcome): return (outcome, nil)
+                // Each read of the view goes through the gate and is retried on its own.
+                var gaveUp: (@Sendable (String?, [AppliedEffect]) -> DispatchResult)?
+                let read = await sync.view(of: event.orderKey) { request in
+                    let performed = await perform(isStopping: isStopping) { () -> (ERPOutcome, Data?) in
+                        let (outcome, body) = await sync.send(request)
+                        // A missing sales order is an answer (the order is not in the ERP yet).
+                        if case .permanent(404, _, _) = outcome, case .record = request {
+                            return (.done(status: 404, location: nil), body)
+                        }
+                        return (outcome, body)
+                    }
+                    switch performed {
+                    case .done(let body, let status, _):
+                        if status == 404 { return (.permanent(status: 404, code: "NONEXISTENT_ID", detail: ""), nil) }
+                        return (.done(status: status, location: nil), body)
+                    case .conflict:
+                        return (.conflict(status: 409, code: "CONFLICT", detail: "reading the order conflicted"), nil)
+                    case .failed(let result):
+                        gaveUp = result
+                        return (.transient(status: nil, retryAfter: nil, detail: "gave up"), nil)
                     }
                 }
                 switch read {
-                case .done(let value, _, _): known = value
-                case .failed(let result): return (result(nil, applied), nil)
-                case .conflict:
+                case .found(let view): known = .found(view)
+                case .absent: known = .absent
+                case .failed(let outcome):
+                    if let gaveUp { return (gaveUp(nil, applied), nil) }
+                    // A conflict, or an answer that makes no sense: read again, a few times.
                     replans += 1
                     guard replans <= Self.maxReplans else {
+                        let (status, detail) =
+                            if case .conflict = outcome { (409, "reading the order conflicted") } else {
+                                (0, "reading the order: \(outcome)")
+                            }
                         return (
-                            .permanent(
-                                effect: nil, status: 409, code: "CONFLICT", detail: "reading the order conflicted",
-                                applied: applied), nil
+                            .permanent(effect: nil, status: status, code: "CONFLICT", detail: detail, applied: applied),
+                            nil
                         )
                     }
                     continue replan
