@@ -19,6 +19,8 @@ struct Parts: Sendable {
     var dispatch: DispatchStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
+    /// `/metrics`, the alert rules and their delivery, the sampler of consumer buffers and lag.
+    var observe: ObserveParts
     /// The ledger's background work (PostgreSQL's connection pool), run as the group's first service.
     var ledgerBackground: (@Sendable () async -> Void)?
     /// Closes producer, audit writer and ledger, once each, in that order.
@@ -64,12 +66,14 @@ struct Parts: Sendable {
         let audit = LedgerAuditSink(writer: auditWriter)
         let producer = try KafkaProducer(config: kafka, logger: logger)
         let health = HealthState()
+        let observe = try ObserveParts.make(
+            configuration: configuration, kafka: kafka, topics: topics, health: health, audit: audit, logger: logger)
         let options = KafkaConsumerOptions(
             bufferCapacity: configuration.bufferCapacity, maxBatchSize: configuration.maxBatchSize)
         let replica = configuration.replica
         var parts = Parts(
             configuration: configuration, topics: topics, bootstrapServers: bootstrap, mockCluster: mockCluster,
-            ledger: ledger, auditWriter: auditWriter, producer: producer, health: health,
+            ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, observe: observe,
             ledgerBackground: ledgerBackground,
             closer: ResourceCloser(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger),
             translateLock: translateLock, logger: logger)
@@ -117,6 +121,7 @@ struct Parts: Sendable {
                     logger: logger)
             }
         }
+        parts.observe.attach(validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch)
         return parts
     }
 

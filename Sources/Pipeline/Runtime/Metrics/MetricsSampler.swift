@@ -1,0 +1,64 @@
+import Foundation
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// Samples what is not reported as it happens: every `interval` the stage consumers' buffers and
+/// back-pressure, and (when `admin` is given) the lag of this process's stage groups through the
+/// Kafka admin's committed-offset and watermark queries. A failed lag query is logged and retried
+/// at the next interval.
+public final class MetricsSampler: Service, Sendable {
+    /// A stage consumer to sample.
+    public struct Consumer: Sendable {
+        public var stage: StageName
+        public var statistics: @Sendable () -> KafkaConsumerStatistics
+
+        public init(stage: StageName, statistics: @escaping @Sendable () -> KafkaConsumerStatistics) {
+            self.stage = stage
+            self.statistics = statistics
+        }
+    }
+
+    private let metrics: PipelineMetrics
+    private let interval: Duration
+    private let consumers: [Consumer]
+    private let admin: KafkaAdmin?
+    private let topics: PipelineTopics
+    private let logger: Logger
+
+    public init(
+        metrics: PipelineMetrics, interval: Duration, consumers: [Consumer], admin: KafkaAdmin?,
+        topics: PipelineTopics, logger: Logger
+    ) {
+        self.metrics = metrics
+        self.interval = interval
+        self.consumers = consumers
+        self.admin = admin
+        self.topics = topics
+        self.logger = logger
+    }
+
+    /// Samples every `interval` until graceful shutdown or cancellation.
+    public func run() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.sample()
+                do {
+                    try await Task.sleep(for: self.interval)
+                } catch { return }
+            }
+        }
+    }
+
+    /// One sample of every consumer and of the lag.
+    public func sample() async {
+        for consumer in consumers { metrics.consumer(stage: consumer.stage, statistics: consumer.statistics()) }
+        guard let admin, !consumers.isEmpty else { return }
+        do {
+            let report = try await LagReport.collect(admin: admin, topics: topics, stages: consumers.map(\.stage))
+            metrics.lag(report)
+        } catch {
+            logger.warning("consumer lag not sampled", metadata: ["error": "\(error)"])
+        }
+    }
+}

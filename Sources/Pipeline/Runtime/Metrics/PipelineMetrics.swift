@@ -1,0 +1,194 @@
+import CoreMetrics
+import Foundation
+import Kafka
+import Ledger
+import OrderModel
+import Prometheus
+import Synchronization
+
+/// The one hook point between the pipeline and its metrics: stages report what they settled
+/// (``StageRunner`` through ``StageCounters``), the health state reports breaker transitions, the
+/// HTTP layer reports ingest answers, the ``MetricsSampler`` reports consumer buffers and lag.
+/// Every metric is made through swift-metrics on a `PrometheusMetricsFactory` over this
+/// instance's own registry (no global bootstrap, so several runtimes in one process keep
+/// separate numbers); ``exposition()`` is the Prometheus text served on `GET /metrics`.
+///
+/// Names and labels: docs/ARCHITECTURE.md, "Metrics".
+public final class PipelineMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+    /// The swift-metrics factory over ``registry`` (for parts that make their own metrics).
+    public let factory: PrometheusMetricsFactory
+    /// Where mismatches, quarantines, dead letters, breaker states and lag become alerts.
+    public let alerts: AlertEngine?
+    /// Last cumulative values of sampled counters (consumer statistics), to add only the growth.
+    private let sampled = Mutex<[String: Int]>([:])
+
+    /// Seconds buckets of `driftless_time_to_sync_seconds`: 50 ms … 1 h.
+    public static let timeToSyncBuckets: [Double] = [
+        0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800, 3600,
+    ]
+    /// Seconds buckets of `driftless_reconciliation_duration_seconds`: 1 s … 2 h.
+    public static let reconciliationBuckets: [Double] = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200]
+
+    /// A registry of its own; `alerts` receives the signals metrics see.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), alerts: AlertEngine? = nil) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets = [
+            "driftless_time_to_sync_seconds": Self.timeToSyncBuckets.map { Self.duration($0) },
+            "driftless_reconciliation_duration_seconds": Self.reconciliationBuckets.map { Self.duration($0) },
+        ]
+        self.factory = factory
+        self.alerts = alerts
+    }
+
+    /// The Prometheus text exposition (format 0.0.4) of every metric.
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+
+    // MARK: Stages
+
+    /// A stage settled a batch: `counts` are its outcomes, `audit` its rows, `batch` its input
+    /// (envelope headers give the times for `driftless_time_to_sync_seconds` on dispatch).
+    func stageSettled(
+        stage: StageName, batch: [KafkaMessage], audit: [AuditRecord], counts: StageCounts, now: Date = Date()
+    ) {
+        let name = stage.rawValue
+        for (outcome, value) in Self.outcomes(counts) where value > 0 {
+            counter("driftless_stage_records_total", [("stage", name), ("outcome", outcome)]).increment(by: value)
+        }
+        counter("driftless_stage_batches_total", [("stage", name)]).increment(by: counts.batches)
+        if counts.retries > 0 {
+            counter("driftless_retries_total", [("stage", name), ("tier", "in-place")]).increment(by: counts.retries)
+        }
+        var quarantined: [String: Int] = [:]
+        var deadLettered = 0
+        for row in audit {
+            switch row.hop {
+            case .quarantined: quarantined[row.reason ?? "unknown", default: 0] += 1
+            case .deadLettered: deadLettered += 1
+            default: break
+            }
+        }
+        for (reason, value) in quarantined {
+            counter("driftless_quarantined_total", [("stage", name), ("reason", reason)]).increment(by: value)
+        }
+        if deadLettered > 0 {
+            counter("driftless_dead_lettered_total", [("stage", name)]).increment(by: deadLettered)
+        }
+        if let alerts {
+            for _ in 0..<quarantined.values.reduce(0, +) { alerts.record(.quarantined, at: now) }
+            for _ in 0..<deadLettered { alerts.record(.deadLettered, at: now) }
+        }
+        if stage == .dispatch { dispatchSettled(batch: batch, audit: audit, counts: counts, now: now) }
+    }
+
+    private func dispatchSettled(batch: [KafkaMessage], audit: [AuditRecord], counts: StageCounts, now: Date) {
+        let failed = counts.refused + counts.exhausted
+        let synced = max(0, counts.consumed - failed)
+        if synced > 0 { counter("driftless_sync_total", [("result", "success")]).increment(by: synced) }
+        if failed > 0 { counter("driftless_sync_total", [("result", "failure")]).increment(by: failed) }
+        for _ in 0..<counts.withheld { mismatch(.silentCancellation, now: now) }
+        for _ in 0..<counts.unmatchedPayments { mismatch(.paymentGap, now: now) }
+        // Time to sync: an event whose write landed in the ERP (a dispatched row with an answer).
+        let landed = Set(audit.lazy.filter { $0.hop == .dispatched && $0.httpStatus != nil }.map(\.eventID))
+        guard !landed.isEmpty else { return }
+        let fromEvent = timer("driftless_time_to_sync_seconds", [("from", "channel_event")])
+        let fromReceipt = timer("driftless_time_to_sync_seconds", [("from", "ingest_received")])
+        for message in batch {
+            guard let envelope = try? Envelope(headers: message.headers), landed.contains(envelope.eventID) else {
+                continue
+            }
+            if let source = envelope.sourceTimestamp {
+                fromEvent.recordSeconds(max(0, now.timeIntervalSince(source)))
+            }
+            fromReceipt.recordSeconds(max(0, now.timeIntervalSince(envelope.receivedAt)))
+        }
+    }
+
+    private func mismatch(_ pattern: MismatchPattern, now: Date) {
+        if let alerts {
+            alerts.record(mismatch: pattern, at: now)
+        } else {
+            counter("driftless_mismatches_total", [("pattern", AlertEngine.label(pattern))]).increment()
+        }
+    }
+
+    // MARK: Breaker, ingest, reconciliation, dead-letter cases
+
+    /// A destination's breaker state was set (`closed`, `open`, `probing`, `paused`,
+    /// `paused-probing`); `transition`: it changed (counted), rather than being set initially.
+    func breaker(destination: String, state: String, transition: Bool, now: Date = Date()) {
+        for candidate in Self.breakerStates {
+            gauge("driftless_breaker_state", [("destination", destination), ("state", candidate)])
+                .record(candidate == state ? 1 : 0)
+        }
+        if transition {
+            counter("driftless_breaker_transitions_total", [("destination", destination), ("to", state)]).increment()
+        }
+        alerts?.record(.breaker(destination: destination, state: state), at: now)
+    }
+
+    /// An answer to an ingest request (`route` e.g. `/webhooks/shopify`).
+    func ingestRequest(route: String, status: Int) {
+        counter("driftless_ingest_requests_total", [("route", route), ("status", "\(status)")]).increment()
+    }
+
+    /// A reconciliation run ended (`result`: `ok`, `drift-found`, `failed`, …) after `duration`.
+    public func reconciliation(duration: Duration, result: String, now: Date = Date()) {
+        CoreMetrics.Timer(label: "driftless_reconciliation_duration_seconds", dimensions: [("result", result)], factory: factory)
+            .recordNanoseconds(Int64(duration.timeInterval * 1e9))
+        counter("driftless_reconciliation_runs_total", [("result", result)]).increment()
+        if result != "failed" {
+            gauge("driftless_reconciliation_last_success_timestamp_seconds", []).record(now.timeIntervalSince1970)
+            alerts?.recordReconciliation(at: now)
+        }
+    }
+
+    /// Dead-letter cases still open (set by the dead-letter stage / case store).
+    public func deadLetterOpenCases(_ count: Int) {
+        gauge("driftless_dead_letter_open_cases", []).record(count)
+    }
+
+    // MARK: Helpers
+
+    func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: label, dimensions: dimensions, factory: factory)
+    }
+
+    func gauge(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Gauge {
+        CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory)
+    }
+
+    func timer(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Timer {
+        CoreMetrics.Timer(label: label, dimensions: dimensions, factory: factory)
+    }
+
+    /// Adds the growth of a cumulative value read from elsewhere (consumer statistics).
+    func addGrowth(_ label: String, _ dimensions: [(String, String)], cumulative: Int) {
+        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        let growth = sampled.withLock { last -> Int in
+            defer { last[key] = cumulative }
+            return max(0, cumulative - (last[key] ?? 0))
+        }
+        counter(label, dimensions).increment(by: growth)
+    }
+
+    static let breakerStates = ["closed", "open", "probing", "paused", "paused-probing"]
+
+    static func outcomes(_ c: StageCounts) -> [(String, Int)] {
+        [
+            ("consumed", c.consumed), ("produced", c.produced), ("quarantined", c.quarantined),
+            ("translated", c.translated), ("unchanged", c.unchanged), ("stale", c.stale),
+            ("duplicate", c.duplicates), ("illegal", c.illegal), ("applied_elsewhere", c.appliedElsewhere),
+            ("effect", c.effects), ("up_to_date", c.upToDate), ("withheld", c.withheld),
+            ("unmatched_payment", c.unmatchedPayments), ("refused", c.refused), ("exhausted", c.exhausted),
+        ]
+    }
+
+    static func duration(_ seconds: Double) -> Duration {
+        .nanoseconds(Int64(seconds * 1e9))
+    }
+}
