@@ -52,7 +52,7 @@ final class AlertReceiver: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: answer.status == 200 ? "ok" : "rate limited")))
         }
         var logger = Logger(label: "alert-receiver")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         let server = try await SimulatorServer.start(router: router, name: "alert-receiver", logger: logger)
         return AlertReceiver(state: shared, server: server, path: path)
     }
