@@ -64,6 +64,13 @@ final class MetricsEndpointTests: XCTestCase {
             XCTAssertTrue(name.hasPrefix("driftless_"), name)
             XCTAssertEqual(type == "counter", name.hasSuffix("_total"), "\(name) is a \(type)")
         }
+        // promtool agrees (when installed: scripts/install-deps brings it).
+        let (_, raw) = try await getText(fixture.baseURL + "/metrics")
+        if let check = try await PromTool.checkMetrics(raw + "\n") {
+            XCTAssertEqual(check.status, 0, check.output)
+            XCTAssertEqual(check.output.trimmingCharacters(in: .whitespacesAndNewlines), "", check.output)
+        }
+        XCTAssertTrue(raw.contains("# HELP driftless_time_to_sync_seconds "), "documented metrics")
         // Counters only grow between scrapes.
         let again = try await Self.scrape(fixture)
         for sample in after.samples where after.types[sample.name] == "counter" {

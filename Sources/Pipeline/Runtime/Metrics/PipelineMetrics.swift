@@ -43,9 +43,9 @@ public final class PipelineMetrics: Sendable {
         self.alerts = alerts
     }
 
-    /// The Prometheus text exposition (format 0.0.4) of every metric.
+    /// The Prometheus text exposition (format 0.0.4) of every metric, with `# HELP` lines.
     public func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+        MetricCatalog.withHelp(registry.emitToBuffer())
     }
 
     // MARK: Stages
