@@ -70,4 +70,76 @@ final class LagReportTests: XCTestCase {
         XCTAssertEqual(
             text.value("driftless_consumer_group_lag_messages", ["group": group]), Double(validate.total))
     }
+
+    /// The `driftless lag` command as a separate process (the mock cluster listens on loopback):
+    /// its JSON and table carry the same numbers as the report made in this process.
+    func testLagCommandPrintsTheSameNumbers() async throws {
+        let broker = try TestBroker.mock(brokers: 1)
+        let topics = PipelineTopics(prefix: broker.uniqueName("lagcli"))
+        for topic in topics.stageTopics { try await broker.createTopic(named: topic, partitions: 2) }
+        try await broker.produce(topic: topics.validated, count: 40, key: { "order-\($0)" })
+        let group = topics.consumerGroup(for: .translate)
+        let consumer = try KafkaConsumer(
+            config: broker.consumerConfig(["enable.auto.commit": "false"]), groupID: group,
+            topics: [topics.validated], logger: Logger(label: "lag-test"))
+        let messages = try await broker.consume(consumer, count: 40, acknowledge: false, close: false)
+        consumer.acknowledge(messages.filter { $0.offset < 5 })
+        try await consumer.commit()
+        await consumer.close()
+        let expected = try await LagReport.collect(
+            admin: try KafkaAdmin(config: broker.config()), topics: topics, group: group)
+        XCTAssertEqual(expected.groups.first?.total, 40 - 10)
+
+        let environment = ["DRIFTLESS_TOPIC_PREFIX": topics.prefix]
+        let json = try await runDriftless(
+            ["lag", "--bootstrap", broker.bootstrapServers, "--group", group, "--json"], environment: environment)
+        XCTAssertEqual(json.status, 0, json.output)
+        // The JSON document is what stands between the first "{" and the last "}" (stderr may follow).
+        let start = try XCTUnwrap(json.output.firstIndex(of: "{"))
+        let end = try XCTUnwrap(json.output.lastIndex(of: "}"))
+        let printed = try JSONDecoder().decode(LagReport.self, from: Data(json.output[start...end].utf8))
+        XCTAssertEqual(printed, expected)
+        let table = try await runDriftless(["lag", "--bootstrap", broker.bootstrapServers], environment: environment)
+        XCTAssertEqual(table.status, 0, table.output)
+        XCTAssertTrue(table.output.contains("total (translate)"), table.output)
+        XCTAssertTrue(
+            table.output.split(separator: "\n").contains { $0.hasPrefix(group) && $0.hasSuffix(" 30") }, table.output)
+        let unknown = try await runDriftless(
+            ["lag", "--bootstrap", broker.bootstrapServers, "--group", "nope"], environment: environment)
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.output.contains("unknown group nope"), unknown.output)
+    }
+
+    /// Runs the `driftless` binary built beside the tests; its standard output, then its standard error.
+    private func runDriftless(_ arguments: [String], environment: [String: String]) async throws -> (
+        status: Int32, output: String
+    ) {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("driftless")
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    let process = Process()
+                    process.executableURL = binary
+                    process.arguments = arguments
+                    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+                    let output = Pipe()
+                    let errors = Pipe()
+                    process.standardOutput = output
+                    process.standardError = errors
+                    try process.run()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    let text = errors.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    continuation.resume(
+                        returning: (
+                            process.terminationStatus,
+                            String(decoding: data, as: UTF8.self) + String(decoding: text, as: UTF8.self)
+                        ))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
 }
