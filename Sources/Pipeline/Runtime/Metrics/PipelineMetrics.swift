@@ -65,12 +65,20 @@ public final class PipelineMetrics: Sendable {
         }
         var quarantined: [String: Int] = [:]
         var deadLettered = 0
+        var retries: [String: Int] = [:]
         for row in audit {
             switch row.hop {
             case .quarantined: quarantined[row.reason ?? "unknown", default: 0] += 1
             case .deadLettered: deadLettered += 1
+            case .retried: retries[Self.retryTier(row), default: 0] += 1
+            case .dispatched:
+                // A landed write's detail ends "after n attempts" when it took more than one.
+                if let attempts = Self.attempts(row.detail), attempts > 1 { retries["in-place", default: 0] += attempts - 1 }
             default: break
             }
+        }
+        for (tier, value) in retries {
+            counter("driftless_retries_total", [("stage", name), ("tier", tier)]).increment(by: value)
         }
         for (reason, value) in quarantined {
             counter("driftless_quarantined_total", [("stage", name), ("reason", reason)]).increment(by: value)
@@ -108,12 +116,12 @@ public final class PipelineMetrics: Sendable {
         }
     }
 
+    /// Counts a mismatch dispatch saw and hands it to the alert rules (as a signal: the engine's
+    /// own `record(mismatch:)` would count it a second time).
     private func mismatch(_ pattern: MismatchPattern, now: Date) {
-        if let alerts {
-            alerts.record(mismatch: pattern, at: now)
-        } else {
-            counter("driftless_mismatches_total", [("pattern", AlertEngine.label(pattern))]).increment()
-        }
+        let label = AlertEngine.label(pattern)
+        counter("driftless_mismatches_total", [("pattern", label)]).increment()
+        alerts?.record(.mismatch(pattern: label), at: now)
     }
 
     // MARK: Breaker, ingest, reconciliation, dead-letter cases
@@ -174,6 +182,19 @@ public final class PipelineMetrics: Sendable {
             return max(0, cumulative - (last[key] ?? 0))
         }
         counter(label, dimensions).increment(by: growth)
+    }
+
+    /// The tier of a `retried` row: the suffix of its `<p>.retry.<tier>` topic, else `delayed`.
+    static func retryTier(_ row: AuditRecord) -> String {
+        guard let topic = row.topic, let range = topic.range(of: ".retry.", options: .backwards) else { return "delayed" }
+        return String(topic[range.upperBound...])
+    }
+
+    /// `n` from a dispatched row's detail ending `after n attempts`.
+    static func attempts(_ detail: String?) -> Int? {
+        guard let detail, detail.hasSuffix(" attempts"), let range = detail.range(of: " after ", options: .backwards)
+        else { return nil }
+        return Int(detail[range.upperBound...].dropLast(" attempts".count))
     }
 
     static let breakerStates = ["closed", "open", "probing", "paused", "paused-probing"]
