@@ -110,7 +110,8 @@ final class AlertConfigurationTests: XCTestCase {
 
     func testBadSeverityNumbersAndDuplicatesAreErrors() {
         XCTAssertTrue(error("alerts:\n  rules:\n    - rule: mismatches\n      severity: urgent\n").contains("severity"))
-        XCTAssertTrue(error("alerts:\n  rules:\n    - rule: mismatches\n      windowMinutes: -1\n").contains("windowMinutes"))
+        XCTAssertTrue(
+            error("alerts:\n  rules:\n    - rule: mismatches\n      windowMinutes: -1\n").contains("windowMinutes"))
         XCTAssertTrue(error("alerts:\n  rules:\n    - rule: mismatches\n    - rule: mismatches\n").contains("twice"))
         XCTAssertTrue(error("alerts:\n  rules:\n    - threshold: 3\n").contains("alerts.rules[0].rule"))
     }

@@ -110,7 +110,8 @@ final class AlertDeliveryTests: XCTestCase {
 
         let rows = try await rig.rows().filter { $0.orderKey == "alerts:mismatches" }
         XCTAssertEqual(Set(rows.map(\.eventID)), ["mismatches#1#fired#slack", "mismatches#1#fired#teams"])
-        XCTAssertTrue(rows.allSatisfy { $0.httpStatus == 200 && $0.reason == "fired" && $0.orderKey == "alerts:mismatches" })
+        XCTAssertTrue(
+            rows.allSatisfy { $0.httpStatus == 200 && $0.reason == "fired" && $0.orderKey == "alerts:mismatches" })
         XCTAssertFalse(rows.contains { ($0.detail ?? "").contains("secret-token") }, "the URL never reaches the ledger")
         await rig.stop()
     }

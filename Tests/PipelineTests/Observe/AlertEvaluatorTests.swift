@@ -29,7 +29,9 @@ final class AlertEvaluatorTests: XCTestCase {
         XCTAssertEqual(fired.first?.at, minutes(50), "fires on the sixth")
         XCTAssertTrue(fired.first?.summary.contains("6 order status mismatches") ?? false, "\(fired)")
         // More mismatches in the same incident add nothing.
-        for i in 0..<10 { XCTAssertEqual(notices(machine.record(.mismatch(pattern: "p5"), at: minutes(51 + Double(i)))), []) }
+        for i in 0..<10 {
+            XCTAssertEqual(notices(machine.record(.mismatch(pattern: "p5"), at: minutes(51 + Double(i)))), [])
+        }
         XCTAssertTrue(machine.isFiring(.mismatches))
     }
 

@@ -41,9 +41,16 @@ final class MetricsEndpointTests: XCTestCase {
                     == 0
         }
         let after = try await Self.scrape(fixture)
-        XCTAssertTrue(synced, "dispatch synced and the lag drained:\n\(after.samples.filter { $0.name.contains("sync") || $0.name.contains("lag") })")
-        XCTAssertEqual(after.value("driftless_ingest_requests_total", ["route": "/webhooks/shopify", "status": "200"]).map(Int.init), deliveries.count)
-        let refused = after.samples.filter { $0.name == "driftless_ingest_requests_total" && $0.labels["status"] != "200" }
+        XCTAssertTrue(
+            synced,
+            "dispatch synced and the lag drained:\n\(after.samples.filter { $0.name.contains("sync") || $0.name.contains("lag") })"
+        )
+        XCTAssertEqual(
+            after.value("driftless_ingest_requests_total", ["route": "/webhooks/shopify", "status": "200"]).map(
+                Int.init), deliveries.count)
+        let refused = after.samples.filter {
+            $0.name == "driftless_ingest_requests_total" && $0.labels["status"] != "200"
+        }
         XCTAssertEqual(refused.reduce(0) { $0 + $1.value }, 1, "\(refused)")
         for stage in ["validate", "translate", "dispatch"] {
             XCTAssertGreaterThan(
@@ -54,7 +61,8 @@ final class MetricsEndpointTests: XCTestCase {
         XCTAssertEqual(
             after.value("driftless_stage_records_total", ["stage": "validate", "outcome": "consumed"]).map(Int.init),
             deliveries.count, "validate consumed every accepted webhook once")
-        XCTAssertGreaterThan(after.value("driftless_stage_records_total", ["stage": "dispatch", "outcome": "effect"]) ?? 0, 0)
+        XCTAssertGreaterThan(
+            after.value("driftless_stage_records_total", ["stage": "dispatch", "outcome": "effect"]) ?? 0, 0)
         XCTAssertGreaterThan(after.value("driftless_time_to_sync_seconds_count", ["from": "channel_event"]) ?? 0, 0)
         XCTAssertGreaterThan(after.value("driftless_time_to_sync_seconds_count", ["from": "ingest_received"]) ?? 0, 0)
         XCTAssertEqual(after.types["driftless_time_to_sync_seconds"], "histogram")

@@ -92,7 +92,8 @@ final class PipelineMetricsTests: XCTestCase {
         XCTAssertEqual(t.value("driftless_breaker_state", ["destination": "erp", "state": "open"]), 1)
         XCTAssertEqual(t.value("driftless_breaker_state", ["destination": "erp", "state": "closed"]), 0)
         XCTAssertEqual(t.value("driftless_breaker_transitions_total", ["to": "open"]), 1)
-        XCTAssertNil(t.value("driftless_breaker_transitions_total", ["to": "closed"]), "the initial state is no transition")
+        XCTAssertNil(
+            t.value("driftless_breaker_transitions_total", ["to": "closed"]), "the initial state is no transition")
         XCTAssertEqual(t.value("driftless_ingest_requests_total", ["status": "200"]), 2)
         XCTAssertEqual(t.value("driftless_ingest_requests_total", ["status": "401"]), 1)
         XCTAssertEqual(t.value("driftless_reconciliation_runs_total", ["result": "drift-found"]), 1)

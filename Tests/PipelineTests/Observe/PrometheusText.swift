@@ -106,7 +106,9 @@ struct PrometheusText {
             rest = rest.dropFirst()
             while rest.first != "}" {
                 let label = String(rest.prefix { $0 != "=" })
-                guard isName(label), !label.hasPrefix("__") else { throw Invalid(line: number, why: "bad label \(label)") }
+                guard isName(label), !label.hasPrefix("__") else {
+                    throw Invalid(line: number, why: "bad label \(label)")
+                }
                 rest = rest.dropFirst(label.count)
                 guard rest.hasPrefix("=\"") else { throw Invalid(line: number, why: "label \(label) not quoted") }
                 rest = rest.dropFirst(2)
@@ -128,7 +130,9 @@ struct PrometheusText {
                 guard labels.updateValue(value, forKey: label) == nil else {
                     throw Invalid(line: number, why: "label \(label) repeated")
                 }
-                if rest.first == "," { rest = rest.dropFirst() } else if rest.first != "}" {
+                if rest.first == "," {
+                    rest = rest.dropFirst()
+                } else if rest.first != "}" {
                     throw Invalid(line: number, why: "expected , or }")
                 }
             }

@@ -33,7 +33,9 @@ public struct AlertConfiguration: Sendable {
     /// Checks the numbers; names the field that is wrong.
     public func validate() throws {
         func positive(_ duration: Duration, _ field: String) throws {
-            guard duration > .zero else { throw PipelineConfigurationError.invalidValue(field: field, value: "\(duration)") }
+            guard duration > .zero else {
+                throw PipelineConfigurationError.invalidValue(field: field, value: "\(duration)")
+            }
         }
         try positive(evaluationInterval, "alerts.evaluationIntervalMs")
         guard cooldown >= .zero else {
@@ -42,10 +44,18 @@ public struct AlertConfiguration: Sendable {
         guard maxAttempts >= 1 else {
             throw PipelineConfigurationError.invalidValue(field: "alerts.maxAttempts", value: "\(maxAttempts)")
         }
+        for destination in destinations {
+            let setting = "alerts.\(destination.kind.rawValue).url"
+            guard !destination.url.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw PipelineConfigurationError.emptySecret(setting: setting)
+            }
+            _ = try AlertDestination.validated(kind: destination.kind, url: destination.url, setting: setting)
+        }
         var seen: Set<AlertRule.Kind> = []
         for rule in rules {
             guard seen.insert(rule.kind).inserted else {
-                throw PipelineConfigurationError.invalidValue(field: "alerts.rules", value: "\(rule.kind.rawValue) given twice")
+                throw PipelineConfigurationError.invalidValue(
+                    field: "alerts.rules", value: "\(rule.kind.rawValue) given twice")
             }
             guard rule.threshold >= 0 else {
                 throw PipelineConfigurationError.invalidValue(

@@ -90,7 +90,9 @@ public final class AlertService: Service, Sendable {
             (status, result, detail) = (code, "failed", "not delivered after \(attempts) attempt(s): \(why)")
             logger.error(
                 "alert not delivered",
-                metadata: ["destination": "\(destination.kind.rawValue)", "rule": "\(notice.rule.rawValue)", "why": "\(why)"])
+                metadata: [
+                    "destination": "\(destination.kind.rawValue)", "rule": "\(notice.rule.rawValue)", "why": "\(why)",
+                ])
         case .cancelled:
             (status, result, detail) = (nil, "cancelled", "stopped before delivery")
         }
@@ -106,7 +108,8 @@ public final class AlertService: Service, Sendable {
         await audit?.record(
             AuditRecord(
                 time: notice.at, hop: .alerted, orderKey: "alerts:\(notice.rule.rawValue)", channel: "alerts",
-                eventID: "\(notice.rule.rawValue)#\(notice.incident)#\(notice.transition.rawValue)#\(destination.kind.rawValue)",
+                eventID:
+                    "\(notice.rule.rawValue)#\(notice.incident)#\(notice.transition.rawValue)#\(destination.kind.rawValue)",
                 stage: "alerts", replica: replica, httpStatus: status, reason: notice.transition.rawValue,
                 detail: "\(destination.kind.rawValue) \(detail): \(notice.text)"))
     }

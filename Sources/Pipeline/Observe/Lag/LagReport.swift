@@ -95,7 +95,9 @@ public struct LagReport: Sendable, Hashable, Codable {
 
     /// A fixed-width table, one line per partition and a total line per group.
     public func table() -> String {
-        var lines = ["GROUP                          TOPIC                          PART  COMMITTED        LOW       HIGH        LAG"]
+        var lines = [
+            "GROUP                          TOPIC                          PART  COMMITTED        LOW       HIGH        LAG"
+        ]
         func pad(_ text: String, _ width: Int) -> String {
             text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
         }
@@ -109,7 +111,8 @@ public struct LagReport: Sendable, Hashable, Codable {
                         + right(p.committed.map(String.init) ?? "-", 11) + right("\(p.lowWatermark)", 11)
                         + right("\(p.highWatermark)", 11) + right("\(p.lag)", 11))
             }
-            lines.append(pad(group.group, 31) + pad("total (\(group.stage))", 31) + right("", 48) + right("\(group.total)", 11))
+            lines.append(
+                pad(group.group, 31) + pad("total (\(group.stage))", 31) + right("", 48) + right("\(group.total)", 11))
         }
         return lines.joined(separator: "\n")
     }

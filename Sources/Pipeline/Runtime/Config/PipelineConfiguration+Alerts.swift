@@ -22,7 +22,9 @@ extension PipelineConfiguration {
     /// setting and never a URL.
     mutating func resolveAlerts(file: PipelineConfigFile.Alerts?, environment env: [String: String]) throws {
         if let file {
-            if let minutes = file.cooldownMinutes { alerts.cooldown = try Self.minutes(minutes, "alerts.cooldownMinutes") }
+            if let minutes = file.cooldownMinutes {
+                alerts.cooldown = try Self.minutes(minutes, "alerts.cooldownMinutes")
+            }
             if let ms = file.evaluationIntervalMs { alerts.evaluationInterval = .milliseconds(ms) }
             if let attempts = file.maxAttempts { alerts.maxAttempts = attempts }
             if let seconds = file.maxRetryAfterSeconds {
@@ -55,7 +57,9 @@ extension PipelineConfiguration {
         }
         var rule = AlertRule.standard(kind)
         if let threshold = entry.element.threshold { rule.threshold = threshold }
-        if let minutes = entry.element.windowMinutes { rule.window = try Self.minutes(minutes, "\(field).windowMinutes") }
+        if let minutes = entry.element.windowMinutes {
+            rule.window = try Self.minutes(minutes, "\(field).windowMinutes")
+        }
         if let minutes = entry.element.forMinutes { rule.sustain = try Self.minutes(minutes, "\(field).forMinutes") }
         if let text = entry.element.severity {
             guard let severity = AlertRule.Severity(rawValue: text) else {

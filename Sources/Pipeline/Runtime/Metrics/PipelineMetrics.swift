@@ -73,7 +73,9 @@ public final class PipelineMetrics: Sendable {
             case .retried: retries[Self.retryTier(row), default: 0] += 1
             case .dispatched:
                 // A landed write's detail ends "after n attempts" when it took more than one.
-                if let attempts = Self.attempts(row.detail), attempts > 1 { retries["in-place", default: 0] += attempts - 1 }
+                if let attempts = Self.attempts(row.detail), attempts > 1 {
+                    retries["in-place", default: 0] += attempts - 1
+                }
             default: break
             }
         }
@@ -146,8 +148,10 @@ public final class PipelineMetrics: Sendable {
 
     /// A reconciliation run ended (`result`: `ok`, `drift-found`, `failed`, …) after `duration`.
     public func reconciliation(duration: Duration, result: String, now: Date = Date()) {
-        CoreMetrics.Timer(label: "driftless_reconciliation_duration_seconds", dimensions: [("result", result)], factory: factory)
-            .recordNanoseconds(Int64(duration.timeInterval * 1e9))
+        CoreMetrics.Timer(
+            label: "driftless_reconciliation_duration_seconds", dimensions: [("result", result)], factory: factory
+        )
+        .recordNanoseconds(Int64(duration.timeInterval * 1e9))
         counter("driftless_reconciliation_runs_total", [("result", result)]).increment()
         if result != "failed" {
             gauge("driftless_reconciliation_last_success_timestamp_seconds", []).record(now.timeIntervalSince1970)
@@ -186,7 +190,9 @@ public final class PipelineMetrics: Sendable {
 
     /// The tier of a `retried` row: the suffix of its `<p>.retry.<tier>` topic, else `delayed`.
     static func retryTier(_ row: AuditRecord) -> String {
-        guard let topic = row.topic, let range = topic.range(of: ".retry.", options: .backwards) else { return "delayed" }
+        guard let topic = row.topic, let range = topic.range(of: ".retry.", options: .backwards) else {
+            return "delayed"
+        }
         return String(topic[range.upperBound...])
     }
 
