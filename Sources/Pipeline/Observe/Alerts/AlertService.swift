@@ -37,10 +37,20 @@ public final class AlertService: Service, Sendable {
             logger: logger)
     }
 
-    /// Runs until graceful shutdown or cancellation; notices still queued for a destination whose
-    /// receiver is waited on are given up then (and logged).
+    /// Runs until graceful shutdown or cancellation. On graceful shutdown the notices already
+    /// decided are still delivered (each delivery is bounded by `maxAttempts`; the service group's
+    /// shutdown deadline cancels what is left); on cancellation they are given up.
     public func run() async {
         let destinations = configuration.destinations
+        let ticker = Task {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: self.configuration.evaluationInterval)
+                } catch { break }
+                self.engine.tick()
+            }
+        }
+        defer { ticker.cancel() }
         var queues: [AsyncStream<AlertNotice>.Continuation] = []
         await withTaskGroup(of: Void.self) { group in
             for destination in destinations {
@@ -48,14 +58,6 @@ public final class AlertService: Service, Sendable {
                 queues.append(continuation)
                 group.addTask {
                     for await notice in stream { await self.deliver(notice, to: destination) }
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    do {
-                        try await Task.sleep(for: self.configuration.evaluationInterval)
-                    } catch { break }
-                    self.engine.tick()
                 }
             }
             let queuesNow = queues
@@ -73,8 +75,8 @@ public final class AlertService: Service, Sendable {
                     }
                 }
             }
+            // Let each destination finish what it holds.
             for queue in queuesNow { queue.finish() }
-            group.cancelAll()
         }
     }
 
