@@ -115,4 +115,21 @@ final class AlertConfigurationTests: XCTestCase {
         XCTAssertTrue(error("alerts:\n  rules:\n    - rule: mismatches\n    - rule: mismatches\n").contains("twice"))
         XCTAssertTrue(error("alerts:\n  rules:\n    - threshold: 3\n").contains("alerts.rules[0].rule"))
     }
+
+    func testTheExampleFileSpellsOutTheDefaults() throws {
+        let example = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Deploy/driftless.yaml").path
+        // The example names a secret file that exists only in a deployment: the environment wins.
+        let configuration = try PipelineConfiguration.load(
+            file: example, environment: ["DRIFTLESS_SHOPIFY_SECRET": "example-secret"])
+        let defaults = AlertConfiguration()
+        XCTAssertEqual(configuration.alerts.rules, AlertRule.defaults)
+        XCTAssertEqual(configuration.alerts.cooldown, defaults.cooldown)
+        XCTAssertEqual(configuration.alerts.evaluationInterval, defaults.evaluationInterval)
+        XCTAssertEqual(configuration.alerts.maxAttempts, defaults.maxAttempts)
+        XCTAssertEqual(configuration.alerts.maxRetryAfter, defaults.maxRetryAfter)
+        XCTAssertEqual(configuration.alerts.destinations, [])
+        XCTAssertEqual(configuration.metricsSampleInterval, .seconds(15))
+    }
 }
