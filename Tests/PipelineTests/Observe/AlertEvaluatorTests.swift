@@ -141,4 +141,15 @@ final class AlertEvaluatorTests: XCTestCase {
         log += notices(machine.evaluate(now: minutes(20)))
         XCTAssertEqual(Set(log.suffix(2).map(\.transition)), [.resolved])
     }
+
+    func testABurstCountsAtOnceWithBoundedMemory() {
+        var machine = evaluator(rules: [AlertRule(kind: .quarantineRate, threshold: 50, window: .seconds(900))])
+        XCTAssertEqual(notices(machine.record(.quarantined, times: 50, at: minutes(0))), [])
+        XCTAssertFalse(machine.isFiring(.quarantineRate))
+        let fired = notices(machine.record(.quarantined, times: 1_000_000, at: minutes(1)))
+        XCTAssertEqual(fired.map(\.transition), [.fired])
+        // Only threshold + 1 times are kept: enough to decide, whatever the rate.
+        XCTAssertEqual(machine.count(.quarantineRate, now: minutes(1)), 51)
+        XCTAssertEqual(notices(machine.evaluate(now: minutes(16.5))).map(\.transition), [.resolved])
+    }
 }

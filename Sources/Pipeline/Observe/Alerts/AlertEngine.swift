@@ -44,9 +44,9 @@ public final class AlertEngine: Sendable {
         record(.reconciled, at: at)
     }
 
-    /// Any other signal.
-    public func record(_ signal: AlertSignal, at: Date = Date()) {
-        let actions = evaluator.withLock { $0.record(signal, at: at) }
+    /// Any other signal; `times` of it at once for the counted kinds (quarantined, dead-lettered).
+    public func record(_ signal: AlertSignal, times: Int = 1, at: Date = Date()) {
+        let actions = evaluator.withLock { $0.record(signal, times: times, at: at) }
         for action in actions { continuation.yield(action) }
     }
 

@@ -37,13 +37,13 @@ public struct AlertEvaluator: Sendable {
         lastReconciliation = started
     }
 
-    /// Records `signal` at `at`, then evaluates every rule at `at`.
-    public mutating func record(_ signal: AlertSignal, at: Date) -> [AlertAction] {
+    /// Records `signal` (`times` of it, for the counted kinds) at `at`, then evaluates every rule at `at`.
+    public mutating func record(_ signal: AlertSignal, times: Int = 1, at: Date) -> [AlertAction] {
         var actions: [AlertAction] = []
         switch signal {
-        case .mismatch: append(.mismatches, at)
-        case .deadLettered: append(.deadLetterGrowth, at)
-        case .quarantined: append(.quarantineRate, at)
+        case .mismatch: append(.mismatches, at, times: times)
+        case .deadLettered: append(.deadLetterGrowth, at, times: times)
+        case .quarantined: append(.quarantineRate, at, times: times)
         case .breaker(let destination, let state):
             if state.hasPrefix("open") || state.hasPrefix("paused") {
                 if openSince[destination] == nil { openSince[destination] = at }
@@ -90,21 +90,27 @@ public struct AlertEvaluator: Sendable {
     /// Whether `kind` is firing now.
     public func isFiring(_ kind: AlertRule.Kind) -> Bool { states[kind]?.firing ?? false }
 
-    /// Signals of a count rule inside its window at `now`.
+    /// Signals of a count rule inside its window at `now`, counted up to `threshold + 1` (the
+    /// newest ones kept).
     public func count(_ kind: AlertRule.Kind, now: Date) -> Int {
         guard let rule = rules[kind] else { return 0 }
         let start = now.addingTimeInterval(-rule.window.timeInterval)
         return events[kind, default: []].lazy.filter { $0 > start && $0 <= now }.count
     }
 
-    private mutating func append(_ kind: AlertRule.Kind, _ at: Date) {
-        guard let rule = rules[kind] else { return }
+    /// Adds `count` signals at `at`. Only the newest `threshold + 1` times are kept: more than
+    /// `threshold` fall in a window exactly when the (`threshold` + 1)-th newest does, so memory and
+    /// work stay bounded by the threshold whatever the signal rate.
+    private mutating func append(_ kind: AlertRule.Kind, _ at: Date, times count: Int) {
+        guard let rule = rules[kind], count > 0 else { return }
+        let keep = rule.threshold + 1
         var times = events[kind, default: []]
         // Keep them ordered (a late signal goes in its place) and drop what left every window.
         let index = times.lastIndex(where: { $0 <= at }).map { $0 + 1 } ?? 0
-        times.insert(at, at: index)
+        times.insert(contentsOf: repeatElement(at, count: min(count, keep)), at: index)
+        if times.count > keep { times.removeFirst(times.count - keep) }
         let horizon = (times.last ?? at).addingTimeInterval(-rule.window.timeInterval)
-        if let keep = times.firstIndex(where: { $0 > horizon }), keep > 0 { times.removeFirst(keep) }
+        if let first = times.firstIndex(where: { $0 > horizon }), first > 0 { times.removeFirst(first) }
         events[kind] = times
     }
 

@@ -89,8 +89,9 @@ public final class PipelineMetrics: Sendable {
             counter("driftless_dead_lettered_total", [("stage", name)]).increment(by: deadLettered)
         }
         if let alerts {
-            for _ in 0..<quarantined.values.reduce(0, +) { alerts.record(.quarantined, at: now) }
-            for _ in 0..<deadLettered { alerts.record(.deadLettered, at: now) }
+            let quarantines = quarantined.values.reduce(0, +)
+            if quarantines > 0 { alerts.record(.quarantined, times: quarantines, at: now) }
+            if deadLettered > 0 { alerts.record(.deadLettered, times: deadLettered, at: now) }
         }
         if stage == .dispatch { dispatchSettled(batch: batch, audit: audit, counts: counts, now: now) }
     }
@@ -100,8 +101,8 @@ public final class PipelineMetrics: Sendable {
         let synced = max(0, counts.consumed - failed)
         if synced > 0 { counter("driftless_sync_total", [("result", "success")]).increment(by: synced) }
         if failed > 0 { counter("driftless_sync_total", [("result", "failure")]).increment(by: failed) }
-        for _ in 0..<counts.withheld { mismatch(.silentCancellation, now: now) }
-        for _ in 0..<counts.unmatchedPayments { mismatch(.paymentGap, now: now) }
+        mismatch(.silentCancellation, times: counts.withheld, now: now)
+        mismatch(.paymentGap, times: counts.unmatchedPayments, now: now)
         // Time to sync: an event whose write landed in the ERP (a dispatched row with an answer).
         let landed = Set(audit.lazy.filter { $0.hop == .dispatched && $0.httpStatus != nil }.map(\.eventID))
         guard !landed.isEmpty else { return }
@@ -120,10 +121,11 @@ public final class PipelineMetrics: Sendable {
 
     /// Counts a mismatch dispatch saw and hands it to the alert rules (as a signal: the engine's
     /// own `record(mismatch:)` would count it a second time).
-    private func mismatch(_ pattern: MismatchPattern, now: Date) {
+    private func mismatch(_ pattern: MismatchPattern, times: Int, now: Date) {
+        guard times > 0 else { return }
         let label = AlertEngine.label(pattern)
-        counter("driftless_mismatches_total", [("pattern", label)]).increment()
-        alerts?.record(.mismatch(pattern: label), at: now)
+        counter("driftless_mismatches_total", [("pattern", label)]).increment(by: times)
+        alerts?.record(.mismatch(pattern: label), times: times, at: now)
     }
 
     // MARK: Breaker, ingest, reconciliation, dead-letter cases
