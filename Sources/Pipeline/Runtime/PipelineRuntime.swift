@@ -91,7 +91,9 @@ public final class PipelineRuntime: Sendable {
         router.add(middleware: IngestRequestMetrics(metrics: parts.observe.metrics))
         IngestRoutes.addHealthRoutes(to: router, health: parts.health)
         MetricsRoutes.add(to: router, metrics: parts.observe.metrics)
-        if let webhooks = parts.webhooks { IngestRoutes.addWebhookRoutes(to: router, shopify: webhooks) }
+        if let webhooks = parts.webhooks {
+            IngestRoutes.addWebhookRoutes(to: router, shopify: webhooks, alerts: parts.observe.alerts.engine)
+        }
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let readTimeout = configuration.requestReadTimeout.timeAmount
         let app = Application(
