@@ -58,37 +58,45 @@ public struct LagReport: Sendable, Hashable, Codable {
         self.groups = groups
     }
 
-    /// The groups of `stages` (their input topics) under `topics`' prefix.
-    public static func stageGroups(topics: PipelineTopics, stages: [StageName] = StageName.allCases)
-        -> [(stage: StageName, group: String, topic: String)]
-    {
+    /// The groups of `stages` and their input topics under `topics`' prefix (the retry group reads
+    /// one topic per tier of `retryTiers`).
+    public static func stageGroups(
+        topics: PipelineTopics, stages: [StageName] = StageName.allCases, retryTiers: [String] = []
+    ) -> [(stage: StageName, group: String, topics: [String])] {
         stages.compactMap { stage in
-            let input: String? =
-                switch stage {
-                case .ingest: nil
-                case .validate: topics.ingestRaw
-                case .translate: topics.validated
-                case .dispatch: topics.canonical
+            // By name, so a stage added later (the retry stage's tiers) needs no change here.
+            let inputs: [String] =
+                switch stage.rawValue {
+                case "validate": [topics.ingestRaw]
+                case "translate": [topics.validated]
+                case "dispatch": [topics.canonical]
+                case "retry": retryTiers.map { topics.retry(tier: $0) }
+                default: []
                 }
-            return input.map { (stage, topics.consumerGroup(for: stage), $0) }
+            return inputs.isEmpty ? nil : (stage, topics.consumerGroup(for: stage), inputs)
         }
     }
 
-    /// Asks the brokers (committed offsets and ListOffsets watermarks) through `admin`.
+    /// Asks the brokers (committed offsets and ListOffsets watermarks) through `admin`; one
+    /// ``Group`` per group and input topic.
     public static func collect(
-        admin: KafkaAdmin, topics: PipelineTopics, stages: [StageName] = StageName.allCases, group: String? = nil
+        admin: KafkaAdmin, topics: PipelineTopics, stages: [StageName] = StageName.allCases,
+        retryTiers: [String] = [], group: String? = nil
     ) async throws -> LagReport {
         var groups: [Group] = []
-        for entry in stageGroups(topics: topics, stages: stages) where group == nil || group == entry.group {
-            let lags = try await admin.lag(group: entry.group, topics: [entry.topic])
-            groups.append(
-                Group(
-                    group: entry.group, stage: entry.stage.rawValue, topic: entry.topic,
-                    partitions: lags.sorted { $0.partition < $1.partition }.map {
-                        Partition(
-                            partition: $0.partition, committed: $0.committed, lowWatermark: $0.lowWatermark,
-                            highWatermark: $0.highWatermark, lag: $0.lag)
-                    }))
+        for entry in stageGroups(topics: topics, stages: stages, retryTiers: retryTiers)
+        where group == nil || group == entry.group {
+            let lags = try await admin.lag(group: entry.group, topics: entry.topics)
+            for topic in entry.topics {
+                groups.append(
+                    Group(
+                        group: entry.group, stage: entry.stage.rawValue, topic: topic,
+                        partitions: lags.filter { $0.topic == topic }.sorted { $0.partition < $1.partition }.map {
+                            Partition(
+                                partition: $0.partition, committed: $0.committed, lowWatermark: $0.lowWatermark,
+                                highWatermark: $0.highWatermark, lag: $0.lag)
+                        }))
+            }
         }
         return LagReport(groups: groups)
     }

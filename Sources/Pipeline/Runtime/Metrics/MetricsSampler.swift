@@ -24,17 +24,19 @@ public final class MetricsSampler: Service, Sendable {
     private let consumers: [Consumer]
     private let admin: KafkaAdmin?
     private let topics: PipelineTopics
+    private let retryTiers: [String]
     private let logger: Logger
 
     public init(
         metrics: PipelineMetrics, interval: Duration, consumers: [Consumer], admin: KafkaAdmin?,
-        topics: PipelineTopics, logger: Logger
+        topics: PipelineTopics, retryTiers: [String] = [], logger: Logger
     ) {
         self.metrics = metrics
         self.interval = interval
         self.consumers = consumers
         self.admin = admin
         self.topics = topics
+        self.retryTiers = retryTiers
         self.logger = logger
     }
 
@@ -55,7 +57,8 @@ public final class MetricsSampler: Service, Sendable {
         for consumer in consumers { metrics.consumer(stage: consumer.stage, statistics: consumer.statistics()) }
         guard let admin, !consumers.isEmpty else { return }
         do {
-            let report = try await LagReport.collect(admin: admin, topics: topics, stages: consumers.map(\.stage))
+            let report = try await LagReport.collect(
+                admin: admin, topics: topics, stages: consumers.map(\.stage), retryTiers: retryTiers)
             metrics.lag(report)
         } catch {
             logger.warning("consumer lag not sampled", metadata: ["error": "\(error)"])
