@@ -45,6 +45,15 @@ final class PipelineMetricsTests: XCTestCase {
             AuditRecord(
                 hop: .retried, orderKey: "shopify:14", eventID: "e5", stage: "dispatch", topic: "dl.retry.5m",
                 reason: "HTTP 503"),
+            AuditRecord(
+                hop: .retried, orderKey: "shopify:15", eventID: "e6", stage: "dispatch", topic: "dl.canonical",
+                reason: "retry-1m"),
+            // A write landed, then the event was given up on: a failure.
+            AuditRecord(
+                hop: .dispatched, orderKey: "shopify:16", eventID: "e7", stage: "dispatch", httpStatus: 204,
+                reason: "status"),
+            AuditRecord(
+                hop: .deadLettered, orderKey: "shopify:16", eventID: "e7", stage: "dispatch", reason: "erp-refused"),
         ]
         var counts = StageCounts()
         counts.consumed = 4
@@ -60,9 +69,11 @@ final class PipelineMetricsTests: XCTestCase {
         XCTAssertEqual(t.value("driftless_stage_records_total", ["stage": "dispatch", "outcome": "effect"]), 2)
         XCTAssertNil(t.value("driftless_stage_records_total", ["outcome": "stale"]), "zero outcomes are not invented")
         XCTAssertEqual(t.value("driftless_sync_total", ["result": "success"]), 3)
-        XCTAssertEqual(t.value("driftless_sync_total", ["result": "failure"]), 1)
+        XCTAssertEqual(t.value("driftless_sync_total", ["result": "failure"]), 2, "e4 quarantined, e7 dead-lettered")
         XCTAssertEqual(t.value("driftless_retries_total", ["stage": "dispatch", "tier": "in-place"]), 2)
         XCTAssertEqual(t.value("driftless_retries_total", ["stage": "dispatch", "tier": "5m"]), 1)
+        XCTAssertEqual(t.value("driftless_retries_total", ["stage": "dispatch", "tier": "1m"]), 1)
+        XCTAssertEqual(t.value("driftless_dead_lettered_total", ["stage": "dispatch"]), 1)
         XCTAssertEqual(t.value("driftless_quarantined_total", ["stage": "dispatch", "reason": "erp-refused"]), 1)
         // Only events whose write landed (e1, e2) are timed; e3 needed none.
         XCTAssertEqual(t.value("driftless_time_to_sync_seconds_count", ["from": "channel_event"]), 2)

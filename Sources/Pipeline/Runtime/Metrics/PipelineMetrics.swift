@@ -93,14 +93,30 @@ public final class PipelineMetrics: Sendable {
             if quarantines > 0 { alerts.record(.quarantined, times: quarantines, at: now) }
             if deadLettered > 0 { alerts.record(.deadLettered, times: deadLettered, at: now) }
         }
-        if stage == .dispatch { dispatchSettled(batch: batch, audit: audit, counts: counts, now: now) }
+        // Dispatch, and (by name, once it exists) the retry stage that re-dispatches.
+        if stage == .dispatch || stage.rawValue == "retry" {
+            dispatchSettled(batch: batch, audit: audit, counts: counts, now: now)
+        }
     }
 
     private func dispatchSettled(batch: [KafkaMessage], audit: [AuditRecord], counts: StageCounts, now: Date) {
-        let failed = counts.refused + counts.exhausted
-        let synced = max(0, counts.consumed - failed)
+        // Per event, from its audit rows: given up on (quarantined or dead-lettered) is a failure, else
+        // a `dispatched` row (a write landed, or none was needed) a success; an event sent to a
+        // retry tier counts when the retry stage settles it.
+        var failedEvents: Set<String> = []
+        var dispatchedEvents: Set<String> = []
+        for row in audit {
+            switch row.hop {
+            case .quarantined, .deadLettered: failedEvents.insert(row.eventID)
+            case .dispatched: dispatchedEvents.insert(row.eventID)
+            default: break
+            }
+        }
+        let synced = dispatchedEvents.subtracting(failedEvents).count
         if synced > 0 { counter("driftless_sync_total", [("result", "success")]).increment(by: synced) }
-        if failed > 0 { counter("driftless_sync_total", [("result", "failure")]).increment(by: failed) }
+        if !failedEvents.isEmpty {
+            counter("driftless_sync_total", [("result", "failure")]).increment(by: failedEvents.count)
+        }
         mismatch(.silentCancellation, times: counts.withheld, now: now)
         mismatch(.paymentGap, times: counts.unmatchedPayments, now: now)
         // Time to sync: an event whose write landed in the ERP (a dispatched row with an answer).
@@ -190,8 +206,10 @@ public final class PipelineMetrics: Sendable {
         counter(label, dimensions).increment(by: growth)
     }
 
-    /// The tier of a `retried` row: the suffix of its `<p>.retry.<tier>` topic, else `delayed`.
+    /// The tier of a `retried` row: its reason `retry-<tier>`, else the suffix of a `<p>.retry.<tier>`
+    /// topic, else `delayed`.
     static func retryTier(_ row: AuditRecord) -> String {
+        if let reason = row.reason, reason.hasPrefix("retry-"), reason.count > 6 { return String(reason.dropFirst(6)) }
         guard let topic = row.topic, let range = topic.range(of: ".retry.", options: .backwards) else {
             return "delayed"
         }
