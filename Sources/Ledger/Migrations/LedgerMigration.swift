@@ -25,6 +25,7 @@ public struct LedgerMigration: Sendable {
         .v1AuditRecords,
         .v2OrderStates,
         .v3Checkpoints,
+        .v5Parking,
     ]
 
     /// The newest version this build knows.
