@@ -5,9 +5,10 @@ import OrderModel
 /// (read once, then kept up to date locally) → ``ERPEffectPlanner`` → each write in turn, through
 /// the destination's ``DestinationGate``, retried in place with back-off while transient.
 ///
-/// A conflict re-reads the ERP and plans again (at most `maxReplans` times). After a permanent or
-/// exhausted failure the order's later events still go: each plans from the order's whole current
-/// state, so a later change also carries what the failed one could not.
+/// A conflict re-reads the ERP and plans again (at most `maxReplans` times). After a permanent
+/// failure the order's later events still go: each plans from the order's whole current state, so
+/// a later change also carries what the failed one could not. After an exhausted (transient)
+/// failure they are `.deferred`: they wait behind it (parked) while it is in the retry tiers.
 struct OrderDispatcher: Sendable {
     /// What the dispatcher knows of the order's ERP side.
     enum KnownView: Sendable, Equatable {
@@ -37,6 +38,15 @@ struct OrderDispatcher: Sendable {
             guard owns(index), !isStopping() else {
                 results.append(.abandoned(applied: []))
                 known = nil
+                continue
+            }
+            if case .exhausted = results.last {
+                // The order waits behind the event that went to the retry tiers.
+                results.append(.deferred)
+                continue
+            }
+            if case .deferred = results.last {
+                results.append(.deferred)
                 continue
             }
             let (result, after) = await dispatch(event, known: known, owns: { owns(index) }, isStopping: isStopping)

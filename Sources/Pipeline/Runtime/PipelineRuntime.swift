@@ -26,6 +26,8 @@ public final class PipelineRuntime: Sendable {
     public let validate: ValidateStage?
     public let translate: TranslateStage?
     public let dispatch: DispatchStage?
+    /// The retry stage (nil when not run here or no ERP is configured).
+    public let retry: RetryStage?
     public let webhooks: ShopifyWebhookIngest?
     public let poller: MarketplacePoller?
     /// The HTTP port (webhooks and health).
@@ -57,6 +59,7 @@ public final class PipelineRuntime: Sendable {
         validate = parts.validate
         translate = parts.translate
         dispatch = parts.dispatch
+        retry = parts.retry
         webhooks = parts.webhooks
         poller = parts.poller
         bootstrapServers = parts.bootstrapServers
@@ -116,6 +119,7 @@ public final class PipelineRuntime: Sendable {
             .init(service: ClosingService(step: .auditWriter, closer: closer)),
             .init(service: ClosingService(step: .producer, closer: closer)),
         ]
+        if let retry = parts.retry { services.append(.init(service: retry)) }
         if let dispatch = parts.dispatch { services.append(.init(service: dispatch)) }
         if let translate = parts.translate { services.append(.init(service: translate)) }
         if let validate = parts.validate { services.append(.init(service: validate)) }
@@ -196,8 +200,10 @@ public enum PipelineRuntimeError: Error, Equatable, CustomStringConvertible {
     case kafkaFatal(String)
     /// Another translate replica already uses this SQLite ledger file.
     case sqliteLedgerShared(path: String)
-    /// `--stage dispatch` was asked for but no ERP is configured.
+    /// `--stage dispatch` or `--stage retry` was asked for but no ERP is configured.
     case dispatchWithoutERP
+    /// The ledger cannot park events (a store without ``ParkingStore``).
+    case ledgerWithoutParking
 
     public var description: String {
         switch self {
@@ -208,7 +214,9 @@ public enum PipelineRuntimeError: Error, Equatable, CustomStringConvertible {
             "another translate replica already uses the SQLite ledger \(path); several translate replicas "
                 + "need the shared PostgreSQL ledger (DRIFTLESS_LEDGER_URL=postgres://…), or give each process its own file"
         case .dispatchWithoutERP:
-            "the dispatch stage needs an ERP: set DRIFTLESS_ERP_URL and DRIFTLESS_ERP_TOKEN (or erp.baseURL and erp.token)"
+            "the dispatch and retry stages need an ERP: set DRIFTLESS_ERP_URL and DRIFTLESS_ERP_TOKEN (or erp.baseURL and erp.token)"
+        case .ledgerWithoutParking:
+            "the ledger store cannot park events (dispatch and retry need a SQLite or PostgreSQL ledger)"
         }
     }
 }

@@ -17,6 +17,7 @@ struct Parts: Sendable {
     var validate: ValidateStage?
     var translate: TranslateStage?
     var dispatch: DispatchStage?
+    var retry: RetryStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
     /// The ledger's background work (PostgreSQL's connection pool), run as the group's first service.
@@ -32,7 +33,9 @@ struct Parts: Sendable {
         logger: Logger
     ) async throws -> Parts {
         try configuration.validate()
-        if stages.contains(.dispatch), configuration.erp == nil, stages.count < StageName.allCases.count {
+        if !stages.isDisjoint(with: [.dispatch, .retry]), configuration.erp == nil,
+            stages.count < StageName.allCases.count
+        {
             // Asked for by name (not just part of plain `run`): refuse before anything is opened.
             throw PipelineRuntimeError.dispatchWithoutERP
         }
@@ -56,7 +59,8 @@ struct Parts: Sendable {
         let topics = PipelineTopics(prefix: configuration.topicPrefix)
         try await TopicSetup.ensure(
             kafka: kafka, topics: topics, partitions: configuration.partitions,
-            replicationFactor: configuration.replicationFactor, mockCluster: mockCluster, logger: logger)
+            replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
+            mockCluster: mockCluster, logger: logger)
         let (ledger, ledgerBackground) = try await Ledger.openForService(url: configuration.ledgerURL, logger: logger)
         let auditWriter = AuditWriter(
             store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords),
@@ -83,11 +87,24 @@ struct Parts: Sendable {
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, ledger: ledger, audit: audit,
                 replica: "\(replica)/translate", options: options, logger: logger)
         }
-        if stages.contains(.dispatch) {
+        if stages.contains(.dispatch) || stages.contains(.retry) {
             if let erp = configuration.erp {
-                parts.dispatch = try DispatchStage(
-                    kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch, sink: producer,
-                    audit: audit, health: health, replica: "\(replica)/dispatch", options: options, logger: logger)
+                guard let parking = ledger as? any ParkingStore else { throw PipelineRuntimeError.ledgerWithoutParking }
+                let gate = DestinationGate(
+                    name: "erp", policy: configuration.dispatch, maxConcurrentRequests: erp.maxConcurrentRequests,
+                    health: health, logger: logger)
+                if stages.contains(.dispatch) {
+                    parts.dispatch = try DispatchStage(
+                        kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch, sink: producer,
+                        audit: audit, parking: parking, gate: gate, health: health, replica: "\(replica)/dispatch",
+                        options: options, logger: logger)
+                }
+                if stages.contains(.retry) {
+                    parts.retry = try RetryStage(
+                        kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch,
+                        tiers: configuration.retryTierFilter, sink: producer, audit: audit, parking: parking,
+                        gate: gate, replica: "\(replica)/retry", options: options, logger: logger)
+                }
             } else {
                 logger.notice(
                     "no ERP configured (DRIFTLESS_ERP_URL / erp.baseURL): running without dispatch; canonical changes wait on \(topics.canonical)"

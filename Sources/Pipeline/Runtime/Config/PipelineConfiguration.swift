@@ -60,6 +60,9 @@ public struct PipelineConfiguration: Sendable {
     public var erp: ERPConfiguration?
     /// Dispatch's in-place retries and circuit breaker.
     public var dispatch: DispatchPolicy
+    /// The tiers a retry stage of this process reads (`driftless run --stage retry --tier 1m`);
+    /// empty: all of `dispatch.retryTiers`.
+    public var retryTierFilter: [String] = []
 
     /// Whether to run on the embedded mock cluster.
     public var isEmbedded: Bool { bootstrapServers == nil }

@@ -12,8 +12,16 @@ struct StageConsumer: Sendable {
         stage: StageName, kafka: KafkaConfig, topics: PipelineTopics, input: String,
         options: KafkaConsumerOptions, logger: Logger
     ) throws {
+        try self.init(stage: stage, kafka: kafka, topics: topics, inputs: [input], options: options, logger: logger)
+    }
+
+    /// The same for a stage reading several topics (the retry tiers).
+    init(
+        stage: StageName, kafka: KafkaConfig, topics: PipelineTopics, inputs: [String],
+        options: KafkaConsumerOptions, logger: Logger
+    ) throws {
         consumer = try KafkaConsumer(
-            config: kafka, groupID: topics.consumerGroup(for: stage), topics: [input], options: options, logger: logger)
+            config: kafka, groupID: topics.consumerGroup(for: stage), topics: inputs, options: options, logger: logger)
         loop = StageLoop(name: stage.rawValue, consumer: consumer, logger: logger)
     }
 
