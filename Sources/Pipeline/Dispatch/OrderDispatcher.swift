@@ -24,6 +24,9 @@ struct OrderDispatcher: Sendable {
     let sync: ERPSync
     let gate: DestinationGate
     let policy: DispatchPolicy
+    /// The longest `Retry-After` waited out in place; a longer one ends the attempts (the retry
+    /// tiers wait instead, due at that time). The retry stage waits none in place.
+    var maxInPlaceWait: Duration = .seconds(60)
     static let maxReplans = 3
 
     /// Dispatches `events` (one order's, in canonical order). `known`: the view cached from
@@ -186,17 +189,21 @@ struct OrderDispatcher: Sendable {
                             detail: String(detail.prefix(200)), applied: applied)
                     }
                 }
+                if let retryAfter, retryAfter > maxInPlaceWait {
+                    let total = sent
+                    return .failed { effect, applied in
+                        .exhausted(
+                            effect: effect, attempts: total, lastStatus: status, retryAfter: retryAfter,
+                            detail: String(detail.prefix(200)), applied: applied)
+                    }
+                }
                 var wait = Self.backoff(attempt: max(1, attempts), policy: policy)
-                if let retryAfter { wait = max(wait, min(retryAfter, Self.maxInPlaceWait)) }
+                if let retryAfter { wait = max(wait, retryAfter) }
                 await Self.nap(wait, isStopping: isStopping)
                 if isStopping() { return .failed { _, applied in .abandoned(applied: applied) } }
             }
         }
     }
-
-    /// The longest `Retry-After` honoured in place (the batch waits meanwhile); a longer one is
-    /// for the retry tiers.
-    static let maxInPlaceWait: Duration = .seconds(60)
 
     /// Sleeps `duration` in short naps, ending early once `isStopping`.
     static func nap(_ duration: Duration, isStopping: @Sendable () -> Bool) async {

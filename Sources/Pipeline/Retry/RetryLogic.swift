@@ -27,6 +27,10 @@ actor RetryLogic: StageLogic {
     static var settlesPlansMadeWhileStopping: Bool { true }
 
     let drain: RetryDrain
+    /// How late due records were handled (milliseconds past their due time), the latest 100k.
+    private var lateness: [Int] = []
+    private var latenessNext = 0
+    static let latenessSamples = 100_000
     private let pause: @Sendable (KafkaMessage, Date) -> Void
     private let maxConcurrentOrders: Int
 
@@ -58,7 +62,14 @@ actor RetryLogic: StageLogic {
                     for later in indices[position...] { plan.unfinished.insert(later) }
                     break
                 }
-                plan.counts.maxLatenessMs = max(plan.counts.maxLatenessMs, Int(now.timeIntervalSince(dueAt) * 1000))
+                let late = Int(now.timeIntervalSince(dueAt) * 1000)
+                plan.counts.maxLatenessMs = max(plan.counts.maxLatenessMs, late)
+                if lateness.count < Self.latenessSamples {
+                    lateness.append(late)
+                } else {
+                    lateness[latenessNext] = late
+                    latenessNext = (latenessNext + 1) % lateness.count
+                }
                 due.append(index)
             }
         }
@@ -86,6 +97,13 @@ actor RetryLogic: StageLogic {
             plan.unfinished.formUnion(outcome.unfinished)
         }
         return plan
+    }
+
+    /// The due-time error so far: how late due records were handled (p50, p99, max; milliseconds).
+    var dueTimeError: (p50: Int, p99: Int, max: Int, count: Int) {
+        let sorted = lateness.sorted()
+        guard let last = sorted.last else { return (0, 0, 0, 0) }
+        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)], last, sorted.count)
     }
 
     /// Handles each order's records, up to `limit` orders at once.

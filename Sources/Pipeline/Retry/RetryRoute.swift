@@ -6,12 +6,17 @@ import Kafka
 /// A transient failure (``DispatchResult/exhausted(effect:attempts:lastStatus:retryAfter:detail:applied:)``)
 /// climbs one tier per failed round: the first failure goes to tier 0, a failure on tier *n* to
 /// tier *n*+1, and a failure on the last tier to the dead-letter topic. The record is due the
-/// tier's delay after the failure, or at the answer's `Retry-After` when that is sooner (a
-/// `Retry-After` longer than the tier's delay is capped by it). A permanent failure goes straight
-/// to the dead-letter topic.
+/// tier's delay after the failure. An answer with `Retry-After` (the ERP throttling, or saying
+/// when it is back) sets the due time instead, capped by the tier's delay, and does not climb:
+/// being told to wait is not the record failing. So that a destination throttling for ever still
+/// ends in a dead letter, a record goes there after `maxRoundsPerTier` rounds per tier in all.
+/// A permanent failure goes straight to the dead-letter topic.
 enum RetryRoute: Sendable, Equatable {
     case retry(tier: RetryTier, envelope: RetryHeaders)
     case deadLetter(envelope: RetryHeaders, reason: StageRejection)
+
+    /// Rounds per tier a record may spend in all (throttled rounds stay on their tier).
+    static let maxRoundsPerTier = 4
 
     /// The route of `result` for `message` (its retry envelope, if it came from a tier), or nil
     /// when the result needs none (done, abandoned, deferred).
@@ -39,8 +44,8 @@ enum RetryRoute: Sendable, Equatable {
         case .exhausted(let effect, let attempts, let status, let retryAfter, let detail, _):
             var failed = envelope(status: status, error: detail, effect: effect)
             let position = previous?.tier.flatMap { name in tiers.firstIndex { $0.name == name } }
-            let next = position.map { $0 + 1 } ?? 0
-            guard next < tiers.count else {
+            let next = retryAfter != nil ? (position ?? 0) : (position.map { $0 + 1 } ?? 0)
+            guard next < tiers.count, failed.attempts <= tiers.count * maxRoundsPerTier else {
                 let reason = StageRejection.erpUnavailable(
                     "\(failed.attempts) rounds (\(attempts) attempts in the last)"
                         + "\(status.map { ", last HTTP \($0)" } ?? "")\(effect.map { " on \($0)" } ?? ""): "

@@ -11,6 +11,7 @@ import ServiceLifecycle
 public final class RetryStage: Service, CustomStringConvertible, Sendable {
     private let input: StageConsumer
     private let runner: StageRunner<RetryLogic>
+    private let logic: RetryLogic
     /// What the stage did so far.
     public let counters = StageCounters()
     /// The ERP destination's breaker and pause (shared with dispatch in one process).
@@ -47,14 +48,19 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
                 name: "erp", policy: policy, maxConcurrentRequests: erp.maxConcurrentRequests, health: health,
                 logger: logger)
         self.gate = gate
+        // A `Retry-After` sends the record to its next tier at that time instead of holding the batch.
+        let dispatcher = OrderDispatcher(
+            sync: ERPSync(client: client), gate: gate, policy: policy, maxInPlaceWait: .zero)
         let drain = RetryDrain(
-            dispatcher: OrderDispatcher(sync: ERPSync(client: client), gate: gate, policy: policy), parking: parking,
+            dispatcher: dispatcher, parking: parking,
             sink: sink, tiers: policy.retryTiers, owns: { input.owns($0) })
         let consumer = input.consumer
+        let logic = RetryLogic(
+            drain: drain, maxConcurrentOrders: policy.maxConcurrentOrders,
+            pause: { consumer.pause(redeliveringFrom: $0, until: $1) })
+        self.logic = logic
         runner = StageRunner(
-            logic: RetryLogic(
-                drain: drain, maxConcurrentOrders: policy.maxConcurrentOrders,
-                pause: { consumer.pause(redeliveringFrom: $0, until: $1) }),
+            logic: logic,
             stage: .retry, input: input, sink: sink, audit: audit, topics: topics, replica: replica,
             counters: counters, maxInFlight: 1, logger: logger)
     }
@@ -62,6 +68,12 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
     /// Runs until stopped (``stop()`` or graceful shutdown); the batch in hand is finished or given up.
     public func run() async {
         await runner.run()
+    }
+
+    /// How late due records were handled, in milliseconds past their due time (p50, p99, max over
+    /// the latest 100k; a record is never handled before it is due).
+    public var dueTimeError: (p50: Int, p99: Int, max: Int, count: Int) {
+        get async { await logic.dueTimeError }
     }
 
     /// The consumer's counters (buffer, pauses, rebalances).
