@@ -58,7 +58,8 @@ struct DispatchRig {
     /// A retry replica on the rig (all tiers of `policy`).
     func retryStage(
         replica: String = "retry-a", policy: DispatchPolicy = DispatchRig.fastPolicy, timeout: Duration = .seconds(2),
-        options: KafkaConsumerOptions = .init(bufferCapacity: 2_000, maxBatchSize: 500), logLevel: Logger.Level = .warning
+        options: KafkaConsumerOptions = .init(bufferCapacity: 2_000, maxBatchSize: 500),
+        logLevel: Logger.Level = .warning
     ) throws -> RetryStage {
         var logger = Logger(label: "retry-test")
         logger.logLevel = logLevel

@@ -30,7 +30,7 @@ final class RetryStageTests: XCTestCase {
         // A ladder longer than the fault window: nothing is given up.
         policy.retryTiers = ["500ms", "1s", "2s", "4s", "8s", "16s"].compactMap(RetryTier.init)
         for tier in policy.retryTiers {
-            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 4)  // some exist already
+            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 4)
         }
         policy.breakerConsecutiveFailures = 1_000  // this test is about the tiers, not the breaker
         policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
@@ -69,7 +69,8 @@ final class RetryStageTests: XCTestCase {
         let expectedIDs = expected.values.flatMap(\.effects).map(\.id)
         let missing = Set(expectedIDs).subtracting(rows.keys)
         let extra = Set(rows.keys).subtracting(expectedIDs)
-        XCTAssertEqual(missing.count + extra.count, 0, "missing \(Array(missing.prefix(5))), extra \(Array(extra.prefix(5)))")
+        XCTAssertEqual(
+            missing.count + extra.count, 0, "missing \(Array(missing.prefix(5))), extra \(Array(extra.prefix(5)))")
         XCTAssertEqual(rows.values.filter { $0 > 1 }.count, 0, "each effect dispatched once")
         print(
             "retry tiers (mock): \(stream.count) events, \(expectedIDs.count) effects; dispatch sent "
@@ -99,7 +100,7 @@ final class RetryStageTests: XCTestCase {
         policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
         policy.retryTiers = ["1s", "2s", "3s", "5s", "8s"].compactMap(RetryTier.init)
         for tier in policy.retryTiers {
-            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 2)  // some exist already
+            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 2)
         }
         try await rig.publish(blocked + others)
         let dispatch = try rig.stage(policy: policy)
@@ -143,7 +144,7 @@ final class RetryStageTests: XCTestCase {
         policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
         policy.retryTiers = ["8s", "9s", "10s"].compactMap(RetryTier.init)
         for tier in policy.retryTiers {
-            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 3)  // some exist already
+            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 3)
         }
         rig.erp.faults.update { $0.unavailableRatio = 1 }  // every first try fails
         try await rig.publish(stream)
@@ -189,7 +190,7 @@ final class RetryStageTests: XCTestCase {
         policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
         policy.retryTiers = ["8s", "9s"].compactMap(RetryTier.init)
         for tier in policy.retryTiers {
-            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 4)  // some exist already
+            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 4)
         }
         rig.erp.faults.update { $0.unavailableRatio = 1 }
         try await rig.publish(stream)

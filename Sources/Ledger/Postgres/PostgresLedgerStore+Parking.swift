@@ -76,7 +76,8 @@ extension PostgresLedgerStore: ParkingStore {
                     parked_at FROM parked_events WHERE order_key = $1 ORDER BY id LIMIT $2
                 """
             var events: [ParkedEvent] = []
-            for try await (id, key, eventID, value, headers, topic, partition, offset, parkedAt) in try await client
+            for try await (id, key, eventID, value, headers, topic, partition, offset, parkedAt)
+                in try await client
                 .query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
                 .decode((Int64, String, String, ByteBuffer, String, String, Int32, Int64, Date).self)
             {

@@ -256,7 +256,9 @@ actor DispatchLogic: StageLogic {
     }
 
     nonisolated func outputs(_ plan: Plan) -> StageOutputs {
-        StageOutputs(records: (plan.quarantined + plan.routed).map(\.record), sources: plan.quarantineSources + plan.routedSources)
+        StageOutputs(
+            records: (plan.quarantined + plan.routed).map(\.record),
+            sources: plan.quarantineSources + plan.routedSources)
     }
 
     func settle(

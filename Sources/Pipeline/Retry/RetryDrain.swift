@@ -88,7 +88,8 @@ struct RetryDrain: Sendable {
                 return outcome
             case .exhausted:
                 // Next tier (the order stays held), or the dead-letter topic (the order moves on).
-                guard await route(result, message, order: order, eventID: event.eventID, into: &outcome, context: context)
+                guard
+                    await route(result, message, order: order, eventID: event.eventID, into: &outcome, context: context)
                 else {
                     outcome.unfinished.insert(index)
                     return outcome
@@ -99,7 +100,8 @@ struct RetryDrain: Sendable {
                     continue
                 }
             case .permanent:
-                guard await route(result, message, order: order, eventID: event.eventID, into: &outcome, context: context)
+                guard
+                    await route(result, message, order: order, eventID: event.eventID, into: &outcome, context: context)
                 else {
                     outcome.unfinished.insert(index)
                     return outcome
@@ -147,7 +149,9 @@ struct RetryDrain: Sendable {
                 else {
                     let result = DispatchResult.permanent(
                         effect: nil, status: 0, code: "MALFORMED", detail: "parked event does not decode", applied: [])
-                    guard await route(result, message, order: order, eventID: event.eventID, into: &outcome, context: context),
+                    guard
+                        await route(
+                            result, message, order: order, eventID: event.eventID, into: &outcome, context: context),
                         await unpark(event, context: context)
                     else { return false }
                     continue
@@ -163,7 +167,9 @@ struct RetryDrain: Sendable {
                 case .done:
                     guard await unpark(event, context: context) else { return false }
                 case .permanent:
-                    guard await route(result, message, order: order, eventID: event.eventID, into: &outcome, context: context),
+                    guard
+                        await route(
+                            result, message, order: order, eventID: event.eventID, into: &outcome, context: context),
                         await unpark(event, context: context)
                     else { return false }
                 case .exhausted:
@@ -174,7 +180,9 @@ struct RetryDrain: Sendable {
                             { try await parking.hold(order: order, headEventID: event.eventID) }) != nil
                     else { return false }
                     head = event.eventID
-                    guard await route(result, message, order: order, eventID: event.eventID, into: &outcome, context: context),
+                    guard
+                        await route(
+                            result, message, order: order, eventID: event.eventID, into: &outcome, context: context),
                         await unpark(event, context: context)
                     else { return false }
                     return true

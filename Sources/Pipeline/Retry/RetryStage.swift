@@ -34,7 +34,8 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
         let read = names.isEmpty ? policy.retryTiers : policy.retryTiers.filter { names.contains($0.name) }
         for name in names where !policy.retryTiers.contains(where: { $0.name == name }) {
             throw PipelineConfigurationError.invalidValue(
-                field: "retry tier", value: "\(name) (configured: \(policy.retryTiers.map(\.name).joined(separator: ", ")))")
+                field: "retry tier",
+                value: "\(name) (configured: \(policy.retryTiers.map(\.name).joined(separator: ", ")))")
         }
         tiers = read
         let client = try ERPClient(configuration: erp, client: httpClient, logger: logger)

@@ -9,9 +9,10 @@ public struct RetryTier: Sendable, Hashable, CustomStringConvertible {
     /// Nil for anything else, a zero delay, or more than a week.
     public init?(_ name: String) {
         let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
-        guard let (suffix, scale) = units.first(where: { unit in
-            name.hasSuffix(unit.0) && Int64(name.dropLast(unit.0.count)) != nil
-        }), let count = Int64(name.dropLast(suffix.count)), count > 0, count <= 7 * 24 * 3_600_000 / scale
+        guard
+            let (suffix, scale) = units.first(where: { unit in
+                name.hasSuffix(unit.0) && Int64(name.dropLast(unit.0.count)) != nil
+            }), let count = Int64(name.dropLast(suffix.count)), count > 0, count <= 7 * 24 * 3_600_000 / scale
         else { return nil }
         self.name = name
         delay = .milliseconds(count * scale)
