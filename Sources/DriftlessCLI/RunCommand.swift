@@ -11,7 +11,7 @@ import Pipeline
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the pipeline: ingest (webhooks, poller), validate, translate.",
+        abstract: "Run the pipeline: ingest (webhooks, poller), validate, translate, dispatch, dead-letter.",
         discussion: """
             Configuration: --config FILE (YAML, see Deploy/driftless.yaml), then DRIFTLESS_* environment
             variables (DRIFTLESS_KAFKA_BOOTSTRAP, DRIFTLESS_LEDGER_URL, DRIFTLESS_TOPIC_PREFIX,
@@ -22,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "YAML configuration file.")
     var config: String?
 
-    @Option(name: .long, help: "Run only this stage (repeatable): ingest, validate, translate.")
+    @Option(name: .long, help: "Run only this stage (repeatable): ingest, validate, translate, dispatch, dead-letter.")
     var stage: [StageName] = []
 
     @Flag(name: .long, help: "Use the in-process mock Kafka cluster even if brokers are configured.")

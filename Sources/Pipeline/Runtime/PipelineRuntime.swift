@@ -26,6 +26,7 @@ public final class PipelineRuntime: Sendable {
     public let validate: ValidateStage?
     public let translate: TranslateStage?
     public let dispatch: DispatchStage?
+    public let deadLetter: DeadLetterStage?
     public let webhooks: ShopifyWebhookIngest?
     public let poller: MarketplacePoller?
     /// The HTTP port (webhooks and health).
@@ -57,6 +58,7 @@ public final class PipelineRuntime: Sendable {
         validate = parts.validate
         translate = parts.translate
         dispatch = parts.dispatch
+        deadLetter = parts.deadLetter
         webhooks = parts.webhooks
         poller = parts.poller
         bootstrapServers = parts.bootstrapServers
@@ -116,6 +118,8 @@ public final class PipelineRuntime: Sendable {
             .init(service: ClosingService(step: .auditWriter, closer: closer)),
             .init(service: ClosingService(step: .producer, closer: closer)),
         ]
+        // Dead letters are fed by every stage below: it stops after them.
+        if let deadLetter = parts.deadLetter { services.append(.init(service: deadLetter)) }
         if let dispatch = parts.dispatch { services.append(.init(service: dispatch)) }
         if let translate = parts.translate { services.append(.init(service: translate)) }
         if let validate = parts.validate { services.append(.init(service: validate)) }

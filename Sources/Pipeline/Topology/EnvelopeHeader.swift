@@ -29,4 +29,28 @@ public enum EnvelopeHeader {
     public static let originalPartition = "dl-orig-partition"
     /// Offset of the refused record.
     public static let originalOffset = "dl-orig-offset"
+
+    // MARK: Dead letters (dispatch / retry; see "Dead-letter stage" in docs/ARCHITECTURE.md)
+    /// How many attempts were made (integer).
+    public static let attempts = "dl-attempts"
+    /// When the first attempt failed (RFC 3339).
+    public static let firstFailure = "dl-first-failure"
+    /// HTTP status of the last attempt (absent when there was none, e.g. a timeout).
+    public static let lastStatus = "dl-last-status"
+    /// The last error (at most 200 characters).
+    public static let lastError = "dl-last-error"
+    /// The failing ERP effect id (absent if none).
+    public static let effectID = "dl-effect-id"
+    /// The last retry tier (absent if the record never went to retry).
+    public static let tier = "dl-tier"
+    /// On a record `driftless dlq replay` re-entered: the case it came from, so a new failure
+    /// reopens that case instead of making another.
+    public static let caseID = "dl-case-id"
+
+    /// Headers a replay removes before re-entering a record at the stage that failed: provenance,
+    /// the attempt history and an earlier case id (the replay adds its own).
+    public static let strippedOnReplay: Set<String> = [
+        stage, reason, originalTopic, originalPartition, originalOffset, attempts, firstFailure, lastStatus,
+        lastError, effectID, tier, caseID,
+    ]
 }

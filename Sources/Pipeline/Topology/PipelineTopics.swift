@@ -20,14 +20,14 @@ public struct PipelineTopics: Sendable, Hashable {
     public var canonical: String { "\(prefix).canonical" }
     /// Records a stage refused, with `dl-stage` / `dl-reason` / provenance headers.
     public var quarantine: String { "\(prefix).quarantine" }
-    /// Dead-letter topic of the dispatch stage (next issue).
+    /// Dead-letter topic: what dispatch (and retry) gave up on; read by the dead-letter stage.
     public var deadLetter: String { "\(prefix).dead-letter" }
 
     /// A delayed retry topic of the dispatch stage, e.g. `retry(tier: "30s")`.
     public func retry(tier: String) -> String { "\(prefix).retry.\(tier)" }
 
-    /// The topics the stages of this issue read or write (created on start-up).
-    public var stageTopics: [String] { [ingestRaw, validated, canonical, quarantine] }
+    /// The topics the stages read or write (created on start-up).
+    public var stageTopics: [String] { [ingestRaw, validated, canonical, quarantine, deadLetter] }
 
     /// The consumer group of a stage: `<p>.<stage>`.
     public func consumerGroup(for stage: StageName) -> String { "\(prefix).\(stage.rawValue)" }
@@ -39,4 +39,6 @@ public enum StageName: String, Sendable, CaseIterable, Codable {
     case validate
     case translate
     case dispatch
+    /// Turns `<p>.dead-letter` and `<p>.quarantine` records into ledger cases (group `<p>.dead-letter`).
+    case deadLetter = "dead-letter"
 }
