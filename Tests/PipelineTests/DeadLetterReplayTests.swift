@@ -33,14 +33,15 @@ final class DeadLetterReplayTests: XCTestCase {
         for delivery in created + held {
             _ = try await producer.send(try ingestRecord(delivery, topic: fixture.topics.ingestRaw).record)
         }
-        var cases = try XCTUnwrap(fixture.ledger as? any LedgerStore & CaseStore)
+        let firstCases = try XCTUnwrap(fixture.ledger as? any LedgerStore & CaseStore)
         let quarantined = try await eventually {
-            try await cases.cases(CaseQuery(orderKey: orderKey, reasonCode: "unmapped-status")).count == 1
+            try await firstCases.cases(CaseQuery(orderKey: orderKey, reasonCode: "unmapped-status")).count == 1
         }
         XCTAssertTrue(quarantined, "the unmapped status became a case")
         let before = try await fixture.ledger.loadState(order: orderKey, system: "shopify")
         XCTAssertEqual(before?.state, CanonicalState.pendingPayment.rawValue)
-        let opened = try XCTUnwrap(try await cases.cases(CaseQuery(orderKey: orderKey)).first)
+        let found = try await firstCases.cases(CaseQuery(orderKey: orderKey))
+        let opened = try XCTUnwrap(found.first)
         XCTAssertEqual(opened.state, .open)
         XCTAssertEqual(opened.provenance.stage, "validate")
         XCTAssertEqual(CaseReplay.topic(for: opened, topics: fixture.topics), fixture.topics.ingestRaw)
@@ -61,7 +62,7 @@ final class DeadLetterReplayTests: XCTestCase {
         fixture = try await PipelineFixture.start(
             broker: broker, stages: stages, prefix: prefix, ledgerDirectory: directory
         ) { $0.mappingFile = mappingV2.path }
-        cases = try XCTUnwrap(fixture.ledger as? any LedgerStore & CaseStore)
+        let cases = try XCTUnwrap(fixture.ledger as? any LedgerStore & CaseStore)
 
         // A dry run produces and marks nothing.
         let dry = CaseReplayer(
@@ -80,7 +81,8 @@ final class DeadLetterReplayTests: XCTestCase {
         XCTAssertTrue(resolved, "the case is resolved once the replayed event got through validate")
         let after = try await fixture.ledger.loadState(order: orderKey, system: "shopify")
         XCTAssertEqual(after?.state, CanonicalState.paymentAuthorized.rawValue, "the order's state is right")
-        let final = try XCTUnwrap(try await cases.loadCase(id: opened.id))
+        let loaded = try await cases.loadCase(id: opened.id)
+        let final = try XCTUnwrap(loaded)
         XCTAssertEqual(final.history.map(\.to), [.open, .replayed, .resolved])
         XCTAssertEqual(final.history[1].actor, "ana")
         XCTAssertEqual(final.history[1].reason, "mapping v2")

@@ -74,7 +74,7 @@ final class DeadLetterStageTests: XCTestCase {
 
         // Redelivery: an independent reader of the same records (a group with no commits) makes no case.
         let (again, rerun) = try startStage(rig, group: rig.broker.uniqueName("redeliver"))
-        let reread = try await eventually { again.counters.snapshot.duplicates >= 2 }
+        let reread = await eventually { again.counters.snapshot.duplicates >= 2 }
         XCTAssertTrue(reread, "the second reader saw both records")
         again.stop()
         await rerun.value
