@@ -21,6 +21,11 @@ struct CaseFilterOptions: ParsableArguments {
         channel == nil && order == nil && reason == nil && stage == nil && state.isEmpty && since == nil
     }
 
+    /// Bad states, times or limits are usage errors at parse time.
+    func validate() throws {
+        _ = try query()
+    }
+
     /// The query; bad values are usage errors naming the option.
     func query(ids: [Int64] = [], defaultStates: Set<CaseState> = [], now: Date = Date()) throws -> CaseQuery {
         guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 100000") }
