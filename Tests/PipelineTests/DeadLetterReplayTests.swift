@@ -45,6 +45,18 @@ final class DeadLetterReplayTests: XCTestCase {
         XCTAssertEqual(opened.state, .open)
         XCTAssertEqual(opened.provenance.stage, "validate")
         XCTAssertEqual(CaseReplay.topic(for: opened, topics: fixture.topics), fixture.topics.ingestRaw)
+
+        // Replayed before the mapping is fixed: it fails again and comes back to the same case, open.
+        let early = CaseReplayer(
+            cases: firstCases, ledger: fixture.ledger, sink: producer, topics: fixture.topics, actor: "bo")
+        let tooEarly = await early.replay([opened])
+        XCTAssertEqual(tooEarly.results.map(\.result), [.replayed(topic: fixture.topics.ingestRaw)])
+        let cameBack = try await eventually { try await firstCases.loadCase(id: opened.id)?.occurrences == 2 }
+        XCTAssertTrue(cameBack, "the replayed record, quarantined again, reopens its case")
+        let reopenedCases = try await firstCases.cases(CaseQuery(orderKey: orderKey))
+        XCTAssertEqual(reopenedCases.map(\.id), [opened.id], "no second case")
+        XCTAssertEqual(reopenedCases.first?.state, .open)
+        XCTAssertEqual(reopenedCases.first?.history.map(\.to), [.open, .replayed, .open])
         try await fixture.stop()
 
         // Step 3: extend the mapping (version 2) and restart the pipeline with it.
@@ -64,10 +76,11 @@ final class DeadLetterReplayTests: XCTestCase {
         ) { $0.mappingFile = mappingV2.path }
         let cases = try XCTUnwrap(fixture.ledger as? any LedgerStore & CaseStore)
 
+        let current = try XCTUnwrap(reopenedCases.first)
         // A dry run produces and marks nothing.
         let dry = CaseReplayer(
             cases: cases, ledger: fixture.ledger, sink: nil, topics: fixture.topics, actor: "test")
-        let dryRun = await dry.replay([opened])
+        let dryRun = await dry.replay([current])
         XCTAssertEqual(dryRun.results.map(\.result), [.wouldReplay(topic: fixture.topics.ingestRaw)])
         let stillOpen = try await cases.loadCase(id: opened.id)
         XCTAssertEqual(stillOpen?.state, .open)
@@ -75,7 +88,7 @@ final class DeadLetterReplayTests: XCTestCase {
         let replayer = CaseReplayer(
             cases: cases, ledger: fixture.ledger, sink: producer, topics: fixture.topics, actor: "ana",
             reason: "mapping v2")
-        let summary = await replayer.replay([opened])
+        let summary = await replayer.replay([current])
         XCTAssertEqual(summary.results.map(\.result), [.replayed(topic: fixture.topics.ingestRaw)])
         let resolved = try await eventually { try await cases.loadCase(id: opened.id)?.state == .resolved }
         XCTAssertTrue(resolved, "the case is resolved once the replayed event got through validate")
@@ -83,10 +96,10 @@ final class DeadLetterReplayTests: XCTestCase {
         XCTAssertEqual(after?.state, CanonicalState.paymentAuthorized.rawValue, "the order's state is right")
         let loaded = try await cases.loadCase(id: opened.id)
         let final = try XCTUnwrap(loaded)
-        XCTAssertEqual(final.history.map(\.to), [.open, .replayed, .resolved])
-        XCTAssertEqual(final.history[1].actor, "ana")
-        XCTAssertEqual(final.history[1].reason, "mapping v2")
-        XCTAssertEqual(final.occurrences, 1, "the replay did not fail again")
+        XCTAssertEqual(final.history.map(\.to), [.open, .replayed, .open, .replayed, .resolved])
+        XCTAssertEqual(final.history[3].actor, "ana")
+        XCTAssertEqual(final.history[3].reason, "mapping v2")
+        XCTAssertEqual(final.occurrences, 2, "the second replay did not fail again")
 
         // Replaying again does nothing: the case is resolved.
         let again = await replayer.replay([final])

@@ -38,6 +38,7 @@ public struct CaseReplayer: Sendable {
         progress: @Sendable (Int, Int, Int64, ReplaySummary.Result) -> Void = { _, _, _, _ in }
     ) async -> ReplaySummary {
         var summary = ReplaySummary()
+        summary.dryRun = sink == nil
         var produced = 0
         for (index, value) in selected.enumerated() {
             let result = await replayOne(value, pauseFirst: produced > 0)

@@ -24,19 +24,26 @@ public struct ReplaySummary: Sendable {
     /// Creates an empty summary.
     public init() {}
 
-    /// How many cases had each kind of result.
-    public var replayed: Int { results.filter { if case .replayed = $0.result { true } else { false } }.count }
-    public var wouldReplay: Int { results.filter { if case .wouldReplay = $0.result { true } else { false } }.count }
-    public var skipped: Int { results.filter { if case .skipped = $0.result { true } else { false } }.count }
-    public var failed: Int { results.filter { if case .failed = $0.result { true } else { false } }.count }
+    /// Whether this was a dry run (nothing produced, nothing marked).
+    public var dryRun = false
 
-    /// One line: `replayed 3, skipped 1 (already replayed or resolved; --force replays them), failed 0`.
+    /// Cases produced and marked `replayed`.
+    public var replayed: Int { count { if case .replayed = $0 { true } else { false } } }
+    /// Cases a dry run would replay.
+    public var wouldReplay: Int { count { if case .wouldReplay = $0 { true } else { false } } }
+    /// Cases skipped for their state.
+    public var skipped: Int { count { if case .skipped = $0 { true } else { false } } }
+    /// Cases that failed.
+    public var failed: Int { count { if case .failed = $0 { true } else { false } } }
+
+    private func count(_ matching: (Result) -> Bool) -> Int {
+        results.filter { matching($0.result) }.count
+    }
+
+    /// One line, e.g. `replayed 3, skipped 1 (already replayed, resolved or discarded; --force replays
+    /// them), failed 0` or `dry run: would replay 4, failed 0`.
     public var line: String {
-        var parts: [String] = []
-        if wouldReplay > 0 || replayed == 0 && failed == 0 && skipped == 0 {
-            parts.append("dry run: would replay \(wouldReplay)")
-        }
-        if replayed > 0 || wouldReplay == 0 { parts.append("replayed \(replayed)") }
+        var parts = [dryRun ? "dry run: would replay \(wouldReplay)" : "replayed \(replayed)"]
         if skipped > 0 {
             parts.append("skipped \(skipped) (already replayed, resolved or discarded; --force replays them)")
         }
