@@ -156,3 +156,21 @@ final class DLQCommandTests: XCTestCase {
         XCTAssertEqual(rows.count, 1)
     }
 }
+
+/// Replay progress: a bar redrawn in place on a terminal, plain lines otherwise.
+final class ReplayProgressTests: XCTestCase {
+    func testBarOnATerminalLinesOtherwise() {
+        let written = Mutex<[String]>([])
+        let bar = ReplayProgress(tty: true) { text in written.withLock { $0.append(text) } }
+        bar.update(done: 1, total: 2, id: 7, result: .replayed(topic: "p.canonical"))
+        bar.update(done: 2, total: 2, id: 8, result: .skipped(state: "resolved"))
+        let drawn = written.withLock { $0 }
+        XCTAssertTrue(drawn[0].hasPrefix("\r[" + String(repeating: "#", count: 15) + String(repeating: ".", count: 15)))
+        XCTAssertTrue(drawn[0].contains("1/2  case 7: replayed → p.canonical"), drawn[0])
+        XCTAssertTrue(drawn[1].hasSuffix("\n"), "the last update ends the line")
+        let plain = Mutex<[String]>([])
+        let lines = ReplayProgress(tty: false) { text in plain.withLock { $0.append(text) } }
+        lines.update(done: 1, total: 1, id: 9, result: .failed("no topic"))
+        XCTAssertEqual(plain.withLock { $0 }, ["case 9: FAILED: no topic\n"])
+    }
+}

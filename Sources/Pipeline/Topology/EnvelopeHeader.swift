@@ -30,27 +30,29 @@ public enum EnvelopeHeader {
     /// Offset of the refused record.
     public static let originalOffset = "dl-orig-offset"
 
-    // MARK: Dead letters (dispatch / retry; see "Dead-letter stage" in docs/ARCHITECTURE.md)
-    /// How many attempts were made (integer).
+    // MARK: Retry envelope (retry tiers and dead-letter topic; replaced on every hop, never appended)
+    /// Failed dispatch rounds so far.
     public static let attempts = "dl-attempts"
-    /// When the first attempt failed (RFC 3339).
+    /// When the first round failed (RFC 3339).
     public static let firstFailure = "dl-first-failure"
-    /// HTTP status of the last attempt (absent when there was none, e.g. a timeout).
+    /// The last HTTP status (absent when there was no answer).
     public static let lastStatus = "dl-last-status"
-    /// The last error (at most 200 characters).
+    /// The last error, at most 200 characters.
     public static let lastError = "dl-last-error"
-    /// The failing ERP effect id (absent if none).
+    /// The failing ERP effect id.
     public static let effectID = "dl-effect-id"
-    /// The last retry tier (absent if the record never went to retry).
+    /// The retry tier (`10s`, `1m`, …).
     public static let tier = "dl-tier"
-    /// On a record `driftless dlq replay` re-entered: the case it came from, so a new failure
-    /// reopens that case instead of making another.
+    /// When a retry record is due (RFC 3339 with milliseconds).
+    public static let due = "dl-due"
+    /// The dead-letter case a replayed record belongs to.
     public static let caseID = "dl-case-id"
 
+    // MARK: Replay (`driftless dlq replay`; see "Dead-letter stage" in docs/ARCHITECTURE.md)
     /// Headers a replay removes before re-entering a record at the stage that failed: provenance,
-    /// the attempt history and an earlier case id (the replay adds its own).
+    /// the retry envelope and an earlier case id (the replay adds its own `dl-case-id`).
     public static let strippedOnReplay: Set<String> = [
         stage, reason, originalTopic, originalPartition, originalOffset, attempts, firstFailure, lastStatus,
-        lastError, effectID, tier, caseID,
+        lastError, effectID, tier, due, caseID,
     ]
 }

@@ -20,13 +20,13 @@ public struct PipelineTopics: Sendable, Hashable {
     public var canonical: String { "\(prefix).canonical" }
     /// Records a stage refused, with `dl-stage` / `dl-reason` / provenance headers.
     public var quarantine: String { "\(prefix).quarantine" }
-    /// Dead-letter topic: what dispatch (and retry) gave up on; read by the dead-letter stage.
+    /// Records given up on for good (dispatch and retry), with their retry envelope.
     public var deadLetter: String { "\(prefix).dead-letter" }
 
     /// A delayed retry topic of the dispatch stage, e.g. `retry(tier: "30s")`.
     public func retry(tier: String) -> String { "\(prefix).retry.\(tier)" }
 
-    /// The topics the stages read or write (created on start-up).
+    /// The topics the stages read or write besides the retry tiers (created on start-up).
     public var stageTopics: [String] { [ingestRaw, validated, canonical, quarantine, deadLetter] }
 
     /// The consumer group of a stage: `<p>.<stage>`.
