@@ -76,7 +76,8 @@ final class DLQCommandTests: XCTestCase {
         XCTAssertEqual(parsed.first?["id"] as? Int, Int(ids.dispatch))
         XCTAssertEqual(parsed.first?["orderKey"] as? String, "amazon:2")
         for (filter, expected) in [
-            (["--reason", "unmapped-status"], [ids.validate]), (["--stage", "dispatch"], [ids.dispatch]),
+            (["--reason", "unmapped-status"], [ids.validate]), (["--reason-code", "erp-refused"], [ids.dispatch]),
+            (["--stage", "dispatch"], [ids.dispatch]),
             (["--order", "shopify:1"], [ids.validate]), (["--state", "open"], [ids.validate, ids.dispatch]),
             (["--state", "resolved"], []), (["--since", "1h"], [ids.validate, ids.dispatch]),
             (["--since", "2100-01-01T00:00:00Z"], []),
@@ -131,7 +132,7 @@ final class DLQCommandTests: XCTestCase {
         XCTAssertTrue(stillOpen.contains("\"id\" : \(ids.validate)"), stillOpen)
 
         let done = try await replay([
-            String(ids.validate), "--bootstrap", broker.bootstrapServers, "--who", "ana", "--why", "mapping v2",
+            String(ids.validate), "--bootstrap", broker.bootstrapServers, "--who", "ana", "--reason", "mapping v2",
             "--rate", "50/s",
         ])
         XCTAssertTrue(done.contains("replayed 1"), done)
@@ -154,6 +155,10 @@ final class DLQCommandTests: XCTestCase {
         let shown = try await list(["--state", "replayed", "--json"])
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [[String: Any]])
         XCTAssertEqual(rows.count, 1)
+        let history = try XCTUnwrap(rows.first?["history"] as? [[String: Any]])
+        XCTAssertEqual(history.last?["actor"] as? String, "ana", "who replayed")
+        XCTAssertEqual(history.last?["reason"] as? String, "mapping v2", "why")
+        XCTAssertEqual(history.last?["to"] as? String, "replayed")
     }
 }
 

@@ -6,7 +6,7 @@ import Ledger
 struct CaseFilterOptions: ParsableArguments {
     @Option(help: "Only this channel (shopify, amazon, erp).") var channel: String?
     @Option(help: "Only this order key, e.g. shopify:1001.") var order: String?
-    @Option(help: "Only this reason code, e.g. unmapped-status, erp-refused.") var reason: String?
+    @Option(help: "Only this reason code, e.g. unmapped-status, erp-refused.") var reasonCode: String?
     @Option(help: "Only cases from this stage (validate, translate, dispatch).") var stage: String?
     @Option(
         help:
@@ -18,7 +18,7 @@ struct CaseFilterOptions: ParsableArguments {
 
     /// Whether any filter was given.
     var isEmpty: Bool {
-        channel == nil && order == nil && reason == nil && stage == nil && state.isEmpty && since == nil
+        channel == nil && order == nil && reasonCode == nil && stage == nil && state.isEmpty && since == nil
     }
 
     /// Bad states, times or limits are usage errors at parse time.
@@ -45,7 +45,7 @@ struct CaseFilterOptions: ParsableArguments {
             throw ValidationError("--since: \(error.description)")
         }
         return CaseQuery(
-            ids: ids, channel: channel, orderKey: order, reasonCode: reason, stage: stage,
+            ids: ids, channel: channel, orderKey: order, reasonCode: reasonCode, stage: stage,
             states: states.isEmpty ? defaultStates : states, since: sinceDate, limit: limit)
     }
 }

@@ -13,7 +13,8 @@ struct DLQCommand: AsyncParsableCommand {
             or discarded). Examples:
               driftless dlq list --state open --since 1h
               driftless dlq show 12
-              driftless dlq replay --reason unmapped-status --dry-run
+              driftless dlq list --reason unmapped-status --json
+              driftless dlq replay --reason-code unmapped-status --dry-run
               driftless dlq replay 12 13 --rate 5/s --reason "mapping v2 deployed"
               driftless dlq discard 14 --reason "test order"
             """,

@@ -7,12 +7,14 @@ struct DLQList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List dead-letter cases.")
 
     @OptionGroup var filters: CaseFilterOptions
+    @Option(help: "Only this reason code (same as --reason-code).") var reason: String?
     @Flag(help: "Print JSON for tools instead of a table.") var json = false
     @OptionGroup var ledger: LedgerURLOption
 
     /// The text to print.
     func execute(now: Date = Date()) async throws -> String {
-        let query = try filters.query(now: now)
+        var query = try filters.query(now: now)
+        if let reason { query.reasonCode = reason }
         let store = try await ledger.openCases()
         do {
             let found = try await store.cases(query)

@@ -24,7 +24,7 @@ struct DLQReplay: AsyncParsableCommand {
     @Option(help: "At most this many records per second, e.g. 5/s.") var rate: String?
     @Flag(help: "Replay cases also when already replayed, resolved or discarded.") var force = false
     @Option(help: "Who replays (default: $USER).") var who: String?
-    @Option(name: .customLong("why"), help: "Why (kept in the case's history).") var why: String?
+    @Option(help: "Why the cases are replayed (kept in each case's history).") var reason: String?
     @Option(help: "YAML configuration file (as for `driftless run`).") var config: String?
     @Option(help: "Kafka bootstrap servers (overrides the configuration).") var bootstrap: String?
     @Option(help: "Topic prefix (overrides the configuration).") var topicPrefix: String?
@@ -84,7 +84,7 @@ struct DLQReplay: AsyncParsableCommand {
         }
         let replayer = CaseReplayer(
             cases: store, ledger: store, sink: producer, topics: PipelineTopics(prefix: configuration.topicPrefix),
-            actor: operatorName(who), reason: why, force: force, rate: try rate.map(Self.parseRate))
+            actor: operatorName(who), reason: reason, force: force, rate: try rate.map(Self.parseRate))
         let bar = ReplayProgress(tty: isatty(STDOUT_FILENO) == 1, write: progress)
         let summary = await replayer.replay(selected) { done, total, id, result in
             bar.update(done: done, total: total, id: id, result: result)
