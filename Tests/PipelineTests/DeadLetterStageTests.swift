@@ -16,6 +16,11 @@ final class DeadLetterStageTests: XCTestCase {
         try await recordsBecomeOneCaseEach(backend: .postgres)
     }
 
+    func testRecordsBecomeOneCaseEachOnTansu() async throws {
+        guard let broker = try TestBroker.tansu() else { throw XCTSkip("no Tansu") }
+        try await recordsBecomeOneCaseEach(backend: .sqlite, broker: broker)
+    }
+
     private func startStage(_ rig: StageRig, group: String? = nil) throws -> (DeadLetterStage, Task<Void, Never>) {
         let cases = try XCTUnwrap(rig.ledger as? any LedgerStore & CaseStore)
         let stage = try DeadLetterStage(
@@ -24,8 +29,8 @@ final class DeadLetterStageTests: XCTestCase {
         return (stage, Task { await stage.run() })
     }
 
-    private func recordsBecomeOneCaseEach(backend: StageRig.Backend) async throws {
-        let rig = try await StageRig.start(partitions: 3, name: "deadletter", backend: backend)
+    private func recordsBecomeOneCaseEach(backend: StageRig.Backend, broker: TestBroker? = nil) async throws {
+        let rig = try await StageRig.start(partitions: 3, name: "deadletter", backend: backend, broker: broker)
         let cases = try XCTUnwrap(rig.ledger as? any CaseStore)
         let producer = try KafkaProducer(config: rig.broker.config())
         let reports = try await producer.send([
