@@ -11,7 +11,7 @@ import Pipeline
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the pipeline: ingest (webhooks, poller), validate, translate.",
+        abstract: "Run the pipeline: ingest (webhooks, poller), validate, translate, dispatch, dead-letter.",
         discussion: """
             Configuration: --config FILE (YAML, see Deploy/driftless.yaml), then DRIFTLESS_* environment
             variables (DRIFTLESS_KAFKA_BOOTSTRAP, DRIFTLESS_LEDGER_URL, DRIFTLESS_TOPIC_PREFIX,

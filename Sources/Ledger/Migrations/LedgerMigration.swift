@@ -25,6 +25,7 @@ public struct LedgerMigration: Sendable {
         .v1AuditRecords,
         .v2OrderStates,
         .v3Checkpoints,
+        .v4Cases,
         .v5Parking,
     ]
 

@@ -28,6 +28,7 @@ public final class PipelineRuntime: Sendable {
     public let dispatch: DispatchStage?
     /// The retry stage (nil when not run here or no ERP is configured).
     public let retry: RetryStage?
+    public let deadLetter: DeadLetterStage?
     public let webhooks: ShopifyWebhookIngest?
     public let poller: MarketplacePoller?
     /// The HTTP port (webhooks and health).
@@ -60,6 +61,7 @@ public final class PipelineRuntime: Sendable {
         translate = parts.translate
         dispatch = parts.dispatch
         retry = parts.retry
+        deadLetter = parts.deadLetter
         webhooks = parts.webhooks
         poller = parts.poller
         bootstrapServers = parts.bootstrapServers
@@ -119,6 +121,8 @@ public final class PipelineRuntime: Sendable {
             .init(service: ClosingService(step: .auditWriter, closer: closer)),
             .init(service: ClosingService(step: .producer, closer: closer)),
         ]
+        // Dead letters are fed by every stage below: it stops after them.
+        if let deadLetter = parts.deadLetter { services.append(.init(service: deadLetter)) }
         if let retry = parts.retry { services.append(.init(service: retry)) }
         if let dispatch = parts.dispatch { services.append(.init(service: dispatch)) }
         if let translate = parts.translate { services.append(.init(service: translate)) }

@@ -18,6 +18,7 @@ struct Parts: Sendable {
     var translate: TranslateStage?
     var dispatch: DispatchStage?
     var retry: RetryStage?
+    var deadLetter: DeadLetterStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
     /// The ledger's background work (PostgreSQL's connection pool), run as the group's first service.
@@ -108,6 +109,17 @@ struct Parts: Sendable {
             } else {
                 logger.notice(
                     "no ERP configured (DRIFTLESS_ERP_URL / erp.baseURL): running without dispatch; canonical changes wait on \(topics.canonical)"
+                )
+            }
+        }
+        if stages.contains(.deadLetter) {
+            if let cases = ledger as? any LedgerStore & CaseStore {
+                parts.deadLetter = try DeadLetterStage(
+                    kafka: consumerKafka, topics: topics, ledger: cases, audit: audit,
+                    replica: "\(replica)/dead-letter", options: options, logger: logger)
+            } else {
+                logger.warning(
+                    "the ledger at \(ledger.location) keeps no dead-letter cases: running without the dead-letter stage"
                 )
             }
         }

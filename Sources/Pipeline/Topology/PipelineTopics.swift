@@ -46,4 +46,6 @@ public enum StageName: String, Sendable, CaseIterable, Codable {
     case dispatch
     /// The delayed retry tiers (group `<p>.retry`).
     case retry
+    /// Turns `<p>.dead-letter` and `<p>.quarantine` records into ledger cases (group `<p>.dead-letter`).
+    case deadLetter = "dead-letter"
 }
