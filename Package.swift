@@ -202,7 +202,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlessCLITests",
-            dependencies: ["DriftlessCLI", "DriftlessTesting", "Ledger"],
+            dependencies: ["DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -52,8 +52,10 @@ struct LagCommand: AsyncParsableCommand {
                     + "an embedded run's lag is on its /metrics")
         }
         let topics = PipelineTopics(prefix: configuration.topicPrefix)
-        if let group, !LagReport.stageGroups(topics: topics).contains(where: { $0.group == group }) {
-            let known = LagReport.stageGroups(topics: topics).map(\.group).joined(separator: ", ")
+        let tiers = configuration.dispatch.retryTiers.map(\.name)
+        let known = LagReport.stageGroups(topics: topics, retryTiers: tiers).map(\.group)
+        if let group, !known.contains(group) {
+            let known = known.joined(separator: ", ")
             throw ValidationError("unknown group \(group) (stage groups: \(known))")
         }
         var logger = Logger(label: "driftless.lag")
@@ -61,7 +63,7 @@ struct LagCommand: AsyncParsableCommand {
         let admin = try KafkaAdmin(
             config: KafkaConfig(bootstrapServers: servers, configuration.kafkaProperties), logger: logger)
         repeat {
-            let report = try await LagReport.collect(admin: admin, topics: topics, group: group)
+            let report = try await LagReport.collect(admin: admin, topics: topics, retryTiers: tiers, group: group)
             print(json ? try report.json() : report.table())
             if watch { try await Task.sleep(for: .milliseconds(Int64(interval * 1000))) }
         } while watch

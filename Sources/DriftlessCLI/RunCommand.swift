@@ -11,7 +11,7 @@ import Pipeline
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the pipeline: ingest (webhooks, poller), validate, translate.",
+        abstract: "Run the pipeline: ingest (webhooks, poller), validate, translate, dispatch, dead-letter.",
         discussion: """
             Configuration: --config FILE (YAML, see Deploy/driftless.yaml), then DRIFTLESS_* environment
             variables (DRIFTLESS_KAFKA_BOOTSTRAP, DRIFTLESS_LEDGER_URL, DRIFTLESS_TOPIC_PREFIX,
@@ -22,8 +22,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "YAML configuration file.")
     var config: String?
 
-    @Option(name: .long, help: "Run only this stage (repeatable): ingest, validate, translate.")
+    @Option(
+        name: .long,
+        help: "Run only this stage (repeatable): \(StageName.allCases.map(\.rawValue).joined(separator: ", ")).")
     var stage: [StageName] = []
+
+    @Option(name: .long, help: "With --stage retry: read only this retry tier (repeatable), e.g. 10s, 1m.")
+    var tier: [String] = []
 
     @Flag(name: .long, help: "Use the in-process mock Kafka cluster even if brokers are configured.")
     var embedded = false
@@ -43,6 +48,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if embedded { configuration.bootstrapServers = nil }
         if let port { configuration.ingestPort = port }
+        configuration.retryTierFilter = tier
         var logger = Logger(label: "driftless")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let stages = stage.isEmpty ? Set(StageName.allCases) : Set(stage)

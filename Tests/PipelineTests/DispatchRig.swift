@@ -23,6 +23,9 @@ struct DispatchRig {
         seed: UInt64 = 11
     ) async throws -> DispatchRig {
         let rig = try await StageRig.start(partitions: partitions, name: name, backend: backend, broker: broker)
+        for tier in fastPolicy.retryTiers {
+            try await rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: partitions)
+        }
         var quiet = Logger(label: "erp-simulator")
         quiet.logLevel = .warning
         let erp = try await ERPSimulator.start(faults: ERPFaults(seed: seed), token: token, logger: quiet)
@@ -48,8 +51,30 @@ struct DispatchRig {
         logger.logLevel = logLevel
         return try DispatchStage(
             kafka: rig.broker.consumerConfig(), topics: topics, erp: erpConfiguration(timeout: timeout),
-            policy: policy, sink: producer, audit: LedgerAuditSink(writer: rig.writer), health: health,
+            policy: policy, sink: producer, audit: LedgerAuditSink(writer: rig.writer), parking: parking(),
+            health: health, replica: replica, options: options, logger: logger)
+    }
+
+    /// A retry replica on the rig (all tiers of `policy`).
+    func retryStage(
+        replica: String = "retry-a", policy: DispatchPolicy = DispatchRig.fastPolicy, timeout: Duration = .seconds(2),
+        options: KafkaConsumerOptions = .init(bufferCapacity: 2_000, maxBatchSize: 500),
+        logLevel: Logger.Level = .warning
+    ) throws -> RetryStage {
+        var logger = Logger(label: "retry-test")
+        logger.logLevel = logLevel
+        return try RetryStage(
+            kafka: rig.broker.consumerConfig(), topics: topics, erp: erpConfiguration(timeout: timeout),
+            policy: policy, sink: producer, audit: LedgerAuditSink(writer: rig.writer), parking: parking(),
             replica: replica, options: options, logger: logger)
+    }
+
+    /// The rig's ledger as the parking store.
+    func parking() throws -> any ParkingStore {
+        guard let parking = rig.ledger as? any ParkingStore else {
+            throw LedgerError.invalidArgument("the rig's ledger cannot park events")
+        }
+        return parking
     }
 
     /// Short back-off and open times, so tests see several breaker cycles in seconds.
@@ -60,6 +85,7 @@ struct DispatchRig {
         policy.breakerOpen = .milliseconds(500)
         policy.breakerMaxOpen = .seconds(2)
         policy.pauseProbeInterval = .milliseconds(500)
+        policy.retryTiers = ["200ms", "500ms", "1s", "2s", "4s"].compactMap(RetryTier.init)
         return policy
     }
 

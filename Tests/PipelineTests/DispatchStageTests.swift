@@ -9,7 +9,7 @@ import Simulators
 import XCTest
 
 /// The dispatch stage on a real broker against the ERP simulator: every effect lands exactly once
-/// and per order in canonical order through transient faults; refused writes are quarantined with
+/// and per order in canonical order through transient faults; refused writes are dead-lettered with
 /// the reason; Pattern 4 releases are withheld and Pattern 5 payments carry their transaction id.
 final class DispatchStageTests: XCTestCase {
     /// 5k canonical events (500 orders, a quarter delivered twice) with 20 % 503, 5 % 429 with
@@ -130,9 +130,9 @@ final class DispatchStageTests: XCTestCase {
         await rig.finish()
     }
 
-    /// A write the ERP refuses (422 for one order) quarantines that order's events with the reason
-    /// and the HTTP status; every other order is dispatched.
-    func testRefusedWritesAreQuarantinedWithTheReason() async throws {
+    /// A write the ERP refuses (422 for one order) dead-letters that order's events with the reason,
+    /// the HTTP status and the retry envelope; every other order is dispatched.
+    func testRefusedWritesAreDeadLetteredWithTheReason() async throws {
         let rig = try await DispatchRig.start(name: "dispatch-refused", partitions: 3)
         let matrix = try MappingMatrix.default
         let stream = CanonicalLifecycles.make(orders: 20, seed: 3, duplicateRatio: 0, matrix: matrix, prefix: "R")
@@ -147,16 +147,22 @@ final class DispatchStageTests: XCTestCase {
         XCTAssertTrue(done)
         let refusedEvents = stream.filter { $0.orderID == "R10000" }.count
         XCTAssertEqual(stage.counters.snapshot.refused, refusedEvents)
+        XCTAssertEqual(stage.counters.snapshot.deadLettered, refusedEvents)
+        XCTAssertEqual(stage.counters.snapshot.quarantined, 0)
         let broker = rig.rig.broker
         let reader = try KafkaConsumer(
-            config: broker.consumerConfig(), groupID: broker.uniqueName("q"), topics: [rig.topics.quarantine])
-        let quarantined = try await broker.consume(reader, count: refusedEvents, timeout: .seconds(30))
-        XCTAssertEqual(quarantined.count, refusedEvents)
-        for record in quarantined {
+            config: broker.consumerConfig(), groupID: broker.uniqueName("q"), topics: [rig.topics.deadLetter])
+        let deadLetters = try await broker.consume(reader, count: refusedEvents, timeout: .seconds(30))
+        XCTAssertEqual(deadLetters.count, refusedEvents)
+        for record in deadLetters {
             XCTAssertEqual(record.header(EnvelopeHeader.stage)?.stringValue, "dispatch")
             let reason = record.header(EnvelopeHeader.reason)?.stringValue ?? ""
             XCTAssertTrue(reason.hasPrefix("erp-refused: HTTP 422"), reason)
             XCTAssertEqual(record.header(EnvelopeHeader.originalTopic)?.stringValue, rig.topics.canonical)
+            XCTAssertEqual(record.header(EnvelopeHeader.attempts)?.stringValue, "1")
+            XCTAssertEqual(record.header(EnvelopeHeader.lastStatus)?.stringValue, "422")
+            XCTAssertNotNil(record.header(EnvelopeHeader.firstFailure))
+            XCTAssertNotNil(record.header(EnvelopeHeader.eventID), "the envelope travels with it")
             XCTAssertNotNil(record.value, "the canonical event stays replayable")
         }
         let others = CanonicalLifecycles.expected(stream.filter { $0.orderID != "R10000" })

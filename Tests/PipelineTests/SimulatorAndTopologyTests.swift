@@ -86,7 +86,8 @@ final class SimulatorAndTopologyTests: XCTestCase {
         XCTAssertEqual(headers["dl-orig-offset"], "41")
         XCTAssertEqual(headers["dl-event-id"], "w-1")
         XCTAssertEqual(
-            PipelineTopics(prefix: "p").stageTopics, ["p.ingest.raw", "p.validated", "p.canonical", "p.quarantine"])
+            PipelineTopics(prefix: "p").stageTopics,
+            ["p.ingest.raw", "p.validated", "p.canonical", "p.quarantine", "p.dead-letter"])
     }
 
     func testDeduplicatorClaimsRemembersExpiresAndBounds() async throws {

@@ -116,7 +116,7 @@ public enum TraceRenderer {
     }
 
     /// Pads every column to its widest cell; single-line cells only.
-    private static func align(_ rows: [[String]]) -> [String] {
+    static func align(_ rows: [[String]]) -> [String] {
         let clean = rows.map { $0.map { $0.replacingOccurrences(of: "\n", with: " ") } }
         let columns = clean.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: columns)

@@ -25,6 +25,8 @@ public struct LedgerMigration: Sendable {
         .v1AuditRecords,
         .v2OrderStates,
         .v3Checkpoints,
+        .v4Cases,
+        .v5Parking,
     ]
 
     /// The newest version this build knows.

@@ -12,13 +12,22 @@ import OrderModel
 /// order → dispatch the orders concurrently (at most `maxConcurrentOrders`; the ERP client bounds
 /// the requests), each order's events strictly in order (``OrderDispatcher``). The skeleton plans
 /// one batch at a time, so an order's events in the next batch start only after these are done.
-/// Every write has landed (or the event was given up on) before the batch is acknowledged.
-/// outputs: quarantine records for events the ERP refused or kept failing. settle: the
-/// `dispatched` audit rows.
+/// Every write has landed (or the event was routed on) before the batch is acknowledged.
+///
+/// Per-order parking: an order whose event is in the retry tiers is held (``ParkingStore``); its
+/// later events are parked behind it instead of dispatched, and follow it from the retry stage.
+/// An event that fails transiently beyond the in-place attempts holds its order (before its retry
+/// record is written) and the order's later events of the batch are parked.
+/// outputs: retry-tier records (transient), dead-letter records (refused for good), quarantine
+/// records (undecodable). settle: the `dispatched` / `retried` / `dead_lettered` audit rows.
 actor DispatchLogic: StageLogic {
     struct Plan: Sendable {
         var quarantined: [StageOutput] = []
-        var sources: [Int] = []
+        /// Retry-tier and dead-letter records.
+        var routed: [StageOutput] = []
+        /// The input index of each quarantined and each routed record.
+        var quarantineSources: [Int] = []
+        var routedSources: [Int] = []
         var audit: [AuditRecord] = []
         var counts = StageCounts()
         /// Events left unfinished (the stage is stopping, or their partition moved): not acknowledged.
@@ -30,20 +39,29 @@ actor DispatchLogic: StageLogic {
     static var settlesPlansMadeWhileStopping: Bool { true }
 
     private let dispatcher: OrderDispatcher
+    private let parking: any ParkingStore
+    private let tiers: [RetryTier]
     private let owns: @Sendable (KafkaMessage) -> Bool
     /// Each order's ERP view and when it was last read from the ERP.
     private var views: [OrderKey: (view: OrderDispatcher.KnownView, read: ContinuousClock.Instant)] = [:]
     /// Beyond this many cached views the cache starts again (a view costs one read to rebuild).
     static let maxCachedViews = 100_000
 
-    init(dispatcher: OrderDispatcher, owns: @escaping @Sendable (KafkaMessage) -> Bool) {
+    init(
+        dispatcher: OrderDispatcher, parking: any ParkingStore, tiers: [RetryTier],
+        owns: @escaping @Sendable (KafkaMessage) -> Bool
+    ) {
         self.dispatcher = dispatcher
+        self.parking = parking
+        self.tiers = tiers
         self.owns = owns
     }
 
+    typealias Indexed = (index: Int, event: CanonicalEvent)
+
     func plan(_ batch: [KafkaMessage], context: StageContext) async -> Plan? {
         var plan = Plan()
-        var orders: [OrderKey: [(index: Int, event: CanonicalEvent)]] = [:]
+        var orders: [OrderKey: [Indexed]] = [:]
         var sequence: [OrderKey] = []
         for (index, message) in batch.enumerated() {
             do {
@@ -53,10 +71,33 @@ actor DispatchLogic: StageLogic {
             } catch {
                 plan.quarantined.append(
                     DispatchRecords.undecodable(message, error, topics: context.topics, replica: context.replica))
-                plan.sources.append(index)
+                plan.quarantineSources.append(index)
             }
         }
-        let results = await dispatchAll(sequence, orders, batch: batch, context: context)
+        // Orders with an event in the retry tiers: their events wait behind it (parked).
+        let parking = self.parking
+        let keys = sequence.map(\.description)
+        guard
+            let holds = await retryUntilStopped(
+                "dispatch: read held orders", logger: context.logger, shouldStop: context.isStopping,
+                { try await parking.holds(orders: keys) })
+        else { return nil }
+        var free: [OrderKey] = []
+        for key in sequence {
+            guard let head = holds[key.description] else {
+                free.append(key)
+                continue
+            }
+            let events = orders[key] ?? []
+            guard let rest = await parkBehind(head: head, events, batch: batch, plan: &plan, context: context) else {
+                return nil
+            }
+            if !rest.isEmpty {
+                orders[key] = rest  // released meanwhile: these go now
+                free.append(key)
+            }
+        }
+        let results = await dispatchAll(free, orders, batch: batch, context: context)
         var outcomes: [(index: Int, event: CanonicalEvent, result: DispatchResult)] = []
         for (key, (eventResults, known, read)) in results {
             views[key] = known.map { ($0, read) }
@@ -67,41 +108,113 @@ actor DispatchLogic: StageLogic {
         }
         if views.count > Self.maxCachedViews { views = [:] }
         outcomes.sort { $0.index < $1.index }
+        // An event that went to the retry tiers holds its order before its retry record is written,
+        // and the events after it are parked behind it.
+        var heads: [OrderKey: String] = [:]
         for (index, event, result) in outcomes {
             let message = batch[index]
-            plan.audit += DispatchRecords.audit(event, message, result, replica: context.replica)
-            plan.counts.effects += result.applied.count
-            switch result {
-            case .done(let applied, let blocked, let unmatched):
-                if applied.isEmpty { plan.counts.upToDate += 1 }
-                if let blocked {
-                    plan.counts.withheld += 1
-                    context.logger.warning(
-                        "Pattern 4: fulfilment release withheld, the order was cancelled upstream; cancelling in the ERP instead",
-                        metadata: ["order": "\(event.orderKey)", "why": "\(blocked)"])
-                }
-                if !unmatched.isEmpty {
-                    plan.counts.unmatchedPayments += unmatched.count
-                    context.logger.warning(
-                        "Pattern 5: ERP payments with no matching channel capture (reported, not matched)",
-                        metadata: ["order": "\(event.orderKey)", "payments": "\(unmatched)"])
-                }
-            case .permanent, .exhausted:
-                if case .permanent = result { plan.counts.refused += 1 } else { plan.counts.exhausted += 1 }
-                if let output = DispatchRecords.quarantine(
-                    message, result, topics: context.topics, replica: context.replica)
-                {
-                    context.logger.error(
-                        "ERP dispatch gave up on an event; quarantined with the reason",
-                        metadata: ["order": "\(event.orderKey)", "reason": "\(output.audit.detail ?? "")"])
-                    plan.quarantined.append(output)
-                    plan.sources.append(index)
-                }
-            case .abandoned:
-                plan.unfinished.insert(index)
+            if case .exhausted = result {
+                let order = event.orderKey.description
+                let eventID = event.eventID
+                let held: Void? = await retryUntilStopped(
+                    "dispatch: hold an order", logger: context.logger, shouldStop: context.isStopping,
+                    { try await parking.hold(order: order, headEventID: eventID) })
+                guard held != nil else { return nil }
+                heads[event.orderKey] = event.eventID
             }
+            if case .deferred = result {
+                guard let head = heads[event.orderKey],
+                    let rest = await parkBehind(
+                        head: head, [(index, event)], batch: batch, plan: &plan, context: context), rest.isEmpty
+                else {
+                    plan.unfinished.insert(index)
+                    continue
+                }
+                continue
+            }
+            record(event, message, result, index: index, plan: &plan, context: context)
         }
         return plan
+    }
+
+    /// Parks `events` (one order's, in order) behind the order's head; the head itself, read again
+    /// (its retry record may never have been written), goes to the first tier again. Returns the
+    /// events from the first one that could not be parked (the hold was released meanwhile: they
+    /// are dispatched now), or nil when the stage is stopping.
+    private func parkBehind(
+        head: String, _ events: [Indexed], batch: [KafkaMessage], plan: inout Plan, context: StageContext
+    ) async -> [Indexed]? {
+        for (position, (index, event)) in events.enumerated() {
+            let message = batch[index]
+            if event.eventID == head {
+                let again = DispatchResult.exhausted(
+                    effect: nil, attempts: 0, lastStatus: nil, retryAfter: nil,
+                    detail: "read again while its order was held: back to the first tier", applied: [])
+                record(event, message, again, index: index, plan: &plan, context: context)
+                continue
+            }
+            let parking = self.parking
+            let parkedEvent = ParkedEvent(message, orderKey: event.orderKey.description, eventID: event.eventID)
+            let parked = await retryUntilStopped(
+                "dispatch: park an event", logger: context.logger, shouldStop: context.isStopping,
+                { try await parking.park(parkedEvent) })
+            guard let parked else { return nil }
+            guard parked else { return Array(events[position...]) }
+            plan.counts.parked += 1
+            plan.audit.append(
+                AuditRecord(
+                    hop: .retried, orderKey: event.orderKey.description, channel: event.channel.rawValue,
+                    eventID: event.eventID, stage: StageName.dispatch.rawValue, replica: context.replica,
+                    topic: message.topic, partition: message.partition, offset: message.offset,
+                    toState: event.state.rawValue, reason: "parked",
+                    detail: "parked behind \(head), which is in the retry tiers", traceID: event.traceID))
+        }
+        return []
+    }
+
+    /// Adds what `result` means for the plan: audit rows, counts, and the retry-tier or dead-letter record.
+    private func record(
+        _ event: CanonicalEvent, _ message: KafkaMessage, _ result: DispatchResult, index: Int, plan: inout Plan,
+        context: StageContext
+    ) {
+        plan.audit += DispatchRecords.audit(event, message, result, replica: context.replica)
+        plan.counts.effects += result.applied.count
+        switch result {
+        case .done(let applied, let blocked, let unmatched):
+            if applied.isEmpty { plan.counts.upToDate += 1 }
+            if let blocked {
+                plan.counts.withheld += 1
+                context.logger.warning(
+                    "Pattern 4: fulfilment release withheld, the order was cancelled upstream; cancelling in the ERP instead",
+                    metadata: ["order": "\(event.orderKey)", "why": "\(blocked)"])
+            }
+            if !unmatched.isEmpty {
+                plan.counts.unmatchedPayments += unmatched.count
+                context.logger.warning(
+                    "Pattern 5: ERP payments with no matching channel capture (reported, not matched)",
+                    metadata: ["order": "\(event.orderKey)", "payments": "\(unmatched)"])
+            }
+        case .permanent, .exhausted:
+            if case .permanent = result { plan.counts.refused += 1 } else { plan.counts.exhausted += 1 }
+            guard let route = RetryRoute.next(after: result, message: message, tiers: tiers) else { return }
+            let output = DispatchRecords.routed(
+                message, orderKey: event.orderKey.description, eventID: event.eventID, route, topics: context.topics,
+                stage: .dispatch, replica: context.replica)
+            if case .deadLetter = route {
+                plan.counts.deadLettered += 1
+                context.logger.error(
+                    "ERP dispatch gave up on an event; dead-lettered with the reason",
+                    metadata: ["order": "\(event.orderKey)", "reason": "\(output.audit.detail ?? "")"])
+            } else {
+                plan.counts.retried += 1
+            }
+            plan.routed.append(output)
+            plan.routedSources.append(index)
+        case .abandoned:
+            plan.unfinished.insert(index)
+        case .deferred:
+            break
+        }
     }
 
     /// Dispatches each order's events, up to `maxConcurrentOrders` orders at once.
@@ -143,18 +256,20 @@ actor DispatchLogic: StageLogic {
     }
 
     nonisolated func outputs(_ plan: Plan) -> StageOutputs {
-        StageOutputs(records: plan.quarantined.map(\.record), sources: plan.sources)
+        StageOutputs(
+            records: (plan.quarantined + plan.routed).map(\.record),
+            sources: plan.quarantineSources + plan.routedSources)
     }
 
     func settle(
         _ batch: [KafkaMessage], _ plan: Plan, undeliverable: [(index: Int, output: StageOutput)],
         context: StageContext
     ) async -> StageSettlement {
-        var quarantined = plan.quarantined
-        for (index, output) in undeliverable { quarantined[index] = output }
+        var outputs = plan.quarantined + plan.routed
+        for (index, output) in undeliverable { outputs[index] = output }
         var counts = plan.counts
-        counts.quarantined = quarantined.count
-        return .settled(audit: plan.audit + quarantined.map(\.audit), counts: counts, unfinished: plan.unfinished)
+        counts.quarantined = outputs.filter(\.quarantined).count
+        return .settled(audit: plan.audit + outputs.map(\.audit), counts: counts, unfinished: plan.unfinished)
     }
 
     func reset() {

@@ -1,9 +1,11 @@
 /// How dispatch retries in place and when it stops sending to a destination.
 public struct DispatchPolicy: Sendable, Equatable {
-    /// Attempts of one ERP request while the destination is healthy before the event is given up
-    /// on (quarantined with the reason until the retry topics take it). Failures the circuit
-    /// breaker explains (probes, failures while open) do not count.
-    public var maxAttempts = 12
+    /// Attempts of one ERP request in place while the destination is healthy before the event goes
+    /// to the retry tiers. Failures the circuit breaker explains (probes, failures while open) do
+    /// not count.
+    public var maxAttempts = 3
+    /// The delayed retry tiers, in order (`<p>.retry.<name>`); after the last, the dead-letter topic.
+    public var retryTiers: [RetryTier] = RetryTier.defaults
     /// Back-off between attempts of one request: full jitter up to `initialBackoff · 2ⁿ`, at most
     /// `maxBackoff`, and never before the answer's `Retry-After`.
     public var initialBackoff: Duration = .milliseconds(50)
@@ -41,6 +43,9 @@ public struct DispatchPolicy: Sendable, Equatable {
             ("dispatch.pauseProbeIntervalMs", pauseProbeInterval),
         ] where duration <= .zero {
             throw .invalidValue(field: field, value: "\(duration)")
+        }
+        guard !retryTiers.isEmpty, Set(retryTiers.map(\.name)).count == retryTiers.count else {
+            throw .invalidValue(field: "dispatch.retryTiers", value: retryTiers.map(\.name).joined(separator: ","))
         }
         guard viewTTL >= .zero else {
             throw .invalidValue(field: "dispatch.viewTtlMs", value: "\(viewTTL)")

@@ -39,26 +39,40 @@ enum DispatchRecords {
         return rows
     }
 
-    /// The quarantine record (and its audit row) for an event the ERP refused or kept failing, or
-    /// nil when the result needs none.
-    static func quarantine(
-        _ message: KafkaMessage, _ result: DispatchResult, topics: PipelineTopics, replica: String
-    ) -> StageOutput? {
-        let rejection: StageRejection
-        switch result {
-        case .permanent(let effect, let status, let code, let detail, _):
-            rejection = .erpRefused(
-                "HTTP \(status)\(code.map { " \($0)" } ?? "")\(effect.map { " on \($0)" } ?? ""): \(detail.prefix(300))"
-            )
-        case .exhausted(let effect, let attempts, let status, _, let detail, _):
-            rejection = .erpUnavailable(
-                "\(attempts) attempts\(status.map { ", last HTTP \($0)" } ?? "")\(effect.map { " on \($0)" } ?? ""): \(detail.prefix(200))"
-            )
-        case .done, .abandoned:
-            return nil
+    /// The retry-tier or dead-letter record (and its audit row) for an event routed by
+    /// ``RetryRoute``: the record's value and envelope unchanged, the retry envelope replaced.
+    static func routed(
+        _ message: KafkaMessage, orderKey: String, eventID: String, _ route: RetryRoute, topics: PipelineTopics,
+        stage: StageName, replica: String
+    ) -> StageOutput {
+        let original = ObservationHeader.removing(from: message.headers)
+        let headers = HeaderMap(message.headers)
+        let record: ProducerRecord
+        let audit: AuditRecord
+        switch route {
+        case .retry(let tier, let envelope):
+            record = ProducerRecord(
+                topic: topics.retry(tier: tier.name), key: message.key ?? Array(orderKey.utf8), value: message.value,
+                headers: envelope.headers(appendingTo: original))
+            audit = AuditRecord(
+                hop: .retried, orderKey: orderKey, channel: headers[EnvelopeHeader.channel], eventID: eventID,
+                stage: stage.rawValue, replica: replica, topic: message.topic, partition: message.partition,
+                offset: message.offset, httpStatus: envelope.lastStatus, dueAt: envelope.due,
+                reason: "retry-\(tier.name)",
+                detail: "round \(envelope.attempts) failed\(envelope.effectID.map { " on \($0)" } ?? ""): "
+                    + "\(envelope.lastError); due \(envelope.due.map(RFC3339.format) ?? "now")",
+                traceID: headers[EnvelopeHeader.traceID])
+        case .deadLetter(let envelope, let reason):
+            record = ProducerRecord(
+                topic: topics.deadLetter, key: message.key ?? Array(orderKey.utf8), value: message.value,
+                headers: envelope.headers(appendingTo: original, stage: .dispatch, reason: reason.description))
+            audit = AuditRecord(
+                hop: .deadLettered, orderKey: orderKey, channel: headers[EnvelopeHeader.channel], eventID: eventID,
+                stage: stage.rawValue, replica: replica, topic: message.topic, partition: message.partition,
+                offset: message.offset, httpStatus: envelope.lastStatus, reason: reason.code,
+                detail: reason.description, traceID: headers[EnvelopeHeader.traceID])
         }
-        return ValidateProcessor.quarantine(
-            message, rejection: rejection, stage: .dispatch, topics: topics, replica: replica)
+        return StageOutput(record: record, audit: audit, quarantined: false)
     }
 
     /// The quarantine record for a `<p>.canonical` record that does not decode.

@@ -15,16 +15,18 @@ public enum DispatchResult: Sendable, Hashable {
     /// payment references no channel capture explains (Pattern 5).
     case done(applied: [AppliedEffect], blocked: String?, unmatchedPayments: [String])
     /// The ERP refuses a write as it is (400/422, or conflicts that re-reading did not resolve):
-    /// a dead letter (quarantined with the reason until the retry topics exist).
+    /// a dead letter.
     case permanent(effect: String?, status: Int, code: String?, detail: String, applied: [AppliedEffect])
-    /// Transient failures beyond the in-place attempts: for the retry tiers (quarantined with the
-    /// reason until they exist). `retryAfter`: the last answer's `Retry-After`.
+    /// Transient failures beyond the in-place attempts: for the retry tiers. `retryAfter`: the last answer's `Retry-After`.
     case exhausted(
         effect: String?, attempts: Int, lastStatus: Int?, retryAfter: Duration?, detail: String,
         applied: [AppliedEffect])
     /// Not finished here: the stage is stopping, or the event's partition moved to another replica
     /// (which dispatches it). Nothing about it is acknowledged.
     case abandoned(applied: [AppliedEffect])
+    /// Not dispatched: an earlier event of its order failed transiently and went to the retry
+    /// tiers, so this one is parked behind it (per-order order).
+    case deferred
 
     /// The writes that landed before it ended.
     public var applied: [AppliedEffect] {
@@ -32,6 +34,8 @@ public enum DispatchResult: Sendable, Hashable {
         case .done(let applied, _, _), .permanent(_, _, _, _, let applied), .exhausted(_, _, _, _, _, let applied),
             .abandoned(let applied):
             applied
+        case .deferred:
+            []
         }
     }
 }

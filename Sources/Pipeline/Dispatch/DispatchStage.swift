@@ -23,10 +23,12 @@ public final class DispatchStage: Service, CustomStringConvertible, Sendable {
 
     public var description: String { "dispatch" }
 
-    /// Creates the stage and its consumer (joins the group in the background).
+    /// Creates the stage and its consumer (joins the group in the background). `gate`: the
+    /// destination's breaker when another stage of the process (retry) shares it.
     public init(
         kafka: KafkaConfig, topics: PipelineTopics, erp: ERPConfiguration, policy: DispatchPolicy = .init(),
-        sink: any RecordSink, audit: any AuditSink, health: HealthState? = nil, replica: String = "dispatch-0",
+        sink: any RecordSink, audit: any AuditSink, parking: any ParkingStore, gate: DestinationGate? = nil,
+        health: HealthState? = nil, replica: String = "dispatch-0",
         options: KafkaConsumerOptions = .init(), httpClient: HTTPClient = .shared,
         logger: Logger = Logger(label: "driftless.dispatch")
     ) throws {
@@ -35,12 +37,17 @@ public final class DispatchStage: Service, CustomStringConvertible, Sendable {
         let input = try StageConsumer(
             stage: .dispatch, kafka: kafka, topics: topics, input: topics.canonical, options: options, logger: logger)
         self.input = input
-        gate = DestinationGate(
-            name: "erp", policy: policy, maxConcurrentRequests: erp.maxConcurrentRequests, health: health,
-            logger: logger)
+        let gate =
+            gate
+            ?? DestinationGate(
+                name: "erp", policy: policy, maxConcurrentRequests: erp.maxConcurrentRequests, health: health,
+                logger: logger)
+        self.gate = gate
         let dispatcher = OrderDispatcher(sync: ERPSync(client: client), gate: gate, policy: policy)
         runner = StageRunner(
-            logic: DispatchLogic(dispatcher: dispatcher, owns: { input.owns($0) }), stage: .dispatch, input: input,
+            logic: DispatchLogic(
+                dispatcher: dispatcher, parking: parking, tiers: policy.retryTiers, owns: { input.owns($0) }),
+            stage: .dispatch, input: input,
             sink: sink, audit: audit, topics: topics, replica: replica, counters: counters, maxInFlight: 1,
             logger: logger)
     }

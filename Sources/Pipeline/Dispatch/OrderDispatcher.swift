@@ -5,9 +5,10 @@ import OrderModel
 /// (read once, then kept up to date locally) → ``ERPEffectPlanner`` → each write in turn, through
 /// the destination's ``DestinationGate``, retried in place with back-off while transient.
 ///
-/// A conflict re-reads the ERP and plans again (at most `maxReplans` times). After a permanent or
-/// exhausted failure the order's later events still go: each plans from the order's whole current
-/// state, so a later change also carries what the failed one could not.
+/// A conflict re-reads the ERP and plans again (at most `maxReplans` times). After a permanent
+/// failure the order's later events still go: each plans from the order's whole current state, so
+/// a later change also carries what the failed one could not. After an exhausted (transient)
+/// failure they are `.deferred`: they wait behind it (parked) while it is in the retry tiers.
 struct OrderDispatcher: Sendable {
     /// What the dispatcher knows of the order's ERP side.
     enum KnownView: Sendable, Equatable {
@@ -23,6 +24,9 @@ struct OrderDispatcher: Sendable {
     let sync: ERPSync
     let gate: DestinationGate
     let policy: DispatchPolicy
+    /// The longest `Retry-After` waited out in place; a longer one ends the attempts (the retry
+    /// tiers wait instead, due at that time). The retry stage waits none in place.
+    var maxInPlaceWait: Duration = .seconds(60)
     static let maxReplans = 3
 
     /// Dispatches `events` (one order's, in canonical order). `known`: the view cached from
@@ -37,6 +41,15 @@ struct OrderDispatcher: Sendable {
             guard owns(index), !isStopping() else {
                 results.append(.abandoned(applied: []))
                 known = nil
+                continue
+            }
+            if case .exhausted = results.last {
+                // The order waits behind the event that went to the retry tiers.
+                results.append(.deferred)
+                continue
+            }
+            if case .deferred = results.last {
+                results.append(.deferred)
                 continue
             }
             let (result, after) = await dispatch(event, known: known, owns: { owns(index) }, isStopping: isStopping)
@@ -176,17 +189,21 @@ struct OrderDispatcher: Sendable {
                             detail: String(detail.prefix(200)), applied: applied)
                     }
                 }
+                if let retryAfter, retryAfter > maxInPlaceWait {
+                    let total = sent
+                    return .failed { effect, applied in
+                        .exhausted(
+                            effect: effect, attempts: total, lastStatus: status, retryAfter: retryAfter,
+                            detail: String(detail.prefix(200)), applied: applied)
+                    }
+                }
                 var wait = Self.backoff(attempt: max(1, attempts), policy: policy)
-                if let retryAfter { wait = max(wait, min(retryAfter, Self.maxInPlaceWait)) }
+                if let retryAfter { wait = max(wait, retryAfter) }
                 await Self.nap(wait, isStopping: isStopping)
                 if isStopping() { return .failed { _, applied in .abandoned(applied: applied) } }
             }
         }
     }
-
-    /// The longest `Retry-After` honoured in place (the batch waits meanwhile); a longer one is
-    /// for the retry tiers.
-    static let maxInPlaceWait: Duration = .seconds(60)
 
     /// Sleeps `duration` in short naps, ending early once `isStopping`.
     static func nap(_ duration: Duration, isStopping: @Sendable () -> Bool) async {

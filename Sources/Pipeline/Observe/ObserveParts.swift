@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Ledger
 import Logging
 import Prometheus
 
@@ -40,7 +41,11 @@ struct ObserveParts: Sendable {
     }
 
     /// Reports the stages' settled batches to the metrics and samples their consumers and lag.
-    mutating func attach(validate: ValidateStage?, translate: TranslateStage?, dispatch: DispatchStage?) {
+    /// `cases`: where open dead-letter cases are counted (the process running the dead-letter stage).
+    mutating func attach(
+        validate: ValidateStage?, translate: TranslateStage?, dispatch: DispatchStage?, retry: RetryStage?,
+        deadLetter: DeadLetterStage?, cases: (any CaseStore)?
+    ) {
         var consumers: [MetricsSampler.Consumer] = []
         if let validate {
             validate.counters.attach(metrics)
@@ -54,6 +59,14 @@ struct ObserveParts: Sendable {
             dispatch.counters.attach(metrics)
             consumers.append(.init(stage: .dispatch) { dispatch.consumerStatistics })
         }
+        if let retry {
+            retry.counters.attach(metrics)
+            consumers.append(.init(stage: .retry) { retry.consumerStatistics })
+        }
+        if let deadLetter {
+            deadLetter.counters.attach(metrics)
+            consumers.append(.init(stage: .deadLetter) { deadLetter.consumerStatistics })
+        }
         guard !consumers.isEmpty else { return }
         let admin: KafkaAdmin?
         do {
@@ -63,6 +76,7 @@ struct ObserveParts: Sendable {
             admin = nil
         }
         sampler = MetricsSampler(
-            metrics: metrics, interval: interval, consumers: consumers, admin: admin, topics: topics, logger: logger)
+            metrics: metrics, interval: interval, consumers: consumers, admin: admin, topics: topics,
+            retryTiers: retry?.tiers.map(\.name) ?? [], cases: cases, logger: logger)
     }
 }

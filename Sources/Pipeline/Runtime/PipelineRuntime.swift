@@ -26,6 +26,9 @@ public final class PipelineRuntime: Sendable {
     public let validate: ValidateStage?
     public let translate: TranslateStage?
     public let dispatch: DispatchStage?
+    /// The retry stage (nil when not run here or no ERP is configured).
+    public let retry: RetryStage?
+    public let deadLetter: DeadLetterStage?
     public let webhooks: ShopifyWebhookIngest?
     public let poller: MarketplacePoller?
     /// The process's metrics (`GET /metrics`).
@@ -61,6 +64,8 @@ public final class PipelineRuntime: Sendable {
         validate = parts.validate
         translate = parts.translate
         dispatch = parts.dispatch
+        retry = parts.retry
+        deadLetter = parts.deadLetter
         webhooks = parts.webhooks
         poller = parts.poller
         metrics = parts.observe.metrics
@@ -128,6 +133,9 @@ public final class PipelineRuntime: Sendable {
         ]
         // Alerts stop after the stages (what they report last is still delivered), before the ledger.
         services.append(.init(service: parts.observe.alerts))
+        // Dead letters are fed by every stage below: it stops after them.
+        if let deadLetter = parts.deadLetter { services.append(.init(service: deadLetter)) }
+        if let retry = parts.retry { services.append(.init(service: retry)) }
         if let dispatch = parts.dispatch { services.append(.init(service: dispatch)) }
         if let translate = parts.translate { services.append(.init(service: translate)) }
         if let validate = parts.validate { services.append(.init(service: validate)) }
@@ -209,8 +217,10 @@ public enum PipelineRuntimeError: Error, Equatable, CustomStringConvertible {
     case kafkaFatal(String)
     /// Another translate replica already uses this SQLite ledger file.
     case sqliteLedgerShared(path: String)
-    /// `--stage dispatch` was asked for but no ERP is configured.
+    /// `--stage dispatch` or `--stage retry` was asked for but no ERP is configured.
     case dispatchWithoutERP
+    /// The ledger cannot park events (a store without ``ParkingStore``).
+    case ledgerWithoutParking
 
     public var description: String {
         switch self {
@@ -221,7 +231,9 @@ public enum PipelineRuntimeError: Error, Equatable, CustomStringConvertible {
             "another translate replica already uses the SQLite ledger \(path); several translate replicas "
                 + "need the shared PostgreSQL ledger (DRIFTLESS_LEDGER_URL=postgres://…), or give each process its own file"
         case .dispatchWithoutERP:
-            "the dispatch stage needs an ERP: set DRIFTLESS_ERP_URL and DRIFTLESS_ERP_TOKEN (or erp.baseURL and erp.token)"
+            "the dispatch and retry stages need an ERP: set DRIFTLESS_ERP_URL and DRIFTLESS_ERP_TOKEN (or erp.baseURL and erp.token)"
+        case .ledgerWithoutParking:
+            "the ledger store cannot park events (dispatch and retry need a SQLite or PostgreSQL ledger)"
         }
     }
 }

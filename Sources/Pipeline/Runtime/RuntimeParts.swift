@@ -17,6 +17,8 @@ struct Parts: Sendable {
     var validate: ValidateStage?
     var translate: TranslateStage?
     var dispatch: DispatchStage?
+    var retry: RetryStage?
+    var deadLetter: DeadLetterStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
     /// `/metrics`, the alert rules and their delivery, the sampler of consumer buffers and lag.
@@ -34,7 +36,9 @@ struct Parts: Sendable {
         logger: Logger
     ) async throws -> Parts {
         try configuration.validate()
-        if stages.contains(.dispatch), configuration.erp == nil, stages.count < StageName.allCases.count {
+        if !stages.isDisjoint(with: [.dispatch, .retry]), configuration.erp == nil,
+            stages.count < StageName.allCases.count
+        {
             // Asked for by name (not just part of plain `run`): refuse before anything is opened.
             throw PipelineRuntimeError.dispatchWithoutERP
         }
@@ -58,7 +62,8 @@ struct Parts: Sendable {
         let topics = PipelineTopics(prefix: configuration.topicPrefix)
         try await TopicSetup.ensure(
             kafka: kafka, topics: topics, partitions: configuration.partitions,
-            replicationFactor: configuration.replicationFactor, mockCluster: mockCluster, logger: logger)
+            replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
+            mockCluster: mockCluster, logger: logger)
         let (ledger, ledgerBackground) = try await Ledger.openForService(url: configuration.ledgerURL, logger: logger)
         let auditWriter = AuditWriter(
             store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords),
@@ -87,14 +92,38 @@ struct Parts: Sendable {
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, ledger: ledger, audit: audit,
                 replica: "\(replica)/translate", options: options, logger: logger)
         }
-        if stages.contains(.dispatch) {
+        if stages.contains(.dispatch) || stages.contains(.retry) {
             if let erp = configuration.erp {
-                parts.dispatch = try DispatchStage(
-                    kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch, sink: producer,
-                    audit: audit, health: health, replica: "\(replica)/dispatch", options: options, logger: logger)
+                guard let parking = ledger as? any ParkingStore else { throw PipelineRuntimeError.ledgerWithoutParking }
+                let gate = DestinationGate(
+                    name: "erp", policy: configuration.dispatch, maxConcurrentRequests: erp.maxConcurrentRequests,
+                    health: health, logger: logger)
+                if stages.contains(.dispatch) {
+                    parts.dispatch = try DispatchStage(
+                        kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch, sink: producer,
+                        audit: audit, parking: parking, gate: gate, health: health, replica: "\(replica)/dispatch",
+                        options: options, logger: logger)
+                }
+                if stages.contains(.retry) {
+                    parts.retry = try RetryStage(
+                        kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch,
+                        tiers: configuration.retryTierFilter, sink: producer, audit: audit, parking: parking,
+                        gate: gate, replica: "\(replica)/retry", options: options, logger: logger)
+                }
             } else {
                 logger.notice(
                     "no ERP configured (DRIFTLESS_ERP_URL / erp.baseURL): running without dispatch; canonical changes wait on \(topics.canonical)"
+                )
+            }
+        }
+        if stages.contains(.deadLetter) {
+            if let cases = ledger as? any LedgerStore & CaseStore {
+                parts.deadLetter = try DeadLetterStage(
+                    kafka: consumerKafka, topics: topics, ledger: cases, audit: audit,
+                    replica: "\(replica)/dead-letter", options: options, logger: logger)
+            } else {
+                logger.warning(
+                    "the ledger at \(ledger.location) keeps no dead-letter cases: running without the dead-letter stage"
                 )
             }
         }
@@ -121,7 +150,9 @@ struct Parts: Sendable {
                     logger: logger)
             }
         }
-        parts.observe.attach(validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch)
+        parts.observe.attach(
+            validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch, retry: parts.retry,
+            deadLetter: parts.deadLetter, cases: parts.deadLetter == nil ? nil : ledger as? any CaseStore)
         return parts
     }
 

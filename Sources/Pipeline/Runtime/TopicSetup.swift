@@ -4,20 +4,25 @@ import Logging
 /// Creates the pipeline's topics on start-up (idempotent: existing topics are left alone).
 public enum TopicSetup {
     /// The specs of the stage topics: `partitions` each; the quarantine topic keeps data longer.
-    public static func specs(topics: PipelineTopics, partitions: Int32, replicationFactor: Int32) -> [TopicSpec] {
-        topics.stageTopics.map { name in
+    /// The retry tiers have the same partition count as the rest (one order's records stay in one
+    /// partition of each).
+    public static func specs(
+        topics: PipelineTopics, partitions: Int32, replicationFactor: Int32, tiers: [RetryTier] = RetryTier.defaults
+    ) -> [TopicSpec] {
+        topics.allTopics(tiers: tiers).map { name in
             TopicSpec(
                 name: name, partitions: partitions, replicationFactor: replicationFactor,
-                config: name == topics.quarantine ? ["retention.ms": String(30 * 24 * 3600 * 1000)] : [:])
+                config: name == topics.quarantine || name == topics.deadLetter
+                    ? ["retention.ms": String(30 * 24 * 3600 * 1000)] : [:])
         }
     }
 
     /// Creates the stage topics through the admin API (or the mock cluster's own call when given).
     public static func ensure(
         kafka: KafkaConfig, topics: PipelineTopics, partitions: Int32, replicationFactor: Int32,
-        mockCluster: MockCluster? = nil, logger: Logger
+        tiers: [RetryTier] = RetryTier.defaults, mockCluster: MockCluster? = nil, logger: Logger
     ) async throws {
-        let specs = specs(topics: topics, partitions: partitions, replicationFactor: replicationFactor)
+        let specs = specs(topics: topics, partitions: partitions, replicationFactor: replicationFactor, tiers: tiers)
         if let mockCluster {
             for spec in specs {
                 do {

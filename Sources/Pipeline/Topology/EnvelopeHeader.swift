@@ -29,4 +29,30 @@ public enum EnvelopeHeader {
     public static let originalPartition = "dl-orig-partition"
     /// Offset of the refused record.
     public static let originalOffset = "dl-orig-offset"
+
+    // MARK: Retry envelope (retry tiers and dead-letter topic; replaced on every hop, never appended)
+    /// Failed dispatch rounds so far.
+    public static let attempts = "dl-attempts"
+    /// When the first round failed (RFC 3339).
+    public static let firstFailure = "dl-first-failure"
+    /// The last HTTP status (absent when there was no answer).
+    public static let lastStatus = "dl-last-status"
+    /// The last error, at most 200 characters.
+    public static let lastError = "dl-last-error"
+    /// The failing ERP effect id.
+    public static let effectID = "dl-effect-id"
+    /// The retry tier (`10s`, `1m`, …).
+    public static let tier = "dl-tier"
+    /// When a retry record is due (RFC 3339 with milliseconds).
+    public static let due = "dl-due"
+    /// The dead-letter case a replayed record belongs to.
+    public static let caseID = "dl-case-id"
+
+    // MARK: Replay (`driftless dlq replay`; see "Dead-letter stage" in docs/ARCHITECTURE.md)
+    /// Headers a replay removes before re-entering a record at the stage that failed: provenance,
+    /// the retry envelope and an earlier case id (the replay adds its own `dl-case-id`).
+    public static let strippedOnReplay: Set<String> = [
+        stage, reason, originalTopic, originalPartition, originalOffset, attempts, firstFailure, lastStatus,
+        lastError, effectID, tier, due, caseID,
+    ]
 }

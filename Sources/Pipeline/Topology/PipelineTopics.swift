@@ -20,14 +20,19 @@ public struct PipelineTopics: Sendable, Hashable {
     public var canonical: String { "\(prefix).canonical" }
     /// Records a stage refused, with `dl-stage` / `dl-reason` / provenance headers.
     public var quarantine: String { "\(prefix).quarantine" }
-    /// Dead-letter topic of the dispatch stage (next issue).
+    /// Records given up on for good (dispatch and retry), with their retry envelope.
     public var deadLetter: String { "\(prefix).dead-letter" }
 
     /// A delayed retry topic of the dispatch stage, e.g. `retry(tier: "30s")`.
     public func retry(tier: String) -> String { "\(prefix).retry.\(tier)" }
 
-    /// The topics the stages of this issue read or write (created on start-up).
-    public var stageTopics: [String] { [ingestRaw, validated, canonical, quarantine] }
+    /// The topics the stages read or write besides the retry tiers (created on start-up).
+    public var stageTopics: [String] { [ingestRaw, validated, canonical, quarantine, deadLetter] }
+
+    /// Every topic of a pipeline with `tiers` (created on start-up).
+    public func allTopics(tiers: [RetryTier]) -> [String] {
+        stageTopics + tiers.map { retry(tier: $0.name) }
+    }
 
     /// The consumer group of a stage: `<p>.<stage>`.
     public func consumerGroup(for stage: StageName) -> String { "\(prefix).\(stage.rawValue)" }
@@ -39,4 +44,8 @@ public enum StageName: String, Sendable, CaseIterable, Codable {
     case validate
     case translate
     case dispatch
+    /// The delayed retry tiers (group `<p>.retry`).
+    case retry
+    /// Turns `<p>.dead-letter` and `<p>.quarantine` records into ledger cases (group `<p>.dead-letter`).
+    case deadLetter = "dead-letter"
 }

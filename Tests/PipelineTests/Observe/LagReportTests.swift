@@ -33,7 +33,9 @@ final class LagReportTests: XCTestCase {
 
         let admin = try KafkaAdmin(config: broker.config())
         let report = try await LagReport.collect(admin: admin, topics: topics)
-        XCTAssertEqual(report.groups.map(\.stage), ["validate", "translate", "dispatch"])
+        XCTAssertEqual(report.groups.map(\.stage), ["validate", "translate", "dispatch", "dead-letter", "dead-letter"])
+        XCTAssertEqual(
+            report.groups.filter { $0.stage == "dead-letter" }.map(\.topic), [topics.deadLetter, topics.quarantine])
         let validate = try XCTUnwrap(report.groups.first { $0.group == group })
         XCTAssertEqual(validate.topic, topics.ingestRaw)
         XCTAssertEqual(validate.partitions.map(\.partition), [0, 1, 2])
@@ -76,7 +78,9 @@ final class LagReportTests: XCTestCase {
     func testLagCommandPrintsTheSameNumbers() async throws {
         let broker = try TestBroker.mock(brokers: 1)
         let topics = PipelineTopics(prefix: broker.uniqueName("lagcli"))
-        for topic in topics.stageTopics { try await broker.createTopic(named: topic, partitions: 2) }
+        for topic in topics.allTopics(tiers: RetryTier.defaults) {
+            try await broker.createTopic(named: topic, partitions: 2)
+        }
         try await broker.produce(topic: topics.validated, count: 40, key: { "order-\($0)" })
         let group = topics.consumerGroup(for: .translate)
         let consumer = try KafkaConsumer(
@@ -102,6 +106,10 @@ final class LagReportTests: XCTestCase {
         let table = try await runDriftless(["lag", "--bootstrap", broker.bootstrapServers], environment: environment)
         XCTAssertEqual(table.status, 0, table.output)
         XCTAssertTrue(table.output.contains("total (translate)"), table.output)
+        for tier in RetryTier.defaults {
+            XCTAssertTrue(
+                table.output.contains(topics.retry(tier: tier.name)), "the retry group's tiers: \(table.output)")
+        }
         XCTAssertTrue(
             table.output.split(separator: "\n").contains { $0.hasPrefix(group) && $0.hasSuffix(" 30") }, table.output)
         let unknown = try await runDriftless(

@@ -52,6 +52,10 @@ final class MetricsEndpointTests: XCTestCase {
             $0.name == "driftless_ingest_requests_total" && $0.labels["status"] != "200"
         }
         XCTAssertEqual(refused.reduce(0) { $0 + $1.value }, 1, "\(refused)")
+        // The dead-letter stage's consumer is sampled and its open cases counted (nothing failed: none).
+        XCTAssertNotNil(after.value("driftless_consumer_buffer_capacity_messages", ["stage": "dead-letter"]))
+        XCTAssertNotNil(after.value("driftless_consumer_buffer_capacity_messages", ["stage": "retry"]))
+        XCTAssertEqual(after.value("driftless_dead_letter_open_cases"), 0)
         for stage in ["validate", "translate", "dispatch"] {
             XCTAssertGreaterThan(
                 after.value("driftless_stage_records_total", ["stage": stage, "outcome": "consumed"]) ?? 0, 0, stage)

@@ -71,6 +71,7 @@ public struct LagReport: Sendable, Hashable, Codable {
                 case "translate": [topics.validated]
                 case "dispatch": [topics.canonical]
                 case "retry": retryTiers.map { topics.retry(tier: $0) }
+                case "dead-letter": [topics.deadLetter, topics.quarantine]
                 default: []
                 }
             return inputs.isEmpty ? nil : (stage, topics.consumerGroup(for: stage), inputs)

@@ -114,6 +114,8 @@ struct PipelineConfigFile: Decodable, Sendable {
         var pauseProbeIntervalMs: Int?
         var maxConcurrentOrders: Int?
         var viewTtlMs: Int?
+        /// Retry tiers, e.g. `["10s", "1m", "10m", "1h"]`.
+        var retryTiers: [String]?
     }
 
     var kafka: Kafka?

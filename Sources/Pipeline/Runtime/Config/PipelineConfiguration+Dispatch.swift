@@ -20,6 +20,15 @@ extension PipelineConfiguration {
         dispatch.pauseProbeInterval = milliseconds(file.pauseProbeIntervalMs) ?? dispatch.pauseProbeInterval
         dispatch.maxConcurrentOrders = file.maxConcurrentOrders ?? dispatch.maxConcurrentOrders
         dispatch.viewTTL = milliseconds(file.viewTtlMs) ?? dispatch.viewTTL
+        if let names = file.retryTiers {
+            dispatch.retryTiers = try names.map { name in
+                guard let tier = RetryTier(name) else {
+                    throw PipelineConfigurationError.invalidValue(
+                        field: "dispatch.retryTiers", value: "\(name) (a whole number and ms, s, m or h, e.g. 10s)")
+                }
+                return tier
+            }
+        }
     }
 
     /// The ERP destination from the environment (`DRIFTLESS_ERP_URL`, `DRIFTLESS_ERP_TOKEN` or

@@ -64,6 +64,9 @@ public struct PipelineConfiguration: Sendable {
     public var alerts: AlertConfiguration
     /// How often consumer buffers and lag are sampled for `/metrics` (`metrics.sampleIntervalMs`).
     public var metricsSampleInterval: Duration
+    /// The tiers a retry stage of this process reads (`driftless run --stage retry --tier 1m`);
+    /// empty: all of `dispatch.retryTiers`.
+    public var retryTierFilter: [String] = []
 
     /// Whether to run on the embedded mock cluster.
     public var isEmbedded: Bool { bootstrapServers == nil }

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Ledger
 import Logging
 import ServiceLifecycle
 
@@ -25,11 +26,12 @@ public final class MetricsSampler: Service, Sendable {
     private let admin: KafkaAdmin?
     private let topics: PipelineTopics
     private let retryTiers: [String]
+    private let cases: (any CaseStore)?
     private let logger: Logger
 
     public init(
         metrics: PipelineMetrics, interval: Duration, consumers: [Consumer], admin: KafkaAdmin?,
-        topics: PipelineTopics, retryTiers: [String] = [], logger: Logger
+        topics: PipelineTopics, retryTiers: [String] = [], cases: (any CaseStore)? = nil, logger: Logger
     ) {
         self.metrics = metrics
         self.interval = interval
@@ -37,6 +39,7 @@ public final class MetricsSampler: Service, Sendable {
         self.admin = admin
         self.topics = topics
         self.retryTiers = retryTiers
+        self.cases = cases
         self.logger = logger
     }
 
@@ -52,9 +55,16 @@ public final class MetricsSampler: Service, Sendable {
         }
     }
 
-    /// One sample of every consumer and of the lag.
+    /// One sample of every consumer, the open dead-letter cases and the lag.
     public func sample() async {
         for consumer in consumers { metrics.consumer(stage: consumer.stage, statistics: consumer.statistics()) }
+        if let cases {
+            do {
+                metrics.deadLetterOpenCases(try await cases.openCaseCount())
+            } catch {
+                logger.warning("open dead-letter cases not counted", metadata: ["error": "\(error)"])
+            }
+        }
         guard let admin, !consumers.isEmpty else { return }
         do {
             let report = try await LagReport.collect(

@@ -91,7 +91,11 @@ public final class PipelineMetrics: Sendable {
         if let alerts {
             let quarantines = quarantined.values.reduce(0, +)
             if quarantines > 0 { alerts.record(.quarantined, times: quarantines, at: now) }
-            if deadLettered > 0 { alerts.record(.deadLettered, times: deadLettered, at: now) }
+            // The dead-letter stage's own rows are its cases (quarantined records too): growth of the
+            // dead-letter topic is what dispatch and retry send there.
+            if deadLettered > 0, stage.rawValue != "dead-letter" {
+                alerts.record(.deadLettered, times: deadLettered, at: now)
+            }
         }
         // Dispatch, and (by name, once it exists) the retry stage that re-dispatches.
         if stage == .dispatch || stage.rawValue == "retry" {

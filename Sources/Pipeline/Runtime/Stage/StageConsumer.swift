@@ -12,8 +12,18 @@ struct StageConsumer: Sendable {
         stage: StageName, kafka: KafkaConfig, topics: PipelineTopics, input: String,
         options: KafkaConsumerOptions, logger: Logger
     ) throws {
+        try self.init(stage: stage, kafka: kafka, topics: topics, inputs: [input], options: options, logger: logger)
+    }
+
+    /// A consumer of several input topics (the dead-letter stage reads dead-letter and quarantine),
+    /// in the stage's group unless `group` names another.
+    init(
+        stage: StageName, kafka: KafkaConfig, topics: PipelineTopics, inputs: [String],
+        options: KafkaConsumerOptions, group: String? = nil, logger: Logger
+    ) throws {
         consumer = try KafkaConsumer(
-            config: kafka, groupID: topics.consumerGroup(for: stage), topics: [input], options: options, logger: logger)
+            config: kafka, groupID: group ?? topics.consumerGroup(for: stage), topics: inputs, options: options,
+            logger: logger)
         loop = StageLoop(name: stage.rawValue, consumer: consumer, logger: logger)
     }
 

@@ -24,6 +24,15 @@ public struct StageCounts: Sendable, Hashable {
     public var unmatchedPayments = 0
     public var refused = 0
     public var exhausted = 0
+    /// Retry path: records sent to a retry tier, records dead-lettered, events parked behind their
+    /// order's head, retry records that were not due yet (redelivered later), stale retry records
+    /// skipped, and the largest lateness of a due record (milliseconds past its due time).
+    public var retried = 0
+    public var deadLettered = 0
+    public var parked = 0
+    public var notDue = 0
+    public var staleRetries = 0
+    public var maxLatenessMs = 0
 
     public init() {}
 
@@ -51,6 +60,12 @@ public struct StageCounts: Sendable, Hashable {
         unmatchedPayments += other.unmatchedPayments
         refused += other.refused
         exhausted += other.exhausted
+        retried += other.retried
+        deadLettered += other.deadLettered
+        parked += other.parked
+        notDue += other.notDue
+        staleRetries += other.staleRetries
+        maxLatenessMs = max(maxLatenessMs, other.maxLatenessMs)
     }
 }
 

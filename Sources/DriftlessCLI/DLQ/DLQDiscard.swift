@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `driftless dlq discard ID --reason TEXT`: gives a case up for good (the reason is required).
+struct DLQDiscard: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "discard", abstract: "Discard a case (it will not be replayed); a reason is required.")
+
+    @Argument(help: "Case id.") var id: Int64
+    @Option(help: "Why the case is discarded (required).") var reason: String
+    @Option(help: "Who discards it (default: $USER).") var who: String?
+    @OptionGroup var ledger: LedgerURLOption
+
+    func validate() throws {
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationError("--reason must say why the case is discarded")
+        }
+    }
+
+    /// The text to print.
+    func execute(now: Date = Date()) async throws -> String {
+        try validate()
+        let store = try await ledger.openCases()
+        let outcome: CaseTransitionOutcome
+        do {
+            outcome = try await store.transitionCase(
+                id: id, to: .discarded, actor: operatorName(who), reason: reason, at: now,
+                allowedFrom: [.open, .replayed])
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        switch outcome {
+        case .changed: return "case \(id) discarded by \(operatorName(who)): \(reason)"
+        case .refused(let current): return "case \(id) is \(current.state.rawValue): nothing to discard"
+        case .notFound: throw ValidationError("no case \(id)")
+        }
+    }
+
+    func run() async throws {
+        print(try await execute())
+    }
+}

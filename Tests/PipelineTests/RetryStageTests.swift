@@ -1,0 +1,225 @@
+import DriftlessTesting
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import OrderModel
+@testable import Pipeline
+import Simulators
+import XCTest
+
+/// Dispatch and the retry stage on a real broker against the ERP simulator: transient failures
+/// climb the delayed retry tiers (never early), an order's later events are parked behind its
+/// event in retry and never overtake it, every effect lands exactly once; a stopped and restarted
+/// retry stage and a second replica joining mid-run deliver every due record once.
+final class RetryStageTests: XCTestCase {
+    /// 5k canonical events over 500 orders while the ERP fails 30 % of requests transiently for
+    /// the first seconds; dispatch tries twice in place, then the tiers (200 ms … 4 s) take over.
+    func testTransientFailuresClimbTheTiersAndLandExactlyOnceInOrder() async throws {
+        let rig = try await DispatchRig.start(name: "retry-tiers", partitions: 4)
+        let matrix = try MappingMatrix.default
+        let stream = CanonicalLifecycles.make(orders: 500, seed: 21, duplicateRatio: 0.1, matrix: matrix)
+        let expected = CanonicalLifecycles.expected(stream)
+        rig.erp.faults.update {
+            $0.unavailableRatio = 0.2
+            $0.throttledRatio = 0.1
+            $0.retryAfterSeconds = 1
+        }
+        var policy = DispatchRig.fastPolicy
+        policy.maxAttempts = 2
+        // A ladder longer than the fault window: nothing is given up.
+        policy.retryTiers = ["500ms", "1s", "2s", "4s", "8s", "16s"].compactMap(RetryTier.init)
+        for tier in policy.retryTiers {
+            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 4)
+        }
+        policy.breakerConsecutiveFailures = 1_000  // this test is about the tiers, not the breaker
+        policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
+        try await rig.publish(stream)
+        let dispatch = try rig.stage(policy: policy)
+        let retry = try rig.retryStage(policy: policy)
+        let runs = [Task { await dispatch.run() }, Task { await retry.run() }]
+        // Faults for a while, then a healthy ERP.
+        _ = await eventually(timeout: .seconds(60)) { dispatch.counters.snapshot.consumed >= stream.count / 2 }
+        rig.erp.faults.update {
+            $0.unavailableRatio = 0
+            $0.throttledRatio = 0
+        }
+        let parking = try rig.parking()
+        let drained = await eventually(timeout: .seconds(240)) {
+            guard dispatch.counters.snapshot.consumed >= stream.count else { return false }
+            let counts = try? await parking.parkingCounts()
+            return counts.map { $0.held == 0 && $0.parked == 0 } ?? false
+        }
+        dispatch.stop()
+        retry.stop()
+        for run in runs { await run.value }
+        let counts = (dispatch: dispatch.counters.snapshot, retry: retry.counters.snapshot)
+        let late = await retry.dueTimeError
+        XCTAssertTrue(drained, "dispatch consumed \(counts.dispatch.consumed) of \(stream.count); \(counts)")
+        XCTAssertGreaterThan(counts.dispatch.retried, 0, "some events went to the tiers")
+        XCTAssertGreaterThan(counts.dispatch.parked + counts.retry.retried, 0)
+        try await rig.rig.writer.flush()
+        let given = try await rig.rig.ledger.search(AuditQuery(hops: [.deadLettered], limit: 100))
+        XCTAssertEqual(
+            counts.dispatch.deadLettered + counts.retry.deadLettered, 0,
+            "nothing given up: \(given.prefix(3).map { "\($0.orderKey) \($0.detail ?? "")" })")
+        XCTAssertEqual(counts.dispatch.quarantined + counts.retry.quarantined, 0)
+        await rig.assertERPMatches(expected)
+        let rows = try await rig.appliedEffectRows()
+        let expectedIDs = expected.values.flatMap(\.effects).map(\.id)
+        let missing = Set(expectedIDs).subtracting(rows.keys)
+        let extra = Set(rows.keys).subtracting(expectedIDs)
+        XCTAssertEqual(
+            missing.count + extra.count, 0, "missing \(Array(missing.prefix(5))), extra \(Array(extra.prefix(5)))")
+        XCTAssertEqual(rows.values.filter { $0 > 1 }.count, 0, "each effect dispatched once")
+        print(
+            "retry tiers (mock): \(stream.count) events, \(expectedIDs.count) effects; dispatch sent "
+                + "\(counts.dispatch.retried) to the tiers and parked \(counts.dispatch.parked); the retry stage "
+                + "re-sent \(counts.retry.retried), met \(counts.retry.notDue) records not yet due, skipped "
+                + "\(counts.retry.staleRetries) stale; due-time error over \(late.count) due records: p50 "
+                + "\(late.p50) ms, p99 \(late.p99) ms, max \(late.max) ms late, never early")
+        await rig.finish()
+    }
+
+    /// The order of one order's effects across a retry: its first event fails until the ERP heals,
+    /// its later events are parked behind it and follow it in order, while other orders flow.
+    func testParkedEventsNeverOvertakeTheirHead() async throws {
+        let rig = try await DispatchRig.start(name: "retry-parking", partitions: 2)
+        let matrix = try MappingMatrix.default
+        let blocked = CanonicalLifecycles.lifecycle(
+            OrderKey(channel: .shopify, orderID: "HELD1"), kind: .happy, matrix: matrix)
+        let others = CanonicalLifecycles.make(orders: 20, seed: 4, duplicateRatio: 0, matrix: matrix, prefix: "F")
+        let held = ERPEffect.externalID("so", "shopify", "HELD1")
+        rig.erp.faults.update {
+            $0.invalidOrders = [held]
+            $0.invalidStatus = 503
+        }
+        var policy = DispatchRig.fastPolicy
+        policy.maxAttempts = 1
+        policy.breakerConsecutiveFailures = 1_000
+        policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
+        policy.retryTiers = ["1s", "2s", "3s", "5s", "8s"].compactMap(RetryTier.init)
+        for tier in policy.retryTiers {
+            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 2)
+        }
+        try await rig.publish(blocked + others)
+        let dispatch = try rig.stage(policy: policy)
+        let retry = try rig.retryStage(policy: policy)
+        let runs = [Task { await dispatch.run() }, Task { await retry.run() }]
+        let parking = try rig.parking()
+        let othersDone = await eventually(timeout: .seconds(60)) {
+            dispatch.counters.snapshot.consumed >= blocked.count + others.count
+        }
+        XCTAssertTrue(othersDone)
+        let whileHeld = try await parking.parkingCounts()
+        XCTAssertEqual(whileHeld.held, 1, "the failing order is held")
+        XCTAssertEqual(whileHeld.parked, blocked.count - 1, "its later events wait behind the first")
+        let otherOrders = CanonicalLifecycles.expected(others)
+        for (key, order) in otherOrders {
+            let record = await rig.erp.store.find(
+                .salesOrder, id: "eid:" + ERPEffect.externalID("so", key.channel.rawValue, key.orderID))
+            XCTAssertEqual(record?.status?.id, order.status?.rawValue, "other orders flow: \(key)")
+        }
+        rig.erp.faults.update { $0.invalidOrders = [] }
+        let released = await eventually(timeout: .seconds(60)) {
+            (try? await parking.parkingCounts()).map { $0.held == 0 && $0.parked == 0 } ?? false
+        }
+        dispatch.stop()
+        retry.stop()
+        for run in runs { await run.value }
+        XCTAssertTrue(released, "the order was released after its head landed")
+        await rig.assertERPMatches(CanonicalLifecycles.expected(blocked + others))
+        await rig.finish()
+    }
+
+    /// A retry stage stopped while its partitions are paused (records not yet due) and a new one
+    /// started: every due record is still delivered once, the ERP holds every effect once.
+    func testRestartedRetryStageDeliversEveryDueRecordOnce() async throws {
+        let rig = try await DispatchRig.start(name: "retry-restart", partitions: 3)
+        let matrix = try MappingMatrix.default
+        let stream = CanonicalLifecycles.make(orders: 60, seed: 8, duplicateRatio: 0, matrix: matrix, prefix: "K")
+        var policy = DispatchRig.fastPolicy
+        policy.maxAttempts = 1
+        policy.breakerConsecutiveFailures = 1_000
+        policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
+        policy.retryTiers = ["8s", "9s", "10s"].compactMap(RetryTier.init)
+        for tier in policy.retryTiers {
+            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 3)
+        }
+        rig.erp.faults.update { $0.unavailableRatio = 1 }  // every first try fails
+        try await rig.publish(stream)
+        let dispatch = try rig.stage(policy: policy)
+        let dispatching = Task { await dispatch.run() }
+        _ = await eventually(timeout: .seconds(60)) { dispatch.counters.snapshot.consumed >= stream.count }
+        rig.erp.faults.update { $0.unavailableRatio = 0 }
+        XCTAssertEqual(dispatch.counters.snapshot.retried, 60, "each order's first event went to the first tier")
+        let first = try rig.retryStage(replica: "retry-1", policy: policy)
+        let firstRun = Task { await first.run() }
+        // It reads the records, finds them not yet due and pauses; then it is stopped.
+        _ = await eventually(timeout: .seconds(30)) { first.counters.snapshot.notDue > 0 }
+        first.stop()
+        await firstRun.value
+        XCTAssertGreaterThan(first.counters.snapshot.notDue, 0, "the first replica paused its partitions")
+        let second = try rig.retryStage(replica: "retry-2", policy: policy)
+        let secondRun = Task { await second.run() }
+        let parking = try rig.parking()
+        let released = await eventually(timeout: .seconds(60)) {
+            (try? await parking.parkingCounts()).map { $0.held == 0 && $0.parked == 0 } ?? false
+        }
+        second.stop()
+        dispatch.stop()
+        await secondRun.value
+        await dispatching.value
+        XCTAssertTrue(released)
+        XCTAssertGreaterThan(second.counters.snapshot.effects, 0, "the restarted replica delivered what was left")
+        await rig.assertERPMatches(CanonicalLifecycles.expected(stream))
+        let rows = try await rig.appliedEffectRows()
+        XCTAssertEqual(rows.values.filter { $0 > 1 }.count, 0, "each effect dispatched once")
+        await rig.finish()
+    }
+
+    /// A second retry replica joins while the first has paused partitions: the group rebalances,
+    /// no partition stays paused, every record is delivered.
+    func testASecondReplicaJoiningMidRunLeavesNoPartitionPaused() async throws {
+        let rig = try await DispatchRig.start(name: "retry-rebalance", partitions: 4)
+        let matrix = try MappingMatrix.default
+        let stream = CanonicalLifecycles.make(orders: 80, seed: 9, duplicateRatio: 0, matrix: matrix, prefix: "B")
+        var policy = DispatchRig.fastPolicy
+        policy.maxAttempts = 1
+        policy.breakerConsecutiveFailures = 1_000
+        policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
+        policy.retryTiers = ["8s", "9s"].compactMap(RetryTier.init)
+        for tier in policy.retryTiers {
+            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 4)
+        }
+        rig.erp.faults.update { $0.unavailableRatio = 1 }
+        try await rig.publish(stream)
+        let dispatch = try rig.stage(policy: policy)
+        let dispatching = Task { await dispatch.run() }
+        _ = await eventually(timeout: .seconds(60)) { dispatch.counters.snapshot.consumed >= stream.count }
+        rig.erp.faults.update { $0.unavailableRatio = 0 }
+        let first = try rig.retryStage(replica: "retry-1", policy: policy)
+        let firstRun = Task { await first.run() }
+        _ = await eventually(timeout: .seconds(30)) { first.counters.snapshot.notDue > 0 }
+        let second = try rig.retryStage(replica: "retry-2", policy: policy)
+        let secondRun = Task { await second.run() }
+        let joined = await eventually(timeout: .seconds(30)) { second.consumerStatistics.assignments > 0 }
+        let parking = try rig.parking()
+        let released = await eventually(timeout: .seconds(90)) {
+            (try? await parking.parkingCounts()).map { $0.held == 0 && $0.parked == 0 } ?? false
+        }
+        let revoked = first.consumerStatistics.revocations
+        first.stop()
+        second.stop()
+        dispatch.stop()
+        for run in [firstRun, secondRun, dispatching] { await run.value }
+        XCTAssertTrue(released, "every held order was released: no partition stayed paused")
+        XCTAssertTrue(joined, "the second replica got partitions")
+        XCTAssertGreaterThan(revoked, 0, "the first replica gave partitions up while they were paused")
+        XCTAssertGreaterThan(second.counters.snapshot.effects, 0, "the second replica delivered records")
+        await rig.assertERPMatches(CanonicalLifecycles.expected(stream))
+        let rows = try await rig.appliedEffectRows()
+        XCTAssertEqual(rows.values.filter { $0 > 1 }.count, 0, "each effect dispatched once")
+        await rig.finish()
+    }
+}
