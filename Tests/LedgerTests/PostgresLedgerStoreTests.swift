@@ -61,6 +61,8 @@ final class PostgresLedgerStoreTests: XCTestCase {
         try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown()
     }
     func testCasesAreIdempotentAndReopen() async throws { try await suite.casesAreIdempotentAndReopen() }
+    func testParkingHoldsParksAndReleases() async throws { try await suite.parkingHoldsParksAndReleases() }
+    func testParkingRacesLeaveNothingBehind() async throws { try await suite.parkingRacesLeaveNothingBehind() }
     func testCaseQueriesFilter() async throws { try await suite.caseQueriesFilter() }
     func testConcurrentArrivalsMakeOneCase() async throws { try await suite.concurrentArrivalsMakeOneCase() }
     func testCheckpointsMoveForwardAndSurvivePurge() async throws {
