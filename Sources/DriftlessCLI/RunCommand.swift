@@ -56,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
             configuration: configuration, stages: stages, handleSignals: true, logger: logger)
         print(
             "driftless: \(stages.map(\.rawValue).sorted().joined(separator: ", ")) running; "
-                + "http://\(configuration.ingestHost):\(runtime.httpPort) (POST /webhooks/shopify, /healthz, /readyz, /status); "
+                + "http://\(configuration.ingestHost):\(runtime.httpPort) (POST /webhooks/shopify, /healthz, /readyz, /status, /metrics); "
                 + "kafka \(configuration.isEmbedded ? "embedded mock cluster" : runtime.bootstrapServers); "
                 + "ledger \(runtime.ledger.location)")
         try await runtime.wait()

@@ -28,6 +28,9 @@ public enum AuditHop: String, Sendable, Hashable, Codable, CaseIterable {
     case replayed
     /// Touched by reconciliation (corrected or flagged).
     case reconciled
+    /// An operator alert fired or resolved and was delivered (or not) to a destination; the
+    /// order key is `alerts:<rule>`, `httpStatus` the receiver's answer.
+    case alerted
 
     /// Parses the stored spelling, also accepting `deadLettered` / `dead-lettered`.
     public init?(parsing text: String) {

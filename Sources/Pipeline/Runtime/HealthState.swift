@@ -35,6 +35,7 @@ public final class HealthState: Sendable {
     }
 
     private let state = Mutex(State())
+    private let componentObserver = Mutex<(@Sendable (String, String?, String) -> Void)?>(nil)
 
     public init() {}
 
@@ -81,7 +82,17 @@ public final class HealthState: Sendable {
 
     /// Sets the state shown for the part `name` on `/status` (e.g. the ERP breaker: `open`).
     public func setComponent(_ name: String, _ value: String) {
-        state.withLock { $0.components[name] = value }
+        let previous = state.withLock { state -> String? in
+            defer { state.components[name] = value }
+            return state.components[name]
+        }
+        if let observer = componentObserver.withLock({ $0 }) { observer(name, previous, value) }
+    }
+
+    /// Calls `observer` (part name, previous state, new state) on every ``setComponent(_:_:)``
+    /// from now on; the runtime reports breaker states to the metrics through it.
+    func observeComponents(_ observer: @escaping @Sendable (String, String?, String) -> Void) {
+        componentObserver.withLock { $0 = observer }
     }
 
     /// Every part's state by name.

@@ -31,6 +31,10 @@ public final class PipelineRuntime: Sendable {
     public let deadLetter: DeadLetterStage?
     public let webhooks: ShopifyWebhookIngest?
     public let poller: MarketplacePoller?
+    /// The process's metrics (`GET /metrics`).
+    public let metrics: PipelineMetrics
+    /// The alert rules and their delivery; feed it mismatches with `alerts.engine.record(mismatch:at:)`.
+    public let alerts: AlertService
     /// The HTTP port (webhooks and health).
     public let httpPort: Int
     /// Kafka bootstrap servers in use (the mock cluster's when embedded).
@@ -64,6 +68,8 @@ public final class PipelineRuntime: Sendable {
         deadLetter = parts.deadLetter
         webhooks = parts.webhooks
         poller = parts.poller
+        metrics = parts.observe.metrics
+        alerts = parts.observe.alerts
         bootstrapServers = parts.bootstrapServers
         producer = parts.producer
         auditWriter = parts.auditWriter
@@ -87,8 +93,12 @@ public final class PipelineRuntime: Sendable {
         let parts = try await Parts.make(
             configuration: configuration, stages: stages, mockCluster: mockCluster, logger: logger)
         let router = Router()
+        router.add(middleware: IngestRequestMetrics(metrics: parts.observe.metrics))
         IngestRoutes.addHealthRoutes(to: router, health: parts.health)
-        if let webhooks = parts.webhooks { IngestRoutes.addWebhookRoutes(to: router, shopify: webhooks) }
+        MetricsRoutes.add(to: router, metrics: parts.observe.metrics)
+        if let webhooks = parts.webhooks {
+            IngestRoutes.addWebhookRoutes(to: router, shopify: webhooks, alerts: parts.observe.alerts.engine)
+        }
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let readTimeout = configuration.requestReadTimeout.timeAmount
         let app = Application(
@@ -121,6 +131,8 @@ public final class PipelineRuntime: Sendable {
             .init(service: ClosingService(step: .auditWriter, closer: closer)),
             .init(service: ClosingService(step: .producer, closer: closer)),
         ]
+        // Alerts stop after the stages (what they report last is still delivered), before the ledger.
+        services.append(.init(service: parts.observe.alerts))
         // Dead letters are fed by every stage below: it stops after them.
         if let deadLetter = parts.deadLetter { services.append(.init(service: deadLetter)) }
         if let retry = parts.retry { services.append(.init(service: retry)) }
@@ -129,6 +141,7 @@ public final class PipelineRuntime: Sendable {
         if let validate = parts.validate { services.append(.init(service: validate)) }
         if let poller = parts.poller { services.append(.init(service: PollerService(poller: poller))) }
         services.append(.init(service: app))
+        if let sampler = parts.observe.sampler { services.append(.init(service: sampler)) }
         // A fatal producer error shuts the whole group down gracefully (and `wait()` then throws
         // it, so the process exits non-zero).
         services.append(

@@ -21,6 +21,8 @@ struct Parts: Sendable {
     var deadLetter: DeadLetterStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
+    /// `/metrics`, the alert rules and their delivery, the sampler of consumer buffers and lag.
+    var observe: ObserveParts
     /// The ledger's background work (PostgreSQL's connection pool), run as the group's first service.
     var ledgerBackground: (@Sendable () async -> Void)?
     /// Closes producer, audit writer and ledger, once each, in that order.
@@ -69,12 +71,14 @@ struct Parts: Sendable {
         let audit = LedgerAuditSink(writer: auditWriter)
         let producer = try KafkaProducer(config: kafka, logger: logger)
         let health = HealthState()
+        let observe = try ObserveParts.make(
+            configuration: configuration, kafka: kafka, topics: topics, health: health, audit: audit, logger: logger)
         let options = KafkaConsumerOptions(
             bufferCapacity: configuration.bufferCapacity, maxBatchSize: configuration.maxBatchSize)
         let replica = configuration.replica
         var parts = Parts(
             configuration: configuration, topics: topics, bootstrapServers: bootstrap, mockCluster: mockCluster,
-            ledger: ledger, auditWriter: auditWriter, producer: producer, health: health,
+            ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, observe: observe,
             ledgerBackground: ledgerBackground,
             closer: ResourceCloser(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger),
             translateLock: translateLock, logger: logger)
@@ -146,6 +150,9 @@ struct Parts: Sendable {
                     logger: logger)
             }
         }
+        parts.observe.attach(
+            validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch, retry: parts.retry,
+            deadLetter: parts.deadLetter, cases: parts.deadLetter == nil ? nil : ledger as? any CaseStore)
         return parts
     }
 

@@ -6,9 +6,10 @@ import NIOCore
 /// HTTP routes of the ingest process: `POST /webhooks/shopify`, `GET /healthz`, `GET /readyz`,
 /// `GET /status` (condition and part states as JSON).
 public enum IngestRoutes {
-    /// Adds the webhook route to `router`.
+    /// Adds the webhook route to `router`. A delivery Shopify retried (its webhook id seen before) is
+    /// reported to `alerts` as a retry: logged, never alerted on its own.
     public static func addWebhookRoutes(
-        to router: Router<BasicRequestContext>, shopify: ShopifyWebhookIngest
+        to router: Router<BasicRequestContext>, shopify: ShopifyWebhookIngest, alerts: AlertEngine? = nil
     ) {
         let limit = shopify.configuration.maxBodyBytes
         router.post("/webhooks/shopify") { request, _ -> Response in
@@ -27,7 +28,10 @@ public enum IngestRoutes {
                 body: Array(buffer.readableBytesView))
             switch outcome {
             case .accepted: return plain(.ok, "ok")
-            case .duplicate: return plain(.ok, "duplicate")
+            case .duplicate:
+                let id = HTTPField.Name("X-Shopify-Webhook-Id").flatMap { headers[$0] }.map { String($0.prefix(80)) }
+                alerts?.record(.retried("Shopify webhook \(id ?? "?") delivered again (deduplicated)"))
+                return plain(.ok, "duplicate")
             case .unauthorized: return plain(.unauthorized, "invalid signature")
             case .badRequest(let why): return plain(.badRequest, why)
             case .tooLarge: return plain(.contentTooLarge, "payload too large")

@@ -127,6 +127,8 @@ struct PipelineConfigFile: Decodable, Sendable {
     var health: Health?
     var erp: ERP?
     var dispatch: Dispatch?
+    var alerts: Alerts?
+    var metrics: Metrics?
 }
 
 extension KeyedDecodingContainer {

@@ -60,6 +60,10 @@ public struct PipelineConfiguration: Sendable {
     public var erp: ERPConfiguration?
     /// Dispatch's in-place retries and circuit breaker.
     public var dispatch: DispatchPolicy
+    /// Alert rules and destinations (`alerts:`).
+    public var alerts: AlertConfiguration
+    /// How often consumer buffers and lag are sampled for `/metrics` (`metrics.sampleIntervalMs`).
+    public var metricsSampleInterval: Duration
     /// The tiers a retry stage of this process reads (`driftless run --stage retry --tier 1m`);
     /// empty: all of `dispatch.retryTiers`.
     public var retryTierFilter: [String] = []
@@ -98,6 +102,8 @@ public struct PipelineConfiguration: Sendable {
         mappingFile = nil
         erp = nil
         dispatch = DispatchPolicy()
+        alerts = AlertConfiguration()
+        metricsSampleInterval = .seconds(15)
     }
 
     /// Loads `file` (optional) and applies `environment` overrides.
@@ -108,6 +114,7 @@ public struct PipelineConfiguration: Sendable {
         var configuration = PipelineConfiguration()
         var fileSecrets: PipelineConfigFile.Shopify?
         var fileERP: PipelineConfigFile.ERP?
+        var fileAlerts: PipelineConfigFile.Alerts?
         if let file {
             let text: String
             do {
@@ -126,6 +133,8 @@ public struct PipelineConfiguration: Sendable {
             fileSecrets = parsed.ingest?.shopify
             fileERP = parsed.erp
             try configuration.applyDispatch(parsed.dispatch)
+            fileAlerts = parsed.alerts
+            try configuration.applyMetrics(parsed.metrics)
         }
         try configuration.apply(environment: environment)
         // Secrets: environment first, then the file's settings; files are read only when used. A
@@ -140,6 +149,7 @@ public struct PipelineConfiguration: Sendable {
                 environment: environment, fileValue: fileSecrets?.previousSecret,
                 filePath: fileSecrets?.previousSecretFile)
         try configuration.resolveERP(file: fileERP, environment: environment)
+        try configuration.resolveAlerts(file: fileAlerts, environment: environment)
         try configuration.validate()
         return configuration
     }
@@ -242,6 +252,7 @@ public struct PipelineConfiguration: Sendable {
         try checkBodyLimit()
         try erp?.validate()
         try dispatch.validate()
+        try alerts.validate()
         for (setting, secret) in [
             ("ingest.shopify.secret", shopifySecret), ("ingest.shopify.previousSecret", shopifyPreviousSecret),
         ] {
@@ -273,30 +284,6 @@ extension PipelineConfiguration {
                 value: "\(maxBodyBytes) is more than the pipeline carries: at most \(min(producerLimit, decoderLimit)) "
                     + "(kafka message.max.bytes \(producerMessageMaxBytes) less \(Self.recordHeadroomBytes) for key and headers; "
                     + "payload decoder limit \(decoderLimit))")
-        }
-    }
-}
-
-/// Why the configuration could not be loaded. Never contains secret values.
-public enum PipelineConfigurationError: Error, Equatable, CustomStringConvertible {
-    case unreadable(path: String, reason: String)
-    case invalidFile(path: String, reason: String)
-    case invalidVariable(name: String, value: String)
-    case invalidValue(field: String, value: String)
-    /// A secret setting is present but empty or whitespace only (names the setting, not the value).
-    case emptySecret(setting: String)
-    /// A setting another one needs is missing.
-    case missingSetting(setting: String, neededBy: String)
-
-    public var description: String {
-        switch self {
-        case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
-        case .invalidFile(let path, let reason): "invalid config file \(path): \(reason)"
-        case .invalidVariable(let name, let value): "invalid value for \(name): \(value)"
-        case .invalidValue(let field, let value): "invalid \(field): \(value)"
-        case .missingSetting(let setting, let neededBy): "\(setting) is required when \(neededBy) is set"
-        case .emptySecret(let setting):
-            "\(setting) is set but empty: a secret must not be empty (unset it to leave its feature off)"
         }
     }
 }

@@ -1,3 +1,5 @@
+import Kafka
+import Ledger
 import Synchronization
 
 /// Counters of a stage, readable at any time (tests, health, benchmarks).
@@ -67,9 +69,11 @@ public struct StageCounts: Sendable, Hashable {
     }
 }
 
-/// A thread-safe `StageCounts`.
+/// A thread-safe `StageCounts`; settled batches are also reported to the attached
+/// ``PipelineMetrics`` (the operators' view, on `/metrics`).
 public final class StageCounters: Sendable {
     private let counts = Mutex(StageCounts())
+    private let metrics = Mutex<PipelineMetrics?>(nil)
 
     public init() {}
 
@@ -78,5 +82,16 @@ public final class StageCounters: Sendable {
 
     func update(_ body: (inout StageCounts) -> Void) {
         counts.withLock { body(&$0) }
+    }
+
+    /// Reports settled batches to `metrics` from now on.
+    func attach(_ metrics: PipelineMetrics) {
+        self.metrics.withLock { $0 = metrics }
+    }
+
+    /// A batch of `stage` settled: adds `delta` and reports it with the batch and its audit rows.
+    func settled(_ delta: StageCounts, stage: StageName, batch: [KafkaMessage], audit: [AuditRecord]) {
+        counts.withLock { $0.add(delta) }
+        metrics.withLock { $0 }?.stageSettled(stage: stage, batch: batch, audit: audit, counts: delta)
     }
 }

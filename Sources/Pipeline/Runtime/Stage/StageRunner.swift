@@ -107,7 +107,7 @@ actor StageRunner<Logic: StageLogic> {
             }
             counts.batches += 1
             counts.consumed += batch.count - unfinished.count
-            counters.update { $0.add(counts) }
+            counters.settled(counts, stage: context.stage, batch: batch, audit: rows)
             StageTrace.log("\(context.stage.rawValue) \(batch.count): acks+settle+ack \(Int(StageTrace.now() - t0)) ms")
             return true
         }

@@ -1,0 +1,82 @@
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import Prometheus
+
+/// What a runtime needs to be observed: its metrics (served on `/metrics`), the alert rules and
+/// their delivery, and the sampler of consumer buffers and lag.
+struct ObserveParts: Sendable {
+    var metrics: PipelineMetrics
+    var alerts: AlertService
+    /// Set once stages are attached (a process without a consuming stage samples nothing).
+    var sampler: MetricsSampler?
+    var kafka: KafkaConfig
+    var topics: PipelineTopics
+    var interval: Duration
+    var logger: Logger
+
+    /// Builds metrics and alerts; breaker states reach the metrics through `health`.
+    static func make(
+        configuration: PipelineConfiguration, kafka: KafkaConfig, topics: PipelineTopics, health: HealthState,
+        audit: any AuditSink, logger: Logger
+    ) throws -> ObserveParts {
+        let registry = PrometheusCollectorRegistry()
+        let engine = AlertEngine(
+            rules: configuration.alerts.rules, cooldown: configuration.alerts.cooldown,
+            metricsFactory: PrometheusMetricsFactory(registry: registry))
+        let metrics = PipelineMetrics(registry: registry, alerts: engine)
+        health.observeComponents { name, previous, state in
+            metrics.breaker(destination: name, state: state, transition: previous != nil && previous != state)
+        }
+        let alerts = AlertService(
+            configuration: configuration.alerts, engine: engine, audit: audit,
+            replica: "\(configuration.replica)/alerts", metricsFactory: metrics.factory, logger: logger)
+        if configuration.alerts.destinations.isEmpty {
+            logger.notice("no alert destination configured (alerts.slack / alerts.teams): alerts are only logged")
+        }
+        return ObserveParts(
+            metrics: metrics, alerts: alerts, kafka: kafka, topics: topics,
+            interval: configuration.metricsSampleInterval, logger: logger)
+    }
+
+    /// Reports the stages' settled batches to the metrics and samples their consumers and lag.
+    /// `cases`: where open dead-letter cases are counted (the process running the dead-letter stage).
+    mutating func attach(
+        validate: ValidateStage?, translate: TranslateStage?, dispatch: DispatchStage?, retry: RetryStage?,
+        deadLetter: DeadLetterStage?, cases: (any CaseStore)?
+    ) {
+        var consumers: [MetricsSampler.Consumer] = []
+        if let validate {
+            validate.counters.attach(metrics)
+            consumers.append(.init(stage: .validate) { validate.consumerStatistics })
+        }
+        if let translate {
+            translate.counters.attach(metrics)
+            consumers.append(.init(stage: .translate) { translate.consumerStatistics })
+        }
+        if let dispatch {
+            dispatch.counters.attach(metrics)
+            consumers.append(.init(stage: .dispatch) { dispatch.consumerStatistics })
+        }
+        if let retry {
+            retry.counters.attach(metrics)
+            consumers.append(.init(stage: .retry) { retry.consumerStatistics })
+        }
+        if let deadLetter {
+            deadLetter.counters.attach(metrics)
+            consumers.append(.init(stage: .deadLetter) { deadLetter.consumerStatistics })
+        }
+        guard !consumers.isEmpty else { return }
+        let admin: KafkaAdmin?
+        do {
+            admin = try KafkaAdmin(config: kafka, logger: logger)
+        } catch {
+            logger.warning("consumer lag is not sampled: no admin client", metadata: ["error": "\(error)"])
+            admin = nil
+        }
+        sampler = MetricsSampler(
+            metrics: metrics, interval: interval, consumers: consumers, admin: admin, topics: topics,
+            retryTiers: retry?.tiers.map(\.name) ?? [], cases: cases, logger: logger)
+    }
+}
