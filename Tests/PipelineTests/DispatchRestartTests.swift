@@ -8,8 +8,9 @@ import OrderModel
 import Simulators
 import XCTest
 
-/// `driftless run --stage dispatch` as a real process on Tansu, killed with SIGKILL mid-run and
-/// started again: every effect lands, none twice, none out of order.
+/// `driftless run --stage dispatch --stage retry` as a real process on Tansu, killed with SIGKILL
+/// mid-run (with records waiting in the retry tiers and events parked) and started again: every
+/// effect lands, none twice, none out of order.
 final class DispatchRestartTests: XCTestCase {
     func testSIGKILLMidRunAndRestartLosesNothingAndDuplicatesNothing() async throws {
         guard let broker = try TestBroker.tansu() else { throw XCTSkip("no Tansu") }
@@ -35,7 +36,7 @@ final class DispatchRestartTests: XCTestCase {
             "DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS": "6000",
         ]
         let first = try DriftlessProcess(
-            environment: environment, directory: directory, name: "a", arguments: ["--stage", "dispatch"])
+            environment: environment, directory: directory, name: "a", arguments: ["--stage", "dispatch", "--stage", "retry"])
         defer { first.kill() }
         try await first.waitUntilReady(port: port)
 
@@ -57,7 +58,7 @@ final class DispatchRestartTests: XCTestCase {
         XCTAssertLessThan(atKill, effects, "killed mid-run")
 
         let second = try DriftlessProcess(
-            environment: environment, directory: directory, name: "b", arguments: ["--stage", "dispatch"])
+            environment: environment, directory: directory, name: "b", arguments: ["--stage", "dispatch", "--stage", "retry"])
         defer { second.kill() }
         try await second.waitUntilReady(port: port)
         let complete = await eventually(timeout: .seconds(180)) { await erp.store.appliedWrites >= effects }

@@ -86,6 +86,8 @@ struct DispatchRig {
         policy.breakerMaxOpen = .seconds(2)
         policy.pauseProbeInterval = .milliseconds(500)
         policy.retryTiers = ["200ms", "500ms", "1s", "2s", "4s"].compactMap(RetryTier.init)
+        // Tests of dispatch alone (no retry stage running) retry in place; retry tests lower this.
+        policy.maxAttempts = 12
         return policy
     }
 
