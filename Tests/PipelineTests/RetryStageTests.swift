@@ -136,22 +136,10 @@ final class RetryStageTests: XCTestCase {
     /// started: every due record is still delivered once, the ERP holds every effect once.
     func testRestartedRetryStageDeliversEveryDueRecordOnce() async throws {
         let rig = try await DispatchRig.start(name: "retry-restart", partitions: 3)
-        let matrix = try MappingMatrix.default
-        let stream = CanonicalLifecycles.make(orders: 60, seed: 8, duplicateRatio: 0, matrix: matrix, prefix: "K")
-        var policy = DispatchRig.fastPolicy
-        policy.maxAttempts = 1
-        policy.breakerConsecutiveFailures = 1_000
-        policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
-        policy.retryTiers = ["8s", "9s", "10s"].compactMap(RetryTier.init)
-        for tier in policy.retryTiers {
-            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 3)
-        }
-        rig.erp.faults.update { $0.unavailableRatio = 1 }  // every first try fails
-        try await rig.publish(stream)
-        let dispatch = try rig.stage(policy: policy)
-        let dispatching = Task { await dispatch.run() }
-        _ = await eventually(timeout: .seconds(60)) { dispatch.counters.snapshot.consumed >= stream.count }
-        rig.erp.faults.update { $0.unavailableRatio = 0 }
+        let stream = CanonicalLifecycles.make(
+            orders: 60, seed: 8, duplicateRatio: 0, matrix: try MappingMatrix.default, prefix: "K")
+        let policy = await tieredPolicy(rig, tiers: ["8s", "9s", "10s"], maxAttempts: 1, partitions: 3)
+        let (dispatch, dispatching) = try await routeEveryOrderToTheFirstTier(rig, stream, policy: policy)
         XCTAssertEqual(dispatch.counters.snapshot.retried, 60, "each order's first event went to the first tier")
         let first = try rig.retryStage(replica: "retry-1", policy: policy)
         let firstRun = Task { await first.run() }
@@ -162,19 +150,14 @@ final class RetryStageTests: XCTestCase {
         XCTAssertGreaterThan(first.counters.snapshot.notDue, 0, "the first replica paused its partitions")
         let second = try rig.retryStage(replica: "retry-2", policy: policy)
         let secondRun = Task { await second.run() }
-        let parking = try rig.parking()
-        let released = await eventually(timeout: .seconds(60)) {
-            (try? await parking.parkingCounts()).map { $0.held == 0 && $0.parked == 0 } ?? false
-        }
+        let done = try await released(rig)
         second.stop()
         dispatch.stop()
         await secondRun.value
         await dispatching.value
-        XCTAssertTrue(released)
+        XCTAssertTrue(done)
         XCTAssertGreaterThan(second.counters.snapshot.effects, 0, "the restarted replica delivered what was left")
-        await rig.assertERPMatches(CanonicalLifecycles.expected(stream))
-        let rows = try await rig.appliedEffectRows()
-        XCTAssertEqual(rows.values.filter { $0 > 1 }.count, 0, "each effect dispatched once")
+        try await assertExactlyOnce(rig, stream)
         await rig.finish()
     }
 
@@ -182,44 +165,105 @@ final class RetryStageTests: XCTestCase {
     /// no partition stays paused, every record is delivered.
     func testASecondReplicaJoiningMidRunLeavesNoPartitionPaused() async throws {
         let rig = try await DispatchRig.start(name: "retry-rebalance", partitions: 4)
-        let matrix = try MappingMatrix.default
-        let stream = CanonicalLifecycles.make(orders: 80, seed: 9, duplicateRatio: 0, matrix: matrix, prefix: "B")
-        var policy = DispatchRig.fastPolicy
-        policy.maxAttempts = 1
-        policy.breakerConsecutiveFailures = 1_000
-        policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
-        policy.retryTiers = ["8s", "9s"].compactMap(RetryTier.init)
-        for tier in policy.retryTiers {
-            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: 4)
-        }
-        rig.erp.faults.update { $0.unavailableRatio = 1 }
-        try await rig.publish(stream)
-        let dispatch = try rig.stage(policy: policy)
-        let dispatching = Task { await dispatch.run() }
-        _ = await eventually(timeout: .seconds(60)) { dispatch.counters.snapshot.consumed >= stream.count }
-        rig.erp.faults.update { $0.unavailableRatio = 0 }
+        let stream = CanonicalLifecycles.make(
+            orders: 80, seed: 9, duplicateRatio: 0, matrix: try MappingMatrix.default, prefix: "B")
+        let policy = await tieredPolicy(rig, tiers: ["8s", "9s"], maxAttempts: 1, partitions: 4)
+        let (dispatch, dispatching) = try await routeEveryOrderToTheFirstTier(rig, stream, policy: policy)
         let first = try rig.retryStage(replica: "retry-1", policy: policy)
         let firstRun = Task { await first.run() }
         _ = await eventually(timeout: .seconds(30)) { first.counters.snapshot.notDue > 0 }
         let second = try rig.retryStage(replica: "retry-2", policy: policy)
         let secondRun = Task { await second.run() }
         let joined = await eventually(timeout: .seconds(30)) { second.consumerStatistics.assignments > 0 }
-        let parking = try rig.parking()
-        let released = await eventually(timeout: .seconds(90)) {
-            (try? await parking.parkingCounts()).map { $0.held == 0 && $0.parked == 0 } ?? false
-        }
+        let done = try await released(rig, timeout: .seconds(90))
         let revoked = first.consumerStatistics.revocations
         first.stop()
         second.stop()
         dispatch.stop()
         for run in [firstRun, secondRun, dispatching] { await run.value }
-        XCTAssertTrue(released, "every held order was released: no partition stayed paused")
+        XCTAssertTrue(done, "every held order was released: no partition stayed paused")
         XCTAssertTrue(joined, "the second replica got partitions")
         XCTAssertGreaterThan(revoked, 0, "the first replica gave partitions up while they were paused")
         XCTAssertGreaterThan(second.counters.snapshot.effects, 0, "the second replica delivered records")
+        try await assertExactlyOnce(rig, stream)
+        await rig.finish()
+    }
+
+    /// With a healthy ERP the due-time error is the pause's precision: records held for their
+    /// tier's delay are handled shortly after they fall due, never before. (One event per order, so
+    /// nothing is parked behind them: with parked events the drain's ERP work adds to the lateness
+    /// of the records in the next batch — the destination's capacity, not the schedule.)
+    func testDueTimeErrorWithAHealthyERP() async throws {
+        let rig = try await DispatchRig.start(name: "retry-due", partitions: 4)
+        let lifecycles = CanonicalLifecycles.make(
+            orders: 200, seed: 12, duplicateRatio: 0, matrix: try MappingMatrix.default, prefix: "T")
+        var seen: Set<OrderKey> = []
+        let stream = lifecycles.filter { seen.insert($0.orderKey).inserted }
+        let policy = await tieredPolicy(rig, tiers: ["3s", "6s"], maxAttempts: 1, partitions: 4)
+        let retry = try rig.retryStage(policy: policy)
+        let retrying = Task { await retry.run() }
+        let (dispatch, dispatching) = try await routeEveryOrderToTheFirstTier(rig, stream, policy: policy)
+        let done = try await released(rig)
+        dispatch.stop()
+        retry.stop()
+        for run in [retrying, dispatching] { await run.value }
+        XCTAssertTrue(done)
+        let late = await retry.dueTimeError
+        XCTAssertEqual(late.count, 200, "each order's first event came back once from the first tier")
+        XCTAssertGreaterThanOrEqual(late.p50, 0, "never early")
+        XCTAssertEqual(retry.counters.snapshot.deadLettered, 0)
+        try await assertExactlyOnce(rig, stream)
+        print(
+            "retry due-time error (healthy ERP, 200 records on a 3 s tier): p50 \(late.p50) ms, "
+                + "p99 \(late.p99) ms, max \(late.max) ms late; \(retry.counters.snapshot.notDue) pauses until due")
+        await rig.finish()
+    }
+
+    // MARK: Set-up shared by the tests
+
+    /// A policy for tests of the tiers: `maxAttempts` in place, the given tiers (their topics
+    /// created), a breaker that never opens (these tests are about the tiers).
+    private func tieredPolicy(
+        _ rig: DispatchRig, tiers: [String], maxAttempts: Int, partitions: Int32
+    ) async -> DispatchPolicy {
+        var policy = DispatchRig.fastPolicy
+        policy.maxAttempts = maxAttempts
+        policy.breakerConsecutiveFailures = 1_000
+        policy.breakerWindow = 1_000_000  // never fills: the ratio never opens it
+        policy.retryTiers = tiers.compactMap(RetryTier.init)
+        for tier in policy.retryTiers {
+            // Some exist already (the rig creates the fast tiers).
+            try? await rig.rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: partitions)
+        }
+        return policy
+    }
+
+    /// Dispatches `stream` while every ERP request fails (each order's first event goes to the
+    /// first tier, the rest is parked behind it), then heals the ERP. Returns the running stage.
+    private func routeEveryOrderToTheFirstTier(
+        _ rig: DispatchRig, _ stream: [CanonicalEvent], policy: DispatchPolicy
+    ) async throws -> (stage: DispatchStage, running: Task<Void, Never>) {
+        rig.erp.faults.update { $0.unavailableRatio = 1 }
+        try await rig.publish(stream)
+        let dispatch = try rig.stage(policy: policy)
+        let running = Task { await dispatch.run() }
+        _ = await eventually(timeout: .seconds(60)) { dispatch.counters.snapshot.consumed >= stream.count }
+        rig.erp.faults.update { $0.unavailableRatio = 0 }
+        return (dispatch, running)
+    }
+
+    /// Waits until no order is held and nothing is parked.
+    private func released(_ rig: DispatchRig, timeout: Duration = .seconds(60)) async throws -> Bool {
+        let parking = try rig.parking()
+        return await eventually(timeout: timeout) {
+            (try? await parking.parkingCounts()).map { $0.held == 0 && $0.parked == 0 } ?? false
+        }
+    }
+
+    /// Every effect of `stream` in the ERP, each once, per order in order.
+    private func assertExactlyOnce(_ rig: DispatchRig, _ stream: [CanonicalEvent]) async throws {
         await rig.assertERPMatches(CanonicalLifecycles.expected(stream))
         let rows = try await rig.appliedEffectRows()
         XCTAssertEqual(rows.values.filter { $0 > 1 }.count, 0, "each effect dispatched once")
-        await rig.finish()
     }
 }
