@@ -118,3 +118,14 @@ public actor DestinationGate {
         health?.setComponent(name, state.name)
     }
 }
+
+extension DestinationGate {
+    /// The gate of the ERP destination `erp` (component `erp` on `/status`).
+    static func erp(
+        _ erp: ERPConfiguration, policy: DispatchPolicy, health: HealthState?, logger: Logger
+    ) -> DestinationGate {
+        DestinationGate(
+            name: "erp", policy: policy, maxConcurrentRequests: erp.maxConcurrentRequests, health: health,
+            logger: logger)
+    }
+}

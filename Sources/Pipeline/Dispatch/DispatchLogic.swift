@@ -196,18 +196,11 @@ actor DispatchLogic: StageLogic {
             }
         case .permanent, .exhausted:
             if case .permanent = result { plan.counts.refused += 1 } else { plan.counts.exhausted += 1 }
-            guard let route = RetryRoute.next(after: result, message: message, tiers: tiers) else { return }
-            let output = DispatchRecords.routed(
-                message, orderKey: event.orderKey.description, eventID: event.eventID, route, topics: context.topics,
-                stage: .dispatch, replica: context.replica)
-            if case .deadLetter = route {
-                plan.counts.deadLettered += 1
-                context.logger.error(
-                    "ERP dispatch gave up on an event; dead-lettered with the reason",
-                    metadata: ["order": "\(event.orderKey)", "reason": "\(output.audit.detail ?? "")"])
-            } else {
-                plan.counts.retried += 1
-            }
+            guard
+                let (_, output) = DispatchRecords.route(
+                    result, message, orderKey: event.orderKey.description, eventID: event.eventID, tiers: tiers,
+                    context: context, counts: &plan.counts)
+            else { return }
             plan.routed.append(output)
             plan.routedSources.append(index)
         case .abandoned:

@@ -39,6 +39,30 @@ enum DispatchRecords {
         return rows
     }
 
+    /// Where `result` goes next (``RetryRoute``) with its record and audit row, or nil when it goes
+    /// nowhere; adds it to `counts` (retried or dead-lettered) and logs a dead letter.
+    static func route(
+        _ result: DispatchResult, _ message: KafkaMessage, orderKey: String, eventID: String, tiers: [RetryTier],
+        context: StageContext, counts: inout StageCounts
+    ) -> (route: RetryRoute, output: StageOutput)? {
+        guard let route = RetryRoute.next(after: result, message: message, tiers: tiers) else { return nil }
+        let output = routed(
+            message, orderKey: orderKey, eventID: eventID, route, topics: context.topics, stage: context.stage,
+            replica: context.replica)
+        if case .deadLetter = route {
+            counts.deadLettered += 1
+            context.logger.error(
+                "ERP dispatch gave up on an event; dead-lettered with the reason",
+                metadata: [
+                    "order": "\(orderKey)", "stage": "\(context.stage.rawValue)",
+                    "reason": "\(output.audit.detail ?? "")",
+                ])
+        } else {
+            counts.retried += 1
+        }
+        return (route, output)
+    }
+
     /// The retry-tier or dead-letter record (and its audit row) for an event routed by
     /// ``RetryRoute``: the record's value and envelope unchanged, the retry envelope replaced.
     static func routed(

@@ -37,11 +37,7 @@ public final class DispatchStage: Service, CustomStringConvertible, Sendable {
         let input = try StageConsumer(
             stage: .dispatch, kafka: kafka, topics: topics, input: topics.canonical, options: options, logger: logger)
         self.input = input
-        let gate =
-            gate
-            ?? DestinationGate(
-                name: "erp", policy: policy, maxConcurrentRequests: erp.maxConcurrentRequests, health: health,
-                logger: logger)
+        let gate = gate ?? .erp(erp, policy: policy, health: health, logger: logger)
         self.gate = gate
         let dispatcher = OrderDispatcher(sync: ERPSync(client: client), gate: gate, policy: policy)
         runner = StageRunner(

@@ -56,7 +56,10 @@ struct RetryDrain: Sendable {
                 // Cannot happen for records dispatch wrote; dead-letter it rather than loop.
                 let result = DispatchResult.permanent(
                     effect: nil, status: 0, code: "MALFORMED", detail: "canonical event: \(error)", applied: [])
-                guard await route(result, message, order: order, eventID: "", into: &outcome, context: context) else {
+                guard
+                    await route(result, message, order: order, eventID: "", into: &outcome, context: context)
+                        != .stopped
+                else {
                     outcome.unfinished.insert(index)
                     return outcome
                 }
@@ -86,25 +89,18 @@ struct RetryDrain: Sendable {
             case .abandoned, .deferred:
                 outcome.unfinished.insert(index)
                 return outcome
-            case .exhausted:
+            case .exhausted, .permanent:
                 // Next tier (the order stays held), or the dead-letter topic (the order moves on).
-                guard
-                    await route(result, message, order: order, eventID: event.eventID, into: &outcome, context: context)
-                else {
+                switch await route(
+                    result, message, order: order, eventID: event.eventID, into: &outcome, context: context)
+                {
+                case .stopped:
                     outcome.unfinished.insert(index)
                     return outcome
-                }
-                if RetryRoute.next(after: result, message: message, tiers: tiers).map({
-                    if case .retry = $0 { true } else { false }
-                }) == true {
+                case .retried:
                     continue
-                }
-            case .permanent:
-                guard
-                    await route(result, message, order: order, eventID: event.eventID, into: &outcome, context: context)
-                else {
-                    outcome.unfinished.insert(index)
-                    return outcome
+                case .deadLettered, .nothing:
+                    break
                 }
             case .done:
                 outcome.counts.upToDate += result.applied.isEmpty ? 1 : 0
@@ -149,11 +145,9 @@ struct RetryDrain: Sendable {
                 else {
                     let result = DispatchResult.permanent(
                         effect: nil, status: 0, code: "MALFORMED", detail: "parked event does not decode", applied: [])
-                    guard
-                        await route(
-                            result, message, order: order, eventID: event.eventID, into: &outcome, context: context),
-                        await unpark(event, context: context)
-                    else { return false }
+                    guard await forward(result, event, order: order, into: &outcome, context: context) else {
+                        return false
+                    }
                     continue
                 }
                 let (results, _) = await dispatcher.dispatch(
@@ -167,11 +161,9 @@ struct RetryDrain: Sendable {
                 case .done:
                     guard await unpark(event, context: context) else { return false }
                 case .permanent:
-                    guard
-                        await route(
-                            result, message, order: order, eventID: event.eventID, into: &outcome, context: context),
-                        await unpark(event, context: context)
-                    else { return false }
+                    guard await forward(result, event, order: order, into: &outcome, context: context) else {
+                        return false
+                    }
                 case .exhausted:
                     // The new head: hold first, then its retry record, then forget it here.
                     guard
@@ -180,15 +172,22 @@ struct RetryDrain: Sendable {
                             { try await parking.hold(order: order, headEventID: event.eventID) }) != nil
                     else { return false }
                     head = event.eventID
-                    guard
-                        await route(
-                            result, message, order: order, eventID: event.eventID, into: &outcome, context: context),
-                        await unpark(event, context: context)
-                    else { return false }
-                    return true
+                    return await forward(result, event, order: order, into: &outcome, context: context)
                 }
             }
         }
+    }
+
+    /// Sends a parked event's next record (acknowledged), then forgets it here.
+    private func forward(
+        _ result: DispatchResult, _ event: ParkedEvent, order: String, into outcome: inout Outcome,
+        context: StageContext
+    ) async -> Bool {
+        guard
+            await route(result, event.message, order: order, eventID: event.eventID, into: &outcome, context: context)
+                != .stopped
+        else { return false }
+        return await unpark(event, context: context)
     }
 
     private func unpark(_ event: ParkedEvent, context: StageContext) async -> Bool {
@@ -197,28 +196,35 @@ struct RetryDrain: Sendable {
             { try await parking.unpark(id: event.id) }) != nil
     }
 
+    /// What sending `result`'s next record came to.
+    enum Sent {
+        /// Nothing to send (done, abandoned).
+        case nothing
+        /// On a retry tier: the order stays held.
+        case retried
+        /// On the dead-letter topic: the order moves on.
+        case deadLettered
+        /// The stage stopped before the broker acknowledged it.
+        case stopped
+    }
+
     /// Sends `result`'s next record (tier or dead letter) and waits for the broker's ack.
     private func route(
         _ result: DispatchResult, _ message: KafkaMessage, order: String, eventID: String, into outcome: inout Outcome,
         context: StageContext
-    ) async -> Bool {
-        guard let route = RetryRoute.next(after: result, message: message, tiers: tiers) else { return true }
-        let output = DispatchRecords.routed(
-            message, orderKey: order, eventID: eventID, route, topics: context.topics, stage: .retry,
-            replica: context.replica)
+    ) async -> Sent {
+        var counts = StageCounts()
+        guard
+            let (route, output) = DispatchRecords.route(
+                result, message, orderKey: order, eventID: eventID, tiers: tiers, context: context, counts: &counts)
+        else { return .nothing }
         let sent = await retryUntilStopped(
             "retry: send to \(output.record.topic)", logger: context.logger, shouldStop: context.isStopping,
             { try await sink.send(output.record) })
-        guard sent != nil else { return false }
+        guard sent != nil else { return .stopped }
         outcome.audit.append(output.audit)
-        if case .deadLetter = route {
-            outcome.counts.deadLettered += 1
-            context.logger.error(
-                "retry: gave up on an event; dead-lettered with the reason",
-                metadata: ["order": "\(order)", "reason": "\(output.audit.detail ?? "")"])
-        } else {
-            outcome.counts.retried += 1
-        }
-        return true
+        outcome.counts.add(counts)
+        if case .retry = route { return .retried }
+        return .deadLettered
     }
 }

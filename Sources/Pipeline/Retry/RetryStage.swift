@@ -43,11 +43,7 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
             stage: .retry, kafka: kafka, topics: topics, inputs: read.map { topics.retry(tier: $0.name) },
             options: options, logger: logger)
         self.input = input
-        let gate =
-            gate
-            ?? DestinationGate(
-                name: "erp", policy: policy, maxConcurrentRequests: erp.maxConcurrentRequests, health: health,
-                logger: logger)
+        let gate = gate ?? .erp(erp, policy: policy, health: health, logger: logger)
         self.gate = gate
         // A `Retry-After` sends the record to its next tier at that time instead of holding the batch.
         let dispatcher = OrderDispatcher(

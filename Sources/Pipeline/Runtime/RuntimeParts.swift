@@ -95,9 +95,7 @@ struct Parts: Sendable {
         if stages.contains(.dispatch) || stages.contains(.retry) {
             if let erp = configuration.erp {
                 guard let parking = ledger as? any ParkingStore else { throw PipelineRuntimeError.ledgerWithoutParking }
-                let gate = DestinationGate(
-                    name: "erp", policy: configuration.dispatch, maxConcurrentRequests: erp.maxConcurrentRequests,
-                    health: health, logger: logger)
+                let gate = DestinationGate.erp(erp, policy: configuration.dispatch, health: health, logger: logger)
                 if stages.contains(.dispatch) {
                     parts.dispatch = try DispatchStage(
                         kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch, sink: producer,
