@@ -72,7 +72,7 @@ struct RetryDrain: Sendable {
             if current != event.eventID {
                 // Not the head. If the head is still parked, a step was cut short: drain again.
                 if let first = try? await parking.parked(order: order, limit: 1).first, first.eventID == current {
-                    guard await drainParked(order, into: &outcome, head: &head, context: context) else {
+                    guard await drainParked(order, after: message, into: &outcome, head: &head, context: context) else {
                         outcome.unfinished.insert(index)
                         return outcome
                     }
@@ -105,7 +105,7 @@ struct RetryDrain: Sendable {
             case .done:
                 outcome.counts.upToDate += result.applied.isEmpty ? 1 : 0
             }
-            guard await drainParked(order, into: &outcome, head: &head, context: context) else {
+            guard await drainParked(order, after: message, into: &outcome, head: &head, context: context) else {
                 outcome.unfinished.insert(index)
                 return outcome
             }
@@ -114,9 +114,11 @@ struct RetryDrain: Sendable {
     }
 
     /// Dispatches the events parked behind `order` in order; releases the order when none is left.
-    /// Returns false when the stage stopped (or a step could not be made durable) before the end.
+    /// Returns false when the stage stopped, `trigger`'s partition moved to another replica (which
+    /// drains the order when it handles the record again), or a step could not be made durable.
     private func drainParked(
-        _ order: String, into outcome: inout Outcome, head: inout String?, context: StageContext
+        _ order: String, after trigger: KafkaMessage, into outcome: inout Outcome, head: inout String?,
+        context: StageContext
     ) async -> Bool {
         while true {
             guard
@@ -137,7 +139,7 @@ struct RetryDrain: Sendable {
                 continue  // parked meanwhile
             }
             for event in parked {
-                guard !context.isStopping() else { return false }
+                guard !context.isStopping(), owns(trigger) else { return false }
                 let message = event.message
                 guard
                     let canonical = try? CanonicalEvent.decoder.decode(
@@ -151,7 +153,7 @@ struct RetryDrain: Sendable {
                     continue
                 }
                 let (results, _) = await dispatcher.dispatch(
-                    [canonical], known: nil, owns: { _ in true }, isStopping: context.isStopping)
+                    [canonical], known: nil, owns: { _ in owns(trigger) }, isStopping: context.isStopping)
                 let result = results.first ?? .abandoned(applied: [])
                 outcome.audit += DispatchRecords.audit(canonical, message, result, replica: context.replica)
                 outcome.counts.effects += result.applied.count
