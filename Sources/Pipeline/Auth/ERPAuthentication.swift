@@ -33,6 +33,7 @@ public enum ERPAuthentication: Sendable, Hashable, CustomStringConvertible {
             try require(settings.certificateID, "erp.oauth2.certificateId", secret: false)
             try require(settings.privateKey.value, "erp.oauth2.privateKey", secret: true)
             try require(settings.scope, "erp.oauth2.scope", secret: false)
+            _ = try NetSuiteClientAssertion(configuration: settings, setting: "erp.oauth2.privateKey")
         case .tba(let credentials):
             try require(credentials.accountID, "erp.tba.accountId", secret: false)
             try require(credentials.consumerKey, "erp.tba.consumerKey", secret: false)
