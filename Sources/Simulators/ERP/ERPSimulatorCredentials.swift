@@ -17,6 +17,13 @@ public struct ERPSimulatorCredentials: Sendable {
             self.certificateID = certificateID
             self.publicKey = publicKey
         }
+
+        /// A client whose public key is given as PEM (`-----BEGIN PUBLIC KEY-----`, P-256).
+        public init(clientID: String, certificateID: String, publicKeyPEM: String) throws {
+            self.init(
+                clientID: clientID, certificateID: certificateID,
+                publicKey: try P256.Signing.PublicKey(pemRepresentation: publicKeyPEM))
+        }
     }
 
     /// The TBA pair accepted (realm = `accountID`).
