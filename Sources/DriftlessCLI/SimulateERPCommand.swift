@@ -54,7 +54,9 @@ extension SimulateCommand {
             let wantsToken =
                 secretFile != nil || ProcessInfo.processInfo.environment["DRIFTLESS_ERP_TOKEN"] != nil
                 || (credentials.oauth2Clients.isEmpty && credentials.tba == nil)
-            if wantsToken { credentials.staticToken = try readSecret(file: secretFile, variable: "DRIFTLESS_ERP_TOKEN") }
+            if wantsToken {
+                credentials.staticToken = try readSecret(file: secretFile, variable: "DRIFTLESS_ERP_TOKEN")
+            }
             let faults = ERPFaults(seed: seed)
             faults.update { settings in
                 settings.latency = .milliseconds(max(0, latencyMs))
@@ -84,13 +86,15 @@ extension SimulateCommand {
                 else { throw ValidationError("\(oauth2PublicKeyFile) holds no EC P-256 public key in PEM") }
                 credentials.oauth2Clients = [client]
             } else if oauth2ClientId != nil || oauth2CertificateId != nil || oauth2PublicKeyFile != nil {
-                throw ValidationError("OAuth 2.0 needs --oauth2-client-id, --oauth2-certificate-id and --oauth2-public-key-file")
+                throw ValidationError(
+                    "OAuth 2.0 needs --oauth2-client-id, --oauth2-certificate-id and --oauth2-public-key-file")
             }
             if let tbaAccountId, let tbaConsumerKey, let tbaTokenId {
                 credentials.tba = .init(
                     accountID: tbaAccountId, consumerKey: tbaConsumerKey,
                     consumerSecret: try readSecret(file: nil, variable: "DRIFTLESS_ERP_TBA_CONSUMER_SECRET"),
-                    tokenID: tbaTokenId, tokenSecret: try readSecret(file: nil, variable: "DRIFTLESS_ERP_TBA_TOKEN_SECRET"))
+                    tokenID: tbaTokenId,
+                    tokenSecret: try readSecret(file: nil, variable: "DRIFTLESS_ERP_TBA_TOKEN_SECRET"))
             } else if tbaAccountId != nil || tbaConsumerKey != nil || tbaTokenId != nil {
                 throw ValidationError("TBA needs --tba-account-id, --tba-consumer-key and --tba-token-id")
             }

@@ -77,19 +77,25 @@ final class AuthConfigurationTests: XCTestCase {
     func testMissingOrEmptyAuthSettingsNameTheSetting() throws {
         let url = "http://127.0.0.1:9300"
         assertError(
-            ["DRIFTLESS_ERP_URL": url, "DRIFTLESS_ERP_AUTH": "tba", "DRIFTLESS_ERP_TBA_ACCOUNT_ID": "1",
-             "DRIFTLESS_ERP_TBA_CONSUMER_KEY": "ck", "DRIFTLESS_ERP_TBA_CONSUMER_SECRET": "s3cret",
-             "DRIFTLESS_ERP_TBA_TOKEN_ID": "tk"],
+            [
+                "DRIFTLESS_ERP_URL": url, "DRIFTLESS_ERP_AUTH": "tba", "DRIFTLESS_ERP_TBA_ACCOUNT_ID": "1",
+                "DRIFTLESS_ERP_TBA_CONSUMER_KEY": "ck", "DRIFTLESS_ERP_TBA_CONSUMER_SECRET": "s3cret",
+                "DRIFTLESS_ERP_TBA_TOKEN_ID": "tk",
+            ],
             .missingSetting(
                 setting: "erp.tba.tokenSecret (DRIFTLESS_ERP_TBA_TOKEN_SECRET[_FILE])", neededBy: "erp.auth: tba"))
         assertError(
-            ["DRIFTLESS_ERP_URL": url, "DRIFTLESS_ERP_AUTH": "tba", "DRIFTLESS_ERP_TBA_ACCOUNT_ID": "1",
-             "DRIFTLESS_ERP_TBA_CONSUMER_KEY": "ck", "DRIFTLESS_ERP_TBA_CONSUMER_SECRET": " ",
-             "DRIFTLESS_ERP_TBA_TOKEN_ID": "tk", "DRIFTLESS_ERP_TBA_TOKEN_SECRET": "s3cret"],
+            [
+                "DRIFTLESS_ERP_URL": url, "DRIFTLESS_ERP_AUTH": "tba", "DRIFTLESS_ERP_TBA_ACCOUNT_ID": "1",
+                "DRIFTLESS_ERP_TBA_CONSUMER_KEY": "ck", "DRIFTLESS_ERP_TBA_CONSUMER_SECRET": " ",
+                "DRIFTLESS_ERP_TBA_TOKEN_ID": "tk", "DRIFTLESS_ERP_TBA_TOKEN_SECRET": "s3cret",
+            ],
             .emptySecret(setting: "DRIFTLESS_ERP_TBA_CONSUMER_SECRET"))
         assertError(
-            ["DRIFTLESS_ERP_URL": url, "DRIFTLESS_ERP_AUTH": "oauth2", "DRIFTLESS_ERP_OAUTH2_CLIENT_ID": "cid",
-             "DRIFTLESS_ERP_OAUTH2_CERTIFICATE_ID": "kid", "DRIFTLESS_ERP_OAUTH2_PRIVATE_KEY": "s3cret"],
+            [
+                "DRIFTLESS_ERP_URL": url, "DRIFTLESS_ERP_AUTH": "oauth2", "DRIFTLESS_ERP_OAUTH2_CLIENT_ID": "cid",
+                "DRIFTLESS_ERP_OAUTH2_CERTIFICATE_ID": "kid", "DRIFTLESS_ERP_OAUTH2_PRIVATE_KEY": "s3cret",
+            ],
             .invalidValue(field: "erp.oauth2.privateKey", value: "<not an EC P-256 private key in PEM>"))
         assertError(
             ["DRIFTLESS_ERP_URL": url, "DRIFTLESS_ERP_AUTH": "kerberos"],
@@ -100,15 +106,18 @@ final class AuthConfigurationTests: XCTestCase {
                 setting: "poller.lwa.refreshToken (DRIFTLESS_LWA_REFRESH_TOKEN[_FILE])", neededBy: "poller.lwa"))
         let empty = try write("", "empty-refresh-token")
         assertError(
-            ["DRIFTLESS_LWA_CLIENT_ID": "x", "DRIFTLESS_LWA_CLIENT_SECRET": "s3cret",
-             "DRIFTLESS_LWA_REFRESH_TOKEN_FILE": empty],
+            [
+                "DRIFTLESS_LWA_CLIENT_ID": "x", "DRIFTLESS_LWA_CLIENT_SECRET": "s3cret",
+                "DRIFTLESS_LWA_REFRESH_TOKEN_FILE": empty,
+            ],
             .emptySecret(setting: "DRIFTLESS_LWA_REFRESH_TOKEN_FILE (\(empty))"))
 
         let lwa = try PipelineConfiguration.load(
             file: nil,
             environment: [
                 "DRIFTLESS_LWA_CLIENT_ID": "x", "DRIFTLESS_LWA_CLIENT_SECRET": "s3cret",
-                "DRIFTLESS_LWA_REFRESH_TOKEN": "Atzr|s3cret", "DRIFTLESS_LWA_TOKEN_URL": "https://api.amazon.co.uk/auth/o2/token",
+                "DRIFTLESS_LWA_REFRESH_TOKEN": "Atzr|s3cret",
+                "DRIFTLESS_LWA_TOKEN_URL": "https://api.amazon.co.uk/auth/o2/token",
             ])
         XCTAssertEqual(lwa.amazonLWA?.tokenURL, "https://api.amazon.co.uk/auth/o2/token")
         XCTAssertEqual(lwa.amazonLWA?.refreshToken, Secret("Atzr|s3cret"))

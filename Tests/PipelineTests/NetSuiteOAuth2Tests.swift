@@ -53,7 +53,9 @@ final class NetSuiteOAuth2Tests: XCTestCase {
         let clock = TestClock(Date())
         let erp = try await ERPSimulator.start(
             credentials: ERPSimulatorCredentials(
-                oauth2Clients: [.init(clientID: "c1a2b3-client", certificateID: "cert-Zx81", publicKey: Self.key.publicKey)],
+                oauth2Clients: [
+                    .init(clientID: "c1a2b3-client", certificateID: "cert-Zx81", publicKey: Self.key.publicKey)
+                ],
                 tokenLifetime: 600),
             now: { clock.now })
         let client = try ERPClient(
@@ -77,7 +79,9 @@ final class NetSuiteOAuth2Tests: XCTestCase {
     func testAnUnknownKeyIsRefusedAndABadKeyIsAConfigurationError() async throws {
         let erp = try await ERPSimulator.start(
             credentials: ERPSimulatorCredentials(
-                oauth2Clients: [.init(clientID: "c1a2b3-client", certificateID: "cert-Zx81", publicKey: Self.key.publicKey)]))
+                oauth2Clients: [
+                    .init(clientID: "c1a2b3-client", certificateID: "cert-Zx81", publicKey: Self.key.publicKey)
+                ]))
         let impostor = try ERPClient(
             configuration: ERPConfiguration(
                 baseURL: erp.server.baseURL, authentication: .oauth2(Self.settings(key: P256.Signing.PrivateKey()))))

@@ -35,7 +35,8 @@ final class NetSuiteTBASignerTests: XCTestCase {
         let header = signer.authorization(
             method: "GET", url: "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/record/v1/salesOrder/7",
             timestamp: 1_700_000_000, nonce: "n0nce")
-        XCTAssertTrue(header.hasPrefix(#"OAuth realm="1234567_SB1", oauth_consumer_key="ck-4f1e", oauth_token="tk-77aa""#))
+        XCTAssertTrue(
+            header.hasPrefix(#"OAuth realm="1234567_SB1", oauth_consumer_key="ck-4f1e", oauth_token="tk-77aa""#))
         for field in [
             #"oauth_signature_method="HMAC-SHA256""#, #"oauth_timestamp="1700000000""#, #"oauth_nonce="n0nce""#,
             #"oauth_version="1.0""#, "oauth_signature=",
@@ -80,7 +81,8 @@ final class NetSuiteTBASignerTests: XCTestCase {
         let client = try ERPClient(
             configuration: ERPConfiguration(baseURL: erp.server.baseURL, authentication: .tba(Self.credentials)))
         let upsert = await client.upsert(
-            "salesOrder", externalId: "amazon:111-2", body: Data(#"{"externalId": "amazon:111-2", "status": "A"}"#.utf8))
+            "salesOrder", externalId: "amazon:111-2", body: Data(#"{"externalId": "amazon:111-2", "status": "A"}"#.utf8)
+        )
         guard case .done = upsert else { return XCTFail("\(upsert)") }
         let related = await client.related("itemFulfillment", createdFrom: "1")
         guard case .done = related.outcome else { return XCTFail("\(related.outcome)") }

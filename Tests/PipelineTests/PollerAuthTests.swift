@@ -15,7 +15,8 @@ final class PollerAuthTests: XCTestCase {
     func provider(_ marketplace: MarketplaceSimulator, clock: TestClock) -> LWATokenProvider {
         LWATokenProvider(
             configuration: LWAConfiguration(
-                tokenURL: marketplace.tokenURL, clientID: Self.lwa.clientID, clientSecret: Secret(Self.lwa.clientSecret),
+                tokenURL: marketplace.tokenURL, clientID: Self.lwa.clientID,
+                clientSecret: Secret(Self.lwa.clientSecret),
                 refreshToken: Secret(Self.lwa.refreshToken)),
             now: { clock.now })
     }

@@ -24,7 +24,8 @@ public struct AccessToken: Sendable, CustomStringConvertible {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
             let token = object["access_token"] as? String, !token.isEmpty
         else { return nil }
-        let seconds = (object["expires_in"] as? NSNumber)?.doubleValue
+        let seconds =
+            (object["expires_in"] as? NSNumber)?.doubleValue
             ?? (object["expires_in"] as? String).flatMap(Double.init) ?? 3600
         return AccessToken(value: Secret(token), expiresAt: now.addingTimeInterval(max(0, seconds)))
     }

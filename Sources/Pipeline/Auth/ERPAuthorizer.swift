@@ -6,16 +6,17 @@ enum ERPAuthorizer: Sendable {
     case oauth2(NetSuiteOAuth2TokenProvider)
     case tba(NetSuiteTBASigner)
 
-    init(_ authentication: ERPAuthentication, baseURL: String, requestTimeout: Duration) throws(
-        PipelineConfigurationError
-    ) {
+    init(_ authentication: ERPAuthentication, baseURL: String, requestTimeout: Duration)
+        throws(PipelineConfigurationError)
+    {
         switch authentication {
         case .bearer(let token): self = .bearer(token)
         case .oauth2(let settings):
             let assertion = try NetSuiteClientAssertion(configuration: settings, setting: "erp.oauth2.privateKey")
             self = .oauth2(
                 NetSuiteOAuth2TokenProvider(
-                    assertion: assertion, tokenURL: settings.tokenURL ?? baseURL + NetSuiteOAuth2Configuration.tokenPath,
+                    assertion: assertion,
+                    tokenURL: settings.tokenURL ?? baseURL + NetSuiteOAuth2Configuration.tokenPath,
                     requestTimeout: requestTimeout))
         case .tba(let credentials): self = .tba(NetSuiteTBASigner(credentials: credentials))
         }

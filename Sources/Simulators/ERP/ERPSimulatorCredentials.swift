@@ -34,8 +34,9 @@ public struct ERPSimulatorCredentials: Sendable {
         public var tokenID: String
         public var tokenSecret: String
 
-        public init(accountID: String, consumerKey: String, consumerSecret: String, tokenID: String, tokenSecret: String)
-        {
+        public init(
+            accountID: String, consumerKey: String, consumerSecret: String, tokenID: String, tokenSecret: String
+        ) {
             self.accountID = accountID
             self.consumerKey = consumerKey
             self.consumerSecret = consumerSecret

@@ -40,7 +40,8 @@ final class TBAVerifier: Sendable {
             .map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         let base = "\(method.uppercased())&\(Self.escape(baseURL + pieces[0]))&\(Self.escape(normalized))"
         let key = "\(Self.escape(credentials.consumerSecret))&\(Self.escape(credentials.tokenSecret))"
-        let expected = Data(HMAC<SHA256>.authenticationCode(for: Data(base.utf8), using: SymmetricKey(data: Data(key.utf8))))
+        let expected = Data(
+            HMAC<SHA256>.authenticationCode(for: Data(base.utf8), using: SymmetricKey(data: Data(key.utf8))))
         guard let given = Data(base64Encoded: signature), given == expected else { return false }
         return seenNonces.withLock { $0.insert("\(timestamp):\(nonce)").inserted }
     }

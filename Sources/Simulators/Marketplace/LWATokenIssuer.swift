@@ -94,7 +94,8 @@ final class LWATokenIssuer: Sendable {
         }
         if live { return nil }
         let detail =
-            token == nil ? "Access token is missing in the request header." : "The access token you provided has expired."
+            token == nil
+            ? "Access token is missing in the request header." : "The access token you provided has expired."
         let body =
             #"{"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":"\#(detail)"}]}"#
         return Response(
