@@ -7,17 +7,18 @@ import XCTest
 /// NetSuite OAuth 2.0 machine-to-machine: the ES256 client assertion, tokens from the ERP
 /// simulator's token endpoint, cached, and replaced once when the ERP stops accepting one.
 final class NetSuiteOAuth2Tests: XCTestCase {
-    static let key = P256.Signing.PrivateKey()
+    let key = P256.Signing.PrivateKey()
 
-    static func settings(key: P256.Signing.PrivateKey = NetSuiteOAuth2Tests.key) -> NetSuiteOAuth2Configuration {
-        NetSuiteOAuth2Configuration(
+    func settings(key: P256.Signing.PrivateKey? = nil) -> NetSuiteOAuth2Configuration {
+        let key = key ?? self.key
+        return NetSuiteOAuth2Configuration(
             clientID: "c1a2b3-client", certificateID: "cert-Zx81", privateKey: Secret(key.pemRepresentation))
     }
 
     /// Header `alg`/`typ`/`kid`, claims `iss`/`scope`/`aud`/`iat`/`exp` (≤ 1 h), and an ES256
     /// signature (raw r‖s) that verifies with the registered public key — and not with another.
     func testClientAssertionVerifiesWithThePublicKey() throws {
-        let assertion = try NetSuiteClientAssertion(configuration: Self.settings(), setting: "erp.oauth2.privateKey")
+        let assertion = try NetSuiteClientAssertion(configuration: settings(), setting: "erp.oauth2.privateKey")
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let audience = "https://1234567.suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token"
         let jwt = try assertion.make(audience: audience, now: now)
@@ -41,9 +42,9 @@ final class NetSuiteOAuth2Tests: XCTestCase {
         XCTAssertLessThanOrEqual(exp - iat, 3600)
         let signature = try P256.Signing.ECDSASignature(rawRepresentation: XCTUnwrap(Base64URL.decode(parts[2])))
         let signed = Data("\(parts[0]).\(parts[1])".utf8)
-        XCTAssertTrue(Self.key.publicKey.isValidSignature(signature, for: signed))
+        XCTAssertTrue(key.publicKey.isValidSignature(signature, for: signed))
         XCTAssertFalse(P256.Signing.PrivateKey().publicKey.isValidSignature(signature, for: signed))
-        XCTAssertFalse(Self.key.publicKey.isValidSignature(signature, for: Data((parts[0] + ".e30").utf8)))
+        XCTAssertFalse(key.publicKey.isValidSignature(signature, for: Data((parts[0] + ".e30").utf8)))
     }
 
     /// The client gets a token from the simulator's endpoint, reuses it, and when the ERP stops
@@ -54,12 +55,12 @@ final class NetSuiteOAuth2Tests: XCTestCase {
         let erp = try await ERPSimulator.start(
             credentials: ERPSimulatorCredentials(
                 oauth2Clients: [
-                    .init(clientID: "c1a2b3-client", certificateID: "cert-Zx81", publicKey: Self.key.publicKey)
+                    .init(clientID: "c1a2b3-client", certificateID: "cert-Zx81", publicKey: key.publicKey)
                 ],
                 tokenLifetime: 600),
             now: { clock.now })
         let client = try ERPClient(
-            configuration: ERPConfiguration(baseURL: erp.server.baseURL, authentication: .oauth2(Self.settings())))
+            configuration: ERPConfiguration(baseURL: erp.server.baseURL, authentication: .oauth2(settings())))
         let body = Data(#"{"status": "B"}"#.utf8)
         for index in 0..<3 {
             let outcome = await client.upsert("salesOrder", externalId: "shopify-\(index)", body: body)
@@ -80,11 +81,11 @@ final class NetSuiteOAuth2Tests: XCTestCase {
         let erp = try await ERPSimulator.start(
             credentials: ERPSimulatorCredentials(
                 oauth2Clients: [
-                    .init(clientID: "c1a2b3-client", certificateID: "cert-Zx81", publicKey: Self.key.publicKey)
+                    .init(clientID: "c1a2b3-client", certificateID: "cert-Zx81", publicKey: key.publicKey)
                 ]))
         let impostor = try ERPClient(
             configuration: ERPConfiguration(
-                baseURL: erp.server.baseURL, authentication: .oauth2(Self.settings(key: P256.Signing.PrivateKey()))))
+                baseURL: erp.server.baseURL, authentication: .oauth2(settings(key: P256.Signing.PrivateKey()))))
         let outcome = await impostor.upsert("salesOrder", externalId: "shopify-9", body: Data("{}".utf8))
         guard case .unauthorized = outcome else { return XCTFail("\(outcome)") }
         XCTAssertGreaterThanOrEqual(erp.tokenCounts.refused, 1)
@@ -95,7 +96,7 @@ final class NetSuiteOAuth2Tests: XCTestCase {
         guard case .unauthorized(401, _) = guessed.outcome else { return XCTFail("\(guessed.outcome)") }
         await erp.stop()
 
-        var garbage = Self.settings()
+        var garbage = settings()
         garbage.privateKey = Secret("-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----")
         XCTAssertThrowsError(
             try ERPClient(configuration: ERPConfiguration(baseURL: "https://erp", authentication: .oauth2(garbage)))
@@ -105,7 +106,7 @@ final class NetSuiteOAuth2Tests: XCTestCase {
             }
             XCTAssertFalse(value.contains("not a key"), "the key is never echoed")
         }
-        var empty = Self.settings()
+        var empty = settings()
         empty.privateKey = Secret(" \n")
         XCTAssertThrowsError(
             try ERPClient(configuration: ERPConfiguration(baseURL: "https://erp", authentication: .oauth2(empty)))

@@ -11,14 +11,15 @@ public struct NetSuiteClientAssertion: Sendable {
     /// Lifetime of an assertion (NetSuite refuses more than 60 minutes).
     public static let lifetime: TimeInterval = 300
 
-    private let key: P256.Signing.PrivateKey
+    /// The key's raw scalar (swift-crypto's key types are not `Sendable`; rebuilt per signature).
+    private let keyBytes: Data
     private let configuration: NetSuiteOAuth2Configuration
 
     /// Reads the private key; a key that is not a P-256 PEM is a configuration error naming
     /// `setting` (never the key).
     public init(configuration: NetSuiteOAuth2Configuration, setting: String) throws(PipelineConfigurationError) {
         do {
-            key = try P256.Signing.PrivateKey(pemRepresentation: configuration.privateKey.value)
+            keyBytes = try P256.Signing.PrivateKey(pemRepresentation: configuration.privateKey.value).rawRepresentation
         } catch {
             throw .invalidValue(field: setting, value: "<not an EC P-256 private key in PEM>")
         }
@@ -34,8 +35,9 @@ public struct NetSuiteClientAssertion: Sendable {
             "exp": iat + Int(Self.lifetime),
         ]
         let signingInput =
-            Base64URL.encode(try JSONSerialization.data(withJSONObject: header, options: .sortedKeys)) + "."
-            + Base64URL.encode(try JSONSerialization.data(withJSONObject: claims, options: .sortedKeys))
+            Base64URL.encode(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])) + "."
+            + Base64URL.encode(try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys, .withoutEscapingSlashes]))
+        let key = try P256.Signing.PrivateKey(rawRepresentation: keyBytes)
         let signature = try key.signature(for: Data(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
     }

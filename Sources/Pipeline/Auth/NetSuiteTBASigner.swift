@@ -59,10 +59,12 @@ public struct NetSuiteTBASigner: Sendable {
     /// The RFC 5849 §3.4.1 signature base string.
     static func baseString(method: String, url: String, oauthParameters: [(String, String)]) -> String {
         let (baseURL, query) = split(url)
-        let pairs = (OAuthPercentEncoding.queryPairs(query) + oauthParameters)
-            .map { (OAuthPercentEncoding.encode($0.0), OAuthPercentEncoding.encode($0.1)) }
-            .sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
-        let normalized = pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let all: [(String, String)] = OAuthPercentEncoding.queryPairs(query) + oauthParameters
+        let encoded: [(name: String, value: String)] = all.map { pair in
+            (OAuthPercentEncoding.encode(pair.0), OAuthPercentEncoding.encode(pair.1))
+        }
+        let sorted = encoded.sorted { (a, b) -> Bool in a.name == b.name ? a.value < b.value : a.name < b.name }
+        let normalized = sorted.map { pair -> String in pair.name + "=" + pair.value }.joined(separator: "&")
         return [method.uppercased(), OAuthPercentEncoding.encode(baseURL), OAuthPercentEncoding.encode(normalized)]
             .joined(separator: "&")
     }

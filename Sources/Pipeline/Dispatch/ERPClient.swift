@@ -58,14 +58,14 @@ public final class ERPClient: Sendable {
     /// `GET /{type}?q=createdFrom EQUAL {id}`: the related records of sales order `id` (one page of up
     /// to 1000, plenty for one order), as the list answer's JSON.
     public func related(_ type: String, createdFrom id: String) async -> (outcome: ERPOutcome, body: Data?) {
-        let query = "createdFrom EQUAL \(id)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let query = "createdFrom EQUAL \(id)".addingPercentEncoding(withAllowedCharacters: Self.pathAllowed) ?? ""
         return await send(.GET, "/\(type)?q=\(query)&limit=1000", body: nil)
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: Data?) async -> (outcome: ERPOutcome, body: Data?) {
         let first = await attempt(method, path, body: body)
         // A refused OAuth 2.0 token (expired early, revoked) is replaced once; a second 401 stands.
-        if case .unauthorized = first.outcome, await authorizer.refused(first.token) {
+        if case .unauthorized = first.answer.outcome, await authorizer.refused(first.token) {
             return await attempt(method, path, body: body).answer
         }
         return first.answer
@@ -125,9 +125,11 @@ public final class ERPClient: Sendable {
         return (first["o:errorCode"] as? String, (first["detail"] as? String) ?? "")
     }
 
+    /// ASCII only: the path goes out exactly as written, so a TBA signature over it matches.
+    private static let pathAllowed = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
+
     private static func escape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~:")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        text.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? text
     }
 }

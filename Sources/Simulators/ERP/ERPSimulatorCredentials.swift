@@ -10,12 +10,18 @@ public struct ERPSimulatorCredentials: Sendable {
     public struct OAuth2Client: Sendable {
         public var clientID: String
         public var certificateID: String
-        public var publicKey: P256.Signing.PublicKey
+        /// The public key's raw representation (swift-crypto's key types are not `Sendable`).
+        private var publicKeyBytes: Data
+
+        /// The public key assertions are verified with.
+        public var publicKey: P256.Signing.PublicKey? {
+            try? P256.Signing.PublicKey(rawRepresentation: publicKeyBytes)
+        }
 
         public init(clientID: String, certificateID: String, publicKey: P256.Signing.PublicKey) {
             self.clientID = clientID
             self.certificateID = certificateID
-            self.publicKey = publicKey
+            publicKeyBytes = publicKey.rawRepresentation
         }
 
         /// A client whose public key is given as PEM (`-----BEGIN PUBLIC KEY-----`, P-256).

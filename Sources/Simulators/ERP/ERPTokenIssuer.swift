@@ -78,7 +78,7 @@ final class ERPTokenIssuer: Sendable {
             let kid = header["kid"] as? String, let issuer = claims["iss"] as? String,
             let client = credentials.oauth2Clients.first(where: { $0.clientID == issuer && $0.certificateID == kid }),
             let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signatureData),
-            client.publicKey.isValidSignature(signature, for: Data("\(parts[0]).\(parts[1])".utf8))
+            client.publicKey?.isValidSignature(signature, for: Data("\(parts[0]).\(parts[1])".utf8)) == true
         else { return false }
         let scopes = (claims["scope"] as? String)?.split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)

@@ -36,8 +36,11 @@ final class TBAVerifier: Sendable {
                 parameters.append((Self.formDecode(pair[0]), pair.count > 1 ? Self.formDecode(pair[1]) : ""))
             }
         }
-        let normalized = parameters.map { (Self.escape($0.0), Self.escape($0.1)) }.sorted { $0 < $1 }
-            .map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        var encoded: [String] = []
+        for (name, value) in parameters.sorted(by: Self.escapedOrder) {
+            encoded.append(Self.escape(name) + "=" + Self.escape(value))
+        }
+        let normalized = encoded.joined(separator: "&")
         let base = "\(method.uppercased())&\(Self.escape(baseURL + pieces[0]))&\(Self.escape(normalized))"
         let key = "\(Self.escape(credentials.consumerSecret))&\(Self.escape(credentials.tokenSecret))"
         let expected = Data(
@@ -57,6 +60,12 @@ final class TBAVerifier: Sendable {
             result[String(pair[0])] = String(pair[1].dropFirst().dropLast()).removingPercentEncoding
         }
         return result
+    }
+
+    /// Order of the encoded names, then the encoded values.
+    private static func escapedOrder(_ a: (String, String), _ b: (String, String)) -> Bool {
+        let (nameA, nameB) = (escape(a.0), escape(b.0))
+        return nameA == nameB ? escape(a.1) < escape(b.1) : nameA < nameB
     }
 
     private static func formDecode(_ text: Substring) -> String {
