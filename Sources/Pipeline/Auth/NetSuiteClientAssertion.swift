@@ -35,8 +35,11 @@ public struct NetSuiteClientAssertion: Sendable {
             "exp": iat + Int(Self.lifetime),
         ]
         let signingInput =
-            Base64URL.encode(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])) + "."
-            + Base64URL.encode(try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys, .withoutEscapingSlashes]))
+            Base64URL.encode(
+                try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes]))
+            + "."
+            + Base64URL.encode(
+                try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys, .withoutEscapingSlashes]))
         let key = try P256.Signing.PrivateKey(rawRepresentation: keyBytes)
         let signature = try key.signature(for: Data(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature.rawRepresentation)
