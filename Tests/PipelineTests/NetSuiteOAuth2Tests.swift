@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Crypto
 import Foundation
+import NIOCore
 @testable import Pipeline
 import Simulators
 import XCTest
@@ -113,5 +115,58 @@ final class NetSuiteOAuth2Tests: XCTestCase {
         ) { error in
             XCTAssertEqual(error as? PipelineConfigurationError, .emptySecret(setting: "erp.oauth2.privateKey"))
         }
+    }
+
+    /// The ERP simulator's token endpoint checks the assertion itself: another audience, a scope
+    /// without `rest_webservices`, a lifetime above 60 minutes, an unknown `kid` and a tampered
+    /// claim are each refused `invalid_grant`; the well-formed one is granted.
+    func testTheSimulatorsTokenEndpointChecksTheAssertion() async throws {
+        let erp = try await ERPSimulator.start(
+            credentials: ERPSimulatorCredentials(
+                oauth2Clients: [.init(clientID: "c1a2b3-client", certificateID: "cert-Zx81", publicKey: key.publicKey)])
+        )
+        let now = Date()
+        func grant(_ jwt: String) async throws -> Int {
+            var request = HTTPClientRequest(url: erp.tokenURL)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            let form = [
+                ("grant_type", "client_credentials"),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_assertion", jwt),
+            ]
+            request.body = .bytes(ByteBuffer(string: OAuthPercentEncoding.form(form)))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            _ = try await response.body.collect(upTo: 1 << 16)
+            return Int(response.status.code)
+        }
+        func signed(_ header: [String: Any], _ claims: [String: Any]) throws -> String {
+            let input =
+                Base64URL.encode(try JSONSerialization.data(withJSONObject: header)) + "."
+                + Base64URL.encode(try JSONSerialization.data(withJSONObject: claims))
+            return input + "." + Base64URL.encode(try key.signature(for: Data(input.utf8)).rawRepresentation)
+        }
+        let iat = Int(now.timeIntervalSince1970)
+        let header: [String: Any] = ["alg": "ES256", "typ": "JWT", "kid": "cert-Zx81"]
+        let claims: [String: Any] = [
+            "iss": "c1a2b3-client", "scope": "restlets,rest_webservices", "aud": erp.tokenURL, "iat": iat,
+            "exp": iat + 300,
+        ]
+        let good = try await grant(try signed(header, claims))
+        XCTAssertEqual(good, 200)
+        var refused: [String: Int] = [:]
+        refused["audience"] = try await grant(
+            try signed(header, claims.merging(["aud": "https://elsewhere/token"]) { $1 }))
+        refused["scope"] = try await grant(try signed(header, claims.merging(["scope": "restlets"]) { $1 }))
+        refused["lifetime"] = try await grant(try signed(header, claims.merging(["exp": iat + 3601]) { $1 }))
+        refused["kid"] = try await grant(try signed(header.merging(["kid": "other"]) { $1 }, claims))
+        let valid = try signed(header, claims).split(separator: ".").map(String.init)
+        let tamperedClaims = Base64URL.encode(
+            try JSONSerialization.data(withJSONObject: claims.merging(["iss": "c1a2b3-client2"]) { $1 }))
+        refused["tampered"] = try await grant([valid[0], tamperedClaims, valid[2]].joined(separator: "."))
+        XCTAssertEqual(refused, ["audience": 400, "scope": 400, "lifetime": 400, "kid": 400, "tampered": 400])
+        XCTAssertEqual(erp.tokenCounts.granted, 1)
+        XCTAssertEqual(erp.tokenCounts.refused, 5)
+        await erp.stop()
     }
 }

@@ -103,6 +103,39 @@ final class PollerAuthTests: XCTestCase {
         await rig.ledger.close()
     }
 
+    /// Tokens SP-API keeps refusing (here: issued by another marketplace's endpoint, as with a
+    /// wrong region): one refresh, a second 403, then the poller stops loudly — `unauthorized`,
+    /// readiness off, no checkpoint written.
+    func testASecondRefusalAfterARefreshStopsThePoller() async throws {
+        let rig = try await PollerRig.start(seed: 24)
+        defer { rig.removeDirectory() }
+        let clock = rig.clock
+        let issuer = try await MarketplaceSimulator.start(lwa: Self.lwa, now: { clock.now })
+        let marketplace = try await MarketplaceSimulator.start(
+            store: rig.store, rate: 1000, burst: 1000, lwa: Self.lwa, now: { clock.now })
+        let checkpoints = LedgerPollerCheckpointStore(store: rig.ledger)
+        let health = HealthState()
+        health.markStarted()
+        let tokens = provider(issuer, clock: clock)
+        let poller = MarketplacePoller(
+            configuration: configuration(marketplace), topics: rig.topics, sink: rig.producer,
+            audit: DiscardingAuditSink(), checkpoints: checkpoints, now: { clock.now }, tokens: tokens, health: health)
+        await poller.run()
+
+        let reason = await poller.stoppedBecause
+        guard case .unauthorized(403, let body)? = reason else { return XCTFail("\(String(describing: reason))") }
+        XCTAssertTrue(body.contains("Unauthorized"), body)
+        XCTAssertEqual(marketplace.authCounts.unauthorized, 2, "refused, refreshed once, refused again")
+        XCTAssertEqual(issuer.authCounts.granted, 2)
+        XCTAssertEqual(health.readiness.detail, "credentials-rejected")
+        let checkpoint = try await checkpoints.load("amazon")
+        XCTAssertNil(checkpoint, "nothing read, nothing skipped")
+        await issuer.stop()
+        await marketplace.stop()
+        await rig.producer.close()
+        await rig.ledger.close()
+    }
+
     /// Paced to the plan (5/s, burst 3 — SP-API's getOrders is 0.0167/s, burst 20) the poller
     /// reads 13 pages without one 429; unpaced against the same plan it is throttled.
     func testRequestsArePacedToTheUsagePlan() async throws {
