@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+
 /// Makes the `Authorization` header of each ERP request for the configured ``ERPAuthentication``:
 /// the static token, a cached OAuth 2.0 access token, or a fresh TBA signature over the method and
 /// the full URL.
@@ -6,7 +8,7 @@ enum ERPAuthorizer: Sendable {
     case oauth2(NetSuiteOAuth2TokenProvider)
     case tba(NetSuiteTBASigner)
 
-    init(_ authentication: ERPAuthentication, baseURL: String, requestTimeout: Duration)
+    init(_ authentication: ERPAuthentication, baseURL: String, client: HTTPClient, requestTimeout: Duration)
         throws(PipelineConfigurationError)
     {
         switch authentication {
@@ -17,7 +19,7 @@ enum ERPAuthorizer: Sendable {
                 NetSuiteOAuth2TokenProvider(
                     assertion: assertion,
                     tokenURL: settings.tokenURL ?? baseURL + NetSuiteOAuth2Configuration.tokenPath,
-                    requestTimeout: requestTimeout))
+                    client: client, requestTimeout: requestTimeout))
         case .tba(let credentials): self = .tba(NetSuiteTBASigner(credentials: credentials))
         }
     }

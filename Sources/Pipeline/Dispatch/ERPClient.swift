@@ -24,7 +24,7 @@ public final class ERPClient: Sendable {
         self.configuration = configuration
         self.client = client
         authorizer = try ERPAuthorizer(
-            configuration.authentication, baseURL: configuration.baseURL,
+            configuration.authentication, baseURL: configuration.baseURL, client: client,
             requestTimeout: configuration.requestTimeout)
         limiter = AsyncLimiter(limit: configuration.maxConcurrentRequests)
         self.logger = logger

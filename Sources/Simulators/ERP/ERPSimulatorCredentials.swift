@@ -8,7 +8,9 @@ public struct ERPSimulatorCredentials: Sendable {
     /// A client registered for OAuth 2.0 client credentials: its id, the certificate id and the
     /// certificate's public key (P-256, `ES256` assertions).
     public struct OAuth2Client: Sendable {
+        /// The integration's client id (the assertion's `iss`).
         public var clientID: String
+        /// The mapped certificate's id (the assertion's `kid`).
         public var certificateID: String
         /// The public key's raw representation (swift-crypto's key types are not `Sendable`).
         private var publicKeyBytes: Data
@@ -34,10 +36,15 @@ public struct ERPSimulatorCredentials: Sendable {
 
     /// The TBA pair accepted (realm = `accountID`).
     public struct TBA: Sendable {
+        /// The realm.
         public var accountID: String
+        /// `oauth_consumer_key`.
         public var consumerKey: String
+        /// First half of the signing key.
         public var consumerSecret: String
+        /// `oauth_token`.
         public var tokenID: String
+        /// Second half of the signing key.
         public var tokenSecret: String
 
         public init(

@@ -25,6 +25,7 @@ public struct PollerConfiguration: Sendable, Hashable, Codable {
     /// The operation's usage plan the poller keeps to on its own (``RequestPacer``): requests per
     /// second and burst (SP-API `getOrders`: 0.0167/s, burst 20).
     public var rateLimitPerSecond: Double = 0.0167
+    /// Requests that may go at once before pacing starts.
     public var rateLimitBurst: Double = 20
 
     public init(
