@@ -124,13 +124,38 @@ final class PollerAuthTests: XCTestCase {
 
         let reason = await poller.stoppedBecause
         guard case .unauthorized(403, let body)? = reason else { return XCTFail("\(String(describing: reason))") }
-        XCTAssertTrue(body.contains("Unauthorized"), body)
+        XCTAssertTrue(body.contains("refused again after a refresh") && body.contains("Unauthorized"), body)
         XCTAssertEqual(marketplace.authCounts.unauthorized, 2, "refused, refreshed once, refused again")
         XCTAssertEqual(issuer.authCounts.granted, 2)
         XCTAssertEqual(health.readiness.detail, "credentials-rejected")
         let checkpoint = try await checkpoints.load("amazon")
         XCTAssertNil(checkpoint, "nothing read, nothing skipped")
         await issuer.stop()
+        await marketplace.stop()
+        await rig.producer.close()
+        await rig.ledger.close()
+    }
+
+    /// The report: a poller with no LWA credentials against an SP-API that requires them
+    /// stops at the first 403 and says what is missing (it used to retry forever).
+    func testAPollerWithoutCredentialsStopsNamingWhatIsMissing() async throws {
+        let rig = try await PollerRig.start(seed: 25)
+        defer { rig.removeDirectory() }
+        let clock = rig.clock
+        let marketplace = try await MarketplaceSimulator.start(
+            store: rig.store, rate: 1000, burst: 1000, lwa: Self.lwa, now: { clock.now })
+        let health = HealthState()
+        health.markStarted()
+        let poller = MarketplacePoller(
+            configuration: configuration(marketplace), topics: rig.topics, sink: rig.producer,
+            audit: DiscardingAuditSink(), checkpoints: LedgerPollerCheckpointStore(store: rig.ledger),
+            now: { clock.now }, health: health)
+        await poller.run()
+        let reason = await poller.stoppedBecause
+        guard case .unauthorized(403, let body)? = reason else { return XCTFail("\(String(describing: reason))") }
+        XCTAssertTrue(body.contains("no LWA credentials configured"), body)
+        XCTAssertEqual(marketplace.authCounts.unauthorized, 1)
+        XCTAssertFalse(health.readiness.ready)
         await marketplace.stop()
         await rig.producer.close()
         await rig.ledger.close()

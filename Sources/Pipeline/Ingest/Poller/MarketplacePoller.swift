@@ -162,8 +162,12 @@ public actor MarketplacePoller {
             }
             if status == 401 || status == 403 {
                 let detail = String(buffer: body).prefix(300).description
-                guard let tokens, let token, !refreshedAfterRefusal else {
-                    throw PollerError.unauthorized(status: status, body: detail)
+                guard let tokens, let token else {
+                    throw PollerError.unauthorized(
+                        status: status, body: "no LWA credentials configured (poller.lwa, DRIFTLESS_LWA_*): \(detail)")
+                }
+                guard !refreshedAfterRefusal else {
+                    throw PollerError.unauthorized(status: status, body: "refused again after a refresh: \(detail)")
                 }
                 refreshedAfterRefusal = true
                 logger.warning("getOrders refused the access token; refreshing once", metadata: ["status": "\(status)"])
