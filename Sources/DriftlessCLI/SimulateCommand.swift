@@ -79,8 +79,23 @@ struct SimulateCommand: AsyncParsableCommand {
         var burst = 20.0
         @Option(help: "Seed of generated orders.")
         var seed: UInt64 = 1
+        @Option(
+            help: """
+                Require LWA tokens: the client id the token endpoint (/auth/o2/token) accepts; the client
+                secret and refresh token come from DRIFTLESS_LWA_CLIENT_SECRET and DRIFTLESS_LWA_REFRESH_TOKEN.
+                """)
+        var lwaClientId: String?
+        @Option(help: "Seconds an issued LWA access token works (SP-API: 3600).")
+        var tokenLifetime = 3600.0
 
         func run() async throws {
+            let lwa = try lwaClientId.map { clientID in
+                LWASimulatorCredentials(
+                    clientID: clientID,
+                    clientSecret: try readSecret(file: nil, variable: "DRIFTLESS_LWA_CLIENT_SECRET"),
+                    refreshToken: try readSecret(file: nil, variable: "DRIFTLESS_LWA_REFRESH_TOKEN"),
+                    tokenLifetime: max(1, tokenLifetime))
+            }
             let store = MarketplaceStore(seed: seed)
             let now = Date()
             let statuses = ["Pending", "Unshipped", "Shipped", "Canceled", "PartiallyShipped"]
@@ -88,7 +103,9 @@ struct SimulateCommand: AsyncParsableCommand {
                 _ = await store.createOrder(
                     status: statuses[index % statuses.count], at: now.addingTimeInterval(-3600 + Double(index)))
             }
-            let simulator = try await MarketplaceSimulator.start(store: store, port: port, rate: rate, burst: burst)
+            let simulator = try await MarketplaceSimulator.start(
+                store: store, port: port, rate: rate, burst: burst, lwa: lwa)
+            if lwa != nil { print("LWA token endpoint on \(simulator.tokenURL)") }
             print(
                 "marketplace getOrders on \(simulator.server.baseURL)/orders/v0/orders with \(orders) orders "
                     + "(Ctrl-C to stop)")

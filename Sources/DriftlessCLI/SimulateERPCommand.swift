@@ -9,8 +9,13 @@ extension SimulateCommand {
             commandName: "erp",
             abstract: "Serve a NetSuite-style ERP (REST record API) with optional faults.",
             discussion: """
-                Clients authenticate with `Authorization: Bearer <token>`; the token comes from
-                DRIFTLESS_ERP_TOKEN or --secret-file. Records live in memory until the simulator stops.
+                Clients authenticate with `Authorization: Bearer <token>` (the token from
+                DRIFTLESS_ERP_TOKEN or --secret-file), with OAuth 2.0 tokens from
+                /services/rest/auth/oauth2/v1/token for the client registered with --oauth2-client-id,
+                --oauth2-certificate-id and --oauth2-public-key-file (EC P-256 PEM, ES256 assertions), and/or
+                with TBA for --tba-account-id/--tba-consumer-key/--tba-token-id (secrets from
+                DRIFTLESS_ERP_TBA_CONSUMER_SECRET and DRIFTLESS_ERP_TBA_TOKEN_SECRET). The static token is
+                required unless OAuth 2.0 or TBA is set. Records live in memory until the simulator stops.
                 """)
 
         @Option(help: "Port (0: any).")
@@ -29,9 +34,29 @@ extension SimulateCommand {
         var concurrencyLimit = 0
         @Option(help: "Seed of the fault draws.")
         var seed: UInt64 = 42
+        @Option(help: "OAuth 2.0: the registered client id (JWT iss).")
+        var oauth2ClientId: String?
+        @Option(help: "OAuth 2.0: the certificate id (JWT kid).")
+        var oauth2CertificateId: String?
+        @Option(help: "OAuth 2.0: PEM file of the certificate's public key (EC P-256).")
+        var oauth2PublicKeyFile: String?
+        @Option(help: "Seconds an issued OAuth 2.0 access token works.")
+        var tokenLifetime = 3600.0
+        @Option(help: "TBA: the account id (realm).")
+        var tbaAccountId: String?
+        @Option(help: "TBA: the consumer key.")
+        var tbaConsumerKey: String?
+        @Option(help: "TBA: the token id.")
+        var tbaTokenId: String?
 
         func run() async throws {
-            let token = try readSecret(file: secretFile, variable: "DRIFTLESS_ERP_TOKEN")
+            var credentials = try authentication()
+            let wantsToken =
+                secretFile != nil || ProcessInfo.processInfo.environment["DRIFTLESS_ERP_TOKEN"] != nil
+                || (credentials.oauth2Clients.isEmpty && credentials.tba == nil)
+            if wantsToken {
+                credentials.staticToken = try readSecret(file: secretFile, variable: "DRIFTLESS_ERP_TOKEN")
+            }
             let faults = ERPFaults(seed: seed)
             faults.update { settings in
                 settings.latency = .milliseconds(max(0, latencyMs))
@@ -40,7 +65,7 @@ extension SimulateCommand {
                 settings.retryAfterSeconds = max(0, retryAfter)
                 settings.concurrencyLimit = max(0, concurrencyLimit)
             }
-            let simulator = try await ERPSimulator.start(faults: faults, token: token, port: port)
+            let simulator = try await ERPSimulator.start(faults: faults, credentials: credentials, port: port)
             print("erp REST record API on \(simulator.recordURL) (Ctrl-C to stop)")
             try await waitForInterrupt()
             let duplicates = await simulator.store.duplicateEffects
@@ -49,6 +74,31 @@ extension SimulateCommand {
                 "erp: \(writes) writes applied, \(duplicates) duplicate effects, answers \(simulator.statusCounts.sorted { $0.key < $1.key })"
             )
             await simulator.stop()
+        }
+
+        /// OAuth 2.0 and TBA settings from the options (the static token is added by the caller).
+        private func authentication() throws -> ERPSimulatorCredentials {
+            var credentials = ERPSimulatorCredentials(tokenLifetime: max(1, tokenLifetime))
+            if let oauth2ClientId, let oauth2CertificateId, let oauth2PublicKeyFile {
+                guard let pem = try? String(contentsOfFile: oauth2PublicKeyFile, encoding: .utf8),
+                    let client = try? ERPSimulatorCredentials.OAuth2Client(
+                        clientID: oauth2ClientId, certificateID: oauth2CertificateId, publicKeyPEM: pem)
+                else { throw ValidationError("\(oauth2PublicKeyFile) holds no EC P-256 public key in PEM") }
+                credentials.oauth2Clients = [client]
+            } else if oauth2ClientId != nil || oauth2CertificateId != nil || oauth2PublicKeyFile != nil {
+                throw ValidationError(
+                    "OAuth 2.0 needs --oauth2-client-id, --oauth2-certificate-id and --oauth2-public-key-file")
+            }
+            if let tbaAccountId, let tbaConsumerKey, let tbaTokenId {
+                credentials.tba = .init(
+                    accountID: tbaAccountId, consumerKey: tbaConsumerKey,
+                    consumerSecret: try readSecret(file: nil, variable: "DRIFTLESS_ERP_TBA_CONSUMER_SECRET"),
+                    tokenID: tbaTokenId,
+                    tokenSecret: try readSecret(file: nil, variable: "DRIFTLESS_ERP_TBA_TOKEN_SECRET"))
+            } else if tbaAccountId != nil || tbaConsumerKey != nil || tbaTokenId != nil {
+                throw ValidationError("TBA needs --tba-account-id, --tba-consumer-key and --tba-token-id")
+            }
+            return credentials
         }
     }
 }

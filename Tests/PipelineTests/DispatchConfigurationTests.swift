@@ -38,7 +38,7 @@ final class DispatchConfigurationTests: XCTestCase {
         let fromFile = try PipelineConfiguration.load(file: yaml, environment: [:])
         let erp = try XCTUnwrap(fromFile.erp)
         XCTAssertEqual(erp.baseURL, "https://1234567.suitetalk.api.netsuite.com")
-        XCTAssertEqual(erp.token.value, "file-token")
+        XCTAssertEqual(erp.authentication, .bearer(token: Secret("file-token")))
         XCTAssertEqual(erp.maxConcurrentRequests, 5)
         XCTAssertEqual(erp.requestTimeout, .milliseconds(7000))
         XCTAssertEqual(fromFile.dispatch.maxAttempts, 4)
@@ -53,7 +53,7 @@ final class DispatchConfigurationTests: XCTestCase {
                 "DRIFTLESS_ERP_MAX_CONCURRENT_REQUESTS": "2",
             ])
         XCTAssertEqual(overridden.erp?.baseURL, "http://127.0.0.1:9300")
-        XCTAssertEqual(overridden.erp?.token.value, "env-token")
+        XCTAssertEqual(overridden.erp?.authentication, .bearer(token: Secret("env-token")))
         XCTAssertEqual(overridden.erp?.maxConcurrentRequests, 2)
         XCTAssertNil(try PipelineConfiguration.load(file: nil, environment: [:]).erp, "no ERP unless configured")
     }

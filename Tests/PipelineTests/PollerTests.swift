@@ -22,6 +22,8 @@ final class PollerTests: XCTestCase {
         var configuration = PollerConfiguration(baseURL: marketplace.server.baseURL, pageSize: 20)
         configuration.initialBackoffSeconds = 0.02
         configuration.maxBackoffSeconds = 0.5
+        configuration.rateLimitPerSecond = 1000  // the simulator's 429s are what this test exercises
+        configuration.rateLimitBurst = 1000
         configuration.initialLookbackSeconds = 2 * 3600
         func poller(sink: any RecordSink) -> MarketplacePoller {
             MarketplacePoller(
@@ -96,6 +98,8 @@ final class PollerTests: XCTestCase {
         let checkpoints = LedgerPollerCheckpointStore(store: ledger)
         var configuration = PollerConfiguration(baseURL: marketplace.server.baseURL, pageSize: 20)
         configuration.initialLookbackSeconds = 2 * 3600
+        configuration.rateLimitPerSecond = 1000
+        configuration.rateLimitBurst = 1000
         let poller = MarketplacePoller(
             configuration: configuration, topics: topics, sink: producer, audit: DiscardingAuditSink(),
             checkpoints: checkpoints, now: { clock.now })

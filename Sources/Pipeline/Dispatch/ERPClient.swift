@@ -13,6 +13,7 @@ public final class ERPClient: Sendable {
     private let configuration: ERPConfiguration
     private let client: HTTPClient
     private let limiter: AsyncLimiter
+    private let authorizer: ERPAuthorizer
     private let logger: Logger
 
     public init(
@@ -22,6 +23,9 @@ public final class ERPClient: Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.client = client
+        authorizer = try ERPAuthorizer(
+            configuration.authentication, baseURL: configuration.baseURL, client: client,
+            requestTimeout: configuration.requestTimeout)
         limiter = AsyncLimiter(limit: configuration.maxConcurrentRequests)
         self.logger = logger
     }
@@ -54,14 +58,36 @@ public final class ERPClient: Sendable {
     /// `GET /{type}?q=createdFrom EQUAL {id}`: the related records of sales order `id` (one page of up
     /// to 1000, plenty for one order), as the list answer's JSON.
     public func related(_ type: String, createdFrom id: String) async -> (outcome: ERPOutcome, body: Data?) {
-        let query = "createdFrom EQUAL \(id)".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let query = "createdFrom EQUAL \(id)".addingPercentEncoding(withAllowedCharacters: Self.pathAllowed) ?? ""
         return await send(.GET, "/\(type)?q=\(query)&limit=1000", body: nil)
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: Data?) async -> (outcome: ERPOutcome, body: Data?) {
-        var request = HTTPClientRequest(url: configuration.baseURL + Self.recordPath + path)
+        let first = await attempt(method, path, body: body)
+        // A refused OAuth 2.0 token (expired early, revoked) is replaced once; a second 401 stands.
+        if case .unauthorized = first.answer.outcome, await authorizer.refused(first.token) {
+            return await attempt(method, path, body: body).answer
+        }
+        return first.answer
+    }
+
+    private func attempt(
+        _ method: HTTPMethod, _ path: String, body: Data?
+    ) async -> (answer: (outcome: ERPOutcome, body: Data?), token: Secret?) {
+        let url = configuration.baseURL + Self.recordPath + path
+        let authorization: (value: String, token: Secret?)
+        do {
+            authorization = try await authorizer.header(method: method.rawValue, url: url)
+        } catch let error as TokenEndpointError where error.isRejection {
+            logger.error("erp credentials rejected by the token endpoint", metadata: ["error": "\(error)"])
+            return ((.unauthorized(status: 401, detail: error.description), nil), nil)
+        } catch {
+            logger.warning("erp access token unavailable", metadata: ["error": "\(error)"])
+            return ((.transient(status: nil, retryAfter: nil, detail: String(describing: error)), nil), nil)
+        }
+        var request = HTTPClientRequest(url: url)
         request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(configuration.token.value)")
+        request.headers.add(name: "Authorization", value: authorization.value)
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
@@ -71,7 +97,7 @@ public final class ERPClient: Sendable {
         let prepared = request
         let timeout = configuration.requestTimeout.timeAmount
         do {
-            return try await limiter.run {
+            let answer = try await limiter.run {
                 let response = try await client.execute(prepared, timeout: timeout)
                 let bytes = try await response.body.collect(upTo: 4 << 20)
                 let data = Data(buffer: bytes)
@@ -82,11 +108,12 @@ public final class ERPClient: Sendable {
                     retryAfter: response.headers.first(name: "Retry-After"), code: code, detail: detail)
                 return (outcome, (200..<300).contains(status) ? data : nil)
             }
+            return (answer, authorization.token)
         } catch {
-            // Never the request itself in the log: its headers hold the token.
+            // Never the request itself in the log: its headers hold the credentials.
             logger.debug(
                 "erp request failed", metadata: ["method": "\(method)", "path": "\(path)", "error": "\(error)"])
-            return (.transient(status: nil, retryAfter: nil, detail: String(describing: error)), nil)
+            return ((.transient(status: nil, retryAfter: nil, detail: String(describing: error)), nil), nil)
         }
     }
 
@@ -98,9 +125,11 @@ public final class ERPClient: Sendable {
         return (first["o:errorCode"] as? String, (first["detail"] as? String) ?? "")
     }
 
+    /// ASCII only: the path goes out exactly as written, so a TBA signature over it matches.
+    private static let pathAllowed = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
+
     private static func escape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~:")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        text.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? text
     }
 }

@@ -5,28 +5,37 @@ public struct ERPConfiguration: Sendable {
     /// The account's REST base, e.g. `https://123456.suitetalk.api.netsuite.com` (records live under
     /// `/services/rest/record/v1`) or the simulator's base URL.
     public var baseURL: String
-    /// OAuth 2.0 bearer token (`Authorization: Bearer …`); never logged.
-    public var token: Secret
+    /// How requests authenticate (static bearer token, NetSuite OAuth 2.0 or TBA); secrets never logged.
+    public var authentication: ERPAuthentication
     /// Requests in flight at once (NetSuite accounts allow a few; the limit is shared by every
     /// integration of the account).
     public var maxConcurrentRequests: Int
     /// One request's deadline.
     public var requestTimeout: Duration
 
+    /// A destination authenticating with `authentication`.
     public init(
-        baseURL: String, token: Secret, maxConcurrentRequests: Int = 4, requestTimeout: Duration = .seconds(30)
+        baseURL: String, authentication: ERPAuthentication, maxConcurrentRequests: Int = 4,
+        requestTimeout: Duration = .seconds(30)
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.token = token
+        self.authentication = authentication
         self.maxConcurrentRequests = maxConcurrentRequests
         self.requestTimeout = requestTimeout
     }
 
-    /// An empty token or a URL that is not http(s) is a configuration error naming the setting.
+    /// A destination with a static bearer token (`Authorization: Bearer <token>`, mode `bearer`).
+    public init(
+        baseURL: String, token: Secret, maxConcurrentRequests: Int = 4, requestTimeout: Duration = .seconds(30)
+    ) {
+        self.init(
+            baseURL: baseURL, authentication: .bearer(token: token), maxConcurrentRequests: maxConcurrentRequests,
+            requestTimeout: requestTimeout)
+    }
+
+    /// An empty secret or a URL that is not http(s) is a configuration error naming the setting.
     public func validate() throws(PipelineConfigurationError) {
-        guard !token.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw .emptySecret(setting: "erp.token")
-        }
+        try authentication.validate()
         guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw .invalidValue(field: "erp.baseURL", value: baseURL)
         }

@@ -23,6 +23,9 @@ public final class HealthState: Sendable {
         case kafkaUnavailable = "kafka-unavailable"
         /// A fatal client error: the process is ending.
         case fatal
+        /// A part stopped because its credentials were refused (e.g. the poller's revoked LWA
+        /// refresh token); the log names the part and why. Needs new credentials and a restart.
+        case credentialsRejected = "credentials-rejected"
     }
 
     private struct State {
@@ -30,6 +33,8 @@ public final class HealthState: Sendable {
         var stopping = false
         var brokerAnswers = true
         var fatal = false
+        /// Parts stopped for refused credentials.
+        var credentialsRejected: Set<String> = []
         /// Named parts' states (e.g. `erp` → `closed`), shown on `/status`.
         var components: [String: String] = [:]
     }
@@ -54,6 +59,12 @@ public final class HealthState: Sendable {
         state.withLock { $0.fatal = true }
     }
 
+    /// Marks part `name` (e.g. `poller`) as stopped for refused credentials: readiness turns off
+    /// (``Condition/credentialsRejected``) until the process restarts.
+    public func markCredentialsRejected(_ name: String) {
+        state.withLock { _ = $0.credentialsRejected.insert(name) }
+    }
+
     /// Records the outcome of a send to Kafka.
     public func recordSend(succeeded: Bool) {
         state.withLock { $0.brokerAnswers = succeeded }
@@ -70,6 +81,7 @@ public final class HealthState: Sendable {
             if state.fatal { return .fatal }
             if state.stopping { return .stopping }
             if !state.started { return .starting }
+            if !state.credentialsRejected.isEmpty { return .credentialsRejected }
             return state.brokerAnswers ? .ok : .kafkaUnavailable
         }
     }

@@ -145,7 +145,8 @@ struct Parts: Sendable {
                 parts.poller = MarketplacePoller(
                     configuration: pollerConfiguration, topics: topics, sink: producer, audit: audit,
                     checkpoints: LedgerPollerCheckpointStore(store: ledger), replica: "\(replica)/poller",
-                    logger: logger)
+                    tokens: configuration.amazonLWA.map { LWATokenProvider(configuration: $0, logger: logger) },
+                    health: health, logger: logger)
             }
         }
         parts.observe.attach(

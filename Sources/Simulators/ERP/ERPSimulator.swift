@@ -26,13 +26,24 @@ public final class ERPSimulator: Sendable {
     /// The HTTP server.
     public let server: SimulatorServer
     private let counters: StatusCounts
+    private let authenticator: ERPRequestAuthenticator
 
-    private init(store: ERPStore, faults: ERPFaults, server: SimulatorServer, counters: StatusCounts) {
+    private init(
+        store: ERPStore, faults: ERPFaults, server: SimulatorServer, counters: StatusCounts,
+        authenticator: ERPRequestAuthenticator
+    ) {
         self.store = store
         self.faults = faults
         self.server = server
         self.counters = counters
+        self.authenticator = authenticator
     }
+
+    /// OAuth 2.0 access tokens granted and token requests refused so far.
+    public var tokenCounts: (granted: Int, refused: Int) { authenticator.issuer.counts }
+
+    /// `<base URL>/services/rest/auth/oauth2/v1/token`.
+    public var tokenURL: String { server.baseURL + ERPTokenIssuer.path }
 
     /// Answers so far by HTTP status.
     public var statusCounts: [Int: Int] { counters.snapshot }
@@ -40,17 +51,32 @@ public final class ERPSimulator: Sendable {
     /// `<base URL>/services/rest/record/v1`.
     public var recordURL: String { server.baseURL + ERPRoutes.prefix }
 
-    /// Starts the ERP on 127.0.0.1:`port` (0: any free port), accepting `Bearer <token>`.
+    /// Starts the ERP on 127.0.0.1:`port` (0: any free port), accepting only `Bearer <token>`.
     public static func start(
         store: ERPStore = ERPStore(), faults: ERPFaults = ERPFaults(), token: String, port: Int = 0,
         logger: Logger = Logger(label: "simulator.erp")
     ) async throws -> ERPSimulator {
+        try await start(
+            store: store, faults: faults, credentials: ERPSimulatorCredentials(staticToken: token), port: port,
+            logger: logger)
+    }
+
+    /// Starts the ERP on 127.0.0.1:`port` accepting what `credentials` allow (static token, OAuth 2.0
+    /// tokens it issues at ``tokenURL``, TBA signatures); `now` is its clock for token expiry and
+    /// TBA timestamps.
+    public static func start(
+        store: ERPStore = ERPStore(), faults: ERPFaults = ERPFaults(), credentials: ERPSimulatorCredentials,
+        port: Int = 0, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "simulator.erp")
+    ) async throws -> ERPSimulator {
         let counters = StatusCounts()
-        let routes = ERPRoutes(store: store, faults: faults, token: token, counters: counters)
+        let authenticator = ERPRequestAuthenticator(credentials: credentials, now: now)
+        let routes = ERPRoutes(store: store, faults: faults, authenticator: authenticator, counters: counters)
         let server = try await SimulatorServer.start(
             router: routes.router(), port: port, name: "erp", logger: logger,
             channelHandlers: { [ConnectionResetHandler(faults: faults)] })
-        return ERPSimulator(store: store, faults: faults, server: server, counters: counters)
+        authenticator.bind(baseURL: server.baseURL)
+        return ERPSimulator(
+            store: store, faults: faults, server: server, counters: counters, authenticator: authenticator)
     }
 
     /// Stops the HTTP server.
@@ -71,11 +97,13 @@ struct ERPRoutes: Sendable {
     static let prefix = "/services/rest/record/v1"
     let store: ERPStore
     let faults: ERPFaults
-    let token: String
+    let authenticator: ERPRequestAuthenticator
     let counters: StatusCounts
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        let issuer = authenticator.issuer
+        router.post(RouterPath(ERPTokenIssuer.path)) { request, _ in await issuer.handle(request) }
         router.get("\(Self.prefix)/:type") { request, context in await handle(request, context, .list) }
         router.post("\(Self.prefix)/:type") { request, context in await handle(request, context, .create) }
         router.get("\(Self.prefix)/:type/:id") { request, context in await handle(request, context, .read) }
@@ -97,7 +125,7 @@ struct ERPRoutes: Sendable {
     }
 
     private func answer(_ request: Request, _ context: BasicRequestContext, _ operation: Operation) async -> Response {
-        guard request.headers[.authorization] == "Bearer \(token)" else {
+        guard authenticator.authorize(request) else {
             return ERPError.response(.unauthorized, code: "INVALID_LOGIN", detail: "Invalid login attempt.")
         }
         guard let type = context.parameters.get("type").flatMap(ERPRecordType.init(rawValue:)) else {

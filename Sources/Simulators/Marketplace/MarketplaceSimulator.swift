@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -19,17 +20,32 @@ public final class MarketplaceSimulator: Sendable {
     public let bucket: TokenBucket
     private let counters: RequestCounters
     private let faults: PageFaults
+    private let lwa: LWATokenIssuer?
 
     private init(
         store: MarketplaceStore, server: SimulatorServer, bucket: TokenBucket, counters: RequestCounters,
-        faults: PageFaults
+        faults: PageFaults, lwa: LWATokenIssuer?
     ) {
         self.store = store
         self.server = server
         self.bucket = bucket
         self.counters = counters
         self.faults = faults
+        self.lwa = lwa
     }
+
+    /// `<base URL>/auth/o2/token`, the LWA token endpoint (served when started with `lwa`).
+    public var tokenURL: String { server.baseURL + LWATokenIssuer.path }
+
+    /// LWA grants made and refused, and `getOrders` calls answered 403 (all 0 without `lwa`).
+    public var authCounts: (granted: Int, refused: Int, unauthorized: Int) { lwa?.counts ?? (0, 0, 0) }
+
+    /// Revokes the seller's authorization: the refresh token is refused from now on.
+    public func revokeRefreshToken() { lwa?.revoke() }
+
+    /// Every access token issued so far stops working after `requests` more `getOrders` calls
+    /// (0: at once), as a token expiring (or invalidated) mid-run would.
+    public func expireAccessTokens(afterRequests requests: Int = 0) { lwa?.expireTokens(afterRequests: requests) }
 
     /// Makes the next `times` requests for page `page` of any window (1 = the first page) fail
     /// with 500 `InternalFailure`, as SP-API does now and then. `times` 0 clears the fault.
@@ -42,20 +58,33 @@ public final class MarketplaceSimulator: Sendable {
 
     /// Starts the API on 127.0.0.1:`port`. `rate`/`burst` set the usage plan (SP-API getOrders:
     /// 0.0167/s, burst 20); `now` is the marketplace clock. Like SP-API, a 429 carries only the
-    /// rate-limit header unless `sendRetryAfter` adds a `Retry-After`.
+    /// rate-limit header unless `sendRetryAfter` adds a `Retry-After`. With `lwa` it serves an LWA
+    /// token endpoint at ``tokenURL`` and answers every `getOrders` without a live token it issued
+    /// (`x-amz-access-token`) 403; without, no token is asked for.
     public static func start(
         store: MarketplaceStore = MarketplaceStore(), port: Int = 0, rate: Double = 0.0167, burst: Double = 20,
-        sendRetryAfter: Bool = false, now: @escaping @Sendable () -> Date = { Date() },
+        sendRetryAfter: Bool = false, lwa credentials: LWASimulatorCredentials? = nil,
+        now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "simulator.marketplace")
     ) async throws -> MarketplaceSimulator {
         let bucket = TokenBucket(rate: rate, burst: burst)
         let counters = RequestCounters()
         let router = Router()
         let faults = PageFaults()
+        let accessTokenHeader = HTTPField.Name("x-amz-access-token") ?? .authorization
         let handler = GetOrdersHandler(
             store: store, bucket: bucket, now: now, sendRetryAfter: sendRetryAfter, faults: faults)
+        let lwa = credentials.map { LWATokenIssuer(credentials: $0, now: now) }
+        if let lwa {
+            router.post(RouterPath(LWATokenIssuer.path)) { request, _ in await lwa.handle(request) }
+        }
         router.get("/orders/v0/orders") { request, _ in
-            let response = await handler.handle(request.uri.queryParameters)
+            let response: Response
+            if let refusal = lwa?.check(request.headers[accessTokenHeader]) {
+                response = refusal
+            } else {
+                response = await handler.handle(request.uri.queryParameters)
+            }
             counters.withLock { value in
                 value.requests += 1
                 if response.status == .tooManyRequests { value.throttled += 1 }
@@ -63,7 +92,8 @@ public final class MarketplaceSimulator: Sendable {
             return response
         }
         let server = try await SimulatorServer.start(router: router, port: port, name: "marketplace", logger: logger)
-        return MarketplaceSimulator(store: store, server: server, bucket: bucket, counters: counters, faults: faults)
+        return MarketplaceSimulator(
+            store: store, server: server, bucket: bucket, counters: counters, faults: faults, lwa: lwa)
     }
 
     /// Stops the HTTP server.

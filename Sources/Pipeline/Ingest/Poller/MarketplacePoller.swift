@@ -17,8 +17,15 @@ import OrderModel
 /// restarts at page k's orders, not at page 1, and a restart never skips an order (the few read
 /// twice are deduped downstream by event id `<AmazonOrderId>@<LastUpdateDate>`). A window cut
 /// short by `maxWindowSeconds` is followed at once by the next one.
-/// 429 answers are honoured: `Retry-After` when present, else 1 / `x-amzn-RateLimit-Limit`,
-/// else exponential back-off — every wait clamped to `maxBackoffSeconds` (``ThrottleDelay``).
+/// Requests are paced to the operation's usage plan (``RequestPacer``, `rateLimitPerSecond` /
+/// `rateLimitBurst`) before the server has to refuse them; 429 answers are still honoured:
+/// `Retry-After` when present, else 1 / `x-amzn-RateLimit-Limit`, else exponential back-off —
+/// every wait clamped to `maxBackoffSeconds` (``ThrottleDelay``).
+///
+/// With an ``LWATokenProvider`` every request carries `x-amz-access-token`. A 401/403 drops that
+/// token and retries once with a fresh one; a second refusal, or a token endpoint refusing the
+/// refresh token, stops the poller: logged as critical, readiness off (`credentials-rejected`),
+/// the checkpoint left where the last acknowledged page put it (nothing skipped).
 public actor MarketplacePoller {
     /// What one window brought.
     public struct WindowResult: Sendable, Equatable {
@@ -42,15 +49,24 @@ public actor MarketplacePoller {
     private let now: @Sendable () -> Date
     private let replica: String
     private let logger: Logger
+    private let tokens: LWATokenProvider?
+    private let health: HealthState?
+    private let pacer: RequestPacer
     /// Total 429 answers seen.
     public private(set) var throttledCount = 0
+    /// Why the poller stopped for good (refused credentials), nil while it runs.
+    public private(set) var stoppedBecause: PollerError?
 
     public init(
         configuration: PollerConfiguration, topics: PipelineTopics, sink: any RecordSink, audit: any AuditSink,
         checkpoints: any PollerCheckpointStore, client: HTTPClient = .shared,
         now: @escaping @Sendable () -> Date = { Date() }, replica: String = "poller-0",
+        tokens: LWATokenProvider? = nil, health: HealthState? = nil,
         logger: Logger = Logger(label: "driftless.ingest.poller")
     ) {
+        self.tokens = tokens
+        self.health = health
+        pacer = RequestPacer(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
         self.configuration = configuration
         self.topics = topics
         self.sink = sink
@@ -63,12 +79,20 @@ public actor MarketplacePoller {
     }
 
     /// Polls windows until cancelled, pausing `intervalSeconds` between them. Errors of one window
-    /// are logged and the window is retried after the interval.
+    /// are logged and the window is retried after the interval — except refused credentials, which
+    /// stop the poller (``stoppedBecause``, readiness off).
     public func run() async {
         while !Task.isCancelled {
             do {
                 if try await pollWindow()?.truncated == true { continue }
             } catch is CancellationError {
+                return
+            } catch let error as PollerError where error.isCredentialFailure {
+                stoppedBecause = error
+                health?.markCredentialsRejected("poller")
+                logger.critical(
+                    "marketplace poller stopped: \(error); replace the LWA credentials and restart",
+                    metadata: ["checkpoint": "kept at the last acknowledged page"])
                 return
             } catch {
                 logger.warning("poll window failed; will retry", metadata: ["error": "\(error)"])
@@ -114,9 +138,13 @@ public actor MarketplacePoller {
         after: Date, before: Date, nextToken: String?, result: inout WindowResult
     ) async throws -> GetOrdersPage {
         var backoff = configuration.initialBackoffSeconds
+        var refreshedAfterRefusal = false
         while true {
             try Task.checkCancellation()
-            let request = makeRequest(after: after, before: before, nextToken: nextToken)
+            try await pacer.acquire()
+            var request = makeRequest(after: after, before: before, nextToken: nextToken)
+            let token = try await accessToken()
+            if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
             let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 16 << 20)
             let status = Int(response.status.code)
@@ -132,10 +160,34 @@ public actor MarketplacePoller {
                 try await Task.sleep(for: ThrottleDelay.duration(wait))
                 continue
             }
+            if status == 401 || status == 403 {
+                let detail = String(buffer: body).prefix(300).description
+                guard let tokens, let token else {
+                    throw PollerError.unauthorized(
+                        status: status, body: "no LWA credentials configured (poller.lwa, DRIFTLESS_LWA_*): \(detail)")
+                }
+                guard !refreshedAfterRefusal else {
+                    throw PollerError.unauthorized(status: status, body: "refused again after a refresh: \(detail)")
+                }
+                refreshedAfterRefusal = true
+                logger.warning("getOrders refused the access token; refreshing once", metadata: ["status": "\(status)"])
+                await tokens.invalidate(token)
+                continue
+            }
             guard (200..<300).contains(status) else {
                 throw PollerError.http(status: status, body: String(buffer: body).prefix(300).description)
             }
             return try GetOrdersPage(bytes: Array(body.readableBytesView))
+        }
+    }
+
+    /// The current LWA token (nil without a provider); a refused refresh token is a credential failure.
+    private func accessToken() async throws -> Secret? {
+        guard let tokens else { return nil }
+        do {
+            return try await tokens.accessToken()
+        } catch let error as TokenEndpointError where error.isRejection {
+            throw PollerError.credentialsRejected(error.description)
         }
     }
 

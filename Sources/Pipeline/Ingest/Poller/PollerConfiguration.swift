@@ -22,6 +22,11 @@ public struct PollerConfiguration: Sendable, Hashable, Codable {
     public var maxBackoffSeconds: Double
     /// Name of the checkpoint.
     public var name: String
+    /// The operation's usage plan the poller keeps to on its own (``RequestPacer``): requests per
+    /// second and burst (SP-API `getOrders`: 0.0167/s, burst 20).
+    public var rateLimitPerSecond: Double = 0.0167
+    /// Requests that may go at once before pacing starts.
+    public var rateLimitBurst: Double = 20
 
     public init(
         baseURL: String, marketplaceID: String = "ATVPDKIKX0DER", pageSize: Int = 100, lagSeconds: Double = 120,

@@ -61,6 +61,9 @@ struct PipelineConfigFile: Decodable, Sendable {
         var initialLookbackSeconds: Double?
         var maxWindowSeconds: Double?
         var maxBackoffSeconds: Double?
+        var rateLimitPerSecond: Double?
+        var rateLimitBurst: Double?
+        var lwa: LWA?
     }
 
     struct Stages: Decodable, Sendable {
@@ -84,9 +87,13 @@ struct PipelineConfigFile: Decodable, Sendable {
         var tokenFile: String?
         var maxConcurrentRequests: Int?
         var requestTimeoutMs: Int?
+        /// `bearer` (default), `oauth2` or `tba`.
+        var auth: String?
+        var oauth2: OAuth2?
+        var tba: TBA?
 
         private enum CodingKeys: String, CodingKey {
-            case baseURL, token, tokenFile, maxConcurrentRequests, requestTimeoutMs
+            case baseURL, token, tokenFile, maxConcurrentRequests, requestTimeoutMs, auth, oauth2, tba
         }
 
         /// As for the Shopify secret: a present token key with a null value counts as set (and empty).
@@ -98,6 +105,9 @@ struct PipelineConfigFile: Decodable, Sendable {
             tokenFile = try present(.tokenFile)
             maxConcurrentRequests = try container.decodeIfPresent(Int.self, forKey: .maxConcurrentRequests)
             requestTimeoutMs = try container.decodeIfPresent(Int.self, forKey: .requestTimeoutMs)
+            auth = try container.decodeIfPresent(String.self, forKey: .auth)
+            oauth2 = try container.decodeIfPresent(OAuth2.self, forKey: .oauth2)
+            tba = try container.decodeIfPresent(TBA.self, forKey: .tba)
         }
     }
 

@@ -50,18 +50,22 @@ extension PipelineConfiguration {
         }
         let url = value("DRIFTLESS_ERP_URL") ?? file?.baseURL.flatMap { $0.isEmpty ? nil : $0 } ?? erp?.baseURL
         let token =
-            try Self.erpToken.resolve(environment: env, fileValue: file?.token, filePath: file?.tokenFile) ?? erp?.token
+            try Self.erpToken.resolve(environment: env, fileValue: file?.token, filePath: file?.tokenFile)
+        let authentication = try resolveERPAuthentication(file: file, environment: env, bearer: token)
         guard let url else {
             if token != nil {
                 throw PipelineConfigurationError.missingSetting(setting: "erp.baseURL", neededBy: "erp.token")
             }
+            if authentication != nil {
+                throw PipelineConfigurationError.missingSetting(setting: "erp.baseURL", neededBy: "erp.auth")
+            }
             return
         }
-        guard let token else {
+        guard let authentication = authentication ?? erp?.authentication else {
             throw PipelineConfigurationError.missingSetting(
                 setting: "erp.token (DRIFTLESS_ERP_TOKEN / DRIFTLESS_ERP_TOKEN_FILE)", neededBy: "erp.baseURL")
         }
-        var configuration = ERPConfiguration(baseURL: url, token: token)
+        var configuration = ERPConfiguration(baseURL: url, authentication: authentication)
         configuration.maxConcurrentRequests =
             try integer("DRIFTLESS_ERP_MAX_CONCURRENT_REQUESTS") ?? file?.maxConcurrentRequests
             ?? erp?.maxConcurrentRequests ?? configuration.maxConcurrentRequests

@@ -49,6 +49,8 @@ public struct PipelineConfiguration: Sendable {
     public var shopifyPreviousSecret: Secret?
     /// Marketplace poller; nil when disabled.
     public var poller: PollerConfiguration?
+    /// LWA credentials the poller's SP-API calls use (`poller.lwa`); nil: no token sent (simulator).
+    public var amazonLWA: LWAConfiguration?
     /// Replica name (audit rows), e.g. the pod name.
     public var replica: String
     /// Consumer batch and buffer sizes.
@@ -114,6 +116,7 @@ public struct PipelineConfiguration: Sendable {
         var configuration = PipelineConfiguration()
         var fileSecrets: PipelineConfigFile.Shopify?
         var fileERP: PipelineConfigFile.ERP?
+        var fileLWA: PipelineConfigFile.LWA?
         var fileAlerts: PipelineConfigFile.Alerts?
         if let file {
             let text: String
@@ -132,6 +135,7 @@ public struct PipelineConfiguration: Sendable {
             try configuration.apply(parsed)
             fileSecrets = parsed.ingest?.shopify
             fileERP = parsed.erp
+            fileLWA = parsed.poller?.lwa
             try configuration.applyDispatch(parsed.dispatch)
             fileAlerts = parsed.alerts
             try configuration.applyMetrics(parsed.metrics)
@@ -149,6 +153,7 @@ public struct PipelineConfiguration: Sendable {
                 environment: environment, fileValue: fileSecrets?.previousSecret,
                 filePath: fileSecrets?.previousSecretFile)
         try configuration.resolveERP(file: fileERP, environment: environment)
+        try configuration.resolveLWA(file: fileLWA, environment: environment)
         try configuration.resolveAlerts(file: fileAlerts, environment: environment)
         try configuration.validate()
         return configuration
@@ -187,6 +192,8 @@ public struct PipelineConfiguration: Sendable {
             config.initialLookbackSeconds = poller.initialLookbackSeconds ?? config.initialLookbackSeconds
             config.maxWindowSeconds = max(60, poller.maxWindowSeconds ?? config.maxWindowSeconds)
             config.maxBackoffSeconds = max(1, poller.maxBackoffSeconds ?? config.maxBackoffSeconds)
+            config.rateLimitPerSecond = poller.rateLimitPerSecond ?? config.rateLimitPerSecond
+            config.rateLimitBurst = poller.rateLimitBurst ?? config.rateLimitBurst
             self.poller = config
         }
         replica = file.stages?.replica ?? replica
@@ -251,6 +258,7 @@ public struct PipelineConfiguration: Sendable {
         }
         try checkBodyLimit()
         try erp?.validate()
+        try amazonLWA?.validate()
         try dispatch.validate()
         try alerts.validate()
         for (setting, secret) in [
