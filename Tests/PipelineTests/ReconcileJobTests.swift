@@ -14,24 +14,24 @@ import XCTest
 /// orders in sync and other drift; the pipeline (validate → translate → dispatch on the mock cluster,
 /// into the ERP simulator) applies what reconciliation injects.
 final class ReconcileJobTests: XCTestCase {
-    private final class Sent: Sendable {
+    final class Sent: Sendable {
         let records = Mutex<[ProducerRecord]>([])
     }
 
-    private struct Rig: Sendable {
+    struct Rig: Sendable {
         let storefront: StorefrontSimulator
         let erp: ERPSimulator
         let sync: ERPSync
         var scenario: ReconcileScenario
     }
 
-    private static func quiet(_ label: String) -> Logger {
+    static func quiet(_ label: String) -> Logger {
         var logger = Logger(label: label)
         logger.logLevel = .warning
         return logger
     }
 
-    private func rig(graphQL: StorefrontGraphQLSettings) async throws -> Rig {
+    static func rig(graphQL: StorefrontGraphQLSettings) async throws -> Rig {
         let storefront = try await StorefrontSimulator.start(graphQL: graphQL, logger: Self.quiet("storefront"))
         let erp = try await ERPSimulator.start(token: "erp-token", logger: Self.quiet("erp"))
         let sync = ERPSync(
@@ -41,7 +41,7 @@ final class ReconcileJobTests: XCTestCase {
         return Rig(storefront: storefront, erp: erp, sync: sync, scenario: scenario)
     }
 
-    private static func job(
+    static func job(
         _ rig: Rig, ledger: any ReconcileLedger, topics: PipelineTopics, dryRun: Bool = false,
         alerts: AlertEngine? = nil, now: Date, sent: Sent, producer: KafkaProducer?, owner: String = "test"
     ) throws -> ReconcileJob {
@@ -64,10 +64,20 @@ final class ReconcileJobTests: XCTestCase {
         expected.values.filter { $0 != ReconcileScenario.inSync }.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     }
 
-    func testFindsClassifiesCorrectsAndFlagsThenASecondRunFindsOnlyTheFlagged() async throws {
-        let rig = try await rig(graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
+    func testFindsClassifiesCorrectsAndFlagsThenASecondRunFindsOnlyTheFlaggedOnMockCluster() async throws {
+        try await runEndToEnd(broker: try TestBroker.mock())
+    }
+
+    func testFindsClassifiesCorrectsAndFlagsThenASecondRunFindsOnlyTheFlaggedOnTansu() async throws {
+        guard let broker = try TestBroker.tansu() else {
+            throw XCTSkip("DRIFTLESS_TEST_BOOTSTRAP unset and DRIFTLESS_ALLOW_MISSING_SERVICES=1")
+        }
+        try await runEndToEnd(broker: broker)
+    }
+
+    private func runEndToEnd(broker: TestBroker) async throws {
+        let rig = try await Self.rig(graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
         defer { Task { await rig.storefront.stop(); await rig.erp.stop() } }
-        let broker = try TestBroker.mock()
         let erpConfiguration = ERPConfiguration(baseURL: rig.erp.server.baseURL, token: Secret("erp-token"))
         let fixture = try await PipelineFixture.start(
             broker: broker, stages: [.validate, .translate, .dispatch]
@@ -153,6 +163,7 @@ final class ReconcileJobTests: XCTestCase {
             if case .deliver(let notice) = action, notice.rule == .mismatches, notice.transition == .fired { fired += 1 }
         }
         XCTAssertEqual(fired, 1)
+        await producer.close()
         try await fixture.stop()
     }
 }

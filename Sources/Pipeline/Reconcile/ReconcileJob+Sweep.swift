@@ -14,14 +14,14 @@ extension ReconcileJob {
 
     /// Pages through the storefront from the run's progress to the window's end; per page: compare,
     /// act, record, then move the progress on the lease.
-    func sweep(_ state: inout ReconcileRunState, _ report: inout ReconcileReport) async throws {
+    func sweep(_ state: inout ReconcileRunState, _ report: inout ReconcileReport, handled: Set<String>) async throws {
         var pages = 0
         for try await page in storefront.pages(updatedSince: state.progress ?? state.windowStart) {
             try Task.checkCancellation()
             pages += 1
             // Orders changed after the window's end may still be on their way through the pipeline.
             let inWindow = page.filter { $0.updatedAt <= state.windowEnd }
-            let compared = try await compare(inWindow, &report)
+            let compared = try await compare(inWindow.filter { !handled.contains($0.key.description) }, &report)
             try await act(on: compared, runID: state.runID, &report)
             if let last = inWindow.last { state.progress = last.updatedAt }
             if !settings.dryRun {

@@ -91,9 +91,14 @@ public final class ReconcileJob: Sendable {
             result: "ok", runID: state.runID, dryRun: settings.dryRun, resumed: resumed,
             windowStart: state.windowStart, windowEnd: state.windowEnd)
         do {
+            // A resumed run does not act again on orders its earlier attempt already handled.
+            var handled: Set<String> = []
+            if resumed {
+                handled = Set(try await ledger.findings(runID: state.runID, since: nil, limit: .max).map(\.orderKey))
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 if !settings.dryRun { group.addTask { try await self.keepLease() } }
-                try await sweep(&state, &report)
+                try await sweep(&state, &report, handled: handled)
                 group.cancelAll()
             }
             if !settings.dryRun {
