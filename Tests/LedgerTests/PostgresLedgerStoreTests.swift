@@ -65,7 +65,9 @@ final class PostgresLedgerStoreTests: XCTestCase {
         try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
     }
     func testReconcileLeaseRaceHasOneWinner() async throws { try await suite.reconcileLeaseRaceHasOneWinner() }
-    func testReconcileFindingsUpsertPerRunAndOrder() async throws { try await suite.reconcileFindingsUpsertPerRunAndOrder() }
+    func testReconcileFindingsUpsertPerRunAndOrder() async throws {
+        try await suite.reconcileFindingsUpsertPerRunAndOrder()
+    }
     func testParkingHoldsParksAndReleases() async throws { try await suite.parkingHoldsParksAndReleases() }
     func testParkingRacesLeaveNothingBehind() async throws { try await suite.parkingRacesLeaveNothingBehind() }
     func testCaseQueriesFilter() async throws { try await suite.caseQueriesFilter() }

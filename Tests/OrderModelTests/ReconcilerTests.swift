@@ -36,7 +36,10 @@ final class ReconcilerTests: XCTestCase {
         let cases: [(String, ReconcileVerdict, MismatchClassification, ReconcileAction?)] = [
             ("in sync", r.compare(channel: channel(.captured), erp: paidERP), .inSync, nil),
             ("P1", r.compare(channel: channel(.captured), erp: nil), .pattern(.checkoutDisconnect), .autoCorrect),
-            ("P2", r.compare(channel: channel(.captured, .fulfilled), erp: paidERP), .pattern(.shipmentLag), .autoCorrect),
+            (
+                "P2", r.compare(channel: channel(.captured, .fulfilled), erp: paidERP), .pattern(.shipmentLag),
+                .autoCorrect
+            ),
             (
                 "P3",
                 r.compare(
@@ -48,7 +51,10 @@ final class ReconcilerTests: XCTestCase {
                 "P4", r.compare(channel: channel(.captured, lifecycle: .cancelled), erp: paidERP),
                 .pattern(.silentCancellation), .flag
             ),
-            ("P5", r.compare(channel: channel(.captured), erp: erp(.pendingApproval)), .pattern(.paymentGap), .autoCorrect),
+            (
+                "P5", r.compare(channel: channel(.captured), erp: erp(.pendingApproval)), .pattern(.paymentGap),
+                .autoCorrect
+            ),
         ]
         for (name, verdict, classification, action) in cases {
             XCTAssertEqual(verdict.report.classification, classification, name)
@@ -66,7 +72,8 @@ final class ReconcilerTests: XCTestCase {
         let d = r.erpDimensions(of: erp(.pendingFulfillment, [.customerDeposit, .returnAuthorization]))
         XCTAssertEqual(d.payment, .captured)
         XCTAssertEqual(d.returns, .initiated)
-        XCTAssertEqual(r.erpDimensions(of: erp(.pendingFulfillment, [.invoice])).payment, .authorized,
+        XCTAssertEqual(
+            r.erpDimensions(of: erp(.pendingFulfillment, [.invoice])).payment, .authorized,
             "an invoice without a payment reference is not a payment")
         XCTAssertEqual(r.erpDimensions(of: erp(.pendingBilling)).fulfillment, .fulfilled)
     }

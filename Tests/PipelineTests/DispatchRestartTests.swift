@@ -36,7 +36,8 @@ final class DispatchRestartTests: XCTestCase {
             "DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS": "6000",
         ]
         let first = try DriftlessProcess(
-            environment: environment, directory: directory, name: "a", arguments: ["--stage", "dispatch", "--stage", "retry"])
+            environment: environment, directory: directory, name: "a",
+            arguments: ["--stage", "dispatch", "--stage", "retry"])
         defer { first.kill() }
         try await first.waitUntilReady(port: port)
 
@@ -58,7 +59,8 @@ final class DispatchRestartTests: XCTestCase {
         XCTAssertLessThan(atKill, effects, "killed mid-run")
 
         let second = try DriftlessProcess(
-            environment: environment, directory: directory, name: "b", arguments: ["--stage", "dispatch", "--stage", "retry"])
+            environment: environment, directory: directory, name: "b",
+            arguments: ["--stage", "dispatch", "--stage", "retry"])
         defer { second.kill() }
         try await second.waitUntilReady(port: port)
         let complete = await eventually(timeout: .seconds(180)) { await erp.store.appliedWrites >= effects }

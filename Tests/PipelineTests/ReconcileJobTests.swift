@@ -35,7 +35,8 @@ final class ReconcileJobTests: XCTestCase {
         let storefront = try await StorefrontSimulator.start(graphQL: graphQL, logger: Self.quiet("storefront"))
         let erp = try await ERPSimulator.start(token: "erp-token", logger: Self.quiet("erp"))
         let sync = ERPSync(
-            client: try ERPClient(configuration: ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token"))))
+            client: try ERPClient(
+                configuration: ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token"))))
         var scenario = try ReconcileScenario(store: storefront.store, sync: sync)
         try await scenario.seed()
         return Rig(storefront: storefront, erp: erp, sync: sync, scenario: scenario)
@@ -76,8 +77,14 @@ final class ReconcileJobTests: XCTestCase {
     }
 
     private func runEndToEnd(broker: TestBroker) async throws {
-        let rig = try await Self.rig(graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
-        defer { Task { await rig.storefront.stop(); await rig.erp.stop() } }
+        let rig = try await Self.rig(
+            graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
+        defer {
+            Task {
+                await rig.storefront.stop()
+                await rig.erp.stop()
+            }
+        }
         let erpConfiguration = ERPConfiguration(baseURL: rig.erp.server.baseURL, token: Secret("erp-token"))
         let fixture = try await PipelineFixture.start(
             broker: broker, stages: [.validate, .translate, .dispatch]
@@ -160,7 +167,9 @@ final class ReconcileJobTests: XCTestCase {
         engine.finish()
         var fired = 0
         for await action in engine.actions {
-            if case .deliver(let notice) = action, notice.rule == .mismatches, notice.transition == .fired { fired += 1 }
+            if case .deliver(let notice) = action, notice.rule == .mismatches, notice.transition == .fired {
+                fired += 1
+            }
         }
         XCTAssertEqual(fired, 1)
         await producer.close()

@@ -29,7 +29,12 @@ final class ReconcileRunControlTests: XCTestCase {
     func testRateLimitedERPIsWaitedOutNotFailed() async throws {
         let rig = try await ReconcileJobTests.rig(
             graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
-        defer { Task { await rig.storefront.stop(); await rig.erp.stop() } }
+        defer {
+            Task {
+                await rig.storefront.stop()
+                await rig.erp.stop()
+            }
+        }
         rig.erp.faults.update {
             $0.throttledRatio = 0.3
             $0.retryAfterSeconds = 1
@@ -50,7 +55,12 @@ final class ReconcileRunControlTests: XCTestCase {
     func testInterruptedRunResumesWithItsIDAndInjectsNothingTwice() async throws {
         let rig = try await ReconcileJobTests.rig(
             graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
-        defer { Task { await rig.storefront.stop(); await rig.erp.stop() } }
+        defer {
+            Task {
+                await rig.storefront.stop()
+                await rig.erp.stop()
+            }
+        }
         let ledger = try await ledger()
         defer { Task { await ledger.close() } }
         let now = await rig.storefront.store.now().addingTimeInterval(60)
@@ -66,7 +76,10 @@ final class ReconcileRunControlTests: XCTestCase {
             erp: ERPViewReader(sync: rig.sync, stats: ReconcileAPIStats()), stats: ReconcileAPIStats(),
             matrix: try MappingMatrix.default, ledger: ledger, topics: topics,
             send: { records in
-                let batches = failing.records.withLock { $0 += records; return $0.count }
+                let batches = failing.records.withLock {
+                    $0 += records
+                    return $0.count
+                }
                 if batches > records.count { throw KafkaError.closed }
                 sent.records.withLock { $0 += records }
             }, clock: { now })

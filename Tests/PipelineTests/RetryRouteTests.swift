@@ -71,7 +71,8 @@ final class RetryRouteTests: XCTestCase {
             message = next
             time = time.addingTimeInterval(100)
         }
-        XCTAssertLessThanOrEqual((sizes.max() ?? 0) - (sizes.min() ?? 0), 8, "the envelope does not grow per hop: \(sizes)")
+        XCTAssertLessThanOrEqual(
+            (sizes.max() ?? 0) - (sizes.min() ?? 0), 8, "the envelope does not grow per hop: \(sizes)")
         let (route, last) = hop(message, exhausted(), at: time)
         guard case .deadLetter(let envelope, let reason) = route else { return XCTFail("\(String(describing: route))") }
         XCTAssertEqual(reason.code, "erp-unavailable")

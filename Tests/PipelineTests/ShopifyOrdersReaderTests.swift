@@ -59,7 +59,11 @@ final class ShopifyOrdersReaderTests: XCTestCase {
         _ = try await simulator.store.apply(.fulfill, to: id)
         try await simulator.store.edit(id) {
             $0.returnStatus = "RETURN_REQUESTED"
-            $0.transactions = [.init(id: 9, kind: "capture", status: "success", gateway: "stripe", authorization: "ch_9", amount: "10.00")]
+            $0.transactions = [
+                .init(
+                    id: 9, kind: "capture", status: "success", gateway: "stripe", authorization: "ch_9", amount: "10.00"
+                )
+            ]
         }
         var snapshots: [ChannelOrderSnapshot] = []
         for try await page in try reader(simulator).pages(updatedSince: .distantPast) { snapshots += page }
@@ -77,7 +81,8 @@ final class ShopifyOrdersReaderTests: XCTestCase {
     func testThrottledResponseWaitsForTheRestoreRateAndContinues() async throws {
         // A bucket of 150 points restoring 200/s; each page of 100 costs 102: every second query is throttled.
         let simulator = try await seeded(
-            300, settings: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: 150, restoreRate: 200))
+            300, settings: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: 150, restoreRate: 200)
+        )
         defer { Task { await simulator.stop() } }
         let stats = ReconcileAPIStats()
         var ids = Set<String>()

@@ -56,7 +56,8 @@ extension SQLiteLedgerStore: ReconcileStore {
     public func releaseReconcileLease(name: String, owner: String) async throws {
         try await write { db in
             try db.execute(
-                sql: "UPDATE reconcile_leases SET expires_us = 0 WHERE name = ? AND owner = ?", arguments: [name, owner])
+                sql: "UPDATE reconcile_leases SET expires_us = 0 WHERE name = ? AND owner = ?",
+                arguments: [name, owner])
         }
     }
 

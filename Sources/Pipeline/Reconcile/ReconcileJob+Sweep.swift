@@ -95,7 +95,8 @@ extension ReconcileJob {
             guard !settings.dryRun else { continue }
             switch action {
             case .autoCorrect:
-                records.append(ReconcileInjection.record(item.snapshot, runID: runID, topic: topics.ingestRaw, now: now))
+                records.append(
+                    ReconcileInjection.record(item.snapshot, runID: runID, topic: topics.ingestRaw, now: now))
                 finding.outcome = "corrected"
                 finding.eventID = ReconcileInjection.eventID(runID: runID, key: item.snapshot.key)
                 report.classifications[name, default: .init()].corrected += 1

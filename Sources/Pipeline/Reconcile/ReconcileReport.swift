@@ -59,7 +59,8 @@ public struct ReconcileReport: Sendable, Codable, Hashable {
             lines.append(
                 "API \(system): \(apiCalls[system] ?? 0) calls, \(rateLimitWaits[system] ?? 0) rate-limit waits")
         }
-        lines.append(String(format: "rate-limit waits: %.1f s; duration: %.1f s", rateLimitWaitSeconds, durationSeconds))
+        lines.append(
+            String(format: "rate-limit waits: %.1f s; duration: %.1f s", rateLimitWaitSeconds, durationSeconds))
         if let error { lines.append("error: \(error)") }
         return lines.joined(separator: "\n")
     }

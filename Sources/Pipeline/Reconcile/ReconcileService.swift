@@ -38,7 +38,8 @@ public final class ReconcileService: Service, Sendable {
             }
             guard !Task.isShuttingDownGracefully else { return }
             let report = await job.run()
-            logger.info("reconciliation finished", metadata: ["result": "\(report.result)", "found": "\(report.found)"])
+            logger.info(
+                "reconciliation finished", metadata: ["result": "\(report.result)", "found": "\(report.found)"])
             onReport?(report)
             due =
                 report.result == "failed"

@@ -98,7 +98,8 @@ public struct ShopifyOrdersReader: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await client.execute(request, timeout: .seconds(max(1, configuration.requestTimeout.components.seconds)))
+            response = try await client.execute(
+                request, timeout: .seconds(max(1, configuration.requestTimeout.components.seconds)))
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch let error as CancellationError {
             throw error

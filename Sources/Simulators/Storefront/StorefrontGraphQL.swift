@@ -47,7 +47,13 @@ final class StorefrontGraphQL: Sendable {
         let cost = Double(2 + first)
         guard let available = take(cost) else {
             throttledCount.add(1, ordering: .relaxed)
-            return (200, ["errors": [["message": "Throttled", "extensions": ["code": "THROTTLED"]]], "extensions": extensions(cost, 0, current())])
+            return (
+                200,
+                [
+                    "errors": [["message": "Throttled", "extensions": ["code": "THROTTLED"]]],
+                    "extensions": extensions(cost, 0, current()),
+                ]
+            )
         }
         var matching = await store.orders(updatedSince: since)
         if let after = variables["after"] as? String {

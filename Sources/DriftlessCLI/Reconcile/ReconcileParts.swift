@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import OrderModel
+import Pipeline
+
+/// What a reconciliation run from the command line needs: readers, ledger, producer.
+struct ReconcileParts: Sendable {
+    let pipeline: PipelineConfiguration
+    let reconcile: ReconcileConfiguration
+    let stats: ReconcileAPIStats
+    let storefront: ShopifyOrdersReader
+    let erp: ERPViewReader
+    let matrix: MappingMatrix
+    let ledger: any ReconcileLedger
+    let producer: KafkaProducer?
+    let logger: Logger
+
+    static func make(
+        pipeline: PipelineConfiguration, reconcile: ReconcileConfiguration, logger: Logger
+    ) async throws -> ReconcileParts {
+        guard let shopify = reconcile.shopify else {
+            throw ValidationError(
+                "no storefront configured (reconcile.shopify.baseURL and accessToken, or DRIFTLESS_SHOPIFY_ADMIN_URL "
+                    + "and DRIFTLESS_SHOPIFY_ACCESS_TOKEN)")
+        }
+        guard let erpConfiguration = pipeline.erp else {
+            throw ValidationError("no ERP configured (erp: or DRIFTLESS_ERP_URL and DRIFTLESS_ERP_TOKEN)")
+        }
+        let stats = ReconcileAPIStats()
+        let storefront = try ShopifyOrdersReader(configuration: shopify, stats: stats)
+        let erp = ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erpConfiguration)), stats: stats)
+        let matrix: MappingMatrix
+        if let file = pipeline.mappingFile {
+            matrix = try MappingMatrix.load(yaml: try String(contentsOfFile: file, encoding: .utf8), fileName: file)
+        } else {
+            matrix = try MappingMatrix.default
+        }
+        let store = try await Ledger.open(url: pipeline.ledgerURL)
+        guard let ledger = store as? any ReconcileLedger else {
+            await store.close()
+            throw ValidationError("the ledger at \(pipeline.ledgerURL) cannot hold reconciliation findings")
+        }
+        var producer: KafkaProducer?
+        if !reconcile.settings.dryRun {
+            guard let servers = pipeline.bootstrapServers else {
+                await ledger.close()
+                throw ValidationError(
+                    "no Kafka brokers configured (DRIFTLESS_KAFKA_BOOTSTRAP or kafka.bootstrapServers): corrections "
+                        + "go through <prefix>.ingest.raw; use --dry-run to only compare")
+            }
+            producer = try KafkaProducer(
+                config: KafkaConfig(bootstrapServers: servers, pipeline.kafkaProperties), logger: logger)
+        }
+        return ReconcileParts(
+            pipeline: pipeline, reconcile: reconcile, stats: stats, storefront: storefront, erp: erp, matrix: matrix,
+            ledger: ledger, producer: producer, logger: logger)
+    }
+
+    func job(progress: (@Sendable (ReconcileProgress) -> Void)?) -> ReconcileJob {
+        let producer = self.producer
+        return ReconcileJob(
+            settings: reconcile.settings, storefront: storefront, erp: erp, stats: stats, matrix: matrix,
+            ledger: ledger, topics: PipelineTopics(prefix: pipeline.topicPrefix),
+            send: { records in
+                guard let producer else { return }
+                _ = try await producer.send(records)
+            }, alerts: AlertEngine(rules: pipeline.alerts.rules), logger: logger, progress: progress)
+    }
+
+    func close() async {
+        await producer?.close()
+        await ledger.close()
+    }
+}
