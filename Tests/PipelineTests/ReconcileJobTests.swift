@@ -52,7 +52,7 @@ final class ReconcileJobTests: XCTestCase {
                 baseURL: rig.storefront.server.baseURL, accessToken: Secret("shpat_test"), pageSize: 3),
             stats: stats)
         return ReconcileJob(
-            settings: ReconcileSettings(dryRun: dryRun, owner: owner), storefront: storefront,
+            settings: ReconcileSettings(dryRun: dryRun, owner: owner), channels: [storefront],
             erp: ERPViewReader(sync: rig.sync, stats: stats), stats: stats, matrix: try MappingMatrix.default,
             ledger: ledger, topics: topics,
             send: { records in

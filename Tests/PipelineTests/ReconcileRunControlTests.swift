@@ -69,10 +69,12 @@ final class ReconcileRunControlTests: XCTestCase {
         let failing = ReconcileJobTests.Sent()
         let interrupted = try ReconcileJob(
             settings: ReconcileSettings(owner: "replica-a"),
-            storefront: ShopifyOrdersReader(
+            channels: [
+                ShopifyOrdersReader(
                 configuration: ShopifyAdminConfiguration(
                     baseURL: rig.storefront.server.baseURL, accessToken: Secret("shpat_test"), pageSize: 3),
-                stats: ReconcileAPIStats()),
+                    stats: ReconcileAPIStats())
+            ],
             erp: ERPViewReader(sync: rig.sync, stats: ReconcileAPIStats()), stats: ReconcileAPIStats(),
             matrix: try MappingMatrix.default, ledger: ledger, topics: topics,
             send: { records in

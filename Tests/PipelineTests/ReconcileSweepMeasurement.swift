@@ -39,10 +39,12 @@ final class ReconcileSweepMeasurement: XCTestCase {
         let before = Self.residentKiB()
         let job = ReconcileJob(
             settings: ReconcileSettings(window: .seconds(48 * 3600), dryRun: true, concurrency: 16),
-            storefront: try ShopifyOrdersReader(
-                configuration: ShopifyAdminConfiguration(
-                    baseURL: storefront.server.baseURL, accessToken: Secret("shpat_test"), pageSize: 250),
-                stats: stats),
+            channels: [
+                try ShopifyOrdersReader(
+                    configuration: ShopifyAdminConfiguration(
+                        baseURL: storefront.server.baseURL, accessToken: Secret("shpat_test"), pageSize: 250),
+                    stats: stats)
+            ],
             erp: ERPViewReader(sync: sync, stats: stats), stats: stats, matrix: try MappingMatrix.default,
             ledger: try await Self.unusedLedger(), topics: PipelineTopics(), send: { _ in },
             clock: { Date(timeIntervalSince1970: 1_795_000_000 + 86_400) },

@@ -62,7 +62,7 @@ struct ReconcileParts: Sendable {
     func job(progress: (@Sendable (ReconcileProgress) -> Void)?) -> ReconcileJob {
         let producer = self.producer
         return ReconcileJob(
-            settings: reconcile.settings, storefront: storefront, erp: erp, stats: stats, matrix: matrix,
+            settings: reconcile.settings, channels: [storefront], erp: erp, stats: stats, matrix: matrix,
             ledger: ledger, topics: PipelineTopics(prefix: pipeline.topicPrefix),
             send: { records in
                 guard let producer else { return }

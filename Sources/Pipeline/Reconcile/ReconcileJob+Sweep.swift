@@ -12,23 +12,40 @@ extension ReconcileJob {
         var verdict: ReconcileVerdict
     }
 
-    /// Pages through the storefront from the run's progress to the window's end; per page: compare,
-    /// act, record, then move the progress on the lease.
+    /// Pages through each channel from the run's progress on it (checkpoint `reconcile:<run>:<system>`) to
+    /// the window's end; per page: compare, act, record, then move the progress.
     func sweep(_ state: inout ReconcileRunState, _ report: inout ReconcileReport, handled: Set<String>) async throws {
         var pages = 0
-        for try await page in storefront.pages(updatedSince: state.progress ?? state.windowStart) {
-            try Task.checkCancellation()
-            pages += 1
-            // Orders changed after the window's end may still be on their way through the pipeline.
-            let inWindow = page.filter { $0.updatedAt <= state.windowEnd }
-            let compared = try await compare(inWindow.filter { !handled.contains($0.key.description) }, &report)
-            try await act(on: compared, runID: state.runID, &report)
-            if let last = inWindow.last { state.progress = last.updatedAt }
-            if !settings.dryRun {
-                _ = try await ledger.saveReconcileRun(name: settings.leaseName, owner: settings.owner, run: state)
-            }
-            progress?(ReconcileProgress(pages: pages, compared: report.compared, found: report.found))
-            if inWindow.count < page.count { break }
+        for reader in channels {
+            let checkpoint = "reconcile:\(state.runID):\(reader.system)"
+            var since = state.windowStart
+            if report.resumed, let saved = try await ledger.loadCheckpoint(checkpoint) { since = max(since, saved) }
+            var cursor: String?
+            // Progress moves only while pages come in last-update order (as both APIs serve them).
+            var ordered = true
+            var latest = Date.distantPast
+            repeat {
+                try Task.checkCancellation()
+                let page = try await reader.page(since: since, until: state.windowEnd, cursor: cursor)
+                cursor = page.next
+                pages += 1
+                // Orders changed after the window's end may still be on their way through the pipeline.
+                let inWindow = page.orders.filter { $0.updatedAt <= state.windowEnd }
+                let compared = try await compare(
+                    inWindow.filter { !handled.contains($0.key.description) }, &report)
+                try await act(on: compared, runID: state.runID, &report)
+                let dates = inWindow.map(\.updatedAt)
+                if let first = dates.min(), first < latest { ordered = false }
+                latest = max(latest, dates.max() ?? latest)
+                if !settings.dryRun, ordered, let last = dates.last, last == latest {
+                    state.progress = last
+                    _ = try await ledger.advanceCheckpoint(checkpoint, to: last)
+                    _ = try await ledger.saveReconcileRun(
+                        name: settings.leaseName, owner: settings.owner, run: state)
+                }
+                progress?(ReconcileProgress(pages: pages, compared: report.compared, found: report.found))
+                if inWindow.count < page.orders.count { break }
+            } while cursor != nil
         }
     }
 

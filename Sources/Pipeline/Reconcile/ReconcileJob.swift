@@ -7,8 +7,8 @@ import OrderModel
 /// A ledger that can hold reconciliation's findings, lease and cases.
 public typealias ReconcileLedger = CaseStore & LedgerStore & ReconcileStore
 
-/// One reconciliation run (the playbook's Step 4): pages through the storefront's orders updated in the
-/// window, reads each one's ERP view, compares them with the mismatch classifier (``Reconciler``) and,
+/// One reconciliation run (the playbook's Step 4): pages through each channel's orders updated in the
+/// window (storefront, marketplace), reads each one's ERP view, compares them with the mismatch classifier (``Reconciler``) and,
 /// per the policy, injects the channel's truth on `<p>.ingest.raw` or opens a case. Findings go to the
 /// ledger, the metrics and the mismatch alert rule.
 ///
@@ -17,7 +17,7 @@ public typealias ReconcileLedger = CaseStore & LedgerStore & ReconcileStore
 /// the next attempt (same run id: what was injected is not injected again) from the last finished page.
 public final class ReconcileJob: Sendable {
     let settings: ReconcileSettings
-    let storefront: ShopifyOrdersReader
+    let channels: [any ChannelOrderReader]
     let erp: ERPViewReader
     let stats: ReconcileAPIStats
     let reconciler: Reconciler
@@ -34,7 +34,7 @@ public final class ReconcileJob: Sendable {
     /// A job; `stats` must be the instance the readers count into, `send` produces records (and returns
     /// once they are acknowledged), `clock` gives "now" (the window ends there).
     public init(
-        settings: ReconcileSettings, storefront: ShopifyOrdersReader, erp: ERPViewReader, stats: ReconcileAPIStats,
+        settings: ReconcileSettings, channels: [any ChannelOrderReader], erp: ERPViewReader, stats: ReconcileAPIStats,
         matrix: MappingMatrix, ledger: any ReconcileLedger, topics: PipelineTopics,
         send: @escaping @Sendable ([ProducerRecord]) async throws -> Void, metrics: PipelineMetrics? = nil,
         alerts: AlertEngine? = nil, logger: Logger = Logger(label: "driftless.reconcile"),
@@ -42,7 +42,7 @@ public final class ReconcileJob: Sendable {
         progress: (@Sendable (ReconcileProgress) -> Void)? = nil
     ) {
         self.settings = settings
-        self.storefront = storefront
+        self.channels = channels
         self.erp = erp
         self.stats = stats
         self.reconciler = Reconciler(matrix: matrix, policy: settings.policy)
