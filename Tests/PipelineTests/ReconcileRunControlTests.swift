@@ -71,8 +71,8 @@ final class ReconcileRunControlTests: XCTestCase {
             settings: ReconcileSettings(owner: "replica-a"),
             channels: [
                 ShopifyOrdersReader(
-                configuration: ShopifyAdminConfiguration(
-                    baseURL: rig.storefront.server.baseURL, accessToken: Secret("shpat_test"), pageSize: 3),
+                    configuration: ShopifyAdminConfiguration(
+                        baseURL: rig.storefront.server.baseURL, accessToken: Secret("shpat_test"), pageSize: 3),
                     stats: ReconcileAPIStats())
             ],
             erp: ERPViewReader(sync: rig.sync, stats: ReconcileAPIStats()), stats: ReconcileAPIStats(),

@@ -11,7 +11,7 @@ struct ReconcileParts: Sendable {
     let pipeline: PipelineConfiguration
     let reconcile: ReconcileConfiguration
     let stats: ReconcileAPIStats
-    let storefront: ShopifyOrdersReader
+    let channels: [any ChannelOrderReader]
     let erp: ERPViewReader
     let matrix: MappingMatrix
     let ledger: any ReconcileLedger
@@ -21,16 +21,26 @@ struct ReconcileParts: Sendable {
     static func make(
         pipeline: PipelineConfiguration, reconcile: ReconcileConfiguration, logger: Logger
     ) async throws -> ReconcileParts {
-        guard let shopify = reconcile.shopify else {
+        let stats = ReconcileAPIStats()
+        var channels: [any ChannelOrderReader] = []
+        if let shopify = reconcile.shopify {
+            channels.append(try ShopifyOrdersReader(configuration: shopify, stats: stats))
+        }
+        if let poller = pipeline.poller {
+            channels.append(
+                MarketplaceOrdersReader(
+                    baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
+                    maxWaitSeconds: poller.maxBackoffSeconds, stats: stats))
+        }
+        guard !channels.isEmpty else {
             throw ValidationError(
-                "no storefront configured (reconcile.shopify.baseURL and accessToken, or DRIFTLESS_SHOPIFY_ADMIN_URL "
-                    + "and DRIFTLESS_SHOPIFY_ACCESS_TOKEN)")
+                "no channel configured: the storefront (reconcile.shopify.baseURL and accessToken, or "
+                    + "DRIFTLESS_SHOPIFY_ADMIN_URL and DRIFTLESS_SHOPIFY_ACCESS_TOKEN) and/or the marketplace (poller:)"
+            )
         }
         guard let erpConfiguration = pipeline.erp else {
             throw ValidationError("no ERP configured (erp: or DRIFTLESS_ERP_URL and DRIFTLESS_ERP_TOKEN)")
         }
-        let stats = ReconcileAPIStats()
-        let storefront = try ShopifyOrdersReader(configuration: shopify, stats: stats)
         let erp = ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erpConfiguration)), stats: stats)
         let matrix: MappingMatrix
         if let file = pipeline.mappingFile {
@@ -55,14 +65,14 @@ struct ReconcileParts: Sendable {
                 config: KafkaConfig(bootstrapServers: servers, pipeline.kafkaProperties), logger: logger)
         }
         return ReconcileParts(
-            pipeline: pipeline, reconcile: reconcile, stats: stats, storefront: storefront, erp: erp, matrix: matrix,
+            pipeline: pipeline, reconcile: reconcile, stats: stats, channels: channels, erp: erp, matrix: matrix,
             ledger: ledger, producer: producer, logger: logger)
     }
 
     func job(progress: (@Sendable (ReconcileProgress) -> Void)?) -> ReconcileJob {
         let producer = self.producer
         return ReconcileJob(
-            settings: reconcile.settings, channels: [storefront], erp: erp, stats: stats, matrix: matrix,
+            settings: reconcile.settings, channels: channels, erp: erp, stats: stats, matrix: matrix,
             ledger: ledger, topics: PipelineTopics(prefix: pipeline.topicPrefix),
             send: { records in
                 guard let producer else { return }
