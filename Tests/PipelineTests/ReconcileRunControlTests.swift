@@ -120,3 +120,44 @@ final class ReconcileRunControlTests: XCTestCase {
         XCTAssertNotEqual(next.runID, first.runID)
     }
 }
+
+extension ReconcileRunControlTests {
+    func testARunThatLosesItsLeaseStops() async throws {
+        let rig = try await ReconcileJobTests.rig(
+            graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
+        defer {
+            Task {
+                await rig.storefront.stop()
+                await rig.erp.stop()
+            }
+        }
+        rig.erp.faults.update { $0.latency = .milliseconds(400) }  // a slow ERP: the run outlives a renewal
+        let ledger = try await ledger()
+        defer { Task { await ledger.close() } }
+        let now = await rig.storefront.store.now().addingTimeInterval(60)
+        let stats = ReconcileAPIStats()
+        let job = ReconcileJob(
+            settings: ReconcileSettings(leaseTTL: .seconds(3), owner: "replica-a", concurrency: 1),
+            channels: [
+                try ShopifyOrdersReader(
+                    configuration: ShopifyAdminConfiguration(
+                        baseURL: rig.storefront.server.baseURL, accessToken: Secret("shpat_test"), pageSize: 1),
+                    stats: stats)
+            ],
+            erp: ERPViewReader(sync: rig.sync, stats: stats), stats: stats, matrix: try MappingMatrix.default,
+            ledger: ledger, topics: topics, send: { _ in }, clock: { now })
+        let running = Task { await job.run() }
+        let started = await eventually(timeout: .seconds(30)) { (stats.calls["erp"] ?? 0) > 0 }
+        XCTAssertTrue(started, "replica a holds the lease and reads")
+        // Replica b sees the lease lapsed (its clock is past the expiry) and takes it over.
+        let taken = try await eventually(timeout: .seconds(30)) {
+            try await ledger.acquireReconcileLease(
+                name: "reconcile", owner: "replica-b", ttl: .seconds(3600), now: now.addingTimeInterval(10)) != nil
+        }
+        XCTAssertTrue(taken)
+        let report = await running.value
+        XCTAssertEqual(report.result, "failed", report.text)
+        XCTAssertEqual(report.error, String(describing: ReconcileRunError.leaseLost("reconcile")))
+        XCTAssertLessThan(report.compared, 8, "stopped before the end")
+    }
+}

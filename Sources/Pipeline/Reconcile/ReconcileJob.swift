@@ -92,15 +92,34 @@ public final class ReconcileJob: Sendable {
             windowStart: state.windowStart, windowEnd: state.windowEnd)
         do {
             // A resumed run does not act again on orders its earlier attempt already handled.
-            var handled: Set<String> = []
-            if resumed {
-                handled = Set(try await ledger.findings(runID: state.runID, since: nil, limit: .max).map(\.orderKey))
+            let handled: Set<String> =
+                resumed
+                ? Set(try await ledger.findings(runID: state.runID, since: nil, limit: .max).map(\.orderKey)) : []
+            let start = state
+            let initial = report
+            // The sweep and the lease renewal race: a lost lease ends the sweep (cancelled) and the run.
+            let swept = try await withThrowingTaskGroup(of: (ReconcileRunState, ReconcileReport)?.self) { group in
+                if !settings.dryRun {
+                    group.addTask {
+                        try await self.keepLease()
+                        return nil
+                    }
+                }
+                group.addTask {
+                    var state = start
+                    var report = initial
+                    try await self.sweep(&state, &report, handled: handled)
+                    return (state, report)
+                }
+                while let finished = try await group.next() {
+                    if let finished {
+                        group.cancelAll()
+                        return finished
+                    }
+                }
+                throw CancellationError()
             }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                if !settings.dryRun { group.addTask { try await self.keepLease() } }
-                try await sweep(&state, &report, handled: handled)
-                group.cancelAll()
-            }
+            (state, report) = swept
             if !settings.dryRun {
                 state.finished = true
                 _ = try await ledger.saveReconcileRun(name: settings.leaseName, owner: settings.owner, run: state)
