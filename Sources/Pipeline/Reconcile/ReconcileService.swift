@@ -11,12 +11,15 @@ public final class ReconcileService: Service, Sendable {
     let retryAfterFailure: Duration
     let logger: Logger
     let onReport: (@Sendable (ReconcileReport) -> Void)?
+    let clock: @Sendable () -> Date
 
-    /// A service running `job` on `schedule`.
+    /// A service running `job` on `schedule` (`clock` tells the time of day).
     public init(
         job: ReconcileJob, schedule: ReconcileSchedule, retryAfterFailure: Duration = .seconds(600),
-        logger: Logger = Logger(label: "driftless.reconcile"), onReport: (@Sendable (ReconcileReport) -> Void)? = nil
+        logger: Logger = Logger(label: "driftless.reconcile"), onReport: (@Sendable (ReconcileReport) -> Void)? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.clock = clock
         self.job = job
         self.schedule = schedule
         self.retryAfterFailure = retryAfterFailure
@@ -25,9 +28,9 @@ public final class ReconcileService: Service, Sendable {
     }
 
     public func run() async throws {
-        var due = schedule.next(after: Date())
+        var due = schedule.next(after: clock())
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let wait = max(0, due.timeIntervalSinceNow)
+            let wait = max(0, due.timeIntervalSince(clock()))
             logger.info("next reconciliation", metadata: ["at": "\(due)"])
             do {
                 try await cancelWhenGracefulShutdown {
@@ -43,7 +46,7 @@ public final class ReconcileService: Service, Sendable {
             onReport?(report)
             due =
                 report.result == "failed"
-                ? Date().addingTimeInterval(DurationSeconds.of(retryAfterFailure)) : schedule.next(after: Date())
+                ? clock().addingTimeInterval(DurationSeconds.of(retryAfterFailure)) : schedule.next(after: clock())
         }
     }
 }
