@@ -81,18 +81,23 @@ struct ReconcileCommand: AsyncParsableCommand {
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             Swift.print(json ? Self.json(report) : report.text)
         }
+        // The alert service runs beside the job and drains on shutdown, so a mismatch alert gets out.
+        let work: any Service
         if schedule {
-            let service = ReconcileService(job: job, schedule: reconcile.schedule, logger: logger, onReport: print)
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
+            work = ReconcileService(job: job, schedule: reconcile.schedule, logger: logger, onReport: print)
         } else {
-            let report = await job.run()
-            print(report)
-            await parts.close()
-            if report.result == "failed" { throw ExitCode(2) }
+            work = ReconcileOnce(job: job, onReport: print)
         }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: parts.alerts),
+                    .init(service: work, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await parts.close()
+        if let once = work as? ReconcileOnce, once.failed { throw ExitCode(2) }
     }
 
     static func json(_ report: ReconcileReport) -> String {

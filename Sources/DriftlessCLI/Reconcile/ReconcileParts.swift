@@ -16,6 +16,8 @@ struct ReconcileParts: Sendable {
     let matrix: MappingMatrix
     let ledger: any ReconcileLedger
     let producer: KafkaProducer?
+    /// Delivers the mismatch and reconciliation-overdue alerts of this process (`alerts:` settings).
+    let alerts: AlertService
     let logger: Logger
 
     static func make(
@@ -64,9 +66,13 @@ struct ReconcileParts: Sendable {
             producer = try KafkaProducer(
                 config: KafkaConfig(bootstrapServers: servers, pipeline.kafkaProperties), logger: logger)
         }
+        let engine = AlertEngine(rules: pipeline.alerts.rules, cooldown: pipeline.alerts.cooldown)
+        let alerts = AlertService(
+            configuration: pipeline.alerts, engine: engine, audit: nil, replica: "\(pipeline.replica)/reconcile",
+            logger: logger)
         return ReconcileParts(
             pipeline: pipeline, reconcile: reconcile, stats: stats, channels: channels, erp: erp, matrix: matrix,
-            ledger: ledger, producer: producer, logger: logger)
+            ledger: ledger, producer: producer, alerts: alerts, logger: logger)
     }
 
     func job(progress: (@Sendable (ReconcileProgress) -> Void)?) -> ReconcileJob {
@@ -77,7 +83,7 @@ struct ReconcileParts: Sendable {
             send: { records in
                 guard let producer else { return }
                 _ = try await producer.send(records)
-            }, alerts: AlertEngine(rules: pipeline.alerts.rules), logger: logger, progress: progress)
+            }, alerts: alerts.engine, logger: logger, progress: progress)
     }
 
     func close() async {
