@@ -8,7 +8,7 @@ public struct DriftlessCommand: AsyncParsableCommand {
         abstract: "Ends order status drift between sales channels and the ERP.",
         subcommands: [
             Version.self, DevBrokerCommand.self, MappingCommand.self, TraceCommand.self, LedgerCommand.self,
-            RunCommand.self, SimulateCommand.self, DLQCommand.self, LagCommand.self,
+            RunCommand.self, SimulateCommand.self, DLQCommand.self, LagCommand.self, ReconcileCommand.self,
         ]
     )
 

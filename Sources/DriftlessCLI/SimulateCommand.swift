@@ -36,6 +36,8 @@ struct SimulateCommand: AsyncParsableCommand {
         var seed: UInt64 = 1
         @Option(help: "Also serve the orders API on this port (0: any) until interrupted.")
         var serve: Int?
+        @Option(help: "GraphQL Admin API cost bucket in points (0: no throttling); restored at 50 points/s.")
+        var graphqlBucket: Double = 1000
 
         func run() async throws {
             let secret = try readSecret(file: secretFile)
@@ -54,7 +56,9 @@ struct SimulateCommand: AsyncParsableCommand {
                     + "(\(outcome.duplicated.count) duplicated, \(outcome.late.count) late, \(outcome.dropped.count) dropped) "
                     + "in \(elapsed): \(delivered) acknowledged, \(failed) gave up, \(attempts) attempts")
             if let serve {
-                let simulator = try await StorefrontSimulator.start(store: store, port: serve)
+                let simulator = try await StorefrontSimulator.start(
+                    store: store, port: serve,
+                    graphQL: StorefrontGraphQLSettings(maximumAvailable: graphqlBucket > 0 ? graphqlBucket : .infinity))
                 print(
                     "storefront orders API on \(simulator.server.baseURL)/admin/api/2024-10/orders.json (Ctrl-C to stop)"
                 )

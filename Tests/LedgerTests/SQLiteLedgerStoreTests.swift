@@ -45,6 +45,13 @@ final class SQLiteLedgerStoreTests: XCTestCase {
         try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown()
     }
     func testCasesAreIdempotentAndReopen() async throws { try await suite.casesAreIdempotentAndReopen() }
+    func testReconcileLeaseIsExclusiveLapsesAndKeepsTheRun() async throws {
+        try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
+    }
+    func testReconcileLeaseRaceHasOneWinner() async throws { try await suite.reconcileLeaseRaceHasOneWinner() }
+    func testReconcileFindingsUpsertPerRunAndOrder() async throws {
+        try await suite.reconcileFindingsUpsertPerRunAndOrder()
+    }
     func testParkingHoldsParksAndReleases() async throws { try await suite.parkingHoldsParksAndReleases() }
     func testParkingRacesLeaveNothingBehind() async throws { try await suite.parkingRacesLeaveNothingBehind() }
     func testCaseQueriesFilter() async throws { try await suite.caseQueriesFilter() }

@@ -27,6 +27,7 @@ public struct LedgerMigration: Sendable {
         .v3Checkpoints,
         .v4Cases,
         .v5Parking,
+        .v6Reconciliation,
     ]
 
     /// The newest version this build knows.

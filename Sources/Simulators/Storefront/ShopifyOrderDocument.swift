@@ -37,6 +37,33 @@ public struct ShopifyOrderDocument: Codable, Sendable, Equatable {
     public var lineItems: [LineItem]
     public var fulfillments: [Fulfillment]
     public var refunds: [Refund]
+    /// Payment transactions (the GraphQL `orders` query reads them; left out of the body when nil).
+    public var transactions: [Transaction]? = nil
+    /// GraphQL's `returnStatus` (`RETURN_REQUESTED`, `IN_PROGRESS`, `RETURNED`, …); nil: no return.
+    public var returnStatus: String? = nil
+
+    /// A payment transaction (REST shape).
+    public struct Transaction: Codable, Sendable, Equatable {
+        public var id: Int64
+        /// authorization, sale, capture, void, refund.
+        public var kind: String
+        /// success, pending, failure, error.
+        public var status: String
+        public var gateway: String
+        /// The gateway's reference (e.g. a Stripe charge id).
+        public var authorization: String
+        public var amount: String
+
+        /// Creates a transaction.
+        public init(id: Int64, kind: String, status: String, gateway: String, authorization: String, amount: String) {
+            self.id = id
+            self.kind = kind
+            self.status = status
+            self.gateway = gateway
+            self.authorization = authorization
+            self.amount = amount
+        }
+    }
 
     /// A customer reference.
     public struct Customer: Codable, Sendable, Equatable {

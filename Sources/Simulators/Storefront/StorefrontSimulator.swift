@@ -11,23 +11,41 @@ import NIOCore
 /// - `GET /admin/api/<v>/orders/<id>.json` → `{"order": {...}}` or 404
 /// - `GET /admin/api/<v>/orders.json?updated_at_min=<RFC3339>&limit=<1…250>&page_info=<cursor>` →
 ///   `{"orders": [...]}` with a `Link: <…page_info=…>; rel="next"` header while more pages exist.
+/// - `POST /admin/api/<v>/graphql.json` → the GraphQL Admin API's `orders` query (see `StorefrontGraphQL`),
+///   with `X-Shopify-Access-Token` and cost-based throttling.
 public final class StorefrontSimulator: Sendable {
     /// The orders.
     public let store: StorefrontStore
     /// The HTTP server (orders API).
     public let server: SimulatorServer
+    private let graphQL: StorefrontGraphQL
 
-    private init(store: StorefrontStore, server: SimulatorServer) {
+    private init(store: StorefrontStore, server: SimulatorServer, graphQL: StorefrontGraphQL) {
         self.store = store
         self.server = server
+        self.graphQL = graphQL
     }
+
+    /// GraphQL requests answered `THROTTLED` so far.
+    public var throttledGraphQLRequests: Int { graphQL.throttled }
 
     /// Starts the orders API on 127.0.0.1:`port` (0: any free port).
     public static func start(
         store: StorefrontStore = StorefrontStore(), port: Int = 0,
+        graphQL settings: StorefrontGraphQLSettings = StorefrontGraphQLSettings(),
         logger: Logger = Logger(label: "simulator.storefront")
     ) async throws -> StorefrontSimulator {
         let router = Router()
+        let graphQL = StorefrontGraphQL(settings: settings)
+        router.post("/admin/api/:version/graphql.json") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let token = HTTPField.Name("X-Shopify-Access-Token").flatMap { request.headers[$0] }
+            let (status, object) = await graphQL.answer(token: token, body: Data(body.readableBytesView), store: store)
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
         router.get("/admin/api/:version/orders.json") { request, _ in
             try await Self.listOrders(request: request, store: store)
         }
@@ -39,7 +57,7 @@ public final class StorefrontSimulator: Sendable {
             return Self.encode(["order": order])
         }
         let server = try await SimulatorServer.start(router: router, port: port, name: "storefront", logger: logger)
-        return StorefrontSimulator(store: store, server: server)
+        return StorefrontSimulator(store: store, server: server, graphQL: graphQL)
     }
 
     /// A deliverer that signs with `secret` and posts to `targetURL`.

@@ -112,6 +112,24 @@ public actor StorefrontStore {
         return webhooks(for: order, topics: topics)
     }
 
+    /// The store clock (the time of the latest change).
+    public func now() -> Date { clock }
+
+    /// Changes order `id` by hand, as support staff editing it in the admin would: no webhook is sent.
+    /// Advances the clock and sets `updated_at`. Returns the changed order.
+    /// - Throws: `SimulatorError.unknownOrder`.
+    @discardableResult
+    public func edit(
+        _ id: Int64, _ change: @Sendable (inout ShopifyOrderDocument) -> Void
+    ) throws -> ShopifyOrderDocument {
+        guard var order = orders[id] else { throw SimulatorError.unknownOrder(String(id)) }
+        advance()
+        change(&order)
+        order.updatedAt = SimulatorTime.string(clock)
+        orders[id] = order
+        return order
+    }
+
     private func advance() {
         clock = clock.addingTimeInterval(tick)
     }

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Ledger
+import Logging
+import OrderModel
+import Pipeline
+
+/// What a reconciliation run from the command line needs: readers, ledger, producer.
+struct ReconcileParts: Sendable {
+    let pipeline: PipelineConfiguration
+    let reconcile: ReconcileConfiguration
+    let stats: ReconcileAPIStats
+    let channels: [any ChannelOrderReader]
+    let erp: ERPViewReader
+    let matrix: MappingMatrix
+    let ledger: any ReconcileLedger
+    let producer: KafkaProducer?
+    /// Delivers the mismatch and reconciliation-overdue alerts of this process (`alerts:` settings).
+    let alerts: AlertService
+    let logger: Logger
+
+    static func make(
+        pipeline: PipelineConfiguration, reconcile: ReconcileConfiguration, logger: Logger
+    ) async throws -> ReconcileParts {
+        let stats = ReconcileAPIStats()
+        var channels: [any ChannelOrderReader] = []
+        if let shopify = reconcile.shopify {
+            channels.append(try ShopifyOrdersReader(configuration: shopify, stats: stats))
+        }
+        if let poller = pipeline.poller {
+            channels.append(
+                MarketplaceOrdersReader(
+                    baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
+                    maxWaitSeconds: poller.maxBackoffSeconds, stats: stats))
+        }
+        guard !channels.isEmpty else {
+            throw ValidationError(
+                "no channel configured: the storefront (reconcile.shopify.baseURL and accessToken, or "
+                    + "DRIFTLESS_SHOPIFY_ADMIN_URL and DRIFTLESS_SHOPIFY_ACCESS_TOKEN) and/or the marketplace (poller:)"
+            )
+        }
+        guard let erpConfiguration = pipeline.erp else {
+            throw ValidationError("no ERP configured (erp: or DRIFTLESS_ERP_URL and DRIFTLESS_ERP_TOKEN)")
+        }
+        let erp = ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erpConfiguration)), stats: stats)
+        let matrix: MappingMatrix
+        if let file = pipeline.mappingFile {
+            matrix = try MappingMatrix.load(yaml: try String(contentsOfFile: file, encoding: .utf8), fileName: file)
+        } else {
+            matrix = try MappingMatrix.default
+        }
+        let store = try await Ledger.open(url: pipeline.ledgerURL)
+        guard let ledger = store as? any ReconcileLedger else {
+            await store.close()
+            throw ValidationError("the ledger at \(pipeline.ledgerURL) cannot hold reconciliation findings")
+        }
+        var producer: KafkaProducer?
+        if !reconcile.settings.dryRun {
+            guard let servers = pipeline.bootstrapServers else {
+                await ledger.close()
+                throw ValidationError(
+                    "no Kafka brokers configured (DRIFTLESS_KAFKA_BOOTSTRAP or kafka.bootstrapServers): corrections "
+                        + "go through <prefix>.ingest.raw; use --dry-run to only compare")
+            }
+            producer = try KafkaProducer(
+                config: KafkaConfig(bootstrapServers: servers, pipeline.kafkaProperties), logger: logger)
+        }
+        let engine = AlertEngine(rules: pipeline.alerts.rules, cooldown: pipeline.alerts.cooldown)
+        let alerts = AlertService(
+            configuration: pipeline.alerts, engine: engine, audit: nil, replica: "\(pipeline.replica)/reconcile",
+            logger: logger)
+        return ReconcileParts(
+            pipeline: pipeline, reconcile: reconcile, stats: stats, channels: channels, erp: erp, matrix: matrix,
+            ledger: ledger, producer: producer, alerts: alerts, logger: logger)
+    }
+
+    func job(progress: (@Sendable (ReconcileProgress) -> Void)?) -> ReconcileJob {
+        let producer = self.producer
+        return ReconcileJob(
+            settings: reconcile.settings, channels: channels, erp: erp, stats: stats, matrix: matrix,
+            ledger: ledger, topics: PipelineTopics(prefix: pipeline.topicPrefix),
+            send: { records in
+                guard let producer else { return }
+                _ = try await producer.send(records)
+            }, alerts: alerts.engine, logger: logger, progress: progress)
+    }
+
+    func close() async {
+        await producer?.close()
+        await ledger.close()
+    }
+}

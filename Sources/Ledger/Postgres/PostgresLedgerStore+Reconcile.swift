@@ -1,0 +1,147 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresLedgerStore: ReconcileStore {
+    public func acquireReconcileLease(
+        name: String, owner: String, ttl: Duration, now: Date
+    ) async throws -> ReconcileLease? {
+        try await run("acquireReconcileLease") { client, logger in
+            var binds = PostgresBindings()
+            binds.append(name)
+            binds.append(owner)
+            binds.append(now.addingTimeInterval(SQLiteLedgerStore.leaseSeconds(ttl)))
+            binds.append(now)
+            // One statement: the conflicting row's lock makes the check and the takeover atomic.
+            let sql = """
+                INSERT INTO reconcile_leases (name, owner, expires_at) VALUES ($1, $2, $3)
+                ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                WHERE reconcile_leases.owner = excluded.owner OR reconcile_leases.expires_at <= $4
+                RETURNING owner, expires_at, run_id, window_start, window_end, progress, finished
+                """
+            for try await (holder, expires, runID, start, end, progress, finished) in try await client.query(
+                PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger
+            ).decode((String, Date, String?, Date?, Date?, Date?, Bool).self) {
+                var run: ReconcileRunState?
+                if let runID, let start, let end {
+                    run = ReconcileRunState(
+                        runID: runID, windowStart: start, windowEnd: end, progress: progress, finished: finished)
+                }
+                return ReconcileLease(name: name, owner: holder, expiresAt: expires, run: run)
+            }
+            return nil
+        }
+    }
+
+    public func renewReconcileLease(name: String, owner: String, ttl: Duration, now: Date) async throws -> Bool {
+        try await run("renewReconcileLease") { client, logger in
+            var binds = PostgresBindings()
+            binds.append(now.addingTimeInterval(SQLiteLedgerStore.leaseSeconds(ttl)))
+            binds.append(name)
+            binds.append(owner)
+            binds.append(now)
+            let sql = """
+                UPDATE reconcile_leases SET expires_at = $1 WHERE name = $2 AND owner = $3 AND expires_at > $4
+                RETURNING name
+                """
+            for try await _ in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode(String.self)
+            {
+                return true
+            }
+            return false
+        }
+    }
+
+    public func saveReconcileRun(name: String, owner: String, run state: ReconcileRunState) async throws -> Bool {
+        try await run("saveReconcileRun") { client, logger in
+            var binds = PostgresBindings()
+            binds.append(state.runID)
+            binds.append(state.windowStart)
+            binds.append(state.windowEnd)
+            binds.append(state.progress)
+            binds.append(state.finished)
+            binds.append(name)
+            binds.append(owner)
+            let sql = """
+                UPDATE reconcile_leases SET run_id = $1, window_start = $2, window_end = $3, progress = $4,
+                    finished = $5 WHERE name = $6 AND owner = $7 RETURNING name
+                """
+            for try await _ in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode(String.self)
+            {
+                return true
+            }
+            return false
+        }
+    }
+
+    public func releaseReconcileLease(name: String, owner: String) async throws {
+        try await run("releaseReconcileLease") { client, logger in
+            var binds = PostgresBindings()
+            binds.append(Date(timeIntervalSince1970: 0))
+            binds.append(name)
+            binds.append(owner)
+            let sql = "UPDATE reconcile_leases SET expires_at = $1 WHERE name = $2 AND owner = $3"
+            try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        }
+    }
+
+    public func recordFindings(_ findings: [ReconcileFinding]) async throws {
+        guard !findings.isEmpty else { return }
+        try await run("recordFindings") { client, logger in
+            try await client.withTransaction(logger: logger) { connection in
+                for f in findings {
+                    var binds = PostgresBindings()
+                    binds.append(StorageCoding.text(f.runID))
+                    binds.append(StorageCoding.text(f.orderKey))
+                    binds.append(f.classification)
+                    binds.append(f.action)
+                    binds.append(f.outcome)
+                    binds.append(f.channelState)
+                    binds.append(f.erpState)
+                    binds.append(StorageCoding.text(f.evidence))
+                    binds.append(f.eventID.map(StorageCoding.text))
+                    binds.append(f.caseID)
+                    binds.append(f.foundAt)
+                    let sql = """
+                        INSERT INTO reconcile_findings (run_id, order_key, classification, action, outcome,
+                            channel_state, erp_state, evidence, event_id, case_id, found_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                        ON CONFLICT (run_id, order_key) DO UPDATE SET classification = excluded.classification,
+                            action = excluded.action, outcome = excluded.outcome,
+                            channel_state = excluded.channel_state, erp_state = excluded.erp_state,
+                            evidence = excluded.evidence, event_id = excluded.event_id, case_id = excluded.case_id,
+                            found_at = excluded.found_at
+                        """
+                    try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                }
+            }
+        }
+    }
+
+    public func findings(runID: String?, since: Date?, limit: Int) async throws -> [ReconcileFinding] {
+        try await run("findings") { client, logger in
+            var binds = PostgresBindings()
+            binds.append(runID)
+            binds.append(since)
+            binds.append(Int64(max(0, limit)))
+            let sql = """
+                SELECT run_id, order_key, classification, action, outcome, channel_state, erp_state, evidence,
+                    event_id, case_id, found_at FROM reconcile_findings
+                WHERE ($1::text IS NULL OR run_id = $1) AND ($2::timestamptz IS NULL OR found_at >= $2)
+                ORDER BY found_at DESC, id DESC LIMIT $3
+                """
+            var result: [ReconcileFinding] = []
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+                .decode((String, String, String, String, String, String, String?, String, String?, Int64?, Date).self)
+            {
+                result.append(
+                    ReconcileFinding(
+                        runID: row.0, orderKey: row.1, classification: row.2, action: row.3, outcome: row.4,
+                        channelState: row.5, erpState: row.6, evidence: row.7, eventID: row.8, caseID: row.9,
+                        foundAt: row.10))
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import OrderModel
+
+/// Reads the marketplace's orders for reconciliation through SP-API `getOrders` (`LastUpdatedAfter` /
+/// `LastUpdatedBefore`, `MaxResultsPerPage`, `NextToken`), the same API the poller reads. A 429 is
+/// waited out (`Retry-After`, else the `x-amzn-RateLimit-Limit` rate, clamped; `ThrottleDelay`) and
+/// counted; other failures fail the run. `authorize` adds the request's credentials (the LWA access
+/// token, `x-amz-access-token`, where the marketplace client provides one).
+public struct MarketplaceOrdersReader: ChannelOrderReader {
+    public var system: String { "marketplace" }
+    let baseURL: String
+    let marketplaceID: String
+    let pageSize: Int
+    let maxWait: Double
+    let client: HTTPClient
+    let stats: ReconcileAPIStats
+    let authorize: @Sendable (inout HTTPClientRequest) async throws -> Void
+    let sleep: @Sendable (Duration) async throws -> Void
+
+    /// A reader of the marketplace at `baseURL` (the poller's configuration gives URL and marketplace).
+    public init(
+        baseURL: String, marketplaceID: String, pageSize: Int = 100, maxWaitSeconds: Double = 120,
+        client: HTTPClient = .shared, stats: ReconcileAPIStats,
+        authorize: @escaping @Sendable (inout HTTPClientRequest) async throws -> Void = { _ in },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.marketplaceID = marketplaceID
+        self.pageSize = max(1, min(100, pageSize))
+        self.maxWait = maxWaitSeconds
+        self.client = client
+        self.stats = stats
+        self.authorize = authorize
+        self.sleep = sleep
+    }
+
+    public func page(
+        since: Date, until: Date, cursor: String?
+    ) async throws -> (orders: [ChannelOrderSnapshot], next: String?) {
+        // getOrders serves changes at least two minutes old.
+        let until = min(until, Date().addingTimeInterval(-121))
+        var backoff = 1.0
+        while true {
+            try Task.checkCancellation()
+            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query(since, until, cursor))")
+            request.headers.add(name: "Accept", value: "application/json")
+            try await authorize(&request)
+            stats.call(system)
+            let response: HTTPClientResponse
+            let body: ByteBuffer
+            do {
+                response = try await client.execute(request, timeout: .seconds(30))
+                body = try await response.body.collect(upTo: 16 << 20)
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                throw ReconcileReadError.transport(system: system, detail: String(describing: error))
+            }
+            let status = Int(response.status.code)
+            if status == 429 {
+                let wait = ThrottleDelay.seconds(
+                    retryAfter: response.headers.first(name: "Retry-After"),
+                    rateLimit: response.headers.first(name: "x-amzn-RateLimit-Limit"), fallback: backoff,
+                    maximum: maxWait)
+                backoff = min(maxWait, backoff * 2)
+                stats.waited(system, ThrottleDelay.duration(wait))
+                try await sleep(ThrottleDelay.duration(wait))
+                continue
+            }
+            if status == 401 || status == 403 { throw ReconcileReadError.unauthorized(system: system, status: status) }
+            guard (200..<300).contains(status) else { throw ReconcileReadError.http(system: system, status: status) }
+            return try snapshots(Array(body.readableBytesView))
+        }
+    }
+
+    private func query(_ since: Date, _ until: Date, _ cursor: String?) -> String {
+        var query = "MarketplaceIds=\(Self.escape(marketplaceID))"
+        if let cursor { return query + "&NextToken=\(Self.escape(cursor))" }
+        query += "&LastUpdatedAfter=\(Self.escape(RFC3339.format(since)))"
+        query += "&LastUpdatedBefore=\(Self.escape(RFC3339.format(until)))"
+        return query + "&MaxResultsPerPage=\(pageSize)"
+    }
+
+    private func snapshots(_ bytes: [UInt8]) throws -> (orders: [ChannelOrderSnapshot], next: String?) {
+        let page: GetOrdersPage
+        do {
+            page = try GetOrdersPage(bytes: bytes)
+        } catch {
+            throw ReconcileReadError.malformed(system: system, detail: String(describing: error))
+        }
+        var result: [ChannelOrderSnapshot] = []
+        for (payload, date) in zip(page.orders, page.lastUpdateDates) {
+            guard let order = try? AmazonOrder.decode(from: payload), let date else {
+                throw ReconcileReadError.malformed(system: system, detail: "order without id or LastUpdateDate")
+            }
+            result.append(
+                ChannelOrderSnapshot(
+                    key: OrderKey(channel: .amazon, orderID: order.amazonOrderID), updatedAt: date, payload: payload))
+        }
+        return (result, page.nextToken)
+    }
+
+    private static func escape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

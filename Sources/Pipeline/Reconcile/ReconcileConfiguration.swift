@@ -1,0 +1,109 @@
+import Foundation
+import OrderModel
+import Yams
+
+/// Reconciliation's settings: `reconcile:` in the configuration file, overridden by the environment
+/// (`DRIFTLESS_SHOPIFY_ADMIN_URL`, `DRIFTLESS_SHOPIFY_ACCESS_TOKEN` / `_FILE`,
+/// `DRIFTLESS_RECONCILE_DAILY_AT`, `DRIFTLESS_RECONCILE_WINDOW_HOURS`).
+public struct ReconcileConfiguration: Sendable {
+    /// The storefront's Admin API; nil when not configured (reconciliation cannot run).
+    public var shopify: ShopifyAdminConfiguration?
+    /// Window, policy, lease, concurrency.
+    public var settings: ReconcileSettings
+    /// The built-in schedule (daily, 03:30 UTC by default).
+    public var schedule: ReconcileSchedule
+
+    /// Defaults: no storefront, 48 h, the playbook's policy, daily at 03:30 UTC.
+    public init(
+        shopify: ShopifyAdminConfiguration? = nil, settings: ReconcileSettings = ReconcileSettings(),
+        schedule: ReconcileSchedule = ReconcileSchedule()
+    ) {
+        self.shopify = shopify
+        self.settings = settings
+        self.schedule = schedule
+    }
+
+    /// Reads `file`'s `reconcile:` section (when given) and the environment.
+    /// - Throws: `PipelineConfigurationError` naming the setting (never a secret's value).
+    public static func load(
+        file: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ReconcileConfiguration {
+        var section = ReconcileConfigFile.Section()
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw PipelineConfigurationError.unreadable(path: file, reason: error.localizedDescription)
+            }
+            do {
+                section = try YAMLDecoder().decode(ReconcileConfigFile.self, from: text).reconcile ?? section
+            } catch {
+                throw PipelineConfigurationError.invalidFile(path: file, reason: ConfigFileErrorText.describe(error))
+            }
+        }
+        let env = EnvironmentValues(environment: environment)
+        var configuration = ReconcileConfiguration()
+        var hours = section.windowHours
+        if let text = env.value("DRIFTLESS_RECONCILE_WINDOW_HOURS") {
+            guard let value = Double(text) else {
+                throw PipelineConfigurationError.invalidVariable(name: "DRIFTLESS_RECONCILE_WINDOW_HOURS", value: text)
+            }
+            hours = value
+        }
+        if let hours {
+            guard hours > 0, hours <= 24 * 60 else {
+                throw PipelineConfigurationError.invalidValue(field: "reconcile.windowHours", value: String(hours))
+            }
+            configuration.settings.window = .seconds(hours * 3600)
+        }
+        if let daily = env.value("DRIFTLESS_RECONCILE_DAILY_AT") ?? section.dailyAt {
+            configuration.schedule = try ReconcileSchedule.parse(daily)
+        }
+        if let lease = section.leaseSeconds {
+            guard lease >= 3 else {
+                throw PipelineConfigurationError.invalidValue(field: "reconcile.leaseSeconds", value: "\(lease)")
+            }
+            configuration.settings.leaseTTL = .seconds(lease)
+        }
+        if let concurrency = section.concurrency {
+            guard (1...64).contains(concurrency) else {
+                throw PipelineConfigurationError.invalidValue(field: "reconcile.concurrency", value: "\(concurrency)")
+            }
+            configuration.settings.concurrency = concurrency
+        }
+        if let policy = section.policy {
+            do {
+                configuration.settings.policy = try ReconcilePolicy.parse(policy)
+            } catch {
+                throw PipelineConfigurationError.invalidValue(field: "reconcile.policy", value: error.description)
+            }
+        }
+        let shopify = section.shopify
+        let token = try SecretSource.shopifyAdmin.resolve(
+            environment: environment, fileValue: shopify?.accessToken, filePath: shopify?.accessTokenFile)
+        let url = env.value("DRIFTLESS_SHOPIFY_ADMIN_URL") ?? shopify?.baseURL
+        switch (url, token) {
+        case (let url?, let token?):
+            var admin = ShopifyAdminConfiguration(baseURL: url, accessToken: token)
+            if let version = shopify?.apiVersion { admin.apiVersion = version }
+            if let size = shopify?.pageSize { admin.pageSize = size }
+            try admin.validate()
+            configuration.shopify = admin
+        case (nil, nil): break
+        case (nil, _):
+            throw PipelineConfigurationError.missingSetting(
+                setting: "reconcile.shopify.baseURL", neededBy: "reconcile.shopify.accessToken")
+        case (_, nil):
+            throw PipelineConfigurationError.missingSetting(
+                setting: "reconcile.shopify.accessToken", neededBy: "reconcile.shopify.baseURL")
+        }
+        return configuration
+    }
+}
+
+extension SecretSource {
+    static let shopifyAdmin = SecretSource(
+        valueVariable: "DRIFTLESS_SHOPIFY_ACCESS_TOKEN", fileVariable: "DRIFTLESS_SHOPIFY_ACCESS_TOKEN_FILE",
+        valueKey: "reconcile.shopify.accessToken", fileKey: "reconcile.shopify.accessTokenFile")
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Kafka
+import Ledger
+import OrderModel
+
+extension ReconcileJob {
+    /// One order's comparison.
+    struct Compared: Sendable {
+        var snapshot: ChannelOrderSnapshot
+        var channel: ChannelView
+        var erp: ERPView?
+        var verdict: ReconcileVerdict
+    }
+
+    /// Pages through each channel from the run's progress on it (checkpoint `reconcile:<run>:<system>`) to
+    /// the window's end; per page: compare, act, record, then move the progress.
+    func sweep(_ state: inout ReconcileRunState, _ report: inout ReconcileReport, handled: Set<String>) async throws {
+        var pages = 0
+        for reader in channels {
+            let checkpoint = "reconcile:\(state.runID):\(reader.system)"
+            var since = state.windowStart
+            if report.resumed, let saved = try await ledger.loadCheckpoint(checkpoint) { since = max(since, saved) }
+            var cursor: String?
+            // Progress moves only while pages come in last-update order (as both APIs serve them).
+            var ordered = true
+            var latest = Date.distantPast
+            repeat {
+                try Task.checkCancellation()
+                let page = try await reader.page(since: since, until: state.windowEnd, cursor: cursor)
+                cursor = page.next
+                pages += 1
+                // Orders changed after the window's end may still be on their way through the pipeline.
+                let inWindow = page.orders.filter { $0.updatedAt <= state.windowEnd }
+                let compared = try await compare(
+                    inWindow.filter { !handled.contains($0.key.description) }, &report)
+                try await act(on: compared, runID: state.runID, &report)
+                let dates = inWindow.map(\.updatedAt)
+                if let first = dates.min(), first < latest { ordered = false }
+                latest = max(latest, dates.max() ?? latest)
+                if !settings.dryRun, ordered, let last = dates.last, last == latest {
+                    state.progress = last
+                    _ = try await ledger.advanceCheckpoint(checkpoint, to: last)
+                    _ = try await ledger.saveReconcileRun(
+                        name: settings.leaseName, owner: settings.owner, run: state)
+                }
+                progress?(ReconcileProgress(pages: pages, compared: report.compared, found: report.found))
+                if inWindow.count < page.orders.count { break }
+            } while cursor != nil
+        }
+    }
+
+    /// Reads the ERP views of `snapshots` (at most `concurrency` at once) and classifies each order.
+    func compare(_ snapshots: [ChannelOrderSnapshot], _ report: inout ReconcileReport) async throws -> [Compared] {
+        var views: [ChannelView?] = []
+        views.reserveCapacity(snapshots.count)
+        for snapshot in snapshots {
+            do {
+                let observation = try translator.translate(
+                    channel: snapshot.key.channel, payload: snapshot.payload, eventID: nil)
+                views.append(ChannelView(observation))
+            } catch {
+                report.unreadable += 1
+                logger.warning("order not mappable", metadata: ["order": "\(snapshot.key)", "error": "\(error)"])
+                views.append(nil)
+            }
+        }
+        var result: [Compared] = []
+        var start = 0
+        while start < snapshots.count {
+            let end = min(start + settings.concurrency, snapshots.count)
+            let erp = self.erp
+            let batch = try await withThrowingTaskGroup(of: (Int, ERPView?).self) { group in
+                for index in start..<end where views[index] != nil {
+                    let key = snapshots[index].key
+                    group.addTask { (index, try await erp.view(of: key)) }
+                }
+                var found: [(Int, ERPView?)] = []
+                for try await item in group { found.append(item) }
+                return found.sorted { $0.0 < $1.0 }
+            }
+            for (index, erpView) in batch {
+                guard let channel = views[index] else { continue }
+                let verdict = reconciler.compare(channel: channel, erp: erpView)
+                result.append(Compared(snapshot: snapshots[index], channel: channel, erp: erpView, verdict: verdict))
+            }
+            start = end
+        }
+        report.compared += result.count
+        return result
+    }
+
+    /// Applies the policy to a page's mismatches: injects (one batch of records), opens cases, records
+    /// findings and audit rows, feeds the alert rule.
+    func act(on compared: [Compared], runID: String, _ report: inout ReconcileReport) async throws {
+        let now = clock()
+        var records: [ProducerRecord] = []
+        var findings: [ReconcileFinding] = []
+        var audit: [AuditRecord] = []
+        for item in compared {
+            guard let action = item.verdict.action,
+                let name = ReconcilePolicy.name(of: item.verdict.report.classification)
+            else {
+                report.inSync += 1
+                continue
+            }
+            report.classifications[name, default: .init()].found += 1
+            var finding = ReconcileFinding(
+                runID: runID, orderKey: item.snapshot.key.description, classification: name, action: action.rawValue,
+                outcome: "reported", channelState: item.channel.canonicalState.rawValue,
+                erpState: item.erp.map { reconciler.erpDimensions(of: $0).canonicalState.rawValue },
+                evidence: item.verdict.report.evidence.joined(separator: "; "), foundAt: now)
+            guard !settings.dryRun else { continue }
+            switch action {
+            case .autoCorrect:
+                records.append(
+                    ReconcileInjection.record(item.snapshot, runID: runID, topic: topics.ingestRaw, now: now))
+                finding.outcome = "corrected"
+                finding.eventID = ReconcileInjection.eventID(runID: runID, key: item.snapshot.key)
+                report.classifications[name, default: .init()].corrected += 1
+            case .flag:
+                let arrival = ReconcileInjection.caseArrival(
+                    item.snapshot, report: item.verdict.report, classification: name, runID: runID,
+                    topic: topics.ingestRaw, now: now)
+                finding.caseID = try await ledger.recordCase(arrival).caseID
+                finding.outcome = "flagged"
+                report.classifications[name, default: .init()].flagged += 1
+            }
+            findings.append(finding)
+            audit.append(
+                AuditRecord(
+                    time: now, hop: .reconciled, orderKey: finding.orderKey,
+                    eventID: finding.eventID ?? ReconcileInjection.eventID(runID: runID, key: item.snapshot.key),
+                    stage: "reconcile", replica: settings.owner,
+                    topic: action == .autoCorrect ? topics.ingestRaw : nil, fromState: finding.erpState,
+                    toState: finding.channelState, reason: name,
+                    detail: "\(finding.outcome): \(finding.evidence)" + (finding.caseID.map { " (case \($0))" } ?? ""),
+                    traceID: "reconcile-\(runID)"))
+            alerts?.record(mismatch: item.verdict.report.pattern, at: now)
+        }
+        guard !settings.dryRun else { return }
+        if !records.isEmpty { try await send(records) }
+        try await ledger.recordFindings(findings)
+        try await ledger.append(audit)
+    }
+}

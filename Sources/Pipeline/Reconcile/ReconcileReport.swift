@@ -1,0 +1,67 @@
+import Foundation
+import OrderModel
+
+/// What a reconciliation run did: orders compared, per classification found / corrected / flagged,
+/// API calls and rate-limit waits, duration.
+public struct ReconcileReport: Sendable, Codable, Hashable {
+    /// Per classification (`pattern-<n>-<name>`, `other-drift`).
+    public struct Counts: Sendable, Codable, Hashable {
+        public var found = 0
+        public var corrected = 0
+        public var flagged = 0
+    }
+
+    /// `ok` (all in sync), `drift-found`, `skipped` (another replica holds the lease), `failed`.
+    public var result: String
+    public var runID: String
+    public var dryRun: Bool
+    /// True when the run continued an interrupted one.
+    public var resumed: Bool
+    public var windowStart: Date
+    public var windowEnd: Date
+    public var compared = 0
+    public var inSync = 0
+    /// Orders whose channel payload could not be mapped (validate quarantines those).
+    public var unreadable = 0
+    public var classifications: [String: Counts] = [:]
+    public var apiCalls: [String: Int] = [:]
+    public var rateLimitWaits: [String: Int] = [:]
+    public var rateLimitWaitSeconds = 0.0
+    public var durationSeconds = 0.0
+    /// Why it failed, when it did.
+    public var error: String?
+
+    /// An empty report.
+    public init(result: String, runID: String, dryRun: Bool, resumed: Bool, windowStart: Date, windowEnd: Date) {
+        self.result = result
+        self.runID = runID
+        self.dryRun = dryRun
+        self.resumed = resumed
+        self.windowStart = windowStart
+        self.windowEnd = windowEnd
+    }
+
+    /// Findings in all classifications.
+    public var found: Int { classifications.values.reduce(0) { $0 + $1.found } }
+
+    /// A human-readable summary, one fact per line.
+    public var text: String {
+        var lines = [
+            "reconciliation \(runID): \(result)\(dryRun ? " (dry run)" : "")\(resumed ? " (resumed)" : "")",
+            "window \(RFC3339.format(windowStart)) … \(RFC3339.format(windowEnd))",
+            "orders compared: \(compared), in sync: \(inSync), unreadable: \(unreadable)",
+        ]
+        for name in classifications.keys.sorted() {
+            let c = classifications[name] ?? Counts()
+            lines.append("  \(name): found \(c.found), corrected \(c.corrected), flagged \(c.flagged)")
+        }
+        for system in apiCalls.keys.sorted() {
+            lines.append(
+                "API \(system): \(apiCalls[system] ?? 0) calls, \(rateLimitWaits[system] ?? 0) rate-limit waits")
+        }
+        lines.append(
+            String(format: "rate-limit waits: %.1f s; duration: %.1f s", rateLimitWaitSeconds, durationSeconds))
+        if let error { lines.append("error: \(error)") }
+        return lines.joined(separator: "\n")
+    }
+}

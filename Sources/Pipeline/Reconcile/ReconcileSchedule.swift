@@ -1,0 +1,31 @@
+import Foundation
+
+/// When the built-in schedule runs reconciliation: daily at a time of day (UTC), off-peak by default.
+public struct ReconcileSchedule: Sendable, Hashable {
+    /// Seconds after midnight UTC.
+    public var secondsOfDay: Int
+
+    /// Daily at `hour`:`minute` UTC (default 03:30, off-peak for most shops).
+    public init(hour: Int = 3, minute: Int = 30) {
+        secondsOfDay = (max(0, min(23, hour)) * 60 + max(0, min(59, minute))) * 60
+    }
+
+    /// Reads `HH:MM` (24 h, UTC).
+    /// - Throws: `PipelineConfigurationError.invalidValue` naming `reconcile.dailyAt`.
+    public static func parse(_ text: String) throws(PipelineConfigurationError) -> ReconcileSchedule {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0...23).contains(hour),
+            (0...59).contains(minute)
+        else { throw .invalidValue(field: "reconcile.dailyAt", value: text) }
+        return ReconcileSchedule(hour: hour, minute: minute)
+    }
+
+    /// The first scheduled time strictly after `date`.
+    public func next(after date: Date) -> Date {
+        let day = 86_400.0
+        let t = date.timeIntervalSince1970
+        let midnight = (t / day).rounded(.down) * day
+        let today = midnight + Double(secondsOfDay)
+        return Date(timeIntervalSince1970: today > t ? today : today + day)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The built-in schedule: runs a ``ReconcileJob`` at each scheduled time until graceful shutdown. Every
+/// replica may run it; the ledger lease lets one run at a time (the others log `skipped`), and a run
+/// that failed part-way is resumed at the next attempt (`retryAfterFailure` later, not a day later).
+public final class ReconcileService: Service, Sendable {
+    let job: ReconcileJob
+    let schedule: ReconcileSchedule
+    let retryAfterFailure: Duration
+    let logger: Logger
+    let onReport: (@Sendable (ReconcileReport) -> Void)?
+    let clock: @Sendable () -> Date
+
+    /// A service running `job` on `schedule` (`clock` tells the time of day).
+    public init(
+        job: ReconcileJob, schedule: ReconcileSchedule, retryAfterFailure: Duration = .seconds(600),
+        logger: Logger = Logger(label: "driftless.reconcile"), onReport: (@Sendable (ReconcileReport) -> Void)? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.clock = clock
+        self.job = job
+        self.schedule = schedule
+        self.retryAfterFailure = retryAfterFailure
+        self.logger = logger
+        self.onReport = onReport
+    }
+
+    public func run() async throws {
+        var due = schedule.next(after: clock())
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let wait = max(0, due.timeIntervalSince(clock()))
+            logger.info("next reconciliation", metadata: ["at": "\(due)"])
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                }
+            } catch {
+                return
+            }
+            guard !Task.isShuttingDownGracefully else { return }
+            let report = await job.run()
+            logger.info(
+                "reconciliation finished", metadata: ["result": "\(report.result)", "found": "\(report.found)"])
+            onReport?(report)
+            due =
+                report.result == "failed"
+                ? clock().addingTimeInterval(DurationSeconds.of(retryAfterFailure)) : schedule.next(after: clock())
+        }
+    }
+}

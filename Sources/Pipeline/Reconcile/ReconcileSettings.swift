@@ -1,0 +1,36 @@
+import Foundation
+import OrderModel
+
+/// How a reconciliation run behaves.
+public struct ReconcileSettings: Sendable {
+    /// How far back a run looks (orders created or updated in the window; the playbook: 48 h).
+    public var window: Duration
+    /// Compare and report only: no lease, no records produced, no cases, nothing written to the ledger.
+    public var dryRun: Bool
+    /// Auto-correct or flag, per pattern.
+    public var policy: ReconcilePolicy
+    /// The lease's name (one job per name across replicas).
+    public var leaseName: String
+    /// How long the lease holds without renewal (renewed every third of it while the run goes on).
+    public var leaseTTL: Duration
+    /// Who runs (a replica id).
+    public var owner: String
+    /// ERP views read at once.
+    public var concurrency: Int
+
+    /// Settings; the owner defaults to host name + process id.
+    public init(
+        window: Duration = .seconds(48 * 3600), dryRun: Bool = false, policy: ReconcilePolicy = .default,
+        leaseName: String = "reconcile", leaseTTL: Duration = .seconds(300),
+        owner: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
+        concurrency: Int = 8
+    ) {
+        self.window = window
+        self.dryRun = dryRun
+        self.policy = policy
+        self.leaseName = leaseName
+        self.leaseTTL = leaseTTL
+        self.owner = owner
+        self.concurrency = max(1, concurrency)
+    }
+}

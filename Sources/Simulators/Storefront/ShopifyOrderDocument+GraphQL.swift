@@ -1,0 +1,35 @@
+import Foundation
+
+extension ShopifyOrderDocument {
+    /// The order as the GraphQL Admin API's `Order` node (the fields the `orders` query asks for).
+    func graphQLNode() -> [String: Any] {
+        func orNull(_ value: String?) -> Any { value ?? NSNull() }
+        let fulfillmentStatus: String
+        switch self.fulfillmentStatus.value {
+        case nil: fulfillmentStatus = "UNFULFILLED"
+        case "partial": fulfillmentStatus = "PARTIALLY_FULFILLED"
+        case let other?: fulfillmentStatus = other.uppercased()
+        }
+        let fulfillments: [[String: Any]] = fulfillments.map { f in
+            [
+                "id": "gid://shopify/Fulfillment/\(f.id)", "status": f.status.uppercased(),
+                "trackingInfo": f.trackingNumbers.map { ["company": f.trackingCompany, "number": $0] },
+            ]
+        }
+        let transactions: [[String: Any]] = (transactions ?? []).map { t in
+            [
+                "id": "gid://shopify/OrderTransaction/\(t.id)", "kind": t.kind.uppercased(),
+                "status": t.status.uppercased(), "gateway": t.gateway, "authorizationCode": t.authorization,
+                "amountSet": ["shopMoney": ["amount": t.amount, "currencyCode": currency]],
+            ]
+        }
+        return [
+            "id": adminGraphqlApiId, "legacyResourceId": String(id), "name": name, "createdAt": createdAt,
+            "updatedAt": updatedAt, "cancelledAt": orNull(cancelledAt.value),
+            "cancelReason": orNull(cancelReason.value?.uppercased()), "closedAt": orNull(closedAt.value),
+            "displayFinancialStatus": financialStatus.uppercased(), "displayFulfillmentStatus": fulfillmentStatus,
+            "returnStatus": returnStatus ?? "NO_RETURN", "currencyCode": currency,
+            "fulfillments": fulfillments, "transactions": transactions,
+        ]
+    }
+}
