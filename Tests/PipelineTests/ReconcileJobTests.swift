@@ -89,6 +89,7 @@ final class ReconcileJobTests: XCTestCase {
         let fixture = try await PipelineFixture.start(
             broker: broker, stages: [.validate, .translate, .dispatch]
         ) { $0.erp = erpConfiguration }
+        defer { try? FileManager.default.removeItem(at: fixture.directory) }
         let ledger = try XCTUnwrap(fixture.ledger as? any ReconcileLedger)
         let producer = try KafkaProducer(config: broker.config())
         let now = await rig.storefront.store.now().addingTimeInterval(60)
