@@ -13,8 +13,7 @@ public actor LWATokenProvider {
     private let endpoint: TokenEndpoint
     private let now: @Sendable () -> Date
     private let logger: Logger
-    private var cached: AccessToken?
-    private var pending: Task<AccessToken, any Error>?
+    private let cache = TokenCache()
 
     /// Token requests made so far.
     public private(set) var refreshes = 0
@@ -31,19 +30,12 @@ public actor LWATokenProvider {
 
     /// A token good for at least the refresh margin more (cached, or fetched now).
     public func accessToken() async throws -> Secret {
-        if let cached, cached.isFresh(at: now(), margin: configuration.refreshMarginSeconds) { return cached.value }
-        if let pending { return try await pending.value.value }
-        let task = Task { try await refresh() }
-        pending = task
-        defer { pending = nil }
-        let token = try await task.value
-        cached = token
-        return token.value
+        try await cache.token(now: now(), margin: configuration.refreshMarginSeconds) { try await self.refresh() }
     }
 
     /// Drops `token` after SP-API refused it (401/403), so the next call refreshes.
-    public func invalidate(_ token: Secret) {
-        if cached?.value == token { cached = nil }
+    public func invalidate(_ token: Secret) async {
+        await cache.invalidate(token)
     }
 
     private func refresh() async throws -> AccessToken {

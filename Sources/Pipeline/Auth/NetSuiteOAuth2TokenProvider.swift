@@ -13,8 +13,7 @@ public actor NetSuiteOAuth2TokenProvider {
     private let refreshMargin: TimeInterval
     private let now: @Sendable () -> Date
     private let logger: Logger
-    private var cached: AccessToken?
-    private var pending: Task<AccessToken, any Error>?
+    private let cache = TokenCache()
 
     /// Token requests made so far.
     public private(set) var tokenRequests = 0
@@ -33,19 +32,12 @@ public actor NetSuiteOAuth2TokenProvider {
 
     /// A token good for at least `refreshMargin` more (cached, or fetched now).
     public func accessToken() async throws -> Secret {
-        if let cached, cached.isFresh(at: now(), margin: refreshMargin) { return cached.value }
-        if let pending { return try await pending.value.value }
-        let task = Task { try await fetch() }
-        pending = task
-        defer { pending = nil }
-        let token = try await task.value
-        cached = token
-        return token.value
+        try await cache.token(now: now(), margin: refreshMargin) { try await self.fetch() }
     }
 
     /// Drops `token` from the cache after the ERP refused it (401), so the next call fetches anew.
-    public func invalidate(_ token: Secret) {
-        if cached?.value == token { cached = nil }
+    public func invalidate(_ token: Secret) async {
+        await cache.invalidate(token)
     }
 
     private func fetch() async throws -> AccessToken {
