@@ -47,26 +47,20 @@ struct ObserveParts: Sendable {
         deadLetter: DeadLetterStage?, cases: (any CaseStore)?
     ) {
         var consumers: [MetricsSampler.Consumer] = []
-        if let validate {
-            validate.counters.attach(metrics)
-            consumers.append(.init(stage: .validate) { validate.consumerStatistics })
+        let metrics = self.metrics
+        /// A running stage reports its counters to the metrics and its consumer to the sampler.
+        func observe(
+            _ stage: StageName, _ counters: StageCounters,
+            _ statistics: @escaping @Sendable () -> KafkaConsumerStatistics
+        ) {
+            counters.attach(metrics)
+            consumers.append(.init(stage: stage, statistics: statistics))
         }
-        if let translate {
-            translate.counters.attach(metrics)
-            consumers.append(.init(stage: .translate) { translate.consumerStatistics })
-        }
-        if let dispatch {
-            dispatch.counters.attach(metrics)
-            consumers.append(.init(stage: .dispatch) { dispatch.consumerStatistics })
-        }
-        if let retry {
-            retry.counters.attach(metrics)
-            consumers.append(.init(stage: .retry) { retry.consumerStatistics })
-        }
-        if let deadLetter {
-            deadLetter.counters.attach(metrics)
-            consumers.append(.init(stage: .deadLetter) { deadLetter.consumerStatistics })
-        }
+        if let validate { observe(.validate, validate.counters) { validate.consumerStatistics } }
+        if let translate { observe(.translate, translate.counters) { translate.consumerStatistics } }
+        if let dispatch { observe(.dispatch, dispatch.counters) { dispatch.consumerStatistics } }
+        if let retry { observe(.retry, retry.counters) { retry.consumerStatistics } }
+        if let deadLetter { observe(.deadLetter, deadLetter.counters) { deadLetter.consumerStatistics } }
         guard !consumers.isEmpty else { return }
         let admin: KafkaAdmin?
         do {
