@@ -42,10 +42,15 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
     ) async throws -> (orders: [ChannelOrderSnapshot], next: String?) {
         // getOrders serves changes at least two minutes old.
         let until = min(until, Date().addingTimeInterval(-121))
+        return try snapshots(try await getOrders(query(since, until, cursor)))
+    }
+
+    /// One getOrders answer's body for `query`; a 429 is waited out, other failures throw.
+    func getOrders(_ query: String) async throws -> [UInt8] {
         var backoff = 1.0
         while true {
             try Task.checkCancellation()
-            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query(since, until, cursor))")
+            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query)")
             request.headers.add(name: "Accept", value: "application/json")
             try await authorize(&request)
             stats.call(system)
@@ -72,7 +77,7 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
             }
             if status == 401 || status == 403 { throw ReconcileReadError.unauthorized(system: system, status: status) }
             guard (200..<300).contains(status) else { throw ReconcileReadError.http(system: system, status: status) }
-            return try snapshots(Array(body.readableBytesView))
+            return Array(body.readableBytesView)
         }
     }
 
@@ -84,7 +89,7 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         return query + "&MaxResultsPerPage=\(pageSize)"
     }
 
-    private func snapshots(_ bytes: [UInt8]) throws -> (orders: [ChannelOrderSnapshot], next: String?) {
+    func snapshots(_ bytes: [UInt8]) throws -> (orders: [ChannelOrderSnapshot], next: String?) {
         let page: GetOrdersPage
         do {
             page = try GetOrdersPage(bytes: bytes)
@@ -103,7 +108,7 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         return (result, page.nextToken)
     }
 
-    private static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
