@@ -48,8 +48,11 @@ final class ReconcileERPSweepTests: XCTestCase {
         _ = try await store.apply(.cancel(reason: "customer"), to: cancelled)  // the webhook got through: ERP says C
         let cancelledNow = await store.order(cancelled)
         try await scenario.seedERP(document: try XCTUnwrap(cancelledNow))
-        let pending = try await scenario.paidOrder()
+        // Paid on the storefront before the window, that webhook lost: the ERP still waits for the payment.
+        let pending = await store.createOrder(paid: false).id
         try await scenario.seedERP(pending)
+        _ = try await store.apply(.pay, to: pending)
+        try await scenario.addCapture(pending)
         let memo = try await scenario.paidOrder()
         try await scenario.seedERP(memo)
         let late = try await scenario.paidOrder()
@@ -66,7 +69,7 @@ final class ReconcileERPSweepTests: XCTestCase {
 
         // Manual ERP edits in the window; the channels did not change.
         try await patch(client, sync, .shopify, String(cancelled), ["status": ["id": "F"]])  // fulfilled, not billed
-        try await patch(client, sync, .shopify, String(pending), ["status": ["id": "A"]])  // back to pending
+        try await patch(client, sync, .shopify, String(pending), ["status": ["id": "A"], "memo": "on hold"])  // pending
         try await patch(client, sync, .shopify, String(memo), ["memo": "called the customer"])  // still in sync
         try await patch(client, sync, .amazon, amazon, ["status": ["id": "C"]])  // cancelled in the ERP only
         let orphan = await client.upsert(
@@ -84,7 +87,7 @@ final class ReconcileERPSweepTests: XCTestCase {
         let reconcileLedger = try XCTUnwrap(ledger as? any ReconcileLedger)
         let sent = ReconcileJobTests.Sent()
         let job = ReconcileJob(
-            settings: ReconcileSettings(window: .seconds(7200), owner: "test", erpPageSize: 2, erpPageOverlap: 1),
+            settings: ReconcileSettings(window: .seconds(7200), owner: "test"),
             channels: [
                 try ShopifyOrdersReader(
                     configuration: ShopifyAdminConfiguration(
@@ -103,22 +106,36 @@ final class ReconcileERPSweepTests: XCTestCase {
         XCTAssertEqual(report.erpOnlyCompared, 4, report.text)
         XCTAssertEqual(report.inSync, 2, "the recent order and the memo edit")
         XCTAssertEqual(report.notInChannel, 1, "so-shopify-999")
-        XCTAssertEqual(report.erpListed, 7, "seven sales orders of ours modified in the window, each counted once")
+        XCTAssertEqual(report.erpListed, 8, "eight sales orders modified since the window's start, each counted once")
         let findings = try await reconcileLedger.findings(runID: report.runID, since: nil, limit: 10)
         XCTAssertEqual(
             Dictionary(uniqueKeysWithValues: findings.map { ($0.orderKey, $0.classification) }),
             [
                 "shopify:\(cancelled)": ReconcilePolicy.name(of: .silentCancellation),
-                "shopify:\(pending)": ReconcilePolicy.name(of: .checkoutDisconnect),
+                "shopify:\(pending)": ReconcilePolicy.name(of: .paymentGap),
                 "amazon:\(amazon)": "other-drift",
             ], report.text)
         XCTAssertEqual(
             sent.records.withLock { $0.map { String(decoding: $0.key ?? [], as: UTF8.self) } }, ["shopify:\(pending)"],
-            "the pending order's channel truth is injected")
+            "the unpaid order's channel truth is injected (Pattern 5 is auto-corrected)")
         let cases = try await reconcileLedger.cases(CaseQuery())
         XCTAssertEqual(Set(cases.map(\.orderKey)), ["shopify:\(cancelled)", "amazon:\(amazon)"])
         XCTAssertEqual(report.apiCalls["storefront"], 2, "one page of the window, one lookup of three ids")
         XCTAssertEqual(report.apiCalls["marketplace"], 2, "one page of the window, one lookup")
+
+        // Small ERP pages that re-ask for the previous page's last item: the same findings, each order once.
+        let paged = await ReconcileJob(
+            settings: ReconcileSettings(
+                window: .seconds(7200), dryRun: true, owner: "test", erpPageSize: 2, erpPageOverlap: 1),
+            channels: job.channels, erp: job.erp, stats: stats, matrix: try MappingMatrix.default,
+            ledger: reconcileLedger, topics: PipelineTopics(), send: { _ in XCTFail("a dry run sends nothing") },
+            logger: ReconcileJobTests.quiet("reconcile"), clock: { now }
+        ).run()
+        XCTAssertEqual(paged.compared, 5, paged.text)
+        XCTAssertEqual(paged.erpListed, 8)
+        XCTAssertEqual(paged.notInChannel, 1)
+        XCTAssertEqual(paged.classifications.mapValues(\.found), report.classifications.mapValues(\.found))
+        XCTAssertEqual(paged.apiCalls["erp"].map { $0 > report.apiCalls["erp"] ?? 0 }, true, "more list pages")
     }
 
     private func outcomeIsDone(_ outcome: ERPOutcome) -> Bool {
