@@ -11,7 +11,8 @@ final class SalesOrderExternalIDTests: XCTestCase {
         ]
         for key in keys {
             let external = SalesOrderExternalID.of(key)
-            XCTAssertEqual(external, ERPEffect.externalID("so", key.channel.rawValue, key.orderID), "what dispatch writes")
+            XCTAssertEqual(
+                external, ERPEffect.externalID("so", key.channel.rawValue, key.orderID), "what dispatch writes")
             XCTAssertEqual(SalesOrderExternalID.orderKey(external), key, external)
         }
         XCTAssertEqual(SalesOrderExternalID.of(keys[1]), "so-amazon-113_2d1234567_2d0000001")

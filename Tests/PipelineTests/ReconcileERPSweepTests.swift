@@ -38,7 +38,8 @@ final class ReconcileERPSweepTests: XCTestCase {
                 await erp.stop()
             }
         }
-        let client = try ERPClient(configuration: ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token")))
+        let client = try ERPClient(
+            configuration: ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token")))
         let sync = ERPSync(client: client)
         let scenario = try ReconcileScenario(store: store, sync: sync)
 
@@ -73,7 +74,8 @@ final class ReconcileERPSweepTests: XCTestCase {
         try await patch(client, sync, .shopify, String(memo), ["memo": "called the customer"])  // still in sync
         try await patch(client, sync, .amazon, amazon, ["status": ["id": "C"]])  // cancelled in the ERP only
         let orphan = await client.upsert(
-            "salesOrder", externalId: "so-shopify-999", body: try JSONSerialization.data(withJSONObject: ["status": "B"]))
+            "salesOrder", externalId: "so-shopify-999",
+            body: try JSONSerialization.data(withJSONObject: ["status": "B"]))
         let foreign = await client.upsert(
             "salesOrder", externalId: "legacy-7", body: try JSONSerialization.data(withJSONObject: ["status": "B"]))
         XCTAssertTrue(outcomeIsDone(orphan) && outcomeIsDone(foreign))

@@ -107,7 +107,8 @@ struct DLQReplay: AsyncParsableCommand {
         let stats = ReconcileAPIStats()
         let channels = try ReconcileReaders.channels(pipeline: configuration, stats: stats)
         return ReconcileCaseCheck(
-            channels: channels, erp: ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erp)), stats: stats),
+            channels: channels,
+            erp: ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erp)), stats: stats),
             matrix: try configuration.mappingFile.map {
                 try MappingMatrix.load(yaml: try String(contentsOfFile: $0, encoding: .utf8), fileName: $0)
             } ?? MappingMatrix.default)

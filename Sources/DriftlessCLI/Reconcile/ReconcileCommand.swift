@@ -91,7 +91,8 @@ struct ReconcileCommand: AsyncParsableCommand {
             do {
                 try metrics.write(to: metricsFile)
             } catch {
-                FileHandle.standardError.write(Data("driftless reconcile: cannot write \(metricsFile): \(error)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("driftless reconcile: cannot write \(metricsFile): \(error)\n".utf8))
             }
         }
         // The alert service runs beside the job and drains on shutdown, so a mismatch alert gets out.

@@ -63,7 +63,8 @@ public struct CaseReplayer: Sendable {
         var snapshot: ChannelOrderSnapshot?
         if value.provenance.stage == ReconcileCaseCheck.stage {
             guard let reconcile else {
-                return .failed("reconciliation cases need the channel and ERP read APIs (reconcile.shopify / poller:, erp:)")
+                return .failed(
+                    "reconciliation cases need the channel and ERP read APIs (reconcile.shopify / poller:, erp:)")
             }
             do {
                 switch try await reconcile.check(value) {

@@ -49,7 +49,9 @@ public struct ReplaySummary: Sendable {
     /// them), failed 0` or `dry run: would replay 4, failed 0`.
     public var line: String {
         var parts = [dryRun ? "dry run: would replay \(wouldReplay)" : "replayed \(replayed)"]
-        if resolvedInSync > 0 { parts.append("\(dryRun ? "would resolve" : "resolved") \(resolvedInSync) (in sync again)") }
+        if resolvedInSync > 0 {
+            parts.append("\(dryRun ? "would resolve" : "resolved") \(resolvedInSync) (in sync again)")
+        }
         if skipped > 0 {
             parts.append("skipped \(skipped) (already replayed, resolved or discarded; --force replays them)")
         }

@@ -16,7 +16,8 @@ extension MarketplaceOrdersReader: ChannelOrderLookup {
         var next: String?
         repeat {
             let page = try snapshots(
-                try await getOrders(next.map { "MarketplaceIds=\(Self.escape(marketplaceID))&NextToken=\(Self.escape($0))" } ?? query))
+                try await getOrders(
+                    next.map { "MarketplaceIds=\(Self.escape(marketplaceID))&NextToken=\(Self.escape($0))" } ?? query))
             result += page.orders
             next = page.next
         } while next != nil

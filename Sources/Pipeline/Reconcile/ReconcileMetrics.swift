@@ -16,7 +16,8 @@ public struct ReconcileMetrics: Sendable {
     public init(alerts: AlertConfiguration) {
         let registry = PrometheusCollectorRegistry()
         engine = AlertEngine(
-            rules: alerts.rules, cooldown: alerts.cooldown, metricsFactory: PrometheusMetricsFactory(registry: registry))
+            rules: alerts.rules, cooldown: alerts.cooldown, metricsFactory: PrometheusMetricsFactory(registry: registry)
+        )
         metrics = PipelineMetrics(registry: registry, alerts: engine)
     }
 

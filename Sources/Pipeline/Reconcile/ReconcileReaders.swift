@@ -24,6 +24,7 @@ public enum ReconcileReaders {
     /// Whether plain `driftless run` should run the schedule: `reconcile.inRun` when set, else when a
     /// channel's read API and the ERP are configured.
     public static func runsInPipeline(_ pipeline: PipelineConfiguration) -> Bool {
-        pipeline.reconcile.inRun ?? (pipeline.erp != nil && (pipeline.reconcile.shopify != nil || pipeline.poller != nil))
+        pipeline.reconcile.inRun
+            ?? (pipeline.erp != nil && (pipeline.reconcile.shopify != nil || pipeline.poller != nil))
     }
 }

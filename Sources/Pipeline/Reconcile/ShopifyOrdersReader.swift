@@ -57,8 +57,9 @@ public struct ShopifyOrdersReader: Sendable {
     }
 
     /// One page of the orders matching `search` (Shopify's search syntax).
-    func page(search: String, first: Int, after: String?) async throws -> (orders: [ChannelOrderSnapshot], next: String?)
-    {
+    func page(search: String, first: Int, after: String?) async throws -> (
+        orders: [ChannelOrderSnapshot], next: String?
+    ) {
         var variables: [String: Any] = ["first": first, "query": search]
         variables["after"] = after ?? NSNull()
         let body = try JSONSerialization.data(withJSONObject: ["query": Self.query, "variables": variables])

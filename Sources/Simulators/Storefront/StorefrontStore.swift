@@ -68,7 +68,8 @@ public actor StorefrontStore {
 
     /// The first position where `before` no longer holds (`before` is true for a prefix).
     private func lowerBound(
-        _ sorted: [(updatedAt: String, id: Int64, date: Date)], _ before: ((updatedAt: String, id: Int64, date: Date)) -> Bool
+        _ sorted: [(updatedAt: String, id: Int64, date: Date)],
+        _ before: ((updatedAt: String, id: Int64, date: Date)) -> Bool
     ) -> Int {
         var low = 0
         var high = sorted.count
