@@ -26,7 +26,9 @@ struct PlainPageThrough: Sendable {
           }
         }
         """
-    static let related = ["customerDeposit", "invoice", "cashSale", "itemFulfillment", "returnAuthorization", "creditMemo"]
+    static let related = [
+        "customerDeposit", "invoice", "cashSale", "itemFulfillment", "returnAuthorization", "creditMemo",
+    ]
 
     /// Orders paged and requests made.
     func run() async throws -> (orders: Int, requests: Int) {
@@ -63,7 +65,8 @@ struct PlainPageThrough: Sendable {
         } while after != nil
         var offset = 0
         while true {
-            let condition = "lastModifiedDate ON_OR_AFTER \"\(since)\""
+            let condition =
+                "lastModifiedDate ON_OR_AFTER \"\(since)\""
                 .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let list = try await json(erpRequest("/salesOrder?q=\(condition)&limit=200&offset=\(offset)"))
             requests += 1
@@ -76,9 +79,9 @@ struct PlainPageThrough: Sendable {
 
     private func erpReads(_ id: String) async throws -> Int {
         let (status, order) = try await answer(erpRequest("/salesOrder/eid:so-shopify-\(id)"))
-        guard status == 200, let internal = order["id"] as? String else { return 1 }
+        guard status == 200, let salesOrderID = order["id"] as? String else { return 1 }
         for type in Self.related {
-            _ = try await json(erpRequest("/\(type)?q=createdFrom%20EQUAL%20\(internal)&limit=1000"))
+            _ = try await json(erpRequest("/\(type)?q=createdFrom%20EQUAL%20\(salesOrderID)&limit=1000"))
         }
         return 1 + Self.related.count
     }
