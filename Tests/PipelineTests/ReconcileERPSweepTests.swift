@@ -88,6 +88,7 @@ final class ReconcileERPSweepTests: XCTestCase {
         defer { Task { await ledger.close() } }
         let reconcileLedger = try XCTUnwrap(ledger as? any ReconcileLedger)
         let sent = ReconcileJobTests.Sent()
+        let metrics = ReconcileMetrics(alerts: AlertConfiguration())
         let job = ReconcileJob(
             settings: ReconcileSettings(window: .seconds(7200), owner: "test"),
             channels: [
@@ -100,8 +101,8 @@ final class ReconcileERPSweepTests: XCTestCase {
             ],
             erp: ERPViewReader(sync: sync, stats: stats), stats: stats, matrix: try MappingMatrix.default,
             ledger: reconcileLedger, topics: PipelineTopics(),
-            send: { records in sent.records.withLock { $0 += records } }, logger: ReconcileJobTests.quiet("reconcile"),
-            clock: { now })
+            send: { records in sent.records.withLock { $0 += records } }, metrics: metrics.metrics,
+            alerts: metrics.engine, logger: ReconcileJobTests.quiet("reconcile"), clock: { now })
         let report = await job.run()
         XCTAssertEqual(report.result, "drift-found", report.text)
         XCTAssertEqual(report.compared, 5, "the recent order through the storefront's pages, four through the ERP's")
@@ -124,6 +125,18 @@ final class ReconcileERPSweepTests: XCTestCase {
         XCTAssertEqual(Set(cases.map(\.orderKey)), ["shopify:\(cancelled)", "amazon:\(amazon)"])
         XCTAssertEqual(report.apiCalls["storefront"], 2, "one page of the window, one lookup of three ids")
         XCTAssertEqual(report.apiCalls["marketplace"], 2, "one page of the window, one lookup")
+
+        // What `driftless reconcile --metrics-file` writes: the findings and the run, as Prometheus text.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("reconcile-\(UUID()).prom")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try metrics.write(to: file.path)
+        let text = try PrometheusText(String(contentsOf: file, encoding: .utf8))
+        XCTAssertEqual(text.value("driftless_reconciliation_runs_total", ["result": "drift-found"]), 1)
+        for pattern in [
+            ReconcilePolicy.name(of: .silentCancellation), ReconcilePolicy.name(of: .paymentGap), "other-drift",
+        ] {
+            XCTAssertEqual(text.value("driftless_mismatches_total", ["pattern": pattern]), 1, pattern)
+        }
 
         // Small ERP pages that re-ask for the previous page's last item: the same findings, each order once.
         let paged = await ReconcileJob(
