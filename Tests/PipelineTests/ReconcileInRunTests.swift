@@ -24,7 +24,7 @@ final class ReconcileInRunTests: XCTestCase {
         // Paid on the storefront, its webhooks lost: the ERP never heard of it (Pattern 1).
         let missing = await storefront.store.createOrder(paid: true).id
         // Due a few seconds from now, once the process has started (the schedule has one-second resolution).
-        let due = Int(Date().timeIntervalSince1970.rounded(.up)) % 86_400 + 6
+        let due = Int(Date().timeIntervalSince1970.rounded(.up)) % 86_400 + 10
         let fixture = try await PipelineFixture.start(broker: try TestBroker.mock()) {
             $0.erp = ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token"))
             $0.reconcile.shopify = ShopifyAdminConfiguration(
@@ -35,7 +35,7 @@ final class ReconcileInRunTests: XCTestCase {
         }
         defer { try? FileManager.default.removeItem(at: fixture.directory) }
         let pattern = ReconcilePolicy.name(of: .checkoutDisconnect)
-        let reconciled = try await eventually(timeout: .seconds(40)) {
+        let reconciled = try await eventually(timeout: .seconds(50)) {
             let text = try PrometheusText(try await getText(fixture.baseURL + "/metrics").text)
             return text.value("driftless_reconciliation_runs_total", ["result": "drift-found"]) == 1
                 && text.value("driftless_mismatches_total", ["pattern": pattern]) == 1
