@@ -71,7 +71,6 @@ public struct PipelineConfiguration: Sendable {
     public var retryTierFilter: [String] = []
     /// Reconciliation (`reconcile:`): readers, window, policy, schedule, whether `run` runs it.
     public var reconcile = ReconcileConfiguration()
-
     /// Whether to run on the embedded mock cluster.
     public var isEmbedded: Bool { bootstrapServers == nil }
 
