@@ -142,6 +142,7 @@ let package = Package(
                 "Pipeline",
                 "Simulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -202,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlessCLITests",
-            dependencies: ["DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline"],
+            dependencies: ["DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline", "Simulators", "OrderModel"],
             swiftSettings: swiftSettings
         ),
     ],
