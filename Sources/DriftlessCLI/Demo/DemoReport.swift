@@ -77,34 +77,34 @@ struct DemoReport: Sendable {
             metrics.sum("driftless_stage_records_total", ["stage": "dispatch", "outcome": "effect"])
             + metrics.sum("driftless_stage_records_total", ["stage": "retry", "outcome": "effect"])
         lines.append(
-            "  processed      \(events) events validated; translate dropped "
-                + "\(Int(metrics.sum("driftless_stage_records_total", ["stage": "translate", "outcome": "duplicate"]))) duplicates and "
-                + "\(Int(metrics.sum("driftless_stage_records_total", ["stage": "translate", "outcome": "stale"]))) stale; \(Int(effects)) ERP writes")
+            "  processed      \(events) events validated (duplicate webhooks dropped at ingest by webhook id); translate "
+                + "skipped \(Int(metrics.sum("driftless_stage_records_total", ["stage": "translate", "outcome": "stale"]))) stale and "
+                + "\(Int(metrics.sum("driftless_stage_records_total", ["stage": "translate", "outcome": "duplicate"]))) duplicate events; "
+                + "\(Int(effects)) ERP writes")
         let p50 = timeToSync(0.5).map { String(format: "%.2f s", $0) } ?? "n/a"
         let p99 = timeToSync(0.99).map { String(format: "%.2f s", $0) } ?? "n/a"
         lines.append("  time to sync   p50 \(p50) · p99 \(p99) (webhook or poll received → ERP write landed)")
         lines.append(
             "  ERP outage     \(settings.outage.components.seconds) s of 503 + 3 % 503 / 2 % 429 throughout: "
                 + "ERP answered \(DemoView.answers(erpAnswers)); retries \(DemoView.retries(metrics)); "
-                + "breaker \(DemoView.breaker(metrics)); all landed")
+                + "breaker \(DemoView.breaker(metrics)); \(check.lost.isEmpty ? "nothing lost" : "see the check")")
         lines.append("  auth           ERP OAuth 2.0 tokens granted \(erpTokens) · LWA tokens granted \(lwaTokens)")
         lines.append("")
-        lines.append("  injected                                                     orders  found  repaired")
+        lines.append("  injected → found → repaired")
         for injection in scenario.injections {
             let row = outcome(of: injection)
-            let pattern = injection.kind.pattern.map { "Pattern \($0.number) \($0.title)" } ?? "quarantine"
+            let pattern = injection.kind.pattern.map { "Pattern \($0.number) \($0.title)" } ?? "Unknown status"
             let repaired: String
             if injection.kind.pattern == nil {
-                repaired = "mapping fixed, dlq replay (\(quarantineReplay?.replayed ?? 0) replayed)"
+                repaired = "quarantined → mapping fixed → dlq replay (\(quarantineReplay?.replayed ?? 0) replayed)"
             } else if row.flagged > 0 {
-                repaired = "\(row.flagged) flagged → operator dlq replay (\(flaggedReplay?.replayed ?? 0))"
+                repaired = "\(row.flagged) flagged → operator dlq replay (\(flaggedReplay?.replayed ?? 0) replayed)"
             } else {
                 repaired = "\(row.corrected) auto-corrected"
             }
-            let label = "\(pattern): \(injection.kind.fault)"
             lines.append(
-                "  " + label.padding(toLength: 60, withPad: " ", startingAt: 0)
-                    + String(format: " %6d %6d  ", injection.orderKeys.count, row.detected) + repaired)
+                "  " + pattern.padding(toLength: 30, withPad: " ", startingAt: 0)
+                    + "\(injection.orderKeys.count) → \(row.detected) → \(repaired)   (\(injection.kind.fault))")
         }
         let expectedKeys = Set(scenario.injections.flatMap(\.orderKeys))
         let unexpected = findings.filter { !expectedKeys.contains($0.orderKey) }

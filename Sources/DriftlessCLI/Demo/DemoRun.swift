@@ -34,10 +34,10 @@ struct DemoRun: Sendable {
         console.phase("starting the storefront, marketplace and ERP simulators")
         let world = try await DemoWorld.start(settings: settings, now: now, logger: logger)
         console.watch(world.erp)
-        let console = self.console
+        let view = self.console
         let ticker = Task {
             while !Task.isCancelled {
-                console.tick()
+                view.tick()
                 try? await Task.sleep(for: .milliseconds(500))
             }
         }
