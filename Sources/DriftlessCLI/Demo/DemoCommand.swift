@@ -48,16 +48,22 @@ struct DemoCommand: AsyncParsableCommand {
         settings.keep = keep
         var logger = Logger(label: "driftless.demo")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .critical
-        let console = DemoConsole(interactive: DemoConsole.stdoutIsTerminal) { print($0) }
+        let console = DemoConsole(interactive: DemoConsole.stdoutIsTerminal) { Self.emit($0) }
         let (report, kept) = try await DemoRun(settings: settings, console: console, logger: logger).run()
-        print(report.text)
+        Self.emit(report.text)
         if let kept {
-            print("driftless demo: serving until Ctrl-C")
+            Self.emit("driftless demo: serving until Ctrl-C")
             try await kept.runtime.wait()
             await kept.world.stop()
         }
         let code = Self.exitCode(for: report)
         if code != .success { throw code }
+    }
+
+    /// Writes `text` and a newline to standard output at once (unbuffered: a pipe sees each line when it
+    /// happens, and the report before `--keep` starts waiting).
+    static func emit(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
     /// 0 when the check against the simulators passed and every injected fault was found, else 1.

@@ -102,7 +102,7 @@ final class DemoConsole: Sendable {
         let (phase, done, previous) = state.withLock { ($0.phase, $0.done, $0.drawnLines) }
         let elapsed = Double((ContinuousClock.now - started).components.seconds)
         var lines = done.map { "  ✓ \($0)" }
-        lines.append("")
+        if !lines.isEmpty { lines.append("") }
         lines += DemoView.frame(metrics, phase: phase, elapsed: elapsed, erp: erpAnswers)
         var text = previous > 0 ? "\u{1B}[\(previous)F\u{1B}[J" : ""
         text += lines.joined(separator: "\n")

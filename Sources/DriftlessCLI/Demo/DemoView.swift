@@ -15,7 +15,7 @@ enum DemoView {
         }
         var lines = [
             "Driftless demo · \(phase) · \(String(format: "%.0f", elapsed)) s",
-            "  stage         in      out  details",
+            "  stage           in      out  details",
         ]
         for stage in stages {
             let details: String =
