@@ -203,7 +203,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlessCLITests",
-            dependencies: ["DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline", "Simulators", "OrderModel"],
+            dependencies: [
+                "DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline", "Simulators", "OrderModel",
+            ],
             swiftSettings: swiftSettings
         ),
     ],

@@ -34,8 +34,10 @@ final class DemoTests: XCTestCase {
     func testTheDemoScenarioIsFoundRepairedAndCheckedAgainstTheSimulators() async throws {
         let lines = Lines()
         let console = DemoConsole(interactive: false) { lines.add($0) }
-        let (report, kept) = try await DemoRun(settings: Self.settings(orders: 200), console: console, logger: Self.quiet)
-            .run()
+        let (report, kept) = try await DemoRun(
+            settings: Self.settings(orders: 200), console: console, logger: Self.quiet
+        )
+        .run()
         XCTAssertNil(kept)
         XCTAssertTrue(report.passed, report.text)
         XCTAssertEqual(DemoCommand.exitCode(for: report), .success)
@@ -73,7 +75,8 @@ final class DemoTests: XCTestCase {
     /// A record the ERP should not hold — a deposit written through the ERP's REST API by someone
     /// else just before the check — fails the check, the report and the exit status.
     func testAnExtraERPEffectFailsTheCheckAndTheExitStatus() async throws {
-        var run = DemoRun(settings: Self.settings(orders: 40), console: DemoConsole(interactive: false) { _ in }, logger: Self.quiet)
+        var run = DemoRun(
+            settings: Self.settings(orders: 40), console: DemoConsole(interactive: false) { _ in }, logger: Self.quiet)
         run.beforeCheck = { world in
             let salesOrder = await world.erp.store.allRecords().first { $0.type == .salesOrder }
             let id = try XCTUnwrap(salesOrder?.id)

@@ -44,7 +44,8 @@ enum DemoChecker {
             payloads.append((.shopify, try order.jsonBytes(), "shopify:\(order.id)"))
         }
         for order in await world.marketplace.store.allOrders() {
-            payloads.append((.amazon, Array(try AmazonOrderDocument.encoder.encode(order)), "amazon:\(order.AmazonOrderId)"))
+            payloads.append(
+                (.amazon, Array(try AmazonOrderDocument.encoder.encode(order)), "amazon:\(order.AmazonOrderId)"))
         }
         for (channel, payload, key) in payloads {
             let observation = try translator.translate(channel: channel, payload: payload, eventID: nil)
@@ -59,7 +60,8 @@ enum DemoChecker {
             let id = observation.key.orderID
             for tracking in observation.facts.trackingNumbers {
                 allowed.insert(
-                    Key(type: .itemFulfillment, externalID: ERPEffect.externalID("ful", channel.rawValue, id, tracking)))
+                    Key(type: .itemFulfillment, externalID: ERPEffect.externalID("ful", channel.rawValue, id, tracking))
+                )
             }
             for capture in captures[key] ?? [] {
                 allowed.insert(
@@ -82,7 +84,8 @@ enum DemoChecker {
             if required[key] == nil && !allowed.contains(key) {
                 check.extra.append("\(record.type.rawValue) eid:\(externalID)")
             }
-            if record.type == .salesOrder, let expected = statuses[externalID], record.status?.id != expected.status.rawValue
+            if record.type == .salesOrder, let expected = statuses[externalID],
+                record.status?.id != expected.status.rawValue
             {
                 check.wrongStatus.append(
                     "\(expected.orderKey): ERP \(record.status?.id ?? "none"), expected \(expected.status.rawValue)")

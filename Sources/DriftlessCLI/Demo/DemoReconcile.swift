@@ -55,7 +55,8 @@ struct DemoReconcile: Sendable {
                     baseURL: world.marketplace.server.baseURL, marketplaceID: "ATVPDKIKX0DER", pageSize: 100,
                     maxWaitSeconds: 30, stats: stats,
                     authorize: { request in
-                        request.headers.replaceOrAdd(name: "x-amz-access-token", value: try await lwa.accessToken().value)
+                        request.headers.replaceOrAdd(
+                            name: "x-amz-access-token", value: try await lwa.accessToken().value)
                     }),
             ]
         } catch {

@@ -111,11 +111,16 @@ struct DemoReport: Sendable {
         if let reconcile {
             lines.append(
                 "  reconciliation compared \(reconcile.compared), in sync \(reconcile.inSync), found \(reconcile.found)"
-                    + (unexpected.isEmpty ? "" : " (\(unexpected.count) not injected: "
-                        + unexpected.prefix(5).map { "\($0.orderKey) \($0.classification)" }.joined(separator: ", ") + ")")
+                    + (unexpected.isEmpty
+                        ? ""
+                        : " (\(unexpected.count) not injected: "
+                            + unexpected.prefix(5).map { "\($0.orderKey) \($0.classification)" }.joined(separator: ", ")
+                            + ")")
                     + "; afterwards \(verify.map { "\($0.found) differences left" } ?? "not compared")")
         }
-        lines.append("  dead letters   replayed \((quarantineReplay?.replayed ?? 0) + (flaggedReplay?.replayed ?? 0)); open cases now \(openCases)")
+        lines.append(
+            "  dead letters   replayed \((quarantineReplay?.replayed ?? 0) + (flaggedReplay?.replayed ?? 0)); open cases now \(openCases)"
+        )
         lines.append("")
         let verdict = check.passed ? "PASSED" : "FAILED"
         lines.append(

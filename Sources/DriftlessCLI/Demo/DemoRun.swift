@@ -83,7 +83,8 @@ struct DemoRun: Sendable {
             let newestMarketplace = await world.marketplace.store.allOrders().compactMap {
                 ISO8601DateFormatter().date(from: $0.LastUpdateDate)
             }.max()
-            try await settle.wait(runtime: runtime, marketplaceUntil: newestMarketplace, timeout: settings.settleTimeout)
+            try await settle.wait(
+                runtime: runtime, marketplaceUntil: newestMarketplace, timeout: settings.settleTimeout)
             world.erp.faults.update { $0 = ERPFaults.Settings() }
             report.trafficSettled = console.metrics
 
@@ -116,7 +117,8 @@ struct DemoRun: Sendable {
             // The operator reviews the flagged silent cancellations and lets them through.
             let flagged = try await cases(
                 runtime,
-                CaseQuery(reasonCode: ReconcilePolicy.name(of: .silentCancellation), stage: "reconcile", states: [.open]))
+                CaseQuery(
+                    reasonCode: ReconcilePolicy.name(of: .silentCancellation), stage: "reconcile", states: [.open]))
             console.phase(
                 "operator replays \(flagged.count) flagged cancellations (dlq replay)",
                 finished: "reconciliation: \(report.reconcile?.found ?? 0) differences found")

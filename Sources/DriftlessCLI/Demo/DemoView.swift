@@ -80,6 +80,7 @@ enum DemoView {
     }
 
     static func answers(_ erp: [Int: Int]) -> String {
-        erp.isEmpty ? "none yet" : erp.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " · ")
+        erp.isEmpty
+            ? "none yet" : erp.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " · ")
     }
 }
