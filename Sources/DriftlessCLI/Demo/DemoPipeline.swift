@@ -59,6 +59,26 @@ final class DemoPipeline: Sendable {
             configuration: configuration, handleSignals: signals, mockCluster: mockCluster, logger: logger)
     }
 
+    /// Writes `driftless.yaml` into `directory` (Kafka, topic prefix, ledger, retry tiers: no secrets) so
+    /// `driftless lag|dlq … --config` reach the demo while it keeps serving; returns its path.
+    func writeConfigFile(in directory: URL) throws -> String {
+        let tiers = configuration.dispatch.retryTiers.map(\.name).joined(separator: ", ")
+        let text = """
+            # Written by `driftless demo --keep`: its Kafka, ledger and retry tiers (no secrets).
+            kafka:
+              bootstrapServers: "\(configuration.bootstrapServers ?? "")"
+              topicPrefix: \(configuration.topicPrefix)
+            ledger:
+              url: "\(configuration.ledgerURL)"
+            dispatch:
+              retryTiers: [\(tiers)]
+
+            """
+        let path = directory.appendingPathComponent("driftless.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// A producer on the demo's Kafka (reconciliation's corrections, dead-letter replays).
     func producer() throws -> KafkaProducer {
         try KafkaProducer(

@@ -9,6 +9,8 @@ struct DemoReport: Sendable {
     var ledgerURL: String
     var directory: URL
     var bootstrapServers = ""
+    /// `driftless.yaml` with the demo's Kafka, ledger and retry tiers (for `lag`, `dlq replay`).
+    var configFile = ""
     var metricsURL = ""
     var scenario = DemoScenario()
     var duration: Duration = .zero
@@ -148,14 +150,14 @@ struct DemoReport: Sendable {
             return [
                 "Look deeper: run `driftless demo --keep` (or `scripts/run --keep`) and it keeps serving; then",
                 "  \(env.replacingOccurrences(of: directory.path, with: "<dir>")) driftless trace \(example)",
-                "  … driftless dlq list · driftless lag --bootstrap <kafka> · curl <metrics URL>",
+                "  … driftless dlq list · driftless lag --config <dir>/driftless.yaml · curl <metrics URL>",
             ]
         }
         return [
             "Look deeper (the ledger stays\(settings.keep ? "; Driftless keeps serving until Ctrl-C" : "")):",
             "  \(env) driftless trace \(example)",
             "  \(env) driftless dlq list",
-            "  driftless lag --bootstrap \(bootstrapServers)",
+            "  driftless lag --config \(configFile)",
             "  curl \(metricsURL)",
         ]
     }

@@ -49,6 +49,7 @@ struct DemoRun: Sendable {
             report.scenario = scenario
             let pipeline = try DemoPipeline(settings: settings, world: world, ledgerURL: ledgerURL, logger: logger)
             report.bootstrapServers = pipeline.configuration.bootstrapServers ?? ""
+            report.configFile = try pipeline.writeConfigFile(in: directory)
             let kept = try await drive(
                 scenario: scenario, world: world, pipeline: pipeline, directory: directory, report: &report)
             report.duration = ContinuousClock.now - started
