@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Logging
 import Pipeline
+import PipelineHTTP
 
 /// Driftless itself in the demo: every stage in one process (as `driftless run`), on the demo's Kafka
 /// (an in-process mock cluster unless `--brokers`) and ledger, started again with the fixed mapping.
