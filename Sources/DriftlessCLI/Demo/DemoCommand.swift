@@ -26,7 +26,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Kafka bootstrap servers (default: an in-process mock cluster).")
     var brokers: String?
 
-    @Option(name: .long, help: "Ledger URL (default: SQLite in a temporary directory).")
+    @Option(
+        name: .long,
+        help: "Ledger URL of an empty ledger (order ids repeat between runs; default: SQLite in a temporary directory)."
+    )
     var ledger: String?
 
     @Flag(name: .long, help: "Keep the ledger and keep serving after the report (Ctrl-C stops).")
