@@ -42,6 +42,18 @@ public final class ERPSimulator: Sendable {
     /// OAuth 2.0 access tokens granted and token requests refused so far.
     public var tokenCounts: (granted: Int, refused: Int) { authenticator.issuer.counts }
 
+    /// Requests the record API let through, by scheme (`bearer`, `oauth2`, `tba`) and by scheme
+    /// with a query string (`tba+query`) or a body (`tba+body`).
+    public var acceptedRequests: [String: Int] { authenticator.acceptedCounts }
+
+    /// Revokes OAuth 2.0 access (`true`): every issued token stops working and the token endpoint
+    /// refuses every client `invalid_client` until called with `false`.
+    public func revokeOAuth2Access(_ revoked: Bool = true) { authenticator.issuer.setRevoked(revoked) }
+
+    /// Every OAuth 2.0 access token issued so far stops working now, as a token the server expires
+    /// before the client expects (clock skew, a restart) would.
+    public func expireAccessTokens() { authenticator.issuer.expireTokens() }
+
     /// `<base URL>/services/rest/auth/oauth2/v1/token`.
     public var tokenURL: String { server.baseURL + ERPTokenIssuer.path }
 
