@@ -42,8 +42,9 @@ final class DispatchAuthTests: XCTestCase {
 
         // The ERP drops every token it issued while writes are in flight.
         let grantedBefore = rig.erp.tokenCounts.granted
+        let writesBefore = await rig.erp.store.appliedWrites
         try await rig.publish(third)
-        _ = await eventually { await rig.erp.store.appliedWrites > 0 && stage.counters.snapshot.effects > 0 }
+        _ = await eventually { await rig.erp.store.appliedWrites >= writesBefore + 20 }
         rig.erp.expireAccessTokens()
         let total = first.count + second.count + third.count
         let done = await eventually { stage.counters.snapshot.consumed >= total }
@@ -149,7 +150,10 @@ final class DispatchAuthTests: XCTestCase {
         await runWrong.value
 
         rig.erp.faults.update { $0.unavailableRatio = 0.1 }
-        let stage = try rig.stage(replica: "dispatch-right")
+        // Every batch reads its orders' views again: the related-record lists (`?q=createdFrom EQUAL …&limit=`).
+        var policy = DispatchRig.fastPolicy
+        policy.viewTTL = .zero
+        let stage = try rig.stage(replica: "dispatch-right", policy: policy)
         let running = Task { await stage.run() }
         let done = await eventually(timeout: .seconds(120)) { stage.counters.snapshot.consumed >= stream.count }
         XCTAssertTrue(done, "consumed \(stage.counters.snapshot.consumed) of \(stream.count)")

@@ -63,7 +63,7 @@ struct TestERP: Sendable {
     /// registered certificate's), another token secret, another static token.
     var wrongAuthentication: ERPAuthentication {
         switch authentication {
-        case .bearer: .bearer(token: Secret("not-the-token"))
+        case .bearer: return .bearer(token: Secret("not-the-token"))
         case .oauth2(var settings):
             settings.privateKey = Secret(P256.Signing.PrivateKey().pemRepresentation)
             return .oauth2(settings)
