@@ -18,7 +18,7 @@ final class DispatchAuthTests: XCTestCase {
     /// restart) cost one 401 per request in flight, each repeated at once with a new token. No
     /// write needs a second attempt, the destination never pauses, every effect lands once, in order.
     func testOAuth2TokensExpiringMidRunAreReplacedWithoutAFailedWrite() async throws {
-        let rig = try await DispatchRig.start(name: "dispatch-oauth2", partitions: 3, tokenLifetime: 62)
+        let rig = try await DispatchRig.start(name: "dispatch-oauth2", partitions: 3, auth: .oauth2, tokenLifetime: 62)
         let matrix = try MappingMatrix.default
         let first = CanonicalLifecycles.make(orders: 40, seed: 21, duplicateRatio: 0.1, matrix: matrix, prefix: "A")
         let second = CanonicalLifecycles.make(orders: 40, seed: 22, duplicateRatio: 0.1, matrix: matrix, prefix: "B")
@@ -80,7 +80,7 @@ final class DispatchAuthTests: XCTestCase {
     /// refuses the client, and dispatch pauses with one alarm naming the refusal (never the key);
     /// nothing more is acknowledged while paused; restored access resumes it and everything lands once.
     func testRevokedOAuth2AccessPausesDispatchUntilRestored() async throws {
-        let rig = try await DispatchRig.start(name: "dispatch-oauth2-revoked", partitions: 3)
+        let rig = try await DispatchRig.start(name: "dispatch-oauth2-revoked", partitions: 3, auth: .oauth2)
         let matrix = try MappingMatrix.default
         let stream = CanonicalLifecycles.make(orders: 60, seed: 24, duplicateRatio: 0, matrix: matrix, prefix: "R")
         let expected = CanonicalLifecycles.expected(stream)
@@ -170,7 +170,10 @@ final class DispatchAuthTests: XCTestCase {
         XCTAssertNil(accepted["bearer"])
         XCTAssertNil(accepted["oauth2"])
         XCTAssertGreaterThan(rig.erp.statusCounts[503] ?? 0, 0, "retried writes are signed anew")
-        print("dispatch tba: \(stream.count) events, \(rows.count) effects, ERP accepted \(accepted.sorted { $0.key < $1.key })")
+        print(
+            "dispatch tba: \(stream.count) events, \(rows.count) effects, "
+                + "ERP accepted \(accepted.sorted { $0.key < $1.key })"
+        )
         await rig.finish()
     }
 

@@ -11,7 +11,7 @@ import Synchronization
 import XCTest
 
 /// A dispatch stage's surroundings: a ``StageRig`` (broker, topics, ledger), the ERP simulator
-/// insisting on `auth` (OAuth 2.0 unless a test is about another mode, see ``TestERP``), and a
+/// insisting on `auth` (OAuth 2.0 unless a test is about another mode, see ``TestERPAuth``), and a
 /// producer that writes canonical records as translate does.
 struct DispatchRig {
     let rig: StageRig
@@ -21,7 +21,7 @@ struct DispatchRig {
 
     static func start(
         name: String, partitions: Int32 = 6, backend: StageRig.Backend = .sqlite, broker: TestBroker? = nil,
-        seed: UInt64 = 11, auth: TestERPAuth = .oauth2, tokenLifetime: TimeInterval = 3600
+        seed: UInt64 = 11, auth: TestERPAuth? = nil, tokenLifetime: TimeInterval = 3600
     ) async throws -> DispatchRig {
         let rig = try await StageRig.start(partitions: partitions, name: name, backend: backend, broker: broker)
         for tier in fastPolicy.retryTiers {

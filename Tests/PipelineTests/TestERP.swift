@@ -5,10 +5,22 @@ import Logging
 import Simulators
 
 /// How a test's ERP simulator and its clients authenticate. Tests use NetSuite OAuth 2.0 (what a
-/// new NetSuite integration uses) unless they are about another mode; `bearer` (the static
-/// development token) is left to the few tests about it.
+/// new NetSuite integration uses) unless they are about another mode or `DRIFTLESS_TEST_ERP_AUTH`
+/// (`oauth2`, `tba`, `bearer`) says otherwise; `bearer` (the static development token) is left to
+/// the few tests about it.
 enum TestERPAuth: String, Sendable, CaseIterable {
     case bearer, oauth2, tba
+
+    /// `DRIFTLESS_TEST_ERP_AUTH`, else `oauth2`; another value is an error naming the variable.
+    static func fromEnvironment() throws -> TestERPAuth {
+        guard let text = ProcessInfo.processInfo.environment["DRIFTLESS_TEST_ERP_AUTH"], !text.isEmpty else {
+            return .oauth2
+        }
+        guard let auth = TestERPAuth(rawValue: text) else {
+            throw PipelineConfigurationError.invalidVariable(name: "DRIFTLESS_TEST_ERP_AUTH", value: text)
+        }
+        return auth
+    }
 }
 
 /// The ERP simulator insisting on one authentication mode, and the client credentials that pass:
@@ -27,12 +39,14 @@ struct TestERP: Sendable {
         accountID: "1234567_SB1", consumerKey: "ck-test", consumerSecret: Secret("cs/test secret+="),
         tokenID: "tk-test", tokenSecret: Secret("ts&test~secret"))
 
-    /// Starts the simulator requiring `auth` (faults and clock as given).
+    /// Starts the simulator requiring `auth` (nil: ``TestERPAuth/fromEnvironment()``; faults and
+    /// clock as given).
     static func start(
-        auth: TestERPAuth = .oauth2, faults: ERPFaults = ERPFaults(), store: ERPStore = ERPStore(),
+        auth: TestERPAuth? = nil, faults: ERPFaults = ERPFaults(), store: ERPStore = ERPStore(),
         tokenLifetime: TimeInterval = 3600, now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = TestERP.quiet
     ) async throws -> TestERP {
+        let auth = try auth ?? TestERPAuth.fromEnvironment()
         let credentials: ERPSimulatorCredentials
         let authentication: ERPAuthentication
         switch auth {

@@ -88,7 +88,8 @@ public final class ERPClient: Sendable {
         do {
             // The credential is made once the request may go: a token or a TBA timestamp never
             // waits in the queue, so one dropped token meets at most the requests in flight.
-            return try await limiter.run { () async throws -> (answer: (outcome: ERPOutcome, body: Data?), token: Secret?) in
+            return try await limiter.run {
+                () async throws -> (answer: (outcome: ERPOutcome, body: Data?), token: Secret?) in
                 let authorization: (value: String, token: Secret?)
                 do {
                     authorization = try await authorizer.header(method: method.rawValue, url: url)

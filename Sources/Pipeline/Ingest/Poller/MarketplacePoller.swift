@@ -23,10 +23,11 @@ import OrderModel
 /// every wait clamped to `maxBackoffSeconds` (``ThrottleDelay``).
 ///
 /// `pacer` (default: one of its own) and `tokens` may be shared with other SP-API callers of the
-/// process (the reconciliation reader). With an ``LWATokenProvider`` every request carries `x-amz-access-token`. A 401/403 drops that
-/// token and retries once with a fresh one; a second refusal, or a token endpoint refusing the
-/// refresh token, stops the poller: logged as critical, readiness off (`credentials-rejected`),
-/// the checkpoint left where the last acknowledged page put it (nothing skipped).
+/// process (the reconciliation reader). With an ``LWATokenProvider`` every request carries
+/// `x-amz-access-token`. A 401/403 drops that token and retries once with a fresh one; a second
+/// refusal, or a token endpoint refusing the refresh token, stops the poller: logged as critical,
+/// readiness off (`credentials-rejected`), the checkpoint left where the last acknowledged page put
+/// it (nothing skipped).
 public actor MarketplacePoller {
     /// What one window brought.
     public struct WindowResult: Sendable, Equatable {
