@@ -4,7 +4,8 @@ import PackageDescription
 /// Driftless: ends order status drift between storefronts, marketplaces and the ERP.
 ///
 /// The target graph follows the pipeline: `CRdKafka` (C shim) → `Kafka` (Swift layer) →
-/// `OrderModel` (pure domain) → `Ledger` (audit trail) → `Pipeline` (stage actors) → `DriftlessCLI`.
+/// `OrderModel` (pure domain) → `Ledger` (audit trail) → `Pipeline` (stage actors) → `PipelineHTTP`
+/// (the HTTP listener) → `DriftlessCLI`.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
@@ -18,6 +19,7 @@ let package = Package(
         .library(name: "OrderModel", targets: ["OrderModel"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "PipelineHTTP", targets: ["PipelineHTTP"]),
         .library(name: "KafkaCompatProxy", targets: ["KafkaCompatProxy"]),
         .library(name: "Simulators", targets: ["Simulators"]),
         .library(name: "DriftlessTesting", targets: ["DriftlessTesting"]),
@@ -100,8 +102,8 @@ let package = Package(
                 "OrderModel",
                 "JSONText",
                 "Ledger",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,6 +111,19 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP listener (webhook intake, health, /metrics) on Hummingbird, apart from the stages.
+        .target(
+            name: "PipelineHTTP",
+            dependencies: [
+                "Pipeline",
+                "Kafka",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,6 +155,7 @@ let package = Package(
                 "OrderModel",
                 "Ledger",
                 "Pipeline",
+                "PipelineHTTP",
                 "Simulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -192,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Simulators", "DriftlessTesting", "JSONText",
+                "Pipeline", "PipelineHTTP", "Simulators", "DriftlessTesting", "JSONText",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

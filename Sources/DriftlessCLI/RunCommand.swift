@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pipeline
+import PipelineHTTP
 
 /// `driftless run`: the pipeline stages in one process (all, or one with `--stage`).
 ///

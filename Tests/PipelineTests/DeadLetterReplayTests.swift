@@ -38,6 +38,12 @@ final class DeadLetterReplayTests: XCTestCase {
             try await firstCases.cases(CaseQuery(orderKey: orderKey, reasonCode: "unmapped-status")).count == 1
         }
         XCTAssertTrue(quarantined, "the unmapped status became a case")
+        // The creation takes the other path (translate), which may land after the quarantine's case.
+        let firstLedger = fixture.ledger
+        let translated = try await eventually {
+            try await firstLedger.loadState(order: orderKey, system: "shopify") != nil
+        }
+        XCTAssertTrue(translated, "the order's creation was translated")
         let before = try await fixture.ledger.loadState(order: orderKey, system: "shopify")
         XCTAssertEqual(before?.state, CanonicalState.pendingPayment.rawValue)
         let found = try await firstCases.cases(CaseQuery(orderKey: orderKey))

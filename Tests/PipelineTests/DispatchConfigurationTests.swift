@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import PipelineHTTP
 import XCTest
 
 /// Where dispatch writes and how it retries: from the environment over the config file; a token

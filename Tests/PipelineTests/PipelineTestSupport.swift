@@ -5,6 +5,7 @@ import Ledger
 import Logging
 import OrderModel
 import Pipeline
+import PipelineHTTP
 import Simulators
 import XCTest
 

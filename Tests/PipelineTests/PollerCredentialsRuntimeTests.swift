@@ -1,5 +1,6 @@
 import Foundation
 @testable import Pipeline
+import PipelineHTTP
 import Simulators
 import XCTest
 

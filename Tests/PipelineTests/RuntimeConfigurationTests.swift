@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import PipelineHTTP
 import XCTest
 
 /// The YAML file (Deploy/driftless.yaml), environment overrides and secret handling.

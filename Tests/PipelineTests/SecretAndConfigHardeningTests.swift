@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import PipelineHTTP
 import Simulators
 import XCTest
 

@@ -1,10 +1,7 @@
 import Foundation
-import Hummingbird
-import HummingbirdCore
 import Kafka
 import Ledger
 import Logging
-import NIOCore
 import OrderModel
 import ServiceLifecycle
 import Synchronization
@@ -83,38 +80,25 @@ public final class PipelineRuntime: Sendable {
     }
 
     /// Starts `stages` (all by default): opens the ledger, ensures topics, starts the consumers, the
-    /// HTTP listener and the poller. `handleSignals` installs SIGTERM/SIGINT graceful shutdown.
+    /// HTTP listener `http` makes and the poller. `handleSignals` installs SIGTERM/SIGINT graceful shutdown.
     /// `mockCluster`: a mock cluster the caller owns (its bootstrap servers must be configured), so
     /// topics are created through it (the mock cluster does not serve CreateTopics).
     public static func start(
         configuration: PipelineConfiguration, stages: Set<StageName> = Set(StageName.allCases),
-        handleSignals: Bool = false, mockCluster: MockCluster? = nil, logger: Logger = Logger(label: "driftless")
+        handleSignals: Bool = false, mockCluster: MockCluster? = nil, logger: Logger = Logger(label: "driftless"),
+        http: any HTTPFront
     ) async throws -> PipelineRuntime {
         let parts = try await Parts.make(
             configuration: configuration, stages: stages, mockCluster: mockCluster, logger: logger)
-        let router = Router()
-        router.add(middleware: IngestRequestMetrics(metrics: parts.observe.metrics))
-        IngestRoutes.addHealthRoutes(to: router, health: parts.health)
-        MetricsRoutes.add(to: router, metrics: parts.observe.metrics)
-        if let webhooks = parts.webhooks {
-            IngestRoutes.addWebhookRoutes(to: router, shopify: webhooks, alerts: parts.observe.alerts.engine)
-        }
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let readTimeout = configuration.requestReadTimeout.timeAmount
-        let app = Application(
-            router: router,
-            server: .http1(
-                configuration: .init(
-                    additionalChannelHandlers: [RequestReadDeadlineHandler(timeout: readTimeout)],
-                    idleTimeout: configuration.idleTimeout.timeAmount)),
-            configuration: .init(
-                address: .hostname(configuration.ingestHost, port: configuration.ingestPort), serverName: "driftless",
-                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? -1)
+        let (ports, portContinuation) = AsyncStream<Int?>.makeStream()
+        let app = http.makeService(
+            parts: HTTPFrontParts(
+                configuration: configuration, health: parts.health, metrics: parts.observe.metrics,
+                webhooks: parts.webhooks, alerts: parts.observe.alerts.engine, logger: logger),
+            onListening: { port in
+                portContinuation.yield(port)
                 portContinuation.finish()
-            },
-            logger: logger)
+            })
 
         // One group runs every long-lived part; it shuts them down in reverse order of this list:
         // the broker probe and the fatal-error watch, HTTP intake, the poller, validate, translate,
@@ -165,7 +149,7 @@ public final class PipelineRuntime: Sendable {
             try await group.run()
         }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
+        guard let bound = await iterator.next(), let port = bound, port > 0 else {
             _ = await task.result
             await parts.closer.closeAll()
             throw PipelineRuntimeError.httpFailedToStart(host: configuration.ingestHost, port: configuration.ingestPort)

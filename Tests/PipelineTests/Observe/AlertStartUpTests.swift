@@ -1,6 +1,7 @@
 import DriftlessTesting
 import Foundation
 import Pipeline
+import PipelineHTTP
 import XCTest
 
 /// The same errors stop `driftless run` at start-up, before anything is opened.

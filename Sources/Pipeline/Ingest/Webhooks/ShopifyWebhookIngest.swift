@@ -61,7 +61,8 @@ public final class ShopifyWebhookIngest: Sendable {
         }
     }
 
-    let configuration: Configuration
+    /// The intake's limits and timeouts.
+    public let configuration: Configuration
     private let verifier: ShopifySignatureVerifier
     private let topics: PipelineTopics
     private let sink: any RecordSink

@@ -164,7 +164,7 @@ public final class PipelineMetrics: Sendable {
     }
 
     /// An answer to an ingest request (`route` e.g. `/webhooks/shopify`).
-    func ingestRequest(route: String, status: Int) {
+    package func ingestRequest(route: String, status: Int) {
         counter("driftless_ingest_requests_total", [("route", route), ("status", "\(status)")]).increment()
     }
 

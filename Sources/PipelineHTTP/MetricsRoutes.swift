@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Pipeline
 import NIOCore
 
 /// `GET /metrics`: the process's metrics in the Prometheus text format (0.0.4), served by every

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Pipeline
 
 /// Counts the answers to ingest requests (`/webhooks/…`) by route and status as
 /// `driftless_ingest_requests_total`; other paths pass untouched.

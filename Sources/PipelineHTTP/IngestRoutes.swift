@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Pipeline
 import NIOCore
 
 /// HTTP routes of the ingest process: `POST /webhooks/shopify`, `GET /healthz`, `GET /readyz`,

@@ -1,0 +1,16 @@
+import Kafka
+import Logging
+import Pipeline
+
+extension PipelineRuntime {
+    /// Starts `stages` (all by default) with the Hummingbird HTTP listener (webhooks, health,
+    /// `/metrics`); see ``PipelineRuntime/start(configuration:stages:handleSignals:mockCluster:logger:http:)``.
+    public static func start(
+        configuration: PipelineConfiguration, stages: Set<StageName> = Set(StageName.allCases),
+        handleSignals: Bool = false, mockCluster: MockCluster? = nil, logger: Logger = Logger(label: "driftless")
+    ) async throws -> PipelineRuntime {
+        try await start(
+            configuration: configuration, stages: stages, handleSignals: handleSignals, mockCluster: mockCluster,
+            logger: logger, http: HummingbirdHTTPFront())
+    }
+}
