@@ -9,7 +9,8 @@ import Synchronization
 /// A NetSuite-style ERP over HTTP: the REST record API's shapes for sales orders and their related
 /// records, with the faults an integration must survive (``ERPFaults``).
 ///
-/// API (all under `/services/rest/record/v1`, `Authorization: Bearer <token>` required):
+/// API (all under `/services/rest/record/v1`, authenticated as ``ERPSimulatorCredentials`` allow:
+/// `Authorization: Bearer <token>` — the static token or an OAuth 2.0 token it issued — or TBA):
 /// - `GET /{type}/{id}` (`id` internal, or `eid:<externalId>`) → the record, or 404 `NONEXISTENT_ID`
 /// - `GET /{type}?q=lastModifiedDate ON_OR_AFTER "<RFC 3339>"` or `?q=createdFrom EQUAL <id>`,
 ///   `&limit=1…1000&offset=` → `{"count", "hasMore", "items": [record…], "offset", "totalResults"}`
