@@ -21,17 +21,14 @@ final class ReconcileSweepMeasurement: XCTestCase {
         let storefront = try await StorefrontSimulator.start(
             store: store, graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity),
             logger: ReconcileJobTests.quiet("storefront"))
-        let erp = try await ERPSimulator.start(token: "erp-token", logger: ReconcileJobTests.quiet("erp"))
+        let erp = try await TestERP.start()
         defer {
             Task {
                 await storefront.stop()
                 await erp.stop()
             }
         }
-        let sync = ERPSync(
-            client: try ERPClient(
-                configuration: ERPConfiguration(
-                    baseURL: erp.server.baseURL, token: Secret("erp-token"), maxConcurrentRequests: 16)))
+        let sync = try erp.sync(maxConcurrentRequests: 16)
         let scenario = try ReconcileScenario(store: store, sync: sync)
         for id in ids where id % 2 == 0 { try await scenario.seedERP(id) }
         let stats = ReconcileAPIStats()

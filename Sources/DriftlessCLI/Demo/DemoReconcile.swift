@@ -43,7 +43,6 @@ struct DemoReconcile: Sendable {
     /// One run (a dry run only compares).
     func run(dryRun: Bool) async -> ReconcileReport {
         let stats = ReconcileAPIStats()
-        let lwa = self.lwa
         let channels: [any ChannelOrderReader]
         do {
             channels = [
@@ -53,11 +52,7 @@ struct DemoReconcile: Sendable {
                     stats: stats),
                 MarketplaceOrdersReader(
                     baseURL: world.marketplace.server.baseURL, marketplaceID: "ATVPDKIKX0DER", pageSize: 100,
-                    maxWaitSeconds: 30, stats: stats,
-                    authorize: { request in
-                        request.headers.replaceOrAdd(
-                            name: "x-amz-access-token", value: try await lwa.accessToken().value)
-                    }),
+                    maxWaitSeconds: 30, stats: stats, tokens: lwa, pacer: RequestPacer(rate: 10, burst: 20)),
             ]
         } catch {
             var report = ReconcileReport(

@@ -29,10 +29,13 @@ struct ReconcileParts: Sendable {
             channels.append(try ShopifyOrdersReader(configuration: shopify, stats: stats))
         }
         if let poller = pipeline.poller {
+            // The poller's LWA credentials (poller.lwa) and getOrders usage plan.
             channels.append(
                 MarketplaceOrdersReader(
                     baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
-                    maxWaitSeconds: poller.maxBackoffSeconds, stats: stats))
+                    maxWaitSeconds: poller.maxBackoffSeconds, stats: stats,
+                    tokens: pipeline.amazonLWA.map { LWATokenProvider(configuration: $0, logger: logger) },
+                    pacer: RequestPacer(rate: poller.rateLimitPerSecond, burst: poller.rateLimitBurst)))
         }
         guard !channels.isEmpty else {
             throw ValidationError(
