@@ -9,14 +9,14 @@ extension SimulateCommand {
             commandName: "erp",
             abstract: "Serve a NetSuite-style ERP (REST record API) with optional faults.",
             discussion: """
-                Clients authenticate with `Authorization: Bearer <token>` (the token from
-                DRIFTLESS_ERP_TOKEN or --secret-file), with OAuth 2.0 tokens from
-                /services/rest/auth/oauth2/v1/token for the client registered with --oauth2-client-id,
-                --oauth2-certificate-id and --oauth2-public-key-file (EC P-256 PEM, ES256 assertions) — or
-                --oauth2-new-key-file FILE: a key pair made at start, its private key written to FILE (mode
-                0600, never printed) for the client's DRIFTLESS_ERP_OAUTH2_PRIVATE_KEY_FILE —, and/or
-                with TBA for --tba-account-id/--tba-consumer-key/--tba-token-id (secrets from
-                DRIFTLESS_ERP_TBA_CONSUMER_SECRET and DRIFTLESS_ERP_TBA_TOKEN_SECRET). The static token is
+                Clients authenticate with `Authorization: Bearer <token>` (the token from \
+                DRIFTLESS_ERP_TOKEN or --secret-file), with OAuth 2.0 tokens from \
+                /services/rest/auth/oauth2/v1/token for the client registered with --oauth2-client-id, \
+                --oauth2-certificate-id and --oauth2-public-key-file (EC P-256 PEM, ES256 assertions) — or \
+                --oauth2-new-key-file FILE: a key pair made at start, its private key written to FILE (mode \
+                0600, never printed) for the client's DRIFTLESS_ERP_OAUTH2_PRIVATE_KEY_FILE —, and/or \
+                with TBA for --tba-account-id/--tba-consumer-key/--tba-token-id (secrets from \
+                DRIFTLESS_ERP_TBA_CONSUMER_SECRET and DRIFTLESS_ERP_TBA_TOKEN_SECRET). The static token is \
                 required unless OAuth 2.0 or TBA is set. Records live in memory until the simulator stops.
                 """)
 

@@ -8,12 +8,12 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run a seeded scenario through every stage, repair the drift it causes, check the ERP.",
         discussion: """
-            Starts an in-process Kafka (mock cluster), a SQLite ledger in a temporary directory, a
-            Shopify-style storefront, an Amazon-style marketplace and a NetSuite-style ERP (simulators on
-            loopback ports, with their real authentication) and every stage. Sends a few thousand orders
-            through with lost webhooks, duplicates, reordering, an ERP outage, an unknown status, manual
-            edits, a silent cancellation and a payment id mismatch; fixes the mapping and replays the
-            quarantined records; reconciles; and checks against the ERP simulator's own records that every
+            Starts an in-process Kafka (mock cluster), a SQLite ledger in a temporary directory, a \
+            Shopify-style storefront, an Amazon-style marketplace and a NetSuite-style ERP (simulators on \
+            loopback ports, with their real authentication) and every stage. Sends a few thousand orders \
+            through with lost webhooks, duplicates, reordering, an ERP outage, an unknown status, manual \
+            edits, a silent cancellation and a payment id mismatch; fixes the mapping and replays the \
+            quarantined records; reconciles; and checks against the ERP simulator's own records that every \
             expected effect landed exactly once. Exit status 1 when that check fails.
             """)
 
