@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UnixSignals
 import Logging
 
 /// `driftless demo`: the whole product in one command, with nothing installed but the toolchain.
@@ -52,7 +53,19 @@ struct DemoCommand: AsyncParsableCommand {
         var logger = Logger(label: "driftless.demo")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .critical
         let console = DemoConsole(interactive: DemoConsole.stdoutIsTerminal) { Self.emit($0) }
-        let (report, kept) = try await DemoRun(settings: settings, console: console, logger: logger).run()
+        let demo = Task { [settings, logger] in
+            try await DemoRun(settings: settings, console: console, logger: logger).run()
+        }
+        // Ctrl-C (or SIGTERM) while the scenario runs: stop the stages and simulators and remove the
+        // temporary ledger; a second one quits at once. With --keep the pipeline handles them itself.
+        let interrupts = keep ? nil : Task { await Self.stop(demo, onInterrupt: { Self.emit($0) }) }
+        let result = await demo.result
+        interrupts?.cancel()
+        if demo.isCancelled {
+            Self.emit("driftless demo: interrupted; stages and simulators stopped, temporary files removed")
+            throw ExitCode(130)
+        }
+        let (report, kept) = try result.get()
         Self.emit(report.text)
         if let kept {
             Self.emit("driftless demo: serving until Ctrl-C")
@@ -61,6 +74,19 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let code = Self.exitCode(for: report)
         if code != .success { throw code }
+    }
+
+    /// Cancels `demo` on the first SIGINT/SIGTERM and exits on the second.
+    static func stop(
+        _ demo: Task<(DemoReport, DemoRun.Kept?), any Error>, onInterrupt: @Sendable (String) -> Void
+    ) async {
+        var interrupted = false
+        for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+            if interrupted { Foundation.exit(130) }
+            interrupted = true
+            onInterrupt("driftless demo: stopping (again to quit at once)")
+            demo.cancel()
+        }
     }
 
     /// Writes `text` and a newline to standard output at once (unbuffered: a pipe sees each line when it
