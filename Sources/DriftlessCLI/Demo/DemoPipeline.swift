@@ -52,6 +52,19 @@ final class DemoPipeline: Sendable {
     /// Topic names.
     var topics: PipelineTopics { PipelineTopics(prefix: configuration.topicPrefix) }
 
+    /// Deletes the demo's topics on a real broker (`--brokers`); the mock cluster goes with the process.
+    /// Best effort: a broker that refuses is reported, not fatal.
+    func deleteTopics() async -> String? {
+        guard mockCluster == nil, let bootstrap = configuration.bootstrapServers else { return nil }
+        do {
+            let admin = try KafkaAdmin(config: KafkaConfig(bootstrapServers: bootstrap))
+            try await admin.deleteTopics(topics.allTopics(tiers: configuration.dispatch.retryTiers))
+            return nil
+        } catch {
+            return "the demo's topics (\(configuration.topicPrefix).*) were not deleted: \(error)"
+        }
+    }
+
     /// Starts every stage; `mappingFile` nil: the bundled mapping. `signals`: Ctrl-C shuts it down.
     func start(mappingFile: String? = nil, signals: Bool = false) async throws -> PipelineRuntime {
         var configuration = self.configuration

@@ -43,26 +43,30 @@ struct DemoRun: Sendable {
         }
         defer { ticker.cancel() }
         var report = DemoReport(settings: settings, ledgerURL: ledgerURL, directory: directory)
+        var pipeline: DemoPipeline?
         do {
             let scenario = try await DemoScenario.make(
                 settings: settings, storefront: world.storefront.store, marketplace: world.marketplace.store, now: now)
             report.scenario = scenario
-            let pipeline = try DemoPipeline(settings: settings, world: world, ledgerURL: ledgerURL, logger: logger)
-            report.bootstrapServers = pipeline.configuration.bootstrapServers ?? ""
-            report.configFile = try pipeline.writeConfigFile(in: directory)
+            let made = try DemoPipeline(settings: settings, world: world, ledgerURL: ledgerURL, logger: logger)
+            pipeline = made
+            report.bootstrapServers = made.configuration.bootstrapServers ?? ""
+            report.configFile = try made.writeConfigFile(in: directory)
             let kept = try await drive(
-                scenario: scenario, world: world, pipeline: pipeline, directory: directory, report: &report)
+                scenario: scenario, world: world, pipeline: made, directory: directory, report: &report)
             report.duration = ContinuousClock.now - started
             report.metrics = console.metrics
             console.finish("checked against the simulators: \(report.check.passed ? "passed" : "FAILED")")
-            if settings.keep { return (report, Kept(runtime: kept, world: world, pipeline: pipeline)) }
+            if settings.keep { return (report, Kept(runtime: kept, world: world, pipeline: made)) }
             console.retire(kept)
             try await kept.shutdown()
             await world.stop()
+            if let failed = await made.deleteTopics() { console.phase(failed) }
             if settings.ledgerURL == nil { try? FileManager.default.removeItem(at: directory) }
             return (report, nil)
         } catch {
             await world.stop()
+            if !settings.keep, let pipeline { _ = await pipeline.deleteTopics() }
             if settings.ledgerURL == nil && !settings.keep { try? FileManager.default.removeItem(at: directory) }
             throw error
         }
