@@ -158,8 +158,10 @@ let package = Package(
                 "PipelineHTTP",
                 "Simulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -218,7 +220,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlessCLITests",
-            dependencies: ["DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline"],
+            dependencies: [
+                "DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline", "Simulators", "OrderModel",
+            ],
             swiftSettings: swiftSettings
         ),
     ],

@@ -12,8 +12,8 @@ struct LagCommand: AsyncParsableCommand {
         commandName: "lag",
         abstract: "Consumer lag per stage group and partition (committed offset, watermarks, lag).",
         discussion: """
-            Reads the brokers from --config / DRIFTLESS_KAFKA_BOOTSTRAP (or --bootstrap) and the topic
-            prefix from the configuration. An embedded run's mock cluster lives inside that process:
+            Reads the brokers from --config / DRIFTLESS_KAFKA_BOOTSTRAP (or --bootstrap) and the topic \
+            prefix from the configuration. An embedded run's mock cluster lives inside that process: \
             read its lag on its /metrics instead.
             """)
 

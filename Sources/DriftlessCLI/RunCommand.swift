@@ -14,9 +14,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the pipeline: ingest (webhooks, poller), validate, translate, dispatch, dead-letter.",
         discussion: """
-            Configuration: --config FILE (YAML, see Deploy/driftless.yaml), then DRIFTLESS_* environment
-            variables (DRIFTLESS_KAFKA_BOOTSTRAP, DRIFTLESS_LEDGER_URL, DRIFTLESS_TOPIC_PREFIX,
-            DRIFTLESS_INGEST_PORT, DRIFTLESS_SHOPIFY_SECRET[_FILE], DRIFTLESS_POLLER_URL, …).
+            Configuration: --config FILE (YAML, see Deploy/driftless.yaml), then DRIFTLESS_* environment \
+            variables (DRIFTLESS_KAFKA_BOOTSTRAP, DRIFTLESS_LEDGER_URL, DRIFTLESS_TOPIC_PREFIX, \
+            DRIFTLESS_INGEST_PORT, DRIFTLESS_SHOPIFY_SECRET[_FILE], DRIFTLESS_POLLER_URL, …). \
             Secrets are read from the environment or files and never logged.
             """)
 

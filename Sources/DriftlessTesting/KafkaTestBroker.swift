@@ -48,6 +48,7 @@ public final class TestBroker: Sendable {
                 "DRIFTLESS_TEST_BOOTSTRAP is not set: start a broker with `scripts/dev-broker start` and export "
                     + "`$(scripts/dev-broker env)`, or set DRIFTLESS_ALLOW_MISSING_SERVICES=1 to skip broker tests")
         }
+        TopicSweeper.register(bootstrapServers: bootstrap, runID: runID)
         return TestBroker(kind: .tansu, bootstrapServers: bootstrap, mockCluster: nil)
     }
 

@@ -30,7 +30,7 @@ final class TansuTests: XCTestCase {
         try await ConsumerGroupScenarios.revokeCommits(broker: tansu(), strategy: "range")
     }
 
-    func testCreateTopicsIsIdempotentAndListsPartitions() async throws {
+    func testCreateAndDeleteTopicsAreIdempotentAndListPartitions() async throws {
         let broker = try tansu()
         let admin = try KafkaAdmin(config: broker.config())
         let name = broker.uniqueName("admin")
@@ -39,6 +39,10 @@ final class TansuTests: XCTestCase {
         try await admin.createTopics([spec])  // TOPIC_ALREADY_EXISTS counts as success
         let topics = try await admin.listTopics()
         XCTAssertEqual(topics.first { $0.name == name }?.partitions, [0, 1, 2])
+        try await admin.deleteTopics([name])
+        try await admin.deleteTopics([name])  // UNKNOWN_TOPIC counts as deleted
+        let after = try await admin.listTopics()
+        XCTAssertNil(after.first { $0.name == name }, "the topic is gone")
     }
 
     func testCommittedOffsetsAreReportedForLag() async throws {

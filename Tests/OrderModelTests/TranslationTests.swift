@@ -106,6 +106,8 @@ final class TranslationTests: XCTestCase {
             XCTAssertEqual(obs.canonicalState, state, status)
             XCTAssertEqual(obs.key.description, "amazon:902-1")
             XCTAssertEqual(obs.eventID, "902-1@2026-11-21T04:33:10Z")
+            // Amazon settles per order: once captured, the order id is the capture reference.
+            XCTAssertEqual(obs.facts.captureTransactionIDs, dims.payment.isCapturedOrLater ? ["902-1"] : [], status)
         }
     }
 
@@ -181,6 +183,7 @@ final class TranslationTests: XCTestCase {
 
         let amazon = try t.translate(channel: .amazon, payload: fixture("amazon-order.json"), eventID: nil)
         XCTAssertEqual(amazon.canonicalState, .shipped)
+        XCTAssertEqual(amazon.facts.captureTransactionIDs, ["902-3159896-1390916"])
 
         let erp = try t.translate(channel: .erp, payload: fixture("netsuite-sales-order.json"), eventID: nil)
         XCTAssertEqual(erp.key, OrderKey(channel: .erp, orderID: "48213"))

@@ -16,25 +16,22 @@ final class DispatchRestartTests: XCTestCase {
         guard let broker = try TestBroker.tansu() else { throw XCTSkip("no Tansu") }
         let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-sigkill")
         defer { try? FileManager.default.removeItem(at: directory) }
-        var quiet = Logger(label: "erp-simulator")
-        quiet.logLevel = .warning
-        let erp = try await ERPSimulator.start(faults: ERPFaults(seed: 31), token: DispatchRig.token, logger: quiet)
+        let testERP = try await TestERP.start(faults: ERPFaults(seed: 31))
+        let erp = testERP.simulator
         erp.faults.update {
             $0.latency = .milliseconds(4)
             $0.unavailableRatio = 0.1
         }
         let prefix = broker.uniqueName("dl")
         let port = try await GracefulShutdownTests.freePort()
-        let environment = [
+        let environment = testERP.environment.merging([
             "DRIFTLESS_KAFKA_BOOTSTRAP": broker.bootstrapServers,
             "DRIFTLESS_TOPIC_PREFIX": prefix,
             "DRIFTLESS_PARTITIONS": "3",
             "DRIFTLESS_LEDGER_URL": "sqlite://" + directory.appendingPathComponent("ledger.db").path,
             "DRIFTLESS_INGEST_PORT": String(port),
-            "DRIFTLESS_ERP_URL": erp.server.baseURL,
-            "DRIFTLESS_ERP_TOKEN": DispatchRig.token,
             "DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS": "6000",
-        ]
+        ]) { $1 }
         let first = try DriftlessProcess(
             environment: environment, directory: directory, name: "a",
             arguments: ["--stage", "dispatch", "--stage", "retry"])

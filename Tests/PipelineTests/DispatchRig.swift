@@ -10,34 +10,35 @@ import Simulators
 import Synchronization
 import XCTest
 
-/// A dispatch stage's surroundings: a ``StageRig`` (broker, topics, ledger), the ERP simulator with
-/// a token, and a producer that writes canonical records as translate does.
+/// A dispatch stage's surroundings: a ``StageRig`` (broker, topics, ledger), the ERP simulator
+/// insisting on `auth` (OAuth 2.0 unless a test is about another mode, see ``TestERPAuth``), and a
+/// producer that writes canonical records as translate does.
 struct DispatchRig {
     let rig: StageRig
-    let erp: ERPSimulator
+    let testERP: TestERP
     let producer: KafkaProducer
-    static let token = "dispatch-test-token"
+    var erp: ERPSimulator { testERP.simulator }
 
     static func start(
         name: String, partitions: Int32 = 6, backend: StageRig.Backend = .sqlite, broker: TestBroker? = nil,
-        seed: UInt64 = 11
+        seed: UInt64 = 11, auth: TestERPAuth? = nil, tokenLifetime: TimeInterval = 3600
     ) async throws -> DispatchRig {
         let rig = try await StageRig.start(partitions: partitions, name: name, backend: backend, broker: broker)
         for tier in fastPolicy.retryTiers {
             try await rig.broker.createTopic(named: rig.topics.retry(tier: tier.name), partitions: partitions)
         }
-        var quiet = Logger(label: "erp-simulator")
-        quiet.logLevel = .warning
-        let erp = try await ERPSimulator.start(faults: ERPFaults(seed: seed), token: token, logger: quiet)
-        return DispatchRig(rig: rig, erp: erp, producer: try KafkaProducer(config: rig.broker.config()))
+        let erp = try await TestERP.start(auth: auth, faults: ERPFaults(seed: seed), tokenLifetime: tokenLifetime)
+        return DispatchRig(rig: rig, testERP: erp, producer: try KafkaProducer(config: rig.broker.config()))
     }
 
     var topics: PipelineTopics { rig.topics }
 
-    func erpConfiguration(maxConcurrentRequests: Int = 8, timeout: Duration = .seconds(2)) -> ERPConfiguration {
-        ERPConfiguration(
-            baseURL: erp.server.baseURL, token: Secret(Self.token), maxConcurrentRequests: maxConcurrentRequests,
-            requestTimeout: timeout)
+    /// The dispatch client's configuration: credentials the ERP accepts unless `authentication` says otherwise.
+    func erpConfiguration(
+        maxConcurrentRequests: Int = 8, timeout: Duration = .seconds(2), authentication: ERPAuthentication? = nil
+    ) -> ERPConfiguration {
+        testERP.configuration(
+            maxConcurrentRequests: maxConcurrentRequests, requestTimeout: timeout, authentication: authentication)
     }
 
     /// A dispatch replica on the rig.
@@ -45,12 +46,14 @@ struct DispatchRig {
         replica: String = "dispatch-a", policy: DispatchPolicy = DispatchRig.fastPolicy,
         timeout: Duration = .seconds(2),
         options: KafkaConsumerOptions = .init(bufferCapacity: 2_000, maxBatchSize: 500),
-        health: HealthState? = nil, logLevel: Logger.Level = .warning, logs: CapturedLogs? = nil
+        health: HealthState? = nil, logLevel: Logger.Level = .warning, logs: CapturedLogs? = nil,
+        authentication: ERPAuthentication? = nil
     ) throws -> DispatchStage {
         var logger = logs?.logger() ?? Logger(label: "dispatch-test")
         logger.logLevel = logLevel
         return try DispatchStage(
-            kafka: rig.broker.consumerConfig(), topics: topics, erp: erpConfiguration(timeout: timeout),
+            kafka: rig.broker.consumerConfig(), topics: topics,
+            erp: erpConfiguration(timeout: timeout, authentication: authentication),
             policy: policy, sink: producer, audit: LedgerAuditSink(writer: rig.writer), parking: parking(),
             health: health, replica: replica, options: options, logger: logger)
     }

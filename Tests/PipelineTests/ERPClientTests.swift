@@ -6,8 +6,6 @@ import XCTest
 /// The ERP client against the NetSuite-style simulator: outcomes sorted into the taxonomy dispatch
 /// routes, bounded concurrency, and configuration errors.
 final class ERPClientTests: XCTestCase {
-    static let token = "erp-client-token"
-
     func testAnswersAreSortedIntoTheTaxonomy() {
         let now = Date(timeIntervalSince1970: 1_795_000_000)
         XCTAssertEqual(ERPOutcome.classify(status: 204, location: "/x/1"), .done(status: 204, location: "/x/1"))
@@ -52,10 +50,9 @@ final class ERPClientTests: XCTestCase {
     }
 
     func testOutcomesAgainstTheSimulator() async throws {
-        let erp = try await ERPSimulator.start(token: Self.token)
-        let client = try ERPClient(
-            configuration: .init(
-                baseURL: erp.server.baseURL, token: Secret(Self.token), requestTimeout: .milliseconds(500)))
+        let testERP = try await TestERP.start()
+        let erp = testERP.simulator
+        let client = try ERPClient(configuration: testERP.configuration(requestTimeout: .milliseconds(500)))
         func body(_ object: [String: Any]) throws -> Data { try JSONSerialization.data(withJSONObject: object) }
 
         guard
@@ -112,11 +109,14 @@ final class ERPClientTests: XCTestCase {
     /// A reset connection (TCP RST before anything is applied) and a lost answer (applied, then
     /// answered after the client's timeout) are both transient; only the lost answer's write landed.
     func testResetConnectionsAndLostAnswersAreTransient() async throws {
-        let erp = try await ERPSimulator.start(token: Self.token)
-        let client = try ERPClient(
-            configuration: .init(
-                baseURL: erp.server.baseURL, token: Secret(Self.token), requestTimeout: .milliseconds(300)))
+        let testERP = try await TestERP.start()
+        let erp = testERP.simulator
+        let client = try ERPClient(configuration: testERP.configuration(requestTimeout: .milliseconds(300)))
         let body = try JSONSerialization.data(withJSONObject: ["memo": "x"])
+        // The OAuth 2.0 token first (a reset would refuse the token request too).
+        guard case .permanent(404, _, _) = await client.read("salesOrder", id: "eid:none").outcome else {
+            return XCTFail("no token")
+        }
         erp.faults.update { $0.resetRatio = 1 }
         let reset = await client.upsert("salesOrder", externalId: "so-reset", body: body)
         guard case .transient(nil, nil, _) = reset else { return XCTFail("\(reset)") }
@@ -140,14 +140,13 @@ final class ERPClientTests: XCTestCase {
     }
 
     func testConcurrencyStaysWithinTheBound() async throws {
-        let erp = try await ERPSimulator.start(token: Self.token)
+        let testERP = try await TestERP.start()
+        let erp = testERP.simulator
         erp.faults.update {
             $0.concurrencyLimit = 2
             $0.latency = .milliseconds(100)
         }
-        let client = try ERPClient(
-            configuration: .init(
-                baseURL: erp.server.baseURL, token: Secret(Self.token), maxConcurrentRequests: 2))
+        let client = try ERPClient(configuration: testERP.configuration(maxConcurrentRequests: 2))
         let outcomes = await withTaskGroup(of: ERPOutcome.self) { group in
             for index in 0..<12 {
                 group.addTask {

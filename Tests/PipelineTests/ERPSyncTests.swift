@@ -8,16 +8,15 @@ import XCTest
 /// once, replays change nothing, and the planner sees what is already there.
 final class ERPSyncTests: XCTestCase {
     func testEffectsLandExactlyOnceThroughFaultsAndReplays() async throws {
-        let erp = try await ERPSimulator.start(faults: ERPFaults(seed: 7), token: "sync-token")
+        // TBA: every attempt through the faults is signed anew (fresh nonce and timestamp).
+        let testERP = try await TestERP.start(auth: .tba, faults: ERPFaults(seed: 7))
+        let erp = testERP.simulator
         erp.faults.update {
             $0.unavailableRatio = 0.2
             $0.throttledRatio = 0.05
             $0.retryAfterSeconds = 0
         }
-        let sync = ERPSync(
-            client: try ERPClient(
-                configuration: .init(
-                    baseURL: erp.server.baseURL, token: Secret("sync-token"), maxConcurrentRequests: 4)))
+        let sync = try testERP.sync(maxConcurrentRequests: 4)
 
         /// Applies the plan of one canonical change, retrying transient outcomes (bounded, in place).
         func dispatch(

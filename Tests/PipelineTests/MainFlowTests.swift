@@ -26,12 +26,9 @@ final class MainFlowTests: XCTestCase {
 
     private func runMainFlow(broker: TestBroker, orders: Int) async throws {
         let started = ContinuousClock.now
-        var quiet = Logger(label: "erp-simulator")
-        quiet.logLevel = .warning
-        let erp = try await ERPSimulator.start(token: "main-flow-erp-token", logger: quiet)
-        let fixture = try await PipelineFixture.start(broker: broker) {
-            $0.erp = ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("main-flow-erp-token"))
-        }
+        let testERP = try await TestERP.start()
+        let erp = testERP.simulator
+        let fixture = try await PipelineFixture.start(broker: broker) { $0.erp = testERP.configuration() }
         let store = StorefrontStore(seed: 99)
         let deliveries = try await makeLifecycles(store: store, orders: orders)
         let expected = try inOrderExpectation(deliveries)

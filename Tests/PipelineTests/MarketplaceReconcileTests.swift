@@ -18,17 +18,16 @@ final class MarketplaceReconcileTests: XCTestCase {
         let inSync = await market.createOrder(status: "Unshipped", at: hourAgo.addingTimeInterval(180))
         // One request per second, burst 1: every page after the first is throttled once (429 + Retry-After).
         let simulator = try await MarketplaceSimulator.start(
-            store: market, rate: 2, burst: 1, sendRetryAfter: true, logger: ReconcileJobTests.quiet("marketplace"))
-        let erp = try await ERPSimulator.start(token: "erp-token", logger: ReconcileJobTests.quiet("erp"))
+            store: market, rate: 2, burst: 1, sendRetryAfter: true, lwa: TestLWA.credentials,
+            logger: ReconcileJobTests.quiet("marketplace"))
+        let erp = try await TestERP.start()
         defer {
             Task {
                 await simulator.stop()
                 await erp.stop()
             }
         }
-        let sync = ERPSync(
-            client: try ERPClient(
-                configuration: ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token"))))
+        let sync = try erp.sync()
         let matrix = try MappingMatrix.default
         for id in [cancelled, inSync] {
             let found = await market.order(id)
@@ -53,7 +52,8 @@ final class MarketplaceReconcileTests: XCTestCase {
             settings: ReconcileSettings(dryRun: true),
             channels: [
                 MarketplaceOrdersReader(
-                    baseURL: simulator.server.baseURL, marketplaceID: "ATVPDKIKX0DER", pageSize: 1, stats: stats)
+                    baseURL: simulator.server.baseURL, marketplaceID: "ATVPDKIKX0DER", pageSize: 1, stats: stats,
+                    tokens: TestLWA.provider(simulator))
             ],
             erp: ERPViewReader(sync: sync, stats: stats), stats: stats, matrix: matrix,
             ledger: try XCTUnwrap(ledger as? any ReconcileLedger), topics: PipelineTopics(), send: { _ in },
@@ -67,6 +67,8 @@ final class MarketplaceReconcileTests: XCTestCase {
             [ReconcilePolicy.name(of: .checkoutDisconnect): 1, ReconcilePolicy.name(of: .silentCancellation): 1])
         XCTAssertGreaterThan(report.rateLimitWaits["marketplace"] ?? 0, 0, "429s were waited out")
         XCTAssertEqual(report.apiCalls["marketplace"], 4 + (report.rateLimitWaits["marketplace"] ?? 0))
+        XCTAssertEqual(simulator.authCounts.granted, 1, "every page with the one LWA token")
+        XCTAssertEqual(simulator.authCounts.unauthorized, 0)
         _ = unshipped
     }
 }

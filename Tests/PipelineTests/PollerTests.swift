@@ -17,7 +17,9 @@ final class PollerTests: XCTestCase {
         let (clock, broker, topics, ledger, producer, store, t0, ids) =
             (rig.clock, rig.broker, rig.topics, rig.ledger, rig.producer, rig.store, rig.t0, rig.ids)
         // Polled faster than 5 requests/s beyond a burst of 2 → 429s.
-        let marketplace = try await MarketplaceSimulator.start(store: store, rate: 5, burst: 2, now: { clock.now })
+        let marketplace = try await MarketplaceSimulator.start(
+            store: store, rate: 5, burst: 2, lwa: TestLWA.credentials, now: { clock.now })
+        let tokens = TestLWA.provider(marketplace, now: { clock.now })
         let checkpoints = LedgerPollerCheckpointStore(store: ledger)
         var configuration = PollerConfiguration(baseURL: marketplace.server.baseURL, pageSize: 20)
         configuration.initialBackoffSeconds = 0.02
@@ -28,7 +30,7 @@ final class PollerTests: XCTestCase {
         func poller(sink: any RecordSink) -> MarketplacePoller {
             MarketplacePoller(
                 configuration: configuration, topics: topics, sink: sink, audit: DiscardingAuditSink(),
-                checkpoints: checkpoints, now: { clock.now })
+                checkpoints: checkpoints, now: { clock.now }, tokens: tokens)
         }
 
         // A first run that crashes on page 3: the checkpoint is just below page 2's last order.
@@ -93,7 +95,8 @@ final class PollerTests: XCTestCase {
         let (clock, broker, topics, ledger, producer, store, t0, ids) =
             (rig.clock, rig.broker, rig.topics, rig.ledger, rig.producer, rig.store, rig.t0, rig.ids)
         let marketplace = try await MarketplaceSimulator.start(
-            store: store, rate: 1000, burst: 1000, now: { clock.now })
+            store: store, rate: 1000, burst: 1000, lwa: TestLWA.credentials, now: { clock.now })
+        let tokens = TestLWA.provider(marketplace, now: { clock.now })
         marketplace.failPage(5)
         let checkpoints = LedgerPollerCheckpointStore(store: ledger)
         var configuration = PollerConfiguration(baseURL: marketplace.server.baseURL, pageSize: 20)
@@ -102,7 +105,7 @@ final class PollerTests: XCTestCase {
         configuration.rateLimitBurst = 1000
         let poller = MarketplacePoller(
             configuration: configuration, topics: topics, sink: producer, audit: DiscardingAuditSink(),
-            checkpoints: checkpoints, now: { clock.now })
+            checkpoints: checkpoints, now: { clock.now }, tokens: tokens)
 
         var marks: [Date] = []
         var finished: MarketplacePoller.WindowResult?
@@ -134,7 +137,8 @@ final class PollerTests: XCTestCase {
                 c.initialLookbackSeconds = 48 * 3600
                 return c
             }(),
-            topics: topics, sink: producer, audit: DiscardingAuditSink(), checkpoints: checkpoints, now: { clock.now })
+            topics: topics, sink: producer, audit: DiscardingAuditSink(), checkpoints: checkpoints, now: { clock.now },
+            tokens: tokens)
         let window = try await XCTUnwrapAsync(try await fresh.pollWindow())
         XCTAssertEqual(window.before.timeIntervalSince(window.after), 6 * 3600)
         XCTAssertTrue(window.truncated)

@@ -20,8 +20,9 @@ final class ReconcileJobTests: XCTestCase {
 
     struct Rig: Sendable {
         let storefront: StorefrontSimulator
-        let erp: ERPSimulator
+        let testERP: TestERP
         let sync: ERPSync
+        var erp: ERPSimulator { testERP.simulator }
         var scenario: ReconcileScenario
     }
 
@@ -33,13 +34,11 @@ final class ReconcileJobTests: XCTestCase {
 
     static func rig(graphQL: StorefrontGraphQLSettings) async throws -> Rig {
         let storefront = try await StorefrontSimulator.start(graphQL: graphQL, logger: Self.quiet("storefront"))
-        let erp = try await ERPSimulator.start(token: "erp-token", logger: Self.quiet("erp"))
-        let sync = ERPSync(
-            client: try ERPClient(
-                configuration: ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token"))))
+        let erp = try await TestERP.start()
+        let sync = try erp.sync()
         var scenario = try ReconcileScenario(store: storefront.store, sync: sync)
         try await scenario.seed()
-        return Rig(storefront: storefront, erp: erp, sync: sync, scenario: scenario)
+        return Rig(storefront: storefront, testERP: erp, sync: sync, scenario: scenario)
     }
 
     static func job(
@@ -85,7 +84,7 @@ final class ReconcileJobTests: XCTestCase {
                 await rig.erp.stop()
             }
         }
-        let erpConfiguration = ERPConfiguration(baseURL: rig.erp.server.baseURL, token: Secret("erp-token"))
+        let erpConfiguration = rig.testERP.configuration()
         let fixture = try await PipelineFixture.start(
             broker: broker, stages: [.validate, .translate, .dispatch]
         ) { $0.erp = erpConfiguration }

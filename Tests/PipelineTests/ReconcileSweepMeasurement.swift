@@ -23,19 +23,14 @@ final class ReconcileSweepMeasurement: XCTestCase {
             logger: ReconcileJobTests.quiet("storefront"))
         // The ERP's writes are dated inside the window (as the pipeline's would be): the ERP-side sweep lists them all.
         let now = await store.now().addingTimeInterval(60)
-        let erp = try await ERPSimulator.start(
-            store: ERPStore(now: { now.addingTimeInterval(-30) }), token: "erp-token",
-            logger: ReconcileJobTests.quiet("erp"))
+        let erp = try await TestERP.start(store: ERPStore(now: { now.addingTimeInterval(-30) }))
         defer {
             Task {
                 await storefront.stop()
                 await erp.stop()
             }
         }
-        let sync = ERPSync(
-            client: try ERPClient(
-                configuration: ERPConfiguration(
-                    baseURL: erp.server.baseURL, token: Secret("erp-token"), maxConcurrentRequests: 16)))
+        let sync = try erp.sync(maxConcurrentRequests: 16)
         let scenario = try ReconcileScenario(store: store, sync: sync)
         for id in ids where id % 2 == 0 { try await scenario.seedERP(id) }
         let stats = ReconcileAPIStats()

@@ -9,7 +9,7 @@ struct DLQCommand: AsyncParsableCommand {
         commandName: "dlq",
         abstract: "List, show, replay and discard dead-letter cases.",
         discussion: """
-            Every record on <p>.quarantine and <p>.dead-letter becomes a case (open → replayed → resolved,
+            Every record on <p>.quarantine and <p>.dead-letter becomes a case (open → replayed → resolved, \
             or discarded). Examples:
               driftless dlq list --state open --since 1h
               driftless dlq show 12

@@ -14,8 +14,8 @@ struct DLQReplay: AsyncParsableCommand {
         abstract:
             "Re-enter cases at the stage that failed (validate → ingest.raw, translate → validated, dispatch → canonical).",
         discussion: """
-            Cases already replayed, resolved or discarded are skipped unless --force. With filters and no
-            --state, only open cases are selected. Brokers and topic prefix come from --config and the
+            Cases already replayed, resolved or discarded are skipped unless --force. With filters and no \
+            --state, only open cases are selected. Brokers and topic prefix come from --config and the \
             DRIFTLESS_* environment like `driftless run` (--bootstrap and --topic-prefix override them).
             """)
 

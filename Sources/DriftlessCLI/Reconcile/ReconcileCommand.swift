@@ -15,11 +15,11 @@ struct ReconcileCommand: AsyncParsableCommand {
         commandName: "reconcile",
         abstract: "Compare order states across the channels and the ERP; correct or flag the drift.",
         discussion: """
-            Reads the storefront through the Shopify GraphQL Admin API (reconcile.shopify, or
-            DRIFTLESS_SHOPIFY_ADMIN_URL and DRIFTLESS_SHOPIFY_ACCESS_TOKEN[_FILE]), the marketplace through
-            getOrders (poller:, DRIFTLESS_POLLER_URL) and the ERP through its
-            REST API (erp:, DRIFTLESS_ERP_URL / DRIFTLESS_ERP_TOKEN). Corrections are injected on
-            <prefix>.ingest.raw (Kafka from --config / DRIFTLESS_KAFKA_BOOTSTRAP); flagged orders become
+            Reads the storefront through the Shopify GraphQL Admin API (reconcile.shopify, or \
+            DRIFTLESS_SHOPIFY_ADMIN_URL and DRIFTLESS_SHOPIFY_ACCESS_TOKEN[_FILE]), the marketplace through \
+            getOrders (poller:, DRIFTLESS_POLLER_URL) and the ERP through its \
+            REST API (erp:, DRIFTLESS_ERP_URL / DRIFTLESS_ERP_TOKEN). Corrections are injected on \
+            <prefix>.ingest.raw (Kafka from --config / DRIFTLESS_KAFKA_BOOTSTRAP); flagged orders become \
             cases (driftless dlq list --stage reconcile). --dry-run changes nothing.
             """)
 

@@ -9,25 +9,6 @@ extension KafkaAdmin {
         }
     }
 
-    /// Owns an admin result queue and request options.
-    private final class AdminRequest {
-        let queue: OpaquePointer
-        let options: OpaquePointer?
-        init?(handle: RdKafkaHandle, timeoutMilliseconds: Int32) {
-            guard let queue = rd_kafka_queue_new(handle.pointer) else { return nil }
-            self.queue = queue
-            options = rd_kafka_AdminOptions_new(handle.pointer, RD_KAFKA_ADMIN_OP_CREATETOPICS)
-            if let options {
-                _ = rd_kafka_AdminOptions_set_request_timeout(options, timeoutMilliseconds, nil, 0)
-                _ = rd_kafka_AdminOptions_set_operation_timeout(options, timeoutMilliseconds, nil, 0)
-            }
-        }
-        deinit {
-            if let options { rd_kafka_AdminOptions_destroy(options) }
-            rd_kafka_queue_destroy(queue)
-        }
-    }
-
     static func createTopicsBlocking(
         handle: RdKafkaHandle, topics: [TopicSpec], timeoutMilliseconds: Int32, bootstrap: String
     ) throws(KafkaError) {
@@ -52,7 +33,10 @@ extension KafkaAdmin {
                 }
             }
         }
-        guard let request = AdminRequest(handle: handle, timeoutMilliseconds: timeoutMilliseconds) else {
+        guard
+            let request = AdminRequest(
+                handle: handle, operation: RD_KAFKA_ADMIN_OP_CREATETOPICS, timeoutMilliseconds: timeoutMilliseconds)
+        else {
             throw .clientCreation(message: "cannot create admin result queue")
         }
         newTopics.pointers.withUnsafeMutableBufferPointer { buffer in

@@ -37,6 +37,18 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
+    /// Deletes topics; a topic that does not exist counts as deleted.
+    public func deleteTopics(_ names: [String]) async throws {
+        guard !names.isEmpty else { return }
+        let handle = handle
+        let milliseconds = timeoutMilliseconds
+        let bootstrap = config.bootstrapServers ?? "?"
+        try await BlockingThread.run(name: "kafka-admin") { () throws(KafkaError) in
+            try Self.deleteTopicsBlocking(
+                handle: handle, names: names, timeoutMilliseconds: milliseconds, bootstrap: bootstrap)
+        }
+    }
+
     /// Lists topics with their partitions (internal topics excluded).
     public func listTopics() async throws -> [TopicMetadata] {
         let handle = handle

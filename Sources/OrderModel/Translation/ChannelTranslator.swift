@@ -66,14 +66,20 @@ public struct ChannelTranslator: Hashable, Sendable {
     // MARK: Amazon
 
     /// An Amazon order → observation; the event id defaults to `<AmazonOrderId>@<LastUpdateDate>`.
+    /// Amazon captures the payment itself and settles it per order, with no gateway transaction: once
+    /// the status says captured (e.g. `Shipped`), the order id is its capture reference, so the ERP
+    /// gets a deposit carrying it (without one every shipped marketplace order would be a Pattern 5
+    /// payment gap that no correction could close).
     public func translate(
         _ order: AmazonOrder, eventID: String? = nil, kind: String = "amazon/order"
     ) throws(MappingError) -> ChannelObservation {
         var d = OrderDimensions.initial
         try amazonStatus.patch(for: order.orderStatus).join(into: &d)
+        let captures = d.payment.isCapturedOrLater ? [order.amazonOrderID] : []
         return ChannelObservation(
             key: OrderKey(channel: .amazon, orderID: order.amazonOrderID), eventID: eventID ?? order.eventID,
-            kind: kind, sourceTimestamp: order.lastUpdateDate, version: nil, dimensions: d)
+            kind: kind, sourceTimestamp: order.lastUpdateDate, version: nil, dimensions: d,
+            facts: OrderFacts(captureTransactionIDs: captures))
     }
 
     // MARK: ERP

@@ -86,30 +86,34 @@ public final class ERPClient: Sendable {
         _ method: HTTPMethod, _ path: String, body: Data?
     ) async -> (answer: (outcome: ERPOutcome, body: Data?), token: Secret?) {
         let url = configuration.baseURL + Self.recordPath + path
-        let authorization: (value: String, token: Secret?)
-        do {
-            authorization = try await authorizer.header(method: method.rawValue, url: url)
-        } catch let error as TokenEndpointError where error.isRejection {
-            logger.error("erp credentials rejected by the token endpoint", metadata: ["error": "\(error)"])
-            return ((.unauthorized(status: 401, detail: error.description), nil), nil)
-        } catch {
-            logger.warning("erp access token unavailable", metadata: ["error": "\(error)"])
-            return ((.transient(status: nil, retryAfter: nil, detail: String(describing: error)), nil), nil)
-        }
         var request = HTTPClientRequest(url: url)
         request.method = method
-        request.headers.add(name: "Authorization", value: authorization.value)
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let client = self.client
+        let (client, authorizer, logger) = (self.client, self.authorizer, self.logger)
         let prepared = request
         let timeout = configuration.requestTimeout.timeAmount
         do {
-            let answer = try await limiter.run {
-                let response = try await client.execute(prepared, timeout: timeout)
+            // The credential is made once the request may go: a token or a TBA timestamp never
+            // waits in the queue, so one dropped token meets at most the requests in flight.
+            return try await limiter.run {
+                () async throws -> (answer: (outcome: ERPOutcome, body: Data?), token: Secret?) in
+                let authorization: (value: String, token: Secret?)
+                do {
+                    authorization = try await authorizer.header(method: method.rawValue, url: url)
+                } catch let error as TokenEndpointError where error.isRejection {
+                    logger.error("erp credentials rejected by the token endpoint", metadata: ["error": "\(error)"])
+                    return ((.unauthorized(status: 401, detail: error.description), nil), nil)
+                } catch {
+                    logger.warning("erp access token unavailable", metadata: ["error": "\(error)"])
+                    return ((.transient(status: nil, retryAfter: nil, detail: String(describing: error)), nil), nil)
+                }
+                var signed = prepared
+                signed.headers.add(name: "Authorization", value: authorization.value)
+                let response = try await client.execute(signed, timeout: timeout)
                 let bytes = try await response.body.collect(upTo: 4 << 20)
                 let data = Data(buffer: bytes)
                 let status = Int(response.status.code)
@@ -117,9 +121,8 @@ public final class ERPClient: Sendable {
                 let outcome = ERPOutcome.classify(
                     status: status, location: response.headers.first(name: "Location"),
                     retryAfter: response.headers.first(name: "Retry-After"), code: code, detail: detail)
-                return (outcome, (200..<300).contains(status) ? data : nil)
+                return ((outcome, (200..<300).contains(status) ? data : nil), authorization.token)
             }
-            return (answer, authorization.token)
         } catch {
             // Never the request itself in the log: its headers hold the credentials.
             logger.debug(

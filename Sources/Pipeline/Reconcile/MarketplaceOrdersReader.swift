@@ -7,8 +7,13 @@ import OrderModel
 /// Reads the marketplace's orders for reconciliation through SP-API `getOrders` (`LastUpdatedAfter` /
 /// `LastUpdatedBefore`, `MaxResultsPerPage`, `NextToken`), the same API the poller reads. A 429 is
 /// waited out (`Retry-After`, else the `x-amzn-RateLimit-Limit` rate, clamped; `ThrottleDelay`) and
-/// counted; other failures fail the run. `authorize` adds the request's credentials (the LWA access
-/// token, `x-amz-access-token`, where the marketplace client provides one).
+/// counted; other failures fail the run.
+///
+/// Authentication and pacing are the poller's: with an ``LWATokenProvider`` (pass the poller's to
+/// share its cached token) every request carries `x-amz-access-token`; a 401/403 drops that token
+/// and repeats the request once with a fresh one, a second refusal or a refused refresh token fails
+/// the read as ``ReconcileReadError/unauthorized(system:status:)``. With a ``RequestPacer`` (pass
+/// the poller's to share getOrders' usage plan) requests wait for their place before they go.
 public struct MarketplaceOrdersReader: ChannelOrderReader {
     public var system: String { "marketplace" }
     let baseURL: String
@@ -17,14 +22,15 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
     let maxWait: Double
     let client: HTTPClient
     let stats: ReconcileAPIStats
-    let authorize: @Sendable (inout HTTPClientRequest) async throws -> Void
+    let tokens: LWATokenProvider?
+    let pacer: RequestPacer?
     let sleep: @Sendable (Duration) async throws -> Void
 
     /// A reader of the marketplace at `baseURL` (the poller's configuration gives URL and marketplace).
     public init(
         baseURL: String, marketplaceID: String, pageSize: Int = 100, maxWaitSeconds: Double = 120,
         client: HTTPClient = .shared, stats: ReconcileAPIStats,
-        authorize: @escaping @Sendable (inout HTTPClientRequest) async throws -> Void = { _ in },
+        tokens: LWATokenProvider? = nil, pacer: RequestPacer? = nil,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -33,7 +39,8 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         self.maxWait = maxWaitSeconds
         self.client = client
         self.stats = stats
-        self.authorize = authorize
+        self.tokens = tokens
+        self.pacer = pacer
         self.sleep = sleep
     }
 
@@ -48,11 +55,18 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
     /// One getOrders answer's body for `query`; a 429 is waited out, other failures throw.
     func getOrders(_ query: String) async throws -> [UInt8] {
         var backoff = 1.0
+        var refreshedAfterRefusal = false
         while true {
             try Task.checkCancellation()
+<<<<<<< HEAD
             var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query)")
+=======
+            try await pacer?.acquire()
+            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query(since, until, cursor))")
+>>>>>>> main
             request.headers.add(name: "Accept", value: "application/json")
-            try await authorize(&request)
+            let token = try await accessToken()
+            if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
             stats.call(system)
             let response: HTTPClientResponse
             let body: ByteBuffer
@@ -75,9 +89,30 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
                 try await sleep(ThrottleDelay.duration(wait))
                 continue
             }
-            if status == 401 || status == 403 { throw ReconcileReadError.unauthorized(system: system, status: status) }
+            if status == 401 || status == 403 {
+                // A token the marketplace stopped accepting (expired early) is replaced once.
+                guard let tokens, let token, !refreshedAfterRefusal else {
+                    throw ReconcileReadError.unauthorized(system: system, status: status)
+                }
+                refreshedAfterRefusal = true
+                await tokens.invalidate(token)
+                continue
+            }
             guard (200..<300).contains(status) else { throw ReconcileReadError.http(system: system, status: status) }
             return Array(body.readableBytesView)
+        }
+    }
+
+    /// The current LWA token (nil without a provider); a refused refresh token is `unauthorized`.
+    private func accessToken() async throws -> Secret? {
+        guard let tokens else { return nil }
+        do {
+            return try await tokens.accessToken()
+        } catch let error as TokenEndpointError {
+            switch error {
+            case .rejected(_, let status, _): throw ReconcileReadError.unauthorized(system: system, status: status)
+            case .unavailable: throw ReconcileReadError.transport(system: system, detail: error.description)
+            }
         }
     }
 

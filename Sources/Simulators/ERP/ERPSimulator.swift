@@ -9,7 +9,8 @@ import Synchronization
 /// A NetSuite-style ERP over HTTP: the REST record API's shapes for sales orders and their related
 /// records, with the faults an integration must survive (``ERPFaults``).
 ///
-/// API (all under `/services/rest/record/v1`, `Authorization: Bearer <token>` required):
+/// API (all under `/services/rest/record/v1`, authenticated as ``ERPSimulatorCredentials`` allow:
+/// `Authorization: Bearer <token>` — the static token or an OAuth 2.0 token it issued — or TBA):
 /// - `GET /{type}/{id}` (`id` internal, or `eid:<externalId>`) → the record, or 404 `NONEXISTENT_ID`
 /// - `GET /{type}?q=lastModifiedDate ON_OR_AFTER "<RFC 3339>"` or `?q=createdFrom EQUAL <id>`,
 ///   `&limit=1…1000&offset=` → `{"count", "hasMore", "items": [record…], "offset", "totalResults"}`
@@ -41,6 +42,18 @@ public final class ERPSimulator: Sendable {
 
     /// OAuth 2.0 access tokens granted and token requests refused so far.
     public var tokenCounts: (granted: Int, refused: Int) { authenticator.issuer.counts }
+
+    /// Requests the record API let through, by scheme (`bearer`, `oauth2`, `tba`) and by scheme
+    /// with a query string (`tba+query`) or a body (`tba+body`).
+    public var acceptedRequests: [String: Int] { authenticator.acceptedCounts }
+
+    /// Revokes OAuth 2.0 access (`true`): every issued token stops working and the token endpoint
+    /// refuses every client `invalid_client` until called with `false`.
+    public func revokeOAuth2Access(_ revoked: Bool = true) { authenticator.issuer.setRevoked(revoked) }
+
+    /// Every OAuth 2.0 access token issued so far stops working now, as a token the server expires
+    /// before the client expects (clock skew, a restart) would.
+    public func expireAccessTokens() { authenticator.issuer.expireTokens() }
 
     /// `<base URL>/services/rest/auth/oauth2/v1/token`.
     public var tokenURL: String { server.baseURL + ERPTokenIssuer.path }

@@ -32,6 +32,18 @@ public struct ERPSimulatorCredentials: Sendable {
                 clientID: clientID, certificateID: certificateID,
                 publicKey: try P256.Signing.PublicKey(pemRepresentation: publicKeyPEM))
         }
+
+        /// A client with a key pair made now: the client (holding the public key) and the private
+        /// key as PEM (PKCS #8), for the integration to sign its assertions with.
+        public static func generated(clientID: String, certificateID: String) -> (
+            client: OAuth2Client, privateKeyPEM: String
+        ) {
+            let key = P256.Signing.PrivateKey()
+            return (
+                OAuth2Client(clientID: clientID, certificateID: certificateID, publicKey: key.publicKey),
+                key.pemRepresentation
+            )
+        }
     }
 
     /// The TBA pair accepted (realm = `accountID`).

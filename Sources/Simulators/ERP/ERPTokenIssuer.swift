@@ -17,6 +17,7 @@ final class ERPTokenIssuer: Sendable {
     private let issued = Mutex<[String: Date]>([:])
     private let endpoint = Mutex<String>("")
     private let grants = Mutex((granted: 0, refused: 0))
+    private let revoked = Mutex(false)
 
     init(credentials: ERPSimulatorCredentials, now: @escaping @Sendable () -> Date) {
         self.credentials = credentials
@@ -28,6 +29,16 @@ final class ERPTokenIssuer: Sendable {
 
     /// Tokens granted and refused so far.
     var counts: (granted: Int, refused: Int) { grants.withLock { $0 } }
+
+    /// Revokes every registered client's access (`true`: issued tokens stop working, grants are
+    /// refused `invalid_client`, as after the integration's certificate is revoked) or restores it.
+    func setRevoked(_ value: Bool) {
+        revoked.withLock { $0 = value }
+        if value { expireTokens() }
+    }
+
+    /// Every token issued so far stops working now (as if they expired early on the server).
+    func expireTokens() { issued.withLock { $0.removeAll() } }
 
     /// Whether `token` was issued here and has not expired.
     func accepts(_ token: String) -> Bool {
@@ -51,6 +62,7 @@ final class ERPTokenIssuer: Sendable {
             let assertion = form["client_assertion"]
         else { return refuse("invalid_request") }
         guard verify(assertion) else { return refuse("invalid_grant") }
+        guard !revoked.withLock({ $0 }) else { return refuse("invalid_client") }
         var generator = SystemRandomNumberGenerator()
         let token = "sim-at-" + (0..<4).map { _ in String(generator.next(), radix: 36) }.joined()
         let lifetime = credentials.tokenLifetime

@@ -13,11 +13,10 @@ import XCTest
 final class MetricsEndpointTests: XCTestCase {
     func testMetricsParseAndMoveAsEventsFlowOnMockCluster() async throws {
         let broker = try TestBroker.mock(brokers: 1)
-        var quiet = Logger(label: "erp-simulator")
-        quiet.logLevel = .warning
-        let erp = try await ERPSimulator.start(token: "metrics-erp-token", logger: quiet)
+        let testERP = try await TestERP.start()
+        let erp = testERP.simulator
         let fixture = try await PipelineFixture.start(broker: broker) {
-            $0.erp = ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("metrics-erp-token"))
+            $0.erp = testERP.configuration()
             $0.metricsSampleInterval = .milliseconds(200)
         }
         let before = try await Self.scrape(fixture)

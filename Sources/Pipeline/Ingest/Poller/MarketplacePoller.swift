@@ -22,10 +22,12 @@ import OrderModel
 /// `Retry-After` when present, else 1 / `x-amzn-RateLimit-Limit`, else exponential back-off —
 /// every wait clamped to `maxBackoffSeconds` (``ThrottleDelay``).
 ///
-/// With an ``LWATokenProvider`` every request carries `x-amz-access-token`. A 401/403 drops that
-/// token and retries once with a fresh one; a second refusal, or a token endpoint refusing the
-/// refresh token, stops the poller: logged as critical, readiness off (`credentials-rejected`),
-/// the checkpoint left where the last acknowledged page put it (nothing skipped).
+/// `pacer` (default: one of its own) and `tokens` may be shared with other SP-API callers of the
+/// process (the reconciliation reader). With an ``LWATokenProvider`` every request carries
+/// `x-amz-access-token`. A 401/403 drops that token and retries once with a fresh one; a second
+/// refusal, or a token endpoint refusing the refresh token, stops the poller: logged as critical,
+/// readiness off (`credentials-rejected`), the checkpoint left where the last acknowledged page put
+/// it (nothing skipped).
 public actor MarketplacePoller {
     /// What one window brought.
     public struct WindowResult: Sendable, Equatable {
@@ -61,12 +63,13 @@ public actor MarketplacePoller {
         configuration: PollerConfiguration, topics: PipelineTopics, sink: any RecordSink, audit: any AuditSink,
         checkpoints: any PollerCheckpointStore, client: HTTPClient = .shared,
         now: @escaping @Sendable () -> Date = { Date() }, replica: String = "poller-0",
-        tokens: LWATokenProvider? = nil, health: HealthState? = nil,
+        tokens: LWATokenProvider? = nil, pacer: RequestPacer? = nil, health: HealthState? = nil,
         logger: Logger = Logger(label: "driftless.ingest.poller")
     ) {
         self.tokens = tokens
         self.health = health
-        pacer = RequestPacer(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
+        self.pacer =
+            pacer ?? RequestPacer(rate: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
         self.configuration = configuration
         self.topics = topics
         self.sink = sink
