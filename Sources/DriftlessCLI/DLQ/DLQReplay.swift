@@ -105,7 +105,8 @@ struct DLQReplay: AsyncParsableCommand {
             let erp = configuration.erp
         else { return nil }
         let stats = ReconcileAPIStats()
-        let channels = try ReconcileReaders.channels(pipeline: configuration, stats: stats)
+        let channels = try ReconcileReaders.channels(
+            pipeline: configuration, stats: stats, logger: Logger(label: "driftless.dlq"))
         return ReconcileCaseCheck(
             channels: channels,
             erp: ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erp)), stats: stats),

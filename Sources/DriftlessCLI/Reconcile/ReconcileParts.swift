@@ -23,23 +23,7 @@ struct ReconcileParts: Sendable {
 
     static func make(pipeline: PipelineConfiguration, logger: Logger) async throws -> ReconcileParts {
         let stats = ReconcileAPIStats()
-<<<<<<< HEAD
-        let channels = try ReconcileReaders.channels(pipeline: pipeline, stats: stats)
-=======
-        var channels: [any ChannelOrderReader] = []
-        if let shopify = reconcile.shopify {
-            channels.append(try ShopifyOrdersReader(configuration: shopify, stats: stats))
-        }
-        if let poller = pipeline.poller {
-            // The poller's LWA credentials (poller.lwa) and getOrders usage plan.
-            channels.append(
-                MarketplaceOrdersReader(
-                    baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
-                    maxWaitSeconds: poller.maxBackoffSeconds, stats: stats,
-                    tokens: pipeline.amazonLWA.map { LWATokenProvider(configuration: $0, logger: logger) },
-                    pacer: RequestPacer(rate: poller.rateLimitPerSecond, burst: poller.rateLimitBurst)))
-        }
->>>>>>> main
+        let channels = try ReconcileReaders.channels(pipeline: pipeline, stats: stats, logger: logger)
         guard !channels.isEmpty else {
             throw ValidationError(
                 "no channel configured: the storefront (reconcile.shopify.baseURL and accessToken, or "

@@ -58,12 +58,8 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         var refreshedAfterRefusal = false
         while true {
             try Task.checkCancellation()
-<<<<<<< HEAD
-            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query)")
-=======
             try await pacer?.acquire()
-            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query(since, until, cursor))")
->>>>>>> main
+            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query)")
             request.headers.add(name: "Accept", value: "application/json")
             let token = try await accessToken()
             if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }

@@ -6,17 +6,20 @@ import Logging
 public enum ReconcileReaders {
     /// The readers; empty when neither channel's read API is configured.
     public static func channels(
-        pipeline: PipelineConfiguration, stats: ReconcileAPIStats
+        pipeline: PipelineConfiguration, stats: ReconcileAPIStats, logger: Logger
     ) throws -> [any ChannelOrderReader] {
         var channels: [any ChannelOrderReader] = []
         if let shopify = pipeline.reconcile.shopify {
             channels.append(try ShopifyOrdersReader(configuration: shopify, stats: stats))
         }
         if let poller = pipeline.poller {
+            // The poller's LWA credentials (poller.lwa) and getOrders usage plan.
             channels.append(
                 MarketplaceOrdersReader(
                     baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
-                    maxWaitSeconds: poller.maxBackoffSeconds, stats: stats))
+                    maxWaitSeconds: poller.maxBackoffSeconds, stats: stats,
+                    tokens: pipeline.amazonLWA.map { LWATokenProvider(configuration: $0, logger: logger) },
+                    pacer: RequestPacer(rate: poller.rateLimitPerSecond, burst: poller.rateLimitBurst)))
         }
         return channels
     }

@@ -22,7 +22,7 @@ enum ReconcileRuntime {
             return nil
         }
         let stats = ReconcileAPIStats()
-        let channels = try ReconcileReaders.channels(pipeline: configuration, stats: stats)
+        let channels = try ReconcileReaders.channels(pipeline: configuration, stats: stats, logger: logger)
         guard !channels.isEmpty else {
             throw PipelineConfigurationError.missingSetting(
                 setting: "reconcile.shopify.baseURL or poller.baseURL", neededBy: "reconcile.inRun")
