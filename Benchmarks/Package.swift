@@ -99,6 +99,20 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: benchmarkPlugin
         ),
+        .executableTarget(
+            name: "ReconcileBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Pipeline", package: "Driftless"),
+                .product(name: "Simulators", package: "Driftless"),
+                .product(name: "Ledger", package: "Driftless"),
+                .product(name: "OrderModel", package: "Driftless"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ReconcileBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: benchmarkPlugin
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

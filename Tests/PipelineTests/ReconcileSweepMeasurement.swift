@@ -21,7 +21,9 @@ final class ReconcileSweepMeasurement: XCTestCase {
         let storefront = try await StorefrontSimulator.start(
             store: store, graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity),
             logger: ReconcileJobTests.quiet("storefront"))
-        let erp = try await TestERP.start()
+        // The ERP's writes are dated inside the window (as the pipeline's would be): the ERP-side sweep lists them all.
+        let now = await store.now().addingTimeInterval(60)
+        let erp = try await TestERP.start(store: ERPStore(now: { now.addingTimeInterval(-30) }))
         defer {
             Task {
                 await storefront.stop()
@@ -44,19 +46,21 @@ final class ReconcileSweepMeasurement: XCTestCase {
             ],
             erp: ERPViewReader(sync: sync, stats: stats), stats: stats, matrix: try MappingMatrix.default,
             ledger: try await Self.unusedLedger(), topics: PipelineTopics(), send: { _ in },
-            clock: { Date(timeIntervalSince1970: 1_795_000_000 + 86_400) },
+            clock: { now },
             progress: { _ in
                 let now = Self.residentKiB()
                 peak.withLock { $0 = max($0, now) }
             })
         let report = await job.run()
         XCTAssertEqual(report.compared, orders, report.text)
+        XCTAssertEqual(report.erpListed, orders / 2, "the ERP-side sweep listed every sales order, compared none again")
         let rate = Double(report.compared) / max(report.durationSeconds, 0.001)
         let growth = peak.withLock { $0 } - before
         print(
             String(
-                format: "reconcile sweep: %d orders in %.1f s = %.0f orders/s; RSS before %d KiB, peak growth %d KiB",
-                orders, report.durationSeconds, rate, before, growth))
+                format:
+                    "reconcile sweep: %d orders in %.1f s = %.0f orders/s (%d ERP sales orders listed); RSS before %d KiB, peak growth %d KiB",
+                orders, report.durationSeconds, rate, report.erpListed, before, growth))
     }
 
     /// A dry run writes nothing; an in-memory ledger satisfies the type.

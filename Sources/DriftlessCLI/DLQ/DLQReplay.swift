@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Ledger
 import Logging
+import OrderModel
 import Pipeline
 
 /// `driftless dlq replay [ID…] [filters] [--dry-run] [--rate N/s]`: re-enters cases at the stage
@@ -84,7 +85,8 @@ struct DLQReplay: AsyncParsableCommand {
         }
         let replayer = CaseReplayer(
             cases: store, ledger: store, sink: producer, topics: PipelineTopics(prefix: configuration.topicPrefix),
-            actor: operatorName(who), reason: reason, force: force, rate: try rate.map(Self.parseRate))
+            actor: operatorName(who), reason: reason, force: force, rate: try rate.map(Self.parseRate),
+            reconcile: try Self.reconcileCheck(configuration, needed: selected))
         let bar = ReplayProgress(tty: isatty(STDOUT_FILENO) == 1, write: progress)
         let summary = await replayer.replay(selected) { done, total, id, result in
             bar.update(done: done, total: total, id: id, result: result)
@@ -92,6 +94,25 @@ struct DLQReplay: AsyncParsableCommand {
         await producer?.close()
         await store.close()
         return "\(selected.count) case\(selected.count == 1 ? "" : "s") selected: \(summary.line)"
+    }
+
+    /// The re-check for reconciliation's cases (stage `reconcile`), when any is selected and the
+    /// channel and ERP read APIs are configured (else those cases fail with the reason).
+    static func reconcileCheck(
+        _ configuration: PipelineConfiguration, needed selected: [DeadLetterCase]
+    ) throws -> ReconcileCaseCheck? {
+        guard selected.contains(where: { $0.provenance.stage == ReconcileCaseCheck.stage }),
+            let erp = configuration.erp
+        else { return nil }
+        let stats = ReconcileAPIStats()
+        let channels = try ReconcileReaders.channels(
+            pipeline: configuration, stats: stats, logger: Logger(label: "driftless.dlq"))
+        return ReconcileCaseCheck(
+            channels: channels,
+            erp: ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erp)), stats: stats),
+            matrix: try configuration.mappingFile.map {
+                try MappingMatrix.load(yaml: try String(contentsOfFile: $0, encoding: .utf8), fileName: $0)
+            } ?? MappingMatrix.default)
     }
 
     func run() async throws {

@@ -11,6 +11,7 @@ struct ReplayProgress: Sendable {
         case .replayed(let topic): text = "replayed → \(topic)"
         case .wouldReplay(let topic): text = "would replay → \(topic)"
         case .skipped(let state): text = "skipped (\(state))"
+        case .resolvedInSync: text = "in sync again → resolved"
         case .failed(let why): text = "FAILED: \(why)"
         }
         guard tty else {

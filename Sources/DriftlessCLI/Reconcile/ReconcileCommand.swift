@@ -38,6 +38,13 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep running on the built-in daily schedule (reconcile.dailyAt) until stopped.")
     var schedule = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the run's metrics (Prometheus text) to this file after each run, e.g. for node_exporter's textfile collector.",
+            valueName: "path"))
+    var metricsFile: String?
+
     func validate() throws {
         if let window, Self.parseWindow(window) == nil {
             throw ValidationError("--window must be a positive whole number with m, h or d, e.g. 48h")
@@ -56,20 +63,18 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let pipeline: PipelineConfiguration
-        var reconcile: ReconcileConfiguration
+        var pipeline: PipelineConfiguration
         do {
             pipeline = try PipelineConfiguration.load(file: config)
-            reconcile = try ReconcileConfiguration.load(file: config)
         } catch let error as PipelineConfigurationError {
             throw ValidationError(error.description)
         }
-        if let window, let duration = Self.parseWindow(window) { reconcile.settings.window = duration }
-        reconcile.settings.dryRun = dryRun
-        reconcile.settings.owner = pipeline.replica
+        if let window, let duration = Self.parseWindow(window) { pipeline.reconcile.settings.window = duration }
+        pipeline.reconcile.settings.dryRun = dryRun
+        pipeline.reconcile.settings.owner = pipeline.replica
         var logger = Logger(label: "driftless.reconcile")
         logger.logLevel = .warning
-        let parts = try await ReconcileParts.make(pipeline: pipeline, reconcile: reconcile, logger: logger)
+        let parts = try await ReconcileParts.make(pipeline: pipeline, logger: logger)
         let tty = isatty(STDERR_FILENO) == 1
         let job = parts.job(progress: { progress in
             guard tty else { return }
@@ -77,14 +82,23 @@ struct ReconcileCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data(line.utf8))
         })
         let json = self.json
+        let metricsFile = self.metricsFile
+        let metrics = parts.metrics
         let print: @Sendable (ReconcileReport) -> Void = { report in
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             Swift.print(json ? Self.json(report) : report.text)
+            guard let metricsFile else { return }
+            do {
+                try metrics.write(to: metricsFile)
+            } catch {
+                FileHandle.standardError.write(
+                    Data("driftless reconcile: cannot write \(metricsFile): \(error)\n".utf8))
+            }
         }
         // The alert service runs beside the job and drains on shutdown, so a mismatch alert gets out.
         let work: any Service
         if schedule {
-            work = ReconcileService(job: job, schedule: reconcile.schedule, logger: logger, onReport: print)
+            work = ReconcileService(job: job, schedule: pipeline.reconcile.schedule, logger: logger, onReport: print)
         } else {
             work = ReconcileOnce(job: job, onReport: print)
         }

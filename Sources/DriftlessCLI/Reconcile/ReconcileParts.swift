@@ -9,7 +9,6 @@ import Pipeline
 /// What a reconciliation run from the command line needs: readers, ledger, producer.
 struct ReconcileParts: Sendable {
     let pipeline: PipelineConfiguration
-    let reconcile: ReconcileConfiguration
     let stats: ReconcileAPIStats
     let channels: [any ChannelOrderReader]
     let erp: ERPViewReader
@@ -18,25 +17,13 @@ struct ReconcileParts: Sendable {
     let producer: KafkaProducer?
     /// Delivers the mismatch and reconciliation-overdue alerts of this process (`alerts:` settings).
     let alerts: AlertService
+    /// The process's metrics (`--metrics-file`).
+    let metrics: ReconcileMetrics
     let logger: Logger
 
-    static func make(
-        pipeline: PipelineConfiguration, reconcile: ReconcileConfiguration, logger: Logger
-    ) async throws -> ReconcileParts {
+    static func make(pipeline: PipelineConfiguration, logger: Logger) async throws -> ReconcileParts {
         let stats = ReconcileAPIStats()
-        var channels: [any ChannelOrderReader] = []
-        if let shopify = reconcile.shopify {
-            channels.append(try ShopifyOrdersReader(configuration: shopify, stats: stats))
-        }
-        if let poller = pipeline.poller {
-            // The poller's LWA credentials (poller.lwa) and getOrders usage plan.
-            channels.append(
-                MarketplaceOrdersReader(
-                    baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
-                    maxWaitSeconds: poller.maxBackoffSeconds, stats: stats,
-                    tokens: pipeline.amazonLWA.map { LWATokenProvider(configuration: $0, logger: logger) },
-                    pacer: RequestPacer(rate: poller.rateLimitPerSecond, burst: poller.rateLimitBurst)))
-        }
+        let channels = try ReconcileReaders.channels(pipeline: pipeline, stats: stats, logger: logger)
         guard !channels.isEmpty else {
             throw ValidationError(
                 "no channel configured: the storefront (reconcile.shopify.baseURL and accessToken, or "
@@ -59,7 +46,7 @@ struct ReconcileParts: Sendable {
             throw ValidationError("the ledger at \(pipeline.ledgerURL) cannot hold reconciliation findings")
         }
         var producer: KafkaProducer?
-        if !reconcile.settings.dryRun {
+        if !pipeline.reconcile.settings.dryRun {
             guard let servers = pipeline.bootstrapServers else {
                 await ledger.close()
                 throw ValidationError(
@@ -69,24 +56,24 @@ struct ReconcileParts: Sendable {
             producer = try KafkaProducer(
                 config: KafkaConfig(bootstrapServers: servers, pipeline.kafkaProperties), logger: logger)
         }
-        let engine = AlertEngine(rules: pipeline.alerts.rules, cooldown: pipeline.alerts.cooldown)
+        let metrics = ReconcileMetrics(alerts: pipeline.alerts)
         let alerts = AlertService(
-            configuration: pipeline.alerts, engine: engine, audit: nil, replica: "\(pipeline.replica)/reconcile",
-            logger: logger)
+            configuration: pipeline.alerts, engine: metrics.engine, audit: nil,
+            replica: "\(pipeline.replica)/reconcile", metricsFactory: metrics.metrics.factory, logger: logger)
         return ReconcileParts(
-            pipeline: pipeline, reconcile: reconcile, stats: stats, channels: channels, erp: erp, matrix: matrix,
-            ledger: ledger, producer: producer, alerts: alerts, logger: logger)
+            pipeline: pipeline, stats: stats, channels: channels, erp: erp, matrix: matrix, ledger: ledger,
+            producer: producer, alerts: alerts, metrics: metrics, logger: logger)
     }
 
     func job(progress: (@Sendable (ReconcileProgress) -> Void)?) -> ReconcileJob {
         let producer = self.producer
         return ReconcileJob(
-            settings: reconcile.settings, channels: channels, erp: erp, stats: stats, matrix: matrix,
+            settings: pipeline.reconcile.settings, channels: channels, erp: erp, stats: stats, matrix: matrix,
             ledger: ledger, topics: PipelineTopics(prefix: pipeline.topicPrefix),
             send: { records in
                 guard let producer else { return }
                 _ = try await producer.send(records)
-            }, alerts: alerts.engine, logger: logger, progress: progress)
+            }, metrics: metrics.metrics, alerts: alerts.engine, logger: logger, progress: progress)
     }
 
     func close() async {

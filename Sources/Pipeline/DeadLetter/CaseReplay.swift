@@ -6,12 +6,14 @@ import Ledger
 /// envelope headers (provenance and retry headers removed) plus `dl-case-id`.
 public enum CaseReplay {
     /// The topic a case re-enters at: validate failures → `<p>.ingest.raw`, translate failures →
-    /// `<p>.validated`, dispatch failures → `<p>.canonical`; another stage → the original topic.
+    /// `<p>.validated`, dispatch failures → `<p>.canonical`, reconciliation's flagged orders →
+    /// `<p>.ingest.raw` (their current truth, ``ReconcileCaseCheck``); another stage → the original topic.
     public static func topic(for value: DeadLetterCase, topics: PipelineTopics) -> String? {
         switch value.provenance.stage {
         case StageName.validate.rawValue: topics.ingestRaw
         case StageName.translate.rawValue: topics.validated
         case StageName.dispatch.rawValue: topics.canonical
+        case ReconcileCaseCheck.stage: topics.ingestRaw
         default: value.provenance.originalTopic
         }
     }

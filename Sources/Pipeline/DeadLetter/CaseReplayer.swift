@@ -16,12 +16,17 @@ public struct CaseReplayer: Sendable {
     let reason: String?
     let force: Bool
     let interval: Duration?
+    let reconcile: ReconcileCaseCheck?
 
     /// Creates a replayer. `sink` nil = dry run. `rate`: at most that many records per second.
+    /// `reconcile`: re-checks reconciliation's cases (stage `reconcile`) against the channel and the
+    /// ERP; without it they fail to replay (their stored snapshot may be stale).
     public init(
         cases: any CaseStore, ledger: (any LedgerStore)?, sink: (any RecordSink)?, topics: PipelineTopics,
-        actor: String, reason: String? = nil, force: Bool = false, rate: Double? = nil
+        actor: String, reason: String? = nil, force: Bool = false, rate: Double? = nil,
+        reconcile: ReconcileCaseCheck? = nil
     ) {
+        self.reconcile = reconcile
         self.cases = cases
         self.ledger = ledger
         self.sink = sink
@@ -55,6 +60,24 @@ public struct CaseReplayer: Sendable {
         guard let topic = CaseReplay.topic(for: value, topics: topics) else {
             return .failed("stage '\(value.provenance.stage)' has no topic to re-enter at")
         }
+        var snapshot: ChannelOrderSnapshot?
+        if value.provenance.stage == ReconcileCaseCheck.stage {
+            guard let reconcile else {
+                return .failed(
+                    "reconciliation cases need the channel and ERP read APIs (reconcile.shopify / poller:, erp:)")
+            }
+            do {
+                switch try await reconcile.check(value) {
+                case .drift(let current, _): snapshot = current
+                case .inSync:
+                    guard sink != nil else { return .resolvedInSync }
+                    return await resolveInSync(value, replayable)
+                case .unavailable(let why): return .failed(why)
+                }
+            } catch {
+                return .failed("re-checking the order: \(error)")
+            }
+        }
         guard let sink else { return .wouldReplay(topic: topic) }
         if pauseFirst, let interval { try? await Task.sleep(for: interval) }
         let now = Date()
@@ -71,7 +94,10 @@ public struct CaseReplayer: Sendable {
             return .failed("marking replayed: \(error)")
         }
         do {
-            let report = try await sink.send(CaseReplay.record(for: marked, topic: topic))
+            let record =
+                snapshot.map { ReconcileCaseCheck.record(for: marked, snapshot: $0, topic: topic) }
+                ?? CaseReplay.record(for: marked, topic: topic)
+            let report = try await sink.send(record)
             try? await ledger?.append(
                 AuditRecord(
                     time: now, hop: .replayed, orderKey: marked.orderKey, channel: marked.channel,
@@ -85,6 +111,23 @@ public struct CaseReplayer: Sendable {
                 id: value.id, to: value.state, actor: actor, reason: "replay failed: \(error)", at: Date(),
                 allowedFrom: [.replayed])
             return .failed("producing to \(topic): \(error)")
+        }
+    }
+
+    /// A reconciliation case whose order is in sync again: resolved, with a `replayed`-stage note in
+    /// its history; nothing produced.
+    private func resolveInSync(_ value: DeadLetterCase, _ replayable: Set<CaseState>) async -> ReplaySummary.Result {
+        do {
+            switch try await cases.transitionCase(
+                id: value.id, to: .resolved, actor: actor,
+                reason: "in sync on re-check" + (reason.map { ": \($0)" } ?? ""), at: Date(), allowedFrom: replayable)
+            {
+            case .changed: return .resolvedInSync
+            case .refused(let current): return .skipped(state: current.state.rawValue)
+            case .notFound: return .failed("no case \(value.id)")
+            }
+        } catch {
+            return .failed("resolving: \(error)")
         }
     }
 }

@@ -8,6 +8,9 @@ public struct ReplaySummary: Sendable {
         case wouldReplay(topic: String)
         /// Skipped: its state was `state` (replayed, resolved or discarded; `--force` replays it).
         case skipped(state: String)
+        /// A reconciliation case whose order is in sync again on re-check: resolved, nothing produced
+        /// (a dry run: would be).
+        case resolvedInSync
         /// Failed (nothing left marked): why.
         case failed(String)
     }
@@ -33,6 +36,8 @@ public struct ReplaySummary: Sendable {
     public var wouldReplay: Int { count { if case .wouldReplay = $0 { true } else { false } } }
     /// Cases skipped for their state.
     public var skipped: Int { count { if case .skipped = $0 { true } else { false } } }
+    /// Reconciliation cases found in sync again (resolved without a record).
+    public var resolvedInSync: Int { count { if case .resolvedInSync = $0 { true } else { false } } }
     /// Cases that failed.
     public var failed: Int { count { if case .failed = $0 { true } else { false } } }
 
@@ -44,6 +49,9 @@ public struct ReplaySummary: Sendable {
     /// them), failed 0` or `dry run: would replay 4, failed 0`.
     public var line: String {
         var parts = [dryRun ? "dry run: would replay \(wouldReplay)" : "replayed \(replayed)"]
+        if resolvedInSync > 0 {
+            parts.append("\(dryRun ? "would resolve" : "resolved") \(resolvedInSync) (in sync again)")
+        }
         if skipped > 0 {
             parts.append("skipped \(skipped) (already replayed, resolved or discarded; --force replays them)")
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import OrderModel
 
 /// A client of a NetSuite-style REST record API (AsyncHTTPClient: pooled connections, reused):
 /// upserts by external id, creates, updates, transforms and reads, at most
@@ -60,6 +61,16 @@ public final class ERPClient: Sendable {
     public func related(_ type: String, createdFrom id: String) async -> (outcome: ERPOutcome, body: Data?) {
         let query = "createdFrom EQUAL \(id)".addingPercentEncoding(withAllowedCharacters: Self.pathAllowed) ?? ""
         return await send(.GET, "/\(type)?q=\(query)&limit=1000", body: nil)
+    }
+
+    /// `GET /{type}?q=lastModifiedDate ON_OR_AFTER "<since>"&limit&offset`: one page of the records of
+    /// `type` modified at or after `since` (NetSuite's collection answer: `items`, `hasMore`, `offset`).
+    public func modified(
+        _ type: String, since: Date, limit: Int, offset: Int
+    ) async -> (outcome: ERPOutcome, body: Data?) {
+        let condition = "lastModifiedDate ON_OR_AFTER \"\(RFC3339.format(since))\""
+        let query = condition.addingPercentEncoding(withAllowedCharacters: Self.pathAllowed) ?? ""
+        return await send(.GET, "/\(type)?q=\(query)&limit=\(limit)&offset=\(offset)", body: nil)
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: Data?) async -> (outcome: ERPOutcome, body: Data?) {

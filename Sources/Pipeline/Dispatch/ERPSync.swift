@@ -30,6 +30,8 @@ public struct ERPSync: Sendable {
         case record(type: String, id: String)
         /// The records of `type` created from the sales order `createdFrom`.
         case related(type: String, createdFrom: String)
+        /// One page of the records of `type` modified at or after `since` (reconciliation's ERP-side sweep).
+        case modified(type: String, since: Date, limit: Int, offset: Int)
     }
 
     /// Sends one read to the ERP.
@@ -37,6 +39,8 @@ public struct ERPSync: Sendable {
         switch read {
         case .record(let type, let id): await client.read(type, id: id)
         case .related(let type, let createdFrom): await client.related(type, createdFrom: createdFrom)
+        case .modified(let type, let since, let limit, let offset):
+            await client.modified(type, since: since, limit: limit, offset: offset)
         }
     }
 

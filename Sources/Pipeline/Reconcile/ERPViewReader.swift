@@ -36,7 +36,7 @@ public struct ERPViewReader: Sendable {
         }
     }
 
-    private func send(_ read: ERPSync.Read) async -> (outcome: ERPOutcome, body: Data?) {
+    func send(_ read: ERPSync.Read) async -> (outcome: ERPOutcome, body: Data?) {
         var attempt = 0
         while true {
             attempt += 1

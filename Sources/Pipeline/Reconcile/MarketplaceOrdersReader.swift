@@ -49,12 +49,17 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
     ) async throws -> (orders: [ChannelOrderSnapshot], next: String?) {
         // getOrders serves changes at least two minutes old.
         let until = min(until, Date().addingTimeInterval(-121))
+        return try snapshots(try await getOrders(query(since, until, cursor)))
+    }
+
+    /// One getOrders answer's body for `query`; a 429 is waited out, other failures throw.
+    func getOrders(_ query: String) async throws -> [UInt8] {
         var backoff = 1.0
         var refreshedAfterRefusal = false
         while true {
             try Task.checkCancellation()
             try await pacer?.acquire()
-            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query(since, until, cursor))")
+            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query)")
             request.headers.add(name: "Accept", value: "application/json")
             let token = try await accessToken()
             if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
@@ -90,7 +95,7 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
                 continue
             }
             guard (200..<300).contains(status) else { throw ReconcileReadError.http(system: system, status: status) }
-            return try snapshots(Array(body.readableBytesView))
+            return Array(body.readableBytesView)
         }
     }
 
@@ -115,7 +120,7 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         return query + "&MaxResultsPerPage=\(pageSize)"
     }
 
-    private func snapshots(_ bytes: [UInt8]) throws -> (orders: [ChannelOrderSnapshot], next: String?) {
+    func snapshots(_ bytes: [UInt8]) throws -> (orders: [ChannelOrderSnapshot], next: String?) {
         let page: GetOrdersPage
         do {
             page = try GetOrdersPage(bytes: bytes)
@@ -134,7 +139,7 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         return (result, page.nextToken)
     }
 
-    private static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text

@@ -16,6 +16,7 @@ struct ReconcileConfigFile: Decodable, Sendable {
         var concurrency: Int?
         var policy: [String: String]?
         var shopify: Shopify?
+        var inRun: Bool?
     }
 
     var reconcile: Section?

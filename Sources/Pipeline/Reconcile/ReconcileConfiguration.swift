@@ -12,6 +12,9 @@ public struct ReconcileConfiguration: Sendable {
     public var settings: ReconcileSettings
     /// The built-in schedule (daily, 03:30 UTC by default).
     public var schedule: ReconcileSchedule
+    /// Whether plain `driftless run` runs the schedule (`reconcile.inRun`, `DRIFTLESS_RECONCILE_IN_RUN`);
+    /// nil: when a channel's read API (storefront Admin API or marketplace) and the ERP are configured.
+    public var inRun: Bool?
 
     /// Defaults: no storefront, 48 h, the playbook's policy, daily at 03:30 UTC.
     public init(
@@ -56,6 +59,14 @@ public struct ReconcileConfiguration: Sendable {
                 throw PipelineConfigurationError.invalidValue(field: "reconcile.windowHours", value: String(hours))
             }
             configuration.settings.window = .seconds(hours * 3600)
+        }
+        configuration.inRun = section.inRun
+        if let text = env.value("DRIFTLESS_RECONCILE_IN_RUN") {
+            switch text.lowercased() {
+            case "true", "1", "on", "yes": configuration.inRun = true
+            case "false", "0", "off", "no": configuration.inRun = false
+            default: throw PipelineConfigurationError.invalidVariable(name: "DRIFTLESS_RECONCILE_IN_RUN", value: text)
+            }
         }
         if let daily = env.value("DRIFTLESS_RECONCILE_DAILY_AT") ?? section.dailyAt {
             configuration.schedule = try ReconcileSchedule.parse(daily)

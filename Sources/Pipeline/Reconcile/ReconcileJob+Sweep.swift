@@ -13,9 +13,11 @@ extension ReconcileJob {
     }
 
     /// Pages through each channel from the run's progress on it (checkpoint `reconcile:<run>:<system>`) to
-    /// the window's end; per page: compare, act, record, then move the progress.
+    /// the window's end; per page: compare, act, record, then move the progress. Then the ERP-side
+    /// sweep (``sweepERP(_:_:handled:seen:pages:)``) for the orders that changed only in the ERP.
     func sweep(_ state: inout ReconcileRunState, _ report: inout ReconcileReport, handled: Set<String>) async throws {
         var pages = 0
+        var seen = SeenOrders()
         for reader in channels {
             let checkpoint = "reconcile:\(state.runID):\(reader.system)"
             var since = state.windowStart
@@ -31,6 +33,7 @@ extension ReconcileJob {
                 pages += 1
                 // Orders changed after the window's end may still be on their way through the pipeline.
                 let inWindow = page.orders.filter { $0.updatedAt <= state.windowEnd }
+                for order in inWindow { seen.insert(order.key) }
                 let compared = try await compare(
                     inWindow.filter { !handled.contains($0.key.description) }, &report)
                 try await act(on: compared, runID: state.runID, &report)
@@ -47,6 +50,7 @@ extension ReconcileJob {
                 if inWindow.count < page.orders.count { break }
             } while cursor != nil
         }
+        if settings.erpSweep { try await sweepERP(&state, &report, handled: handled, seen: &seen, pages: &pages) }
     }
 
     /// Reads the ERP views of `snapshots` (at most `concurrency` at once) and classifies each order.

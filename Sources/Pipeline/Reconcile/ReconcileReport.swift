@@ -24,6 +24,12 @@ public struct ReconcileReport: Sendable, Codable, Hashable {
     /// Orders whose channel payload could not be mapped (validate quarantines those).
     public var unreadable = 0
     public var classifications: [String: Counts] = [:]
+    /// ERP-side sweep: sales orders listed as modified since the window's start (each once).
+    public var erpListed = 0
+    /// ERP-side sweep: orders compared that the channels' pages did not bring (also in `compared`).
+    public var erpOnlyCompared = 0
+    /// ERP-side sweep: sales orders of ours whose channel order the channel does not know.
+    public var notInChannel = 0
     public var apiCalls: [String: Int] = [:]
     public var rateLimitWaits: [String: Int] = [:]
     public var rateLimitWaitSeconds = 0.0
@@ -51,6 +57,11 @@ public struct ReconcileReport: Sendable, Codable, Hashable {
             "window \(RFC3339.format(windowStart)) … \(RFC3339.format(windowEnd))",
             "orders compared: \(compared), in sync: \(inSync), unreadable: \(unreadable)",
         ]
+        if erpListed > 0 {
+            lines.append(
+                "ERP-side sweep: \(erpListed) sales orders modified, \(erpOnlyCompared) compared only through it, "
+                    + "\(notInChannel) unknown to their channel")
+        }
         for name in classifications.keys.sorted() {
             let c = classifications[name] ?? Counts()
             lines.append("  \(name): found \(c.found), corrected \(c.corrected), flagged \(c.flagged)")

@@ -10,6 +10,14 @@ public struct ReconcileSchedule: Sendable, Hashable {
         secondsOfDay = (max(0, min(23, hour)) * 60 + max(0, min(59, minute))) * 60
     }
 
+    /// Daily at `secondsOfDay` seconds after midnight UTC (taken modulo a day).
+    public init(secondsOfDay: Int) {
+        self.secondsOfDay = ((secondsOfDay % 86_400) + 86_400) % 86_400
+    }
+
+    /// `HH:MM`.
+    public var text: String { String(format: "%02d:%02d", secondsOfDay / 3600, secondsOfDay % 3600 / 60) }
+
     /// Reads `HH:MM` (24 h, UTC).
     /// - Throws: `PipelineConfigurationError.invalidValue` naming `reconcile.dailyAt`.
     public static func parse(_ text: String) throws(PipelineConfigurationError) -> ReconcileSchedule {

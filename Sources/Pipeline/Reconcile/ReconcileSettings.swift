@@ -17,13 +17,22 @@ public struct ReconcileSettings: Sendable {
     public var owner: String
     /// ERP views read at once.
     public var concurrency: Int
+    /// Whether the ERP-side sweep runs after the channels' (sales orders modified in the window whose
+    /// channel order the channels' pages did not bring).
+    public var erpSweep: Bool
+    /// Sales orders per page of the ERP-side sweep (NetSuite: at most 1000).
+    public var erpPageSize: Int
+    /// How many sales orders of the previous page the next page asks for again: a sales order modified
+    /// during the sweep moves to the end of the list and shifts the offsets back; the overlap (already
+    /// compared orders cost nothing) keeps that from skipping unread ones.
+    public var erpPageOverlap: Int
 
     /// Settings; the owner defaults to host name + process id.
     public init(
         window: Duration = .seconds(48 * 3600), dryRun: Bool = false, policy: ReconcilePolicy = .default,
         leaseName: String = "reconcile", leaseTTL: Duration = .seconds(300),
         owner: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
-        concurrency: Int = 8
+        concurrency: Int = 8, erpSweep: Bool = true, erpPageSize: Int = 200, erpPageOverlap: Int = 20
     ) {
         self.window = window
         self.dryRun = dryRun
@@ -32,5 +41,8 @@ public struct ReconcileSettings: Sendable {
         self.leaseTTL = leaseTTL
         self.owner = owner
         self.concurrency = max(1, concurrency)
+        self.erpSweep = erpSweep
+        self.erpPageSize = max(1, min(1000, erpPageSize))
+        self.erpPageOverlap = max(0, min(erpPageOverlap, self.erpPageSize - 1))
     }
 }

@@ -53,9 +53,14 @@ public struct ShopifyOrdersReader: Sendable {
 
     /// One page: the snapshots and the next cursor (nil: last page).
     func page(since: Date, after: String?) async throws -> (orders: [ChannelOrderSnapshot], next: String?) {
-        var variables: [String: Any] = [
-            "first": configuration.pageSize, "query": "updated_at:>='\(RFC3339.format(since))'",
-        ]
+        try await page(search: "updated_at:>='\(RFC3339.format(since))'", first: configuration.pageSize, after: after)
+    }
+
+    /// One page of the orders matching `search` (Shopify's search syntax).
+    func page(search: String, first: Int, after: String?) async throws -> (
+        orders: [ChannelOrderSnapshot], next: String?
+    ) {
+        var variables: [String: Any] = ["first": first, "query": search]
         variables["after"] = after ?? NSNull()
         let body = try JSONSerialization.data(withJSONObject: ["query": Self.query, "variables": variables])
         var throttles = 0

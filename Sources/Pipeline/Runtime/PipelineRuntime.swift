@@ -117,6 +117,7 @@ public final class PipelineRuntime: Sendable {
         ]
         // Alerts stop after the stages (what they report last is still delivered), before the ledger.
         services.append(.init(service: parts.observe.alerts))
+        if let reconcile = parts.reconcile { services.append(.init(service: reconcile)) }
         // Dead letters are fed by every stage below: it stops after them.
         if let deadLetter = parts.deadLetter { services.append(.init(service: deadLetter)) }
         if let retry = parts.retry { services.append(.init(service: retry)) }

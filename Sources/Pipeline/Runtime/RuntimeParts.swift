@@ -21,6 +21,8 @@ struct Parts: Sendable {
     var deadLetter: DeadLetterStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
+    /// The reconciliation schedule (plain `run` only, when configured: ``ReconcileRuntime``).
+    var reconcile: ReconcileService?
     /// `/metrics`, the alert rules and their delivery, the sampler of consumer buffers and lag.
     var observe: ObserveParts
     /// The ledger's background work (PostgreSQL's connection pool), run as the group's first service.
@@ -148,6 +150,11 @@ struct Parts: Sendable {
                     tokens: configuration.amazonLWA.map { LWATokenProvider(configuration: $0, logger: logger) },
                     health: health, logger: logger)
             }
+        }
+        if stages.count == StageName.allCases.count {
+            parts.reconcile = try ReconcileRuntime.service(
+                configuration: configuration, ledger: ledger, producer: producer, topics: topics, matrix: matrix,
+                metrics: observe.metrics, alerts: observe.alerts.engine, logger: logger)
         }
         parts.observe.attach(
             validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch, retry: parts.retry,

@@ -21,6 +21,7 @@ struct GetOrdersHandler: Sendable {
             if sendRetryAfter { response.headers[.retryAfter] = "\(max(1, Int((1 / bucket.rate).rounded(.up))))" }
             return response
         }
+        if let ids = query.get("AmazonOrderIds") { return await byID(ids) }
         let window: (after: Date, before: Date)
         var offset = 0
         var pageSize = query.get("MaxResultsPerPage", as: Int.self) ?? 100
@@ -74,6 +75,24 @@ struct GetOrdersHandler: Sendable {
             payload: .init(
                 Orders: page, NextToken: next, LastUpdatedBefore: SimulatorTime.string(window.before),
                 CreatedBefore: nil))
+        var response = encode(body, status: .ok)
+        if let name = Self.rateLimitHeader { response.headers[name] = String(bucket.rate) }
+        return response
+    }
+
+    /// `AmazonOrderIds=a,b,…` (1–50 ids): those orders, no time filter, no next page.
+    private func byID(_ list: String) async -> Response {
+        let ids = list.split(separator: ",").map(String.init)
+        guard (1...50).contains(ids.count) else {
+            return error(.badRequest, code: "InvalidInput", message: "AmazonOrderIds must hold 1 to 50 ids")
+        }
+        var orders: [AmazonOrderDocument] = []
+        for id in ids {
+            if let order = await store.order(id) { orders.append(order) }
+        }
+        let body = GetOrdersResponse(
+            payload: .init(
+                Orders: orders, NextToken: nil, LastUpdatedBefore: SimulatorTime.string(now()), CreatedBefore: nil))
         var response = encode(body, status: .ok)
         if let name = Self.rateLimitHeader { response.headers[name] = String(bucket.rate) }
         return response

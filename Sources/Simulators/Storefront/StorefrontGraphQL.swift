@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 
-/// The storefront simulator's GraphQL Admin API: the `orders` query with an `updated_at:>=` search,
+/// The storefront simulator's GraphQL Admin API: the `orders` query with an `updated_at:>=` search (or
+/// `id:<a> OR id:<b> …`, for looking orders up by id),
 /// cursor pagination in (`updated_at`, id) order and a cost bucket.
 ///
 /// A request is `{"query": "…orders(first: $first, after: $after, query: $query)…", "variables":
@@ -38,7 +39,10 @@ final class StorefrontGraphQL: Sendable {
             return (200, ["errors": [["message": "first must be between 1 and 250"]]])
         }
         var since = Date.distantPast
-        if let search = variables["query"] as? String, !search.isEmpty {
+        var ids: Set<Int64>?
+        if let search = variables["query"] as? String, !search.isEmpty, let listed = Self.ids(search) {
+            ids = listed
+        } else if let search = variables["query"] as? String, !search.isEmpty {
             guard let date = Self.updatedSince(search) else {
                 return (200, ["errors": [["message": "Unsupported search: \(search)"]]])
             }
@@ -55,17 +59,29 @@ final class StorefrontGraphQL: Sendable {
                 ]
             )
         }
-        var matching = await store.orders(updatedSince: since)
+        var key: (String, Int64)?
         if let after = variables["after"] as? String {
-            guard let key = Self.cursorKey(after) else {
+            guard let parsed = Self.cursorKey(after) else {
                 return (200, ["errors": [["message": "Invalid cursor"]]])
             }
-            matching = matching.filter { ($0.updatedAt, $0.id) > key }
+            key = parsed
         }
-        let page = matching.prefix(first)
+        var page: [ShopifyOrderDocument] = []
+        var hasNextPage = false
+        if let ids {
+            for id in ids.sorted() {
+                if let order = await store.order(id) { page.append(order) }
+            }
+            page.sort { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
+            if let key { page = page.filter { ($0.updatedAt, $0.id) > key } }
+            hasNextPage = page.count > first
+            page = Array(page.prefix(first))
+        } else {
+            (page, hasNextPage) = await store.page(updatedSince: since, after: key, limit: first)
+        }
         let edges: [[String: Any]] = page.map { ["cursor": Self.cursor(of: $0), "node": $0.graphQLNode()] }
         let pageInfo: [String: Any] = [
-            "hasNextPage": matching.count > page.count, "endCursor": page.last.map(Self.cursor(of:)) ?? NSNull(),
+            "hasNextPage": hasNextPage, "endCursor": page.last.map(Self.cursor(of:)) ?? NSNull(),
         ]
         let data: [String: Any] = ["orders": ["edges": edges, "pageInfo": pageInfo]]
         return (200, ["data": data, "extensions": extensions(cost, cost, available)])
@@ -97,6 +113,18 @@ final class StorefrontGraphQL: Sendable {
                 ],
             ]
         ]
+    }
+
+    /// `id:1 OR id:2 …` → the ids; nil for any other search.
+    static func ids(_ search: String) -> Set<Int64>? {
+        let terms = search.components(separatedBy: " OR ")
+        var ids: Set<Int64> = []
+        for term in terms {
+            let term = term.trimmingCharacters(in: .whitespaces)
+            guard term.hasPrefix("id:"), let id = Int64(term.dropFirst(3)) else { return nil }
+            ids.insert(id)
+        }
+        return ids.isEmpty ? nil : ids
     }
 
     /// `updated_at:>='2026-…'` (quotes optional) → the date.

@@ -7,7 +7,12 @@ import Foundation
 public actor StorefrontStore {
     /// `X-Shopify-Shop-Domain`.
     public nonisolated let shopDomain: String
-    private var orders: [Int64: ShopifyOrderDocument] = [:]
+    private var orders: [Int64: ShopifyOrderDocument] = [:] {
+        didSet { index = nil }
+    }
+    /// (updated_at, id, parsed updated_at) in (updated_at, id) order, built on the first page read after
+    /// a change (the GraphQL pages of a large store then cost a binary search, not a sort).
+    private var index: [(updatedAt: String, id: Int64, date: Date)]?
     private var clock: Date
     private let tick: TimeInterval
     private var random: SeededRandom
@@ -37,6 +42,42 @@ public actor StorefrontStore {
         orders.values
             .filter { (SimulatorTime.date($0.updatedAt) ?? .distantPast) >= since }
             .sorted { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
+    }
+
+    /// One page in (`updated_at`, id) order: at most `limit` orders updated at or after `since` and after
+    /// the (`updated_at`, id) `cursor`, and whether more follow.
+    public func page(
+        updatedSince since: Date, after cursor: (String, Int64)?, limit: Int
+    ) -> (orders: [ShopifyOrderDocument], hasMore: Bool) {
+        let sorted = sortedIndex()
+        var start = lowerBound(sorted) { $0.date < since }
+        if let cursor { start = max(start, lowerBound(sorted) { ($0.updatedAt, $0.id) <= cursor }) }
+        let end = min(sorted.count, start + max(0, limit))
+        let page = sorted[start..<end].compactMap { orders[$0.id] }
+        return (page, end < sorted.count)
+    }
+
+    private func sortedIndex() -> [(updatedAt: String, id: Int64, date: Date)] {
+        if let index { return index }
+        let built = orders.values.map { ($0.updatedAt, $0.id, SimulatorTime.date($0.updatedAt) ?? .distantPast) }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            .map { (updatedAt: $0.0, id: $0.1, date: $0.2) }
+        index = built
+        return built
+    }
+
+    /// The first position where `before` no longer holds (`before` is true for a prefix).
+    private func lowerBound(
+        _ sorted: [(updatedAt: String, id: Int64, date: Date)],
+        _ before: ((updatedAt: String, id: Int64, date: Date)) -> Bool
+    ) -> Int {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if before(sorted[middle]) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Creates an order and returns its id with its `orders/create` webhook.

@@ -69,7 +69,8 @@ public struct PipelineConfiguration: Sendable {
     /// The tiers a retry stage of this process reads (`driftless run --stage retry --tier 1m`);
     /// empty: all of `dispatch.retryTiers`.
     public var retryTierFilter: [String] = []
-
+    /// Reconciliation (`reconcile:`): readers, window, policy, schedule, whether `run` runs it.
+    public var reconcile = ReconcileConfiguration()
     /// Whether to run on the embedded mock cluster.
     public var isEmbedded: Bool { bootstrapServers == nil }
 
@@ -155,6 +156,7 @@ public struct PipelineConfiguration: Sendable {
         try configuration.resolveERP(file: fileERP, environment: environment)
         try configuration.resolveLWA(file: fileLWA, environment: environment)
         try configuration.resolveAlerts(file: fileAlerts, environment: environment)
+        configuration.reconcile = try ReconcileConfiguration.load(file: file, environment: environment)
         try configuration.validate()
         return configuration
     }

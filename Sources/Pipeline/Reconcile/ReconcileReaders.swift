@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+
+/// The channel readers a configuration names: the storefront's GraphQL Admin API (`reconcile.shopify`)
+/// and the marketplace's getOrders (`poller:`). Shared by `driftless reconcile` and `driftless run`.
+public enum ReconcileReaders {
+    /// The readers; empty when neither channel's read API is configured.
+    public static func channels(
+        pipeline: PipelineConfiguration, stats: ReconcileAPIStats, logger: Logger
+    ) throws -> [any ChannelOrderReader] {
+        var channels: [any ChannelOrderReader] = []
+        if let shopify = pipeline.reconcile.shopify {
+            channels.append(try ShopifyOrdersReader(configuration: shopify, stats: stats))
+        }
+        if let poller = pipeline.poller {
+            // The poller's LWA credentials (poller.lwa) and getOrders usage plan.
+            channels.append(
+                MarketplaceOrdersReader(
+                    baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
+                    maxWaitSeconds: poller.maxBackoffSeconds, stats: stats,
+                    tokens: pipeline.amazonLWA.map { LWATokenProvider(configuration: $0, logger: logger) },
+                    pacer: RequestPacer(rate: poller.rateLimitPerSecond, burst: poller.rateLimitBurst)))
+        }
+        return channels
+    }
+
+    /// Whether plain `driftless run` should run the schedule: `reconcile.inRun` when set, else when a
+    /// channel's read API and the ERP are configured.
+    public static func runsInPipeline(_ pipeline: PipelineConfiguration) -> Bool {
+        pipeline.reconcile.inRun
+            ?? (pipeline.erp != nil && (pipeline.reconcile.shopify != nil || pipeline.poller != nil))
+    }
+}
