@@ -18,14 +18,15 @@ final class ReconcileCaseReplayTests: XCTestCase {
         let storefront = try await StorefrontSimulator.start(
             graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity),
             logger: ReconcileJobTests.quiet("storefront"))
-        let erp = try await ERPSimulator.start(token: "erp-token", logger: ReconcileJobTests.quiet("erp"))
+        let testERP = try await TestERP.start(logger: ReconcileJobTests.quiet("erp"))
+        let erp = testERP.simulator
         defer {
             Task {
                 await storefront.stop()
                 await erp.stop()
             }
         }
-        let erpConfiguration = ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token"))
+        let erpConfiguration = testERP.configuration()
         let client = try ERPClient(configuration: erpConfiguration)
         let sync = ERPSync(client: client)
         let scenario = try ReconcileScenario(store: storefront.store, sync: sync)

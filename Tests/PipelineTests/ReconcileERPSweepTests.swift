@@ -29,8 +29,9 @@ final class ReconcileERPSweepTests: XCTestCase {
         let market = MarketplaceStore()
         let simulator = try await MarketplaceSimulator.start(
             store: market, rate: 1000, burst: 1000, logger: ReconcileJobTests.quiet("marketplace"))
-        let erp = try await ERPSimulator.start(
-            store: ERPStore(now: { erpClock.now }), token: "erp-token", logger: ReconcileJobTests.quiet("erp"))
+        let testERP = try await TestERP.start(
+            store: ERPStore(now: { erpClock.now }), logger: ReconcileJobTests.quiet("erp"))
+        let erp = testERP.simulator
         defer {
             Task {
                 await storefront.stop()
@@ -38,8 +39,7 @@ final class ReconcileERPSweepTests: XCTestCase {
                 await erp.stop()
             }
         }
-        let client = try ERPClient(
-            configuration: ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token")))
+        let client = try ERPClient(configuration: testERP.configuration())
         let sync = ERPSync(client: client)
         let scenario = try ReconcileScenario(store: store, sync: sync)
 

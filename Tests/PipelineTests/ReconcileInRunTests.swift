@@ -14,7 +14,8 @@ final class ReconcileInRunTests: XCTestCase {
         let storefront = try await StorefrontSimulator.start(
             graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity),
             logger: ReconcileJobTests.quiet("storefront"))
-        let erp = try await ERPSimulator.start(token: "erp-token", logger: ReconcileJobTests.quiet("erp"))
+        let testERP = try await TestERP.start(logger: ReconcileJobTests.quiet("erp"))
+        let erp = testERP.simulator
         defer {
             Task {
                 await storefront.stop()
@@ -26,7 +27,7 @@ final class ReconcileInRunTests: XCTestCase {
         // Due a few seconds from now, once the process has started (the schedule has one-second resolution).
         let due = Int(Date().timeIntervalSince1970.rounded(.up)) % 86_400 + 10
         let fixture = try await PipelineFixture.start(broker: try TestBroker.mock()) {
-            $0.erp = ERPConfiguration(baseURL: erp.server.baseURL, token: Secret("erp-token"))
+            $0.erp = testERP.configuration()
             $0.reconcile.shopify = ShopifyAdminConfiguration(
                 baseURL: storefront.server.baseURL, accessToken: Secret("shpat_test"))
             $0.reconcile.schedule = ReconcileSchedule(secondsOfDay: due)

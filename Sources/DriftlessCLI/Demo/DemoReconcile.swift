@@ -40,20 +40,25 @@ struct DemoReconcile: Sendable {
         lwa = LWATokenProvider(configuration: world.lwaConfiguration)
     }
 
+    /// The storefront (GraphQL Admin API) and marketplace (getOrders with LWA) readers.
+    private func channels(stats: ReconcileAPIStats) throws -> [any ChannelOrderReader] {
+        [
+            try ShopifyOrdersReader(
+                configuration: ShopifyAdminConfiguration(
+                    baseURL: world.storefront.server.baseURL, accessToken: Secret(world.shopifyToken)),
+                stats: stats),
+            MarketplaceOrdersReader(
+                baseURL: world.marketplace.server.baseURL, marketplaceID: "ATVPDKIKX0DER", pageSize: 100,
+                maxWaitSeconds: 30, stats: stats, tokens: lwa, pacer: RequestPacer(rate: 10, burst: 20)),
+        ]
+    }
+
     /// One run (a dry run only compares).
     func run(dryRun: Bool) async -> ReconcileReport {
         let stats = ReconcileAPIStats()
         let channels: [any ChannelOrderReader]
         do {
-            channels = [
-                try ShopifyOrdersReader(
-                    configuration: ShopifyAdminConfiguration(
-                        baseURL: world.storefront.server.baseURL, accessToken: Secret(world.shopifyToken)),
-                    stats: stats),
-                MarketplaceOrdersReader(
-                    baseURL: world.marketplace.server.baseURL, marketplaceID: "ATVPDKIKX0DER", pageSize: 100,
-                    maxWaitSeconds: 30, stats: stats, tokens: lwa, pacer: RequestPacer(rate: 10, burst: 20)),
-            ]
+            channels = try self.channels(stats: stats)
         } catch {
             var report = ReconcileReport(
                 result: "failed", runID: "", dryRun: dryRun, resumed: false, windowStart: Date(), windowEnd: Date())
@@ -67,6 +72,14 @@ struct DemoReconcile: Sendable {
             send: { records in _ = try await producer.send(records) }, metrics: dryRun ? nil : runtime.metrics,
             alerts: dryRun ? nil : runtime.alerts.engine, logger: logger)
         return await job.run()
+    }
+
+    /// The re-check `dlq replay` uses for reconciliation's cases: the channel's current order and the
+    /// ERP's view, read again.
+    func caseCheck() throws -> ReconcileCaseCheck {
+        let stats = ReconcileAPIStats()
+        return ReconcileCaseCheck(
+            channels: try channels(stats: stats), erp: ERPViewReader(sync: erp, stats: stats), matrix: matrix)
     }
 
     /// The findings of run `runID`.

@@ -129,7 +129,7 @@ struct DemoRun: Sendable {
                 finished: "reconciliation: \(report.reconcile?.found ?? 0) differences found")
             report.flaggedReplay = await replay(
                 flagged, runtime: runtime, producer: producer, topics: pipeline.topics,
-                why: "reviewed: cancelled before shipping, cancel in the ERP")
+                why: "reviewed: cancelled before shipping, cancel in the ERP", reconcile: try reconcile.caseCheck())
             try await settle.wait(runtime: runtime, marketplaceUntil: nil, timeout: settings.settleTimeout)
 
             console.phase("comparing again and checking the ERP's records", finished: "replays settled")
@@ -179,11 +179,12 @@ struct DemoRun: Sendable {
 
     private func replay(
         _ selected: [DeadLetterCase], runtime: PipelineRuntime, producer: KafkaProducer, topics: PipelineTopics,
-        why: String
+        why: String, reconcile: ReconcileCaseCheck? = nil
     ) async -> ReplaySummary? {
         guard !selected.isEmpty, let store = runtime.ledger as? any CaseStore else { return nil }
         let replayer = CaseReplayer(
-            cases: store, ledger: runtime.ledger, sink: producer, topics: topics, actor: "demo-operator", reason: why)
+            cases: store, ledger: runtime.ledger, sink: producer, topics: topics, actor: "demo-operator", reason: why,
+            reconcile: reconcile)
         return await replayer.replay(selected.sorted { $0.id < $1.id })
     }
 }
