@@ -42,29 +42,10 @@ extension KafkaAdmin {
         newTopics.pointers.withUnsafeMutableBufferPointer { buffer in
             rd_kafka_CreateTopics(handle.pointer, buffer.baseAddress, buffer.count, request.options, request.queue)
         }
-        // The request itself is bounded by the request timeout; allow a little more for the reply.
-        guard let event = rd_kafka_queue_poll(request.queue, timeoutMilliseconds + 5_000) else {
-            throw .timedOut(operation: "create topics", message: "no answer from brokers \(bootstrap)")
-        }
-        defer { rd_kafka_event_destroy(event) }
-        let eventError = rd_kafka_event_error(event)
-        if eventError != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw roundTripError("create topics", eventError, bootstrap: bootstrap)
-        }
-        guard let result = rd_kafka_event_CreateTopics_result(event) else {
-            throw .admin(operation: "create topics", code: -1, message: "unexpected admin event")
-        }
-        var count = 0
-        guard let results = rd_kafka_CreateTopics_result_topics(result, &count) else { return }
-        for index in 0..<count {
-            guard let topicResult = results[index] else { continue }
-            let code = rd_kafka_topic_result_error(topicResult)
-            if code == RD_KAFKA_RESP_ERR_NO_ERROR || code == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { continue }
-            let name = rd_kafka_topic_result_name(topicResult).map { String(cString: $0) } ?? "?"
-            let message =
-                rd_kafka_topic_result_error_string(topicResult).map { String(cString: $0) } ?? KafkaError.text(code)
-            throw roundTripError("create topic \(name)", code, bootstrap: bootstrap).withMessage(message)
-        }
+        try awaitTopicResults(
+            request, operation: "create topics", tolerated: RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS,
+            timeoutMilliseconds: timeoutMilliseconds, bootstrap: bootstrap,
+            result: { rd_kafka_event_CreateTopics_result($0) }, topics: { rd_kafka_CreateTopics_result_topics($0, $1) })
     }
 }
 

@@ -30,27 +30,9 @@ extension KafkaAdmin {
         list.pointers.withUnsafeMutableBufferPointer { buffer in
             rd_kafka_DeleteTopics(handle.pointer, buffer.baseAddress, buffer.count, request.options, request.queue)
         }
-        guard let event = rd_kafka_queue_poll(request.queue, timeoutMilliseconds + 5_000) else {
-            throw .timedOut(operation: "delete topics", message: "no answer from brokers \(bootstrap)")
-        }
-        defer { rd_kafka_event_destroy(event) }
-        let eventError = rd_kafka_event_error(event)
-        if eventError != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw roundTripError("delete topics", eventError, bootstrap: bootstrap)
-        }
-        guard let result = rd_kafka_event_DeleteTopics_result(event) else {
-            throw .admin(operation: "delete topics", code: -1, message: "unexpected admin event")
-        }
-        var count = 0
-        guard let results = rd_kafka_DeleteTopics_result_topics(result, &count) else { return }
-        for index in 0..<count {
-            guard let topicResult = results[index] else { continue }
-            let code = rd_kafka_topic_result_error(topicResult)
-            if code == RD_KAFKA_RESP_ERR_NO_ERROR || code == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { continue }
-            let name = rd_kafka_topic_result_name(topicResult).map { String(cString: $0) } ?? "?"
-            let message =
-                rd_kafka_topic_result_error_string(topicResult).map { String(cString: $0) } ?? KafkaError.text(code)
-            throw roundTripError("delete topic \(name)", code, bootstrap: bootstrap).withMessage(message)
-        }
+        try awaitTopicResults(
+            request, operation: "delete topics", tolerated: RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART,
+            timeoutMilliseconds: timeoutMilliseconds, bootstrap: bootstrap,
+            result: { rd_kafka_event_DeleteTopics_result($0) }, topics: { rd_kafka_DeleteTopics_result_topics($0, $1) })
     }
 }
