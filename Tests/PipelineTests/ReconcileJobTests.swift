@@ -24,6 +24,12 @@ final class ReconcileJobTests: XCTestCase {
         let sync: ERPSync
         var erp: ERPSimulator { testERP.simulator }
         var scenario: ReconcileScenario
+
+        /// Stops both simulators.
+        func stop() async {
+            await storefront.stop()
+            await erp.stop()
+        }
     }
 
     static func quiet(_ label: String) -> Logger {
@@ -78,12 +84,7 @@ final class ReconcileJobTests: XCTestCase {
     private func runEndToEnd(broker: TestBroker) async throws {
         let rig = try await Self.rig(
             graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
-        defer {
-            Task {
-                await rig.storefront.stop()
-                await rig.erp.stop()
-            }
-        }
+        defer { Task { await rig.stop() } }
         let erpConfiguration = rig.testERP.configuration()
         let fixture = try await PipelineFixture.start(
             broker: broker, stages: [.validate, .translate, .dispatch]

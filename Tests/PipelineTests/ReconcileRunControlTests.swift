@@ -29,12 +29,7 @@ final class ReconcileRunControlTests: XCTestCase {
     func testRateLimitedERPIsWaitedOutNotFailed() async throws {
         let rig = try await ReconcileJobTests.rig(
             graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
-        defer {
-            Task {
-                await rig.storefront.stop()
-                await rig.erp.stop()
-            }
-        }
+        defer { Task { await rig.stop() } }
         rig.erp.faults.update {
             $0.throttledRatio = 0.3
             $0.retryAfterSeconds = 1
@@ -55,12 +50,7 @@ final class ReconcileRunControlTests: XCTestCase {
     func testInterruptedRunResumesWithItsIDAndInjectsNothingTwice() async throws {
         let rig = try await ReconcileJobTests.rig(
             graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
-        defer {
-            Task {
-                await rig.storefront.stop()
-                await rig.erp.stop()
-            }
-        }
+        defer { Task { await rig.stop() } }
         let ledger = try await ledger()
         defer { Task { await ledger.close() } }
         let now = await rig.storefront.store.now().addingTimeInterval(60)
@@ -125,12 +115,7 @@ extension ReconcileRunControlTests {
     func testARunThatLosesItsLeaseStops() async throws {
         let rig = try await ReconcileJobTests.rig(
             graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
-        defer {
-            Task {
-                await rig.storefront.stop()
-                await rig.erp.stop()
-            }
-        }
+        defer { Task { await rig.stop() } }
         rig.erp.faults.update { $0.latency = .milliseconds(400) }  // a slow ERP: the run outlives a renewal
         let ledger = try await ledger()
         defer { Task { await ledger.close() } }

@@ -15,12 +15,7 @@ final class ReconcileServiceTests: XCTestCase {
     func testRunsAtTheScheduledTimeAndStopsOnGracefulShutdown() async throws {
         let rig = try await ReconcileJobTests.rig(
             graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
-        defer {
-            Task {
-                await rig.storefront.stop()
-                await rig.erp.stop()
-            }
-        }
+        defer { Task { await rig.stop() } }
         let ledger = try await Ledger.open(url: "sqlite::memory:")
         defer { Task { await ledger.close() } }
         let now = await rig.storefront.store.now().addingTimeInterval(60)

@@ -20,3 +20,17 @@ final class AdminRequest {
         rd_kafka_queue_destroy(queue)
     }
 }
+
+/// Owns the librdkafka objects of one admin request (topics to create or delete), destroyed with it.
+final class AdminObjects {
+    var pointers: [OpaquePointer?] = []
+    private let destroy: (OpaquePointer) -> Void
+
+    init(destroy: @escaping (OpaquePointer) -> Void) {
+        self.destroy = destroy
+    }
+
+    deinit {
+        for pointer in pointers { if let pointer { destroy(pointer) } }
+    }
+}

@@ -1,18 +1,10 @@
 import CRdKafka
 
 extension KafkaAdmin {
-    /// Owns the `rd_kafka_NewTopic_t` objects of one request.
-    private final class NewTopics {
-        var pointers: [OpaquePointer?] = []
-        deinit {
-            for pointer in pointers { if let pointer { rd_kafka_NewTopic_destroy(pointer) } }
-        }
-    }
-
     static func createTopicsBlocking(
         handle: RdKafkaHandle, topics: [TopicSpec], timeoutMilliseconds: Int32, bootstrap: String
     ) throws(KafkaError) {
-        let newTopics = NewTopics()
+        let newTopics = AdminObjects { rd_kafka_NewTopic_destroy($0) }
         for spec in topics {
             var errorBuffer = [CChar](repeating: 0, count: 512)
             guard

@@ -1,18 +1,10 @@
 import CRdKafka
 
 extension KafkaAdmin {
-    /// Owns the `rd_kafka_DeleteTopic_t` objects of one request.
-    private final class DeleteTopicList {
-        var pointers: [OpaquePointer?] = []
-        deinit {
-            for pointer in pointers { if let pointer { rd_kafka_DeleteTopic_destroy(pointer) } }
-        }
-    }
-
     static func deleteTopicsBlocking(
         handle: RdKafkaHandle, names: [String], timeoutMilliseconds: Int32, bootstrap: String
     ) throws(KafkaError) {
-        let list = DeleteTopicList()
+        let list = AdminObjects { rd_kafka_DeleteTopic_destroy($0) }
         for name in names {
             guard let topic = rd_kafka_DeleteTopic_new(name) else {
                 throw .admin(
