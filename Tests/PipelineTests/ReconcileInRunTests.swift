@@ -7,7 +7,7 @@ import XCTest
 @testable import Pipeline
 
 /// Plain `driftless run` runs the reconciliation schedule when a storefront Admin API and the ERP are
-/// configured; its findings and runs show on the process's `/metrics`, and what it injects flows
+/// configured (the marketplace reader shares the poller's LWA token and pacer); its findings and runs show on the process's `/metrics`, and what it injects flows
 /// through the process's own stages into the ERP.
 final class ReconcileInRunTests: XCTestCase {
     func testPlainRunReconcilesOnScheduleAndShowsItsMetrics() async throws {
@@ -16,10 +16,13 @@ final class ReconcileInRunTests: XCTestCase {
             logger: ReconcileJobTests.quiet("storefront"))
         let testERP = try await TestERP.start(logger: ReconcileJobTests.quiet("erp"))
         let erp = testERP.simulator
+        let marketplace = try await MarketplaceSimulator.start(
+            rate: 1000, burst: 1000, lwa: TestLWA.credentials, logger: ReconcileJobTests.quiet("marketplace"))
         defer {
             Task {
                 await storefront.stop()
                 await erp.stop()
+                await marketplace.stop()
             }
         }
         // Paid on the storefront, its webhooks lost: the ERP never heard of it (Pattern 1).
@@ -31,6 +34,12 @@ final class ReconcileInRunTests: XCTestCase {
             $0.reconcile.shopify = ShopifyAdminConfiguration(
                 baseURL: storefront.server.baseURL, accessToken: Secret("shpat_test"))
             $0.reconcile.schedule = ReconcileSchedule(secondsOfDay: due)
+            // The poller and the reconciliation's marketplace reader: one SP-API application.
+            $0.poller = PollerConfiguration(baseURL: marketplace.server.baseURL)
+            $0.amazonLWA = LWAConfiguration(
+                tokenURL: marketplace.tokenURL, clientID: TestLWA.credentials.clientID,
+                clientSecret: Secret(TestLWA.credentials.clientSecret),
+                refreshToken: Secret(TestLWA.credentials.refreshToken))
             // The storefront simulator's clock starts on 2026-11-19.
             $0.reconcile.settings.window = .seconds(400 * 86_400)
         }
@@ -44,6 +53,7 @@ final class ReconcileInRunTests: XCTestCase {
         XCTAssertTrue(reconciled, "the scheduled run's metrics appear on the process's /metrics")
         let text = try PrometheusText(try await getText(fixture.baseURL + "/metrics").text)
         XCTAssertNotNil(text.value("driftless_reconciliation_last_success_timestamp_seconds"))
+        XCTAssertEqual(marketplace.authCounts.granted, 1, "the poller and the reconciliation share one LWA token")
         // The injected truth goes through validate → translate → dispatch of this process.
         let written = await eventually(timeout: .seconds(30)) {
             await erp.store.find(.salesOrder, id: "eid:so-shopify-\(missing)") != nil

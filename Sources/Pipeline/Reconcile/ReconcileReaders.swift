@@ -4,9 +4,11 @@ import Logging
 /// The channel readers a configuration names: the storefront's GraphQL Admin API (`reconcile.shopify`)
 /// and the marketplace's getOrders (`poller:`). Shared by `driftless reconcile` and `driftless run`.
 public enum ReconcileReaders {
-    /// The readers; empty when neither channel's read API is configured.
+    /// The readers; empty when neither channel's read API is configured. `marketplace`: the SP-API
+    /// token and pacer this process already uses for its poller (nil: this process's own).
     public static func channels(
-        pipeline: PipelineConfiguration, stats: ReconcileAPIStats, logger: Logger
+        pipeline: PipelineConfiguration, stats: ReconcileAPIStats, marketplace: MarketplaceAccess? = nil,
+        logger: Logger
     ) throws -> [any ChannelOrderReader] {
         var channels: [any ChannelOrderReader] = []
         if let shopify = pipeline.reconcile.shopify {
@@ -14,12 +16,12 @@ public enum ReconcileReaders {
         }
         if let poller = pipeline.poller {
             // The poller's LWA credentials (poller.lwa) and getOrders usage plan.
+            let access = marketplace ?? MarketplaceAccess(poller: poller, lwa: pipeline.amazonLWA, logger: logger)
             channels.append(
                 MarketplaceOrdersReader(
                     baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
                     maxWaitSeconds: poller.maxBackoffSeconds, stats: stats,
-                    tokens: pipeline.amazonLWA.map { LWATokenProvider(configuration: $0, logger: logger) },
-                    pacer: RequestPacer(rate: poller.rateLimitPerSecond, burst: poller.rateLimitBurst)))
+                    tokens: access.tokens, pacer: access.pacer))
         }
         return channels
     }

@@ -10,10 +10,11 @@ import OrderModel
 /// the schedule; the ledger lease lets one of them run at a time.
 enum ReconcileRuntime {
     /// The service, or nil when `run` does not reconcile (``ReconcileReaders/runsInPipeline(_:)``) —
-    /// said in one line. Enabled without a channel or an ERP is a configuration error.
+    /// said in one line. `marketplace`: the poller's token and pacer, shared. Enabled without a channel or an ERP is a configuration error.
     static func service(
         configuration: PipelineConfiguration, ledger: any LedgerStore, producer: KafkaProducer, topics: PipelineTopics,
-        matrix: MappingMatrix, metrics: PipelineMetrics, alerts: AlertEngine, logger: Logger
+        matrix: MappingMatrix, metrics: PipelineMetrics, alerts: AlertEngine, marketplace: MarketplaceAccess?,
+        logger: Logger
     ) throws -> ReconcileService? {
         guard ReconcileReaders.runsInPipeline(configuration) else {
             logger.notice(
@@ -22,7 +23,8 @@ enum ReconcileRuntime {
             return nil
         }
         let stats = ReconcileAPIStats()
-        let channels = try ReconcileReaders.channels(pipeline: configuration, stats: stats, logger: logger)
+        let channels = try ReconcileReaders.channels(
+            pipeline: configuration, stats: stats, marketplace: marketplace, logger: logger)
         guard !channels.isEmpty else {
             throw PipelineConfigurationError.missingSetting(
                 setting: "reconcile.shopify.baseURL or poller.baseURL", neededBy: "reconcile.inRun")

@@ -127,6 +127,8 @@ struct Parts: Sendable {
                 )
             }
         }
+        // The poller's SP-API token and pacer, shared with the in-process reconciliation.
+        var marketplace: MarketplaceAccess?
         if stages.contains(.ingest) {
             if let secret = configuration.shopifySecret {
                 parts.webhooks = ShopifyWebhookIngest(
@@ -144,17 +146,19 @@ struct Parts: Sendable {
                 )
             }
             if let pollerConfiguration = configuration.poller {
+                let access = MarketplaceAccess(
+                    poller: pollerConfiguration, lwa: configuration.amazonLWA, logger: logger)
+                marketplace = access
                 parts.poller = MarketplacePoller(
                     configuration: pollerConfiguration, topics: topics, sink: producer, audit: audit,
                     checkpoints: LedgerPollerCheckpointStore(store: ledger), replica: "\(replica)/poller",
-                    tokens: configuration.amazonLWA.map { LWATokenProvider(configuration: $0, logger: logger) },
-                    health: health, logger: logger)
+                    tokens: access.tokens, pacer: access.pacer, health: health, logger: logger)
             }
         }
         if stages.count == StageName.allCases.count {
             parts.reconcile = try ReconcileRuntime.service(
                 configuration: configuration, ledger: ledger, producer: producer, topics: topics, matrix: matrix,
-                metrics: observe.metrics, alerts: observe.alerts.engine, logger: logger)
+                metrics: observe.metrics, alerts: observe.alerts.engine, marketplace: marketplace, logger: logger)
         }
         parts.observe.attach(
             validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch, retry: parts.retry,

@@ -1,0 +1,17 @@
+import Logging
+
+/// What every SP-API caller of one process shares: the LWA access token (one grant, refreshed once)
+/// and the pacer of the getOrders usage plan, so the poller and the in-process reconciliation
+/// together stay within the plan the seller's application has.
+public struct MarketplaceAccess: Sendable {
+    /// The LWA token provider; nil when no LWA credentials are configured (a simulator without auth).
+    public let tokens: LWATokenProvider?
+    /// The getOrders pacer (rate and burst of `poller:`).
+    public let pacer: RequestPacer
+
+    /// Creates the shared access of `poller` with the LWA credentials `lwa`.
+    public init(poller: PollerConfiguration, lwa: LWAConfiguration?, logger: Logger) {
+        tokens = lwa.map { LWATokenProvider(configuration: $0, logger: logger) }
+        pacer = RequestPacer(rate: poller.rateLimitPerSecond, burst: poller.rateLimitBurst)
+    }
+}
