@@ -132,7 +132,10 @@ final class DispatchAuthTests: XCTestCase {
         let matrix = try MappingMatrix.default
         let stream = CanonicalLifecycles.make(orders: 80, seed: 25, duplicateRatio: 0.1, matrix: matrix, prefix: "T")
         let expected = CanonicalLifecycles.expected(stream)
-        try await rig.publish(stream)
+        // Half now, half once it is dispatched: the second half's orders are in the ERP already, so
+        // their views are read with the related-record lists (whatever the batch sizes are).
+        let firstHalf = Array(stream.prefix(stream.count / 2))
+        try await rig.publish(firstHalf)
 
         let health = HealthState()
         let wrong = try rig.stage(
@@ -155,6 +158,11 @@ final class DispatchAuthTests: XCTestCase {
         policy.viewTTL = .zero
         let stage = try rig.stage(replica: "dispatch-right", policy: policy)
         let running = Task { await stage.run() }
+        let halfDone = await eventually(timeout: .seconds(120)) {
+            stage.counters.snapshot.consumed >= firstHalf.count
+        }
+        XCTAssertTrue(halfDone, "consumed \(stage.counters.snapshot.consumed) of \(firstHalf.count)")
+        try await rig.publish(Array(stream.dropFirst(firstHalf.count)))
         let done = await eventually(timeout: .seconds(120)) { stage.counters.snapshot.consumed >= stream.count }
         XCTAssertTrue(done, "consumed \(stage.counters.snapshot.consumed) of \(stream.count)")
         stage.stop()
