@@ -120,3 +120,25 @@ extension ERPEffectPlannerTests {
         XCTAssertEqual(newer.effects.map(\.status), [.billed])
     }
 }
+
+extension ERPEffectPlannerTests {
+    /// Issue 22, finding 1: shipped, then partly refunded, the refund's webhook first. The merged order
+    /// carries the tracking number although the last change's target is a credit memo: the item
+    /// fulfilment is still made (the later "fulfilled" webhook is stale and never becomes a change).
+    func testARefundBeforeTheFulfilledWebhookStillGetsTheItemFulfilment() {
+        let facts = OrderFacts(trackingNumbers: ["1Z1"], captureTransactionIDs: ["ch_1"], refundIDs: ["re_1"])
+        let merged = OrderDimensions(payment: .partiallyRefunded, fulfillment: .fulfilled)
+        let view = ERPView(
+            salesOrderID: "7", status: .pendingFulfillment, dimensions: paid, records: [.customerDeposit],
+            paymentReferences: ["ch_1"], appliedVersion: 2)
+        let plan = ERPEffectPlanner.plan(
+            orderKey: key, version: 3, target: ERPTarget(status: .billed, action: .creditMemoCreated),
+            dimensions: merged, facts: facts, erp: view)
+        XCTAssertEqual(plan.effects.map(\.kind), [.salesOrderStatus, .fulfilment, .creditMemo])
+        XCTAssertEqual(plan.effects.map(\.id), [
+            "shopify:1001#salesOrderStatus#v3-G", "shopify:1001#fulfilment#1Z1", "shopify:1001#creditMemo#re_1",
+        ])
+        XCTAssertEqual(plan.effects[1].externalID, "ful-shopify-1001-1Z1")
+        XCTAssertEqual(plan.effects[1].trackingNumbers, ["1Z1"])
+    }
+}

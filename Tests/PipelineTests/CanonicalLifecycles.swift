@@ -123,29 +123,85 @@ enum CanonicalLifecycles {
             headers: envelope.headers)
     }
 
-    /// What the ERP must end up with: each order's events applied once, in version order, by the
-    /// pure planner against a local view (the reference the stage's result is compared to).
+    /// What the ERP must end up with, from literal rules written here (independent of the product's
+    /// planner): per order, in version order, the sales order's status write whenever the status an
+    /// event implies changes (C for a cancelled order, else the mapping's target status); a deposit
+    /// per capture id, an item fulfilment per tracking number unless the order is cancelled or
+    /// restocked, the return authorization once returns are initiated, a credit memo per refund id —
+    /// each made once, when it first appears. `withheld`: some change asked to release a cancelled
+    /// order's fulfilment.
     static func expected(_ stream: [CanonicalEvent]) -> [OrderKey: ExpectedOrder] {
         var byOrder: [OrderKey: [CanonicalEvent]] = [:]
         for event in stream { byOrder[event.orderKey, default: []].append(event) }
         var result: [OrderKey: ExpectedOrder] = [:]
         for (key, events) in byOrder {
-            var view: ERPView?
             var expected = ExpectedOrder()
-            for event in events.sorted(by: { $0.version < $1.version }) {
-                let plan = ERPEffectPlanner.plan(
-                    orderKey: key, version: event.version, target: event.erpTarget, dimensions: event.dimensions,
-                    facts: event.facts, erp: view)
-                for effect in plan.effects {
-                    view = ERPView.applying(effect, to: view, salesOrderID: "local")
+            var seen: Set<Int64> = []
+            let channel = key.channel.rawValue, id = key.orderID
+            var made: Set<String> = []
+            for event in events.sorted(by: { $0.version < $1.version }) where seen.insert(event.version).inserted {
+                let cancelled = event.dimensions.lifecycle == .cancelled || event.dimensions.fulfillment == .restocked
+                let status = cancelled ? ERPStatusCode.cancelled : (event.erpTarget?.status ?? .pendingApproval)
+                if let target = event.erpTarget, cancelled,
+                    target.action == .itemFulfillmentCreated
+                        || [.pendingFulfillment, .partiallyFulfilled, .pendingBillingPartiallyFulfilled].contains(
+                            target.status)
+                {
+                    expected.withheld = true
+                }
+                if expected.status != status {
+                    expected.effects.append(
+                        literal(
+                            key, event.version, .salesOrderStatus, "v\(event.version)-\(status.rawValue)", .salesOrder,
+                            ERPEffect.externalID("so", channel, id), status: status))
+                    expected.status = status
+                }
+                var related: [ERPEffect] = []
+                for capture in event.facts.captureTransactionIDs {
+                    related.append(
+                        literal(
+                            key, event.version, .payment, capture, .customerDeposit,
+                            ERPEffect.externalID("dep", channel, id, capture)))
+                }
+                if !cancelled {
+                    for tracking in event.facts.trackingNumbers {
+                        related.append(
+                            literal(
+                                key, event.version, .fulfilment, tracking, .itemFulfillment,
+                                ERPEffect.externalID("ful", channel, id, tracking)))
+                    }
+                }
+                if event.dimensions.returns != .none {
+                    related.append(
+                        literal(
+                            key, event.version, .returnAuthorization, "return", .returnAuthorization,
+                            ERPEffect.externalID("ra", channel, id)))
+                }
+                for refund in event.facts.refundIDs {
+                    related.append(
+                        literal(
+                            key, event.version, .creditMemo, refund, .creditMemo,
+                            ERPEffect.externalID("cm", channel, id, refund)))
+                }
+                for effect in related where made.insert(effect.externalID).inserted {
                     expected.effects.append(effect)
                 }
-                if plan.blocked != nil { expected.withheld = true }
             }
-            expected.status = view?.status
             result[key] = expected
         }
         return result
+    }
+
+    /// An effect as the rules above name it (`<order key>#<kind>#<subject>`).
+    private static func literal(
+        _ key: OrderKey, _ version: Int64, _ kind: ERPEffect.Kind, _ subject: String, _ record: ERPRecordType,
+        _ externalID: String, status: ERPStatusCode? = nil
+    ) -> ERPEffect {
+        var effect = ERPEffect(
+            kind: kind, orderKey: key, version: version, id: "\(key)#\(kind.rawValue)#\(subject)", record: record,
+            externalID: externalID, trackingNumbers: [])
+        effect.status = status
+        return effect
     }
 
     struct ExpectedOrder {

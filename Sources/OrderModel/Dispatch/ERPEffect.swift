@@ -33,6 +33,24 @@ public struct ERPEffect: Hashable, Sendable, Codable, CustomStringConvertible {
     public var trackingNumbers: [String]
     public var refundID: String?
 
+    /// An effect; the planner makes them (see ``ERPEffectPlanner``), tests and oracles name them.
+    public init(
+        kind: Kind, orderKey: OrderKey, version: Int64, id: String, record: ERPRecordType, externalID: String,
+        status: ERPStatusCode? = nil, paymentReference: String? = nil, trackingNumbers: [String] = [],
+        refundID: String? = nil
+    ) {
+        self.kind = kind
+        self.orderKey = orderKey
+        self.version = version
+        self.id = id
+        self.record = record
+        self.externalID = externalID
+        self.status = status
+        self.paymentReference = paymentReference
+        self.trackingNumbers = trackingNumbers
+        self.refundID = refundID
+    }
+
     public var description: String { "\(kind.rawValue) \(id) → \(record.rawValue) eid:\(externalID)" }
 
     /// An ERP external id built from `parts`, joined by `-`: characters other than ASCII letters and

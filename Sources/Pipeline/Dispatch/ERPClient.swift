@@ -10,7 +10,7 @@ import OrderModel
 /// `maxConcurrentRequests` in flight, each bounded by `requestTimeout`. Every answer is sorted into
 /// an ``ERPOutcome``; transport failures (timeouts, refused or reset connections) are `.transient`.
 public final class ERPClient: Sendable {
-    private static let recordPath = "/services/rest/record/v1"
+    static let recordPath = "/services/rest/record/v1"
     private let configuration: ERPConfiguration
     private let client: HTTPClient
     private let limiter: AsyncLimiter
@@ -74,21 +74,47 @@ public final class ERPClient: Sendable {
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: Data?) async -> (outcome: ERPOutcome, body: Data?) {
-        let first = await attempt(method, path, body: body)
-        // A refused OAuth 2.0 token (expired early, revoked) is replaced once; a second 401 stands.
+        let answer = await exchange(method, Self.recordPath + path, body: body)
+        return (answer.outcome, answer.isSuccess ? answer.body : nil)
+    }
+
+    /// One answer of the ERP: how it is sorted, its status (nil: no answer), body and `Location`.
+    struct Answer: Sendable {
+        var outcome: ERPOutcome
+        var status: Int?
+        var body: Data?
+        var location: String?
+        var errorCode: String?
+
+        var isSuccess: Bool { status.map { (200..<300).contains($0) } ?? false }
+    }
+
+    /// Sends a request to `path` (from the server's root) with `headers`; a refused OAuth 2.0 token
+    /// (expired early, revoked) is replaced once, a second 401 stands.
+    func exchange(
+        _ method: HTTPMethod, _ path: String, body: Data?, headers: [(String, String)] = []
+    ) async -> Answer {
+        let first = await attempt(method, path, body: body, headers: headers)
         if case .unauthorized = first.answer.outcome, await authorizer.refused(first.token) {
-            return await attempt(method, path, body: body).answer
+            return await attempt(method, path, body: body, headers: headers).answer
         }
         return first.answer
     }
 
+    /// The account's base URL (the scheme, host and port every request goes to).
+    var baseURL: String { configuration.baseURL }
+    /// How writes are sent and how long an asynchronous job is followed.
+    var writeMode: ERPWriteMode { configuration.writeMode }
+    var asyncJobDeadline: Duration { configuration.asyncJobDeadline }
+
     private func attempt(
-        _ method: HTTPMethod, _ path: String, body: Data?
-    ) async -> (answer: (outcome: ERPOutcome, body: Data?), token: Secret?) {
-        let url = configuration.baseURL + Self.recordPath + path
+        _ method: HTTPMethod, _ path: String, body: Data?, headers: [(String, String)]
+    ) async -> (answer: Answer, token: Secret?) {
+        let url = configuration.baseURL + path
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -99,17 +125,16 @@ public final class ERPClient: Sendable {
         do {
             // The credential is made once the request may go: a token or a TBA timestamp never
             // waits in the queue, so one dropped token meets at most the requests in flight.
-            return try await limiter.run {
-                () async throws -> (answer: (outcome: ERPOutcome, body: Data?), token: Secret?) in
+            return try await limiter.run { () async throws -> (answer: Answer, token: Secret?) in
                 let authorization: (value: String, token: Secret?)
                 do {
                     authorization = try await authorizer.header(method: method.rawValue, url: url)
                 } catch let error as TokenEndpointError where error.isRejection {
                     logger.error("erp credentials rejected by the token endpoint", metadata: ["error": "\(error)"])
-                    return ((.unauthorized(status: 401, detail: error.description), nil), nil)
+                    return (Answer(outcome: .unauthorized(status: 401, detail: error.description)), nil)
                 } catch {
                     logger.warning("erp access token unavailable", metadata: ["error": "\(error)"])
-                    return ((.transient(status: nil, retryAfter: nil, detail: String(describing: error)), nil), nil)
+                    return (Answer(outcome: .transient(status: nil, retryAfter: nil, detail: String(describing: error))), nil)
                 }
                 var signed = prepared
                 signed.headers.add(name: "Authorization", value: authorization.value)
@@ -118,21 +143,25 @@ public final class ERPClient: Sendable {
                 let data = Data(buffer: bytes)
                 let status = Int(response.status.code)
                 let (code, detail) = Self.errorDetail(data)
+                let location = response.headers.first(name: "Location")
                 let outcome = ERPOutcome.classify(
-                    status: status, location: response.headers.first(name: "Location"),
+                    status: status, location: location,
                     retryAfter: response.headers.first(name: "Retry-After"), code: code, detail: detail)
-                return ((outcome, (200..<300).contains(status) ? data : nil), authorization.token)
+                return (
+                    Answer(outcome: outcome, status: status, body: data, location: location, errorCode: code),
+                    authorization.token
+                )
             }
         } catch {
             // Never the request itself in the log: its headers hold the credentials.
             logger.debug(
                 "erp request failed", metadata: ["method": "\(method)", "path": "\(path)", "error": "\(error)"])
-            return ((.transient(status: nil, retryAfter: nil, detail: String(describing: error)), nil), nil)
+            return (Answer(outcome: .transient(status: nil, retryAfter: nil, detail: String(describing: error))), nil)
         }
     }
 
     /// The first `o:errorCode` and `detail` of a NetSuite error body.
-    private static func errorDetail(_ data: Data) -> (String?, String) {
+    static func errorDetail(_ data: Data) -> (String?, String) {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
             let first = (object["o:errorDetails"] as? [[String: Any]])?.first
         else { return (nil, "") }
@@ -143,7 +172,7 @@ public final class ERPClient: Sendable {
     private static let pathAllowed = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:")
 
-    private static func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? text
     }
 }

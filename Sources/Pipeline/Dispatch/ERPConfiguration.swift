@@ -12,6 +12,11 @@ public struct ERPConfiguration: Sendable {
     public var maxConcurrentRequests: Int
     /// One request's deadline.
     public var requestTimeout: Duration
+    /// How writes are sent (`erp.writeMode`, `DRIFTLESS_ERP_WRITE_MODE`; default `async`).
+    public var writeMode: ERPWriteMode = .async
+    /// How long an asynchronous write's job is followed before the write counts as unanswered
+    /// (sent again later with the same idempotency key).
+    public var asyncJobDeadline: Duration = .seconds(60)
 
     /// A destination authenticating with `authentication`.
     public init(
@@ -45,5 +50,19 @@ public struct ERPConfiguration: Sendable {
         guard requestTimeout > .zero else {
             throw .invalidValue(field: "erp.requestTimeoutMs", value: "\(requestTimeout)")
         }
+        guard asyncJobDeadline > .zero else {
+            throw .invalidValue(field: "erp.asyncJobDeadline", value: "\(asyncJobDeadline)")
+        }
     }
+}
+
+/// How dispatch sends its writes to the ERP.
+public enum ERPWriteMode: String, Sendable, Hashable, CaseIterable {
+    /// NetSuite asynchronous requests (`Prefer: respond-async`) carrying `X-NetSuite-Idempotency-Key`,
+    /// each job followed to completion before the order's next write: a write whose answer was lost
+    /// can never land again later (the server refuses its key), so no late write wins.
+    case async
+    /// Plain synchronous requests, for accounts without asynchronous processing: a write that timed
+    /// out may still commit after a newer one (issue 22).
+    case sync
 }

@@ -73,7 +73,8 @@ public struct ERPSync: Sendable {
         let status = ((order["status"] as? [String: Any])?["id"] as? String).flatMap(ERPStatusCode.init(rawValue:))
         var view = ERPView(
             salesOrderID: id, channelKey: key, status: status ?? .pendingApproval, dimensions: OrderDimensions())
-        view.appliedVersion = ((order["fields"] as? [String: Any])?[Self.versionField] as? String).flatMap { Int64($0) }
+        // NetSuite keeps custom fields at the top level of the record (no `fields` wrapper).
+        view.appliedVersion = Self.integer(order[Self.versionField])
         for type in [
             ERPRecordType.customerDeposit, .invoice, .cashSale, .itemFulfillment, .returnAuthorization, .creditMemo,
         ] {
@@ -81,8 +82,7 @@ public struct ERPSync: Sendable {
             guard case .done = listed else { return .failed(listed) }
             let items = page.flatMap(Self.object)?["items"] as? [[String: Any]] ?? []
             if !items.isEmpty { view.records.insert(type) }
-            for item in items {
-                let fields = item["fields"] as? [String: Any] ?? [:]
+            for fields in items {
                 if let reference = fields["paymentTransactionId"] as? String {
                     view.paymentReferences.append(reference)
                 }
@@ -95,11 +95,17 @@ public struct ERPSync: Sendable {
         return .found(view)
     }
 
-    /// Applies `effect`; `salesOrderID` is the ERP's internal id of the order's sales order (needed by
-    /// related records; nil before the sales order exists). Returns the outcome and the sales
-    /// order's internal id when the effect created or named it.
-    public func apply(_ effect: ERPEffect, salesOrderID: String?) async -> (outcome: ERPOutcome, salesOrderID: String?)
-    {
+    /// Applies `effect` for the canonical event `eventID`; `salesOrderID` is the ERP's internal id of
+    /// the order's sales order (needed by related records; nil before the sales order exists).
+    /// Returns the outcome and the sales order's internal id when the effect created or named it.
+    ///
+    /// In ``ERPWriteMode/async`` (the default) the write is an asynchronous request whose
+    /// `X-NetSuite-Idempotency-Key` is ``ERPClient/idempotencyKey(effectID:eventID:)``, followed
+    /// until its job completed: when this returns, nothing of the write can land later, so the
+    /// order's next write is never overtaken by it (issue 22: no late write wins).
+    public func apply(
+        _ effect: ERPEffect, salesOrderID: String?, eventID: String = ""
+    ) async -> (outcome: ERPOutcome, salesOrderID: String?) {
         var body: [String: Any] = [:]
         switch effect.kind {
         case .salesOrderStatus:
@@ -119,11 +125,31 @@ public struct ERPSync: Sendable {
         guard let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) else {
             return (.permanent(status: 0, code: "ENCODING", detail: "body not encodable"), salesOrderID)
         }
-        let outcome = await client.upsert(effect.record.rawValue, externalId: effect.externalID, body: data)
-        if effect.kind == .salesOrderStatus, case .done(_, let location?) = outcome {
-            return (outcome, location.split(separator: "/").last.map(String.init))
+        let isSalesOrder = effect.kind == .salesOrderStatus
+        let outcome: ERPOutcome
+        switch client.writeMode {
+        case .sync:
+            outcome = await client.upsert(effect.record.rawValue, externalId: effect.externalID, body: data)
+        case .async:
+            outcome = await client.upsertAsync(
+                effect.record.rawValue, externalId: effect.externalID, body: data,
+                idempotencyKey: ERPClient.idempotencyKey(effectID: effect.id, eventID: eventID),
+                wantsRecord: isSalesOrder && salesOrderID == nil
+            ).outcome
+        }
+        if isSalesOrder, case .done(_, let location) = outcome {
+            return (outcome, location.flatMap { $0.split(separator: "/").last.map(String.init) } ?? salesOrderID)
         }
         return (outcome, salesOrderID)
+    }
+
+    /// A custom field's integer value, whether the ERP returns it as a number or as text.
+    private static func integer(_ value: Any?) -> Int64? {
+        switch value {
+        case let text as String: Int64(text)
+        case let number as NSNumber: number.int64Value
+        default: nil
+        }
     }
 
     private static func object(_ data: Data) -> [String: Any]? {

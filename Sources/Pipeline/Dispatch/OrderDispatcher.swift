@@ -116,7 +116,7 @@ struct OrderDispatcher: Sendable {
                 guard owns(), !isStopping() else { return (.abandoned(applied: applied), nil) }
                 let salesOrderID = known?.view?.salesOrderID
                 let write = await perform(isStopping: isStopping) { () -> (ERPOutcome, String?) in
-                    await sync.apply(effect, salesOrderID: salesOrderID)
+                    await sync.apply(effect, salesOrderID: salesOrderID, eventID: event.eventID)
                 }
                 switch write {
                 case .done(let id, let status, let attempts):

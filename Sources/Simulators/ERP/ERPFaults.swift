@@ -14,6 +14,9 @@ public final class ERPFaults: Sendable {
         case unauthorized  // 401
         case invalid(status: Int)  // 400 / 422 for a given record
         case overConcurrency  // 429, concurrency limit
+        /// No answer before the client's timeout (held `hold`), and the request lands only after
+        /// `delay`: a sync write is applied then, an async request's job is created then.
+        case lateCommit(hold: Duration, delay: Duration)
     }
 
     /// The settings.
@@ -41,6 +44,14 @@ public final class ERPFaults: Sendable {
         public var outageUntil: Date?
         /// Requests handled at once; more get 429 (NetSuite's account concurrency limit). 0: no limit.
         public var concurrencyLimit = 0
+        /// **Commit after the client's timeout**: fraction of writes that get no answer before
+        /// `stall` and land only after `lateCommitDelay` — possibly after newer writes (NetSuite keeps
+        /// processing a request whose client went away). For an asynchronous request the *arrival*
+        /// lands late: its job is created (and its idempotency key checked) then.
+        public var lateCommitRatio = 0.0
+        public var lateCommitDelay: Duration = .seconds(2)
+        /// How long an asynchronous request's job stays `pending` before it runs (zero: it runs at once).
+        public var asyncJobDelay: Duration = .zero
 
         public init() {}
     }
@@ -63,12 +74,16 @@ public final class ERPFaults: Sendable {
         state.withLock { body(&$0.settings) }
     }
 
+    /// The current settings.
+    public var settings: Settings { state.withLock { $0.settings } }
+
     /// The most requests handled at once so far.
     public var concurrencyHighWaterMark: Int { state.withLock { $0.highWaterMark } }
 
-    /// Admits a request about `orders` (the sales order ids or external ids it touches) and decides
-    /// its fate; a `.proceed` must be followed by ``finish()``.
-    func admit(orders: [String], now: Date) -> (Decision, Duration) {
+    /// Admits a request about `orders` (the sales order ids or external ids it touches; `isWrite`:
+    /// it changes records) and decides its fate; a `.proceed` or `.applyThenStall` must be followed
+    /// by ``finish()``.
+    func admit(orders: [String], isWrite: Bool = false, now: Date) -> (Decision, Duration) {
         state.withLock { state in
             let settings = state.settings
             if settings.rejectCredentials { return (.unauthorized, settings.latency) }
@@ -86,6 +101,12 @@ public final class ERPFaults: Sendable {
             }
             if draw < settings.unavailableRatio + settings.throttledRatio + settings.stallRatio {
                 return (.stall(settings.stall), settings.latency)
+            }
+            let stalled = settings.unavailableRatio + settings.throttledRatio + settings.stallRatio
+            if isWrite, draw >= stalled + settings.lostAnswerRatio,
+                draw < stalled + settings.lostAnswerRatio + settings.lateCommitRatio
+            {
+                return (.lateCommit(hold: settings.stall, delay: settings.lateCommitDelay), settings.latency)
             }
             state.inFlight += 1
             state.highWaterMark = max(state.highWaterMark, state.inFlight)

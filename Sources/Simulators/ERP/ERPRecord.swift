@@ -51,6 +51,50 @@ public struct ERPRecord: Sendable, Hashable, Codable {
         self.lastModifiedDate = lastModifiedDate
     }
 
+    /// Record JSON as NetSuite's REST record API returns it: the body fields, standard and custom
+    /// (`custbody_…`), side by side at the top level, no `fields` wrapper (Oracle's NetSuite help,
+    /// "Getting a Record Instance" and "NetSuite Record Structure"; domain facts, "How the REST
+    /// record API really behaves").
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: FieldKey.self)
+        try container.encode(id, forKey: FieldKey("id"))
+        try container.encode(type, forKey: FieldKey("type"))
+        try container.encodeIfPresent(externalId, forKey: FieldKey("externalId"))
+        try container.encodeIfPresent(createdFrom, forKey: FieldKey("createdFrom"))
+        try container.encodeIfPresent(status, forKey: FieldKey("status"))
+        try container.encode(lastModifiedDate, forKey: FieldKey("lastModifiedDate"))
+        for (key, value) in fields where !Self.standardKeys.contains(key) {
+            try container.encode(value, forKey: FieldKey(key))
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: FieldKey.self)
+        id = try container.decode(String.self, forKey: FieldKey("id"))
+        type = try container.decode(ERPRecordType.self, forKey: FieldKey("type"))
+        externalId = try container.decodeIfPresent(String.self, forKey: FieldKey("externalId"))
+        createdFrom = try container.decodeIfPresent(String.self, forKey: FieldKey("createdFrom"))
+        status = try container.decodeIfPresent(ERPStatus.self, forKey: FieldKey("status"))
+        lastModifiedDate = try container.decode(Date.self, forKey: FieldKey("lastModifiedDate"))
+        var fields: [String: String] = [:]
+        for key in container.allKeys where !Self.standardKeys.contains(key.stringValue) {
+            if let value = try? container.decode(String.self, forKey: key) { fields[key.stringValue] = value }
+        }
+        self.fields = fields
+    }
+
+    private static let standardKeys: Set<String> = [
+        "id", "type", "externalId", "createdFrom", "status", "lastModifiedDate", "links",
+    ]
+
+    private struct FieldKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     /// What makes two related records the same effect, whatever their ids: type, sales order and
     /// fields. A second record with the same fingerprint is a **duplicate effect**.
     var fingerprint: String {
@@ -61,7 +105,7 @@ public struct ERPRecord: Sendable, Hashable, Codable {
 
 /// A write's body as the simulator reads it: `externalId`, `status` (`{"id": "B"}` or `"B"`),
 /// `createdFrom` (`{"id": "7"}` or `"7"`), everything else kept as text.
-struct ERPWriteBody {
+struct ERPWriteBody: Sendable {
     var externalId: String?
     var status: String?
     var createdFrom: String?

@@ -18,7 +18,11 @@ import Synchronization
 /// - `POST /{type}` → create, 204 + `Location`; an `externalId` already used → 400 `DUP_RCRD`
 /// - `PATCH /{type}/{id}` → update fields / `status`, 204
 /// - `POST /salesOrder/{id}/!transform/{type}` → a related record created from the order, 204 + `Location`
-/// Writes bodies are JSON objects; `status` and `createdFrom` may be `{"id": …}` references.
+/// Writes bodies are JSON objects; `status` and `createdFrom` may be `{"id": …}` references. Records
+/// come back with their custom fields (`custbody_…`) at the top level, as NetSuite returns them.
+/// Any write with `Prefer: respond-async` is queued as an asynchronous job (with
+/// `X-NetSuite-Idempotency-Key` honoured), polled under `/services/rest/async/v1/job/…` (see
+/// ``ERPRoutes`` + async for the documented shapes).
 public final class ERPSimulator: Sendable {
     /// The records (and the duplicate-effect count).
     public let store: ERPStore
@@ -28,17 +32,27 @@ public final class ERPSimulator: Sendable {
     public let server: SimulatorServer
     private let counters: StatusCounts
     private let authenticator: ERPRequestAuthenticator
+    private let jobs: ERPAsyncJobs
+    private let background: ERPBackgroundWork
 
     private init(
         store: ERPStore, faults: ERPFaults, server: SimulatorServer, counters: StatusCounts,
-        authenticator: ERPRequestAuthenticator
+        authenticator: ERPRequestAuthenticator, jobs: ERPAsyncJobs, background: ERPBackgroundWork
     ) {
         self.store = store
         self.faults = faults
         self.server = server
         self.counters = counters
         self.authenticator = authenticator
+        self.jobs = jobs
+        self.background = background
     }
+
+    /// Delayed jobs and late commits (``ERPFaults/Settings/lateCommitRatio``) not landed yet.
+    public var pendingBackgroundWork: Int { background.pending }
+
+    /// Asynchronous jobs made so far (one per accepted `Prefer: respond-async` write).
+    public var asyncJobCount: Int { get async { await jobs.count } }
 
     /// OAuth 2.0 access tokens granted and token requests refused so far.
     public var tokenCounts: (granted: Int, refused: Int) { authenticator.issuer.counts }
@@ -83,17 +97,25 @@ public final class ERPSimulator: Sendable {
     ) async throws -> ERPSimulator {
         let counters = StatusCounts()
         let authenticator = ERPRequestAuthenticator(credentials: credentials, now: now)
-        let routes = ERPRoutes(store: store, faults: faults, authenticator: authenticator, counters: counters)
+        let jobs = ERPAsyncJobs()
+        let background = ERPBackgroundWork()
+        let base = SimulatorBaseURL()
+        let routes = ERPRoutes(
+            store: store, faults: faults, authenticator: authenticator, counters: counters, jobs: jobs,
+            background: background, base: base)
         let server = try await SimulatorServer.start(
             router: routes.router(), port: port, name: "erp", logger: logger,
             channelHandlers: { [ConnectionResetHandler(faults: faults)] })
         authenticator.bind(baseURL: server.baseURL)
+        base.bind(server.baseURL)
         return ERPSimulator(
-            store: store, faults: faults, server: server, counters: counters, authenticator: authenticator)
+            store: store, faults: faults, server: server, counters: counters, authenticator: authenticator,
+            jobs: jobs, background: background)
     }
 
-    /// Stops the HTTP server.
+    /// Stops the HTTP server; delayed jobs and late commits that have not landed never do.
     public func stop() async {
+        background.stop()
         await server.stop()
     }
 }
@@ -103,173 +125,4 @@ final class StatusCounts: Sendable {
     private let counts = Mutex<[Int: Int]>([:])
     func add(_ status: Int) { counts.withLock { $0[status, default: 0] += 1 } }
     var snapshot: [Int: Int] { counts.withLock { $0 } }
-}
-
-/// The request handling of ``ERPSimulator``.
-struct ERPRoutes: Sendable {
-    static let prefix = "/services/rest/record/v1"
-    let store: ERPStore
-    let faults: ERPFaults
-    let authenticator: ERPRequestAuthenticator
-    let counters: StatusCounts
-
-    func router() -> Router<BasicRequestContext> {
-        let router = Router()
-        let issuer = authenticator.issuer
-        router.post(RouterPath(ERPTokenIssuer.path)) { request, _ in await issuer.handle(request) }
-        router.get("\(Self.prefix)/:type") { request, context in await handle(request, context, .list) }
-        router.post("\(Self.prefix)/:type") { request, context in await handle(request, context, .create) }
-        router.get("\(Self.prefix)/:type/:id") { request, context in await handle(request, context, .read) }
-        router.put("\(Self.prefix)/:type/:id") { request, context in await handle(request, context, .upsert) }
-        router.patch("\(Self.prefix)/:type/:id") { request, context in await handle(request, context, .update) }
-        // (One route shape per depth: the router's tree does not fall back from a literal to a parameter.)
-        router.post("\(Self.prefix)/:type/:id/!transform/:target") { request, context in
-            await handle(request, context, .transform)
-        }
-        return router
-    }
-
-    enum Operation { case list, read, create, upsert, update, transform }
-
-    private func handle(_ request: Request, _ context: BasicRequestContext, _ operation: Operation) async -> Response {
-        let response = await answer(request, context, operation)
-        counters.add(Int(response.status.code))
-        return response
-    }
-
-    private func answer(_ request: Request, _ context: BasicRequestContext, _ operation: Operation) async -> Response {
-        guard authenticator.authorize(request) else {
-            return ERPError.response(.unauthorized, code: "INVALID_LOGIN", detail: "Invalid login attempt.")
-        }
-        guard let type = context.parameters.get("type").flatMap(ERPRecordType.init(rawValue:)) else {
-            return ERPError.response(.notFound, code: "INVALID_RCRD_TYPE", detail: "Unknown record type.")
-        }
-        // A transform names the record to create after `!transform/`.
-        let target =
-            operation == .transform ? context.parameters.get("target").flatMap(ERPRecordType.init(rawValue:)) : type
-        guard let target, !(operation == .transform && !target.isRelated) else {
-            return ERPError.response(.badRequest, code: "INVALID_TRANSFORM", detail: "Unknown transform target.")
-        }
-        let id = context.parameters.get("id")
-        var body = ERPWriteBody(json: [:])
-        if operation == .create || operation == .upsert || operation == .update || operation == .transform {
-            guard let bytes = try? await request.body.collect(upTo: 1 << 20),
-                let json = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any]
-            else {
-                return ERPError.response(.badRequest, code: "INVALID_CONTENT", detail: "The body is not a JSON object.")
-            }
-            body = ERPWriteBody(json: json)
-        }
-        if operation == .transform {
-            guard type == .salesOrder else {
-                return ERPError.response(.badRequest, code: "INVALID_TRANSFORM", detail: "Only sales orders transform.")
-            }
-            body.createdFrom = id
-        }
-        let orders = [id, body.externalId, body.createdFrom].compactMap { $0 }.map {
-            $0.hasPrefix("eid:") ? String($0.dropFirst(4)) : $0
-        }
-        let (decision, latency) = faults.admit(
-            orders: operation == .list || operation == .read ? [] : orders, now: Date())
-        if latency > .zero { try? await Task.sleep(for: latency) }
-        switch decision {
-        case .proceed:
-            defer { faults.finish() }
-            return await perform(operation, type: target, id: id, body: body, query: request.uri.queryParameters)
-        case .applyThenStall(let duration):
-            defer { faults.finish() }
-            let response = await perform(
-                operation, type: target, id: id, body: body, query: request.uri.queryParameters)
-            try? await Task.sleep(for: duration)
-            return response
-        case .unauthorized:
-            return ERPError.response(.unauthorized, code: "INVALID_LOGIN", detail: "Invalid login attempt.")
-        case .unavailable:
-            return ERPError.response(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", detail: "Service unavailable.")
-        case .throttled(let seconds):
-            var response = ERPError.response(
-                .tooManyRequests, code: "REQUEST_LIMIT_EXCEEDED", detail: "Too many requests.")
-            response.headers[.retryAfter] = String(seconds)
-            return response
-        case .overConcurrency:
-            return ERPError.response(
-                .tooManyRequests, code: "SSS_REQUEST_LIMIT_EXCEEDED", detail: "Concurrent request limit exceeded.")
-        case .stall(let duration):
-            try? await Task.sleep(for: duration)
-            return ERPError.response(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", detail: "Request timed out.")
-        case .invalid(let status):
-            return ERPError.response(
-                HTTPResponse.Status(code: status), code: "USER_ERROR", detail: "Invalid field value for this order.")
-        }
-    }
-
-    private func perform(
-        _ operation: Operation, type: ERPRecordType, id: String?, body: ERPWriteBody, query: Parameters
-    ) async -> Response {
-        do {
-            switch operation {
-            case .list:
-                return await list(type, query: query)
-            case .read:
-                guard let id, let record = await store.find(type, id: id) else {
-                    return ERPError.response(.notFound, code: "NONEXISTENT_ID", detail: "Record not found.")
-                }
-                return ERPCoding.response(record)
-            case .create, .transform:
-                return written(try await store.create(type, body: body))
-            case .upsert:
-                guard let id, id.hasPrefix("eid:") else {
-                    return ERPError.response(
-                        .badRequest, code: "INVALID_REQUEST", detail: "PUT needs eid:<externalId>.")
-                }
-                return written(try await store.upsert(type, externalId: String(id.dropFirst(4)), body: body).0)
-            case .update:
-                return written(try await store.update(type, id: id ?? "", body: body))
-            }
-        } catch {
-            switch error {
-            case .duplicateExternalId(let externalId):
-                return ERPError.response(
-                    .badRequest, code: "DUP_RCRD", detail: "A record with externalId \(externalId) already exists.")
-            case .notFound(let what):
-                return ERPError.response(.notFound, code: "NONEXISTENT_ID", detail: "\(what) not found.")
-            case .invalid(let why):
-                return ERPError.response(.badRequest, code: "INVALID_FLD_VALUE", detail: why)
-            }
-        }
-    }
-
-    private func list(_ type: ERPRecordType, query: Parameters) async -> Response {
-        var since: Date?
-        var parent: String?
-        if let q = query.get("q") {
-            if let range = q.range(of: "lastModifiedDate ON_OR_AFTER ") {
-                let text = q[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-                guard let date = SimulatorTime.date(text) else {
-                    return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Invalid date in q.")
-                }
-                since = date
-            } else if let range = q.range(of: "createdFrom EQUAL ") {
-                parent = q[range.upperBound...].trimmingCharacters(in: .whitespaces)
-            } else {
-                return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Unsupported q.")
-            }
-        }
-        let limit = min(1000, max(1, query.get("limit", as: Int.self) ?? 1000))
-        let offset = max(0, query.get("offset", as: Int.self) ?? 0)
-        let matching = await store.records(type, modifiedSince: since, createdFrom: parent)
-        let page = Array(matching.dropFirst(offset).prefix(limit))
-        return ERPCoding.response(
-            ERPPage(
-                count: page.count, hasMore: offset + page.count < matching.count, items: page, offset: offset,
-                totalResults: matching.count))
-    }
-
-    private func written(_ record: ERPRecord) -> Response {
-        var response = Response(status: .noContent)
-        if let location = HTTPField.Name("Location") {
-            response.headers[location] = "\(Self.prefix)/\(record.type.rawValue)/\(record.id)"
-        }
-        return response
-    }
 }

@@ -87,13 +87,15 @@ struct PipelineConfigFile: Decodable, Sendable {
         var tokenFile: String?
         var maxConcurrentRequests: Int?
         var requestTimeoutMs: Int?
+        /// `async` (default: NetSuite asynchronous requests with idempotency keys) or `sync`.
+        var writeMode: String?
         /// `bearer` (default), `oauth2` or `tba`.
         var auth: String?
         var oauth2: OAuth2?
         var tba: TBA?
 
         private enum CodingKeys: String, CodingKey {
-            case baseURL, token, tokenFile, maxConcurrentRequests, requestTimeoutMs, auth, oauth2, tba
+            case baseURL, token, tokenFile, maxConcurrentRequests, requestTimeoutMs, writeMode, auth, oauth2, tba
         }
 
         /// As for the Shopify secret: a present token key with a null value counts as set (and empty).
@@ -105,6 +107,7 @@ struct PipelineConfigFile: Decodable, Sendable {
             tokenFile = try present(.tokenFile)
             maxConcurrentRequests = try container.decodeIfPresent(Int.self, forKey: .maxConcurrentRequests)
             requestTimeoutMs = try container.decodeIfPresent(Int.self, forKey: .requestTimeoutMs)
+            writeMode = try container.decodeIfPresent(String.self, forKey: .writeMode)
             auth = try container.decodeIfPresent(String.self, forKey: .auth)
             oauth2 = try container.decodeIfPresent(OAuth2.self, forKey: .oauth2)
             tba = try container.decodeIfPresent(TBA.self, forKey: .tba)

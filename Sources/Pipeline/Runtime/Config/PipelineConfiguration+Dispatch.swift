@@ -74,6 +74,14 @@ extension PipelineConfiguration {
         } else if let existing = erp?.requestTimeout {
             configuration.requestTimeout = existing
         }
+        if let mode = value("DRIFTLESS_ERP_WRITE_MODE") ?? file?.writeMode {
+            guard let parsed = ERPWriteMode(rawValue: mode) else {
+                throw PipelineConfigurationError.invalidValue(field: "erp.writeMode", value: mode)
+            }
+            configuration.writeMode = parsed
+        } else if let existing = erp?.writeMode {
+            configuration.writeMode = existing
+        }
         erp = configuration
     }
 }

@@ -1,0 +1,151 @@
+import Crypto
+import Foundation
+import NIOHTTP1
+
+/// NetSuite asynchronous writes (Oracle's NetSuite help, REST Web Services Request Processing):
+/// the write goes with `Prefer: respond-async` and `X-NetSuite-Idempotency-Key`, the server answers
+/// `202` + the job's `Location`, and the job is followed until it completed ("Sending an
+/// Asynchronous Request", "Polling for the Status of a Completed Asynchronous Request"); its task's
+/// result names the written record or carries the error ("Getting the Result of an Executed
+/// Request"). A key the server has seen answers `400 IDEMPOTENCY_ERROR` with the first job's
+/// `Location`, which is then followed instead ("Sending an Asynchronous Request Using an
+/// Idempotency Key"): a write whose answer was lost is never made a second time, and once its job
+/// is followed nothing of it can land later.
+extension ERPClient {
+    /// What an asynchronous write gave: how it ended and, when done and asked for, the written
+    /// record's path (`/services/rest/record/v1/{type}/{id}`).
+    public struct AsyncWrite: Sendable, Equatable {
+        public var outcome: ERPOutcome
+        public var recordLocation: String?
+    }
+
+    /// `PUT /{type}/eid:{externalId}` as an asynchronous request with `idempotencyKey`, followed
+    /// until its job completed (at most ``ERPConfiguration/asyncJobDeadline``). `wantsRecord`:
+    /// read the task's result for the record's location even when the job succeeded.
+    public func upsertAsync(
+        _ type: String, externalId: String, body: Data, idempotencyKey: String, wantsRecord: Bool
+    ) async -> AsyncWrite {
+        let path = Self.recordPath + "/\(type)/eid:\(Self.escape(externalId))"
+        let submitted = await exchange(
+            .PUT, path, body: body,
+            headers: [("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", idempotencyKey)])
+        let job: String
+        switch (submitted.status, submitted.errorCode) {
+        case (202?, _):
+            guard let location = submitted.location else {
+                return AsyncWrite(outcome: .transient(status: 202, retryAfter: nil, detail: "202 without a job Location"))
+            }
+            job = location
+        case (400?, "IDEMPOTENCY_ERROR"?):
+            // The key was used: an earlier send of this write made the job. Follow that one.
+            guard let location = submitted.location else {
+                return AsyncWrite(
+                    outcome: .permanent(status: 400, code: "IDEMPOTENCY_ERROR", detail: "no Location of the first job"))
+            }
+            job = location
+        default:
+            // Not queued (refused, throttled, no answer) — or answered at once by a server that
+            // ignored the preference.
+            return AsyncWrite(outcome: submitted.outcome, recordLocation: submitted.location)
+        }
+        guard let jobPath = serverPath(job) else {
+            return AsyncWrite(outcome: .permanent(status: 0, code: "INVALID_LOCATION", detail: "job at \(job)"))
+        }
+        return await follow(jobPath, wantsRecord: wantsRecord)
+    }
+
+    /// Polls the job at `jobPath` until it completed, then reads its task's result when needed.
+    private func follow(_ jobPath: String, wantsRecord: Bool) async -> AsyncWrite {
+        let deadline = ContinuousClock.now + asyncJobDeadline
+        var nap: Duration = .milliseconds(20)
+        var last = ERPOutcome.transient(status: nil, retryAfter: nil, detail: "job \(jobPath) not completed in time")
+        while true {
+            let answer = await exchange(.GET, jobPath, body: nil)
+            switch answer.outcome {
+            case .done:
+                let job = answer.body.flatMap(Self.object)
+                if job?["completed"] as? Bool == true {
+                    let progress = job?["progress"] as? String
+                    if progress == "succeeded" && !wantsRecord {
+                        return AsyncWrite(outcome: .done(status: 204, location: nil))
+                    }
+                    return await result(of: jobPath)
+                }
+            case .unauthorized, .permanent:
+                return AsyncWrite(outcome: answer.outcome)
+            case .transient, .conflict:
+                last = answer.outcome
+            }
+            guard ContinuousClock.now + nap < deadline else {
+                // Still pending (or unreadable): unanswered. Sending it again reuses the key, which
+                // leads back to this job.
+                if case .transient(let status, _, let detail) = last {
+                    return AsyncWrite(outcome: .transient(status: status, retryAfter: nil, detail: detail))
+                }
+                return AsyncWrite(outcome: last)
+            }
+            try? await Task.sleep(for: nap)
+            nap = min(nap * 2, .seconds(1))
+        }
+    }
+
+    /// The completed job's task result: the record's location, or the failed write's outcome.
+    private func result(of jobPath: String) async -> AsyncWrite {
+        let tasks = await exchange(.GET, jobPath + "/task", body: nil)
+        guard case .done = tasks.outcome else { return AsyncWrite(outcome: tasks.outcome) }
+        let items = tasks.body.flatMap(Self.object)?["items"] as? [[String: Any]] ?? []
+        guard let href = Self.selfLink(items.first), let taskPath = serverPath(href) else {
+            return AsyncWrite(outcome: .transient(status: nil, retryAfter: nil, detail: "job \(jobPath) lists no task"))
+        }
+        let result = await exchange(.GET, taskPath + "/result", body: nil)
+        if result.isSuccess {
+            guard let record = Self.selfLink(result.body.flatMap(Self.object)), let path = serverPath(record) else {
+                return AsyncWrite(outcome: .transient(status: nil, retryAfter: nil, detail: "task result without a link"))
+            }
+            return AsyncWrite(outcome: .done(status: 204, location: path), recordLocation: path)
+        }
+        // A failed write's result is NetSuite's error body with the write's own status.
+        guard let status = result.status, let body = result.body,
+            Self.object(body)?["o:errorDetails"] != nil
+        else { return AsyncWrite(outcome: result.outcome) }
+        let (code, detail) = Self.errorDetail(body)
+        let written = (Self.object(body)?["status"] as? Int) ?? status
+        return AsyncWrite(outcome: ERPOutcome.classify(status: written, code: code, detail: detail))
+    }
+
+    /// `location` as a path on this ERP (a path, or an absolute URL on the configured base); nil for
+    /// anywhere else (credentials never go to another host).
+    private func serverPath(_ location: String) -> String? {
+        if location.hasPrefix("/") { return location }
+        guard location.hasPrefix(baseURL + "/") else { return nil }
+        return String(location.dropFirst(baseURL.count))
+    }
+
+    private static func selfLink(_ object: [String: Any]?) -> String? {
+        let links = object?["links"] as? [[String: Any]] ?? []
+        return links.first { $0["rel"] as? String == "self" }?["href"] as? String
+    }
+
+    private static func object(_ data: Data) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+
+    /// The idempotency key of one write: a UUID-formatted value from SHA-256 of the effect id and
+    /// the canonical event id, so a retry or a redelivery of the same event sends the same key and
+    /// a later event (or a repair) a different one.
+    public static func idempotencyKey(effectID: String, eventID: String) -> String {
+        var bytes = Array(SHA256.hash(data: Data("\(effectID)\u{1F}\(eventID)".utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x50  // version 5 style (name-based, SHA)
+        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+        let hex = bytes.map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
+        var out = ""
+        for (index, character) in hex.enumerated() {
+            if [8, 12, 16, 20].contains(index) { out.append("-") }
+            out.append(character)
+        }
+        return out
+    }
+}
