@@ -84,9 +84,9 @@ final class ERPSimulatorTests: XCTestCase {
         // Reads: related records of the order, and a window by last modification, paged.
         let related = try await Self.call(erp, .GET, "/customerDeposit?q=createdFrom%20EQUAL%20\(id)")
         XCTAssertEqual(related.json["totalResults"] as? Int, 2)
+        // Body fields sit at the top level of each record (NetSuite has no `fields` wrapper).
         XCTAssertEqual(
-            ((related.json["items"] as? [[String: Any]])?.first?["fields"] as? [String: Any])?["paymentTransactionId"]
-                as? String, "ch_3Nx")
+            (related.json["items"] as? [[String: Any]])?.first?["paymentTransactionId"] as? String, "ch_3Nx")
         for index in 0..<5 {
             _ = try await Self.call(erp, .PUT, "/salesOrder/eid:bulk-\(index)", body: ["status": "B"])
         }
