@@ -135,9 +135,11 @@ extension ERPEffectPlannerTests {
             orderKey: key, version: 3, target: ERPTarget(status: .billed, action: .creditMemoCreated),
             dimensions: merged, facts: facts, erp: view)
         XCTAssertEqual(plan.effects.map(\.kind), [.salesOrderStatus, .fulfilment, .creditMemo])
-        XCTAssertEqual(plan.effects.map(\.id), [
-            "shopify:1001#salesOrderStatus#v3-G", "shopify:1001#fulfilment#1Z1", "shopify:1001#creditMemo#re_1",
-        ])
+        XCTAssertEqual(
+            plan.effects.map(\.id),
+            [
+                "shopify:1001#salesOrderStatus#v3-G", "shopify:1001#fulfilment#1Z1", "shopify:1001#creditMemo#re_1",
+            ])
         XCTAssertEqual(plan.effects[1].externalID, "ful-shopify-1001-1Z1")
         XCTAssertEqual(plan.effects[1].trackingNumbers, ["1Z1"])
     }

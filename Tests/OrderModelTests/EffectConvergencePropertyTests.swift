@@ -68,7 +68,10 @@ final class EffectConvergencePropertyTests: XCTestCase {
                     (OrderDimensions(payment: .captured, fulfillment: .partial), f(["1ZA"])),
                     (OrderDimensions(payment: .captured, fulfillment: .partial), f(["1ZA", "1ZB"])),
                     (OrderDimensions(payment: .captured, fulfillment: .fulfilled), f(["1ZA", "1ZB", "1ZC"])),
-                    (OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed), f(["1ZA", "1ZB", "1ZC"])),
+                    (
+                        OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed),
+                        f(["1ZA", "1ZB", "1ZC"])
+                    ),
                 ]),
             lifecycle(
                 "cancelled", shop("2"),
@@ -96,7 +99,10 @@ final class EffectConvergencePropertyTests: XCTestCase {
                     (OrderDimensions(), .none),
                     (OrderDimensions(payment: .captured), f()),
                     (OrderDimensions(payment: .captured, fulfillment: .fulfilled), f(["1Z4"])),
-                    (OrderDimensions(payment: .partiallyRefunded, fulfillment: .fulfilled), f(["1Z4"], refunds: ["re_4"])),
+                    (
+                        OrderDimensions(payment: .partiallyRefunded, fulfillment: .fulfilled),
+                        f(["1Z4"], refunds: ["re_4"])
+                    ),
                 ]),
             lifecycle(
                 "return-and-refunds", shop("5"),
@@ -106,8 +112,14 @@ final class EffectConvergencePropertyTests: XCTestCase {
                     (OrderDimensions(payment: .captured), f()),
                     (OrderDimensions(payment: .captured, fulfillment: .partial), f(["1ZA"])),
                     (OrderDimensions(payment: .captured, fulfillment: .fulfilled), f(["1ZA", "1ZB"])),
-                    (OrderDimensions(payment: .captured, fulfillment: .fulfilled, returns: .initiated), f(["1ZA", "1ZB"])),
-                    (OrderDimensions(payment: .captured, fulfillment: .fulfilled, returns: .received), f(["1ZA", "1ZB"])),
+                    (
+                        OrderDimensions(payment: .captured, fulfillment: .fulfilled, returns: .initiated),
+                        f(["1ZA", "1ZB"])
+                    ),
+                    (
+                        OrderDimensions(payment: .captured, fulfillment: .fulfilled, returns: .received),
+                        f(["1ZA", "1ZB"])
+                    ),
                     (
                         OrderDimensions(payment: .partiallyRefunded, fulfillment: .fulfilled, returns: .received),
                         f(["1ZA", "1ZB"], refunds: ["re_1"])
@@ -232,7 +244,10 @@ final class EffectConvergencePropertyTests: XCTestCase {
         let got = try XCTUnwrap(dispatch([events[0], events[1], events[3], events[2]]))
         XCTAssertEqual(
             got.made,
-            ["creditMemo:cm-shopify-4-re_5f4", "customerDeposit:dep-shopify-4-ch_5f1", "itemFulfillment:ful-shopify-4-1Z4"])
+            [
+                "creditMemo:cm-shopify-4-re_5f4", "customerDeposit:dep-shopify-4-ch_5f1",
+                "itemFulfillment:ful-shopify-4-1Z4",
+            ])
         XCTAssertEqual(got.status, .billed)
     }
 
@@ -284,7 +299,8 @@ final class EffectConvergencePropertyTests: XCTestCase {
                 XCTAssertTrue(required.isSubset(of: got.made), "\(lifecycle.name): \(required) ⊄ \(got.made)")
                 let extra = Set(got.made).subtracting(required)
                 XCTAssertTrue(
-                    extra.allSatisfy { $0.hasPrefix("itemFulfillment:") } && (extra.isEmpty || !got.dimensions.allowsFulfilmentRelease),
+                    extra.allSatisfy { $0.hasPrefix("itemFulfillment:") }
+                        && (extra.isEmpty || !got.dimensions.allowsFulfilmentRelease),
                     "\(lifecycle.name): extra \(extra)")
             }
         }
@@ -305,15 +321,18 @@ final class EffectConvergencePropertyTests: XCTestCase {
                     facts = facts.merged(with: OrderFacts(refundIDs: ["re_\(order)_\(step)"]))
                 }
             case 1 where dims.allowsFulfilmentRelease:
-                dims.fulfillment = dims.fulfillment.joined(with: [.partial, .fulfilled].randomElement(using: &rng) ?? .partial)
+                dims.fulfillment = dims.fulfillment.joined(
+                    with: [.partial, .fulfilled].randomElement(using: &rng) ?? .partial)
                 facts = facts.merged(with: OrderFacts(trackingNumbers: ["T\(order)-\(step)"]))
             case 2 where Int.random(in: 0..<4, using: &rng) == 0:
                 dims.lifecycle = .cancelled
                 facts = facts.merged(
                     with: OrderFacts(
-                        cancelledAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(step)), cancelReason: "customer"))
+                        cancelledAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(step)), cancelReason: "customer"
+                    ))
             case 3 where dims.fulfillment != .unfulfilled:
-                dims.returns = dims.returns.joined(with: [.initiated, .received].randomElement(using: &rng) ?? .initiated)
+                dims.returns = dims.returns.joined(
+                    with: [.initiated, .received].randomElement(using: &rng) ?? .initiated)
             case 4: break
             default: if dims.lifecycle == .open { dims.lifecycle = .closed }
             }

@@ -13,12 +13,14 @@ import XCTest
 /// once; revoked or wrong credentials pause the destination (one alarm, `/status` `paused`, nothing
 /// acknowledged) until credentials pass again.
 final class DispatchAuthTests: XCTestCase {
-    /// OAuth 2.0 tokens living 62 s (the client replaces one 60 s before it expires, so every ~2 s):
+    /// OAuth 2.0 tokens living 72 s (the client replaces one 60 s before it expires, so every ~12 s):
     /// a token replaced ahead of expiry costs no refusal; tokens the ERP drops early (clock skew, a
     /// restart) cost one 401 per request in flight, each repeated at once with a new token. No
     /// write needs a second attempt, the destination never pauses, every effect lands once, in order.
     func testOAuth2TokensExpiringMidRunAreReplacedWithoutAFailedWrite() async throws {
-        let rig = try await DispatchRig.start(name: "dispatch-oauth2", partitions: 3, auth: .oauth2, tokenLifetime: 62)
+        // Tokens live 72 s, so with the client's 60 s margin each is used for 12 s: long enough for the
+        // first part (every write an async request and a poll of its job).
+        let rig = try await DispatchRig.start(name: "dispatch-oauth2", partitions: 3, auth: .oauth2, tokenLifetime: 72)
         let matrix = try MappingMatrix.default
         let first = CanonicalLifecycles.make(orders: 40, seed: 21, duplicateRatio: 0.1, matrix: matrix, prefix: "A")
         let second = CanonicalLifecycles.make(orders: 40, seed: 22, duplicateRatio: 0.1, matrix: matrix, prefix: "B")
@@ -31,9 +33,9 @@ final class DispatchAuthTests: XCTestCase {
         let firstDone = await eventually { stage.counters.snapshot.consumed >= first.count }
         XCTAssertTrue(firstDone, "consumed \(stage.counters.snapshot.consumed) of \(first.count)")
         XCTAssertEqual(rig.erp.tokenCounts.granted, 1, "one token for every request while it is fresh")
-        // The client's token is within its refresh margin after 2 s: the next write gets a new one first.
+        // The client's token is within its refresh margin after 12 s: the next write gets a new one first.
         let grantedAt = ContinuousClock.now
-        _ = await eventually(timeout: .seconds(5)) { ContinuousClock.now - grantedAt > .milliseconds(2_100) }
+        _ = await eventually(timeout: .seconds(15)) { ContinuousClock.now - grantedAt > .milliseconds(12_100) }
         try await rig.publish(second)
         let secondDone = await eventually { stage.counters.snapshot.consumed >= first.count + second.count }
         XCTAssertTrue(secondDone)

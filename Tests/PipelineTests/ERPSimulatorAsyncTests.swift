@@ -51,7 +51,9 @@ final class ERPSimulatorAsyncTests: XCTestCase {
         let submitted = try await Self.call(
             erp, .PUT, Self.record + "/salesOrder/eid:so-shopify-1",
             body: ["status": ["id": "B"], "custbody_driftless_version": "3"],
-            headers: [("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", "cac827ea-3543-4cda-add2-bae634326c27")])
+            headers: [
+                ("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", "cac827ea-3543-4cda-add2-bae634326c27"),
+            ])
         XCTAssertEqual(submitted.status, 202)
         XCTAssertEqual(submitted.headers.first(name: "Preference-Applied"), "respond-async")
         let location = try XCTUnwrap(submitted.headers.first(name: "Location"))

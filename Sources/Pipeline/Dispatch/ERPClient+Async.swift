@@ -22,40 +22,57 @@ extension ERPClient {
     /// `PUT /{type}/eid:{externalId}` as an asynchronous request with `idempotencyKey`, followed
     /// until its job completed (at most ``ERPConfiguration/asyncJobDeadline``). `wantsRecord`:
     /// read the task's result for the record's location even when the job succeeded.
+    ///
+    /// A key an earlier send already used leads to that send's job. If that job **failed**, nothing of
+    /// it was written, and this send is a new try (a replay after the ERP was fixed): it goes again
+    /// under a key derived from the failed job's key and id — deterministic, so every replica and
+    /// retry of this try uses the same one — at most `maxFailedJobs` times.
     public func upsertAsync(
         _ type: String, externalId: String, body: Data, idempotencyKey: String, wantsRecord: Bool
     ) async -> AsyncWrite {
         let path = Self.recordPath + "/\(type)/eid:\(Self.escape(externalId))"
-        let submitted = await exchange(
-            .PUT, path, body: body,
-            headers: [("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", idempotencyKey)])
-        let job: String
-        switch (submitted.status, submitted.errorCode) {
-        case (202?, _):
-            guard let location = submitted.location else {
-                return AsyncWrite(outcome: .transient(status: 202, retryAfter: nil, detail: "202 without a job Location"))
+        var key = idempotencyKey
+        var failedJobs = 0
+        while true {
+            let submitted = await exchange(
+                .PUT, path, body: body, headers: [("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", key)])
+            let job: String
+            let earlier: Bool
+            switch (submitted.status, submitted.errorCode) {
+            case (202?, _):
+                guard let location = submitted.location else {
+                    return AsyncWrite(
+                        outcome: .transient(status: 202, retryAfter: nil, detail: "202 without a job Location"))
+                }
+                (job, earlier) = (location, false)
+            case (400?, "IDEMPOTENCY_ERROR"?):
+                // The key was used: an earlier send of this write made the job. Follow that one.
+                guard let location = submitted.location else {
+                    return AsyncWrite(
+                        outcome: .permanent(
+                            status: 400, code: "IDEMPOTENCY_ERROR", detail: "no Location of the first job"))
+                }
+                (job, earlier) = (location, true)
+            default:
+                // Not queued (refused, throttled, no answer) — or answered at once by a server that
+                // ignored the preference.
+                return AsyncWrite(outcome: submitted.outcome, recordLocation: submitted.location)
             }
-            job = location
-        case (400?, "IDEMPOTENCY_ERROR"?):
-            // The key was used: an earlier send of this write made the job. Follow that one.
-            guard let location = submitted.location else {
-                return AsyncWrite(
-                    outcome: .permanent(status: 400, code: "IDEMPOTENCY_ERROR", detail: "no Location of the first job"))
+            guard let jobPath = serverPath(job) else {
+                return AsyncWrite(outcome: .permanent(status: 0, code: "INVALID_LOCATION", detail: "job at \(job)"))
             }
-            job = location
-        default:
-            // Not queued (refused, throttled, no answer) — or answered at once by a server that
-            // ignored the preference.
-            return AsyncWrite(outcome: submitted.outcome, recordLocation: submitted.location)
+            let (written, failed) = await follow(jobPath, wantsRecord: wantsRecord)
+            guard earlier, failed, failedJobs < Self.maxFailedJobs else { return written }
+            failedJobs += 1
+            key = Self.idempotencyKey(effectID: key, eventID: "after-failed-job \(jobPath)")
         }
-        guard let jobPath = serverPath(job) else {
-            return AsyncWrite(outcome: .permanent(status: 0, code: "INVALID_LOCATION", detail: "job at \(job)"))
-        }
-        return await follow(jobPath, wantsRecord: wantsRecord)
     }
 
+    /// How many failed earlier jobs one send looks past (see ``upsertAsync(_:externalId:body:idempotencyKey:wantsRecord:)``).
+    static let maxFailedJobs = 8
+
     /// Polls the job at `jobPath` until it completed, then reads its task's result when needed.
-    private func follow(_ jobPath: String, wantsRecord: Bool) async -> AsyncWrite {
+    private func follow(_ jobPath: String, wantsRecord: Bool) async -> (AsyncWrite, failed: Bool) {
         let deadline = ContinuousClock.now + asyncJobDeadline
         var nap: Duration = .milliseconds(20)
         var last = ERPOutcome.transient(status: nil, retryAfter: nil, detail: "job \(jobPath) not completed in time")
@@ -67,12 +84,12 @@ extension ERPClient {
                 if job?["completed"] as? Bool == true {
                     let progress = job?["progress"] as? String
                     if progress == "succeeded" && !wantsRecord {
-                        return AsyncWrite(outcome: .done(status: 204, location: nil))
+                        return (AsyncWrite(outcome: .done(status: 204, location: nil)), false)
                     }
-                    return await result(of: jobPath)
+                    return (await result(of: jobPath, until: deadline), progress == "failed")
                 }
             case .unauthorized, .permanent:
-                return AsyncWrite(outcome: answer.outcome)
+                return (AsyncWrite(outcome: answer.outcome), false)
             case .transient, .conflict:
                 last = answer.outcome
             }
@@ -80,27 +97,30 @@ extension ERPClient {
                 // Still pending (or unreadable): unanswered. Sending it again reuses the key, which
                 // leads back to this job.
                 if case .transient(let status, _, let detail) = last {
-                    return AsyncWrite(outcome: .transient(status: status, retryAfter: nil, detail: detail))
+                    return (AsyncWrite(outcome: .transient(status: status, retryAfter: nil, detail: detail)), false)
                 }
-                return AsyncWrite(outcome: last)
+                return (AsyncWrite(outcome: last), false)
             }
             try? await Task.sleep(for: nap)
             nap = min(nap * 2, .seconds(1))
         }
     }
 
-    /// The completed job's task result: the record's location, or the failed write's outcome.
-    private func result(of jobPath: String) async -> AsyncWrite {
-        let tasks = await exchange(.GET, jobPath + "/task", body: nil)
+    /// The completed job's task result: the record's location, or the failed write's outcome. The
+    /// job is done, so its task list and result are read again (until `deadline`) when a read fails
+    /// on the way — giving up would send the write again only to find this job.
+    private func result(of jobPath: String, until deadline: ContinuousClock.Instant) async -> AsyncWrite {
+        let tasks = await read(jobPath + "/task", until: deadline)
         guard case .done = tasks.outcome else { return AsyncWrite(outcome: tasks.outcome) }
         let items = tasks.body.flatMap(Self.object)?["items"] as? [[String: Any]] ?? []
         guard let href = Self.selfLink(items.first), let taskPath = serverPath(href) else {
             return AsyncWrite(outcome: .transient(status: nil, retryAfter: nil, detail: "job \(jobPath) lists no task"))
         }
-        let result = await exchange(.GET, taskPath + "/result", body: nil)
+        let result = await read(taskPath + "/result", until: deadline)
         if result.isSuccess {
             guard let record = Self.selfLink(result.body.flatMap(Self.object)), let path = serverPath(record) else {
-                return AsyncWrite(outcome: .transient(status: nil, retryAfter: nil, detail: "task result without a link"))
+                return AsyncWrite(
+                    outcome: .transient(status: nil, retryAfter: nil, detail: "task result without a link"))
             }
             return AsyncWrite(outcome: .done(status: 204, location: path), recordLocation: path)
         }
@@ -111,6 +131,17 @@ extension ERPClient {
         let (code, detail) = Self.errorDetail(body)
         let written = (Self.object(body)?["status"] as? Int) ?? status
         return AsyncWrite(outcome: ERPOutcome.classify(status: written, code: code, detail: detail))
+    }
+
+    /// `GET path`, read again after a transient failure (short back-off) until `deadline`.
+    private func read(_ path: String, until deadline: ContinuousClock.Instant) async -> Answer {
+        var nap: Duration = .milliseconds(20)
+        while true {
+            let answer = await exchange(.GET, path, body: nil)
+            guard case .transient = answer.outcome, ContinuousClock.now + nap < deadline else { return answer }
+            try? await Task.sleep(for: nap)
+            nap = min(nap * 2, .seconds(1))
+        }
     }
 
     /// `location` as a path on this ERP (a path, or an absolute URL on the configured base); nil for

@@ -134,7 +134,10 @@ public final class ERPClient: Sendable {
                     return (Answer(outcome: .unauthorized(status: 401, detail: error.description)), nil)
                 } catch {
                     logger.warning("erp access token unavailable", metadata: ["error": "\(error)"])
-                    return (Answer(outcome: .transient(status: nil, retryAfter: nil, detail: String(describing: error))), nil)
+                    return (
+                        Answer(outcome: .transient(status: nil, retryAfter: nil, detail: String(describing: error))),
+                        nil
+                    )
                 }
                 var signed = prepared
                 signed.headers.add(name: "Authorization", value: authorization.value)
