@@ -123,9 +123,10 @@ final class ReconcileRepairRig: @unchecked Sendable {
         erp = try await ERPSimulator.start(token: TestERP.token, port: port, logger: TestERP.quiet)
     }
 
-    /// A reconciliation job whose clock is one hour after the previous job's.
-    func job(owner: String = "test") throws -> ReconcileJob {
-        runs += 1
+    /// A reconciliation job whose clock is one hour after the previous job's (`sameTime`: the previous
+    /// job's clock, for runs at once — a later clock would see the other's lease lapsed).
+    func job(owner: String = "test", sameTime: Bool = false) throws -> ReconcileJob {
+        if !sameTime { runs += 1 }
         let stats = ReconcileAPIStats()
         let reader = try ShopifyOrdersReader(
             configuration: ShopifyAdminConfiguration(

@@ -108,14 +108,17 @@ final class ReconcileRepairTests: XCTestCase {
     func testTwoRunsAtOnceRepairOnce() async throws {
         let (rig, _) = try await rigWithOrders()
         try await rig.restartERPEmpty()
+        // Slow ERP answers keep the first run going while the second asks for the lease.
+        rig.erp.faults.update { $0.latency = .milliseconds(300) }
         let a = try rig.job(owner: "replica-a")
-        let b = try rig.job(owner: "replica-b")
+        let b = try rig.job(owner: "replica-b", sameTime: true)
         async let first = a.run()
         async let second = b.run()
         let results = await [first, second]
         XCTAssertEqual(
             results.map(\.result).sorted(), ["drift-found", "skipped"], results.map(\.text).joined(separator: "\n"))
         XCTAssertEqual(results.map(\.found).reduce(0, +), 3)
+        rig.erp.faults.update { $0.latency = .zero }
         let (repaired, settled) = try await rig.settle()
         XCTAssertTrue(settled, repaired.details())
         XCTAssertEqual(repaired.duplicated, 0, repaired.details())
