@@ -119,8 +119,9 @@ final class ReconcileERPSweepTests: XCTestCase {
                 "amazon:\(amazon)": "other-drift",
             ], report.text)
         XCTAssertEqual(
-            sent.records.withLock { $0.map { String(decoding: $0.key ?? [], as: UTF8.self) } }, ["shopify:\(pending)"],
-            "the unpaid order's channel truth is injected (Pattern 5 is auto-corrected)")
+            sent.records.withLock { $0.map { "\($0.topic) \(String(decoding: $0.key ?? [], as: UTF8.self))" } },
+            ["\(PipelineTopics().ingestRaw) shopify:\(pending)", "\(PipelineTopics().canonical) shopify:\(pending)"],
+            "the unpaid order's channel truth is injected and its repair sent (Pattern 5 is auto-corrected)")
         let cases = try await reconcileLedger.cases(CaseQuery())
         XCTAssertEqual(Set(cases.map(\.orderKey)), ["shopify:\(cancelled)", "amazon:\(amazon)"])
         XCTAssertEqual(report.apiCalls["storefront"], 2, "one page of the window, one lookup of three ids")

@@ -134,9 +134,12 @@ final class ReconcileJobTests: XCTestCase {
         XCTAssertEqual(
             Dictionary(uniqueKeysWithValues: findings.map { ($0.orderKey, $0.classification) }),
             expected.filter { $0.value != ReconcileScenario.inSync })
+        // Each correction: the channel's truth to ingest, and the repair (the merged order) to dispatch.
         let injected = sent.records.withLock { $0 }
-        XCTAssertEqual(injected.count, 4)
-        XCTAssertTrue(injected.allSatisfy { $0.topic == fixture.topics.ingestRaw })
+        XCTAssertEqual(injected.count, 8)
+        XCTAssertEqual(injected.filter { $0.topic == fixture.topics.ingestRaw }.count, 4)
+        XCTAssertEqual(injected.filter { $0.topic == fixture.topics.canonical }.count, 4)
+        XCTAssertEqual(Set(findings.compactMap { $0.eventID.map { String($0.prefix(7)) } }), ["repair:"])
         let cases = try await ledger.cases(CaseQuery())
         XCTAssertEqual(
             Set(cases.map(\.orderKey)),
@@ -158,7 +161,21 @@ final class ReconcileJobTests: XCTestCase {
         XCTAssertEqual(
             second.classifications.mapValues(\.flagged),
             [ReconcilePolicy.name(of: .silentCancellation): 1, "other-drift": 1])
-        XCTAssertEqual(sent.records.withLock { $0.count }, 4, "nothing injected the second time")
+        XCTAssertEqual(sent.records.withLock { $0.count }, 8, "nothing injected the second time")
+        XCTAssertEqual(second.repairsConfirmed, 4, second.text)
+        // The ERP simulator's own records, through the independent oracle: the corrected orders are right.
+        var corrected: [OracleExpectation] = []
+        for (key, name) in expected
+        where name != ReconcileScenario.inSync && name != "other-drift"
+            && !name.hasPrefix("pattern-4")
+        {
+            guard let id = Int64(key.dropFirst("shopify:".count)), let order = await rig.storefront.store.order(id)
+            else { return XCTFail("no storefront order \(key)") }
+            corrected.append(try ERPOracle.expectation(shopify: order))
+        }
+        let oracle = await OracleChecker.check(corrected, store: rig.erp.store)
+        XCTAssertEqual(oracle.orders.count, 4)
+        XCTAssertEqual(oracle.wrongOrders.map(\.orderKey), [], oracle.details())
         let casesAfter = try await ledger.cases(CaseQuery())
         XCTAssertEqual(casesAfter.count, 2, "the same drift does not open a second case")
         let duplicates = await rig.erp.store.duplicateEffects

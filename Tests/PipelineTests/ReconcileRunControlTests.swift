@@ -100,7 +100,8 @@ final class ReconcileRunControlTests: XCTestCase {
             record.headers.first { $0.key == EnvelopeHeader.eventID }?.stringValue
         }
         XCTAssertEqual(ids.count, Set(ids).count, "no event injected twice: \(ids)")
-        XCTAssertEqual(ids.count, 4, "the four auto-correctable drifts, once each")
+        XCTAssertEqual(ids.count, 8, "the four auto-correctable drifts, once each: channel truth and repair")
+        XCTAssertEqual(ids.filter { $0.hasPrefix("repair:") }.count, 4)
         let findings = try await ledger.findings(runID: first.runID, since: nil, limit: 100)
         XCTAssertEqual(findings.count, 6)
 

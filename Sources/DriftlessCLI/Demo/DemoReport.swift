@@ -54,7 +54,8 @@ struct DemoReport: Sendable {
         let keys = Set(injection.orderKeys)
         let hits = findings.filter { keys.contains($0.orderKey) && $0.classification == name }
         return (
-            hits.count, hits.filter { $0.outcome == "corrected" }.count, hits.filter { $0.outcome == "flagged" }.count
+            hits.count, hits.filter { ["corrected", "correction-sent"].contains($0.outcome) }.count,
+            hits.filter { $0.outcome == "flagged" }.count
         )
     }
 

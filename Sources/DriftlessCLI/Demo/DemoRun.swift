@@ -135,7 +135,7 @@ struct DemoRun: Sendable {
             console.phase("comparing again and checking the ERP's records", finished: "replays settled")
             report.verify = await reconcile.run(dryRun: true)
             if let beforeCheck { try await beforeCheck(world) }
-            report.check = try await DemoChecker.check(world: world, captures: scenario.captures, matrix: matrix)
+            report.check = try await DemoChecker.check(world: world)
             report.openCases = try await cases(runtime, CaseQuery(states: [.open])).count
             report.erpAnswers = world.erp.statusCounts
             report.erpTokens = world.erp.tokenCounts.granted

@@ -62,7 +62,10 @@ struct OrderDispatcher: Sendable {
     private func dispatch(
         _ event: CanonicalEvent, known start: KnownView?, owns: () -> Bool, isStopping: @escaping @Sendable () -> Bool
     ) async -> (DispatchResult, KnownView?) {
-        var known = start
+        // A reconciliation repair is about what the ERP holds now: never the cached view.
+        let isRepair = event.sourceKind == ReconcileRepair.sourceKind
+        var event = event
+        var known = isRepair ? nil : start
         var applied: [AppliedEffect] = []
         var replans = 0
         replan: while true {
@@ -109,9 +112,16 @@ struct OrderDispatcher: Sendable {
                     continue replan
                 }
             }
+            var view = known?.view
+            if isRepair, let applied = view?.appliedVersion {
+                // The repair carries the order's merged state: it sets the status whatever version the
+                // ERP shows (a status edited by hand keeps the version of the write it replaced).
+                event.version = max(event.version, applied)
+                view?.appliedVersion = nil
+            }
             let plan = ERPEffectPlanner.plan(
                 orderKey: event.orderKey, version: event.version, target: event.erpTarget,
-                dimensions: event.dimensions, facts: event.facts, erp: known?.view)
+                dimensions: event.dimensions, facts: event.facts, erp: view)
             for effect in plan.effects {
                 guard owns(), !isStopping() else { return (.abandoned(applied: applied), nil) }
                 let salesOrderID = known?.view?.salesOrderID

@@ -12,7 +12,7 @@ extension ReconcileJob {
     /// Progress (the last `lastModifiedDate` compared) moves checkpoint `reconcile:<run>:erp`.
     func sweepERP(
         _ state: inout ReconcileRunState, _ report: inout ReconcileReport, handled: Set<String>,
-        seen: inout SeenOrders, pages: inout Int
+        seen: inout SeenOrders, pages: inout Int, pending: PendingCorrections
     ) async throws {
         var lookups: [Channel: any ChannelOrderLookup] = [:]
         for case let lookup as any ChannelOrderLookup in channels where lookups[lookup.channel] == nil {
@@ -43,7 +43,7 @@ extension ReconcileJob {
             // Channel changes after the window's end may still be on their way through the pipeline.
             let compared = try await compare(snapshots.filter { $0.updatedAt <= state.windowEnd }, &report)
             report.erpOnlyCompared += compared.count
-            try await act(on: compared, runID: state.runID, &report)
+            try await act(on: compared, runID: state.runID, pending: pending, &report)
             let dates = inWindow.compactMap(\.modified)
             if let first = dates.min(), first < latest { ordered = false }
             latest = max(latest, dates.max() ?? latest)
@@ -61,7 +61,7 @@ extension ReconcileJob {
     }
 
     /// The channels' current truth of `wanted` (ids per channel), in batches of each lookup's size.
-    private func lookUp(
+    func lookUp(
         _ wanted: [Channel: [String]], _ lookups: [Channel: any ChannelOrderLookup], _ report: inout ReconcileReport
     ) async throws -> [ChannelOrderSnapshot] {
         var snapshots: [ChannelOrderSnapshot] = []

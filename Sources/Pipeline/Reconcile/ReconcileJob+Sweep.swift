@@ -7,6 +7,7 @@ extension ReconcileJob {
     /// One order's comparison.
     struct Compared: Sendable {
         var snapshot: ChannelOrderSnapshot
+        var observation: ChannelObservation
         var channel: ChannelView
         var erp: ERPView?
         var verdict: ReconcileVerdict
@@ -15,7 +16,10 @@ extension ReconcileJob {
     /// Pages through each channel from the run's progress on it (checkpoint `reconcile:<run>:<system>`) to
     /// the window's end; per page: compare, act, record, then move the progress. Then the ERP-side
     /// sweep (``sweepERP(_:_:handled:seen:pages:)``) for the orders that changed only in the ERP.
-    func sweep(_ state: inout ReconcileRunState, _ report: inout ReconcileReport, handled: Set<String>) async throws {
+    func sweep(
+        _ state: inout ReconcileRunState, _ report: inout ReconcileReport, handled: Set<String>,
+        pending: PendingCorrections
+    ) async throws {
         var pages = 0
         var seen = SeenOrders()
         for reader in channels {
@@ -36,7 +40,7 @@ extension ReconcileJob {
                 for order in inWindow { seen.insert(order.key) }
                 let compared = try await compare(
                     inWindow.filter { !handled.contains($0.key.description) }, &report)
-                try await act(on: compared, runID: state.runID, &report)
+                try await act(on: compared, runID: state.runID, pending: pending, &report)
                 let dates = inWindow.map(\.updatedAt)
                 if let first = dates.min(), first < latest { ordered = false }
                 latest = max(latest, dates.max() ?? latest)
@@ -50,18 +54,20 @@ extension ReconcileJob {
                 if inWindow.count < page.orders.count { break }
             } while cursor != nil
         }
-        if settings.erpSweep { try await sweepERP(&state, &report, handled: handled, seen: &seen, pages: &pages) }
+        if settings.erpSweep {
+            try await sweepERP(&state, &report, handled: handled, seen: &seen, pages: &pages, pending: pending)
+        }
     }
 
     /// Reads the ERP views of `snapshots` (at most `concurrency` at once) and classifies each order.
     func compare(_ snapshots: [ChannelOrderSnapshot], _ report: inout ReconcileReport) async throws -> [Compared] {
-        var views: [ChannelView?] = []
+        var views: [ChannelObservation?] = []
         views.reserveCapacity(snapshots.count)
         for snapshot in snapshots {
             do {
                 let observation = try translator.translate(
                     channel: snapshot.key.channel, payload: snapshot.payload, eventID: nil)
-                views.append(ChannelView(observation))
+                views.append(observation)
             } catch {
                 report.unreadable += 1
                 logger.warning("order not mappable", metadata: ["order": "\(snapshot.key)", "error": "\(error)"])
@@ -83,9 +89,13 @@ extension ReconcileJob {
                 return found.sorted { $0.0 < $1.0 }
             }
             for (index, erpView) in batch {
-                guard let channel = views[index] else { continue }
+                guard let observation = views[index] else { continue }
+                let channel = ChannelView(observation)
                 let verdict = reconciler.compare(channel: channel, erp: erpView)
-                result.append(Compared(snapshot: snapshots[index], channel: channel, erp: erpView, verdict: verdict))
+                result.append(
+                    Compared(
+                        snapshot: snapshots[index], observation: observation, channel: channel, erp: erpView,
+                        verdict: verdict))
             }
             start = end
         }
@@ -93,39 +103,66 @@ extension ReconcileJob {
         return result
     }
 
-    /// Applies the policy to a page's mismatches: injects (one batch of records), opens cases, records
-    /// findings and audit rows, feeds the alert rule.
-    func act(on compared: [Compared], runID: String, _ report: inout ReconcileReport) async throws {
+    /// Applies the policy to a page's mismatches: corrects (the channel's order to `<p>.ingest.raw` and
+    /// a ``ReconcileRepair`` to `<p>.canonical`, one batch of records), opens cases, records findings and
+    /// audit rows, feeds the alert rule. An order with a correction of an earlier run still unchecked
+    /// (`pending`) settles it: in sync → that finding is `corrected`; drifted still → it is
+    /// `correction-failed` and the drift becomes a case instead of being corrected again.
+    func act(
+        on compared: [Compared], runID: String, pending: PendingCorrections, _ report: inout ReconcileReport
+    ) async throws {
         let now = clock()
         var records: [ProducerRecord] = []
         var findings: [ReconcileFinding] = []
         var audit: [AuditRecord] = []
         for item in compared {
-            guard let action = item.verdict.action,
+            let earlier = settings.dryRun ? nil : pending.take(item.snapshot.key.description)
+            guard var action = item.verdict.action,
                 let name = ReconcilePolicy.name(of: item.verdict.report.classification)
             else {
                 report.inSync += 1
+                if var earlier {
+                    earlier.outcome = PendingCorrections.corrected
+                    findings.append(earlier)
+                    report.repairsConfirmed += 1
+                }
                 continue
+            }
+            var evidence = item.verdict.report.evidence
+            if var earlier {
+                // The correction sent then did not repair the order: a case, not another correction.
+                earlier.outcome = PendingCorrections.correctionFailed
+                findings.append(earlier)
+                report.repairsFailed += 1
+                action = .flag
+                evidence.insert("still drifted after the correction of run \(earlier.runID)", at: 0)
             }
             report.classifications[name, default: .init()].found += 1
             var finding = ReconcileFinding(
                 runID: runID, orderKey: item.snapshot.key.description, classification: name, action: action.rawValue,
                 outcome: "reported", channelState: item.channel.canonicalState.rawValue,
                 erpState: item.erp.map { reconciler.erpDimensions(of: $0).canonicalState.rawValue },
-                evidence: item.verdict.report.evidence.joined(separator: "; "), foundAt: now)
+                evidence: evidence.joined(separator: "; "), foundAt: now)
             guard !settings.dryRun else { continue }
             switch action {
             case .autoCorrect:
+                let key = item.snapshot.key
                 records.append(
                     ReconcileInjection.record(item.snapshot, runID: runID, topic: topics.ingestRaw, now: now))
-                finding.outcome = "corrected"
-                finding.eventID = ReconcileInjection.eventID(runID: runID, key: item.snapshot.key)
+                let stored = try await ledger.loadState(order: key.description, system: key.channel.rawValue)
+                let repair = ReconcileRepair.event(
+                    observation: item.observation, stored: stored, matrix: translator.matrix, runID: runID)
+                records.append(ReconcileRepair.record(repair, topic: topics.canonical, now: now))
+                finding.outcome = PendingCorrections.correctionSent
+                finding.eventID = repair.eventID
                 report.classifications[name, default: .init()].corrected += 1
             case .flag:
+                var mismatch = item.verdict.report
+                mismatch.evidence = evidence
                 let arrival = ReconcileInjection.caseArrival(
-                    item.snapshot, report: item.verdict.report, classification: name, runID: runID,
+                    item.snapshot, report: mismatch, classification: name, runID: runID,
                     topic: topics.ingestRaw, now: now)
-                finding.caseID = try await ledger.recordCase(arrival).caseID
+                finding.caseID = try await flag(arrival, runID: runID)
                 finding.outcome = "flagged"
                 report.classifications[name, default: .init()].flagged += 1
             }

@@ -95,6 +95,7 @@ public final class ReconcileJob: Sendable {
             let handled: Set<String> =
                 resumed
                 ? Set(try await ledger.findings(runID: state.runID, since: nil, limit: .max).map(\.orderKey)) : []
+            let pending = try await pendingCorrections(runID: state.runID, now: now)
             let start = state
             let initial = report
             // The sweep and the lease renewal race: a lost lease ends the sweep (cancelled) and the run.
@@ -108,7 +109,10 @@ public final class ReconcileJob: Sendable {
                 group.addTask {
                     var state = start
                     var report = initial
-                    try await self.sweep(&state, &report, handled: handled)
+                    try await self.sweep(&state, &report, handled: handled, pending: pending)
+                    if !self.settings.dryRun {
+                        try await self.checkPendingCorrections(pending, runID: state.runID, &report)
+                    }
                     return (state, report)
                 }
                 while let finished = try await group.next() {

@@ -7,6 +7,7 @@ public struct ReconcileReport: Sendable, Codable, Hashable {
     /// Per classification (`pattern-<n>-<name>`, `other-drift`).
     public struct Counts: Sendable, Codable, Hashable {
         public var found = 0
+        /// Corrections sent (findings `correction-sent`; the next run checks they repaired the order).
         public var corrected = 0
         public var flagged = 0
     }
@@ -30,6 +31,11 @@ public struct ReconcileReport: Sendable, Codable, Hashable {
     public var erpOnlyCompared = 0
     /// ERP-side sweep: sales orders of ours whose channel order the channel does not know.
     public var notInChannel = 0
+    /// Corrections of earlier runs this run found repaired (their findings are now `corrected`).
+    public var repairsConfirmed = 0
+    /// Corrections of earlier runs whose drift was still there (findings `correction-failed`; the
+    /// drift went to a case).
+    public var repairsFailed = 0
     public var apiCalls: [String: Int] = [:]
     public var rateLimitWaits: [String: Int] = [:]
     public var rateLimitWaitSeconds = 0.0
@@ -64,7 +70,11 @@ public struct ReconcileReport: Sendable, Codable, Hashable {
         }
         for name in classifications.keys.sorted() {
             let c = classifications[name] ?? Counts()
-            lines.append("  \(name): found \(c.found), corrected \(c.corrected), flagged \(c.flagged)")
+            lines.append("  \(name): found \(c.found), correction sent \(c.corrected), flagged \(c.flagged)")
+        }
+        if repairsConfirmed > 0 || repairsFailed > 0 {
+            lines.append(
+                "earlier corrections: \(repairsConfirmed) repaired, \(repairsFailed) still drifted (flagged instead)")
         }
         for system in apiCalls.keys.sorted() {
             lines.append(
