@@ -55,8 +55,13 @@ def invocations():
         if line.startswith("CMD "):
             found.append(("Deploy/image/Containerfile CMD", json.loads(line[4:])))
     for path in [p for p in [DEPLOY / "README.md"] if p.exists()]:
+        fenced = False
         for number, line in enumerate(path.read_text().splitlines(), 1):
-            for segment in re.findall(r"(?:^|[`\s(])driftless((?: [^`|;&#)]*)?)", line):
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+                continue
+            code = [line] if fenced else re.findall(r"`([^`]+)`", line)
+            for segment in (m for span in code for m in re.findall(r"(?:^|[\s($])driftless((?: [^`|;&#)]*)?)", span)):
                 try:
                     tokens = shlex.split(segment)
                 except ValueError:
