@@ -55,13 +55,9 @@ def invocations():
         if line.startswith("CMD "):
             found.append(("Deploy/image/Containerfile CMD", json.loads(line[4:])))
     for path in [p for p in [DEPLOY / "README.md"] if p.exists()]:
-        fenced = False
-        for number, line in enumerate(path.read_text().splitlines(), 1):
-            if line.lstrip().startswith("```"):
-                fenced = not fenced
-                continue
-            code = [line] if fenced else re.findall(r"`([^`]+)`", line)
-            for segment in (m for span in code for m in re.findall(r"(?:^|[\s($])driftless((?: [^`|;&#)]*)?)", span)):
+        for number, code in markdown_code(path.read_text()):
+            # `driftless` where a command starts: line start, after `-- ` (kubectl exec), `$(`, `(`, `|`, `&&`, `;`.
+            for segment in re.findall(r"(?:^|-- |\$\(|\(|\| |&& |; )driftless((?: [^`|;&#)]*)?)", code.strip()):
                 try:
                     tokens = shlex.split(segment)
                 except ValueError:
@@ -69,6 +65,33 @@ def invocations():
                 if tokens:
                     found.append((f"{rel(path)}:{number}", tokens))
     return found
+
+
+def markdown_code(text):
+    """(line number, code) for every line of a fenced block and every inline code span (spans may wrap)."""
+    fenced, paragraph, first = False, [], 0
+    out = []
+
+    def flush():
+        joined = " ".join(paragraph)
+        out.extend((first, span) for span in re.findall(r"`([^`]+)`", joined))
+
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("```"):
+            flush()
+            paragraph, fenced = [], not fenced
+            continue
+        if fenced:
+            out.append((number, line))
+        elif line.strip():
+            if not paragraph:
+                first = number
+            paragraph.append(line.strip())
+        else:
+            flush()
+            paragraph = []
+    flush()
+    return out
 
 
 def containers(doc):
