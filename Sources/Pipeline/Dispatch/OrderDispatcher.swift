@@ -125,8 +125,9 @@ struct OrderDispatcher: Sendable {
             for effect in plan.effects {
                 guard owns(), !isStopping() else { return (.abandoned(applied: applied), nil) }
                 let salesOrderID = known?.view?.salesOrderID
+                let eventID = event.eventID
                 let write = await perform(isStopping: isStopping) { () -> (ERPOutcome, String?) in
-                    await sync.apply(effect, salesOrderID: salesOrderID, eventID: event.eventID)
+                    await sync.apply(effect, salesOrderID: salesOrderID, eventID: eventID)
                 }
                 switch write {
                 case .done(let id, let status, let attempts):

@@ -26,6 +26,9 @@ final class ConvergenceTests: XCTestCase {
             settings.lostAnswerRatio = 0.03
             settings.stallRatio = 0.02
             settings.stall = .seconds(3)
+            // Commit after the client's timeout: the request lands later, after newer writes.
+            settings.lateCommitRatio = 0.03
+            settings.lateCommitDelay = .seconds(2)
         }
     }
 
