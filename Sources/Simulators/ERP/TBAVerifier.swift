@@ -19,6 +19,9 @@ final class TBAVerifier: Sendable {
         self.now = now
     }
 
+    /// Nonces remembered now (a replay within the timestamp window is refused).
+    var nonceCount: Int { seenNonces.withLock { $0.count } }
+
     /// Whether `header` signs `method` on `baseURL` + `target` (the raw request target, path and query).
     func verify(header: String, method: String, baseURL: String, target: String) -> Bool {
         guard header.hasPrefix("OAuth "), let fields = Self.fields(String(header.dropFirst(6))),

@@ -27,12 +27,17 @@ public final class MetricsSampler: Service, Sendable {
     private let topics: PipelineTopics
     private let retryTiers: [String]
     private let cases: (any CaseStore)?
+    private let parking: (any ParkingStore)?
+    private let now: @Sendable () -> Date
     private let logger: Logger
 
     public init(
         metrics: PipelineMetrics, interval: Duration, consumers: [Consumer], admin: KafkaAdmin?,
-        topics: PipelineTopics, retryTiers: [String] = [], cases: (any CaseStore)? = nil, logger: Logger
+        topics: PipelineTopics, retryTiers: [String] = [], cases: (any CaseStore)? = nil,
+        parking: (any ParkingStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
+        self.parking = parking
+        self.now = now
         self.metrics = metrics
         self.interval = interval
         self.consumers = consumers
