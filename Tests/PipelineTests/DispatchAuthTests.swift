@@ -13,12 +13,13 @@ import XCTest
 /// once; revoked or wrong credentials pause the destination (one alarm, `/status` `paused`, nothing
 /// acknowledged) until credentials pass again.
 final class DispatchAuthTests: XCTestCase {
-    /// OAuth 2.0 tokens living 62 s (the client replaces one 60 s before it expires, so every ~2 s):
+    /// OAuth 2.0 tokens living 4 s (the client replaces one half its life before it expires — the 60 s
+    /// margin is longer than the token lives — so every ~2 s):
     /// a token replaced ahead of expiry costs no refusal; tokens the ERP drops early (clock skew, a
     /// restart) cost one 401 per request in flight, each repeated at once with a new token. No
     /// write needs a second attempt, the destination never pauses, every effect lands once, in order.
     func testOAuth2TokensExpiringMidRunAreReplacedWithoutAFailedWrite() async throws {
-        let rig = try await DispatchRig.start(name: "dispatch-oauth2", partitions: 3, auth: .oauth2, tokenLifetime: 62)
+        let rig = try await DispatchRig.start(name: "dispatch-oauth2", partitions: 3, auth: .oauth2, tokenLifetime: 4)
         let matrix = try MappingMatrix.default
         let first = CanonicalLifecycles.make(orders: 40, seed: 21, duplicateRatio: 0.1, matrix: matrix, prefix: "A")
         let second = CanonicalLifecycles.make(orders: 40, seed: 22, duplicateRatio: 0.1, matrix: matrix, prefix: "B")

@@ -77,12 +77,29 @@ final class HoldGenerationTests: XCTestCase {
         second.stop()
         for run in runs { await run.value }
         try await rig.rig.writer.flush()
-        let rows = try await rig.rig.ledger.search(AuditQuery(hops: [.dispatched], stage: "retry", limit: 10_000))
-        var perEvent: [String: [String]] = [:]
-        for row in rows { perEvent[row.eventID, default: []].append(String(describing: row.replica)) }
-        for event in events {
-            XCTAssertEqual(perEvent[event.eventID]?.count, 1, "\(event.eventID) drained once: \(perEvent)")
+        // Dispatch rows written by the retry replicas (their stage is `dispatch`, their replica the retry one's).
+        let rows = try await rig.rig.ledger.search(AuditQuery(hops: [.dispatched], limit: 10_000))
+        // One chain: every event was dispatched by one retry replica, no effect written twice, and no
+        // event found "up to date" by a second drain after its writes (or twice).
+        var replicas: [String: Set<String>] = [:]
+        var upToDate: [String: Int] = [:]
+        var effects: [String: Int] = [:]
+        for row in rows where row.replica?.hasPrefix("retry-") == true {
+            replicas[row.eventID, default: []].insert(row.replica ?? "")
+            if row.reason == "up-to-date" {
+                upToDate[row.eventID, default: 0] += 1
+            } else if let detail = row.detail, detail.hasPrefix("effect ") {
+                effects[String(detail.split(separator: " ")[1]), default: 0] += 1
+            }
         }
+        XCTAssertEqual(
+            Set(replicas.values.flatMap { $0 }), ["retry-first"], "only the newest chain drained: \(replicas)")
+        for event in events {
+            XCTAssertEqual(replicas[event.eventID]?.count, 1, "\(event.eventID) drained by one chain: \(replicas)")
+            let found = upToDate[event.eventID] ?? 0
+            XCTAssertTrue(found <= 1, "\(event.eventID) found up to date \(found) times")
+        }
+        XCTAssertEqual(effects.filter { $0.value > 1 }, [:], "no effect written twice")
         await rig.assertERPMatches(CanonicalLifecycles.expected(events))
         await rig.finish()
     }

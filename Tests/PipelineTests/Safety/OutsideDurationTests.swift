@@ -14,6 +14,24 @@ final class OutsideDurationTests: XCTestCase {
     /// Values a receiver may send: huge, not a number, negative, a date far away, an infinity.
     static let hostile = ["1e17", "nan", "-5", "Fri, 31 Dec 9999 23:59:59 GMT", "inf", "1e400", "-1e300"]
 
+    func testTheHelperClampsEveryHostileValue() {
+        let upper: Duration = .seconds(300)
+        let now = Date()
+        for text in Self.hostile {
+            let seconds = RetryAfter.seconds(text, now: now)
+            let wait = DurationSeconds.clamped(seconds, to: .zero...upper, otherwise: upper)
+            XCTAssertTrue(wait >= .zero && wait <= upper, "\(text) → \(wait)")
+        }
+        XCTAssertEqual(DurationSeconds.clamped(1e17, to: .zero...upper, otherwise: .zero), upper)
+        XCTAssertEqual(DurationSeconds.clamped(-5, to: .zero...upper, otherwise: upper), .zero)
+        XCTAssertEqual(DurationSeconds.clamped(.nan, to: .zero...upper, otherwise: .seconds(7)), .seconds(7))
+        XCTAssertEqual(DurationSeconds.clamped(nil, to: .zero...upper, otherwise: .seconds(7)), .seconds(7))
+        XCTAssertEqual(DurationSeconds.clamped(1.5, to: .zero...upper, otherwise: .zero), .milliseconds(1500))
+        XCTAssertEqual(
+            ERPOutcome.classify(status: 429, retryAfter: "1e17"),
+            .transient(status: 429, retryAfter: .seconds(3600), detail: ""))
+    }
+
     func testASlackHookAnsweringHostileRetryAfterIsRetriedWithinTheClamp() async throws {
         let script = Self.hostile.map { AlertReceiver.Answer(status: 429, retryAfter: $0) }
         let receiver = try await AlertReceiver.start(script: script)
@@ -82,7 +100,9 @@ final class OutsideDurationTests: XCTestCase {
         XCTAssertFalse(seen.isEmpty)
         XCTAssertTrue(seen.allSatisfy { $0 == .seconds(60) }, "\(seen.prefix(3))")
         let huge: [String: Any] = [
-            "cost": ["requestedQueryCost": 1e308, "throttleStatus": ["currentlyAvailable": -1e308, "restoreRate": 1e-300]]
+            "cost": [
+                "requestedQueryCost": 1e308, "throttleStatus": ["currentlyAvailable": -1e308, "restoreRate": 1e-300],
+            ]
         ]
         let throttled: [[String: Any]] = [["message": "Throttled", "extensions": ["code": "THROTTLED"]]]
         XCTAssertEqual(ShopifyOrdersReader.throttleWait(errors: throttled, extensions: huge), .seconds(3600))

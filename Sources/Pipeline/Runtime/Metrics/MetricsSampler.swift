@@ -60,7 +60,7 @@ public final class MetricsSampler: Service, Sendable {
         }
     }
 
-    /// One sample of every consumer, the open dead-letter cases and the lag.
+    /// One sample of every consumer, the open dead-letter cases, the oldest hold and the lag.
     public func sample() async {
         for consumer in consumers { metrics.consumer(stage: consumer.stage, statistics: consumer.statistics()) }
         if let cases {
@@ -68,6 +68,15 @@ public final class MetricsSampler: Service, Sendable {
                 metrics.deadLetterOpenCases(try await cases.openCaseCount())
             } catch {
                 logger.warning("open dead-letter cases not counted", metadata: ["error": "\(error)"])
+            }
+        }
+        if let parking {
+            do {
+                let now = self.now()
+                let since = try await parking.oldestHoldSince()
+                metrics.oldestHold(age: since.map { now.timeIntervalSince($0) }, at: now)
+            } catch {
+                logger.warning("oldest hold not sampled", metadata: ["error": "\(error)"])
             }
         }
         guard let admin, !consumers.isEmpty else { return }
