@@ -52,6 +52,9 @@ public struct DispatchPolicy: Sendable, Equatable {
         guard !retryTiers.isEmpty, Set(retryTiers.map(\.name)).count == retryTiers.count else {
             throw .invalidValue(field: "dispatch.retryTiers", value: retryTiers.map(\.name).joined(separator: ","))
         }
+        guard holdSweepGrace >= .zero else {
+            throw .invalidValue(field: "dispatch.holdSweepGraceMs", value: "\(holdSweepGrace)")
+        }
         guard viewTTL >= .zero else {
             throw .invalidValue(field: "dispatch.viewTtlMs", value: "\(viewTTL)")
         }
