@@ -151,3 +151,40 @@ extension LedgerConformance {
         XCTAssertEqual(count, 1)
     }
 }
+
+extension LedgerConformance {
+    /// Offsets that start again (a topic recreated, a cluster replaced, a kept ledger): another record
+    /// at a recorded position is a new case; the same record (same fingerprint) is a duplicate; a
+    /// source recorded before fingerprints existed matches the same event id only (migration 7).
+    func casesOnReusedOffsetsAreNewCases() async throws {
+        let (ledger, _) = try await open()
+        defer { Task { await ledger.close() } }
+        let store = try XCTUnwrap(ledger as? any CaseStore)
+        var first = Self.arrival(event: "w-1", offset: 3)
+        first.sourceFingerprint = "aaaa"
+        guard case .created(let made) = try await store.recordCase(first) else { return XCTFail("first is new") }
+        let again = try await store.recordCase(first)
+        XCTAssertEqual(again, .duplicate(caseID: made.id), "a redelivery is a duplicate")
+        var reused = Self.arrival(event: "w-2", offset: 3, at: 5)
+        reused.sourceFingerprint = "bbbb"
+        guard case .created(let second) = try await store.recordCase(reused) else {
+            return XCTFail("another record at a reused offset is a new case")
+        }
+        XCTAssertNotEqual(second.id, made.id)
+        let twice = try await store.recordCase(reused)
+        XCTAssertEqual(twice, .duplicate(caseID: second.id))
+        // A position recorded without a fingerprint (before migration 7): the same event is a duplicate,
+        // another event a new case.
+        let legacy = Self.arrival(event: "w-9", offset: 77)
+        guard case .created(let old) = try await store.recordCase(legacy) else { return XCTFail() }
+        var redelivered = legacy
+        redelivered.sourceFingerprint = "cccc"
+        let legacyAgain = try await store.recordCase(redelivered)
+        XCTAssertEqual(legacyAgain, .duplicate(caseID: old.id))
+        var other = Self.arrival(event: "w-10", offset: 77)
+        other.sourceFingerprint = "dddd"
+        guard case .created = try await store.recordCase(other) else { return XCTFail("another event is a new case") }
+        let all = try await store.cases(CaseQuery())
+        XCTAssertEqual(all.count, 4)
+    }
+}

@@ -77,3 +77,69 @@ extension LedgerConformance {
         }
     }
 }
+
+extension LedgerConformance {
+    /// Hold generations (migration 7): arming returns a new generation and keeps the head's record;
+    /// a compare-and-set with a stale generation changes nothing; confirm, release and forgetting the
+    /// head act only at the current generation; the sweep's queries find what is not confirmed.
+    func holdGenerationsAreComparedAndSet() async throws {
+        let (ledger, _) = try await open()
+        defer { Task { await ledger.close() } }
+        let store = try XCTUnwrap(ledger as? any ParkingStore)
+        let head = ParkedEvent(
+            orderKey: "shopify:8", eventID: "h1", value: Array("{\"h\":1}".utf8),
+            headers: [ParkedHeader(name: "dl-event-id", value: "h1")], sourceTopic: "driftless.canonical",
+            sourcePartition: 2, sourceOffset: 40)
+        let noHolds = try await store.oldestHoldSince()
+        XCTAssertNil(noHolds)
+        let first = try await store.arm(order: "shopify:8", head: head, expecting: nil)
+        let g1 = try XCTUnwrap(first)
+        let states = try await store.holdStates(orders: ["shopify:8", "shopify:9"])
+        XCTAssertEqual(states.keys.sorted(), ["shopify:8"])
+        XCTAssertEqual(states["shopify:8"]?.generation, g1)
+        XCTAssertEqual(states["shopify:8"]?.headEventID, "h1")
+        // Dispatch reading the head again takes the hold over: a new generation.
+        let second = try await store.arm(order: "shopify:8", head: head, expecting: nil)
+        let g2 = try XCTUnwrap(second)
+        XCTAssertGreaterThan(g2, g1)
+        let stale = try await store.arm(order: "shopify:8", head: head, expecting: g1)
+        XCTAssertNil(stale, "the older chain cannot move the hold")
+        let staleConfirm = try await store.confirm(order: "shopify:8", generation: g1)
+        XCTAssertFalse(staleConfirm)
+        let confirmed = try await store.confirm(order: "shopify:8", generation: g2)
+        XCTAssertTrue(confirmed)
+        var moved = head
+        moved.eventID = "h2"
+        let third = try await store.arm(order: "shopify:8", head: moved, expecting: g2)
+        let g3 = try XCTUnwrap(third)
+        // The sweep sees the hold with its head's record once it is older than asked.
+        let none = try await store.staleHolds(updatedBefore: Date().addingTimeInterval(-60), limit: 10)
+        XCTAssertTrue(none.isEmpty)
+        let found = try await store.staleHolds(updatedBefore: Date().addingTimeInterval(60), limit: 10)
+        XCTAssertEqual(found.map(\.headEventID), ["h2"])
+        XCTAssertEqual(found.first?.head?.value, head.value, "the head's record is kept byte for byte")
+        XCTAssertEqual(found.first?.head?.headers, head.headers)
+        XCTAssertEqual(found.first?.head?.sourceOffset, 40)
+        // Its retry record could not be written: the head's record is dropped and the hold is due at once.
+        try await store.forgetHead(order: "shopify:8", generation: g3)
+        let due = try await store.staleHolds(updatedBefore: Date().addingTimeInterval(-3600), limit: 10)
+        XCTAssertEqual(due.map(\.generation), [g3])
+        XCTAssertNil(due.first?.head)
+        let oldest = try await store.oldestHoldSince()
+        XCTAssertNotNil(oldest)
+        let parked = try await store.park(
+            ParkedEvent(
+                orderKey: "shopify:8", eventID: "p1", value: [1], headers: [], sourceTopic: "t", sourcePartition: 0,
+                sourceOffset: 1))
+        XCTAssertTrue(parked)
+        let staleRelease = try await store.release(order: "shopify:8", generation: g2)
+        XCTAssertNil(staleRelease, "a stale chain cannot release")
+        let blocked = try await store.release(order: "shopify:8", generation: g3)
+        XCTAssertEqual(blocked, false, "events are parked behind it")
+        for event in try await store.parked(order: "shopify:8", limit: 10) { try await store.unpark(id: event.id) }
+        let released = try await store.release(order: "shopify:8", generation: g3)
+        XCTAssertEqual(released, true)
+        let counts = try await store.parkingCounts()
+        XCTAssertEqual(counts.held, 0)
+    }
+}

@@ -45,6 +45,8 @@ final class SQLiteLedgerStoreTests: XCTestCase {
         try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown()
     }
     func testCasesAreIdempotentAndReopen() async throws { try await suite.casesAreIdempotentAndReopen() }
+    func testCasesOnReusedOffsetsAreNewCases() async throws { try await suite.casesOnReusedOffsetsAreNewCases() }
+    func testHoldGenerationsAreComparedAndSet() async throws { try await suite.holdGenerationsAreComparedAndSet() }
     func testReconcileLeaseIsExclusiveLapsesAndKeepsTheRun() async throws {
         try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
     }

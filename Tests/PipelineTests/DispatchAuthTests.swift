@@ -13,14 +13,14 @@ import XCTest
 /// once; revoked or wrong credentials pause the destination (one alarm, `/status` `paused`, nothing
 /// acknowledged) until credentials pass again.
 final class DispatchAuthTests: XCTestCase {
-    /// OAuth 2.0 tokens living 72 s (the client replaces one 60 s before it expires, so every ~12 s):
+    /// OAuth 2.0 tokens living 20 s (the client replaces one half its life before it expires — the 60 s
+    /// margin is longer than the token lives — so every ~10 s, several times in the run):
     /// a token replaced ahead of expiry costs no refusal; tokens the ERP drops early (clock skew, a
     /// restart) cost one 401 per request in flight, each repeated at once with a new token. No
     /// write needs a second attempt, the destination never pauses, every effect lands once, in order.
     func testOAuth2TokensExpiringMidRunAreReplacedWithoutAFailedWrite() async throws {
-        // Tokens live 72 s, so with the client's 60 s margin each is used for 12 s: long enough for the
-        // first part (every write an async request and a poll of its job).
-        let rig = try await DispatchRig.start(name: "dispatch-oauth2", partitions: 3, auth: .oauth2, tokenLifetime: 72)
+        // Each token is used for ~10 s: long enough for a write (an async request and polls of its job).
+        let rig = try await DispatchRig.start(name: "dispatch-oauth2", partitions: 3, auth: .oauth2, tokenLifetime: 20)
         let matrix = try MappingMatrix.default
         let first = CanonicalLifecycles.make(orders: 40, seed: 21, duplicateRatio: 0.1, matrix: matrix, prefix: "A")
         let second = CanonicalLifecycles.make(orders: 40, seed: 22, duplicateRatio: 0.1, matrix: matrix, prefix: "B")

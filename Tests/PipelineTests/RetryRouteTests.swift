@@ -95,15 +95,21 @@ final class RetryRouteTests: XCTestCase {
         XCTAssertEqual(same.name, "10s", "being throttled does not climb")
         XCTAssertEqual(cappedEnvelope.due, now.addingTimeInterval(10), "capped by the tier's delay")
         XCTAssertEqual(cappedEnvelope.attempts, 2)
-        // Throttled for ever still ends: at most 4 rounds per tier in all.
+        // Throttled for ever still ends: once the tiers' total delay has passed since the first failure
+        // (not after a number of rounds: being throttled does not use up the ladder).
         var message = onTier
         var rounds = 1
-        while case (.retry?, let next) = hop(message, exhausted(status: 429, retryAfter: .seconds(1)), at: now) {
+        var time = now
+        while case (.retry?, let next) = hop(message, exhausted(status: 429, retryAfter: .seconds(1)), at: time) {
             message = next
             rounds += 1
-            XCTAssertLessThan(rounds, 100)
+            time += 10
+            XCTAssertLessThan(rounds, 1_000)
         }
-        XCTAssertEqual(rounds, tiers.count * RetryRoute.maxRoundsPerTier)
+        let protection = RetryRoute.protection(tiers).seconds
+        XCTAssertGreaterThan(time.timeIntervalSince(now), protection)
+        XCTAssertLessThanOrEqual(time.timeIntervalSince(now), protection + 10)
+        XCTAssertGreaterThan(rounds, tiers.count * 4, "more rounds than a round limit would allow")
     }
 
     func testAPermanentFailureGoesStraightToTheDeadLetterTopic() throws {

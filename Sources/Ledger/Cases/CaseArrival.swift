@@ -18,12 +18,19 @@ public struct CaseArrival: Sendable, Hashable {
     public var seenAt: Date
     /// Who records it (the stage, e.g. `dead-letter`).
     public var actor: String
+    /// What tells this source record from another one at the same topic, partition and offset
+    /// (offsets start again when a topic is recreated or a cluster replaced): a digest of the
+    /// record's timestamp and content (`CaseArrivalReader`). A redelivery of the same record has the
+    /// same one. Empty: the source position alone identifies it.
+    public var sourceFingerprint: String
 
     /// Creates an arrival.
     public init(
         orderKey: String, channel: String, eventID: String, traceID: String?, provenance: CaseProvenance,
-        payload: CasePayload, reopens: Int64? = nil, seenAt: Date = Date(), actor: String = "dead-letter"
+        payload: CasePayload, reopens: Int64? = nil, seenAt: Date = Date(), actor: String = "dead-letter",
+        sourceFingerprint: String = ""
     ) {
+        self.sourceFingerprint = sourceFingerprint
         self.orderKey = orderKey
         self.channel = channel
         self.eventID = eventID

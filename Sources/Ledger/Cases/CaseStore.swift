@@ -8,8 +8,9 @@ import Foundation
 /// discards them through ``cases(_:)`` and ``transitionCase(id:to:actor:reason:at:allowedFrom:)``.
 public protocol CaseStore: Sendable {
     /// Records `arrival`: a new case, or — when its `reopens` names an existing case — that case
-    /// reopened. The same source record (topic, partition, offset) recorded twice changes nothing
-    /// the second time (``CaseRecordOutcome/duplicate(caseID:)``).
+    /// reopened. The same source record (topic, partition, offset and ``CaseArrival/sourceFingerprint``)
+    /// recorded twice changes nothing the second time (``CaseRecordOutcome/duplicate(caseID:)``); a
+    /// source recorded before the fingerprint existed (empty) matches an arrival of the same event id.
     func recordCase(_ arrival: CaseArrival) async throws -> CaseRecordOutcome
 
     /// The case with `id`, or nil.

@@ -15,12 +15,19 @@ extension PostgresLedgerStore: CaseStore {
                 binds.append(StorageCoding.text(source.sourceTopic))
                 binds.append(source.sourcePartition)
                 binds.append(source.sourceOffset)
-                let seenSQL =
-                    "SELECT case_id FROM case_sources WHERE topic = $1 AND kafka_partition = $2 AND kafka_offset = $3"
-                for try await known in try await connection.query(
+                let seenSQL = """
+                    SELECT s.case_id, s.fingerprint, c.event_id FROM case_sources s LEFT JOIN cases c ON c.id = s.case_id
+                    WHERE s.topic = $1 AND s.kafka_partition = $2 AND s.kafka_offset = $3
+                    """
+                var known: [(caseID: Int64, fingerprint: String, eventID: String?)] = []
+                for try await (caseID, fingerprint, eventID) in try await connection.query(
                     PostgresQuery(unsafeSQL: seenSQL, binds: binds), logger: logger
-                ).decode(Int64.self) {
-                    return .duplicate(caseID: known)
+                ).decode((Int64, String, String?).self) {
+                    known.append((caseID, fingerprint, eventID))
+                }
+                let fingerprint = StorageCoding.text(arrival.sourceFingerprint)
+                if let same = CaseSourceMatch.duplicate(of: arrival, fingerprint: fingerprint, among: known) {
+                    return .duplicate(caseID: same)
                 }
                 var existing: DeadLetterCase?
                 if let id = arrival.reopens { existing = try await Self.fetchCase(connection, id: id, logger: logger) }
@@ -53,9 +60,10 @@ extension PostgresLedgerStore: CaseStore {
                 }
                 binds.append(outcome.caseID)
                 binds.append(arrival.seenAt)
+                binds.append(fingerprint)
                 let sourceSQL = """
-                    INSERT INTO case_sources (topic, kafka_partition, kafka_offset, case_id, seen_at)
-                    VALUES ($1, $2, $3, $4, $5)
+                    INSERT INTO case_sources (topic, kafka_partition, kafka_offset, case_id, seen_at, fingerprint)
+                    VALUES ($1, $2, $3, $4, $5, $6)
                     """
                 try await connection.query(PostgresQuery(unsafeSQL: sourceSQL, binds: binds), logger: logger)
                 return outcome

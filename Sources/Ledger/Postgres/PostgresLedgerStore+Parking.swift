@@ -25,9 +25,11 @@ extension PostgresLedgerStore: ParkingStore {
             binds.append(StorageCoding.text(headEventID))
             binds.append(Date.now)
             let sql = """
-                INSERT INTO order_holds (order_key, head_event_id, since, updated_at) VALUES ($1, $2, $3, $3)
+                INSERT INTO order_holds (order_key, head_event_id, since, updated_at, generation)
+                VALUES ($1, $2, $3, $3, 1)
                 ON CONFLICT (order_key) DO UPDATE SET head_event_id = excluded.head_event_id,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at, generation = order_holds.generation + 1, head_value = NULL,
+                    head_headers = NULL, head_topic = NULL, head_partition = NULL, head_offset = NULL
                 """
             try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         }

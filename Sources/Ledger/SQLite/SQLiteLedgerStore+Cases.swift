@@ -5,12 +5,17 @@ extension SQLiteLedgerStore: CaseStore {
     public func recordCase(_ arrival: CaseArrival) async throws -> CaseRecordOutcome {
         try await write { db in
             let source = arrival.provenance
-            if let known = try Int64.fetchOne(
+            let fingerprint = StorageCoding.text(arrival.sourceFingerprint)
+            let known = try Row.fetchAll(
                 db,
-                sql: "SELECT case_id FROM case_sources WHERE topic = ? AND kafka_partition = ? AND kafka_offset = ?",
-                arguments: [StorageCoding.text(source.sourceTopic), source.sourcePartition, source.sourceOffset])
-            {
-                return .duplicate(caseID: known)
+                sql: """
+                    SELECT s.case_id, s.fingerprint, c.event_id FROM case_sources s LEFT JOIN cases c ON c.id = s.case_id
+                    WHERE s.topic = ? AND s.kafka_partition = ? AND s.kafka_offset = ?
+                    """,
+                arguments: [StorageCoding.text(source.sourceTopic), source.sourcePartition, source.sourceOffset]
+            ).map { (caseID: $0[0] as Int64, fingerprint: $0[1] as String, eventID: $0[2] as String?) }
+            if let same = CaseSourceMatch.duplicate(of: arrival, fingerprint: fingerprint, among: known) {
+                return .duplicate(caseID: same)
             }
             let existing = try arrival.reopens.flatMap { try Self.fetchCase(db, id: $0) }
             let outcome: CaseRecordOutcome
@@ -36,9 +41,12 @@ extension SQLiteLedgerStore: CaseStore {
             }
             try db.execute(
                 sql:
-                    "INSERT INTO case_sources (topic, kafka_partition, kafka_offset, case_id, seen_us) VALUES (?, ?, ?, ?, ?)",
+                    """
+                    INSERT INTO case_sources (topic, kafka_partition, kafka_offset, fingerprint, case_id, seen_us)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
                 arguments: [
-                    StorageCoding.text(source.sourceTopic), source.sourcePartition, source.sourceOffset,
+                    StorageCoding.text(source.sourceTopic), source.sourcePartition, source.sourceOffset, fingerprint,
                     outcome.caseID, StorageCoding.microseconds(arrival.seenAt),
                 ])
             return outcome

@@ -23,9 +23,12 @@ extension SQLiteLedgerStore: ParkingStore {
         try await write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO order_holds (order_key, head_event_id, since_us, updated_us) VALUES (?, ?, ?, ?)
+                    INSERT INTO order_holds (order_key, head_event_id, since_us, updated_us, generation)
+                    VALUES (?, ?, ?, ?, 1)
                     ON CONFLICT (order_key) DO UPDATE SET head_event_id = excluded.head_event_id,
-                        updated_us = excluded.updated_us
+                        updated_us = excluded.updated_us, generation = order_holds.generation + 1,
+                        head_value = NULL, head_headers = NULL, head_topic = NULL, head_partition = NULL,
+                        head_offset = NULL
                     """,
                 arguments: [StorageCoding.text(order), StorageCoding.text(headEventID), now, now])
         }

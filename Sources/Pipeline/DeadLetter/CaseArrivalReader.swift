@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Kafka
 import Ledger
@@ -36,7 +37,32 @@ enum CaseArrivalReader {
             orderKey: orderKey, channel: headers[EnvelopeHeader.channel] ?? AuditRecord.channel(ofOrderKey: orderKey),
             eventID: eventID, traceID: headers[EnvelopeHeader.traceID], provenance: provenance, payload: payload,
             reopens: headers[EnvelopeHeader.caseID].flatMap { Int64($0) }, seenAt: seenAt,
-            actor: StageName.deadLetter.rawValue)
+            actor: StageName.deadLetter.rawValue, sourceFingerprint: fingerprint(message))
+    }
+
+    /// A digest of what makes this record this record, whatever offset it sits at: its timestamp,
+    /// key, value and headers (SHA-256, the first 16 bytes in hex). A redelivery has the same one; a
+    /// new failure on a reused offset (offsets started again) has another.
+    static func fingerprint(_ message: KafkaMessage) -> String {
+        var hash = SHA256()
+        func add(_ bytes: [UInt8]?) {
+            guard let bytes else { return hash.update(data: [0]) }
+            var count = UInt64(bytes.count).littleEndian
+            hash.update(data: [1])
+            withUnsafeBytes(of: &count) { hash.update(bufferPointer: $0) }
+            hash.update(data: bytes)
+        }
+        let milliseconds = message.timestamp.map {
+            DurationSeconds.clampedSeconds($0.timeIntervalSince1970 * 1000, to: -1e15...1e15, otherwise: 0)
+        }
+        add(milliseconds.map { Array(String(Int64($0.rounded())).utf8) })
+        add(message.key)
+        add(message.value)
+        for header in message.headers {
+            add(Array(header.key.utf8))
+            add(header.value)
+        }
+        return hash.finalize().prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
     /// `"<code>: <detail>"` → (code, detail); a reason without a code is all detail, code `unknown`.

@@ -28,6 +28,8 @@ actor DispatchLogic: StageLogic {
         /// The input index of each quarantined and each routed record.
         var quarantineSources: [Int] = []
         var routedSources: [Int] = []
+        /// The hold generation each routed retry record carries (nil: a dead-letter record).
+        var routedGenerations: [Int64?] = []
         var audit: [AuditRecord] = []
         var counts = StageCounts()
         /// Events left unfinished (the stage is stopping, or their partition moved): not acknowledged.
@@ -113,13 +115,10 @@ actor DispatchLogic: StageLogic {
         var heads: [OrderKey: String] = [:]
         for (index, event, result) in outcomes {
             let message = batch[index]
+            var generation: Int64?
             if case .exhausted = result {
-                let order = event.orderKey.description
-                let eventID = event.eventID
-                let held: Void? = await retryUntilStopped(
-                    "dispatch: hold an order", logger: context.logger, shouldStop: context.isStopping,
-                    { try await parking.hold(order: order, headEventID: eventID) })
-                guard held != nil else { return nil }
+                guard let armed = await arm(event, message, context: context) else { return nil }
+                generation = armed
                 heads[event.orderKey] = event.eventID
             }
             if case .deferred = result {
@@ -132,9 +131,20 @@ actor DispatchLogic: StageLogic {
                 }
                 continue
             }
-            record(event, message, result, index: index, plan: &plan, context: context)
+            record(event, message, result, index: index, plan: &plan, context: context, generation: generation)
         }
         return plan
+    }
+
+    /// Holds `event`'s order with it as the head (its record kept for the hold sweep), at a new
+    /// generation its retry record will carry; nil when the stage is stopping.
+    private func arm(_ event: CanonicalEvent, _ message: KafkaMessage, context: StageContext) async -> Int64? {
+        let parking = self.parking
+        let order = event.orderKey.description
+        let head = ParkedEvent(message, orderKey: order, eventID: event.eventID)
+        return await retryUntilStopped(
+            "dispatch: hold an order", logger: context.logger, shouldStop: context.isStopping,
+            { try await parking.arm(order: order, head: head, expecting: nil) ?? 0 })
     }
 
     /// Parks `events` (one order's, in order) behind the order's head; the head itself, read again
@@ -150,7 +160,9 @@ actor DispatchLogic: StageLogic {
                 let again = DispatchResult.exhausted(
                     effect: nil, attempts: 0, lastStatus: nil, retryAfter: nil,
                     detail: "read again while its order was held: back to the first tier", applied: [])
-                record(event, message, again, index: index, plan: &plan, context: context)
+                // A new generation: the record(s) of the earlier chain become stale, so one chain drains.
+                guard let generation = await arm(event, message, context: context) else { return nil }
+                record(event, message, again, index: index, plan: &plan, context: context, generation: generation)
                 continue
             }
             let parking = self.parking
@@ -175,7 +187,7 @@ actor DispatchLogic: StageLogic {
     /// Adds what `result` means for the plan: audit rows, counts, and the retry-tier or dead-letter record.
     private func record(
         _ event: CanonicalEvent, _ message: KafkaMessage, _ result: DispatchResult, index: Int, plan: inout Plan,
-        context: StageContext
+        context: StageContext, generation: Int64? = nil
     ) {
         plan.audit += DispatchRecords.audit(event, message, result, replica: context.replica)
         plan.counts.effects += result.applied.count
@@ -197,11 +209,17 @@ actor DispatchLogic: StageLogic {
         case .permanent, .exhausted:
             if case .permanent = result { plan.counts.refused += 1 } else { plan.counts.exhausted += 1 }
             guard
-                let (_, output) = DispatchRecords.route(
+                let (route, output) = DispatchRecords.route(
                     result, message, orderKey: event.orderKey.description, eventID: event.eventID, tiers: tiers,
                     context: context, counts: &plan.counts)
             else { return }
-            plan.routed.append(output)
+            if case .retry = route, let generation {
+                plan.routed.append(HoldGeneration.stamped(output, generation))
+                plan.routedGenerations.append(generation)
+            } else {
+                plan.routed.append(output)
+                plan.routedGenerations.append(nil)
+            }
             plan.routedSources.append(index)
         case .abandoned:
             plan.unfinished.insert(index)
@@ -259,7 +277,21 @@ actor DispatchLogic: StageLogic {
         context: StageContext
     ) async -> StageSettlement {
         var outputs = plan.quarantined + plan.routed
-        for (index, output) in undeliverable { outputs[index] = output }
+        for (index, output) in undeliverable {
+            outputs[index] = output
+            // A retry record the broker refused for good: its hold has no record on its way. The hold
+            // forgets the head's record (it would be refused again) and is due for the sweep at once.
+            let routed = index - plan.quarantined.count
+            guard routed >= 0, routed < plan.routedGenerations.count, let generation = plan.routedGenerations[routed]
+            else { continue }
+            let parking = self.parking
+            let order = plan.routed[routed].audit.orderKey
+            guard
+                await retryUntilStopped(
+                    "dispatch: release a hold to the sweep", logger: context.logger, shouldStop: context.isStopping,
+                    { try await parking.forgetHead(order: order, generation: generation) }) != nil
+            else { return .gaveUp }
+        }
         var counts = plan.counts
         counts.quarantined = outputs.filter(\.quarantined).count
         return .settled(audit: plan.audit + outputs.map(\.audit), counts: counts, unfinished: plan.unfinished)

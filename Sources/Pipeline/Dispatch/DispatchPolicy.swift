@@ -26,6 +26,11 @@ public struct DispatchPolicy: Sendable, Equatable {
     public var viewTTL: Duration = .seconds(30)
     /// Orders of a batch dispatched at once (the ERP client's own limit bounds requests in flight).
     public var maxConcurrentOrders = 64
+    /// How often the retry stage looks for orphaned holds: holds whose head has been in no retry
+    /// topic for longer than the longest tier plus `holdSweepGrace` (see "Retry tiers and per-order
+    /// parking" in docs/ARCHITECTURE.md).
+    public var holdSweepInterval: Duration = .seconds(60)
+    public var holdSweepGrace: Duration = .seconds(600)
 
     public init() {}
 
@@ -40,12 +45,15 @@ public struct DispatchPolicy: Sendable, Equatable {
         for (field, duration) in [
             ("dispatch.initialBackoffMs", initialBackoff), ("dispatch.maxBackoffMs", maxBackoff),
             ("dispatch.breakerOpenMs", breakerOpen), ("dispatch.breakerMaxOpenMs", breakerMaxOpen),
-            ("dispatch.pauseProbeIntervalMs", pauseProbeInterval),
+            ("dispatch.pauseProbeIntervalMs", pauseProbeInterval), ("dispatch.holdSweepIntervalMs", holdSweepInterval),
         ] where duration <= .zero {
             throw .invalidValue(field: field, value: "\(duration)")
         }
         guard !retryTiers.isEmpty, Set(retryTiers.map(\.name)).count == retryTiers.count else {
             throw .invalidValue(field: "dispatch.retryTiers", value: retryTiers.map(\.name).joined(separator: ","))
+        }
+        guard holdSweepGrace >= .zero else {
+            throw .invalidValue(field: "dispatch.holdSweepGraceMs", value: "\(holdSweepGrace)")
         }
         guard viewTTL >= .zero else {
             throw .invalidValue(field: "dispatch.viewTtlMs", value: "\(viewTTL)")

@@ -28,9 +28,10 @@ public enum ERPOutcome: Sendable, Equatable {
         case 401, 403:
             return .unauthorized(status: status, detail: detail)
         case 429, 408, 500...599:
-            let wait = retryAfter.flatMap { RetryAfter.seconds($0, now: now) }.map { max(0, min($0, 3600)) }
-            return .transient(
-                status: status, retryAfter: wait.map { .milliseconds(Int64(($0 * 1000).rounded())) }, detail: detail)
+            let wait = retryAfter.flatMap { RetryAfter.seconds($0, now: now) }.map {
+                DurationSeconds.clamped($0, to: .zero...(.seconds(3600)), otherwise: .seconds(3600))
+            }
+            return .transient(status: status, retryAfter: wait, detail: detail)
         default:
             return .permanent(status: status, code: code, detail: detail)
         }

@@ -41,10 +41,11 @@ struct ObserveParts: Sendable {
     }
 
     /// Reports the stages' settled batches to the metrics and samples their consumers and lag.
-    /// `cases`: where open dead-letter cases are counted (the process running the dead-letter stage).
+    /// `cases`: where open dead-letter cases are counted (the process running the dead-letter stage);
+    /// `parking`: where the oldest hold is sampled (a process running dispatch or retry).
     mutating func attach(
         validate: ValidateStage?, translate: TranslateStage?, dispatch: DispatchStage?, retry: RetryStage?,
-        deadLetter: DeadLetterStage?, cases: (any CaseStore)?
+        deadLetter: DeadLetterStage?, cases: (any CaseStore)?, parking: (any ParkingStore)? = nil
     ) {
         var consumers: [MetricsSampler.Consumer] = []
         let metrics = self.metrics
@@ -71,6 +72,6 @@ struct ObserveParts: Sendable {
         }
         sampler = MetricsSampler(
             metrics: metrics, interval: interval, consumers: consumers, admin: admin, topics: topics,
-            retryTiers: retry?.tiers.map(\.name) ?? [], cases: cases, logger: logger)
+            retryTiers: retry?.tiers.map(\.name) ?? [], cases: cases, parking: parking, logger: logger)
     }
 }

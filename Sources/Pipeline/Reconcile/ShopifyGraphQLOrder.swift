@@ -41,11 +41,42 @@ enum ShopifyGraphQLOrder {
             if let code = t["authorizationCode"] as? String { rest["authorization"] = code }
             return rest
         }
+        order["refunds"] = (node["refunds"] as? [[String: Any]] ?? []).map { refund(of: $0, orderID: id) }
         guard let data = try? JSONSerialization.data(withJSONObject: order, options: [.sortedKeys]) else {
             throw .malformed(system: "storefront", detail: "order \(id) not encodable")
         }
         return ChannelOrderSnapshot(
             key: OrderKey(channel: .shopify, orderID: String(id)), updatedAt: updatedAt, payload: Array(data))
+    }
+
+    /// A GraphQL `Refund` (Shopify's `Order.refunds`: `legacyResourceId`, `createdAt`, `note`,
+    /// `transactions` and `refundLineItems` as connections) as the REST refund the webhooks carry:
+    /// `id`, `order_id`, `created_at`, `note`, `transactions` (`kind`, `status`, `amount`) and
+    /// `refund_line_items` (`restock_type`) — what the translator reads for the credit memo.
+    static func refund(of node: [String: Any], orderID: Int64) -> [String: Any] {
+        func nodes(_ connection: Any?) -> [[String: Any]] {
+            ((connection as? [String: Any])?["edges"] as? [[String: Any]] ?? []).compactMap {
+                $0["node"] as? [String: Any]
+            }
+        }
+        let id: Any =
+            (node["legacyResourceId"] as? String).flatMap { Int64($0) }.map { $0 as Any } ?? numericID(node["id"])
+        var rest: [String: Any] = ["id": id, "order_id": orderID]
+        if let created = node["createdAt"] as? String { rest["created_at"] = created }
+        if let note = node["note"] as? String { rest["note"] = note }
+        rest["transactions"] = nodes(node["transactions"]).map { t -> [String: Any] in
+            var transaction: [String: Any] = [
+                "id": numericID(t["id"]), "kind": (t["kind"] as? String)?.lowercased() ?? "refund",
+                "status": (t["status"] as? String)?.lowercased() ?? NSNull(),
+            ]
+            let money = ((t["amountSet"] as? [String: Any])?["shopMoney"] as? [String: Any])
+            if let amount = money?["amount"] as? String { transaction["amount"] = amount }
+            return transaction
+        }
+        rest["refund_line_items"] = nodes(node["refundLineItems"]).map { line -> [String: Any] in
+            ["restock_type": (line["restockType"] as? String)?.lowercased() ?? NSNull()]
+        }
+        return rest
     }
 
     static func fulfillmentStatus(_ display: String?) -> Any {

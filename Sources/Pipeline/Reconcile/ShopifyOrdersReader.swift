@@ -45,7 +45,10 @@ public struct ShopifyOrdersReader: Sendable {
             edges { cursor node { id legacyResourceId name createdAt updatedAt cancelledAt cancelReason closedAt
               displayFinancialStatus displayFulfillmentStatus returnStatus currencyCode
               fulfillments { id status trackingInfo { company number } }
-              transactions { id kind status gateway authorizationCode } } }
+              transactions { id kind status gateway authorizationCode }
+              refunds(first: 50) { id legacyResourceId createdAt note
+                transactions(first: 10) { edges { node { id kind status amountSet { shopMoney { amount currencyCode } } } } }
+                refundLineItems(first: 50) { edges { node { restockType } } } } } }
             pageInfo { hasNextPage endCursor }
           }
         }
@@ -116,8 +119,10 @@ public struct ShopifyOrdersReader: Sendable {
         case 200: break
         case 401, 403: throw ReconcileReadError.unauthorized(system: Self.system, status: status)
         case 429:
-            let seconds = response.headers.first(name: "Retry-After").flatMap { RetryAfter.seconds($0) } ?? 1
-            return .wait(.milliseconds(Int64(max(0, seconds) * 1000)))
+            let seconds = response.headers.first(name: "Retry-After").flatMap { RetryAfter.seconds($0) }
+            return .wait(
+                DurationSeconds.clamped(
+                    seconds, to: .zero...max(.zero, configuration.maxThrottleWait), otherwise: .seconds(1)))
         case 500...599: return .transient(.http(system: Self.system, status: status))
         default: throw ReconcileReadError.http(system: Self.system, status: status)
         }
@@ -141,8 +146,12 @@ public struct ShopifyOrdersReader: Sendable {
         let available = (throttle?["currentlyAvailable"] as? NSNumber)?.doubleValue ?? 0
         let rate = (throttle?["restoreRate"] as? NSNumber)?.doubleValue ?? 50
         let seconds = rate > 0 ? max(0.05, (requested - available) / rate) : 1
-        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
+        // Cost and rate come from the server: `(1e308 − -1e308) / 1e-300` must not trap.
+        return DurationSeconds.clamped(seconds, to: .milliseconds(50)...maxThrottleSeconds, otherwise: .seconds(1))
     }
+
+    /// The longest wait a throttle status can ask for (the configuration's `maxThrottleWait` then applies).
+    static let maxThrottleSeconds: Duration = .seconds(3600)
 
     static func firstMessage(_ errors: Any) -> String {
         if let text = errors as? String { return text }

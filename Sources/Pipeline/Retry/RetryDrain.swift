@@ -8,11 +8,17 @@ import OrderModel
 /// landed or was dead-lettered, the events parked behind it, in order, until the order is released
 /// or one of them fails transiently and becomes the new head.
 ///
-/// Every step that moves the order on is made durable before the next: a record for a tier or the
-/// dead-letter topic is acknowledged by the broker before the ledger forgets the parked event it
-/// came from, and the hold's head moves to an event before that event's retry record is written
-/// (so a record never finds its order held by something older). A crash between two steps repeats
-/// the step; ERP effects are idempotent upserts, so nothing lands twice.
+/// One chain drains an order: a record acts only while its order's hold is at the generation it was
+/// written for (``HoldGeneration``); every step that moves the hold on (a new head, a release) is a
+/// compare-and-set on that generation, and every parked event is dispatched only after the hold is
+/// confirmed still at it. A chain that finds the hold moved on stops, and its record is stale.
+///
+/// Every step that moves the order on is made durable before the next: the hold's head moves to an
+/// event (a new generation) before that event's retry record is written, and a record for a tier or
+/// the dead-letter topic is acknowledged by the broker before the ledger forgets the parked event it
+/// came from. A crash between two steps repeats the step or leaves a hold whose head is in no retry
+/// topic, which the hold sweep re-arms (``HoldSweep``); ERP effects are idempotent upserts, so
+/// nothing lands twice.
 struct RetryDrain: Sendable {
     /// How one order's records of a batch ended.
     struct Outcome: Sendable {
@@ -38,12 +44,12 @@ struct RetryDrain: Sendable {
         return "\(channel):\(order)"
     }
 
-    /// Handles `messages` (one order's due retry records, in order); `head` is the order's hold.
+    /// Handles `messages` (one order's due retry records, in order); `hold` is the order's hold.
     func handle(
-        order: String, _ messages: [(index: Int, message: KafkaMessage)], head: String?, context: StageContext
+        order: String, _ messages: [(index: Int, message: KafkaMessage)], hold: OrderHold?, context: StageContext
     ) async -> Outcome {
         var outcome = Outcome()
-        var head = head
+        var hold = hold
         for (position, (index, message)) in messages.enumerated() {
             guard owns(message), !context.isStopping() else {
                 for (later, _) in messages[position...] { outcome.unfinished.insert(later) }
@@ -56,8 +62,10 @@ struct RetryDrain: Sendable {
                 // Cannot happen for records dispatch wrote; dead-letter it rather than loop.
                 let result = DispatchResult.permanent(
                     effect: nil, status: 0, code: "MALFORMED", detail: "canonical event: \(error)", applied: [])
+                var none: OrderHold?
                 guard
-                    await route(result, message, order: order, eventID: "", into: &outcome, context: context)
+                    await route(
+                        result, message, order: order, eventID: "", hold: &none, into: &outcome, context: context)
                         != .stopped
                 else {
                     outcome.unfinished.insert(index)
@@ -65,16 +73,32 @@ struct RetryDrain: Sendable {
                 }
                 continue
             }
-            guard let current = head else {
+            guard let current = hold else {
                 outcome.counts.staleRetries += 1
                 continue  // the order is not held: this retry landed already
             }
-            if current != event.eventID {
+            if let written = HoldGeneration.of(message), written != current.generation {
+                outcome.counts.staleRetries += 1
+                continue  // another chain has the hold: this record was superseded
+            }
+            if current.headEventID != event.eventID {
                 // Not the head. If the head is still parked, a step was cut short: drain again.
-                if let first = try? await parking.parked(order: order, limit: 1).first, first.eventID == current {
-                    guard await drainParked(order, after: message, into: &outcome, head: &head, context: context) else {
-                        outcome.unfinished.insert(index)
-                        return outcome
+                let first = await ledgerStep(
+                    "retry: read parked events", logger: context.logger, shouldStop: context.isStopping,
+                    { try await parking.parked(order: order, limit: 1).first })
+                switch first {
+                case .stopped:
+                    outcome.unfinished.insert(index)
+                    return outcome
+                case .refused:
+                    break
+                case .done(let parked):
+                    if let parked, parked.eventID == current.headEventID {
+                        guard await drainParked(order, after: message, into: &outcome, hold: &hold, context: context)
+                        else {
+                            outcome.unfinished.insert(index)
+                            return outcome
+                        }
                     }
                 }
                 outcome.counts.staleRetries += 1
@@ -92,12 +116,13 @@ struct RetryDrain: Sendable {
             case .exhausted, .permanent:
                 // Next tier (the order stays held), or the dead-letter topic (the order moves on).
                 switch await route(
-                    result, message, order: order, eventID: event.eventID, into: &outcome, context: context)
+                    result, message, order: order, eventID: event.eventID, hold: &hold, into: &outcome,
+                    context: context)
                 {
                 case .stopped:
                     outcome.unfinished.insert(index)
                     return outcome
-                case .retried:
+                case .retried, .superseded:
                     continue
                 case .deadLettered, .nothing:
                     break
@@ -105,7 +130,7 @@ struct RetryDrain: Sendable {
             case .done:
                 outcome.counts.upToDate += result.applied.isEmpty ? 1 : 0
             }
-            guard await drainParked(order, after: message, into: &outcome, head: &head, context: context) else {
+            guard await drainParked(order, after: message, into: &outcome, hold: &hold, context: context) else {
                 outcome.unfinished.insert(index)
                 return outcome
             }
@@ -115,31 +140,56 @@ struct RetryDrain: Sendable {
 
     /// Dispatches the events parked behind `order` in order; releases the order when none is left.
     /// Returns false when the stage stopped, `trigger`'s partition moved to another replica (which
-    /// drains the order when it handles the record again), or a step could not be made durable.
-    private func drainParked(
-        _ order: String, after trigger: KafkaMessage, into outcome: inout Outcome, head: inout String?,
+    /// drains the order when it handles the record again), or a step could not be made durable;
+    /// true when done — also when the hold moved on to another chain (which drains it) or the
+    /// ledger refused a step (the hold sweep takes the order over).
+    func drainParked(
+        _ order: String, after trigger: KafkaMessage?, into outcome: inout Outcome, hold: inout OrderHold?,
         context: StageContext
     ) async -> Bool {
+        guard let generation = hold?.generation else { return true }
+        func stillOurs() async -> Bool? {
+            switch await ledgerStep(
+                "retry: confirm an order's hold", logger: context.logger, shouldStop: context.isStopping,
+                { try await parking.confirm(order: order, generation: generation) })
+            {
+            case .done(let ours): return ours
+            case .refused: return false
+            case .stopped: return nil
+            }
+        }
         while true {
-            guard
-                let parked = await retryUntilStopped(
-                    "retry: read parked events", logger: context.logger, shouldStop: context.isStopping,
-                    { try await parking.parked(order: order, limit: Self.drainPage) })
-            else { return false }
+            let page = await ledgerStep(
+                "retry: read parked events", logger: context.logger, shouldStop: context.isStopping,
+                { try await parking.parked(order: order, limit: Self.drainPage) })
+            guard case .done(let parked) = page else { return page.isRefused }
             if parked.isEmpty {
-                guard
-                    let released = await retryUntilStopped(
-                        "retry: release an order", logger: context.logger, shouldStop: context.isStopping,
-                        { try await parking.release(order: order) })
-                else { return false }
-                if released {
-                    head = nil
-                    return true
+                switch await ledgerStep(
+                    "retry: release an order", logger: context.logger, shouldStop: context.isStopping,
+                    { try await parking.release(order: order, generation: generation) })
+                {
+                case .stopped: return false
+                case .refused: return true
+                case .done(let released):
+                    guard let released else {
+                        outcome.counts.staleRetries += 1
+                        return true  // another chain has the hold
+                    }
+                    if released {
+                        hold = nil
+                        return true
+                    }
+                    continue  // parked meanwhile
                 }
-                continue  // parked meanwhile
             }
             for event in parked {
-                guard !context.isStopping(), owns(trigger) else { return false }
+                guard !context.isStopping(), trigger.map(owns) ?? true else { return false }
+                // Checked at every step: a chain that lost the hold dispatches nothing more.
+                guard let ours = await stillOurs() else { return false }
+                guard ours else {
+                    outcome.counts.staleRetries += 1
+                    return true
+                }
                 let message = event.message
                 guard
                     let canonical = try? CanonicalEvent.decoder.decode(
@@ -147,13 +197,12 @@ struct RetryDrain: Sendable {
                 else {
                     let result = DispatchResult.permanent(
                         effect: nil, status: 0, code: "MALFORMED", detail: "parked event does not decode", applied: [])
-                    guard await forward(result, event, order: order, into: &outcome, context: context) else {
-                        return false
-                    }
+                    guard await forward(result, event, order: order, hold: &hold, into: &outcome, context: context)
+                    else { return false }
                     continue
                 }
                 let (results, _) = await dispatcher.dispatch(
-                    [canonical], known: nil, owns: { _ in owns(trigger) }, isStopping: context.isStopping)
+                    [canonical], known: nil, owns: { _ in trigger.map(owns) ?? true }, isStopping: context.isStopping)
                 let result = results.first ?? .abandoned(applied: [])
                 outcome.audit += DispatchRecords.audit(canonical, message, result, replica: context.replica)
                 outcome.counts.effects += result.applied.count
@@ -163,18 +212,13 @@ struct RetryDrain: Sendable {
                 case .done:
                     guard await unpark(event, context: context) else { return false }
                 case .permanent:
-                    guard await forward(result, event, order: order, into: &outcome, context: context) else {
-                        return false
-                    }
-                case .exhausted:
-                    // The new head: hold first, then its retry record, then forget it here.
-                    guard
-                        await retryUntilStopped(
-                            "retry: move an order's head", logger: context.logger, shouldStop: context.isStopping,
-                            { try await parking.hold(order: order, headEventID: event.eventID) }) != nil
+                    guard await forward(result, event, order: order, hold: &hold, into: &outcome, context: context)
                     else { return false }
-                    head = event.eventID
-                    return await forward(result, event, order: order, into: &outcome, context: context)
+                case .exhausted:
+                    // The new head: the hold moves to it (a new generation), then its retry record,
+                    // then it leaves the queue.
+                    return await forward(
+                        result, event, order: order, hold: &hold, into: &outcome, context: context)
                 }
             }
         }
@@ -182,20 +226,27 @@ struct RetryDrain: Sendable {
 
     /// Sends a parked event's next record (acknowledged), then forgets it here.
     private func forward(
-        _ result: DispatchResult, _ event: ParkedEvent, order: String, into outcome: inout Outcome,
-        context: StageContext
+        _ result: DispatchResult, _ event: ParkedEvent, order: String, hold: inout OrderHold?,
+        into outcome: inout Outcome, context: StageContext
     ) async -> Bool {
-        guard
-            await route(result, event.message, order: order, eventID: event.eventID, into: &outcome, context: context)
-                != .stopped
-        else { return false }
-        return await unpark(event, context: context)
+        switch await route(
+            result, event.message, order: order, eventID: event.eventID, head: event, hold: &hold, into: &outcome,
+            context: context)
+        {
+        case .stopped: return false
+        case .superseded: return true
+        case .nothing, .retried, .deadLettered: return await unpark(event, context: context)
+        }
     }
 
     private func unpark(_ event: ParkedEvent, context: StageContext) async -> Bool {
-        await retryUntilStopped(
+        switch await ledgerStep(
             "retry: forget a parked event", logger: context.logger, shouldStop: context.isStopping,
-            { try await parking.unpark(id: event.id) }) != nil
+            { try await parking.unpark(id: event.id) })
+        {
+        case .done, .refused: return true
+        case .stopped: return false
+        }
     }
 
     /// What sending `result`'s next record came to.
@@ -206,27 +257,57 @@ struct RetryDrain: Sendable {
         case retried
         /// On the dead-letter topic: the order moves on.
         case deadLettered
+        /// The hold moved on to another chain before this one could move it: nothing sent.
+        case superseded
         /// The stage stopped before the broker acknowledged it.
         case stopped
     }
 
-    /// Sends `result`'s next record (tier or dead letter) and waits for the broker's ack.
-    private func route(
-        _ result: DispatchResult, _ message: KafkaMessage, order: String, eventID: String, into outcome: inout Outcome,
-        context: StageContext
+    /// Sends `result`'s next record (tier or dead letter) and waits for the broker's ack. A record
+    /// for a tier first moves the hold to `head` (default: the record's own event) at a new
+    /// generation — a compare-and-set on `hold`'s — and carries that generation.
+    func route(
+        _ result: DispatchResult, _ message: KafkaMessage, order: String, eventID: String, head: ParkedEvent? = nil,
+        hold: inout OrderHold?, into outcome: inout Outcome, context: StageContext
     ) async -> Sent {
         var counts = StageCounts()
         guard
-            let (route, output) = DispatchRecords.route(
+            let routed = DispatchRecords.route(
                 result, message, orderKey: order, eventID: eventID, tiers: tiers, context: context, counts: &counts)
         else { return .nothing }
+        let route = routed.route
+        var output = routed.output
+        if case .retry = route, let current = hold {
+            let armed = ParkedEvent(message, orderKey: order, eventID: eventID)
+            let step = await ledgerStep(
+                "retry: move an order's head", logger: context.logger, shouldStop: context.isStopping,
+                { try await parking.arm(order: order, head: head ?? armed, expecting: current.generation) })
+            switch step {
+            case .stopped: return .stopped
+            case .refused, .done(nil):
+                outcome.counts.staleRetries += 1
+                return .superseded
+            case .done(let generation?):
+                hold?.generation = generation
+                hold?.headEventID = eventID
+                output = HoldGeneration.stamped(output, generation)
+            }
+        }
+        let record = output.record
         let sent = await retryUntilStopped(
-            "retry: send to \(output.record.topic)", logger: context.logger, shouldStop: context.isStopping,
-            { try await sink.send(output.record) })
+            "retry: send to \(record.topic)", logger: context.logger, shouldStop: context.isStopping,
+            { try await sink.send(record) })
         guard sent != nil else { return .stopped }
         outcome.audit.append(output.audit)
         outcome.counts.add(counts)
         if case .retry = route { return .retried }
         return .deadLettered
+    }
+}
+
+extension LedgerStep {
+    var isRefused: Bool {
+        if case .refused = self { return true }
+        return false
     }
 }

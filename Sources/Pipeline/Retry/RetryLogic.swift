@@ -87,7 +87,7 @@ actor RetryLogic: StageLogic {
         guard
             let holds = await retryUntilStopped(
                 "retry: read held orders", logger: context.logger, shouldStop: context.isStopping,
-                { try await parking.holds(orders: keys) })
+                { try await parking.holdStates(orders: keys) })
         else { return nil }
         let work = keys.map { key in (key, (orders[key] ?? []).map { ($0, batch[$0]) }, holds[key]) }
         let outcomes = await Self.handleAll(work, drain: drain, limit: maxConcurrentOrders, context: context)
@@ -108,15 +108,15 @@ actor RetryLogic: StageLogic {
 
     /// Handles each order's records, up to `limit` orders at once.
     private static func handleAll(
-        _ work: [(String, [(Int, KafkaMessage)], String?)], drain: RetryDrain, limit: Int, context: StageContext
+        _ work: [(String, [(Int, KafkaMessage)], OrderHold?)], drain: RetryDrain, limit: Int, context: StageContext
     ) async -> [RetryDrain.Outcome] {
         await withTaskGroup(of: RetryDrain.Outcome.self) { group in
             var outcomes: [RetryDrain.Outcome] = []
             var next = 0
             while next < work.count || !group.isEmpty {
                 while next < work.count, next - outcomes.count < limit {
-                    let (key, messages, head) = work[next]
-                    group.addTask { await drain.handle(order: key, messages, head: head, context: context) }
+                    let (key, messages, hold) = work[next]
+                    group.addTask { await drain.handle(order: key, messages, hold: hold, context: context) }
                     next += 1
                 }
                 if let outcome = await group.next() { outcomes.append(outcome) }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Kafka
 import Ledger
 import Logging
@@ -12,6 +13,9 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
     private let input: StageConsumer
     private let runner: StageRunner<RetryLogic>
     private let logic: RetryLogic
+    private let sweep: HoldSweep
+    private let sweepInterval: Duration
+    private let stopped = StopFlag()
     /// What the stage did so far.
     public let counters = StageCounters()
     /// The ERP destination's breaker and pause (shared with dispatch in one process).
@@ -51,6 +55,10 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
         let drain = RetryDrain(
             dispatcher: dispatcher, parking: parking,
             sink: sink, tiers: policy.retryTiers, owns: { input.owns($0) })
+        sweep = HoldSweep(
+            drain: drain, parking: parking, sink: sink, audit: audit, topics: topics, tiers: policy.retryTiers,
+            grace: policy.holdSweepGrace, replica: replica, logger: logger)
+        sweepInterval = policy.holdSweepInterval
         let consumer = input.consumer
         let logic = RetryLogic(
             drain: drain, maxConcurrentOrders: policy.maxConcurrentOrders,
@@ -63,8 +71,29 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
     }
 
     /// Runs until stopped (``stop()`` or graceful shutdown); the batch in hand is finished or given up.
+    /// Beside the records, every `holdSweepInterval` the hold sweep gives orphaned holds a way out.
     public func run() async {
+        let sweeping = Task { await self.sweepUntilStopped() }
         await runner.run()
+        stopped.stop()
+        sweeping.cancel()
+        await sweeping.value
+    }
+
+    private func sweepUntilStopped() async {
+        let stopped = self.stopped
+        while !stopped.isStopped, !Task.isCancelled {
+            do {
+                try await Task.sleep(for: sweepInterval)
+            } catch { return }
+            await sweep.sweep(isStopping: { stopped.isStopped || Task.isCancelled })
+        }
+    }
+
+    /// One pass of the hold sweep now (what the periodic pass does).
+    @discardableResult
+    func sweepHolds(now: Date = Date()) async -> Int {
+        await sweep.sweep(now: now, isStopping: { false })
     }
 
     /// How late due records were handled, in milliseconds past their due time (p50, p99, max over
@@ -78,6 +107,7 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
 
     /// Stops after the batch in hand.
     public func stop() {
+        stopped.stop()
         input.stop()
     }
 }

@@ -162,7 +162,8 @@ struct Parts: Sendable {
         }
         parts.observe.attach(
             validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch, retry: parts.retry,
-            deadLetter: parts.deadLetter, cases: parts.deadLetter == nil ? nil : ledger as? any CaseStore)
+            deadLetter: parts.deadLetter, cases: parts.deadLetter == nil ? nil : ledger as? any CaseStore,
+            parking: parts.dispatch == nil && parts.retry == nil ? nil : ledger as? any ParkingStore)
         return parts
     }
 

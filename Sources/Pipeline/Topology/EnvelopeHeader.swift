@@ -47,12 +47,15 @@ public enum EnvelopeHeader {
     public static let due = "dl-due"
     /// The dead-letter case a replayed record belongs to.
     public static let caseID = "dl-case-id"
+    /// The hold generation a retry record was written for (see ``RetryHeaders``): a record of
+    /// another generation than its order's hold is stale.
+    public static let holdGeneration = "dl-hold-generation"
 
     // MARK: Replay (`driftless dlq replay`; see "Dead-letter stage" in docs/ARCHITECTURE.md)
     /// Headers a replay removes before re-entering a record at the stage that failed: provenance,
     /// the retry envelope and an earlier case id (the replay adds its own `dl-case-id`).
     public static let strippedOnReplay: Set<String> = [
         stage, reason, originalTopic, originalPartition, originalOffset, attempts, firstFailure, lastStatus,
-        lastError, effectID, tier, due, caseID,
+        lastError, effectID, tier, due, caseID, holdGeneration,
     ]
 }

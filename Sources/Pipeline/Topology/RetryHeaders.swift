@@ -45,6 +45,7 @@ public struct RetryHeaders: Sendable, Hashable {
         EnvelopeHeader.attempts, EnvelopeHeader.firstFailure, EnvelopeHeader.lastStatus, EnvelopeHeader.lastError,
         EnvelopeHeader.effectID, EnvelopeHeader.tier, EnvelopeHeader.due, EnvelopeHeader.originalTopic,
         EnvelopeHeader.originalPartition, EnvelopeHeader.originalOffset, EnvelopeHeader.stage, EnvelopeHeader.reason,
+        EnvelopeHeader.holdGeneration,
     ]
 
     /// Reads the envelope from `message`, or nil when it has none (a record read from canonical).

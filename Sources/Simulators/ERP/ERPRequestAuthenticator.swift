@@ -45,7 +45,7 @@ final class ERPRequestAuthenticator: Sendable {
         guard let header = request.headers[.authorization] else { return nil }
         if header.hasPrefix("Bearer ") {
             let token = String(header.dropFirst(7))
-            if let staticToken, !staticToken.isEmpty, token == staticToken { return "bearer" }
+            if let staticToken, !staticToken.isEmpty, ConstantTime.equal(token, staticToken) { return "bearer" }
             return issuer.accepts(token) ? "oauth2" : nil
         }
         if header.hasPrefix("OAuth "), let tba,

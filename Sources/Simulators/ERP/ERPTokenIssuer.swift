@@ -40,10 +40,16 @@ final class ERPTokenIssuer: Sendable {
     /// Every token issued so far stops working now (as if they expired early on the server).
     func expireTokens() { issued.withLock { $0.removeAll() } }
 
-    /// Whether `token` was issued here and has not expired.
+    /// Whether `token` was issued here and has not expired. Expired tokens are forgotten, and the
+    /// token is compared with each live one in constant time (no early exit on the first match).
     func accepts(_ token: String) -> Bool {
-        guard let expiry = issued.withLock({ $0[token] }) else { return false }
-        return now() < expiry
+        let current = now()
+        return issued.withLock { issued in
+            issued = issued.filter { current < $0.value }
+            var found = false
+            for candidate in issued.keys where ConstantTime.equal(candidate, token) { found = true }
+            return found
+        }
     }
 
     /// Handles `POST /services/rest/auth/oauth2/v1/token`.

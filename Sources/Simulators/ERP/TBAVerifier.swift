@@ -11,13 +11,19 @@ final class TBAVerifier: Sendable {
     private let credentials: ERPSimulatorCredentials.TBA
     private let tolerance: TimeInterval
     private let now: @Sendable () -> Date
-    private let seenNonces = Mutex<Set<String>>([])
+    /// Nonces seen (with their timestamps), forgotten once their timestamp left the tolerance window:
+    /// a replay of one is refused by the timestamp check by then, so memory stays bounded by the
+    /// requests of one window.
+    private let seenNonces = Mutex<(set: Set<String>, byTime: [(timestamp: Double, key: String)])>(([], []))
 
     init(credentials: ERPSimulatorCredentials.TBA, tolerance: TimeInterval, now: @escaping @Sendable () -> Date) {
         self.credentials = credentials
         self.tolerance = tolerance
         self.now = now
     }
+
+    /// Nonces remembered now (a replay within the timestamp window is refused).
+    var nonceCount: Int { seenNonces.withLock { $0.set.count } }
 
     /// Whether `header` signs `method` on `baseURL` + `target` (the raw request target, path and query).
     func verify(header: String, method: String, baseURL: String, target: String) -> Bool {
@@ -45,8 +51,22 @@ final class TBAVerifier: Sendable {
         let key = "\(Self.escape(credentials.consumerSecret))&\(Self.escape(credentials.tokenSecret))"
         let expected = Data(
             HMAC<SHA256>.authenticationCode(for: Data(base.utf8), using: SymmetricKey(data: Data(key.utf8))))
-        guard let given = Data(base64Encoded: signature), given == expected else { return false }
-        return seenNonces.withLock { $0.insert("\(timestamp):\(nonce)").inserted }
+        guard let given = Data(base64Encoded: signature), ConstantTime.equal(given, expected) else { return false }
+        let current = now().timeIntervalSince1970
+        return seenNonces.withLock { seen in
+            // Forget what fell out of the window (oldest first; timestamps arrive roughly in order).
+            seen.byTime.sort { $0.timestamp < $1.timestamp }
+            var expired = 0
+            while expired < seen.byTime.count, seen.byTime[expired].timestamp < current - tolerance {
+                seen.set.remove(seen.byTime[expired].key)
+                expired += 1
+            }
+            if expired > 0 { seen.byTime.removeFirst(expired) }
+            let key = "\(timestamp):\(nonce)"
+            guard seen.set.insert(key).inserted else { return false }
+            seen.byTime.append((timestamp, key))
+            return true
+        }
     }
 
     /// `k="v", k2="v2"` → decoded values; nil when malformed.
@@ -77,5 +97,24 @@ final class TBAVerifier: Sendable {
 
     private static func escape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+}
+
+/// Comparison whose time depends on the lengths only, not on where the bytes first differ — how a
+/// server compares signatures and tokens so an attacker cannot find them byte by byte from timings.
+enum ConstantTime {
+    static func equal<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count) | (a.count == b.count ? 0 : 1)
+        var left = a.makeIterator()
+        var right = b.makeIterator()
+        // Walk the longer one in full; compare against zeros where the shorter one ended.
+        for _ in 0..<max(a.count, b.count) {
+            difference |= (left.next() ?? 0) ^ (right.next() ?? 0)
+        }
+        return difference == 0
+    }
+
+    static func equal(_ a: String, _ b: String) -> Bool {
+        equal(Array(a.utf8), Array(b.utf8))
     }
 }

@@ -23,13 +23,30 @@ extension ShopifyOrderDocument {
                 "amountSet": ["shopMoney": ["amount": t.amount, "currencyCode": currency]],
             ]
         }
+        // `Order.refunds` as the GraphQL Admin API documents it
+        // (https://shopify.dev/docs/api/admin-graphql/latest/objects/Refund): a list of `Refund` with the
+        // REST id as `legacyResourceId` (an UnsignedInt64, a string in JSON), `createdAt`, `note`,
+        // `totalRefundedSet`, `transactions` (an `OrderTransactionConnection`, kind `REFUND`) and
+        // `refundLineItems` (a connection; this store keeps no refund lines).
+        let refunds: [[String: Any]] = refunds.map { r in
+            let money: [String: Any] = ["shopMoney": ["amount": r.amount, "currencyCode": currency]]
+            let transaction: [String: Any] = [
+                "id": "gid://shopify/OrderTransaction/\(r.transactionId)", "kind": "REFUND", "status": "SUCCESS",
+                "amountSet": money,
+            ]
+            return [
+                "id": "gid://shopify/Refund/\(r.id)", "legacyResourceId": String(r.id), "createdAt": r.createdAt,
+                "note": r.note, "totalRefundedSet": money,
+                "transactions": ["edges": [["node": transaction]]], "refundLineItems": ["edges": [] as [Any]],
+            ]
+        }
         return [
             "id": adminGraphqlApiId, "legacyResourceId": String(id), "name": name, "createdAt": createdAt,
             "updatedAt": updatedAt, "cancelledAt": orNull(cancelledAt.value),
             "cancelReason": orNull(cancelReason.value?.uppercased()), "closedAt": orNull(closedAt.value),
             "displayFinancialStatus": financialStatus.uppercased(), "displayFulfillmentStatus": fulfillmentStatus,
             "returnStatus": returnStatus ?? "NO_RETURN", "currencyCode": currency,
-            "fulfillments": fulfillments, "transactions": transactions,
+            "fulfillments": fulfillments, "transactions": transactions, "refunds": refunds,
         ]
     }
 }

@@ -27,13 +27,11 @@ enum ThrottleDelay {
     }
 
     private static func clamp(_ value: Double, to range: ClosedRange<Double>, otherwise: Double) -> Double {
-        guard value.isFinite else { return otherwise }
-        return min(max(value, range.lowerBound), range.upperBound)
+        DurationSeconds.clampedSeconds(value, to: range, otherwise: otherwise)
     }
 
     /// `seconds` (already clamped) as a `Duration`, in whole milliseconds.
     static func duration(_ seconds: Double) -> Duration {
-        let bounded = clamp(seconds, to: minimum...ceiling, otherwise: ceiling)
-        return .milliseconds(Int64((bounded * 1000).rounded()))
+        DurationSeconds.clamped(seconds, to: .milliseconds(10)...(.seconds(3600)), otherwise: .seconds(3600))
     }
 }

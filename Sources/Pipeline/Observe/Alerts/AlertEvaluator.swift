@@ -26,6 +26,8 @@ public struct AlertEvaluator: Sendable {
     /// Destinations whose breaker is open or paused, and since when.
     private var openSince: [String: Date] = [:]
     private var lastReconciliation: Date
+    /// Since when the oldest held order is held (nil: none).
+    private var oldestHoldSince: Date?
 
     /// `started`: when the process started (the reconciliation clock runs from there until a
     /// first run is reported).
@@ -59,6 +61,8 @@ public struct AlertEvaluator: Sendable {
                 lagAboveSince = nil
             }
         case .reconciled: lastReconciliation = max(lastReconciliation, at)
+        case .oldestHold(let seconds):
+            oldestHoldSince = seconds.flatMap { $0.isFinite ? at.addingTimeInterval(-max(0, $0)) : nil }
         case .retried(let what): actions.append(.log("retried (below every alert threshold): \(what)"))
         }
         return actions + evaluate(now: at)
@@ -141,6 +145,11 @@ public struct AlertEvaluator: Sendable {
             let age = now.timeIntervalSince(lastReconciliation)
             guard age > rule.window.timeInterval else { return nil }
             return "no reconciliation finished for \(Int(age / 3600)) h (at most \(minutes / 60) h)"
+        case .heldOrders:
+            guard let since = oldestHoldSince else { return nil }
+            let age = now.timeIntervalSince(since)
+            guard age > rule.window.timeInterval else { return nil }
+            return "an order held behind an event in the retry tiers for \(Int(age / 60)) min (at most \(minutes) min)"
         }
     }
 
@@ -151,6 +160,7 @@ public struct AlertEvaluator: Sendable {
         case .breakerOpen: "every circuit breaker closed"
         case .consumerLag: "consumer lag back to \(lag) (at most \(rule.threshold))"
         case .reconciliationOverdue: "reconciliation ran"
+        case .heldOrders: "no order held longer than \(Int(rule.window.timeInterval / 60)) min"
         }
     }
 

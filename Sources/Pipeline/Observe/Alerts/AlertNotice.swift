@@ -60,6 +60,8 @@ public enum AlertSignal: Sendable, Hashable {
     case lag(Int64)
     /// A reconciliation run finished.
     case reconciled
+    /// How long the oldest held order has been held (nil: none is held), in seconds.
+    case oldestHold(seconds: Double?)
     /// One retried delivery (e.g. a webhook): logged, never alerted on its own.
     case retried(String)
 }

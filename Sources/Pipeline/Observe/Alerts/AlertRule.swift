@@ -6,7 +6,8 @@ import Foundation
 /// `threshold` signals fall in the rolling `window`. `breaker-open` fires when a destination's
 /// breaker stayed open (or paused) for `sustain`; `consumer-lag` when the total lag stayed above
 /// `threshold` for `sustain`; `reconciliation-overdue` when no reconciliation finished within
-/// `window` (26 h by default).
+/// `window` (26 h by default); `held-orders` when the oldest order held behind an event in the retry
+/// tiers has been held longer than `window` (2 h by default: longer than the default ladder).
 public struct AlertRule: Sendable, Hashable {
     /// What a rule watches; the raw value is its name in the configuration.
     public enum Kind: String, Sendable, Hashable, CaseIterable, Comparable {
@@ -16,6 +17,7 @@ public struct AlertRule: Sendable, Hashable {
         case breakerOpen = "breaker-open"
         case consumerLag = "consumer-lag"
         case reconciliationOverdue = "reconciliation-overdue"
+        case heldOrders = "held-orders"
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -31,7 +33,8 @@ public struct AlertRule: Sendable, Hashable {
     public var kind: Kind
     /// Count rules: more than this many in `window` fires. `consumer-lag`: lag above this.
     public var threshold: Int
-    /// Count rules: the rolling window; `reconciliation-overdue`: the longest allowed gap.
+    /// Count rules: the rolling window; `reconciliation-overdue`: the longest allowed gap;
+    /// `held-orders`: the longest an order may stay held.
     public var window: Duration
     /// `breaker-open` and `consumer-lag`: how long the condition must hold before it fires.
     public var sustain: Duration
@@ -58,6 +61,7 @@ public struct AlertRule: Sendable, Hashable {
         case .breakerOpen: AlertRule(kind: kind, sustain: .seconds(60), severity: .high)
         case .consumerLag: AlertRule(kind: kind, threshold: 10_000, sustain: .seconds(600))
         case .reconciliationOverdue: AlertRule(kind: kind, window: .seconds(26 * 3600))
+        case .heldOrders: AlertRule(kind: kind, window: .seconds(2 * 3600), severity: .high)
         }
     }
 

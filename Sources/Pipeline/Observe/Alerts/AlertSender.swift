@@ -44,9 +44,10 @@ struct AlertSender: Sendable {
                 if (200..<300).contains(status) { return .delivered(status: status, attempts: attempt) }
                 detail = "HTTP \(status)"
                 if status == 429 {
-                    let after = response.headers.first(name: "Retry-After").flatMap { RetryAfter.seconds($0) }
-                    if let after {
-                        wait = min(.milliseconds(Int64(max(0, after) * 1000)), maxRetryAfter)
+                    if let text = response.headers.first(name: "Retry-After") {
+                        // Clamped before it becomes a Duration: `1e17`, `nan` or a date in 9999 cannot trap.
+                        wait = DurationSeconds.clamped(
+                            RetryAfter.seconds(text), to: .zero...max(.zero, maxRetryAfter), otherwise: backoff)
                     }
                 } else if status < 500 && status != 408 {
                     return .failed(status: status, attempts: attempt, detail: detail)

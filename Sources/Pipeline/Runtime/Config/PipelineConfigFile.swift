@@ -125,6 +125,8 @@ struct PipelineConfigFile: Decodable, Sendable {
         var breakerOpenMs: Int?
         var breakerMaxOpenMs: Int?
         var pauseProbeIntervalMs: Int?
+        var holdSweepIntervalMs: Int?
+        var holdSweepGraceMs: Int?
         var maxConcurrentOrders: Int?
         var viewTtlMs: Int?
         /// Retry tiers, e.g. `["10s", "1m", "10m", "1h"]`.

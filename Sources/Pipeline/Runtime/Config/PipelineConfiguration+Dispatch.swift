@@ -18,6 +18,8 @@ extension PipelineConfiguration {
         dispatch.breakerOpen = milliseconds(file.breakerOpenMs) ?? dispatch.breakerOpen
         dispatch.breakerMaxOpen = milliseconds(file.breakerMaxOpenMs) ?? dispatch.breakerMaxOpen
         dispatch.pauseProbeInterval = milliseconds(file.pauseProbeIntervalMs) ?? dispatch.pauseProbeInterval
+        dispatch.holdSweepInterval = milliseconds(file.holdSweepIntervalMs) ?? dispatch.holdSweepInterval
+        dispatch.holdSweepGrace = milliseconds(file.holdSweepGraceMs) ?? dispatch.holdSweepGrace
         dispatch.maxConcurrentOrders = file.maxConcurrentOrders ?? dispatch.maxConcurrentOrders
         dispatch.viewTTL = milliseconds(file.viewTtlMs) ?? dispatch.viewTTL
         if let names = file.retryTiers {

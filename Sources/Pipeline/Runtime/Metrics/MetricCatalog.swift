@@ -13,6 +13,8 @@ enum MetricCatalog {
         "driftless_quarantined_total": "Records quarantined, by stage and reason code.",
         "driftless_dead_lettered_total": "Records dead-lettered, by stage.",
         "driftless_dead_letter_open_cases": "Dead-letter cases not resolved yet.",
+        "driftless_oldest_hold_age_seconds":
+            "How long the order held longest behind an event in the retry tiers has been held (0: none held).",
         "driftless_breaker_state": "1 for the current circuit-breaker state of a destination, 0 for the others.",
         "driftless_breaker_transitions_total": "Circuit-breaker state changes of a destination, by the state entered.",
         "driftless_consumer_buffer_messages": "Messages in a stage consumer's bounded buffer.",

@@ -27,12 +27,17 @@ public final class MetricsSampler: Service, Sendable {
     private let topics: PipelineTopics
     private let retryTiers: [String]
     private let cases: (any CaseStore)?
+    private let parking: (any ParkingStore)?
+    private let now: @Sendable () -> Date
     private let logger: Logger
 
     public init(
         metrics: PipelineMetrics, interval: Duration, consumers: [Consumer], admin: KafkaAdmin?,
-        topics: PipelineTopics, retryTiers: [String] = [], cases: (any CaseStore)? = nil, logger: Logger
+        topics: PipelineTopics, retryTiers: [String] = [], cases: (any CaseStore)? = nil,
+        parking: (any ParkingStore)? = nil, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
     ) {
+        self.parking = parking
+        self.now = now
         self.metrics = metrics
         self.interval = interval
         self.consumers = consumers
@@ -55,7 +60,7 @@ public final class MetricsSampler: Service, Sendable {
         }
     }
 
-    /// One sample of every consumer, the open dead-letter cases and the lag.
+    /// One sample of every consumer, the open dead-letter cases, the oldest hold and the lag.
     public func sample() async {
         for consumer in consumers { metrics.consumer(stage: consumer.stage, statistics: consumer.statistics()) }
         if let cases {
@@ -63,6 +68,15 @@ public final class MetricsSampler: Service, Sendable {
                 metrics.deadLetterOpenCases(try await cases.openCaseCount())
             } catch {
                 logger.warning("open dead-letter cases not counted", metadata: ["error": "\(error)"])
+            }
+        }
+        if let parking {
+            do {
+                let now = self.now()
+                let since = try await parking.oldestHoldSince()
+                metrics.oldestHold(age: since.map { now.timeIntervalSince($0) }, at: now)
+            } catch {
+                logger.warning("oldest hold not sampled", metadata: ["error": "\(error)"])
             }
         }
         guard let admin, !consumers.isEmpty else { return }

@@ -186,6 +186,13 @@ public final class PipelineMetrics: Sendable {
         gauge("driftless_dead_letter_open_cases", []).record(count)
     }
 
+    /// The oldest hold's age (nil: no order held), sampled where dispatch or retry runs; also fed to
+    /// the `held-orders` alert rule.
+    public func oldestHold(age seconds: Double?, at now: Date = Date()) {
+        gauge("driftless_oldest_hold_age_seconds", []).record(max(0, seconds ?? 0))
+        alerts?.record(.oldestHold(seconds: seconds), at: now)
+    }
+
     // MARK: Helpers
 
     func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
