@@ -61,6 +61,9 @@ final class PostgresLedgerStoreTests: XCTestCase {
         try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown()
     }
     func testCasesAreIdempotentAndReopen() async throws { try await suite.casesAreIdempotentAndReopen() }
+    func testPurgeCoversCasesFindingsAndRunCheckpoints() async throws {
+        try await suite.purgeCoversCasesFindingsAndRunCheckpoints()
+    }
     func testReconcileLeaseIsExclusiveLapsesAndKeepsTheRun() async throws {
         try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
     }
@@ -98,7 +101,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
         XCTAssertEqual(shared?.version, Int64(count), "the highest version wins under concurrent guarded upserts")
         XCTAssertEqual(shared?.state, "final")
         let versions = try await store.schemaVersions()
-        XCTAssertEqual(versions, Array(1...LedgerMigration.latestVersion), "each migration applied exactly once")
+        XCTAssertEqual(versions, LedgerMigration.all.map(\.version), "each migration applied exactly once")
         await store.close()
     }
 
@@ -112,7 +115,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
             for result in results { ChildProcess.assertRan(result) }
             let store = try await Ledger.open(url: url)
             let versions = try await store.schemaVersions()
-            XCTAssertEqual(versions, Array(1...LedgerMigration.latestVersion))
+            XCTAssertEqual(versions, LedgerMigration.all.map(\.version))
             await store.close()
         }
     }

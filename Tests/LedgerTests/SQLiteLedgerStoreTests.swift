@@ -45,6 +45,9 @@ final class SQLiteLedgerStoreTests: XCTestCase {
         try await suite.writerShutdownReportsUnwrittenWhenStoreStaysDown()
     }
     func testCasesAreIdempotentAndReopen() async throws { try await suite.casesAreIdempotentAndReopen() }
+    func testPurgeCoversCasesFindingsAndRunCheckpoints() async throws {
+        try await suite.purgeCoversCasesFindingsAndRunCheckpoints()
+    }
     func testReconcileLeaseIsExclusiveLapsesAndKeepsTheRun() async throws {
         try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
     }
@@ -79,7 +82,7 @@ final class SQLiteLedgerStoreTests: XCTestCase {
         let shared = try await store.loadState(order: LedgerStress.sharedOrderKey, system: "erp")
         XCTAssertEqual(shared?.version, Int64(count))
         let versions = try await store.schemaVersions()
-        XCTAssertEqual(versions, Array(1...LedgerMigration.latestVersion))
+        XCTAssertEqual(versions, LedgerMigration.all.map(\.version))
         await store.close()
     }
 

@@ -28,6 +28,7 @@ public struct LedgerMigration: Sendable {
         .v4Cases,
         .v5Parking,
         .v6Reconciliation,
+        .v8Retention,
     ]
 
     /// The newest version this build knows.

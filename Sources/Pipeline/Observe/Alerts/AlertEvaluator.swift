@@ -26,6 +26,8 @@ public struct AlertEvaluator: Sendable {
     /// Destinations whose breaker is open or paused, and since when.
     private var openSince: [String: Date] = [:]
     private var lastReconciliation: Date
+    /// Why the last reconciliation run was given up, until a run finishes.
+    private var abandonedRun: String?
 
     /// `started`: when the process started (the reconciliation clock runs from there until a
     /// first run is reported).
@@ -58,7 +60,10 @@ public struct AlertEvaluator: Sendable {
             } else {
                 lagAboveSince = nil
             }
-        case .reconciled: lastReconciliation = max(lastReconciliation, at)
+        case .reconciled:
+            lastReconciliation = max(lastReconciliation, at)
+            abandonedRun = nil
+        case .reconciliationAbandoned(let why): abandonedRun = why
         case .retried(let what): actions.append(.log("retried (below every alert threshold): \(what)"))
         }
         return actions + evaluate(now: at)
@@ -138,6 +143,7 @@ public struct AlertEvaluator: Sendable {
             }
             return "consumer lag \(lag) above \(rule.threshold) for \(Int(now.timeIntervalSince(since) / 60)) min"
         case .reconciliationOverdue:
+            if let abandonedRun { return abandonedRun }
             let age = now.timeIntervalSince(lastReconciliation)
             guard age > rule.window.timeInterval else { return nil }
             return "no reconciliation finished for \(Int(age / 3600)) h (at most \(minutes / 60) h)"

@@ -60,6 +60,9 @@ public enum AlertSignal: Sendable, Hashable {
     case lag(Int64)
     /// A reconciliation run finished.
     case reconciled
+    /// A reconciliation run was given up after failing again and again (why): `reconciliation-overdue`
+    /// fires at once, until a run finishes.
+    case reconciliationAbandoned(String)
     /// One retried delivery (e.g. a webhook): logged, never alerted on its own.
     case retried(String)
 }
