@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Logging
+import OrderModel
 import Synchronization
 
 /// Resolves replayed cases: a case in `replayed` becomes `resolved` once the audit trail shows the
@@ -40,6 +41,14 @@ public struct CaseResolver: Sendable {
         }
     }
 
+    /// The event ids the replayed event has on its way: its own and, once translated, its canonical
+    /// event's (`canonical:<order key>:<event id>`, what dispatch audits for an event that entered
+    /// before translate — reconciliation's cases).
+    static func eventIDs(of value: DeadLetterCase) -> Set<String> {
+        guard let key = OrderKey(value.orderKey) else { return [value.eventID] }
+        return [value.eventID, CanonicalEvent.eventID(orderKey: key, sourceEventID: value.eventID)]
+    }
+
     /// Checks the next (at most) ``maxPerPass`` replayed cases; returns the ids it resolved.
     @discardableResult
     public func resolveOnce(now: Date = Date()) async throws -> [Int64] {
@@ -55,8 +64,9 @@ public struct CaseResolver: Sendable {
         for replayed in batch {
             guard let since = replayed.replayedAt else { continue }
             let hops = Self.successHops(after: replayed.provenance.stage)
+            let ids = Self.eventIDs(of: replayed)
             let success = try await ledger.timeline(order: replayed.orderKey).first { row in
-                row.eventID == replayed.eventID && hops.contains(row.hop) && row.time >= since && !row.isFailure
+                ids.contains(row.eventID) && hops.contains(row.hop) && row.time >= since && !row.isFailure
             }
             guard let success else { continue }
             let outcome = try await cases.transitionCase(
