@@ -47,7 +47,7 @@ struct TraceCommand: AsyncParsableCommand {
         } catch let error as LedgerError {
             throw ValidationError(error.description)
         }
-        let store = try await ledger.open(logger: ledgerLogger())
+        let store = try await ledger.openReadOnly(logger: ledgerLogger())
         do {
             let output = try await request.run(store: store)
             await store.close()

@@ -76,7 +76,7 @@ final class DLQCommandTests: XCTestCase {
         XCTAssertEqual(parsed.first?["id"] as? Int, Int(ids.dispatch))
         XCTAssertEqual(parsed.first?["orderKey"] as? String, "amazon:2")
         for (filter, expected) in [
-            (["--reason", "unmapped-status"], [ids.validate]), (["--reason-code", "erp-refused"], [ids.dispatch]),
+            (["--reason-code", "unmapped-status"], [ids.validate]), (["--reason-code", "erp-refused"], [ids.dispatch]),
             (["--stage", "dispatch"], [ids.dispatch]),
             (["--order", "shopify:1"], [ids.validate]), (["--state", "open"], [ids.validate, ids.dispatch]),
             (["--state", "resolved"], []), (["--since", "1h"], [ids.validate, ids.dispatch]),
@@ -96,10 +96,10 @@ final class DLQCommandTests: XCTestCase {
             XCTAssertTrue(shown.contains(expected), "missing \(expected) in\n\(shown)")
         }
 
-        XCTAssertThrowsError(try parse(["dlq", "discard", String(ids.dispatch)]), "discard requires --reason")
-        XCTAssertThrowsError(try parse(["dlq", "discard", String(ids.dispatch), "--reason", "  "]))
+        XCTAssertThrowsError(try parse(["dlq", "discard", String(ids.dispatch)]), "discard requires --note")
+        XCTAssertThrowsError(try parse(["dlq", "discard", String(ids.dispatch), "--note", "  "]))
         let discard = try XCTUnwrap(
-            try parse(["dlq", "discard", String(ids.dispatch), "--reason", "test order", "--who", "ana"]) as? DLQDiscard
+            try parse(["dlq", "discard", String(ids.dispatch), "--note", "test order", "--who", "ana"]) as? DLQDiscard
         )
         let discarded = try await discard.execute()
         XCTAssertTrue(discarded.contains("discarded by ana: test order"), discarded)
@@ -132,7 +132,7 @@ final class DLQCommandTests: XCTestCase {
         XCTAssertTrue(stillOpen.contains("\"id\" : \(ids.validate)"), stillOpen)
 
         let done = try await replay([
-            String(ids.validate), "--bootstrap", broker.bootstrapServers, "--who", "ana", "--reason", "mapping v2",
+            String(ids.validate), "--bootstrap", broker.bootstrapServers, "--who", "ana", "--note", "mapping v2",
             "--rate", "50/s",
         ])
         XCTAssertTrue(done.contains("replayed 1"), done)

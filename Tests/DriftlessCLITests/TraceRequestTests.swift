@@ -78,10 +78,13 @@ final class TraceRequestTests: XCTestCase {
         XCTAssertTrue(searchTable.contains("ORDER"))
         let tooLate = try await TraceRequest(since: "10s", status: "failed").run(store: store, now: F.at(60))
         XCTAssertTrue(tooLate.hasPrefix("0 matching audit records"), tooLate)
-        let bare = try await TraceRequest(order: "1001").run(store: store)
-        XCTAssertEqual(
-            bare.split(separator: "\n").map(String.init),
-            ["Order 1001: 0 audit records", "(order keys look like <channel>:<order id>, e.g. shopify:1001)"])
+        do {
+            _ = try await TraceRequest(order: "1001").run(store: store)
+            XCTFail("an order the ledger never saw is a failure (exit 1)")
+        } catch let error as CommandFailure {
+            XCTAssertTrue(error.description.hasPrefix("no order 1001 in ledger "), error.description)
+            XCTAssertTrue(error.description.contains("(order keys look like <channel>:<order id>"), error.description)
+        }
         do {
             _ = try await TraceRequest(hops: ["teleported"]).run(store: store)
             XCTFail("unknown hop must be rejected")

@@ -63,6 +63,9 @@ final class PostgresLedgerStoreTests: XCTestCase {
     func testCasesAreIdempotentAndReopen() async throws { try await suite.casesAreIdempotentAndReopen() }
     func testCasesOnReusedOffsetsAreNewCases() async throws { try await suite.casesOnReusedOffsetsAreNewCases() }
     func testHoldGenerationsAreComparedAndSet() async throws { try await suite.holdGenerationsAreComparedAndSet() }
+    func testPurgeCoversCasesFindingsAndRunCheckpoints() async throws {
+        try await suite.purgeCoversCasesFindingsAndRunCheckpoints()
+    }
     func testReconcileLeaseIsExclusiveLapsesAndKeepsTheRun() async throws {
         try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
     }
@@ -100,7 +103,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
         XCTAssertEqual(shared?.version, Int64(count), "the highest version wins under concurrent guarded upserts")
         XCTAssertEqual(shared?.state, "final")
         let versions = try await store.schemaVersions()
-        XCTAssertEqual(versions, Array(1...LedgerMigration.latestVersion), "each migration applied exactly once")
+        XCTAssertEqual(versions, LedgerMigration.all.map(\.version), "each migration applied exactly once")
         await store.close()
     }
 
@@ -114,7 +117,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
             for result in results { ChildProcess.assertRan(result) }
             let store = try await Ledger.open(url: url)
             let versions = try await store.schemaVersions()
-            XCTAssertEqual(versions, Array(1...LedgerMigration.latestVersion))
+            XCTAssertEqual(versions, LedgerMigration.all.map(\.version))
             await store.close()
         }
     }

@@ -47,6 +47,9 @@ final class SQLiteLedgerStoreTests: XCTestCase {
     func testCasesAreIdempotentAndReopen() async throws { try await suite.casesAreIdempotentAndReopen() }
     func testCasesOnReusedOffsetsAreNewCases() async throws { try await suite.casesOnReusedOffsetsAreNewCases() }
     func testHoldGenerationsAreComparedAndSet() async throws { try await suite.holdGenerationsAreComparedAndSet() }
+    func testPurgeCoversCasesFindingsAndRunCheckpoints() async throws {
+        try await suite.purgeCoversCasesFindingsAndRunCheckpoints()
+    }
     func testReconcileLeaseIsExclusiveLapsesAndKeepsTheRun() async throws {
         try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
     }
@@ -81,7 +84,7 @@ final class SQLiteLedgerStoreTests: XCTestCase {
         let shared = try await store.loadState(order: LedgerStress.sharedOrderKey, system: "erp")
         XCTAssertEqual(shared?.version, Int64(count))
         let versions = try await store.schemaVersions()
-        XCTAssertEqual(versions, Array(1...LedgerMigration.latestVersion))
+        XCTAssertEqual(versions, LedgerMigration.all.map(\.version))
         await store.close()
     }
 

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import Ledger
 
-/// The filters `dlq list` and `dlq replay` share.
+/// The filters every `dlq` verb that selects cases shares (`list`, `replay`): one type, so a filter
+/// means the same everywhere.
 struct CaseFilterOptions: ParsableArguments {
     @Option(help: "Only this channel (shopify, amazon, erp).") var channel: String?
     @Option(help: "Only this order key, e.g. shopify:1001.") var order: String?
@@ -15,6 +16,8 @@ struct CaseFilterOptions: ParsableArguments {
     var state: [String] = []
     @Option(help: "Only cases last seen at or after this time: a duration ago (1h, 2d) or RFC 3339.") var since: String?
     @Option(help: "At most this many cases.") var limit: Int = 1_000
+    /// The old, ambiguous `--reason`: refused with what to write instead.
+    @Option(name: .customLong("reason"), help: .hidden) var ambiguousReason: String?
 
     /// Whether any filter was given.
     var isEmpty: Bool {
@@ -23,8 +26,14 @@ struct CaseFilterOptions: ParsableArguments {
 
     /// Bad states, times or limits are usage errors at parse time.
     func validate() throws {
+        if ambiguousReason != nil { throw ValidationError(Self.reasonRefused) }
         _ = try query()
     }
+
+    /// Why `--reason` is refused: it meant a filter on `list` and a justification on `replay`.
+    static let reasonRefused =
+        "--reason is no longer accepted: use --reason-code CODE to select cases by reason code "
+        + "(e.g. --reason-code unmapped-status), --note TEXT to say why you replay or discard them"
 
     /// The query; bad values are usage errors naming the option.
     func query(ids: [Int64] = [], defaultStates: Set<CaseState> = [], now: Date = Date()) throws -> CaseQuery {

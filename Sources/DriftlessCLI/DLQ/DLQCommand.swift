@@ -13,19 +13,22 @@ struct DLQCommand: AsyncParsableCommand {
             or discarded). Examples:
               driftless dlq list --state open --since 1h
               driftless dlq show 12
-              driftless dlq list --reason unmapped-status --json
+              driftless dlq list --reason-code unmapped-status --json
               driftless dlq replay --reason-code unmapped-status --dry-run
-              driftless dlq replay 12 13 --rate 5/s --reason "mapping v2 deployed"
-              driftless dlq discard 14 --reason "test order"
+              driftless dlq replay 12 13 --rate 5/s --note "mapping v2 deployed"
+              driftless dlq discard 14 --note "test order"
+            Filters (--channel, --order, --reason-code, --stage, --state, --since, --limit) mean the same \
+            on list and replay; --note is the justification kept in a case's history.
             """,
         subcommands: [DLQList.self, DLQShow.self, DLQReplay.self, DLQDiscard.self]
     )
 }
 
 extension LedgerURLOption {
-    /// Opens the ledger as a case store.
-    func openCases() async throws -> any LedgerStore & CaseStore {
-        let store = try await open(logger: ledgerLogger())
+    /// Opens an existing ledger as a case store: read-only for `list` and `show`, else to change it.
+    func openCases(readOnly: Bool) async throws -> any LedgerStore & CaseStore {
+        let store =
+            readOnly ? try await openReadOnly(logger: ledgerLogger()) : try await openExisting(logger: ledgerLogger())
         guard let cases = store as? any LedgerStore & CaseStore else {
             await store.close()
             throw ValidationError("the ledger at \(store.location) keeps no dead-letter cases")

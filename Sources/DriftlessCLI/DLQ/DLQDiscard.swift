@@ -2,26 +2,32 @@ import ArgumentParser
 import Foundation
 import Ledger
 
-/// `driftless dlq discard ID --reason TEXT`: gives a case up for good (the reason is required).
+/// `driftless dlq discard ID --note TEXT`: gives a case up for good (the note saying why is required).
 struct DLQDiscard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "discard", abstract: "Discard a case (it will not be replayed); a reason is required.")
+        commandName: "discard", abstract: "Discard a case (it will not be replayed); --note saying why is required.")
 
     @Argument(help: "Case id.") var id: Int64
-    @Option(help: "Why the case is discarded (required).") var reason: String
+    @Option(help: "Why the case is discarded (required).") var note: String?
+    /// The old `--reason`: refused with what to write instead.
+    @Option(name: .customLong("reason"), help: .hidden) var ambiguousReason: String?
     @Option(help: "Who discards it (default: $USER).") var who: String?
     @OptionGroup var ledger: LedgerURLOption
 
     func validate() throws {
-        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw ValidationError("--reason must say why the case is discarded")
+        if ambiguousReason != nil { throw ValidationError(CaseFilterOptions.reasonRefused) }
+        guard let note, !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationError("--note must say why the case is discarded")
         }
     }
+
+    /// The note, once ``validate()`` passed.
+    private var reason: String { note ?? "" }
 
     /// The text to print.
     func execute(now: Date = Date()) async throws -> String {
         try validate()
-        let store = try await ledger.openCases()
+        let store = try await ledger.openCases(readOnly: false)
         let outcome: CaseTransitionOutcome
         do {
             outcome = try await store.transitionCase(

@@ -7,15 +7,13 @@ struct DLQList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List dead-letter cases.")
 
     @OptionGroup var filters: CaseFilterOptions
-    @Option(help: "Only this reason code (same as --reason-code).") var reason: String?
     @Flag(help: "Print JSON for tools instead of a table.") var json = false
     @OptionGroup var ledger: LedgerURLOption
 
     /// The text to print.
     func execute(now: Date = Date()) async throws -> String {
-        var query = try filters.query(now: now)
-        if let reason { query.reasonCode = reason }
-        let store = try await ledger.openCases()
+        let query = try filters.query(now: now)
+        let store = try await ledger.openCases(readOnly: true)
         do {
             let found = try await store.cases(query)
             await store.close()

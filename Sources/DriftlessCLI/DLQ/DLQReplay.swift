@@ -16,7 +16,9 @@ struct DLQReplay: AsyncParsableCommand {
         discussion: """
             Cases already replayed, resolved or discarded are skipped unless --force. With filters and no \
             --state, only open cases are selected. Brokers and topic prefix come from --config and the \
-            DRIFTLESS_* environment like `driftless run` (--bootstrap and --topic-prefix override them).
+            DRIFTLESS_* environment like `driftless run` (--bootstrap and --topic-prefix override them). \
+            A case is marked replayed only once the broker acknowledged its record; a record not \
+            acknowledged within --send-timeout fails its case (left as it was) and the command exits 1.
             """)
 
     @Argument(help: "Case ids (or use filters).") var ids: [Int64] = []
@@ -25,7 +27,9 @@ struct DLQReplay: AsyncParsableCommand {
     @Option(help: "At most this many records per second, e.g. 5/s.") var rate: String?
     @Flag(help: "Replay cases also when already replayed, resolved or discarded.") var force = false
     @Option(help: "Who replays (default: $USER).") var who: String?
-    @Option(help: "Why the cases are replayed (kept in each case's history).") var reason: String?
+    @Option(help: "Why the cases are replayed (kept in each case's history).") var note: String?
+    @Option(help: "Fail a record the broker has not acknowledged within this long, e.g. 10s, 1m (at most 5m).")
+    var sendTimeout: String = "10s"
     @Option(help: "YAML configuration file (as for `driftless run`).") var config: String?
     @Option(help: "Kafka bootstrap servers (overrides the configuration).") var bootstrap: String?
     @Option(help: "Topic prefix (overrides the configuration).") var topicPrefix: String?
@@ -40,15 +44,35 @@ struct DLQReplay: AsyncParsableCommand {
         return value
     }
 
+    /// The longest --send-timeout (librdkafka's own default delivery timeout is 300 s).
+    static let maximumSendTimeout: TimeInterval = 300
+
+    /// --send-timeout in milliseconds (the replay producer's `message.timeout.ms`).
+    static func parseSendTimeout(_ text: String) throws -> Int {
+        do {
+            return Int(try LedgerTimeSpec.duration(text, maximum: maximumSendTimeout) * 1000)
+        } catch let error as LedgerError {
+            throw ValidationError("--send-timeout: \(error.description)")
+        }
+    }
+
     func validate() throws {
         if let rate { _ = try Self.parseRate(rate) }
+        _ = try Self.parseSendTimeout(sendTimeout)
         guard !ids.isEmpty || !filters.isEmpty else {
-            throw ValidationError("give case ids or filters (e.g. --state open, --reason unmapped-status)")
+            throw ValidationError("give case ids or filters (e.g. --state open, --reason-code unmapped-status)")
         }
     }
 
     /// Replays and returns the summary line; `progress` gets one line per case (or a bar on a TTY).
     func execute(now: Date = Date(), progress: @escaping @Sendable (String) -> Void) async throws -> String {
+        try await replay(now: now, progress: progress).line
+    }
+
+    /// Replays; the summary line and how many cases failed.
+    func replay(now: Date = Date(), progress: @escaping @Sendable (String) -> Void) async throws
+        -> (line: String, failed: Int)
+    {
         try validate()
         var configuration: PipelineConfiguration
         do {
@@ -68,10 +92,12 @@ struct DLQReplay: AsyncParsableCommand {
             }
             var logger = Logger(label: "driftless.dlq")
             logger.logLevel = .warning
+            var properties = configuration.kafkaProperties
+            properties["message.timeout.ms"] = String(try Self.parseSendTimeout(sendTimeout))
             producer = try KafkaProducer(
-                config: KafkaConfig(bootstrapServers: servers, configuration.kafkaProperties), logger: logger)
+                config: KafkaConfig(bootstrapServers: servers, properties), logger: logger)
         }
-        let store = try await ledger.openCases()
+        let store = try await ledger.openCases(readOnly: dryRun)
         let selected: [DeadLetterCase]
         do {
             selected = try await store.cases(query)
@@ -85,7 +111,7 @@ struct DLQReplay: AsyncParsableCommand {
         }
         let replayer = CaseReplayer(
             cases: store, ledger: store, sink: producer, topics: PipelineTopics(prefix: configuration.topicPrefix),
-            actor: operatorName(who), reason: reason, force: force, rate: try rate.map(Self.parseRate),
+            actor: operatorName(who), reason: note, force: force, rate: try rate.map(Self.parseRate),
             reconcile: try Self.reconcileCheck(configuration, needed: selected))
         let bar = ReplayProgress(tty: isatty(STDOUT_FILENO) == 1, write: progress)
         let summary = await replayer.replay(selected) { done, total, id, result in
@@ -93,7 +119,7 @@ struct DLQReplay: AsyncParsableCommand {
         }
         await producer?.close()
         await store.close()
-        return "\(selected.count) case\(selected.count == 1 ? "" : "s") selected: \(summary.line)"
+        return ("\(selected.count) case\(selected.count == 1 ? "" : "s") selected: \(summary.line)", summary.failed)
     }
 
     /// The re-check for reconciliation's cases (stage `reconcile`), when any is selected and the
@@ -116,9 +142,10 @@ struct DLQReplay: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let summary = try await execute { line in
+        let summary = try await replay { line in
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        print(summary)
+        print(summary.line)
+        if summary.failed > 0 { throw ExitCode.failure }
     }
 }

@@ -13,7 +13,7 @@ struct DLQShow: AsyncParsableCommand {
 
     /// The text to print.
     func execute() async throws -> String {
-        let store = try await ledger.openCases()
+        let store = try await ledger.openCases(readOnly: true)
         do {
             guard let found = try await store.loadCase(id: id) else {
                 await store.close()

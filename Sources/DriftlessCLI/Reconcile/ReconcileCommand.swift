@@ -20,13 +20,20 @@ struct ReconcileCommand: AsyncParsableCommand {
             getOrders (poller:, DRIFTLESS_POLLER_URL) and the ERP through its \
             REST API (erp:, DRIFTLESS_ERP_URL / DRIFTLESS_ERP_TOKEN). Corrections are injected on \
             <prefix>.ingest.raw (Kafka from --config / DRIFTLESS_KAFKA_BOOTSTRAP); flagged orders become \
-            cases (driftless dlq list --stage reconcile). --dry-run changes nothing.
+            cases (driftless dlq list --stage reconcile). --dry-run changes nothing. A run starts where the \
+            last completed window ended (missed runs leave no gap; at most reconcile.maxLookback, 14d, back); \
+            a run failing reconcile.maxRunAttempts times (3) is given up with an alert. --history lists the \
+            runs (read-only).
             """)
 
     @Option(name: .long, help: "YAML configuration file.")
     var config: String?
 
-    @Option(name: .long, help: "How far back to look, e.g. 48h, 90m, 2d (default: reconcile.windowHours, 48h).")
+    @Option(
+        name: .long,
+        help:
+            "How far back to look at least, e.g. 48h, 1h30m, 2d, 1w; at most 60d (default: reconcile.windowHours, 48h)."
+    )
     var window: String?
 
     @Flag(name: .long, help: "Compare and report only: no records, no cases, nothing written.")
@@ -38,6 +45,14 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep running on the built-in daily schedule (reconcile.dailyAt) until stopped.")
     var schedule = false
 
+    @Flag(name: .long, help: "List the last runs (window, attempts, result) from the ledger; changes nothing.")
+    var history = false
+
+    @Option(name: .long, help: "With --history: at most this many runs.")
+    var limit = 20
+
+    @OptionGroup var ledger: LedgerURLOption
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -46,19 +61,23 @@ struct ReconcileCommand: AsyncParsableCommand {
     var metricsFile: String?
 
     func validate() throws {
-        if let window, Self.parseWindow(window) == nil {
-            throw ValidationError("--window must be a positive whole number with m, h or d, e.g. 48h")
-        }
+        if let window { _ = try Self.parseWindow(window) }
         if schedule && dryRun { throw ValidationError("--schedule cannot be combined with --dry-run") }
+        if history && (schedule || dryRun || window != nil) {
+            throw ValidationError("--history only lists runs: it takes no --schedule, --dry-run or --window")
+        }
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
     }
 
-    static func parseWindow(_ text: String) -> Duration? {
-        guard let unit = text.last, let value = Int64(text.dropLast()), value > 0 else { return nil }
-        switch unit {
-        case "m": return .seconds(value * 60)
-        case "h": return .seconds(value * 3600)
-        case "d": return .seconds(value * 86_400)
-        default: return nil
+    /// The longest window: 60 days (as `reconcile.windowHours`).
+    static let maximumWindow: TimeInterval = 60 * 86_400
+
+    /// `48h`, `1h30m`, `2d`, `1w` (the one duration syntax), at most ``maximumWindow``.
+    static func parseWindow(_ text: String) throws -> Duration {
+        do {
+            return .seconds(try LedgerTimeSpec.duration(text, maximum: maximumWindow))
+        } catch let error as LedgerError {
+            throw ValidationError("--window: \(error.description)")
         }
     }
 
@@ -69,7 +88,14 @@ struct ReconcileCommand: AsyncParsableCommand {
         } catch let error as PipelineConfigurationError {
             throw ValidationError(error.description)
         }
-        if let window, let duration = Self.parseWindow(window) { pipeline.reconcile.settings.window = duration }
+        if history {
+            let text = try await ReconcileHistory.text(
+                ledger: ledger, configuredURL: config == nil ? nil : pipeline.ledgerURL, limit: limit, json: json)
+            Swift.print(text)
+            return
+        }
+        if let ledgerURL = ledger.url { pipeline.ledgerURL = ledgerURL }
+        if let window { pipeline.reconcile.settings.window = try Self.parseWindow(window) }
         pipeline.reconcile.settings.dryRun = dryRun
         pipeline.reconcile.settings.owner = pipeline.replica
         var logger = Logger(label: "driftless.reconcile")

@@ -64,6 +64,10 @@ public struct TraceRequest: Sendable, Hashable {
             return try await TraceReport.search(query, in: store)
         }
         var report = try await TraceReport.order(order, in: store)
+        guard !report.records.isEmpty || !report.states.isEmpty else {
+            let hint = order.contains(":") ? "" : " (order keys look like <channel>:<order id>, e.g. shopify:1001)"
+            throw CommandFailure("no order \(order) in ledger \(store.location)\(hint)")
+        }
         report.records = Array(report.records.filter(query.matches).suffix(query.limit))
         return report
     }

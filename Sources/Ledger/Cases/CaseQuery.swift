@@ -16,14 +16,18 @@ public struct CaseQuery: Sendable, Hashable {
     public var states: Set<CaseState>
     /// Only cases last seen at or after this time.
     public var since: Date?
+    /// Only cases with an id above this one (paging through cases in id order).
+    public var afterID: Int64?
     /// At most this many (lowest ids first).
     public var limit: Int
 
     /// Creates a query.
     public init(
         ids: [Int64] = [], channel: String? = nil, orderKey: String? = nil, reasonCode: String? = nil,
-        stage: String? = nil, states: Set<CaseState> = [], since: Date? = nil, limit: Int = 1_000
+        stage: String? = nil, states: Set<CaseState> = [], since: Date? = nil, afterID: Int64? = nil,
+        limit: Int = 1_000
     ) {
+        self.afterID = afterID
         self.ids = ids
         self.channel = channel
         self.orderKey = orderKey
@@ -61,6 +65,10 @@ public struct CaseQuery: Sendable, Hashable {
             let sorted = states.map(\.rawValue).sorted()
             sql.append("state IN (" + sorted.map { _ in "?" }.joined(separator: ",") + ")")
             values += sorted.map { .text($0) }
+        }
+        if let afterID {
+            sql.append("id > ?")
+            values.append(.integer(afterID))
         }
         if let since {
             sql.append("\(lastSeenColumn) >= ?")

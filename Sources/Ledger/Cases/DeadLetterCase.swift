@@ -84,6 +84,11 @@ public struct DeadLetterCase: Sendable, Hashable, Codable {
         return next
     }
 
+    /// When the case last changed: its last arrival or transition (retention counts from here).
+    public var updatedAt: Date {
+        max(lastSeen, history.last?.at ?? lastSeen)
+    }
+
     /// Moves the case to `transition.to` and remembers the transition (bounded history).
     public mutating func record(_ transition: CaseTransition) {
         state = transition.to

@@ -29,6 +29,7 @@ public struct LedgerMigration: Sendable {
         .v5Parking,
         .v6Reconciliation,
         .v7HoldGenerationsAndCaseIdentity,
+        .v8Retention,
     ]
 
     /// The newest version this build knows.

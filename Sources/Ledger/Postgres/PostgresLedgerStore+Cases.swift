@@ -166,8 +166,10 @@ extension PostgresLedgerStore: CaseStore {
         binds.append(value.lastSeen)
         binds.append(StorageCoding.text(try CaseDocument.encode(value)))
         binds.append(value.id)
+        binds.append(value.updatedAt)
         let sql = """
-            UPDATE cases SET state = $1, stage = $2, reason_code = $3, last_seen = $4, document = $5 WHERE id = $6
+            UPDATE cases SET state = $1, stage = $2, reason_code = $3, last_seen = $4, document = $5,
+                updated_at = $7 WHERE id = $6
             """
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
     }

@@ -29,9 +29,10 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     /// Connects, migrates and starts the pool (in a task of its own unless `runsClient` is false:
-    /// then the caller runs ``runClient()``).
+    /// then the caller runs ``runClient()``). With `readOnly` no migration runs; a database without
+    /// the ledger's tables is ``LedgerError/notFound(_:)``.
     public static func open(
-        options: LedgerURL.PostgresOptions, logger: Logger, runsClient: Bool = true
+        options: LedgerURL.PostgresOptions, logger: Logger, runsClient: Bool = true, readOnly: Bool = false
     ) async throws -> PostgresLedgerStore {
         let location = options.redacted
         let connection: PostgresConnection
@@ -44,8 +45,15 @@ public final class PostgresLedgerStore: LedgerStore {
             throw PostgresErrorMapping.map(error, location: location)
         }
         do {
-            try await withDeadline(options.operationTimeout, "migrations") {
-                try await PostgresMigrator(options: options, logger: logger).migrate(on: connection)
+            if readOnly {
+                let exists = try await withDeadline(options.operationTimeout, "schema check") {
+                    try await PostgresMigrator(options: options, logger: logger).hasLedgerSchema(on: connection)
+                }
+                guard exists else { throw LedgerError.notFound(location) }
+            } else {
+                try await withDeadline(options.operationTimeout, "migrations") {
+                    try await PostgresMigrator(options: options, logger: logger).migrate(on: connection)
+                }
             }
         } catch {
             try? await connection.close()
@@ -223,15 +231,48 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     public func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult {
-        try await run("purge") { client, logger in
-            var binds = PostgresBindings()
-            binds.append(cutoff)
-            let sql = "WITH gone AS (DELETE FROM audit_records WHERE time < $1 RETURNING 1) SELECT count(*) FROM gone"
+        try await purge(LedgerPurgeCutoffs(all: cutoff))
+    }
+
+    public func purge(_ cutoffs: LedgerPurgeCutoffs) async throws -> LedgerPurgeResult {
+        var statements: [(table: String, sql: String, cutoff: Date)] = []
+        if let cutoff = cutoffs.auditRecords {
+            statements.append(("audit_records", "DELETE FROM audit_records WHERE time < $1", cutoff))
+        }
+        if let cutoff = cutoffs.closedCases {
+            let closed = "state IN ('discarded', 'resolved') AND updated_at < $1"
+            statements.append(
+                (
+                    "case_sources", "DELETE FROM case_sources WHERE case_id IN (SELECT id FROM cases WHERE \(closed))",
+                    cutoff
+                ))
+            statements.append(("cases", "DELETE FROM cases WHERE \(closed)", cutoff))
+        }
+        if let cutoff = cutoffs.reconcileFindings {
+            statements.append(("reconcile_findings", "DELETE FROM reconcile_findings WHERE found_at < $1", cutoff))
+        }
+        if let cutoff = cutoffs.reconcileRuns {
+            statements.append(
+                (
+                    "checkpoints",
+                    "DELETE FROM checkpoints WHERE name LIKE '\(LedgerPurgeCutoffs.runCheckpointPattern)' AND position < $1",
+                    cutoff
+                ))
+            statements.append(("reconcile_runs", "DELETE FROM reconcile_runs WHERE updated_at < $1", cutoff))
+        }
+        let planned = statements
+        return try await run("purge") { client, logger in
             var deleted: [String: Int] = [:]
-            for try await count in try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-                .decode(Int64.self)
-            {
-                deleted["audit_records"] = Int(count)
+            for statement in planned {
+                var binds = PostgresBindings()
+                binds.append(statement.cutoff)
+                let sql = "WITH gone AS (\(statement.sql) RETURNING 1) SELECT count(*) FROM gone"
+                for try await count in try await client.query(
+                    PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger
+                )
+                .decode(Int64.self) {
+                    deleted[statement.table, default: 0] += Int(count)
+                }
             }
             return LedgerPurgeResult(deleted: deleted)
         }

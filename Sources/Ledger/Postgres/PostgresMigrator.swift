@@ -60,6 +60,17 @@ struct PostgresMigrator {
         }
     }
 
+    /// Whether the ledger's tables exist in the schema (a read-only open creates nothing).
+    func hasLedgerSchema(on connection: PostgresConnection) async throws -> Bool {
+        let table = "\(options.schema).ledger_migrations"
+        for try await exists in try await connection.query(
+            "SELECT to_regclass(\(table)) IS NOT NULL", logger: logger
+        ).decode(Bool.self) {
+            return exists
+        }
+        return false
+    }
+
     /// Second half of the advisory lock key: a stable FNV-1a hash of the schema name.
     static func lockKey(schema: String) -> Int32 {
         var hash: UInt32 = 2_166_136_261

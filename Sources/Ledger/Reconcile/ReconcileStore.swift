@@ -21,4 +21,13 @@ public protocol ReconcileStore: Sendable {
 
     /// Findings of `runID`, or of every run since `since`, newest first, at most `limit`.
     func findings(runID: String?, since: Date?, limit: Int) async throws -> [ReconcileFinding]
+
+    /// Writes a run's history entry (insert, or replace the entry with the same run id).
+    func saveReconcileRunRecord(_ record: ReconcileRunRecord) async throws
+
+    /// The history entry of `runID`, or nil.
+    func reconcileRunRecord(runID: String) async throws -> ReconcileRunRecord?
+
+    /// The last `limit` runs (of every job name), newest first.
+    func reconcileRunRecords(limit: Int) async throws -> [ReconcileRunRecord]
 }

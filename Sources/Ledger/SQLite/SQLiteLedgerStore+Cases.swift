@@ -106,12 +106,14 @@ extension SQLiteLedgerStore: CaseStore {
     private static func update(_ db: Database, _ value: DeadLetterCase) throws {
         try db.execute(
             sql: """
-                UPDATE cases SET state = ?, stage = ?, reason_code = ?, last_seen_us = ?, document = ? WHERE id = ?
+                UPDATE cases SET state = ?, stage = ?, reason_code = ?, last_seen_us = ?, document = ?,
+                    updated_us = ? WHERE id = ?
                 """,
             arguments: [
                 value.state.rawValue, StorageCoding.text(value.provenance.stage),
                 StorageCoding.text(value.provenance.reasonCode), StorageCoding.microseconds(value.lastSeen),
-                StorageCoding.text(try CaseDocument.encode(value)), value.id,
+                StorageCoding.text(try CaseDocument.encode(value)), StorageCoding.microseconds(value.updatedAt),
+                value.id,
             ])
     }
 }

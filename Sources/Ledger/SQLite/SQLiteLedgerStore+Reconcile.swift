@@ -115,6 +115,50 @@ extension SQLiteLedgerStore: ReconcileStore {
         }
     }
 
+    public func saveReconcileRunRecord(_ record: ReconcileRunRecord) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO reconcile_runs (run_id, name, window_start_us, window_end_us, started_us,
+                        updated_us, attempts, result, compared, found, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    StorageCoding.text(record.runID), StorageCoding.text(record.name),
+                    StorageCoding.microseconds(record.windowStart), StorageCoding.microseconds(record.windowEnd),
+                    StorageCoding.microseconds(record.startedAt), StorageCoding.microseconds(record.updatedAt),
+                    record.attempts, StorageCoding.text(record.result), record.compared, record.found,
+                    record.error.map(StorageCoding.text),
+                ])
+        }
+    }
+
+    public func reconcileRunRecord(runID: String) async throws -> ReconcileRunRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "\(Self.runColumns) WHERE run_id = ?", arguments: [runID]).map(Self.runRecord)
+        }
+    }
+
+    public func reconcileRunRecords(limit: Int) async throws -> [ReconcileRunRecord] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "\(Self.runColumns) ORDER BY started_us DESC, run_id DESC LIMIT ?", arguments: [max(0, limit)]
+            ).map(Self.runRecord)
+        }
+    }
+
+    private static let runColumns = """
+        SELECT run_id, name, window_start_us, window_end_us, started_us, updated_us, attempts, result, compared,
+            found, error FROM reconcile_runs
+        """
+
+    private static func runRecord(_ row: Row) -> ReconcileRunRecord {
+        ReconcileRunRecord(
+            runID: row[0], name: row[1], windowStart: StorageCoding.date(microseconds: row[2]),
+            windowEnd: StorageCoding.date(microseconds: row[3]), startedAt: StorageCoding.date(microseconds: row[4]),
+            updatedAt: StorageCoding.date(microseconds: row[5]), attempts: row[6], result: row[7], compared: row[8],
+            found: row[9], error: row[10])
+    }
+
     private static func lease(_ db: Database, name: String) throws -> ReconcileLease? {
         guard
             let row = try Row.fetchOne(

@@ -11,10 +11,17 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// Opens (creating if needed) the database and applies pending migrations, on a dispatch queue:
     /// opening may wait up to the busy timeout for another process's lock, which must not hold up a
     /// thread of Swift's cooperative pool.
-    public static func open(options: LedgerURL.SQLiteOptions, logger: Logger) async throws -> SQLiteLedgerStore {
+    /// With `readOnly` the file must exist: nothing is created, no migration runs, writes fail.
+    public static func open(
+        options: LedgerURL.SQLiteOptions, logger: Logger, readOnly: Bool = false
+    ) async throws -> SQLiteLedgerStore {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try SQLiteLedgerStore(options: options, logger: logger) })
+                continuation.resume(
+                    with: Result {
+                        try SQLiteLedgerStore(
+                            options: options, logger: logger, migrations: LedgerMigration.all, readOnly: readOnly)
+                    })
             }
         }
     }
@@ -25,16 +32,25 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     /// Opens the database applying only `migrations` (tests of upgrades from older schemas).
-    init(options: LedgerURL.SQLiteOptions, logger: Logger, migrations: [LedgerMigration]) throws {
+    init(
+        options: LedgerURL.SQLiteOptions, logger: Logger, migrations: [LedgerMigration], readOnly: Bool = false
+    ) throws {
         var configuration = Configuration()
+        configuration.readonly = readOnly
         configuration.busyMode = .timeout(Self.seconds(options.busyTimeout))
         configuration.label = "driftless.ledger"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        if !readOnly {
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
         }
         self.logger = logger
         if let path = options.path {
             self.location = "sqlite://\(path)"
+            if readOnly {
+                writer = try Self.openReadOnly(path: path, configuration: configuration, location: location)
+                return
+            }
             let directory = (path as NSString).deletingLastPathComponent
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -45,6 +61,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             writer = try Self.openPool(path: path, configuration: configuration, options: options, location: location)
         } else {
             self.location = "sqlite::memory:"
+            if readOnly { throw LedgerError.cannotOpen(location, reason: "an in-memory ledger holds nothing to read") }
             do {
                 writer = try DatabaseQueue(configuration: configuration)
             } catch {
@@ -53,6 +70,20 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
         let migrator = SQLiteMigrator(writer: writer, location: location, logger: logger, migrations: migrations)
         try Self.retryingWhileLocked(busyTimeout: options.busyTimeout) { try migrator.migrate() }
+    }
+
+    /// Opens an existing file read-only; a missing file is an error (nothing is created).
+    private static func openReadOnly(path: String, configuration: Configuration, location: String) throws
+        -> DatabasePool
+    {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw LedgerError.notFound(location)
+        }
+        do {
+            return try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw map(error, location: location)
+        }
     }
 
     /// Opens the WAL pool. Two processes creating the same fresh file race on switching it to WAL and
@@ -195,10 +226,37 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult {
-        let micros = StorageCoding.microseconds(cutoff)
+        try await purge(LedgerPurgeCutoffs(all: cutoff))
+    }
+
+    public func purge(_ cutoffs: LedgerPurgeCutoffs) async throws -> LedgerPurgeResult {
         return try await write { db in
-            try db.execute(sql: "DELETE FROM audit_records WHERE time_us < ?", arguments: [micros])
-            return LedgerPurgeResult(deleted: ["audit_records": db.changesCount])
+            func micros(_ date: Date) -> Int64 { StorageCoding.microseconds(date) }
+            var deleted: [String: Int] = [:]
+            func delete(_ table: String, _ sql: String, _ arguments: StatementArguments) throws {
+                try db.execute(sql: sql, arguments: arguments)
+                deleted[table, default: 0] += db.changesCount
+            }
+            if let cutoff = cutoffs.auditRecords {
+                try delete("audit_records", "DELETE FROM audit_records WHERE time_us < ?", [micros(cutoff)])
+            }
+            if let cutoff = cutoffs.closedCases {
+                let closed = "state IN ('discarded', 'resolved') AND updated_us < ?"
+                try delete(
+                    "case_sources", "DELETE FROM case_sources WHERE case_id IN (SELECT id FROM cases WHERE \(closed))",
+                    [micros(cutoff)])
+                try delete("cases", "DELETE FROM cases WHERE \(closed)", [micros(cutoff)])
+            }
+            if let cutoff = cutoffs.reconcileFindings {
+                try delete("reconcile_findings", "DELETE FROM reconcile_findings WHERE found_us < ?", [micros(cutoff)])
+            }
+            if let cutoff = cutoffs.reconcileRuns {
+                try delete(
+                    "checkpoints", "DELETE FROM checkpoints WHERE name LIKE ? AND position_us < ?",
+                    [LedgerPurgeCutoffs.runCheckpointPattern, micros(cutoff)])
+                try delete("reconcile_runs", "DELETE FROM reconcile_runs WHERE updated_us < ?", [micros(cutoff)])
+            }
+            return LedgerPurgeResult(deleted: deleted)
         }
     }
 

@@ -28,6 +28,20 @@ public enum Ledger {
         }
     }
 
+    /// Opens an existing ledger for reading (`driftless trace`, `dlq list`, …): nothing is created and
+    /// no migration runs. A SQLite file that does not exist is ``LedgerError/notFound(_:)``; a
+    /// PostgreSQL database without the ledger's tables is too.
+    public static func openReadOnly(url: String, logger: Logger = Logger(label: "driftless.ledger")) async throws
+        -> any LedgerStore
+    {
+        switch try LedgerURL.parse(url) {
+        case let .sqlite(options):
+            return try await SQLiteLedgerStore.open(options: options, logger: logger, readOnly: true)
+        case let .postgres(options):
+            return try await PostgresLedgerStore.open(options: options, logger: logger, readOnly: true)
+        }
+    }
+
     /// Opens the store for a long-lived process: also returns the store's background work (the
     /// PostgreSQL connection pool) for the process to run as a service until it shuts down; nil for
     /// SQLite, which has none.

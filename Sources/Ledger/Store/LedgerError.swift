@@ -10,6 +10,8 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case locked(String, reason: String)
     /// The file or database cannot be opened (missing directory, not a database, …).
     case cannotOpen(String, reason: String)
+    /// A read-only open found no ledger there (read-only commands never create one).
+    case notFound(String)
     /// Applying a schema migration failed.
     case migrationFailed(version: Int, reason: String)
     /// An operation did not finish within its timeout.
@@ -32,6 +34,9 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
             return "ledger authentication failed at \(location): \(reason)"
         case let .locked(location, reason): return "ledger database is locked: \(location): \(reason)"
         case let .cannotOpen(location, reason): return "cannot open ledger \(location): \(reason)"
+        case let .notFound(location):
+            return "no ledger at \(location) (read-only commands never create one; "
+                + "give --ledger URL or set \(Ledger.urlEnvironmentVariable))"
         case let .migrationFailed(version, reason): return "ledger migration \(version) failed: \(reason)"
         case let .timeout(what, seconds): return "ledger \(what) timed out after \(seconds)s"
         case let .database(location, reason): return "ledger database error at \(location): \(reason)"

@@ -39,10 +39,17 @@ public protocol LedgerStore: Sendable {
     @discardableResult
     func advanceCheckpoint(_ name: String, to position: Date) async throws -> Date
 
-    /// Deletes audit rows older than `cutoff` (retention). Order states and checkpoints are kept:
+    /// Deletes rows older than `cutoff` (retention) — audit rows, and where the store keeps them closed
+    /// cases, findings, per-run checkpoints and run history (``purge(_:)`` with one cutoff for all).
+    /// Order states and the other checkpoints are kept:
     /// an order's last state and version is what keeps a late event on a dormant order correct
     /// (a cancelled order stays cancelled), and there is one row per order, not per event.
     func purge(olderThan cutoff: Date) async throws -> LedgerPurgeResult
+
+    /// Retention of every growing table: audit rows, closed cases (and their source rows),
+    /// reconciliation findings, per-run checkpoints and run history, each older than its cutoff.
+    /// Open and replayed cases, order states and the other checkpoints are kept.
+    func purge(_ cutoffs: LedgerPurgeCutoffs) async throws -> LedgerPurgeResult
 
     /// Applied schema versions, ascending.
     func schemaVersions() async throws -> [Int]
@@ -52,6 +59,12 @@ public protocol LedgerStore: Sendable {
 }
 
 extension LedgerStore {
+    /// A store without cases or reconciliation (test doubles): purges audit rows only.
+    public func purge(_ cutoffs: LedgerPurgeCutoffs) async throws -> LedgerPurgeResult {
+        guard let cutoff = cutoffs.auditRecords else { return LedgerPurgeResult() }
+        return try await purge(olderThan: cutoff)
+    }
+
     /// Upserts states unconditionally (last writer wins).
     @discardableResult
     public func saveStates(_ states: [OrderStateRecord]) async throws -> Int {

@@ -2,11 +2,13 @@ import Foundation
 import Kafka
 import Ledger
 
-/// Replays cases (`driftless dlq replay`): each case is marked `replayed` (compare and set from
-/// `open`, or from any state with `force`), then its record is produced at the stage that failed
-/// (``CaseReplay``) and a `replayed` audit row written; a failed produce puts the case back to the
-/// state it had. Marking first means a replayed record that fails again at once finds its case
-/// `replayed` and reopens it.
+/// Replays cases (`driftless dlq replay`): each case's record is produced at the stage that failed
+/// (``CaseReplay``) and, **once the broker acknowledged it**, the case is marked `replayed` (compare
+/// and set from the state it had; as of the moment the send began) and a `replayed` audit row
+/// written. A send that fails or times out leaves the case as it was, with nothing in its history;
+/// an interrupted replay leaves at worst a delivered record on an `open` case (replaying it again is
+/// harmless: every stage is idempotent per event). A replayed record that fails again before the mark
+/// has reopened the case already (one more occurrence): it is then left open.
 public struct CaseReplayer: Sendable {
     let cases: any CaseStore
     let ledger: (any LedgerStore)?
@@ -81,37 +83,46 @@ public struct CaseReplayer: Sendable {
         guard let sink else { return .wouldReplay(topic: topic) }
         if pauseFirst, let interval { try? await Task.sleep(for: interval) }
         let now = Date()
-        let marked: DeadLetterCase
-        do {
-            switch try await cases.transitionCase(
-                id: value.id, to: .replayed, actor: actor, reason: reason, at: now, allowedFrom: replayable)
-            {
-            case .changed(let changed): marked = changed
-            case .refused(let current): return .skipped(state: current.state.rawValue)
-            case .notFound: return .failed("no case \(value.id)")
-            }
-        } catch {
-            return .failed("marking replayed: \(error)")
-        }
+        let report: DeliveryReport
         do {
             let record =
-                snapshot.map { ReconcileCaseCheck.record(for: marked, snapshot: $0, topic: topic) }
-                ?? CaseReplay.record(for: marked, topic: topic)
-            let report = try await sink.send(record)
-            try? await ledger?.append(
-                AuditRecord(
-                    time: now, hop: .replayed, orderKey: marked.orderKey, channel: marked.channel,
-                    eventID: marked.eventID, stage: "dlq", replica: actor, topic: report.topic,
-                    partition: report.partition, offset: report.offset, reason: marked.provenance.reasonCode,
-                    detail: "case \(marked.id) replayed to \(topic) by \(actor)" + (reason.map { ": \($0)" } ?? ""),
-                    traceID: marked.traceID))
-            return .replayed(topic: topic)
+                snapshot.map { ReconcileCaseCheck.record(for: value, snapshot: $0, topic: topic) }
+                ?? CaseReplay.record(for: value, topic: topic)
+            report = try await sink.send(record)
         } catch {
-            _ = try? await cases.transitionCase(
-                id: value.id, to: value.state, actor: actor, reason: "replay failed: \(error)", at: Date(),
-                allowedFrom: [.replayed])
             return .failed("producing to \(topic): \(error)")
         }
+        return await markReplayed(value, replayable, topic: topic, report: report, sentAt: now)
+    }
+
+    /// After the acknowledged send: the case marked `replayed` as of `sentAt` (unless it came back
+    /// already), and the `replayed` audit row.
+    private func markReplayed(
+        _ value: DeadLetterCase, _ replayable: Set<CaseState>, topic: String, report: DeliveryReport, sentAt: Date
+    ) async -> ReplaySummary.Result {
+        do {
+            if let current = try await cases.loadCase(id: value.id), current.occurrences > value.occurrences {
+                return .replayed(topic: topic)  // failed again already: reopened, left open
+            }
+            switch try await cases.transitionCase(
+                id: value.id, to: .replayed, actor: actor, reason: reason, at: sentAt, allowedFrom: replayable)
+            {
+            case .changed: break
+            case .refused(let current):
+                return .failed("delivered to \(topic), but the case became \(current.state.rawValue) meanwhile")
+            case .notFound: return .failed("delivered to \(topic), but case \(value.id) is gone")
+            }
+        } catch {
+            return .failed("delivered to \(topic), but marking it replayed failed: \(error)")
+        }
+        try? await ledger?.append(
+            AuditRecord(
+                time: sentAt, hop: .replayed, orderKey: value.orderKey, channel: value.channel,
+                eventID: value.eventID, stage: "dlq", replica: actor, topic: report.topic,
+                partition: report.partition, offset: report.offset, reason: value.provenance.reasonCode,
+                detail: "case \(value.id) replayed to \(topic) by \(actor)" + (reason.map { ": \($0)" } ?? ""),
+                traceID: value.traceID))
+        return .replayed(topic: topic)
     }
 
     /// A reconciliation case whose order is in sync again: resolved, with a `replayed`-stage note in

@@ -2,7 +2,7 @@
 public struct ReplaySummary: Sendable {
     /// One case's result.
     public enum Result: Sendable, Hashable {
-        /// Produced to `topic` and marked `replayed`.
+        /// Produced to `topic`, acknowledged by the broker, then marked `replayed`.
         case replayed(topic: String)
         /// Would be produced to `topic` (dry run: nothing produced, nothing marked).
         case wouldReplay(topic: String)

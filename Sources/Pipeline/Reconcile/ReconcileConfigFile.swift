@@ -1,5 +1,5 @@
 /// The `reconcile:` section of the configuration file (the rest of the file is read by
-/// `PipelineConfiguration`; unknown keys are ignored there).
+/// `PipelineConfiguration`, which also refuses keys neither reads).
 struct ReconcileConfigFile: Decodable, Sendable {
     struct Section: Decodable, Sendable {
         struct Shopify: Decodable, Sendable {
@@ -17,6 +17,10 @@ struct ReconcileConfigFile: Decodable, Sendable {
         var policy: [String: String]?
         var shopify: Shopify?
         var inRun: Bool?
+        /// How far back a run reaches at most after missed runs, e.g. `14d`.
+        var maxLookback: String?
+        /// Attempts of one run before it is given up.
+        var maxRunAttempts: Int?
     }
 
     var reconcile: Section?

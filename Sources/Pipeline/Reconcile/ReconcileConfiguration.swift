@@ -68,6 +68,7 @@ public struct ReconcileConfiguration: Sendable {
             default: throw PipelineConfigurationError.invalidVariable(name: "DRIFTLESS_RECONCILE_IN_RUN", value: text)
             }
         }
+        try configuration.applyRunLimits(section, env)
         if let daily = env.value("DRIFTLESS_RECONCILE_DAILY_AT") ?? section.dailyAt {
             configuration.schedule = try ReconcileSchedule.parse(daily)
         }
@@ -110,6 +111,31 @@ public struct ReconcileConfiguration: Sendable {
                 setting: "reconcile.shopify.accessToken", neededBy: "reconcile.shopify.baseURL")
         }
         return configuration
+    }
+}
+
+extension ReconcileConfiguration {
+    /// `reconcile.maxLookback` / `DRIFTLESS_RECONCILE_MAX_LOOKBACK` (a duration, at most 60d) and
+    /// `reconcile.maxRunAttempts` / `DRIFTLESS_RECONCILE_MAX_RUN_ATTEMPTS` (1–100).
+    mutating func applyRunLimits(_ section: ReconcileConfigFile.Section, _ env: EnvironmentValues) throws {
+        if let text = env.value("DRIFTLESS_RECONCILE_MAX_LOOKBACK") ?? section.maxLookback {
+            settings.maxLookback = .seconds(
+                try ConfigDuration.parse(text, setting: "reconcile.maxLookback", maximum: 60 * 86_400))
+        }
+        var attempts = section.maxRunAttempts
+        if let text = env.value("DRIFTLESS_RECONCILE_MAX_RUN_ATTEMPTS") {
+            guard let value = Int(text) else {
+                throw PipelineConfigurationError.invalidVariable(
+                    name: "DRIFTLESS_RECONCILE_MAX_RUN_ATTEMPTS", value: text)
+            }
+            attempts = value
+        }
+        if let attempts {
+            guard (1...100).contains(attempts) else {
+                throw PipelineConfigurationError.invalidValue(field: "reconcile.maxRunAttempts", value: "\(attempts)")
+            }
+            settings.maxRunAttempts = attempts
+        }
     }
 }
 

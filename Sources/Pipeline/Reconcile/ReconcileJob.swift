@@ -78,11 +78,13 @@ public final class ReconcileJob: Sendable {
                         result: "skipped", runID: "", dryRun: false, resumed: false, windowStart: state.windowStart,
                         windowEnd: state.windowEnd)
                 }
-                if let last = lease.run, !last.finished {
+                if let last = lease.run, !last.finished, try await !giveUpIfStuck(last, now: now) {
                     state = last
                     resumed = true
                 }
+                if !resumed { state.windowStart = try await windowStart(now: now) }
                 _ = try await ledger.saveReconcileRun(name: settings.leaseName, owner: settings.owner, run: state)
+                try await recordAttempt(state, now: now)
             } catch {
                 return failed(state, error: error, started: started)
             }
@@ -141,6 +143,7 @@ public final class ReconcileJob: Sendable {
         report.rateLimitWaitSeconds = DurationSeconds.of(stats.waitedTotal - waitedBefore)
         report.durationSeconds = DurationSeconds.of(ContinuousClock.now - started)
         if !settings.dryRun {
+            await recordOutcome(report)
             metrics?.reconciliation(duration: ContinuousClock.now - started, result: report.result, now: clock())
             if metrics == nil && report.result != "failed" { alerts?.recordReconciliation(at: clock()) }
         }

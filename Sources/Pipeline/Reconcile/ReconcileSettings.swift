@@ -26,6 +26,12 @@ public struct ReconcileSettings: Sendable {
     /// during the sweep moves to the end of the list and shifts the offsets back; the overlap (already
     /// compared orders cost nothing) keeps that from skipping unread ones.
     public var erpPageOverlap: Int
+    /// How far back a run reaches at most to close the gap left by missed runs (it starts where the
+    /// last completed window ended, but never before now − this; `reconcile.maxLookback`, 14 days).
+    public var maxLookback: Duration = .seconds(14 * 86_400)
+    /// Attempts of one run (the first and its resumptions) before it is given up with an alert and
+    /// the next attempt starts a new run (`reconcile.maxRunAttempts`, 3).
+    public var maxRunAttempts = 3
 
     /// Settings; the owner defaults to host name + process id.
     public init(

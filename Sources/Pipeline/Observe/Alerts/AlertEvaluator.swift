@@ -28,6 +28,8 @@ public struct AlertEvaluator: Sendable {
     private var lastReconciliation: Date
     /// Since when the oldest held order is held (nil: none).
     private var oldestHoldSince: Date?
+    /// Why the last reconciliation run was given up, until a run finishes.
+    private var abandonedRun: String?
 
     /// `started`: when the process started (the reconciliation clock runs from there until a
     /// first run is reported).
@@ -60,7 +62,10 @@ public struct AlertEvaluator: Sendable {
             } else {
                 lagAboveSince = nil
             }
-        case .reconciled: lastReconciliation = max(lastReconciliation, at)
+        case .reconciled:
+            lastReconciliation = max(lastReconciliation, at)
+            abandonedRun = nil
+        case .reconciliationAbandoned(let why): abandonedRun = why
         case .oldestHold(let seconds):
             oldestHoldSince = seconds.flatMap { $0.isFinite ? at.addingTimeInterval(-max(0, $0)) : nil }
         case .retried(let what): actions.append(.log("retried (below every alert threshold): \(what)"))
@@ -142,6 +147,7 @@ public struct AlertEvaluator: Sendable {
             }
             return "consumer lag \(lag) above \(rule.threshold) for \(Int(now.timeIntervalSince(since) / 60)) min"
         case .reconciliationOverdue:
+            if let abandonedRun { return abandonedRun }
             let age = now.timeIntervalSince(lastReconciliation)
             guard age > rule.window.timeInterval else { return nil }
             return "no reconciliation finished for \(Int(age / 3600)) h (at most \(minutes / 60) h)"

@@ -62,6 +62,9 @@ public enum AlertSignal: Sendable, Hashable {
     case reconciled
     /// How long the oldest held order has been held (nil: none is held), in seconds.
     case oldestHold(seconds: Double?)
+    /// A reconciliation run was given up after failing again and again (why): `reconciliation-overdue`
+    /// fires at once, until a run finishes.
+    case reconciliationAbandoned(String)
     /// One retried delivery (e.g. a webhook): logged, never alerted on its own.
     case retried(String)
 }

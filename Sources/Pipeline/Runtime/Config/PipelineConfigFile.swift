@@ -13,6 +13,15 @@ struct PipelineConfigFile: Decodable, Sendable {
     struct LedgerSection: Decodable, Sendable {
         var url: String?
         var auditBufferRecords: Int?
+        var retention: Retention?
+    }
+
+    /// `ledger.retention:` — how long each growing table is kept (durations: `30d`, `12w`).
+    struct Retention: Decodable, Sendable {
+        var auditRecords: String?
+        var closedCases: String?
+        var reconcileFindings: String?
+        var reconcileRuns: String?
     }
 
     struct Shopify: Decodable, Sendable {

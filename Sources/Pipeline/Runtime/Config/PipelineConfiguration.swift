@@ -6,8 +6,9 @@ import Yams
 /// Everything `driftless run` needs, resolved from the YAML file, then `DRIFTLESS_…` environment
 /// variables (which win), then defaults.
 ///
-/// With no Kafka bootstrap servers configured the runtime is *embedded*: librdkafka's in-process
-/// mock cluster and an SQLite ledger, so `driftless run` works with zero setup.
+/// With no Kafka bootstrap servers the runtime is *embedded*: librdkafka's in-process mock cluster.
+/// `driftless run` uses it only when asked for (``embeddedRequested``: the value `embedded`, or
+/// `--embedded`). A key of the file no setting reads stops loading, naming the closest known key.
 public struct PipelineConfiguration: Sendable {
     /// Kafka bootstrap servers; nil → embedded mock cluster.
     public var bootstrapServers: String?
@@ -69,10 +70,15 @@ public struct PipelineConfiguration: Sendable {
     /// The tiers a retry stage of this process reads (`driftless run --stage retry --tier 1m`);
     /// empty: all of `dispatch.retryTiers`.
     public var retryTierFilter: [String] = []
+    /// How long the ledger keeps each growing table (`ledger.retention`, `driftless ledger purge`).
+    public var retention = LedgerRetention()
     /// Reconciliation (`reconcile:`): readers, window, policy, schedule, whether `run` runs it.
     public var reconcile = ReconcileConfiguration()
     /// Whether to run on the embedded mock cluster.
     public var isEmbedded: Bool { bootstrapServers == nil }
+    /// Whether the mock cluster was asked for by name (`kafka.bootstrapServers: embedded`,
+    /// `DRIFTLESS_KAFKA_BOOTSTRAP=embedded`, `run --embedded`); `run` refuses to fall back to it.
+    public var embeddedRequested = false
 
     /// Defaults: embedded, the ledger's default SQLite file (`./.data/driftless.db`, the same one
     /// `driftless trace` reads), webhooks on 127.0.0.1:8080.
@@ -133,6 +139,11 @@ public struct PipelineConfiguration: Sendable {
                 // Never the offending line itself: it may hold an inline secret.
                 throw PipelineConfigurationError.invalidFile(path: file, reason: ConfigFileErrorText.describe(error))
             }
+            if let unknown = ConfigKeyRecorder.firstUnknownKey(
+                in: text, readBy: [PipelineConfigFile.self, ReconcileConfigFile.self])
+            {
+                throw PipelineConfigurationError.invalidFile(path: file, reason: unknown.message)
+            }
             try configuration.apply(parsed)
             fileSecrets = parsed.ingest?.shopify
             fileERP = parsed.erp
@@ -140,8 +151,10 @@ public struct PipelineConfiguration: Sendable {
             try configuration.applyDispatch(parsed.dispatch)
             fileAlerts = parsed.alerts
             try configuration.applyMetrics(parsed.metrics)
+            try configuration.applyRetention(parsed.ledger?.retention, environment: [:])
         }
         try configuration.apply(environment: environment)
+        try configuration.applyRetention(nil, environment: environment)
         // Secrets: environment first, then the file's settings; files are read only when used. A
         // setting that is present but empty fails here (an empty HMAC key would accept anything).
         configuration.shopifySecret =
@@ -163,7 +176,12 @@ public struct PipelineConfiguration: Sendable {
 
     mutating func apply(_ file: PipelineConfigFile) throws {
         if let kafka = file.kafka {
-            bootstrapServers = kafka.bootstrapServers.flatMap { $0.isEmpty ? nil : $0 } ?? bootstrapServers
+            if kafka.bootstrapServers == "embedded" {
+                bootstrapServers = nil
+                embeddedRequested = true
+            } else {
+                bootstrapServers = kafka.bootstrapServers.flatMap { $0.isEmpty ? nil : $0 } ?? bootstrapServers
+            }
             kafkaProperties.merge(kafka.properties ?? [:]) { _, new in new }
             consumerProperties.merge(kafka.consumerProperties ?? [:]) { _, new in new }
             partitions = kafka.partitions ?? partitions
@@ -210,6 +228,7 @@ public struct PipelineConfiguration: Sendable {
         let integer = variables.integer
         if let bootstrap = value("DRIFTLESS_KAFKA_BOOTSTRAP") {
             bootstrapServers = bootstrap == "embedded" ? nil : bootstrap
+            embeddedRequested = bootstrap == "embedded"
         }
         topicPrefix = value("DRIFTLESS_TOPIC_PREFIX") ?? topicPrefix
         partitions = try integer("DRIFTLESS_PARTITIONS").map { Int32(clamping: $0) } ?? partitions
