@@ -71,7 +71,7 @@ extension ERPClient {
     /// Transient failures of one job's polls (or of one read of its result) before the write counts
     /// as unanswered and goes back to dispatch — through the destination's gate, so an outage opens
     /// the breaker instead of being polled through (sent again, its key leads back to the job).
-    public static let maxPollFailures = 4
+    public static let maxPollFailures = 10
 
     /// How many failed earlier jobs one send looks past (see ``upsertAsync(_:externalId:body:idempotencyKey:wantsRecord:)``).
     static let maxFailedJobs = 8
