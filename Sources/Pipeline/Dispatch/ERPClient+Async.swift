@@ -68,6 +68,11 @@ extension ERPClient {
         }
     }
 
+    /// Transient failures of one job's polls (or of one read of its result) before the write counts
+    /// as unanswered and goes back to dispatch — through the destination's gate, so an outage opens
+    /// the breaker instead of being polled through (sent again, its key leads back to the job).
+    public static let maxPollFailures = 10
+
     /// How many failed earlier jobs one send looks past (see ``upsertAsync(_:externalId:body:idempotencyKey:wantsRecord:)``).
     static let maxFailedJobs = 8
 
@@ -76,6 +81,7 @@ extension ERPClient {
         let deadline = ContinuousClock.now + asyncJobDeadline
         var nap: Duration = .milliseconds(20)
         var last = ERPOutcome.transient(status: nil, retryAfter: nil, detail: "job \(jobPath) not completed in time")
+        var failures = 0
         while true {
             let answer = await exchange(.GET, jobPath, body: nil)
             switch answer.outcome {
@@ -92,8 +98,9 @@ extension ERPClient {
                 return (AsyncWrite(outcome: answer.outcome), false)
             case .transient, .conflict:
                 last = answer.outcome
+                failures += 1
             }
-            guard ContinuousClock.now + nap < deadline else {
+            guard ContinuousClock.now + nap < deadline, failures < Self.maxPollFailures else {
                 // Still pending (or unreadable): unanswered. Sending it again reuses the key, which
                 // leads back to this job.
                 if case .transient(let status, _, let detail) = last {
@@ -133,12 +140,17 @@ extension ERPClient {
         return AsyncWrite(outcome: ERPOutcome.classify(status: written, code: code, detail: detail))
     }
 
-    /// `GET path`, read again after a transient failure (short back-off) until `deadline`.
+    /// `GET path`, read again after a transient failure (short back-off) until `deadline`, at most
+    /// ``maxPollFailures`` times.
     private func read(_ path: String, until deadline: ContinuousClock.Instant) async -> Answer {
         var nap: Duration = .milliseconds(20)
+        var failures = 0
         while true {
+            failures += 1
             let answer = await exchange(.GET, path, body: nil)
-            guard case .transient = answer.outcome, ContinuousClock.now + nap < deadline else { return answer }
+            guard case .transient = answer.outcome, ContinuousClock.now + nap < deadline,
+                failures < Self.maxPollFailures
+            else { return answer }
             try? await Task.sleep(for: nap)
             nap = min(nap * 2, .seconds(1))
         }
