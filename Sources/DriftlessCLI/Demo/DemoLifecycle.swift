@@ -67,12 +67,22 @@ struct DemoLifecycle {
             try await pay()
             try await act(.cancel(reason: "customer"), lost: true)
         case .paymentIDMismatch:
-            try await pay()
+            // The checkout only authorized the card (no capture the integration could see); the
+            // payment was then captured by hand in the gateway under a new charge id and shows on the
+            // order with no webhook. Shopify never rewrites a transaction, so nothing the ERP already
+            // holds becomes wrong: the ERP simply has no payment carrying the capture's id (Pattern 5).
             let id = self.id
+            try await store.edit(id) { order in
+                order.transactions = [
+                    .init(
+                        id: id * 7, kind: "authorization", status: "success", gateway: "stripe",
+                        authorization: "ch_\(id)", amount: order.totalPrice)
+                ]
+            }
+            try await act(.pay)
             let reference = "ch_\(id)_recaptured"
             try await store.edit(id) { order in
                 var transactions = order.transactions ?? []
-                for index in transactions.indices { transactions[index].status = "failure" }
                 transactions.append(
                     .init(
                         id: id * 7 + 1, kind: "capture", status: "success", gateway: "stripe",
