@@ -36,6 +36,19 @@ final class MismatchClassifierTests: XCTestCase {
         XCTAssertEqual(report.remediation, .reprocessPayload)
         // An unpaid (pending) order missing in the ERP is not yet expected there.
         XCTAssertTrue(classifier.classify(channel: try channel(shopifyJSON(financial: "pending")), erp: nil).isInSync)
+        // A cancelled order whose payment was captured is missing from the ERP too (sales order C, deposit).
+        let cancelledPaid = classifier.classify(
+            channel: try channel(
+                shopifyJSON(financial: "paid", cancelledAt: "2026-11-20T09:00:00Z", cancelReason: "customer")), erp: nil
+        )
+        XCTAssertEqual(cancelledPaid.pattern, .checkoutDisconnect)
+        // Cancelled before any payment: nothing to record.
+        XCTAssertTrue(
+            classifier.classify(
+                channel: try channel(
+                    shopifyJSON(financial: "voided", cancelledAt: "2026-11-20T09:00:00Z", cancelReason: "customer")),
+                erp: nil
+            ).isInSync)
     }
 
     func testPattern2ShipmentLag() throws {

@@ -20,9 +20,11 @@ public struct MismatchClassifier: Sendable {
                 evidence: evidence, unmatchedPaymentIDs: unmatched)
         }
         guard let erp else {
+            // A cancelled order the channel had already taken money for still needs its sales order
+            // (cancelled) and the deposits in the ERP: finance has to see the capture and its refund.
             let confirmed =
-                c.lifecycle != .cancelled && c.payment != .pending && c.payment != .voided
-                && c.payment != .expired
+                (c.lifecycle != .cancelled && c.payment != .pending && c.payment != .voided
+                    && c.payment != .expired) || (c.lifecycle == .cancelled && c.payment.isCapturedOrLater)
             if confirmed || c.fulfillment != .unfulfilled {
                 return report(
                     .checkoutDisconnect, ["channel \(channel.canonicalState.rawValue)", "ERP: no sales order"])
