@@ -113,18 +113,7 @@ extension PostgresLedgerStore {
                     current = value
                 }
                 guard current == generation else { return nil }
-                var parked = false
-                for try await _ in try await connection.query(
-                    PostgresQuery(unsafeSQL: "SELECT 1 FROM parked_events WHERE order_key = $1 LIMIT 1", binds: binds),
-                    logger: logger
-                ).decode(Int32.self) {
-                    parked = true
-                }
-                guard !parked else { return false }
-                try await connection.query(
-                    PostgresQuery(unsafeSQL: "DELETE FROM order_holds WHERE order_key = $1", binds: binds),
-                    logger: logger)
-                return true
+                return try await Self.deleteHoldUnlessParked(on: connection, binds: binds, logger: logger)
             }
         }
     }

@@ -113,18 +113,7 @@ extension PostgresLedgerStore: ParkingStore {
                     PostgresQuery(unsafeSQL: "SELECT 1 FROM order_holds WHERE order_key = $1 FOR UPDATE", binds: binds),
                     logger: logger
                 ).decode(Int32.self) {}
-                var parked = false
-                for try await _ in try await connection.query(
-                    PostgresQuery(unsafeSQL: "SELECT 1 FROM parked_events WHERE order_key = $1 LIMIT 1", binds: binds),
-                    logger: logger
-                ).decode(Int32.self) {
-                    parked = true
-                }
-                guard !parked else { return false }
-                try await connection.query(
-                    PostgresQuery(unsafeSQL: "DELETE FROM order_holds WHERE order_key = $1", binds: binds),
-                    logger: logger)
-                return true
+                return try await Self.deleteHoldUnlessParked(on: connection, binds: binds, logger: logger)
             }
         }
     }
@@ -139,5 +128,23 @@ extension PostgresLedgerStore: ParkingStore {
             }
             return (0, 0)
         }
+    }
+
+    /// Inside a transaction that holds the hold's row lock: deletes `order`'s hold (the one bind) unless an
+    /// event is parked behind it; true when it was deleted. Shared by both `release` variants.
+    static func deleteHoldUnlessParked(
+        on connection: PostgresConnection, binds: PostgresBindings, logger: Logger
+    ) async throws -> Bool {
+        var parked = false
+        for try await _ in try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT 1 FROM parked_events WHERE order_key = $1 LIMIT 1", binds: binds),
+            logger: logger
+        ).decode(Int32.self) {
+            parked = true
+        }
+        guard !parked else { return false }
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "DELETE FROM order_holds WHERE order_key = $1", binds: binds), logger: logger)
+        return true
     }
 }
