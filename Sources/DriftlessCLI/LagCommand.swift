@@ -40,17 +40,9 @@ struct LagCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration: PipelineConfiguration
-        do {
-            configuration = try PipelineConfiguration.load(file: config)
-        } catch let error as PipelineConfigurationError {
-            throw ValidationError(error.description)
-        }
-        guard let servers = bootstrap ?? configuration.bootstrapServers else {
-            throw ValidationError(
-                "no Kafka brokers configured (DRIFTLESS_KAFKA_BOOTSTRAP, kafka.bootstrapServers or --bootstrap); "
-                    + "an embedded run's lag is on its /metrics")
-        }
+        let target = try BrokerTarget(
+            config: config, bootstrap: bootstrap, embeddedHint: "an embedded run's lag is on its /metrics")
+        let (configuration, servers) = (target.configuration, target.bootstrapServers)
         let topics = PipelineTopics(prefix: configuration.topicPrefix)
         let tiers = configuration.dispatch.retryTiers.map(\.name)
         let known = LagReport.stageGroups(topics: topics, retryTiers: tiers).map(\.group)

@@ -31,17 +31,9 @@ struct TopicsOptions: ParsableArguments {
 
     /// The topic specs of the configuration and an admin client for its brokers.
     func resolve() throws -> (specs: [TopicSpec], admin: KafkaAdmin) {
-        let configuration: PipelineConfiguration
-        do {
-            configuration = try PipelineConfiguration.load(file: config)
-        } catch let error as PipelineConfigurationError {
-            throw ValidationError(error.description)
-        }
-        guard let servers = bootstrap ?? configuration.bootstrapServers else {
-            throw ValidationError(
-                "no Kafka brokers configured (DRIFTLESS_KAFKA_BOOTSTRAP, kafka.bootstrapServers or --bootstrap); "
-                    + "an embedded run creates its own topics")
-        }
+        let target = try BrokerTarget(
+            config: config, bootstrap: bootstrap, embeddedHint: "an embedded run creates its own topics")
+        let (configuration, servers) = (target.configuration, target.bootstrapServers)
         let specs = TopicSetup.specs(
             topics: PipelineTopics(prefix: configuration.topicPrefix), partitions: configuration.partitions,
             replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers)
