@@ -24,7 +24,7 @@ final class DLQReplayDeliveryTests: XCTestCase {
         ).caseID
         await store.close()
         // A port nobody listens on.
-        let listener = try LoopbackListener()
+        let listener = try SilentListener()
         let port = listener.port
         listener.close()
 

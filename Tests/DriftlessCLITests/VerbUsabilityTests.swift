@@ -78,7 +78,7 @@ final class VerbUsabilityTests: XCTestCase {
 
     /// A port in use stops start-up with an error naming the port.
     func testPortInUseSaysSo() async throws {
-        let listener = try LoopbackListener()
+        let listener = try SilentListener()
         defer { listener.close() }
         let result = try await DriftlessProcess.run(
             ["run", "--port", String(listener.port)],
@@ -114,48 +114,5 @@ final class VerbUsabilityTests: XCTestCase {
         XCTAssertNil(line, "started without brokers:\n\(result.stdout)")
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("embedded"), result.stderr)
-    }
-}
-
-/// A TCP socket listening on 127.0.0.1 at a free port.
-final class LoopbackListener {
-    let port: Int
-    private var descriptor: Int32
-
-    init() throws {
-        #if canImport(Glibc)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard bound == 0, listen(fd, 4) == 0, named == 0 else {
-            _ = Glibc.close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        descriptor = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() {
-        if descriptor >= 0 {
-            #if canImport(Glibc)
-                _ = Glibc.close(descriptor)
-            #endif
-            descriptor = -1
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import DriftlessTesting
 import Ledger
 import XCTest
 

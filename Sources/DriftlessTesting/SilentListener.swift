@@ -1,17 +1,20 @@
 import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// A TCP socket on 127.0.0.1 that accepts connections (the kernel completes the handshake) but
-/// never answers — a server that hangs during the PostgreSQL startup exchange.
-final class SilentListener {
-    let port: Int
-    private let descriptor: Int32
+/// A TCP socket on 127.0.0.1 at a free port that accepts connections (the kernel completes the
+/// handshake) but never answers: a server that hangs (PostgreSQL's start-up exchange, a broker), or a
+/// port that is in use.
+public final class SilentListener: @unchecked Sendable {
+    /// The port it listens on.
+    public let port: Int
+    private var descriptor: Int32
 
-    init() throws {
+    public init() throws {
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -28,7 +31,7 @@ final class SilentListener {
             }
         }
         guard bound == 0, listen(fd, 8) == 0 else {
-            close(fd)
+            _ = Self.closeSocket(fd)
             throw POSIXError(.EADDRINUSE)
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -36,12 +39,28 @@ final class SilentListener {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         guard named == 0 else {
-            close(fd)
+            _ = Self.closeSocket(fd)
             throw POSIXError(.EINVAL)
         }
         descriptor = fd
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    deinit { close(descriptor) }
+    /// Stops listening (also done when it goes away); closing twice does nothing.
+    public func close() {
+        if descriptor >= 0 {
+            _ = Self.closeSocket(descriptor)
+            descriptor = -1
+        }
+    }
+
+    deinit { close() }
+
+    private static func closeSocket(_ fd: Int32) -> Int32 {
+        #if canImport(Glibc)
+            Glibc.close(fd)
+        #else
+            Darwin.close(fd)
+        #endif
+    }
 }
