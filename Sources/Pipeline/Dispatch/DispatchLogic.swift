@@ -192,8 +192,13 @@ actor DispatchLogic: StageLogic {
         plan.audit += DispatchRecords.audit(event, message, result, replica: context.replica)
         plan.counts.effects += result.applied.count
         switch result {
-        case .done(let applied, let blocked, let unmatched):
+        case .done(let applied, let blocked, let unmatched, let review):
             if applied.isEmpty { plan.counts.upToDate += 1 }
+            if let review {
+                context.logger.warning(
+                    "the channel edited an order the ERP already fulfilled: review it",
+                    metadata: ["order": "\(event.orderKey)", "why": "\(review)"])
+            }
             if let blocked {
                 plan.counts.withheld += 1
                 context.logger.warning(
