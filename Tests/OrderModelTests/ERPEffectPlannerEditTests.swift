@@ -48,7 +48,7 @@ final class ERPEffectPlannerEditTests: XCTestCase {
         let decided = plan(content(quantity: 2), view: view)
         XCTAssertFalse(decided.effects.contains { $0.kind == .salesOrderLines })
         let review = try XCTUnwrap(decided.review)
-        XCTAssertTrue(review.hasPrefix("edit-after-fulfilment"), review)
+        XCTAssertTrue(review.contains("after the ERP fulfilled"), review)
     }
 
     func testIncompleteContentWaitsForTheBody() {

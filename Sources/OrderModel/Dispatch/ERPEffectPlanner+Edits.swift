@@ -21,7 +21,7 @@ extension ERPEffectPlanner {
         guard digest != written else { return .none }
         if view.records.contains(.itemFulfillment) || !view.trackingNumbers.isEmpty {
             return .review(
-                "edit-after-fulfilment: the channel's lines changed (digest \(written) → \(digest)) after the ERP "
+                "the channel's lines changed (digest \(written) → \(digest)) after the ERP "
                     + "fulfilled part of sales order \(view.salesOrderID); review the order")
         }
         var effect = ERPEffect(

@@ -196,8 +196,13 @@ actor DispatchLogic: StageLogic {
             if applied.isEmpty { plan.counts.upToDate += 1 }
             if let review {
                 context.logger.warning(
-                    "the channel edited an order the ERP already fulfilled: review it",
+                    "the channel edited an order the ERP already fulfilled: a case for review",
                     metadata: ["order": "\(event.orderKey)", "why": "\(review)"])
+                plan.quarantined.append(
+                    ValidateProcessor.quarantine(
+                        message, rejection: .editAfterFulfilment(review), stage: .dispatch, topics: context.topics,
+                        replica: context.replica))
+                plan.quarantineSources.append(index)
             }
             if let blocked {
                 plan.counts.withheld += 1
