@@ -49,7 +49,14 @@ final class WholeOrderRig: @unchecked Sendable {
     /// merged order; throws the validate rejection.
     @discardableResult
     func deliver(_ body: [String: Any], topic: String) async throws -> ERPEffectPlanner.Plan {
-        let bytes = Array(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
+        try await deliver(
+            bytes: Array(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])), topic: topic)
+    }
+
+    /// As ``deliver(_:topic:)`` for a body as the channel sent it.
+    @discardableResult
+    func deliver(bytes: [UInt8], topic: String) async throws -> ERPEffectPlanner.Plan {
+        let body = (try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]) ?? [:]
         let orderID =
             topic == "orders/edited"
             ? "\((body["order_edit"] as? [String: Any])?["order_id"] ?? "")" : "\(body["id"] ?? "")"
@@ -61,6 +68,11 @@ final class WholeOrderRig: @unchecked Sendable {
         let (_, observation) = try decoder.decode(message)
         let current = states[observation.key]
         let decision = OrderStateMachine().decide(current: current?.state, observation: observation)
+        switch decision {
+        case .apply: break
+        case .duplicate, .stale: return ERPEffectPlanner.Plan()  // translate records it, changes nothing
+        case .illegal: throw RigFailure.notApplied("\(decision)")
+        }
         guard let next = decision.newState else { throw RigFailure.notApplied("\(decision)") }
         states[observation.key] = (next, (current?.version ?? 0) + 1)
         return try await redispatch(observation.key)

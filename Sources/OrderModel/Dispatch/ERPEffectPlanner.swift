@@ -21,6 +21,9 @@ public enum ERPEffectPlanner {
         public var unmatchedERPPayments: [String] = []
         /// Why the order needs a person (a channel edit after fulfilment: the ERP cannot un-ship), if it does.
         public var review: String?
+
+        /// An empty plan.
+        public init() {}
     }
 
     /// The plan for `orderKey` at `version`, whose merged state is `dimensions` and `facts` and whose

@@ -111,7 +111,7 @@ public struct ERPSync: Sendable {
         switch effect.kind {
         case .salesOrderStatus:
             if let status = effect.status { body["status"] = ["id": status.rawValue] }
-            body["otherRefNum"] = effect.orderKey.orderID
+            body["otherRefNum"] = effect.content?.name ?? effect.orderKey.orderID
             body[Self.versionField] = String(effect.version)
             body["memo"] = "driftless \(effect.orderKey)"
             // The lines go with the create only; later status writes leave them (an edit is its own effect).
