@@ -42,7 +42,9 @@ extension StorefrontStore {
             orderUpdatedAt: SimulatorTime.date(time) ?? now())
     }
 
-    /// The refunded lines of a refund: every line for a full refund, one unit of the first line otherwise.
+    /// The refunded lines of a refund: every line for a full refund, one unit of the first line
+    /// otherwise; refunded without restocking (`no_restock`: a refund is not a return — returns are
+    /// their own flow, with `return_status`).
     func refundLines(of order: ShopifyOrderDocument, full: Bool) -> [ShopifyOrderDocument.RefundLine] {
         let lines = full ? order.lineItems : Array(order.lineItems.prefix(1))
         return lines.enumerated().map { index, line in
@@ -50,7 +52,7 @@ extension StorefrontStore {
             let subtotal = StorefrontOrderFactory.cents(line.price) * quantity
             return .init(
                 id: order.id * 1000 + Int64(order.refunds.count * 10 + index), lineItemId: line.id, quantity: quantity,
-                subtotal: StorefrontOrderFactory.money(subtotal), restockType: "return")
+                subtotal: StorefrontOrderFactory.money(subtotal), restockType: "no_restock")
         }
     }
 }
