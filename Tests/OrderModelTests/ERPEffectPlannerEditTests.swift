@@ -65,4 +65,17 @@ final class ERPEffectPlannerEditTests: XCTestCase {
         XCTAssertEqual(decided.effects, [])
         XCTAssertNil(decided.review)
     }
+
+    /// A sales order written without lines (content unknown then) gets them once the content is
+    /// complete, while nothing is shipped; once something is, nothing is compared.
+    func testSalesOrderWithoutLinesGetsThemUnlessFulfilled() {
+        var view = ERPView(salesOrderID: "500", status: .pendingFulfillment, dimensions: OrderDimensions())
+        view.appliedVersion = 3
+        XCTAssertEqual(plan(content(quantity: 1), view: view).effects.map(\.kind), [.salesOrderLines])
+        view.records = [.itemFulfillment]
+        view.trackingNumbers = ["1Z1"]
+        let shipped = plan(content(quantity: 1), view: view)
+        XCTAssertEqual(shipped.effects, [])
+        XCTAssertNil(shipped.review)
+    }
 }

@@ -16,19 +16,30 @@ extension ERPEffectPlanner {
     public static func editDecision(
         orderKey: OrderKey, version: Int64, facts: OrderFacts, view: ERPView
     ) -> EditDecision {
-        guard let content = facts.content, content.isComplete, let written = view.linesDigest else { return .none }
+        guard let content = facts.content, content.isComplete else { return .none }
         let digest = content.linesDigest
-        guard digest != written else { return .none }
-        if view.records.contains(.itemFulfillment) || !view.trackingNumbers.isEmpty {
+        guard digest != view.linesDigest else { return .none }
+        let fulfilled = view.records.contains(.itemFulfillment) || !view.trackingNumbers.isEmpty
+        // A sales order written without lines (before the content was known, or by an older version):
+        // its lines are written while nothing is shipped; after that there is nothing to compare with.
+        guard let written = view.linesDigest else {
+            return fulfilled ? .none : .edit(effect(content, orderKey, version))
+        }
+        if fulfilled {
             return .review(
                 "the channel's lines changed (digest \(written) → \(digest)) after the ERP "
                     + "fulfilled part of sales order \(view.salesOrderID); review the order")
         }
+        return .edit(effect(content, orderKey, version))
+    }
+
+    /// The `salesOrderLines` effect writing `content`'s lines, named by their digest.
+    private static func effect(_ content: OrderContent, _ orderKey: OrderKey, _ version: Int64) -> ERPEffect {
         var effect = ERPEffect(
             kind: .salesOrderLines, orderKey: orderKey, version: version,
-            id: "\(orderKey)#\(ERPEffect.Kind.salesOrderLines.rawValue)#\(digest)", record: .salesOrder,
+            id: "\(orderKey)#\(ERPEffect.Kind.salesOrderLines.rawValue)#\(content.linesDigest)", record: .salesOrder,
             externalID: ERPEffect.externalID("so", orderKey.channel.rawValue, orderKey.orderID))
         effect.content = content
-        return .edit(effect)
+        return effect
     }
 }
