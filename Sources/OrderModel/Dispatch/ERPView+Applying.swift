@@ -12,6 +12,9 @@ extension ERPView {
         case .salesOrderStatus:
             if let status = effect.status { next.status = status }
             next.appliedVersion = max(next.appliedVersion ?? effect.version, effect.version)
+            if view == nil, let content = effect.content, content.isComplete { next.linesDigest = content.linesDigest }
+        case .salesOrderLines:
+            next.linesDigest = effect.content?.linesDigest
         case .payment:
             next.records.insert(effect.record)
             if let reference = effect.paymentReference { next.paymentReferences.append(reference) }

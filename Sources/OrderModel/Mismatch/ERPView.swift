@@ -19,6 +19,9 @@ public struct ERPView: Hashable, Sendable {
     /// The canonical version whose status dispatch last wrote on the sales order (a custom field);
     /// nil when unknown. An older change never moves the status back.
     public var appliedVersion: Int64?
+    /// ``OrderContent/linesDigest`` of the lines dispatch last wrote on the sales order (a custom
+    /// field); nil when the sales order carries none.
+    public var linesDigest: String?
 
     public init(
         salesOrderID: String, channelKey: OrderKey? = nil, status: ERPStatusCode, dimensions: OrderDimensions,

@@ -75,6 +75,7 @@ public struct ERPSync: Sendable {
             salesOrderID: id, channelKey: key, status: status ?? .pendingApproval, dimensions: OrderDimensions())
         // NetSuite keeps custom fields at the top level of the record (no `fields` wrapper).
         view.appliedVersion = Self.integer(order[Self.versionField])
+        view.linesDigest = order[ERPRecordContent.linesDigestField] as? String
         for type in [
             ERPRecordType.customerDeposit, .invoice, .cashSale, .itemFulfillment, .returnAuthorization, .creditMemo,
         ] {
@@ -110,9 +111,13 @@ public struct ERPSync: Sendable {
         switch effect.kind {
         case .salesOrderStatus:
             if let status = effect.status { body["status"] = ["id": status.rawValue] }
-            body["otherRefNum"] = effect.orderKey.orderID
+            body["otherRefNum"] = effect.content?.name ?? effect.orderKey.orderID
             body[Self.versionField] = String(effect.version)
             body["memo"] = "driftless \(effect.orderKey)"
+            // The lines go with the create only; later status writes leave them (an edit is its own effect).
+            if salesOrderID == nil { body.merge(contentFields(effect), uniquingKeysWith: { _, content in content }) }
+        case .salesOrderLines:
+            body = contentFields(effect)
         case .payment, .fulfilment, .returnAuthorization, .creditMemo:
             guard let salesOrderID else {
                 return (.conflict(status: 0, code: "NO_SALES_ORDER", detail: "the sales order must exist first"), nil)
@@ -121,6 +126,7 @@ public struct ERPSync: Sendable {
             if let reference = effect.paymentReference { body["paymentTransactionId"] = reference }
             if !effect.trackingNumbers.isEmpty { body["trackingNumbers"] = effect.trackingNumbers }
             if let refund = effect.refundID { body["refundId"] = refund }
+            body.merge(contentFields(effect), uniquingKeysWith: { existing, _ in existing })
         }
         guard let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) else {
             return (.permanent(status: 0, code: "ENCODING", detail: "body not encodable"), salesOrderID)

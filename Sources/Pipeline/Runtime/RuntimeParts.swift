@@ -95,7 +95,8 @@ struct Parts: Sendable {
                 replica: "\(replica)/translate", options: options, logger: logger)
         }
         if stages.contains(.dispatch) || stages.contains(.retry) {
-            if let erp = configuration.erp {
+            if var erp = configuration.erp {
+                erp.content = matrix.content
                 guard let parking = ledger as? any ParkingStore else { throw PipelineRuntimeError.ledgerWithoutParking }
                 let gate = DestinationGate.erp(erp, policy: configuration.dispatch, health: health, logger: logger)
                 if stages.contains(.dispatch) {

@@ -122,6 +122,11 @@ struct ERPWriteBody: Sendable {
         }
     }
 
+    private static func json(_ value: Any) -> String? {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     private static func reference(_ value: Any) -> String? {
         if let object = value as? [String: Any] { return object["id"].flatMap(text) }
         return text(value)
@@ -131,7 +136,11 @@ struct ERPWriteBody: Sendable {
         switch value {
         case let string as String: string
         case let number as NSNumber: number.stringValue
-        case let list as [Any]: list.compactMap(text).joined(separator: ",")
+        case let list as [Any] where list.allSatisfy({ !($0 is [String: Any]) && !($0 is [Any]) }):
+            list.compactMap(text).joined(separator: ",")
+        // Subrecords and sublists (`item`, `shippingAddress`, …) are kept as their JSON text.
+        case let nested as [String: Any]: json(nested)
+        case let nested as [Any]: json(nested)
         default: nil
         }
     }

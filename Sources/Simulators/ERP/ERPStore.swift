@@ -27,6 +27,12 @@ public actor ERPStore {
     /// Sales order writes whose `custbody_driftless_version` is lower than the one the record
     /// holds: a change applied out of order (an older status over a newer one). Tests assert 0.
     public private(set) var versionRegressions = 0
+    /// Refuse a new sales order without a customer or item lines, as NetSuite does (``ERPContentRules``;
+    /// off by default: status-only writers and their tests predate issue 24).
+    public private(set) var requiresOrderContent = false
+
+    /// Turns the sales-order content requirement on or off.
+    public func setRequiresOrderContent(_ on: Bool) { requiresOrderContent = on }
     /// Every write that created or changed a record, in the order the simulator applied them.
     public private(set) var writeLog: [ERPWriteLogEntry] = []
     static let versionField = "custbody_driftless_version"

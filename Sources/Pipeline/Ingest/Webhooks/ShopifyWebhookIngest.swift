@@ -108,7 +108,8 @@ public final class ShopifyWebhookIngest: Sendable {
 
         // The order id is the partition key; a body that is not an order is still produced (keyed by
         // webhook id, without dl-order-id) so validate quarantines it with the reason.
-        let order = try? ShopifyOrder.decode(from: body, maxBytes: configuration.maxBodyBytes)
+        // `orders/edited` carries an order edit, not an order: its `order_edit.order_id` names the order.
+        let order = Self.orderIdentity(topic: topic, body: body, maxBytes: configuration.maxBodyBytes)
         let envelope = Envelope(
             eventID: webhookID, channel: .shopify, orderID: order?.id ?? "", kind: topic,
             receivedAt: receivedAt, sourceTimestamp: order?.updatedAt ?? triggeredAt, traceID: traceID)
