@@ -1,4 +1,5 @@
 import Crypto
+import DriftlessTesting
 import Foundation
 @testable import Pipeline
 import XCTest
@@ -6,21 +7,14 @@ import XCTest
 /// `erp.auth` (bearer, oauth2, tba) and `poller.lwa` from the environment and the config file:
 /// secrets from values or files, a missing or empty one an error naming the setting, never the value.
 final class AuthConfigurationTests: XCTestCase {
-    private var directory: URL!
+    private var files: TemporaryFiles!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftless-auth-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        files = try TemporaryFiles(prefix: "driftless-auth")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    private func write(_ text: String, _ name: String) throws -> String {
-        let url = directory.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
+        files.remove()
     }
 
     private func assertError(
@@ -39,7 +33,7 @@ final class AuthConfigurationTests: XCTestCase {
             file: nil, environment: ["DRIFTLESS_ERP_URL": url, "DRIFTLESS_ERP_TOKEN": "s3cret"])
         XCTAssertEqual(bearer.erp?.authentication, .bearer(token: Secret("s3cret")), "the default mode")
 
-        let key = try write(P256.Signing.PrivateKey().pemRepresentation, "key.pem")
+        let key = try files.write(P256.Signing.PrivateKey().pemRepresentation, "key.pem")
         let oauth2 = try PipelineConfiguration.load(
             file: nil,
             environment: [
@@ -52,8 +46,8 @@ final class AuthConfigurationTests: XCTestCase {
         XCTAssertEqual(settings.scope, "restlets,rest_webservices")
         XCTAssertFalse("\(oauth2.erp?.authentication as Any)".contains("PRIVATE KEY"))
 
-        let secretFile = try write("s3cret-token\n", "token-secret")
-        let yaml = try write(
+        let secretFile = try files.write("s3cret-token\n", "token-secret")
+        let yaml = try files.write(
             """
             erp:
               baseURL: \(url)
@@ -104,7 +98,7 @@ final class AuthConfigurationTests: XCTestCase {
             ["DRIFTLESS_LWA_CLIENT_ID": "amzn1.application-oa2-client.x", "DRIFTLESS_LWA_CLIENT_SECRET": "s3cret"],
             .missingSetting(
                 setting: "poller.lwa.refreshToken (DRIFTLESS_LWA_REFRESH_TOKEN[_FILE])", neededBy: "poller.lwa"))
-        let empty = try write("", "empty-refresh-token")
+        let empty = try files.write("", "empty-refresh-token")
         assertError(
             [
                 "DRIFTLESS_LWA_CLIENT_ID": "x", "DRIFTLESS_LWA_CLIENT_SECRET": "s3cret",

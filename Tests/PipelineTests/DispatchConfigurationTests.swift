@@ -1,3 +1,4 @@
+import DriftlessTesting
 import Foundation
 import Pipeline
 import PipelineHTTP
@@ -17,13 +18,9 @@ final class DispatchConfigurationTests: XCTestCase {
         files.remove()
     }
 
-    private func write(_ text: String, _ name: String) throws -> String {
-        try files.write(text, name)
-    }
-
     func testTheFileAndTheEnvironmentConfigureTheERPAndThePolicy() throws {
-        let tokenFile = try write("file-token\n", "token")
-        let yaml = try write(
+        let tokenFile = try files.write("file-token\n", "token")
+        let yaml = try files.write(
             """
             erp:
               baseURL: https://1234567.suitetalk.api.netsuite.com
@@ -82,13 +79,13 @@ final class DispatchConfigurationTests: XCTestCase {
         assertError(["DRIFTLESS_ERP_URL": "http://127.0.0.1:9300", "DRIFTLESS_ERP_TOKEN": "  "]) {
             $0 == .emptySecret(setting: "DRIFTLESS_ERP_TOKEN")
         }
-        let emptyInline = try write("erp:\n  baseURL: http://127.0.0.1:9300\n  token:\n", "empty.yaml")
+        let emptyInline = try files.write("erp:\n  baseURL: http://127.0.0.1:9300\n  token:\n", "empty.yaml")
         assertError([:], file: emptyInline) { $0 == .emptySecret(setting: "erp.token") }
         assertError(["DRIFTLESS_ERP_URL": "ftp://erp", "DRIFTLESS_ERP_TOKEN": "s3cret"]) {
             if case .invalidValue(let field, _) = $0 { return field == "erp.baseURL" }
             return false
         }
-        let badPolicy = try write("dispatch:\n  breakerFailureRatio: 1.5\n", "policy.yaml")
+        let badPolicy = try files.write("dispatch:\n  breakerFailureRatio: 1.5\n", "policy.yaml")
         assertError([:], file: badPolicy) {
             if case .invalidValue(let field, _) = $0 { return field == "dispatch.breakerFailureRatio" }
             return false

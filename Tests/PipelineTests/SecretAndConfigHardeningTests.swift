@@ -1,3 +1,4 @@
+import DriftlessTesting
 import Foundation
 import Pipeline
 import PipelineHTTP
@@ -17,10 +18,6 @@ final class SecretAndConfigHardeningTests: XCTestCase {
         files.remove()
     }
 
-    private func write(_ text: String, _ name: String) throws -> String {
-        try files.write(text, name)
-    }
-
     private func assertEmptySecret(
         _ setting: String, file: String? = nil, environment: [String: String], line: UInt = #line
     ) {
@@ -37,7 +34,7 @@ final class SecretAndConfigHardeningTests: XCTestCase {
     func testBlankSecretsFailStartUpNamingTheSetting() throws {
         assertEmptySecret("DRIFTLESS_SHOPIFY_SECRET", environment: ["DRIFTLESS_SHOPIFY_SECRET": ""])
         assertEmptySecret("DRIFTLESS_SHOPIFY_SECRET", environment: ["DRIFTLESS_SHOPIFY_SECRET": " \t\n"])
-        let newline = try write("\n", "newline-secret")
+        let newline = try files.write("\n", "newline-secret")
         assertEmptySecret("DRIFTLESS_SHOPIFY_SECRET_FILE", environment: ["DRIFTLESS_SHOPIFY_SECRET_FILE": newline])
         assertEmptySecret(
             "DRIFTLESS_SHOPIFY_PREVIOUS_SECRET",
@@ -46,18 +43,18 @@ final class SecretAndConfigHardeningTests: XCTestCase {
             "DRIFTLESS_SHOPIFY_PREVIOUS_SECRET_FILE",
             environment: ["DRIFTLESS_SHOPIFY_SECRET": "current", "DRIFTLESS_SHOPIFY_PREVIOUS_SECRET_FILE": newline])
 
-        let inline = try write("ingest:\n  shopify:\n    secret: \"\"\n", "inline.yaml")
+        let inline = try files.write("ingest:\n  shopify:\n    secret: \"\"\n", "inline.yaml")
         assertEmptySecret("ingest.shopify.secret", file: inline, environment: [:])
-        let fromFile = try write("ingest:\n  shopify:\n    secretFile: \(newline)\n", "file.yaml")
+        let fromFile = try files.write("ingest:\n  shopify:\n    secretFile: \(newline)\n", "file.yaml")
         assertEmptySecret("ingest.shopify.secretFile", file: fromFile, environment: [:])
-        let previous = try write(
+        let previous = try files.write(
             "ingest:\n  shopify:\n    secret: current\n    previousSecret: \"   \"\n", "previous.yaml")
         assertEmptySecret("ingest.shopify.previousSecret", file: previous, environment: [:])
 
         // Not configured at all is not an error: the endpoint is simply off.
         XCTAssertNil(try PipelineConfiguration.load(file: nil, environment: [:]).shopifySecret)
         // A real secret still loads, from a file with a trailing newline too.
-        let good = try write("s3cret\n", "good-secret")
+        let good = try files.write("s3cret\n", "good-secret")
         let loaded = try PipelineConfiguration.load(file: nil, environment: ["DRIFTLESS_SHOPIFY_SECRET_FILE": good])
         XCTAssertEqual(loaded.shopifySecret?.value, "s3cret")
     }
@@ -89,9 +86,9 @@ final class SecretAndConfigHardeningTests: XCTestCase {
 
     func testYAMLErrorsDoNotEchoTheOffendingLine() throws {
         let secret = "shpss_inline_value_0123456789"
-        let syntax = try write("ingest:\n  shopify:\n    secret: \(secret): more\n", "syntax.yaml")
-        let mismatch = try write("ingest:\n  port: \(secret)\n", "mismatch.yaml")
-        let badList = try write("ingest:\n  shopify: [\(secret)\n", "list.yaml")
+        let syntax = try files.write("ingest:\n  shopify:\n    secret: \(secret): more\n", "syntax.yaml")
+        let mismatch = try files.write("ingest:\n  port: \(secret)\n", "mismatch.yaml")
+        let badList = try files.write("ingest:\n  shopify: [\(secret)\n", "list.yaml")
         for (file, expected) in [(syntax, "line 3"), (mismatch, "ingest.port"), (badList, "line")] {
             XCTAssertThrowsError(try PipelineConfiguration.load(file: file, environment: [:])) { error in
                 guard case .invalidFile = error as? PipelineConfigurationError else { return XCTFail("\(error)") }
@@ -104,7 +101,7 @@ final class SecretAndConfigHardeningTests: XCTestCase {
     }
 
     func testABodyLimitThePipelineCannotCarryFailsStartUp() throws {
-        let tooLarge = try write("ingest:\n  maxBodyBytes: 2000000\n", "large.yaml")
+        let tooLarge = try files.write("ingest:\n  maxBodyBytes: 2000000\n", "large.yaml")
         XCTAssertThrowsError(try PipelineConfiguration.load(file: tooLarge, environment: [:])) { error in
             guard case .invalidValue(let field, let value) = error as? PipelineConfigurationError else {
                 return XCTFail("\(error)")
@@ -113,9 +110,9 @@ final class SecretAndConfigHardeningTests: XCTestCase {
             XCTAssertTrue(value.contains("message.max.bytes"), value)
         }
         // Default body limit (512 KiB) against a producer that takes at most 100 KB records.
-        let smallProducer = try write("kafka:\n  properties:\n    message.max.bytes: \"100000\"\n", "small.yaml")
+        let smallProducer = try files.write("kafka:\n  properties:\n    message.max.bytes: \"100000\"\n", "small.yaml")
         XCTAssertThrowsError(try PipelineConfiguration.load(file: smallProducer, environment: [:]))
-        let fits = try write(
+        let fits = try files.write(
             "kafka:\n  properties:\n    message.max.bytes: \"2000000\"\ningest:\n  maxBodyBytes: 900000\n", "fits.yaml")
         XCTAssertEqual(try PipelineConfiguration.load(file: fits, environment: [:]).maxBodyBytes, 900_000)
         XCTAssertNoThrow(try PipelineConfiguration.load(file: nil, environment: [:]))

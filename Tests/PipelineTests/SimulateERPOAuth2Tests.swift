@@ -1,3 +1,4 @@
+import DriftlessTesting
 import Foundation
 @testable import Pipeline
 import XCTest
@@ -53,7 +54,8 @@ final class SimulateERPOAuth2Tests: XCTestCase {
         guard case .done = written else { return XCTFail("\(written)") }
 
         process.terminate()
-        _ = await eventually(timeout: .seconds(10)) { !process.isRunning }
+        let exited = await eventually(timeout: .seconds(60)) { !process.isRunning }
+        XCTAssertTrue(exited, "the simulator stops on SIGTERM")
         let printed = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         XCTAssertTrue(printed.contains("OAuth 2.0 token endpoint"), printed)
         XCTAssertTrue(printed.contains("1 writes applied"), printed)
