@@ -1,4 +1,5 @@
 @testable import Pipeline
+import Simulators
 import XCTest
 
 /// The circuit breaker and credential pause as a pure state machine (no clock, no I/O).
@@ -71,7 +72,7 @@ final class DestinationStateTests: XCTestCase {
         var defaults = DispatchPolicy()
         defaults.breakerOpen = .seconds(1)
         var state = DestinationState(policy: defaults)
-        var random = SystemRandomNumberGenerator()
+        var random = SeededRandom(seed: 74)  // seeded: a rare unlucky streak would not reproduce otherwise
         let now = ContinuousClock.now
         for _ in 0..<20_000 {
             let answer: DestinationState.Answer =

@@ -27,30 +27,44 @@ final class DispatchAuthTests: XCTestCase {
         let third = CanonicalLifecycles.make(orders: 40, seed: 23, duplicateRatio: 0.1, matrix: matrix, prefix: "C")
         let expected = CanonicalLifecycles.expected(first + second + third)
         let stage = try rig.stage()
+        let started = ContinuousClock.now
         let running = Task { await stage.run() }
 
         try await rig.publish(first)
-        let firstDone = await eventually { stage.counters.snapshot.consumed >= first.count }
-        XCTAssertTrue(firstDone, "consumed \(stage.counters.snapshot.consumed) of \(first.count)")
-        XCTAssertEqual(rig.erp.tokenCounts.granted, 1, "one token for every request while it is fresh")
-        // The client's token is within its refresh margin after 12 s: the next write gets a new one first.
-        let grantedAt = ContinuousClock.now
-        _ = await eventually(timeout: .seconds(15)) { ContinuousClock.now - grantedAt > .milliseconds(12_100) }
+        let firstDone = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
+            stage.counters.snapshot.consumed >= first.count
+        }
+        XCTAssertTrue(firstDone.isDone, "\(firstDone): consumed \(stage.counters.snapshot.consumed) of \(first.count)")
+        // A token is used for at least half its life (10 s) before it is replaced: however long the
+        // first batch took on a busy machine, at most one token per 10 s started (not "exactly one",
+        // which only holds when the batch is fast).
+        let grantedFirst = rig.erp.tokenCounts.granted
+        let halfLives = Int((ContinuousClock.now - started) / .seconds(10))
+        XCTAssertGreaterThanOrEqual(grantedFirst, 1)
+        XCTAssertLessThanOrEqual(grantedFirst, 1 + halfLives, "no token replaced before half its life")
+        // The client's token is within its refresh margin 10 s after it was granted: waiting 12.1 s
+        // from now (after the grant) lets the token age; that is the scenario, not synchronisation.
+        try await Task.sleep(for: .milliseconds(12_100))
         try await rig.publish(second)
-        let secondDone = await eventually { stage.counters.snapshot.consumed >= first.count + second.count }
-        XCTAssertTrue(secondDone)
-        XCTAssertGreaterThanOrEqual(rig.erp.tokenCounts.granted, 2, "replaced ahead of expiry")
+        let secondDone = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
+            stage.counters.snapshot.consumed >= first.count + second.count
+        }
+        XCTAssertTrue(secondDone.isDone, "\(secondDone)")
+        XCTAssertGreaterThan(rig.erp.tokenCounts.granted, grantedFirst, "replaced ahead of expiry")
         XCTAssertNil(rig.erp.statusCounts[401], "a token replaced ahead of expiry is never refused")
 
         // The ERP drops every token it issued while writes are in flight.
         let grantedBefore = rig.erp.tokenCounts.granted
         let writesBefore = await rig.erp.store.appliedWrites
         try await rig.publish(third)
-        _ = await eventually { await rig.erp.store.appliedWrites >= writesBefore + 20 }
+        let writing = await eventually { await rig.erp.store.appliedWrites >= writesBefore + 20 }
+        XCTAssertTrue(writing, "writes in flight before the tokens are dropped")
         rig.erp.expireAccessTokens()
         let total = first.count + second.count + third.count
-        let done = await eventually { stage.counters.snapshot.consumed >= total }
-        XCTAssertTrue(done, "consumed \(stage.counters.snapshot.consumed) of \(total)")
+        let done = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
+            stage.counters.snapshot.consumed >= total
+        }
+        XCTAssertTrue(done.isDone, "\(done): consumed \(stage.counters.snapshot.consumed) of \(total)")
         stage.stop()
         await running.value
 
@@ -92,7 +106,8 @@ final class DispatchAuthTests: XCTestCase {
         let stage = try rig.stage(health: health, logLevel: .info, logs: logs)
         let running = Task { await stage.run() }
         try await rig.publish(stream)
-        _ = await eventually { await rig.erp.store.appliedWrites >= 20 }
+        let writing = await eventually { await rig.erp.store.appliedWrites >= 20 }
+        XCTAssertTrue(writing, "writes landed before the access is revoked")
         rig.erp.revokeOAuth2Access()
         let paused = await eventually(timeout: .seconds(30)) { await stage.gate.snapshot.state.hasPrefix("paused") }
         XCTAssertTrue(paused)
@@ -101,10 +116,12 @@ final class DispatchAuthTests: XCTestCase {
         XCTAssertTrue(detail.contains("invalid_client"), detail)
         guard case .oauth2(let settings) = rig.testERP.authentication else { return XCTFail("not oauth2") }
         XCTAssertFalse(detail.contains("PRIVATE KEY") || detail.contains(settings.privateKey.value))
-        _ = await eventually(timeout: .seconds(10)) { rig.erp.tokenCounts.refused >= 1 }
+        let refused = await eventually(timeout: .seconds(30)) { rig.erp.tokenCounts.refused >= 1 }
+        XCTAssertTrue(refused, "the token endpoint refused the client")
         let consumedWhilePaused = stage.counters.snapshot.consumed
         XCTAssertLessThan(consumedWhilePaused, stream.count)
-        _ = await eventually(timeout: .seconds(10)) { rig.erp.tokenCounts.refused >= 3 }  // two more probes
+        let probes = await eventually(timeout: .seconds(30)) { rig.erp.tokenCounts.refused >= 3 }  // two more probes
+        XCTAssertTrue(probes, "the paused destination keeps probing")
         XCTAssertEqual(stage.counters.snapshot.consumed, consumedWhilePaused, "nothing acknowledged while paused")
         XCTAssertEqual(stage.counters.snapshot.quarantined, 0, "no message spent")
         let alarms = logs.messages(atLeast: .critical).filter { $0.contains("ALARM") }

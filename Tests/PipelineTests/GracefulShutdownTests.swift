@@ -24,29 +24,26 @@ final class GracefulShutdownTests: XCTestCase {
             }
         }
         let ledgerURL = "sqlite://" + directory.appendingPathComponent("ledger.db").path
-        let port = try await Self.freePort()
+        // Each process binds a port of its own choosing (0) and reports it: no port is picked here
+        // and released for a child to take (another process could take it in between).
         let environment = [
             "DRIFTLESS_KAFKA_BOOTSTRAP": broker.bootstrapServers,
             "DRIFTLESS_TOPIC_PREFIX": broker.uniqueName("dl"),
             "DRIFTLESS_PARTITIONS": "3",
             "DRIFTLESS_LEDGER_URL": ledgerURL,
             "DRIFTLESS_SHOPIFY_SECRET": PipelineFixture.secret,
-            "DRIFTLESS_INGEST_PORT": String(port),
+            "DRIFTLESS_INGEST_PORT": "0",
             "DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS": "6000",
         ]
         let store = StorefrontStore(seed: 71)
         let deliveries = try await makeLifecycles(store: store, orders: 150, seed: 7)
         let expected = try inOrderExpectation(deliveries)
-        // Shopify-like retries, compressed: a webhook refused while no process listens is sent again.
-        let policy = WebhookRetryPolicy(
-            maxAttempts: 40, initialDelay: .milliseconds(100), multiplier: 2, maxDelay: .seconds(1),
-            timeout: .seconds(5))
-        let deliverer = WebhookDeliverer(
-            targetURL: "http://127.0.0.1:\(port)/webhooks/shopify", secret: PipelineFixture.secret, policy: policy)
-
         let first = try DriftlessProcess(environment: environment, directory: directory, name: "a")
         defer { first.kill() }
-        try await first.waitUntilReady(port: port)
+        let firstPort = try await first.waitUntilReady()
+        // Shopify-like retries, compressed: a webhook refused while no process listens is sent again,
+        // to whichever process serves the shop's webhook address at the time (the first, then the second).
+        let target = WebhookTarget(port: firstPort)
         let acknowledged = Acknowledged()
         // The second half waits until SIGTERM was sent, so the stop always falls mid-stream however
         // fast this machine is; those webhooks then meet the stopping process or none, and Shopify's
@@ -61,8 +58,7 @@ final class GracefulShutdownTests: XCTestCase {
                         for index in stride(from: worker, to: deliveries.count, by: 4) {
                             while index >= half, !signalled.isSet { try? await Task.sleep(for: .milliseconds(20)) }
                             try? await Task.sleep(for: .milliseconds(20))
-                            let status = await deliverer.deliver(deliveries[index])
-                            if let status, (200..<300).contains(status) {
+                            if await target.deliver(deliveries[index]) {
                                 acknowledged.add(deliveries[index].webhookID)
                             }
                         }
@@ -88,7 +84,7 @@ final class GracefulShutdownTests: XCTestCase {
 
         let second = try DriftlessProcess(environment: environment, directory: directory, name: "b")
         defer { second.kill() }
-        try await second.waitUntilReady(port: port)
+        target.move(to: try await second.waitUntilReady())
         await sending.value
         XCTAssertEqual(acknowledged.all, Set(deliveries.map(\.webhookID)), "every webhook got a 2xx in the end")
 
@@ -114,7 +110,8 @@ final class GracefulShutdownTests: XCTestCase {
         )
     }
 
-    /// A TCP port nothing listens on now.
+    /// A TCP port nothing listens on now. Racy for a child process (another process may take the port
+    /// before the child binds it): only for a child that cannot report a port it chose itself.
     static func freePort() async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
@@ -148,12 +145,25 @@ final class DriftlessProcess: Sendable {
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-    /// Polls `/readyz` until 200.
-    func waitUntilReady(port: Int) async throws {
+    /// Waits for the start-up line (`…; http://127.0.0.1:<port> (…`, written when the HTTP server
+    /// is bound), then polls `/readyz` on that port until 200; returns the port.
+    @discardableResult
+    func waitUntilReady() async throws -> Int {
+        let started = await eventually(timeout: .seconds(120)) {
+            self.reportedPort != nil || !self.process.isRunning
+        }
+        guard started, let port = reportedPort else { throw DriftlessProcessError.notReady(output.suffix(3000).description) }
         let ready = await eventually(timeout: .seconds(60)) {
             (try? await getText("http://127.0.0.1:\(port)/readyz"))?.status == 200
         }
         guard ready else { throw DriftlessProcessError.notReady(output.suffix(3000).description) }
+        return port
+    }
+
+    /// The port the start-up line names, once it is written.
+    var reportedPort: Int? {
+        guard let range = output.range(of: "; http://127.0.0.1:") else { return nil }
+        return Int(output[range.upperBound...].prefix { $0.isNumber })
     }
 
     func terminate() {
@@ -168,6 +178,41 @@ final class DriftlessProcess: Sendable {
         let exited = await eventually(timeout: timeout) { !self.process.isRunning }
         guard exited else { throw DriftlessProcessError.didNotExit }
         return process.terminationStatus
+    }
+}
+
+/// Where the shop's webhooks go, with Shopify-like retries (compressed): each attempt goes to the
+/// process serving the address at the time, so a takeover on another port loses nothing.
+final class WebhookTarget: Sendable {
+    private let deliverer: Mutex<WebhookDeliverer>
+
+    init(port: Int) {
+        deliverer = Mutex(Self.deliverer(port))
+    }
+
+    func move(to port: Int) {
+        let next = Self.deliverer(port)
+        deliverer.withLock { $0 = next }
+    }
+
+    /// Whether `delivery` got a 2xx within 40 attempts (100 ms doubling to 1 s between them).
+    func deliver(_ delivery: WebhookDelivery) async -> Bool {
+        var delay = Duration.milliseconds(100)
+        for _ in 0..<40 {
+            let current = deliverer.withLock { $0 }
+            if let status = await current.attemptOnce(delivery), (200..<300).contains(status) { return true }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(1))
+        }
+        return false
+    }
+
+    private static func deliverer(_ port: Int) -> WebhookDeliverer {
+        WebhookDeliverer(
+            targetURL: "http://127.0.0.1:\(port)/webhooks/shopify", secret: PipelineFixture.secret,
+            policy: WebhookRetryPolicy(
+                maxAttempts: 1, initialDelay: .milliseconds(100), multiplier: 2, maxDelay: .seconds(1),
+                timeout: .seconds(5)))
     }
 }
 

@@ -65,9 +65,10 @@ final class TranslateReplicaTests: XCTestCase {
             bothBusy,
             "both replicas consumed: \(first.counters.snapshot.consumed), \(second.counters.snapshot.consumed)")
         let total = records.count
-        _ = await eventually(timeout: .seconds(60)) {
-            first.counters.snapshot.consumed + second.counters.snapshot.consumed >= total * 3 / 10
-        }
+        let progressed = await waitMakingProgress(
+            progress: { first.counters.snapshot.consumed + second.counters.snapshot.consumed },
+            until: { first.counters.snapshot.consumed + second.counters.snapshot.consumed >= total * 3 / 10 })
+        XCTAssertTrue(progressed.isDone, "30 % translated before the second replica stops: \(progressed)")
         let midRun = first.counters.snapshot.consumed + second.counters.snapshot.consumed
         XCTAssertLessThan(midRun, total, "stopped before the end")
         second.stop()

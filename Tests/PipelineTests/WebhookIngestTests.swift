@@ -135,9 +135,11 @@ final class WebhookIngestTests: XCTestCase {
         let ready = try await get("\(fixture.baseURL)/readyz")
         XCTAssertEqual(ready, 503, "not ready while sends fail")
 
-        // Shopify-style retries while the broker is down; it comes back after ~4 s.
+        // Shopify-style retries while the broker is down; it comes back once two more were refused.
         async let final = deliverer.deliver(delivery)
-        try await Task.sleep(for: .seconds(4))
+        let retried = await eventually { (await deliverer.stats.statuses[503] ?? 0) >= 3 }
+        let whileDown = await deliverer.stats.statuses
+        XCTAssertTrue(retried, "the retries met the down broker: \(whileDown)")
         try cluster.setBrokerUp(1)
         let status = await final
         XCTAssertEqual(status, 200)
