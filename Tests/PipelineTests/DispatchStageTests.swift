@@ -12,10 +12,12 @@ import XCTest
 /// and per order in canonical order through transient faults; refused writes are dead-lettered with
 /// the reason; Pattern 4 releases are withheld and Pattern 5 payments carry their transaction id.
 final class DispatchStageTests: XCTestCase {
-    /// 5k canonical events (500 orders, a quarter delivered twice) with 20 % 503, 5 % 429 with
-    /// `Retry-After`, some timeouts, reset connections and lost answers (applied, then timed out): every effect exactly once, in order, nothing quarantined.
-    func testFiveThousandEventsThroughTransientFaultsLandExactlyOnceInOrder() async throws {
-        try await exactlyOnceThroughFaults(broker: nil, orders: 500)
+    /// About 1k canonical events (100 orders, a quarter delivered twice) with 20 % 503, 5 % 429 with
+    /// `Retry-After`, some timeouts, reset connections and lost answers (applied, then timed out):
+    /// every effect exactly once, in order, nothing quarantined. (The 5k-event run of the same fault
+    /// mix is `DispatchBenchmarks`' "fault mix" scenario.)
+    func testAThousandEventsThroughTransientFaultsLandExactlyOnceInOrder() async throws {
+        try await exactlyOnceThroughFaults(broker: nil, orders: 100)
     }
 
     /// The same on Tansu (an independent broker), smaller.
@@ -46,11 +48,14 @@ final class DispatchStageTests: XCTestCase {
         let stage = try rig.stage(policy: policy, timeout: .seconds(2))
         let running = Task { await stage.run() }
         let started = ContinuousClock.now
-        let consumed = await eventually(timeout: .seconds(300)) { stage.counters.snapshot.consumed >= stream.count }
+        // However busy the machine: fails only when nothing more is consumed for a minute.
+        let consumed = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
+            stage.counters.snapshot.consumed >= stream.count
+        }
         let elapsed = ContinuousClock.now - started
         stage.stop()
         await running.value
-        XCTAssertTrue(consumed, "consumed \(stage.counters.snapshot.consumed) of \(stream.count)")
+        XCTAssertTrue(consumed.isDone, "\(consumed): consumed \(stage.counters.snapshot.consumed) of \(stream.count)")
 
         let counts = stage.counters.snapshot
         XCTAssertEqual(counts.quarantined, 0, "transient faults never give an event up")
@@ -94,7 +99,8 @@ final class DispatchStageTests: XCTestCase {
         policy.viewTTL = .zero  // read the ERP before every batch: the clerk's payment is seen at once
         let stage = try rig.stage(policy: policy)
         let running = Task { await stage.run() }
-        _ = await eventually { stage.counters.snapshot.consumed >= 1 }
+        let firstConsumed = await eventually { stage.counters.snapshot.consumed >= 1 }
+        XCTAssertTrue(firstConsumed, "P5's first event was dispatched before the clerk's payment")
         let salesOrder = await rig.erp.store.find(
             .salesOrder, id: "eid:" + ERPEffect.externalID("so", "amazon", "P5"))
         let parent = try XCTUnwrap(salesOrder?.id)
