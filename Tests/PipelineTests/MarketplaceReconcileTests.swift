@@ -29,20 +29,17 @@ final class MarketplaceReconcileTests: XCTestCase {
         }
         let sync = try erp.sync()
         let matrix = try MappingMatrix.default
+        var seeded: [OracleExpectation] = []
         for id in [cancelled, inSync] {
             let found = await market.order(id)
             let document = try XCTUnwrap(found)
-            let observation = try ChannelTranslator(matrix: matrix).translate(
-                channel: .amazon, payload: Array(try JSONEncoder().encode(document)), eventID: nil)
-            let plan = ERPEffectPlanner.plan(
-                orderKey: observation.key, version: 0,
-                target: matrix.erpTarget(for: observation.dimensions.canonicalState),
-                dimensions: observation.dimensions, facts: observation.facts, erp: nil)
-            var salesOrderID: String?
-            for effect in plan.effects {
-                salesOrderID = await sync.apply(effect, salesOrderID: salesOrderID).salesOrderID
-            }
+            try await SeededERP.write(amazon: document, sync: sync, matrix: matrix)
+            seeded.append(ERPOracle.expectation(amazon: document))
         }
+        // The seeded ERP is what the independent oracle expects for these orders as they stand now:
+        // "in sync" is checked, not assumed.
+        let seededCheck = await OracleChecker.check(seeded, store: erp.simulator.store)
+        XCTAssertEqual(seededCheck.wrongOrders.map(\.orderKey), [], seededCheck.details())
         try await market.setStatus("Canceled", of: cancelled, at: hourAgo.addingTimeInterval(240))
 
         let stats = ReconcileAPIStats()

@@ -172,15 +172,6 @@ final class ReconcileERPSweepTests: XCTestCase {
     }
 
     private func seedERP(amazon document: AmazonOrderDocument, sync: ERPSync) async throws {
-        let matrix = try MappingMatrix.default
-        let observation = try ChannelTranslator(matrix: matrix).translate(
-            channel: .amazon, payload: Array(try JSONEncoder().encode(document)), eventID: nil)
-        let plan = ERPEffectPlanner.plan(
-            orderKey: observation.key, version: 0, target: matrix.erpTarget(for: observation.dimensions.canonicalState),
-            dimensions: observation.dimensions, facts: observation.facts, erp: nil)
-        var salesOrderID: String?
-        for effect in plan.effects {
-            salesOrderID = await sync.apply(effect, salesOrderID: salesOrderID).salesOrderID
-        }
+        try await SeededERP.write(amazon: document, sync: sync, matrix: try MappingMatrix.default)
     }
 }

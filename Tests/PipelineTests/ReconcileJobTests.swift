@@ -145,14 +145,23 @@ final class ReconcileJobTests: XCTestCase {
             Set(cases.map(\.orderKey)),
             Set(expected.filter { $0.value == "other-drift" || $0.value.hasPrefix("pattern-4") }.keys))
 
-        // The pipeline applies the injected truths; then only the flagged orders still differ.
-        let settled = try await eventually(timeout: .seconds(90)) {
-            let probe = try await Self.job(
-                rig, ledger: ledger, topics: fixture.topics, dryRun: true, now: now, sent: Sent(), producer: nil
-            ).run()
-            return probe.found == 2
+        // The pipeline applies the injected truths. "Repaired" is judged by re-reading the ERP
+        // simulator's own records through the independent oracle, not by another reconcile run.
+        var corrected: [OracleExpectation] = []
+        for (key, name) in expected
+        where name != ReconcileScenario.inSync && name != "other-drift"
+            && !name.hasPrefix("pattern-4")
+        {
+            guard let id = Int64(key.dropFirst("shopify:".count)), let order = await rig.storefront.store.order(id)
+            else { return XCTFail("no storefront order \(key)") }
+            corrected.append(try ERPOracle.expectation(shopify: order))
         }
-        XCTAssertTrue(settled, "the corrected orders reach the ERP")
+        let repairs = corrected
+        let erpStore = rig.erp.store
+        let settled = await waitMakingProgress(progress: { await erpStore.appliedWrites }) {
+            await OracleChecker.check(repairs, store: erpStore).wrongOrders.isEmpty
+        }
+        XCTAssertTrue(settled.isDone, "the corrected orders reach the ERP: \(settled)")
         let second = try await Self.job(
             rig, ledger: ledger, topics: fixture.topics, alerts: engine, now: now.addingTimeInterval(60), sent: sent,
             producer: producer
@@ -164,15 +173,6 @@ final class ReconcileJobTests: XCTestCase {
         XCTAssertEqual(sent.records.withLock { $0.count }, 8, "nothing injected the second time")
         XCTAssertEqual(second.repairsConfirmed, 4, second.text)
         // The ERP simulator's own records, through the independent oracle: the corrected orders are right.
-        var corrected: [OracleExpectation] = []
-        for (key, name) in expected
-        where name != ReconcileScenario.inSync && name != "other-drift"
-            && !name.hasPrefix("pattern-4")
-        {
-            guard let id = Int64(key.dropFirst("shopify:".count)), let order = await rig.storefront.store.order(id)
-            else { return XCTFail("no storefront order \(key)") }
-            corrected.append(try ERPOracle.expectation(shopify: order))
-        }
         let oracle = await OracleChecker.check(corrected, store: rig.erp.store)
         XCTAssertEqual(oracle.orders.count, 4)
         XCTAssertEqual(oracle.wrongOrders.map(\.orderKey), [], oracle.details())

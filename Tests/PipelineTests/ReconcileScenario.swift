@@ -89,18 +89,6 @@ struct ReconcileScenario: Sendable {
 
     /// Writes what dispatch would have written for `document` (version 0: any later change wins).
     func seedERP(document: ShopifyOrderDocument) async throws {
-        let observation = try translator.translate(channel: .shopify, payload: try document.jsonBytes(), eventID: nil)
-        let plan = ERPEffectPlanner.plan(
-            orderKey: observation.key, version: 0, target: matrix.erpTarget(for: observation.dimensions.canonicalState),
-            dimensions: observation.dimensions, facts: observation.facts, erp: nil)
-        var salesOrderID: String?
-        for effect in plan.effects {
-            let (outcome, id) = await sync.apply(effect, salesOrderID: salesOrderID)
-            guard case .done = outcome else {
-                XCTFail("seeding \(effect.id): \(outcome)")
-                return
-            }
-            salesOrderID = id
-        }
+        try await SeededERP.write(shopify: document, sync: sync, matrix: matrix)
     }
 }
