@@ -152,7 +152,9 @@ final class DriftlessProcess: Sendable {
         let started = await eventually(timeout: .seconds(120)) {
             self.reportedPort != nil || !self.process.isRunning
         }
-        guard started, let port = reportedPort else { throw DriftlessProcessError.notReady(output.suffix(3000).description) }
+        guard started, let port = reportedPort else {
+            throw DriftlessProcessError.notReady(output.suffix(3000).description)
+        }
         let ready = await eventually(timeout: .seconds(60)) {
             (try? await getText("http://127.0.0.1:\(port)/readyz"))?.status == 200
         }

@@ -67,7 +67,8 @@ final class RetryStageTests: XCTestCase {
         for run in runs { await run.value }
         let counts = (dispatch: dispatch.counters.snapshot, retry: retry.counters.snapshot)
         let late = await retry.dueTimeError
-        XCTAssertTrue(drained.isDone, "\(drained): dispatch consumed \(counts.dispatch.consumed) of \(stream.count); \(counts)")
+        XCTAssertTrue(
+            drained.isDone, "\(drained): dispatch consumed \(counts.dispatch.consumed) of \(stream.count); \(counts)")
         XCTAssertGreaterThan(counts.dispatch.retried, 0, "some events went to the tiers")
         XCTAssertGreaterThan(counts.dispatch.parked + counts.retry.retried, 0)
         try await rig.rig.writer.flush()
