@@ -53,15 +53,19 @@ final class HTTPLimitsTests: XCTestCase {
             $0.idleTimeout = .seconds(120)
         }
         let port = fixture.runtime.httpPort
-        let holders = try await Trickler.open(count: 10, port: port, preamble: "", trickle: false)
-        // Give the server a moment to accept all ten.
-        try await Task.sleep(for: .milliseconds(500))
+        // Ten keep-alive connections, each answered once: the server has accepted all ten (no
+        // moment's grace needed) and they stay open.
+        let holders = try await Trickler.open(
+            count: 10, port: port, preamble: "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", trickle: false)
+        let accepted = await eventually(timeout: .seconds(30)) { holders.allSatisfy(\.answered) }
+        XCTAssertTrue(accepted, "\(holders.filter(\.answered).count) of 10 holders answered")
         let served = Mutex(false)
         let request = Task {
             let answer = try await getText("http://127.0.0.1:\(port)/healthz")
             served.withLock { $0 = true }
             return answer
         }
+        // A negative claim needs a window to be observed in (not synchronisation): two seconds.
         try await Task.sleep(for: .seconds(2))
         XCTAssertFalse(served.withLock { $0 }, "an eleventh connection is not served while ten are open")
         for holder in holders { holder.stop() }
@@ -76,19 +80,27 @@ final class HTTPLimitsTests: XCTestCase {
 final class Trickler: Sendable {
     let channel: any Channel
     private let state = Mutex((stopped: false, closedByPeer: false))
+    private let seen: AnswerSeen
 
     var closedByPeer: Bool { state.withLock { $0.closedByPeer } }
+    /// Whether the server sent anything back (an answer to the preamble).
+    var answered: Bool { seen.flag.withLock { $0 } }
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, seen: AnswerSeen) {
         self.channel = channel
+        self.seen = seen
     }
 
     static func open(count: Int, port: Int, preamble: String, trickle: Bool = true) async throws -> [Trickler] {
         var tricklers: [Trickler] = []
         for _ in 0..<count {
+            let seen = AnswerSeen()
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(seen) }
+                }
                 .connect(host: "127.0.0.1", port: port).get()
-            let trickler = Trickler(channel: channel)
+            let trickler = Trickler(channel: channel, seen: seen)
             channel.closeFuture.whenComplete { _ in
                 trickler.state.withLock { state in if !state.stopped { state.closedByPeer = true } }
             }
@@ -110,5 +122,16 @@ final class Trickler: Sendable {
     func stop() {
         state.withLock { $0.stopped = true }
         channel.close(promise: nil)
+    }
+}
+
+/// Notes that the peer sent bytes.
+private final class AnswerSeen: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let flag = Mutex(false)
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        flag.withLock { $0 = true }
+        context.fireChannelRead(data)
     }
 }

@@ -63,16 +63,12 @@ struct PipelineFixture {
     }
 }
 
-/// Polls `condition` every 100 ms until it holds or `timeout` passes; returns whether it held.
+/// Polls `condition` every 100 ms until it holds or `timeout` passes; returns whether it held (assert
+/// it). DriftlessTesting's `waitUntil`; for volume work use `waitMakingProgress`.
 func eventually(
     timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool
 ) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(100))
-    }
-    return try await condition()
+    try await waitUntil(timeout: timeout, poll: .milliseconds(100), condition)
 }
 
 /// The canonical state each order reaches when its deliveries are applied in order (the
