@@ -219,6 +219,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "JSONTextTests",
+            dependencies: ["JSONText", "Simulators"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorsTests",
+            dependencies: [
+                "Simulators", "OrderModel", "DriftlessTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DriftlessCLITests",
             dependencies: [
                 "DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline", "Simulators", "OrderModel",
