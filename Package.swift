@@ -235,6 +235,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OpsConsoleTests",
+            dependencies: [
+                "OpsConsole", "Pipeline", "PipelineHTTP", "Ledger",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DriftlessCLITests",
             dependencies: [
                 "DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline", "Simulators", "OrderModel",
