@@ -86,7 +86,7 @@ enum OpsHTML {
 
     static let style = """
         body{font:14px system-ui,sans-serif;margin:0;color:#222}header{background:#1d3557;color:#fff;padding:8px 16px}
-        header a{color:#cde;margin:0 6px;text-decoration:none}header a.on{color:#fff;font-weight:bold}
+        header nav{display:inline;margin-left:12px}header a{color:#cde;margin:0 6px;text-decoration:none}header a.on{color:#fff;font-weight:bold}
         .who{float:right;color:#cde}main{padding:8px 16px}table{border-collapse:collapse;margin:8px 0}
         td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}th{background:#eef}
         .spark rect{fill:#457b9d}.ok{color:#2a9d8f}.warn{color:#e9c46a}.bad{color:#e63946;font-weight:bold}
