@@ -29,7 +29,8 @@ enum OpsHTML {
 
     /// The views in the navigation bar: (path, title).
     static let views = [
-        ("/ops/cases", "Cases"), ("/ops/orders", "Order"), ("/ops/health", "Health"),
+        ("/ops/cases", "Cases"), ("/ops/orders", "Order"), ("/ops/lag", "Lag"), ("/ops/health", "Health"),
+        ("/ops/drift", "Drift"),
     ]
 
     /// A whole page: `body` inside the frame, `who` shown as logged in.

@@ -78,7 +78,17 @@ struct OpsRoutes: Sendable {
             }
         }
         ops.get("health") { request, _ in
-            try await page(request, "Health") { _, _ in try HealthPage.render(console.backend()) }
+            try await page(request, "Health") { _, _ in try await HealthPage.render(console.backend(), now: Date()) }
+        }
+        ops.get("lag") { request, _ in
+            try await page(request, "Lag") { _, _ in
+                LagPage.render(try console.backend(), sampleInterval: console.configuration.metricsSampleInterval)
+            }
+        }
+        ops.get("drift") { request, _ in
+            try await page(request, "Drift") { _, _ in
+                try await DriftPage.render(try console.backend(), configuration: console.configuration, now: Date())
+            }
         }
         ops.get("**") { request, _ in try await page(request, "Not found") { _, _ in "<p>No such page.</p>" } }
         ops.post("**") { _, _ in OpsResponses.html(.notFound, "no such action") }

@@ -105,7 +105,8 @@ class Scenario:
             f.write(
                 "dispatch:\n  maxAttempts: 1\n  retryTiers: [\"1s\"]\n"
                 "  breakerConsecutiveFailures: 100000\n  breakerWindow: 1000\n  breakerFailureRatio: 1.0\n"
-                f"ledger:\n  url: sqlite://{self.temp}/ledger.db\n")
+                f"ledger:\n  url: sqlite://{self.temp}/ledger.db\n"
+                "metrics:\n  sampleIntervalMs: 1000\n")
         env = {
             "DRIFTLESS_OPS_TOKEN": TOKEN, "DRIFTLESS_SHOPIFY_SECRET": SHOP_SECRET,
             "DRIFTLESS_ERP_URL": f"http://127.0.0.1:{self.erp_port}", "DRIFTLESS_ERP_TOKEN": ERP_TOKEN,
@@ -141,6 +142,11 @@ class Scenario:
 
     def get(self, path):
         self.browser.get(self.base + path)
+
+    def fetch(self, path):
+        import urllib.request
+        with urllib.request.urlopen(self.base + path, timeout=10) as answer:
+            return answer.read().decode()
 
     def group_row(self):
         """The erp-unavailable group's cells (reloading the Cases view), or None."""
@@ -245,7 +251,35 @@ class Scenario:
 
         self.get("/ops/health")
         wait_for("the Health view", lambda: self.text("#readiness"))
+        rate = self.text("#sync-rate")
+        if "%" not in rate:
+            raise Failure(f"no sync success rate on the Health view: {rate}")
+        print(f"console: sync success rate over the last hour {rate}")
         self.shot("health")
+
+        def verdicts():
+            self.get("/ops/lag")
+            rows = self.browser.find_elements(By.CSS_SELECTOR, "#lag-verdicts tbody tr")
+            cells = [[c.text for c in row.find_elements(By.TAG_NAME, "td")] for row in rows]
+            return [c for c in cells if c and c[0].endswith(".dispatch") and int(c[4]) >= 2]
+        dispatch = wait_for("the dispatch group's lag verdict over two samples", verdicts)[0]
+        if dispatch[1] != "OK":
+            raise Failure(f"an idle dispatch group should be OK: {dispatch}")
+        print(f"console: lag verdict {dispatch[0]} {dispatch[1]} ({dispatch[3]})")
+        self.shot("lag")
+
+        self.get("/ops/drift")
+        wait_for("the Drift view", lambda: self.text("#next-run"))
+        self.shot("drift")
+
+        status = self.fetch("/status")
+        for part in ["broker", "ledger", "erp"]:
+            if f'"{part}"' not in status:
+                raise Failure(f"/status has no {part}: {status}")
+        metrics = self.fetch("/metrics")
+        if "driftless_build_info{" not in metrics or "driftless_consumer_group_verdict{" not in metrics:
+            raise Failure("/metrics lacks driftless_build_info or driftless_consumer_group_verdict")
+        print(f"console: /status {status.strip()}")
 
     def close(self):
         if self.browser:
