@@ -67,7 +67,9 @@ struct LagCommand: AsyncParsableCommand {
             if taken > 0 { try await Task.sleep(for: .milliseconds(Int64(interval * 1000))) }
             let report = try await LagReport.collect(admin: admin, topics: topics, retryTiers: tiers, group: group)
             var members: [String: Int] = [:]
-            for name in Set(report.groups.map(\.group)) { members[name] = try? await admin.memberCount(group: name) }
+            for name in Set(report.groups.map(\.group)) {
+                members[name] = (try? await admin.memberCount(group: name)) ?? nil
+            }
             for (name, sample) in LagSample.samples(report, at: Date(), members: members) {
                 _ = machine.record(group: name, sample)
             }

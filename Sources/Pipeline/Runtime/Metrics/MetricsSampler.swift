@@ -86,7 +86,7 @@ public final class MetricsSampler: Service, Sendable {
             var members: [String: Int] = [:]
             for group in Set(report.groups.map(\.group)) {
                 // Unknown (not STOP) when the brokers do not say.
-                members[group] = try? await admin.memberCount(group: group)
+                members[group] = (try? await admin.memberCount(group: group)) ?? nil
             }
             metrics.lag(report, members: members)
         } catch {
