@@ -21,7 +21,13 @@ struct OrderPage: Sendable {
             <button type="submit" id="order-find">Find</button></form>
             """
         guard let query, !query.trimmingCharacters(in: .whitespaces).isEmpty else { return form }
-        let keys = try await OrderLocator(store: backend.ledger).orderKeys(for: query)
+        var keys = try await OrderLocator(store: backend.ledger).orderKeys(for: query)
+        if let erp = configuration.erp, let client = try? ERPClient(configuration: erp),
+            let key = await ERPOrderLookup(sync: ERPSync(client: client)).orderKey(internalID: query),
+            !keys.contains(key)
+        {
+            keys = (keys + [key]).sorted()
+        }
         switch keys.count {
         case 0: return form + "<p id=\"order-none\">No order known by \(H.escape(query)).</p>"
         case 1: return form + (try await order(keys[0]))

@@ -249,6 +249,20 @@ class Scenario:
             print(f"console: {identifier} → {found}")
             self.shot(shot)
 
+        # The NetSuite internal id of its sales order finds it too (with any order whose number it also is).
+        self.get(f"/ops/orders?id={order_key}")
+        sales_order = wait_for("the sales order id", lambda: self.text("#erp-view tbody tr td:nth-child(2)"))
+        self.get("/ops/orders")
+        self.find("#order-id").send_keys(sales_order)
+        self.find("#order-find").click()
+        found = wait_for(
+            f"the order found by sales order {sales_order}",
+            lambda: self.browser.find_elements(By.CSS_SELECTOR, "#order-key, #order-choices")[0].text)
+        if order_key not in found:
+            raise Failure(f"sales order {sales_order} found {found}, not {order_key}")
+        print(f"console: NetSuite sales order {sales_order} → {found.strip()}")
+        self.shot("order-by-erp-id")
+
         self.get("/ops/health")
         wait_for("the Health view", lambda: self.text("#readiness"))
         rate = self.text("#sync-rate")

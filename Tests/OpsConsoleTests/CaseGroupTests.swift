@@ -68,3 +68,15 @@ final class CaseGroupTests: XCTestCase {
         XCTAssertEqual(stats.perBucket.last, 2)
     }
 }
+
+/// A NetSuite sales order's external id back into its order key.
+final class ERPOrderLookupTests: XCTestCase {
+    func testExternalIDsDecodeToOrderKeys() {
+        XCTAssertEqual(ERPOrderLookup.orderKey(externalID: "so-shopify-5600000000000"), "shopify:5600000000000")
+        XCTAssertEqual(
+            ERPOrderLookup.orderKey(externalID: "so-amazon-114_2d3941689_2d8772232"), "amazon:114-3941689-8772232")
+        XCTAssertNil(ERPOrderLookup.orderKey(externalID: "cd-shopify-1-ch_5f3"))
+        XCTAssertNil(ERPOrderLookup.orderKey(externalID: "so-shopify-1_zz"))
+        XCTAssertNil(ERPOrderLookup.orderKey(externalID: "so-shopify"))
+    }
+}
