@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import Pipeline
 
 /// The `driftless` command: its verbs are subcommands.
 public struct DriftlessCommand: AsyncParsableCommand {
@@ -58,7 +59,9 @@ struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print versions.")
 
     /// The version line.
-    static var text: String { "driftless 0.1.0 (librdkafka \(librdkafkaVersion))" }
+    static var text: String {
+        "driftless \(BuildInfo.version) (commit \(BuildInfo.commit), librdkafka \(librdkafkaVersion))"
+    }
 
     func run() {
         print(Self.text)

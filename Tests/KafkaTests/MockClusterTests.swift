@@ -143,4 +143,17 @@ final class MockClusterTests: XCTestCase {
         let listed = try await admin.listTopics()
         XCTAssertEqual(listed.first { $0.name == topic }?.partitions, [0, 1])
     }
+
+    /// librdkafka's mock cluster answers no ListGroups: the member count is an error (the lag verdict
+    /// then treats membership as unknown, never STOP); TansuTests counts members on a real broker.
+    func testMemberCountIsAnErrorWhereTheBrokerCannotListGroups() async throws {
+        let broker = try TestBroker.mock()
+        let admin = try KafkaAdmin(config: broker.config())
+        do {
+            let count = try await admin.memberCount(group: broker.uniqueName("members"))
+            XCTFail("the mock cluster answered ListGroups: \(count.map(String.init) ?? "nil")")
+        } catch let error as KafkaError {
+            XCTAssertTrue("\(error)".contains("members of group"), "\(error)")
+        }
+    }
 }

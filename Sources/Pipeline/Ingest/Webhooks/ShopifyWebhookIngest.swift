@@ -162,7 +162,8 @@ public final class ShopifyWebhookIngest: Sendable {
                     time: receivedAt, hop: .received, orderKey: key, channel: "shopify", eventID: webhookID,
                     stage: StageName.ingest.rawValue, replica: replica, topic: report.topic,
                     partition: report.partition, offset: report.offset, httpStatus: 200,
-                    detail: topic, traceID: traceID)
+                    // The order's name (`#1013`) last, so an operator finds the order by it.
+                    detail: order?.name.map { "\(topic) \($0)" } ?? topic, traceID: traceID)
             ])
             return .accepted(report)
         } catch {
