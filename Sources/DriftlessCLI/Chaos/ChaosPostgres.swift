@@ -46,11 +46,31 @@ struct ChaosPostgres: Sendable {
         return postgres
     }
 
-    /// Starts the server (waits until it accepts connections).
+    /// Starts the server and waits until it accepts connections. `pg_ctl start` is not awaited: the
+    /// server it leaves running inherits the descriptor Foundation's `Process` watches for the child's
+    /// end, so that child would never look finished.
     func start() async throws {
         let options = "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off"
-        try await asServerUser(
-            "\(binDirectory)/pg_ctl -D \(dataDirectory) -l \(directory)/server.log -w -t 60 -o '\(options)' start")
+        let command = "\(binDirectory)/pg_ctl -D \(dataDirectory) -l \(directory)/server.log -o '\(options)' start"
+        let process = Process()
+        if getuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/bin/su")
+            process.arguments = ["postgres", "-s", "/bin/sh", "-c", command]
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+        }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !ChaosPorts.accepts(port: port) {
+            guard ContinuousClock.now < deadline else {
+                throw Failure(description: "PostgreSQL did not start in 60 s (see \(directory)/server.log)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Stops the server (fast shutdown: sessions are disconnected, nothing committed is lost).
@@ -61,6 +81,19 @@ struct ChaosPostgres: Sendable {
     /// Stops it if it runs (clean-up); errors are ignored.
     func stopIfRunning() async {
         try? await asServerUser("\(binDirectory)/pg_ctl -D \(dataDirectory) -m immediate -w -t 30 stop")
+    }
+
+    /// Stops a cluster `start(in:)` may have left running under `runDirectory` (start-up interrupted).
+    static func stopIfRunning(in runDirectory: URL) async {
+        let data = runDirectory.appendingPathComponent("pg/data").path
+        guard FileManager.default.fileExists(atPath: data + "/postmaster.pid") else { return }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        guard let version = versions.compactMap(Int.init).max() else { return }
+        let postgres = ChaosPostgres(
+            binDirectory: "/usr/lib/postgresql/\(version)/bin",
+            directory: runDirectory.appendingPathComponent("pg").path,
+            port: 0)
+        await postgres.stopIfRunning()
     }
 
     private func asServerUser(_ command: String) async throws {
@@ -76,9 +109,16 @@ struct ChaosPostgres: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
+        // Output to a file, not a pipe: the server pg_ctl starts inherits the descriptors and keeps a
+        // pipe open for as long as it runs.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-pg-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        defer { try? handle.close() }
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = ContinuousClock.now + .seconds(120)
         while process.isRunning, ContinuousClock.now < deadline {
@@ -89,7 +129,7 @@ struct ChaosPostgres: Sendable {
             throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) did not finish in 120 s")
         }
         guard process.terminationStatus == 0 else {
-            let text = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             throw Failure(
                 description: "\(executable) \(arguments.last ?? "") exited \(process.terminationStatus): \(text)")
         }

@@ -35,7 +35,17 @@ struct ChaosRun: Sendable {
         report.directory = directory.path
 
         say("chaos: PostgreSQL of its own (initdb) in \(directory.path)")
-        let postgres = try await ChaosPostgres.start(in: directory)
+        let postgres: ChaosPostgres
+        do {
+            postgres = try await ChaosPostgres.start(in: directory)
+        } catch {
+            // Not cancelled with the run: the clean-up must finish.
+            await Task.detached {
+                await ChaosPostgres.stopIfRunning(in: directory)
+                try? FileManager.default.removeItem(at: directory)
+            }.value
+            throw error
+        }
         var cluster: ChaosCluster?
         var world: DemoWorld?
         let topics = PipelineTopics(prefix: "driftless-chaos-\(pid)-\(stamp)")
@@ -70,14 +80,20 @@ struct ChaosRun: Sendable {
             await ledger.close()
         } catch {
             say("chaos: the run stopped: \(error)")
-            await teardown(
-                cluster: cluster, world: world, postgres: postgres, topics: topics, directory: directory, keep: true)
+            // Detached: not cancelled with the run, the clean-up must finish.
+            await Task.detached { [self, cluster, world] in
+                await teardown(
+                    cluster: cluster, world: world, postgres: postgres, topics: topics, directory: directory, keep: true
+                )
+            }.value
             throw error
         }
         report.durationSeconds = (ContinuousClock.now - started).chaosSeconds
-        await teardown(
-            cluster: cluster, world: world, postgres: postgres, topics: topics, directory: directory,
-            keep: !report.passed)
+        let keep = !report.passed
+        await Task.detached { [self, cluster, world] in
+            await teardown(
+                cluster: cluster, world: world, postgres: postgres, topics: topics, directory: directory, keep: keep)
+        }.value
         return report
     }
 
