@@ -11,18 +11,35 @@ final class ChaosCluster: Sendable {
     let proxyPort: Int
     /// Every stage replica, in start order.
     let replicas: [ChaosChild]
+    /// The run's own Tansu (memory storage, advertising the run's proxy, so every connection goes
+    /// through the proxy and stopping the proxy cuts them all); nil: the `--upstream` broker.
+    let tansu: ChaosChild?
+    let tansuPort: Int?
 
     /// Builds the children (nothing started yet). `configFile`: the shared YAML; `pollerConfigFile`:
     /// the same plus the poller, for the first ingest replica.
     init(
         settings: ChaosSettings, executable: URL, directory: URL, configFile: String, pollerConfigFile: String,
-        environment: [String: String], proxyPort: Int
+        environment: [String: String], proxyPort: Int, tansuPort: Int?
     ) {
         self.proxyPort = proxyPort
+        self.tansuPort = tansuPort
+        if let binary = settings.tansuBinary, let tansuPort {
+            tansu = ChaosChild(
+                name: "tansu", role: "tansu", executable: URL(fileURLWithPath: binary),
+                arguments: [
+                    "broker", "--listener-url", "tcp://127.0.0.1:\(tansuPort)", "--advertised-listener-url",
+                    "tcp://127.0.0.1:\(proxyPort)", "--storage-engine", "memory://tansu/",
+                ],
+                environment: environment, logPath: directory.appendingPathComponent("tansu.log").path)
+        } else {
+            tansu = nil
+        }
+        let upstream = tansuPort.map { "127.0.0.1:\($0)" } ?? settings.upstream
         proxy = ChaosChild(
             name: "proxy", role: "proxy", executable: executable,
             arguments: [
-                "dev-broker", "proxy", "--listen", "127.0.0.1:\(proxyPort)", "--upstream", settings.upstream,
+                "dev-broker", "proxy", "--listen", "127.0.0.1:\(proxyPort)", "--upstream", upstream,
                 "--log-level", "warning",
             ],
             environment: environment, logPath: directory.appendingPathComponent("proxy.log").path)
@@ -67,6 +84,16 @@ final class ChaosCluster: Sendable {
     /// Starts the proxy, the first ingest replica (it creates the topics), then every other replica;
     /// waits until each printed its start line.
     func start(timeout: Duration) async throws {
+        if let tansu, let tansuPort {
+            try tansu.start()
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !ChaosPorts.accepts(port: tansuPort) {
+                guard ContinuousClock.now < deadline, tansu.isRunning else {
+                    throw ChaosError("Tansu did not start (see \(tansu.logPath))")
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
         try await startProxy()
         guard let first = replicas.first else { return }
         try first.start()
@@ -123,12 +150,13 @@ final class ChaosCluster: Sendable {
         return peaks
     }
 
-    /// Stops every replica (gracefully, in parallel), then the proxy.
+    /// Stops every replica (gracefully, in parallel), then the proxy and the run's Tansu.
     func stop() async {
         await withTaskGroup(of: Void.self) { group in
             for child in replicas { group.addTask { await child.stop() } }
         }
         await proxy.stop()
+        await tansu?.stop()
     }
 }
 

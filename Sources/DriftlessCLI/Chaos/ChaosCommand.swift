@@ -46,6 +46,13 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Kafka broker behind the run's own proxy (the dev broker's Tansu).")
     var upstream: String = "127.0.0.1:19093"
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A Tansu binary: a broker of the run's own behind its proxy, so `partition` cuts every connection.",
+            discussion: "scripts/chaos passes the dev broker's. Default: $DRIFTLESS_TANSU_BIN; without: --upstream."))
+    var tansu: String?
+
     @Option(name: .long, help: "Largest resident set a process may reach, in MB.")
     var rssLimitMb: Int = 768
 
@@ -80,6 +87,7 @@ struct ChaosCommand: AsyncParsableCommand {
         }
         settings.faults = try ChaosFaultClass.parse(list: faults)
         settings.upstream = upstream
+        settings.tansuBinary = tansu ?? ProcessInfo.processInfo.environment["DRIFTLESS_TANSU_BIN"]
         settings.rssLimitMB = rssLimitMb
         settings.logLevel = logLevel
         var logger = Logger(label: "driftless.chaos")

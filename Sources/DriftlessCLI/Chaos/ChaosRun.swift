@@ -68,11 +68,13 @@ struct ChaosRun: Sendable {
                 ledgerURL: postgres.url, marketplaceURL: made.marketplace.server.baseURL)
             let running = ChaosCluster(
                 settings: settings, executable: executable, directory: directory, configFile: files.plain,
-                pollerConfigFile: files.poller, environment: env, proxyPort: proxyPort)
+                pollerConfigFile: files.poller, environment: env, proxyPort: proxyPort,
+                tansuPort: settings.tansuBinary == nil ? nil : try ChaosPorts.freePort())
             cluster = running
             say(
                 "chaos: starting \(running.replicas.count) stage processes behind the broker proxy \(running.bootstrap) → "
-                    + "\(settings.upstream), topics \(topics.prefix).*")
+                    + "\(running.tansuPort.map { "Tansu of its own on 127.0.0.1:\($0)" } ?? settings.upstream), "
+                    + "topics \(topics.prefix).*")
             try await running.start(timeout: .seconds(180))
             report = try await drive(
                 report: report, cluster: running, postgres: postgres, world: made, plan: plan, ledger: ledger,
@@ -245,6 +247,7 @@ struct ChaosRun: Sendable {
                 say("chaos: the run's topics (\(topics.prefix).*) were not deleted: \(error)")
             }
             await cluster.proxy.stop()
+            await cluster.tansu?.stop()
         }
         await world?.stop()
         await postgres.stopIfRunning()

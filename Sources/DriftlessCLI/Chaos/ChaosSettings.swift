@@ -14,8 +14,12 @@ struct ChaosSettings: Sendable {
     var faults: Set<ChaosFaultClass> = Set(ChaosFaultClass.allCases)
     /// Every class exactly once (the short profile) rather than cycling until the traffic ends.
     var eachFaultOnce = false
-    /// The Kafka broker the run's own proxy forwards to (Tansu).
+    /// The Kafka broker the run's own proxy forwards to when it has no Tansu of its own (`tansuBinary`).
+    /// That broker advertises its own proxy, so only bootstrap connections pass the run's proxy and the
+    /// `partition` fault cuts little.
     var upstream = "127.0.0.1:19093"
+    /// A Tansu binary: the run starts its own broker behind its proxy (a real partition when stopped).
+    var tansuBinary: String?
     /// Replicas per stage (separate `driftless run --stage` processes).
     var replicas: [StageName: Int] = [
         .ingest: 2, .validate: 2, .translate: 2, .dispatch: 3, .retry: 2, .deadLetter: 1,
