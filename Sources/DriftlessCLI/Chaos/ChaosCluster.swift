@@ -140,13 +140,15 @@ final class ChaosCluster: Sendable {
 
     /// Samples every running child's resident set.
     func sampleRSS() {
-        for child in replicas + [proxy] { child.sampleRSS() }
+        for child in replicas + [proxy] + (tansu.map { [$0] } ?? []) { child.sampleRSS() }
     }
 
     /// Peak resident set per stage (the largest of its replicas), in MB.
     func peakRSSByStage() -> [String: Int] {
         var peaks: [String: Int] = [:]
-        for child in replicas + [proxy] { peaks[child.role] = max(peaks[child.role] ?? 0, child.peakRSSKB / 1024) }
+        for child in replicas + [proxy] + (tansu.map { [$0] } ?? []) {
+            peaks[child.role] = max(peaks[child.role] ?? 0, child.peakRSSKB / 1024)
+        }
         return peaks
     }
 
