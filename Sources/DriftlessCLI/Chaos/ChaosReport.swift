@@ -54,6 +54,8 @@ struct ChaosReport: Sendable, Codable {
     var traces: [String] = []
     var durationSeconds = 0.0
     var directory = ""
+    /// `passed` or `failed` (``passed``, kept in the JSON).
+    var outcome = ""
 
     /// Violations of the run besides the ERP's records: not settled, a process over the RSS bound, a
     /// webhook never acknowledged, a fault the nemesis could not inject or heal.

@@ -91,6 +91,7 @@ struct ChaosRun: Sendable {
             throw error
         }
         report.durationSeconds = (ContinuousClock.now - started).chaosSeconds
+        report.outcome = report.passed ? "passed" : "failed"
         let keep = !report.passed
         await Task.detached { [self, cluster, world] in
             await teardown(
