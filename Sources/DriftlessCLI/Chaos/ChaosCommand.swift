@@ -11,8 +11,8 @@ struct ChaosCommand: AsyncParsableCommand {
         commandName: "chaos",
         abstract: "Run every stage as replicated processes under seeded faults; check every ERP effect.",
         discussion: """
-            Starts a PostgreSQL of its own, a broker proxy of its own in front of the dev broker (Tansu, \
-            --upstream), the storefront, marketplace and ERP simulators, and every stage as separate \
+            Starts a PostgreSQL of its own, a Tansu of its own (--tansu; else the --upstream broker) behind \
+            a broker proxy of its own, the storefront, marketplace and ERP simulators, and every stage as separate \
             `driftless run --stage` processes: ingest ×2 (the first also polls the marketplace), validate ×2, \
             translate ×2, dispatch ×3, retry ×2, dead-letter ×1. Sends the storefront's lifecycles (signed \
             webhooks, duplicates, shuffles, late ones) to both ingest replicas and creates marketplace orders, \
