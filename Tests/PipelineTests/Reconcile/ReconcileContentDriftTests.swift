@@ -1,10 +1,10 @@
 import Foundation
 import Ledger
 import OrderModel
-import Simulators
 import XCTest
 
 @testable import Pipeline
+@testable import Simulators
 
 /// Issue 24, reconciliation compares content: a manual edit on the storefront whose webhooks never
 /// reach Driftless (support adds a replacement item) is found as content drift with the difference in
@@ -117,6 +117,37 @@ final class ReconcileContentDriftTests: XCTestCase {
         let cases = try await rig.ledger.cases(CaseQuery(orderKey: "shopify:\(edited)", states: [.open]))
         XCTAssertEqual(cases.map(\.id), [try XCTUnwrap(finding.caseID)])
         try await rig.stop()
+    }
+
+    /// The GraphQL order node, read into a REST-shaped snapshot, carries the same content as the
+    /// webhook body of the same order (else every order would look drifted, or a repair would carry
+    /// less than the webhooks did).
+    func testTheGraphQLSnapshotCarriesTheWebhookBodysContent() async throws {
+        let store = StorefrontStore(seed: 24)
+        let lives: [[StorefrontAction]] = [
+            [], [.pay], [.pay, .fulfillPartially], [.pay, .addReplacementItem, .fulfill, .refund(full: false)],
+            [.pay, .cancel(reason: "customer"), .refund(full: true)],
+        ]
+        var compared = 0
+        for _ in 0..<4 {
+            for actions in lives {
+                let (id, _) = await store.createOrder(paid: false)
+                for action in actions { _ = try await store.apply(action, to: id) }
+                let current = await store.order(id)
+                let order = try XCTUnwrap(current)
+                let snapshot = try ShopifyGraphQLOrder.snapshot(of: order.graphQLNode())
+                var fromGraphQL = try ShopifyOrderContent.decode(from: snapshot.payload)
+                let fromWebhook = try ShopifyOrderContent.decode(from: try order.jsonBytes())
+                // The simulator's REST refunds carry no `transactions` (so no refunded amount); the
+                // GraphQL refunds do. Everything else must be the same.
+                XCTAssertEqual(fromWebhook.refunds.compactMap(\.amount), [])
+                for index in fromGraphQL.refunds.indices { fromGraphQL.refunds[index].amount = nil }
+                XCTAssertEqual(fromGraphQL, fromWebhook, "order \(id) after \(actions)")
+                XCTAssertFalse(fromGraphQL.lines.isEmpty)
+                compared += 1
+            }
+        }
+        XCTAssertEqual(compared, 20)
     }
 
     /// Amounts the ERP holds rounded to whole units agree within the tolerance; a quantity never does.
