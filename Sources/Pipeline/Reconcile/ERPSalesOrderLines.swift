@@ -25,11 +25,15 @@ struct ERPSalesOrderLines: Hashable, Sendable {
     var lines: [Line]
     var shippingCost: Money?
     var total: Money?
+    /// False when the answer held no `item` sublist to read (NetSuite answers a record read without
+    /// `expandSubResources` with a link in its place): its lines are unknown, not empty.
+    var sublistRead = true
 
     /// The content of a sales order GET body; nil when the body is not a JSON object.
     static func read(_ body: Data) -> ERPSalesOrderLines? {
         guard let order = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
-        let sublist = object(order["item"])?["items"] as? [[String: Any]] ?? []
+        let listed = object(order["item"])?["items"] as? [[String: Any]]
+        let sublist = listed ?? []
         let lines = sublist.map { fields -> Line in
             let item = object(fields["item"])
             return Line(
@@ -40,7 +44,7 @@ struct ERPSalesOrderLines: Hashable, Sendable {
         }
         return ERPSalesOrderLines(
             lines: lines, shippingCost: text(order["shippingCost"]).flatMap { Money($0) },
-            total: text(order["custbody_driftless_total"]).flatMap { Money($0) })
+            total: text(order["custbody_driftless_total"]).flatMap { Money($0) }, sublistRead: listed != nil)
     }
 
     /// A JSON object, or the object a JSON string holds.

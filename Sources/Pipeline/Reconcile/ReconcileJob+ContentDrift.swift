@@ -17,8 +17,13 @@ extension ReconcileJob {
                 content.linesDigest != written
             else { continue }
             guard let lines = try await salesOrderLines(view.salesOrderID) else { continue }
-            let differences = ContentDrift.differences(
-                channel: content, erp: lines, mapping: erp.sync.client.contentMapping)
+            // Lines the answer did not carry cannot be compared: the digests name the difference.
+            let differences =
+                lines.sublistRead
+                ? ContentDrift.differences(channel: content, erp: lines, mapping: erp.sync.client.contentMapping)
+                : [
+                    "lines digest: channel \(content.linesDigest), ERP \(written) (the sales order's lines were not read)"
+                ]
             guard !differences.isEmpty else { continue }
             let fulfilled = view.records.contains(.itemFulfillment) || !view.trackingNumbers.isEmpty
             let classification = MismatchClassification.contentDrift(differences: differences)

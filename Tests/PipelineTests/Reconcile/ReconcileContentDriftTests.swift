@@ -150,6 +150,28 @@ final class ReconcileContentDriftTests: XCTestCase {
         XCTAssertEqual(compared, 20)
     }
 
+    /// The sales order's lines inline (`{"items": […]}`) or as the simulator's JSON text are read; a
+    /// link in their place (a read without `expandSubResources`) leaves them unknown, not empty.
+    func testSalesOrderLinesReadInlineOrAsJSONTextAndALinkIsNotEmpty() throws {
+        let line = #"{"custcol_driftless_line": "7", "item": {"id": "1106"}, "quantity": 2, "rate": "14.00"}"#
+        let inline = try XCTUnwrap(
+            ERPSalesOrderLines.read(Data(#"{"item": {"items": [\#(line)]}, "custbody_driftless_total": "30.24"}"#.utf8))
+        )
+        let text = String(
+            decoding: try JSONSerialization.data(withJSONObject: ["items": [["quantity": 2]]]), as: UTF8.self)
+        let asText = try XCTUnwrap(
+            ERPSalesOrderLines.read(try JSONSerialization.data(withJSONObject: ["item": text])))
+        let linked = try XCTUnwrap(ERPSalesOrderLines.read(Data(#"{"item": {"links": []}}"#.utf8)))
+        XCTAssertEqual(inline.lines.map(\.quantity), [2])
+        XCTAssertEqual(inline.lines.first?.itemID, "1106")
+        XCTAssertEqual(inline.lines.first?.lineID, "7")
+        XCTAssertEqual(inline.total, Money("30.24"))
+        XCTAssertEqual(asText.lines.map(\.quantity), [2])
+        XCTAssertTrue(inline.sublistRead && asText.sublistRead)
+        XCTAssertFalse(linked.sublistRead)
+        XCTAssertNil(ERPSalesOrderLines.read(Data("[]".utf8)))
+    }
+
     /// Amounts the ERP holds rounded to whole units agree within the tolerance; a quantity never does.
     func testDifferencesNameQuantitiesAndToleranceCoversRounding() throws {
         let content = OrderContent(
