@@ -111,6 +111,7 @@ extension ERPRoutes {
             }
         }
         counters.add(Int(response.status.code))
+        counters.add(kind: "poll")
         return response
     }
 

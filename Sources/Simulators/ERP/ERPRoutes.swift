@@ -48,6 +48,7 @@ struct ERPRoutes: Sendable {
     func handle(_ request: Request, _ context: BasicRequestContext, _ operation: Operation) async -> Response {
         let response = await answer(request, context, operation)
         counters.add(Int(response.status.code))
+        counters.add(kind: operation == .list || operation == .read ? "read" : "write")
         return response
     }
 

@@ -75,6 +75,11 @@ public final class ERPSimulator: Sendable {
     /// Answers so far by HTTP status.
     public var statusCounts: [Int: Int] { counters.snapshot }
 
+    /// Requests so far by kind: `read` (a record, a collection, a SuiteQL page), `write` (anything
+    /// that may change a record: upsert, create, update, transform, record action) and `poll` (the
+    /// asynchronous job API). For measuring what an integration costs the account.
+    public var requestKinds: [String: Int] { counters.kinds }
+
     /// `<base URL>/services/rest/record/v1`.
     public var recordURL: String { server.baseURL + ERPRoutes.prefix }
 
@@ -123,6 +128,9 @@ public final class ERPSimulator: Sendable {
 /// Answers by HTTP status.
 final class StatusCounts: Sendable {
     private let counts = Mutex<[Int: Int]>([:])
+    private let kindCounts = Mutex<[String: Int]>([:])
     func add(_ status: Int) { counts.withLock { $0[status, default: 0] += 1 } }
+    func add(kind: String) { kindCounts.withLock { $0[kind, default: 0] += 1 } }
     var snapshot: [Int: Int] { counts.withLock { $0 } }
+    var kinds: [String: Int] { kindCounts.withLock { $0 } }
 }
