@@ -155,7 +155,8 @@ final class ERPClientTests: XCTestCase {
         let outcomes = await withTaskGroup(of: ERPOutcome.self) { group in
             for index in 0..<12 {
                 group.addTask {
-                    await client.upsert("salesOrder", externalId: "c-\(index)", body: Data(#"{"orderStatus":"B"}"#.utf8))
+                    await client.upsert(
+                        "salesOrder", externalId: "c-\(index)", body: Data(#"{"orderStatus":"B"}"#.utf8))
                 }
             }
             return await group.reduce(into: [ERPOutcome]()) { $0.append($1) }

@@ -106,7 +106,8 @@ final class ERPSimulatorConformanceTests: XCTestCase {
         var shown = await erp.store.find(.salesOrder, id: order)?.status?.id
         XCTAssertEqual(shown, "B")
         _ = try await call(
-            .POST, "/salesOrder/\(order)/!transform/itemFulfillment", body: ["item": ["items": [["itemReceive": false]]]])
+            .POST, "/salesOrder/\(order)/!transform/itemFulfillment",
+            body: ["item": ["items": [["itemReceive": false]]]])
         shown = await erp.store.find(.salesOrder, id: order)?.status?.id
         XCTAssertEqual(shown, "D", "partly fulfilled")
         _ = try await call(.POST, "/salesOrder/\(order)/!transform/itemFulfillment", body: [:])

@@ -81,7 +81,8 @@ final class NetSuiteTBASignerTests: XCTestCase {
         let client = try ERPClient(
             configuration: ERPConfiguration(baseURL: erp.server.baseURL, authentication: .tba(Self.credentials)))
         let upsert = await client.upsert(
-            "salesOrder", externalId: "amazon:111-2", body: Data(#"{"externalId": "amazon:111-2", "orderStatus": {"id": "A"}}"#.utf8)
+            "salesOrder", externalId: "amazon:111-2",
+            body: Data(#"{"externalId": "amazon:111-2", "orderStatus": {"id": "A"}}"#.utf8)
         )
         guard case .done = upsert else { return XCTFail("\(upsert)") }
         let related = await client.suiteQL("SELECT id FROM transaction WHERE createdfrom = '1'", limit: 5, offset: 0)

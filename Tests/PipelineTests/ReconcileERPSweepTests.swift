@@ -70,14 +70,16 @@ final class ReconcileERPSweepTests: XCTestCase {
 
         // Manual ERP edits in the window; the channels did not change.
         try await fulfil(client, sync, .shopify, String(cancelled))  // fulfilled by hand, not billed
-        try await patch(client, sync, .shopify, String(pending), ["orderStatus": ["id": "A"], "memo": "on hold"])  // pending
+        // Sent back to Pending Approval.
+        try await patch(client, sync, .shopify, String(pending), ["orderStatus": ["id": "A"], "memo": "on hold"])
         try await patch(client, sync, .shopify, String(memo), ["memo": "called the customer"])  // still in sync
         try await cancel(client, sync, .amazon, amazon)  // cancelled in the ERP only
         let orphan = await client.upsert(
             "salesOrder", externalId: "so-shopify-999",
             body: try JSONSerialization.data(withJSONObject: ["orderStatus": "B"]))
         let foreign = await client.upsert(
-            "salesOrder", externalId: "legacy-7", body: try JSONSerialization.data(withJSONObject: ["orderStatus": "B"]))
+            "salesOrder", externalId: "legacy-7", body: try JSONSerialization.data(withJSONObject: ["orderStatus": "B"])
+        )
         XCTAssertTrue(outcomeIsDone(orphan) && outcomeIsDone(foreign))
         // After the window's end: left for the next run.
         erpClock.set(now.addingTimeInterval(600))

@@ -100,7 +100,8 @@ extension ERPSync {
         let authorization =
             returnAuthorizationID ?? rows.first { $0.type == TransactionRow.Kind.returnAuthorization }?.id
         guard let authorization else {
-            return .conflict(status: 0, code: "NO_RETURN_AUTHORIZATION", detail: "the return authorization must exist first")
+            return .conflict(
+                status: 0, code: "NO_RETURN_AUTHORIZATION", detail: "the return authorization must exist first")
         }
         return await transform(
             effect, from: "returnAuthorization", id: authorization, to: "creditMemo", NetSuiteBodies.creditMemo(effect),

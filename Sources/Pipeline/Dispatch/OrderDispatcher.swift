@@ -244,5 +244,10 @@ final class SendCount: Sendable {
     private let count = Mutex(0)
 
     /// Counts one more send and returns the count.
-    func next() -> Int { count.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        count.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }
