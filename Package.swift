@@ -141,6 +141,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The operations console (`/ops`): server-rendered pages over the running pipeline.
+        .target(
+            name: "OpsConsole",
+            dependencies: [
+                "Pipeline",
+                "Ledger",
+                "Kafka",
+                "OrderModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Command line
         .executableTarget(
             name: "driftless",
@@ -156,6 +171,7 @@ let package = Package(
                 "Ledger",
                 "Pipeline",
                 "PipelineHTTP",
+                "OpsConsole",
                 "Simulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -215,6 +231,31 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JSONTextTests",
+            dependencies: ["JSONText", "Simulators"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorsTests",
+            dependencies: [
+                "Simulators", "OrderModel", "DriftlessTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OpsConsoleTests",
+            dependencies: [
+                "OpsConsole", "Pipeline", "PipelineHTTP", "Ledger",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

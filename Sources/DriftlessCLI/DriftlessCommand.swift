@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import Pipeline
 
 /// The `driftless` command: its verbs are subcommands.
 public struct DriftlessCommand: AsyncParsableCommand {
@@ -11,7 +12,7 @@ public struct DriftlessCommand: AsyncParsableCommand {
         subcommands: [
             Version.self, DevBrokerCommand.self, MappingCommand.self, TraceCommand.self, LedgerCommand.self,
             RunCommand.self, SimulateCommand.self, DLQCommand.self, LagCommand.self, ReconcileCommand.self,
-            DemoCommand.self, TopicsCommand.self,
+            DemoCommand.self, TopicsCommand.self, ChaosCommand.self,
         ]
     )
 
@@ -58,7 +59,9 @@ struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print versions.")
 
     /// The version line.
-    static var text: String { "driftless 0.1.0 (librdkafka \(librdkafkaVersion))" }
+    static var text: String {
+        "driftless \(BuildInfo.version) (commit \(BuildInfo.commit), librdkafka \(librdkafkaVersion))"
+    }
 
     func run() {
         print(Self.text)

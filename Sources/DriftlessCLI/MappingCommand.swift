@@ -106,15 +106,19 @@ struct MappingCheck: ParsableCommand {
         commandName: "check", abstract: "Validate a mapping file; exits non-zero with file:line:column errors.")
 
     @Argument(help: "The mapping YAML file.") var file: String
+    @Option(help: "A directory of recorded Shopify order payloads whose SKUs `content.items` must map.")
+    var payloads: String?
 
     func execute() -> MappingOutput {
         switch MappingFiles.loadMatrix(file) {
         case .failure(let output): return output
         case .success(let matrix):
             let values = MappingField.all.reduce(0) { $0 + matrix.table($1).entries.count }
-            return MappingOutput(
+            var output = MappingOutput(
                 stdout: "\(file): OK (version \(matrix.version), \(values) values, "
-                    + "\(matrix.erpTargets.count) canonical states)")
+                    + "\(matrix.erpTargets.count) canonical states, \(matrix.content.items.count) SKUs)")
+            if let payloads { output = MappingSKUCheck.check(matrix, payloads: payloads, onto: output) }
+            return output
         }
     }
 

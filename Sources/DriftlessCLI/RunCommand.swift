@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OpsConsole
 import Pipeline
 import PipelineHTTP
 
@@ -74,10 +75,13 @@ struct RunCommand: AsyncParsableCommand {
         var logger = Logger(label: "driftless")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let stages = stage.isEmpty ? Set(StageName.allCases) : Set(stage)
+        let console = OpsConsole(configuration: configuration, logger: logger)
+        let ownListener = configuration.ops.listenPort != nil
         let runtime: PipelineRuntime
         do {
             runtime = try await PipelineRuntime.start(
-                configuration: configuration, stages: stages, handleSignals: true, logger: logger)
+                configuration: configuration, stages: stages, handleSignals: true, logger: logger,
+                http: HummingbirdHTTPFront(extraRoutes: ownListener ? nil : console.addRoutes))
         } catch PipelineRuntimeError.httpFailedToStart(let host, let port)
             where PortProbe.isInUse(host: host, port: port)
         {
@@ -90,7 +94,10 @@ struct RunCommand: AsyncParsableCommand {
             configuration, stages: stages, httpPort: runtime.httpPort, ledger: runtime.ledger.location,
             bootstrap: runtime.bootstrapServers)
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        try await runtime.wait()
+        console.attach(OpsBackend(runtime: runtime))
+        try await OpsListener.run(console, configuration: configuration.ops, logger: logger) {
+            try await runtime.wait()
+        }
     }
 
     /// The start-up line: the stages that actually run (no dispatch or retry without an ERP), the
@@ -103,6 +110,7 @@ struct RunCommand: AsyncParsableCommand {
         let routes =
             (configuration.shopifySecret == nil ? [] : ["POST /webhooks/shopify"])
             + ["/healthz", "/readyz", "/status", "/metrics"]
+            + (configuration.ops.listenPort == nil ? ["/ops"] : [])
         return "driftless: \(running.map(\.rawValue).sorted().joined(separator: ", ")) running"
             + (configuration.erp == nil && !stages.isDisjoint(with: [.dispatch, .retry])
                 ? " (no ERP configured: dispatch and retry off)" : "")

@@ -49,9 +49,6 @@ public enum LedgerTestServices {
 
     /// A fresh directory under the system temporary directory; delete it in tearDown.
     public static func makeTemporaryDirectory(prefix: String = "driftless-ledger") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "\(prefix)-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TemporaryFiles(prefix: prefix).directory
     }
 }

@@ -103,6 +103,12 @@ public struct JSONTextWriter: Sendable {
         bytes.append(contentsOf: "null".utf8)
     }
 
+    /// A value that is already JSON text (written as is; the caller vouches for it).
+    public mutating func raw(_ json: String) {
+        separate()
+        bytes.append(contentsOf: json.utf8)
+    }
+
     /// An array of strings.
     public mutating func strings(_ values: [String]) {
         beginArray()

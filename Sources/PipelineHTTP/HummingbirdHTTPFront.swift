@@ -8,7 +8,13 @@ import ServiceLifecycle
 /// here), `/healthz`, `/readyz`, `/status` and `/metrics`, with a bound on how long a request may
 /// take to arrive, an idle timeout and a connection limit.
 public struct HummingbirdHTTPFront: HTTPFront {
-    public init() {}
+    /// Adds more routes (the operations console) to the listener's router.
+    let extraRoutes: (@Sendable (Router<BasicRequestContext>) -> Void)?
+
+    /// A listener; `extraRoutes` adds routes of other parts (e.g. the console under `/ops`).
+    public init(extraRoutes: (@Sendable (Router<BasicRequestContext>) -> Void)? = nil) {
+        self.extraRoutes = extraRoutes
+    }
 
     public func makeService(
         parts: HTTPFrontParts, onListening: @escaping @Sendable (Int?) -> Void
@@ -21,6 +27,7 @@ public struct HummingbirdHTTPFront: HTTPFront {
         if let webhooks = parts.webhooks {
             IngestRoutes.addWebhookRoutes(to: router, shopify: webhooks, alerts: parts.alerts)
         }
+        extraRoutes?(router)
         let app = Application(
             router: router,
             server: .http1(

@@ -54,7 +54,9 @@ public enum IngestRoutes {
         }
         router.get("/status") { _, _ in
             // Short codes only (condition, part states such as the ERP breaker), never error text.
-            let body: [String: Any] = ["condition": health.condition.rawValue, "components": health.components]
+            let body: [String: Any] = [
+                "condition": health.condition.rawValue, "components": health.components, "details": health.details,
+            ]
             let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],

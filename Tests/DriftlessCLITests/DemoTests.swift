@@ -82,8 +82,14 @@ final class DemoTests: XCTestCase {
             let id = try XCTUnwrap(salesOrder?.id)
             let client = try ERPClient(configuration: world.erpConfiguration)
             let body = Data(#"{"createdFrom": {"id": "\#(id)"}, "memo": "stray"}"#.utf8)
-            let outcome = await client.upsert("customerDeposit", externalId: "dep-stray-1", body: body)
-            guard case .done = outcome else { throw XCTSkip("the stray write did not land: \(outcome)") }
+            // An upsert by external id: repeating it after a transient answer (a slow, busy machine)
+            // cannot write twice. Anything else fails the test, never skips it.
+            var outcome = await client.upsert("customerDeposit", externalId: "dep-stray-1", body: body)
+            for _ in 0..<5 {
+                guard case .transient = outcome else { break }
+                outcome = await client.upsert("customerDeposit", externalId: "dep-stray-1", body: body)
+            }
+            guard case .done = outcome else { throw StrayWriteFailed(outcome: "\(outcome)") }
         }
         let (report, _) = try await run.run()
         XCTAssertFalse(report.passed)
@@ -94,6 +100,12 @@ final class DemoTests: XCTestCase {
         XCTAssertTrue(report.text.contains("ERP check FAILED"), report.text)
         XCTAssertEqual(DemoCommand.exitCode(for: report), ExitCode(1))
     }
+}
+
+/// The stray ERP write the test needs did not land: a failure, not a skip.
+private struct StrayWriteFailed: Error, CustomStringConvertible {
+    let outcome: String
+    var description: String { "the stray write did not land: \(outcome)" }
 }
 
 /// Lines the console printed.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftlessTesting
 import Foundation
 import OrderModel
 import XCTest
@@ -7,22 +8,19 @@ import XCTest
 
 /// `driftless mapping …` through the real argument parser, on real temporary files.
 final class MappingCommandTests: XCTestCase {
-    var directory: URL!
+    var files: TemporaryFiles!
+    var directory: URL { files.directory }
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mapping-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        files = try TemporaryFiles(prefix: "mapping-cli")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        files.remove()
     }
 
     func write(_ name: String, _ text: String) throws -> String {
-        let url = directory.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-        return url.path
+        try files.write(text, name)
     }
 
     func defaultYAML() throws -> String { try XCTUnwrap(MappingMatrix.defaultYAML) }

@@ -78,11 +78,15 @@ final class TraceRequestTests: XCTestCase {
         XCTAssertTrue(searchTable.contains("ORDER"))
         let tooLate = try await TraceRequest(since: "10s", status: "failed").run(store: store, now: F.at(60))
         XCTAssertTrue(tooLate.hasPrefix("0 matching audit records"), tooLate)
+        // A bare channel order id finds its order (any id, issue 31).
+        let byID = try TraceRenderer.decodeJSON(
+            try await TraceRequest(order: "1001", json: true).run(store: store, now: F.at(60)))
+        XCTAssertEqual(byID.order, "shopify:1001")
         do {
-            _ = try await TraceRequest(order: "1001").run(store: store)
+            _ = try await TraceRequest(order: "9999").run(store: store)
             XCTFail("an order the ledger never saw is a failure (exit 1)")
         } catch let error as CommandFailure {
-            XCTAssertTrue(error.description.hasPrefix("no order 1001 in ledger "), error.description)
+            XCTAssertTrue(error.description.hasPrefix("no order 9999 in ledger "), error.description)
             XCTAssertTrue(error.description.contains("(order keys look like <channel>:<order id>"), error.description)
         }
         do {

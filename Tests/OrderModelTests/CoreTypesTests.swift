@@ -94,7 +94,7 @@ final class CoreTypesTests: XCTestCase {
             }
         }
         XCTAssertEqual(all.count, 8 * 4 * 3 * 3)
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(seed: 97)  // seeded: a failure reproduces
         for a in all {
             XCTAssertEqual(a.joined(with: a), a)
             for _ in 0..<20 {

@@ -1,3 +1,4 @@
+import DriftlessTesting
 import Foundation
 import XCTest
 

@@ -127,18 +127,7 @@ struct DLQReplay: AsyncParsableCommand {
     static func reconcileCheck(
         _ configuration: PipelineConfiguration, needed selected: [DeadLetterCase]
     ) throws -> ReconcileCaseCheck? {
-        guard selected.contains(where: { $0.provenance.stage == ReconcileCaseCheck.stage }),
-            let erp = configuration.erp
-        else { return nil }
-        let stats = ReconcileAPIStats()
-        let channels = try ReconcileReaders.channels(
-            pipeline: configuration, stats: stats, logger: Logger(label: "driftless.dlq"))
-        return ReconcileCaseCheck(
-            channels: channels,
-            erp: ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erp)), stats: stats),
-            matrix: try configuration.mappingFile.map {
-                try MappingMatrix.load(yaml: try String(contentsOfFile: $0, encoding: .utf8), fileName: $0)
-            } ?? MappingMatrix.default)
+        try ReconcileCaseCheck.forReplay(configuration, needed: selected, logger: Logger(label: "driftless.dlq"))
     }
 
     func run() async throws {

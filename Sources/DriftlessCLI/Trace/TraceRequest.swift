@@ -63,13 +63,24 @@ public struct TraceRequest: Sendable, Hashable {
         guard let order, !order.isEmpty else {
             return try await TraceReport.search(query, in: store)
         }
-        var report = try await TraceReport.order(order, in: store)
+        var report = try await TraceReport.order(try await Self.resolve(order, in: store), in: store)
         guard !report.records.isEmpty || !report.states.isEmpty else {
             let hint = order.contains(":") ? "" : " (order keys look like <channel>:<order id>, e.g. shopify:1001)"
             throw CommandFailure("no order \(order) in ledger \(store.location)\(hint)")
         }
         report.records = Array(report.records.filter(query.matches).suffix(query.limit))
         return report
+    }
+
+    /// The order key `order` names: itself when it is one the ledger knows, else the one order whose
+    /// id, Shopify name (`#1013`), tracking number or payment id it is (``OrderLocator``); several
+    /// orders are an error listing them.
+    static func resolve(_ order: String, in store: any LedgerStore) async throws -> String {
+        let keys = try await OrderLocator(store: store).orderKeys(for: order)
+        if keys.count > 1, !keys.contains(order) {
+            throw CommandFailure("\(order) names several orders: \(keys.joined(separator: ", "))")
+        }
+        return keys.count == 1 ? keys[0] : order
     }
 
     /// The text to print: a table, or JSON with `json`.

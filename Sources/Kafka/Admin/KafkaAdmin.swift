@@ -25,6 +25,11 @@ public final class KafkaAdmin: Sendable {
         timeout.librdkafkaMilliseconds
     }
 
+    /// For extensions in other files: the handle, the round-trip bound and the brokers (for errors).
+    var adminHandle: RdKafkaHandle { handle }
+    var adminTimeoutMilliseconds: Int32 { timeoutMilliseconds }
+    var adminBootstrap: String { config.bootstrapServers ?? "?" }
+
     /// Creates topics; a topic that already exists counts as success.
     public func createTopics(_ topics: [TopicSpec]) async throws {
         guard !topics.isEmpty else { return }

@@ -13,19 +13,24 @@ public struct OrderFacts: Codable, Hashable, Sendable {
     public var cancelledAt: Date?
     /// Why (Shopify: customer, declined, fraud, inventory, other, staff).
     public var cancelReason: String?
+    /// What the order holds (customer, lines, amounts, …), when the channel's payload carries it.
+    /// Merges as ``OrderContent/merged(with:)`` (the newest body wins, edits are a union).
+    public var content: OrderContent?
 
     public init(
         trackingNumbers: [String] = [],
         captureTransactionIDs: [String] = [],
         refundIDs: [String] = [],
         cancelledAt: Date? = nil,
-        cancelReason: String? = nil
+        cancelReason: String? = nil,
+        content: OrderContent? = nil
     ) {
         self.trackingNumbers = Self.normalized(trackingNumbers)
         self.captureTransactionIDs = Self.normalized(captureTransactionIDs)
         self.refundIDs = Self.normalized(refundIDs)
         self.cancelledAt = cancelledAt
         self.cancelReason = cancelReason
+        self.content = content
     }
 
     /// No facts.
@@ -43,6 +48,10 @@ public struct OrderFacts: Codable, Hashable, Sendable {
         } else {
             out.cancelledAt = cancelledAt
             out.cancelReason = cancelReason
+        }
+        switch (content, other.content) {
+        case (let a?, let b?): out.content = a.merged(with: b)
+        case (let a, let b): out.content = a ?? b
         }
         return out
     }

@@ -13,6 +13,8 @@ public struct ERPEffect: Hashable, Sendable, Codable, CustomStringConvertible {
         case returnAuthorization
         /// Create a credit memo for a refund.
         case creditMemo
+        /// Replace the sales order's lines after a channel edit (issue 24), while nothing is fulfilled.
+        case salesOrderLines
     }
 
     public var kind: Kind
@@ -35,6 +37,9 @@ public struct ERPEffect: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Fulfilments: whether the order still has lines to ship after this one (its merged fulfilment
     /// is partial), so the fulfilment leaves lines open and NetSuite shows D, not F. Nil: no.
     public var leavesLinesOpen: Bool?
+    /// The order's merged content, for the record's body (customer, lines, amounts); not part of the
+    /// effect's identity.
+    public var content: OrderContent?
 
     /// An effect; the planner makes them (see ``ERPEffectPlanner``), tests and oracles name them.
     public init(

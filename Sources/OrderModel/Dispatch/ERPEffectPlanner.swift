@@ -20,6 +20,11 @@ public enum ERPEffectPlanner {
         public var blocked: String?
         /// ERP payment references with no matching channel capture (Pattern 5), sorted.
         public var unmatchedERPPayments: [String] = []
+        /// Why the order needs a person (a channel edit after fulfilment: the ERP cannot un-ship), if it does.
+        public var review: String?
+
+        /// An empty plan.
+        public init() {}
     }
 
     /// The plan for `orderKey` at `version`, whose merged state is `dimensions` and `facts` and whose
@@ -56,8 +61,16 @@ public enum ERPEffectPlanner {
             case .fulfilment: missing = !effect.trackingNumbers.allSatisfy(shipped.contains)
             case .returnAuthorization: missing = view?.records.contains(.returnAuthorization) != true
             case .creditMemo: missing = !credited.contains(effect.refundID ?? "")
+            case .salesOrderLines: missing = false
             }
             if missing { plan.effects.append(effect) }
+            if effect.kind == .salesOrderStatus, let view {
+                switch editDecision(orderKey: orderKey, version: version, facts: facts, view: view) {
+                case .none: break
+                case .edit(let edit): plan.effects.append(edit)
+                case .review(let why): plan.review = why
+                }
+            }
         }
         // Cancelling and closing are record actions after which NetSuite ships and bills nothing
         // more: they come last, after the order's related records (a new order is made approved first).

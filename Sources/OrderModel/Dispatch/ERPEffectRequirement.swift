@@ -75,6 +75,7 @@ extension ERPEffectPlanner {
             memo.refundID = refund
             effects.append(memo)
         }
+        for index in effects.indices { effects[index].content = facts.content }
         return ERPEffectRequirement(status: status, blocked: blocked, effects: effects)
     }
 }

@@ -13,6 +13,9 @@ extension ERPView {
             let write = SalesOrderWrite(for: effect.status ?? .pendingApproval)
             next.status = write.shown(after: view?.status)
             next.appliedVersion = max(next.appliedVersion ?? effect.version, effect.version)
+            if view == nil, let content = effect.content, content.isComplete { next.linesDigest = content.linesDigest }
+        case .salesOrderLines:
+            next.linesDigest = effect.content?.linesDigest
         case .payment:
             next.records.insert(effect.record)
             if let reference = effect.paymentReference { next.paymentReferences.append(reference) }

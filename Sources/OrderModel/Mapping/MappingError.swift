@@ -67,7 +67,7 @@ public struct MappingIssue: Hashable, Sendable, CustomStringConvertible {
         case .notAMapping(let expected): return "expected a mapping (\(expected)), found \(v)"
         case .unknownSection:
             return
-                "unknown top-level section \(v) (expected version, description, canonical_states, shopify, amazon, erp)"
+                "unknown top-level section \(v) (expected version, description, canonical_states, shopify, amazon, erp, content)"
         case .unknownField(let channel): return "unknown field \(v) for channel \(channel)"
         case .missingKey: return "missing required key \(v)"
         case .unknownKey(let expected): return "unknown key \(v) (expected \(expected))"

@@ -42,11 +42,15 @@ public struct MappingMatrix: Hashable, Sendable {
     public var tables: [String: Table]
     /// ERP target of every canonical state.
     public var erpTargets: [CanonicalState: ERPTarget]
+    /// How order content maps to ERP records (the file's `content:` section; ``ContentMapping/none``
+    /// without one).
+    public var content: ContentMapping
 
     public init(
         version: Int, fileName: String, summary: String? = nil, tables: [String: Table],
-        erpTargets: [CanonicalState: ERPTarget]
+        erpTargets: [CanonicalState: ERPTarget], content: ContentMapping = .none
     ) {
+        self.content = content
         self.version = version
         self.fileName = fileName
         self.summary = summary

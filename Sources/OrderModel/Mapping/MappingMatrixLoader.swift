@@ -31,6 +31,7 @@ struct MappingMatrixLoader {
         var tables: [String: MappingMatrix.Table] = [:]
         var targets: [CanonicalState: ERPTarget] = [:]
         var canonicalNode: Node?
+        var content = ContentMapping.none
         for (key, value) in uniquePairs(top) {
             switch key {
             case "version":
@@ -44,6 +45,10 @@ struct MappingMatrixLoader {
             case "canonical_states":
                 canonicalNode = value
                 targets = loadTargets(value)
+            case "content":
+                var contentLoader = ContentMappingLoader(fileName: fileName)
+                content = contentLoader.load(value)
+                issues += contentLoader.issues
             case "shopify", "amazon", "erp":
                 guard let channel = Channel(rawValue: key) else { continue }
                 loadChannel(channel, value, into: &tables)
@@ -64,7 +69,7 @@ struct MappingMatrixLoader {
         }
         return MappingMatrix(
             version: version, fileName: fileName, summary: summary, tables: tables,
-            erpTargets: targets)
+            erpTargets: targets, content: content)
     }
 
     // MARK: Sections

@@ -21,6 +21,9 @@ public struct ERPView: Hashable, Sendable {
     public var appliedVersion: Int64?
     /// The internal id of the order's return authorization (credit memos are made from it).
     public var returnAuthorizationID: String?
+    /// ``OrderContent/linesDigest`` of the lines dispatch last wrote on the sales order (a custom
+    /// field); nil when the sales order carries none.
+    public var linesDigest: String?
 
     public init(
         salesOrderID: String, channelKey: OrderKey? = nil, status: ERPStatusCode, dimensions: OrderDimensions,

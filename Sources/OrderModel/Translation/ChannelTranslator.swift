@@ -145,10 +145,16 @@ public struct ChannelTranslator: Hashable, Sendable {
         do {
             switch channel {
             case .shopify:
+                if kind == ShopifyOrderEdit.topic {
+                    return translate(
+                        try ShopifyOrderEdit.decode(from: payload, maxBytes: maxBytes), eventID: eventID, kind: kind)
+                }
                 let order = try ShopifyOrder.decode(from: payload, maxBytes: maxBytes)
-                return try translate(
+                var observation = try translate(
                     order, eventID: eventID ?? "\(order.id)@\(RFC3339.format(order.updatedAt))",
                     kind: kind ?? "orders/updated")
+                observation.facts.content = Self.content(of: payload, maxBytes: maxBytes)
+                return observation
             case .amazon:
                 let order = try AmazonOrder.decode(from: payload, maxBytes: maxBytes)
                 return try translate(order, eventID: eventID, kind: kind ?? "amazon/order")

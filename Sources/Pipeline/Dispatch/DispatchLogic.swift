@@ -192,8 +192,18 @@ actor DispatchLogic: StageLogic {
         plan.audit += DispatchRecords.audit(event, message, result, replica: context.replica)
         plan.counts.effects += result.applied.count
         switch result {
-        case .done(let applied, let blocked, let unmatched):
+        case .done(let applied, let blocked, let unmatched, let review):
             if applied.isEmpty { plan.counts.upToDate += 1 }
+            if let review {
+                context.logger.warning(
+                    "the channel edited an order the ERP already fulfilled: a case for review",
+                    metadata: ["order": "\(event.orderKey)", "why": "\(review)"])
+                plan.quarantined.append(
+                    ValidateProcessor.quarantine(
+                        message, rejection: .editAfterFulfilment(review), stage: .dispatch, topics: context.topics,
+                        replica: context.replica))
+                plan.quarantineSources.append(index)
+            }
             if let blocked {
                 plan.counts.withheld += 1
                 context.logger.warning(

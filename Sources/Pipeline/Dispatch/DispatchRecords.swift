@@ -26,8 +26,9 @@ enum DispatchRecords {
                     "effect \(applied.effect.id) → \(applied.effect.record.rawValue) eid:\(applied.effect.externalID)"
                     + (applied.attempts > 1 ? " after \(applied.attempts) attempts" : ""))
         }
-        if case .done(let applied, let blocked, let unmatched) = result {
+        if case .done(let applied, let blocked, let unmatched, let review) = result {
             if applied.isEmpty { rows.append(row("up-to-date", detail: "the ERP already shows this change")) }
+            if let review { rows.append(row("edit-after-fulfilment", detail: review)) }
             if let blocked { rows.append(row("pattern-4-withheld", detail: blocked)) }
             for reference in unmatched {
                 rows.append(

@@ -12,8 +12,9 @@ public struct AppliedEffect: Sendable, Hashable {
 public enum DispatchResult: Sendable, Hashable {
     /// Every write the event needed is in the ERP (possibly none: check-before-write found them).
     /// `blocked`: why a fulfilment release was withheld (Pattern 4); `unmatchedPayments`: ERP
-    /// payment references no channel capture explains (Pattern 5).
-    case done(applied: [AppliedEffect], blocked: String?, unmatchedPayments: [String])
+    /// payment references no channel capture explains (Pattern 5); `review`: why the order needs a
+    /// person (a channel edit after fulfilment, issue 24).
+    case done(applied: [AppliedEffect], blocked: String?, unmatchedPayments: [String], review: String? = nil)
     /// The ERP refuses a write as it is (400/422, or conflicts that re-reading did not resolve):
     /// a dead letter.
     case permanent(effect: String?, status: Int, code: String?, detail: String, applied: [AppliedEffect])
@@ -31,7 +32,7 @@ public enum DispatchResult: Sendable, Hashable {
     /// The writes that landed before it ended.
     public var applied: [AppliedEffect] {
         switch self {
-        case .done(let applied, _, _), .permanent(_, _, _, _, let applied), .exhausted(_, _, _, _, _, let applied),
+        case .done(let applied, _, _, _), .permanent(_, _, _, _, let applied), .exhausted(_, _, _, _, _, let applied),
             .abandoned(let applied):
             applied
         case .deferred:

@@ -109,6 +109,8 @@ public final class ERPClient: Sendable {
     var baseURL: String { configuration.baseURL }
     /// How writes are sent and how long an asynchronous job is followed.
     var writeMode: ERPWriteMode { configuration.writeMode }
+    /// How order content becomes record content (``ERPConfiguration/content``).
+    var contentMapping: ContentMapping { configuration.content }
     var asyncJobDeadline: Duration { configuration.asyncJobDeadline }
 
     private func attempt(

@@ -1,4 +1,5 @@
 import Foundation
+import OrderModel
 
 /// Where and how dispatch reaches the NetSuite-style ERP.
 public struct ERPConfiguration: Sendable {
@@ -17,6 +18,12 @@ public struct ERPConfiguration: Sendable {
     /// How long an asynchronous write's job is followed before the write counts as unanswered
     /// (sent again later with the same idempotency key).
     public var asyncJobDeadline: Duration = .seconds(60)
+    /// How order content becomes record content (the mapping file's `content:` section; the runtime
+    /// sets it from the loaded matrix; by default the bundled mapping's).
+    public var content: ContentMapping = ERPConfiguration.bundledContent
+
+    /// The bundled default mapping's content section (``ContentMapping/none`` if it does not load).
+    public static let bundledContent: ContentMapping = (try? MappingMatrix.default)?.content ?? .none
 
     /// A destination authenticating with `authentication`.
     public init(

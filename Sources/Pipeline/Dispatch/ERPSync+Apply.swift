@@ -29,6 +29,7 @@ extension ERPSync {
     ) async -> (outcome: ERPOutcome, salesOrderID: String?) {
         let key = ERPClient.idempotencyKey(effectID: effect.id, eventID: eventID)
         if effect.kind == .salesOrderStatus { return await applySalesOrder(effect, salesOrderID, key: key) }
+        let content = contentFields(effect)
         guard let salesOrderID else {
             return (.conflict(status: 0, code: "NO_SALES_ORDER", detail: "the sales order must exist first"), nil)
         }
@@ -36,21 +37,34 @@ extension ERPSync {
         switch effect.kind {
         case .salesOrderStatus:
             return await applySalesOrder(effect, salesOrderID, key: key)
+        case .salesOrderLines:
+            // The lines of an edit replace the sales order's (upsert by external id, nothing fulfilled yet).
+            guard !content.isEmpty else { return (.done(status: 204, location: nil), salesOrderID) }
+            outcome = await write(
+                .PUT, "/salesOrder/eid:\(ERPClient.escape(effect.externalID))",
+                NetSuiteBodies.encode(NetSuiteBodies.salesOrderLines(effect), adding: content), key: key
+            ).outcome
         case .payment:
             outcome = await write(
                 .PUT, "/customerDeposit/eid:\(ERPClient.escape(effect.externalID))",
-                NetSuiteBodies.customerDeposit(effect, salesOrderID: salesOrderID), key: key
+                NetSuiteBodies.encode(
+                    NetSuiteBodies.customerDeposit(effect, salesOrderID: salesOrderID), adding: content),
+                key: key
             ).outcome
         case .fulfilment:
+            let body = NetSuiteBodies.itemFulfillment(effect, contentHasLines: content["item"] != nil)
             outcome = await transform(
                 effect, from: "salesOrder", id: salesOrderID, to: "itemFulfillment",
-                NetSuiteBodies.itemFulfillment(effect), key: key, recheck: recheck)
+                NetSuiteBodies.encode(body, adding: content), key: key, recheck: recheck)
         case .returnAuthorization:
             outcome = await transform(
                 effect, from: "salesOrder", id: salesOrderID, to: "returnAuthorization",
-                NetSuiteBodies.returnAuthorization(effect), key: key, recheck: recheck)
+                NetSuiteBodies.encode(NetSuiteBodies.returnAuthorization(effect), adding: content), key: key,
+                recheck: recheck)
         case .creditMemo:
-            outcome = await applyCreditMemo(effect, returnAuthorizationID: returnAuthorizationID, key: key)
+            outcome = await applyCreditMemo(
+                effect, returnAuthorizationID: returnAuthorizationID,
+                body: NetSuiteBodies.encode(NetSuiteBodies.creditMemo(effect), adding: content), key: key)
         }
         return (outcome, salesOrderID)
     }
@@ -64,9 +78,12 @@ extension ERPSync {
         var orderStatus: ERPStatusCode?
         if case .orderStatus(let status) = operation { orderStatus = status }
         if id == nil || orderStatus != nil {
+            // The lines go with the create only; later status writes leave them (an edit is its own effect).
+            let body = NetSuiteBodies.salesOrder(effect, orderStatus: orderStatus)
             let written = await write(
                 .PUT, "/salesOrder/eid:\(ERPClient.escape(effect.externalID))",
-                NetSuiteBodies.salesOrder(effect, orderStatus: orderStatus), key: key, wantsRecord: id == nil)
+                NetSuiteBodies.encode(body, adding: id == nil ? contentFields(effect) : [:]), key: key,
+                wantsRecord: id == nil)
             outcome = written.outcome
             guard case .done(_, let location) = outcome else { return (outcome, id) }
             id = (written.recordLocation ?? location).flatMap { $0.split(separator: "/").last.map(String.init) } ?? id
@@ -80,8 +97,7 @@ extension ERPSync {
         if let action, let order = id {
             let actionKey = ERPClient.idempotencyKey(effectID: key, eventID: "@\(action)")
             outcome = await write(
-                .POST, "/salesOrder/\(ERPClient.escape(order))/@\(action)", NetSuiteBodies.Reference?.none,
-                key: actionKey
+                .POST, "/salesOrder/\(ERPClient.escape(order))/@\(action)", nil, key: actionKey
             ).outcome
         }
         return (outcome, id)
@@ -89,7 +105,9 @@ extension ERPSync {
 
     /// A credit memo: the return authorization to transform (and whether the memo exists) from one
     /// SuiteQL query, then the transform.
-    private func applyCreditMemo(_ effect: ERPEffect, returnAuthorizationID: String?, key: String) async -> ERPOutcome {
+    private func applyCreditMemo(
+        _ effect: ERPEffect, returnAuthorizationID: String?, body: Data?, key: String
+    ) async -> ERPOutcome {
         let order = SuiteQLText.literal(NetSuiteBodies.salesOrderExternalID(effect))
         let found = await rows(
             "SELECT id, type, \(NetSuiteFields.effect) FROM transaction WHERE \(NetSuiteFields.order) = \(order) "
@@ -104,15 +122,13 @@ extension ERPSync {
                 status: 0, code: "NO_RETURN_AUTHORIZATION", detail: "the return authorization must exist first")
         }
         return await transform(
-            effect, from: "returnAuthorization", id: authorization, to: "creditMemo", NetSuiteBodies.creditMemo(effect),
-            key: key, recheck: false)
+            effect, from: "returnAuthorization", id: authorization, to: "creditMemo", body, key: key, recheck: false)
     }
 
     /// `POST /{from}/{id}/!transform/{to}` once: checked first by the effect id when `recheck`, and a
     /// `DUP_RCRD` (the record's external id is taken: an earlier send landed) counts as done.
     private func transform(
-        _ effect: ERPEffect, from: String, id: String, to: String, _ body: some Encodable & Sendable, key: String,
-        recheck: Bool
+        _ effect: ERPEffect, from: String, id: String, to: String, _ body: Data?, key: String, recheck: Bool
     ) async -> ERPOutcome {
         if recheck {
             let found = await rows(
@@ -124,19 +140,21 @@ extension ERPSync {
             case .success: break
             }
         }
-        let outcome = await write(.POST, "/\(from)/\(ERPClient.escape(id))/!transform/\(to)", body, key: key).outcome
+        let outcome = await write(
+            .POST, "/\(from)/\(ERPClient.escape(id))/!transform/\(to)", .some(body), key: key
+        ).outcome
         if case .permanent(_, "DUP_RCRD", _) = outcome { return .done(status: 200, location: nil) }
         return outcome
     }
 
-    /// One write of the record API, synchronous or asynchronous (``ERPWriteMode``).
+    /// One write of the record API, synchronous or asynchronous (``ERPWriteMode``); `body` is the
+    /// encoded body (nil: the body could not be encoded, a permanent failure), `nil` for an action.
     private func write(
-        _ method: HTTPMethod, _ path: String, _ body: (some Encodable & Sendable)?, key: String,
-        wantsRecord: Bool = false
+        _ method: HTTPMethod, _ path: String, _ body: Data??, key: String, wantsRecord: Bool = false
     ) async -> ERPClient.AsyncWrite {
         var data: Data?
         if let body {
-            guard let encoded = NetSuiteBodies.encode(body) else {
+            guard let encoded = body else {
                 return .init(outcome: .permanent(status: 0, code: "ENCODING", detail: "body not encodable"))
             }
             data = encoded

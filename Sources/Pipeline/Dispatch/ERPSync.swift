@@ -64,7 +64,7 @@ public struct ERPSync: Sendable {
         let salesOrder = ERPEffect.externalID("so", key.channel.rawValue, key.orderID)
         let eid = SuiteQLText.literal(salesOrder)
         let head = await rows(
-            "SELECT id, status, \(NetSuiteFields.version) FROM transaction "
+            "SELECT id, status, \(NetSuiteFields.version), \(ERPRecordContent.linesDigestField) FROM transaction "
                 + "WHERE type = '\(TransactionRow.Kind.salesOrder)' AND externalid = \(eid)", through: through)
         guard case .success(let orders) = head else { return head.failure.map(ViewResult.failed) ?? .absent }
         guard let order = orders.first else { return .absent }
@@ -72,6 +72,7 @@ public struct ERPSync: Sendable {
         var view = ERPView(
             salesOrderID: order.id, channelKey: key, status: status ?? .pendingApproval, dimensions: OrderDimensions())
         view.appliedVersion = order.version.flatMap { Int64($0) }
+        view.linesDigest = order.linesDigest
         let id = SuiteQLText.literal(order.id)
         let related = await rows(
             "SELECT id, type, createdfrom, salesorder, trackingnumberlist, \(NetSuiteFields.effect), "

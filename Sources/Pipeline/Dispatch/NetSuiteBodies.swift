@@ -34,7 +34,8 @@ enum NetSuiteBodies {
 
     static func salesOrder(_ effect: ERPEffect, orderStatus: ERPStatusCode?) -> SalesOrder {
         SalesOrder(
-            orderStatus: orderStatus.map { Reference(id: $0.rawValue) }, otherRefNum: effect.orderKey.orderID,
+            orderStatus: orderStatus.map { Reference(id: $0.rawValue) },
+            otherRefNum: effect.content?.name ?? effect.orderKey.orderID,
             memo: "driftless \(effect.orderKey)", order: salesOrderExternalID(effect), version: String(effect.version))
     }
 
@@ -60,8 +61,9 @@ enum NetSuiteBodies {
     }
 
     /// An item fulfilment made from the sales order: its tracking numbers on the `package` lines; a
-    /// fulfilment that leaves order lines open says so in its `item` lines (until the order's lines
-    /// are known, one line not received stands for them).
+    /// fulfilment that leaves order lines open says so in its `item` lines. With the order's content
+    /// the `item` lines are the shipment's own (``ERPRecordContent/fulfilmentContent(_:tracking:mapping:)``);
+    /// without it, one line not received stands for the lines left open.
     struct ItemFulfillment: Encodable, Sendable {
         struct Package: Encodable, Sendable {
             var packageTrackingNumber: String
@@ -82,11 +84,26 @@ enum NetSuiteBodies {
         }
     }
 
-    static func itemFulfillment(_ effect: ERPEffect) -> ItemFulfillment {
+    static func itemFulfillment(_ effect: ERPEffect, contentHasLines: Bool) -> ItemFulfillment {
         ItemFulfillment(
             externalId: effect.externalID, order: salesOrderExternalID(effect), effect: effect.id,
             package: Sublist(items: effect.trackingNumbers.map { .init(packageTrackingNumber: $0) }),
-            item: effect.leavesLinesOpen == true ? Sublist(items: [.init(itemReceive: false)]) : nil)
+            item: effect.leavesLinesOpen == true && !contentHasLines
+                ? Sublist(items: [.init(itemReceive: false)]) : nil)
+    }
+
+    /// The sales order's new lines after a channel edit (`salesOrderLines`): the content's lines,
+    /// addresses and digest, with the order link; `orderStatus` is left as it is.
+    struct SalesOrderLines: Encodable, Sendable {
+        var order: String
+
+        enum CodingKeys: String, CodingKey {
+            case order = "custbody_driftless_order"
+        }
+    }
+
+    static func salesOrderLines(_ effect: ERPEffect) -> SalesOrderLines {
+        SalesOrderLines(order: salesOrderExternalID(effect))
     }
 
     /// A return authorization made from the sales order, or a credit memo made from the return
@@ -124,5 +141,15 @@ enum NetSuiteBodies {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return try? encoder.encode(body)
+    }
+
+    /// `body` encoded with the record's `content` fields (``ERPRecordContent``) added; a field the
+    /// body sets itself keeps the body's value.
+    static func encode(_ body: some Encodable, adding content: [String: Any]) -> Data? {
+        guard let data = encode(body) else { return nil }
+        guard !content.isEmpty else { return data }
+        guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        object.merge(content) { own, _ in own }
+        return try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
 }

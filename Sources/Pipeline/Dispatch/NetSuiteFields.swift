@@ -40,6 +40,8 @@ struct TransactionRow: Decodable, Sendable, Equatable {
     var version: String?
     var paymentReference: String?
     var refundID: String?
+    /// ``OrderContent/linesDigest`` of the lines written on a sales order.
+    var linesDigest: String?
 
     enum CodingKeys: String, CodingKey {
         case id, type, status
@@ -53,6 +55,7 @@ struct TransactionRow: Decodable, Sendable, Equatable {
         case version = "custbody_driftless_version"
         case paymentReference = "custbody_driftless_payment_ref"
         case refundID = "custbody_driftless_refund_id"
+        case linesDigest = "custbody_driftless_lines"
     }
 
     init(from decoder: any Decoder) throws {
@@ -79,6 +82,7 @@ struct TransactionRow: Decodable, Sendable, Equatable {
         version = try text(.version)
         paymentReference = try text(.paymentReference)
         refundID = try text(.refundID)
+        linesDigest = try text(.linesDigest)
     }
 
     /// SuiteQL's `transaction.type` values Driftless reads.

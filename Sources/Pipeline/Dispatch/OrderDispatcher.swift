@@ -159,7 +159,11 @@ struct OrderDispatcher: Sendable {
                     return (result(effect.id, applied), nil)
                 }
             }
-            return (.done(applied: applied, blocked: plan.blocked, unmatchedPayments: plan.unmatchedERPPayments), known)
+            return (
+                .done(
+                    applied: applied, blocked: plan.blocked, unmatchedPayments: plan.unmatchedERPPayments,
+                    review: plan.review), known
+            )
         }
     }
 

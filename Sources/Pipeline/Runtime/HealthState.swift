@@ -37,6 +37,8 @@ public final class HealthState: Sendable {
         var credentialsRejected: Set<String> = []
         /// Named parts' states (e.g. `erp` → `closed`), shown on `/status`.
         var components: [String: String] = [:]
+        /// What probes last saw of the parts the process depends on (`ledger`, `poller`).
+        var details: [String: String] = [:]
     }
 
     private let state = Mutex(State())
@@ -110,6 +112,25 @@ public final class HealthState: Sendable {
     /// Every part's state by name.
     public var components: [String: String] {
         state.withLock { $0.components }
+    }
+
+    /// Records what was last seen of part `name` (e.g. `ledger` → `ok`), for `/status`; unlike
+    /// ``setComponent(_:_:)`` nobody observes it.
+    public func setDetail(_ name: String, _ value: String) {
+        state.withLock { $0.details[name] = value }
+    }
+
+    /// Per part, short codes for `/status`: `broker` (`ok`, `unreachable`), `ledger` (`ok`,
+    /// `unreachable`), `erp` (the breaker: `closed`, `open`, …), `poller` (`running`, `stopped`,
+    /// `credentials-rejected`), as far as this process runs them.
+    public var details: [String: String] {
+        state.withLock { state in
+            var details = state.details
+            details["broker"] = !state.started ? "starting" : state.brokerAnswers ? "ok" : "unreachable"
+            if let erp = state.components["erp"] { details["erp"] = erp }
+            for part in state.credentialsRejected { details[part] = "credentials-rejected" }
+            return details
+        }
     }
 
     /// Whether the process is alive (false only after a fatal error).

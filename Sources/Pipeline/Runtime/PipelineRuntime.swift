@@ -124,7 +124,10 @@ public final class PipelineRuntime: Sendable {
         if let dispatch = parts.dispatch { services.append(.init(service: dispatch)) }
         if let translate = parts.translate { services.append(.init(service: translate)) }
         if let validate = parts.validate { services.append(.init(service: validate)) }
-        if let poller = parts.poller { services.append(.init(service: PollerService(poller: poller))) }
+        if let poller = parts.poller {
+            services.append(.init(service: PollerService(poller: poller)))
+            parts.health.setDetail("poller", "running")
+        }
         services.append(.init(service: app))
         if let sampler = parts.observe.sampler { services.append(.init(service: sampler)) }
         // A fatal producer error shuts the whole group down gracefully (and `wait()` then throws
@@ -137,7 +140,7 @@ public final class PipelineRuntime: Sendable {
             .init(
                 service: BrokerProbe(
                     producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
-                    logger: logger),
+                    logger: logger, ledger: parts.ledger),
                 successTerminationBehavior: .ignore))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         if handleSignals {

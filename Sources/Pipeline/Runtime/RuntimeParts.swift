@@ -97,7 +97,8 @@ struct Parts: Sendable {
         // One ERP client, credential cache, limiter and breaker for dispatch, retry and reconciliation.
         var erpAccess: ERPAccess?
         if stages.contains(.dispatch) || stages.contains(.retry) {
-            if let erp = configuration.erp {
+            if var erp = configuration.erp {
+                erp.content = matrix.content
                 guard let parking = ledger as? any ParkingStore else { throw PipelineRuntimeError.ledgerWithoutParking }
                 let access =
                     try erpAccess

@@ -46,6 +46,9 @@ enum ObservationCodec {
         } else {
             out.append(0)
         }
+        // The order's content, when there is one: a trailing string holding its JSON (records without
+        // it end here, as before).
+        if let content = facts.content, let json = ContentJSON.text(content) { write(json, to: &out) }
         return out
     }
 
@@ -88,7 +91,10 @@ enum ObservationCodec {
             facts.cancelReason = reason
         default: return nil
         }
-        guard reader.atEnd else { return nil }
+        if !reader.atEnd {
+            guard let json = reader.string(), let content = ContentJSON.content(json), reader.atEnd else { return nil }
+            facts.content = content
+        }
         return ChannelObservation(
             key: OrderKey(channel: channel, orderID: orderID), eventID: eventID, kind: kind,
             sourceTimestamp: timestamp, version: version,

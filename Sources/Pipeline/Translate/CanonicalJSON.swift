@@ -122,6 +122,10 @@ enum CanonicalJSON {
         }
         w.key("captureTransactionIDs")
         w.strings(facts.captureTransactionIDs)
+        if let content = facts.content, let json = ContentJSON.text(content) {
+            w.key("content")
+            w.raw(json)
+        }
         w.key("refundIDs")
         w.strings(facts.refundIDs)
         w.key("trackingNumbers")

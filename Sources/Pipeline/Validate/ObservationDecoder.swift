@@ -75,6 +75,13 @@ public struct ObservationDecoder: Sendable {
         guard observation.key.orderID == envelope.orderID else {
             throw .keyMismatch("envelope order \(envelope.orderID), payload order \(observation.key.orderID)")
         }
+        if let content = observation.facts.content {
+            let unmapped = translator.matrix.content.unmappedSKUs(in: content)
+            if !unmapped.isEmpty {
+                throw .unmappedSKU(
+                    "sku=\(unmapped.joined(separator: ",").prefix(200)) (map it under content.items, then replay)")
+            }
+        }
         guard observation.hasPlausibleTimes else {
             throw .implausibleTimestamp("source \(observation.sourceTimestamp.timeIntervalSince1970) s since 1970")
         }

@@ -8,6 +8,12 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case malformedPayload(String)
     /// A status value the mapping matrix does not map.
     case unmappedStatus(String)
+    /// An order line whose SKU the mapping's `content.items` does not map (issue 24).
+    case unmappedSKU(String)
+    /// The channel edited an order's lines after the ERP fulfilled part of it (issue 24): the ERP
+    /// cannot un-ship, a person reviews it (the canonical event is quarantined as a case; the other
+    /// effects of the event were applied).
+    case editAfterFulfilment(String)
     /// The channel has no decoder in this stage.
     case unsupportedChannel(String)
     /// A webhook topic whose body is not an order (e.g. Shopify `refunds/create`).
@@ -32,6 +38,8 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
         case .emptyPayload: "empty-payload"
         case .malformedPayload: "malformed-payload"
         case .unmappedStatus: "unmapped-status"
+        case .unmappedSKU: "unmapped-sku"
+        case .editAfterFulfilment: "edit-after-fulfilment"
         case .unsupportedChannel: "unsupported-channel"
         case .unsupportedTopic: "unsupported-topic"
         case .illegalTransition: "illegal-transition"
@@ -47,6 +55,7 @@ public enum StageRejection: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badEnvelope(let detail), .malformedPayload(let detail), .unmappedStatus(let detail),
+            .unmappedSKU(let detail), .editAfterFulfilment(let detail),
             .unsupportedChannel(let detail), .unsupportedTopic(let detail), .illegalTransition(let detail),
             .keyMismatch(let detail),
             .undeliverable(let detail), .implausibleTimestamp(let detail), .erpRefused(let detail),

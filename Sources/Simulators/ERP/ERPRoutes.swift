@@ -192,6 +192,7 @@ struct ERPRoutes: Sendable {
     /// Runs `write` against the store.
     func execute(_ write: Write) async -> ERPWriteResult {
         if let failure = write.failure { return failure }
+        if let refusal = await ERPContentRules.refusal(write, store: store) { return refusal }
         do {
             let record: ERPRecord
             switch write.operation {

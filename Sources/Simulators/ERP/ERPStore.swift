@@ -32,6 +32,12 @@ public actor ERPStore {
     /// Sales order writes whose `custbody_driftless_version` is lower than the one the record
     /// holds: a change applied out of order (an older status over a newer one). Tests assert 0.
     public private(set) var versionRegressions = 0
+    /// Refuse a new sales order without a customer or item lines, as NetSuite does (``ERPContentRules``;
+    /// off by default: status-only writers and their tests predate issue 24).
+    public private(set) var requiresOrderContent = false
+
+    /// Turns the sales-order content requirement on or off.
+    public func setRequiresOrderContent(_ on: Bool) { requiresOrderContent = on }
     /// Every write that created or changed a record, in the order the simulator applied them.
     public private(set) var writeLog: [ERPWriteLogEntry] = []
     static let versionField = "custbody_driftless_version"
@@ -208,8 +214,9 @@ public actor ERPStore {
     /// Derives the sales order's `status` (domain facts: only `orderStatus` A/B is set; later
     /// statuses follow from fulfilments, billing and actions): closed → H, cancelled → C; billed (an
     /// invoice or cash sale made from it) → G; fulfilled → F, or D while every fulfilment left lines
-    /// open; otherwise its `orderStatus`. (The simulator keeps no order lines: a fulfilment that lists
-    /// no `item` lines receives every open line, as the transform's default does.)
+    /// open; otherwise its `orderStatus`. When the order and its fulfilments list lines (by
+    /// ``ERPContentRules/lineField``), F once every line's quantity is shipped; a fulfilment that
+    /// lists no `item` lines receives every open line, as the transform's default does.
     private func refreshStatus(of id: String) {
         guard var order = records[.salesOrder]?[id] else { return }
         let children = { (type: ERPRecordType) in (self.records[type] ?? [:]).values.filter { $0.createdFrom == id } }
@@ -221,7 +228,7 @@ public actor ERPStore {
         } else if !children(.invoice).isEmpty || !children(.cashSale).isEmpty {
             code = "G"
         } else if case let fulfilments = children(.itemFulfillment), !fulfilments.isEmpty {
-            code = fulfilments.contains { !$0.leavesLinesOpen } ? "F" : "D"
+            code = (Self.shipsEveryLine(order, fulfilments) ?? fulfilments.contains { !$0.leavesLinesOpen }) ? "F" : "D"
         } else {
             code = order.orderStatus ?? "A"
         }
@@ -229,6 +236,19 @@ public actor ERPStore {
         order.status = .salesOrder(code)
         order.lastModifiedDate = now()
         records[.salesOrder]?[id] = order
+    }
+
+    /// Whether `fulfilments` together ship every line of `order` in full, by the lines' custom column
+    /// (``ERPContentRules/lineField``) and quantities; nil when the order or the fulfilments list no
+    /// lines (then each fulfilment's `itemReceive` flags decide).
+    private static func shipsEveryLine(_ order: ERPRecord, _ fulfilments: [ERPRecord]) -> Bool? {
+        let ordered = ERPContentRules.lines(order.fields["item"]).filter { !$0.id.isEmpty }
+        let shippedLines = fulfilments.flatMap { ERPContentRules.lines($0.fields["item"]) }.filter { !$0.id.isEmpty }
+        guard !ordered.isEmpty, !shippedLines.isEmpty else { return nil }
+        var open: [String: Int] = [:]
+        for line in ordered { open[line.id, default: 0] += line.quantity }
+        for line in shippedLines { open[line.id, default: 0] -= line.quantity }
+        return open.values.allSatisfy { $0 <= 0 }
     }
 
     private func log(_ record: ERPRecord) {

@@ -2,7 +2,8 @@ import Foundation
 
 /// A write's body as the simulator reads it. References (`orderStatus`, `salesOrder`) may be
 /// `{"id": …}` or plain text; an item fulfilment's `package` sublist gives its tracking numbers and
-/// its `item` sublist which order lines it receives; everything else is kept as text. `status` is
+/// its `item` sublist which order lines it receives; everything else is kept as text, subrecords and
+/// sublists (`item`, `shippingAddress`, `entity`, …) as their JSON text (read by ``ERPContentRules``). `status` is
 /// read-only (derived) and `createdFrom` is set only by a transform: a body carrying either is refused.
 struct ERPWriteBody: Sendable {
     var externalId: String?
@@ -30,6 +31,7 @@ struct ERPWriteBody: Sendable {
                 trackingNumbers = Self.items(value).compactMap { Self.text($0["packageTrackingNumber"] as Any) }
             case "item":
                 linesReceived = Self.items(value).map { ($0["itemReceive"] as? Bool) ?? true }
+                if let text = Self.json(value) { fields[key] = text }
             default: if let text = Self.text(value) { fields[key] = text }
             }
         }
@@ -44,6 +46,13 @@ struct ERPWriteBody: Sendable {
         ((value as? [String: Any])?["items"] as? [[String: Any]]) ?? []
     }
 
+    private static func json(_ value: Any) -> String? {
+        guard JSONSerialization.isValidJSONObject(value),
+            let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+        else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     private static func reference(_ value: Any) -> String? {
         if let object = value as? [String: Any] { return object["id"].flatMap(text) }
         return text(value)
@@ -53,6 +62,10 @@ struct ERPWriteBody: Sendable {
         switch value {
         case let string as String: string
         case let number as NSNumber: number.stringValue
+        case let list as [Any] where list.allSatisfy({ !($0 is [String: Any]) && !($0 is [Any]) }):
+            list.compactMap(text).joined(separator: ",")
+        case let nested as [String: Any]: json(nested)
+        case let nested as [Any]: json(nested)
         default: nil
         }
     }

@@ -31,12 +31,15 @@ public struct ShopifyOrderDocument: Codable, Sendable, Equatable {
     public var tags: String
     public var note: Nullable<String>
     public var token: String
-    public var customer: Customer
+    /// nil for a guest checkout (Shopify sends `customer: null`).
+    public var customer: Customer?
     public var shippingAddress: Address
     public var billingAddress: Address
     public var lineItems: [LineItem]
     public var fulfillments: [Fulfillment]
     public var refunds: [Refund]
+    /// Shipping charges (`shipping_lines`).
+    public var shippingLines: [ShippingLine]? = nil
     /// Payment transactions (the GraphQL `orders` query reads them; left out of the body when nil).
     public var transactions: [Transaction]? = nil
     /// GraphQL's `returnStatus` (`RETURN_REQUESTED`, `IN_PROGRESS`, `RETURNED`, …); nil: no return.
@@ -107,6 +110,47 @@ public struct ShopifyOrderDocument: Codable, Sendable, Equatable {
         public var requiresShipping: Bool
         public var taxable: Bool
         public var grams: Int
+        /// The quantity after edits and removals (Shopify's `current_quantity`).
+        public var currentQuantity: Int? = nil
+        public var taxLines: [TaxLine]? = nil
+        public var discountAllocations: [DiscountAllocation]? = nil
+    }
+
+    /// A tax charged on a line (`tax_lines[]`).
+    public struct TaxLine: Codable, Sendable, Equatable {
+        public var title: String
+        public var price: String
+        public var rate: Double
+    }
+
+    /// A discount's share of a line (`discount_allocations[]`).
+    public struct DiscountAllocation: Codable, Sendable, Equatable {
+        public var amount: String
+        public var discountApplicationIndex: Int
+    }
+
+    /// A shipping charge (`shipping_lines[]`).
+    public struct ShippingLine: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var code: String
+        public var title: String
+        public var price: String
+    }
+
+    /// A line of a shipment (`fulfillments[].line_items[]`: the line and the quantity shipped).
+    public struct FulfilledLine: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var sku: String
+        public var quantity: Int
+    }
+
+    /// A refunded line (`refunds[].refund_line_items[]`).
+    public struct RefundLine: Codable, Sendable, Equatable {
+        public var id: Int64
+        public var lineItemId: Int64
+        public var quantity: Int
+        public var subtotal: String
+        public var restockType: String
     }
 
     /// A fulfillment (shipment).
@@ -122,6 +166,8 @@ public struct ShopifyOrderDocument: Codable, Sendable, Equatable {
         public var trackingUrl: String
         public var shipmentStatus: Nullable<String>
         public var lineItemIds: [Int64]
+        /// The lines and quantities of this shipment.
+        public var lineItems: [FulfilledLine]? = nil
     }
 
     /// A refund.
@@ -133,6 +179,7 @@ public struct ShopifyOrderDocument: Codable, Sendable, Equatable {
         public var restock: Bool
         public var transactionId: Int64
         public var amount: String
+        public var refundLineItems: [RefundLine]? = nil
     }
 }
 

@@ -14,6 +14,10 @@ public enum StorefrontAction: Sendable, Hashable {
     case cancel(reason: String)
     /// Refunded, fully or partially (`orders/updated`).
     case refund(full: Bool)
+    /// Support adds a replacement item after checkout through Shopify's order editing
+    /// (`orders/edited` with the line's addition, then `orders/updated` with the edited order). The
+    /// storefront refuses it once everything is shipped (only unfulfilled lines can be edited).
+    case addReplacementItem
     /// A status the mapping matrix does not know (for quarantine tests): sets `financial_status` verbatim.
     case setFinancialStatus(String)
 }

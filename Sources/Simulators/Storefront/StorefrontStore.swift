@@ -112,13 +112,14 @@ public actor StorefrontStore {
             guard let first = order.lineItems.indices.first else {
                 throw SimulatorError.invalidTransition(order: String(id), action: "fulfill")
             }
+            let shipped = [(order.lineItems[first], order.lineItems[first].fulfillableQuantity)]
             order.lineItems[first].fulfillableQuantity = 0
             order.lineItems[first].fulfillmentStatus = Nullable("fulfilled")
             order.fulfillmentStatus = Nullable(order.lineItems.count > 1 ? "partial" : "fulfilled")
-            order.fulfillments.append(fulfillment(for: order, lines: [order.lineItems[first].id], at: now))
+            order.fulfillments.append(fulfillment(for: order, lines: shipped, at: now))
             topics = [order.lineItems.count > 1 ? "orders/partially_fulfilled" : "orders/fulfilled", "orders/updated"]
         case .fulfill:
-            let open = order.lineItems.filter { $0.fulfillableQuantity > 0 }.map(\.id)
+            let open = order.lineItems.filter { $0.fulfillableQuantity > 0 }.map { ($0, $0.fulfillableQuantity) }
             for index in order.lineItems.indices {
                 order.lineItems[index].fulfillableQuantity = 0
                 order.lineItems[index].fulfillmentStatus = Nullable("fulfilled")
@@ -142,8 +143,17 @@ public actor StorefrontStore {
                     id: id * 100 + Int64(order.refunds.count), orderId: id, createdAt: now, note: "Customer return",
                     restock: true, transactionId: id * 1000 + Int64(order.refunds.count),
                     amount: StorefrontOrderFactory.money(amount)))
+            order.refunds[order.refunds.count - 1].refundLineItems = refundLines(of: order, full: full)
             order.financialStatus = full ? "refunded" : "partially_refunded"
             topics = ["orders/updated"]
+        case .addReplacementItem:
+            guard order.fulfillmentStatus.value != "fulfilled", order.cancelledAt.value == nil else {
+                throw SimulatorError.invalidTransition(order: String(id), action: "edit a shipped or cancelled order")
+            }
+            let edit = addReplacement(to: &order, at: now)
+            order.updatedAt = now
+            orders[id] = order
+            return [edit] + webhooks(for: order, topics: ["orders/updated"])
         case .setFinancialStatus(let status):
             order.financialStatus = status
             topics = ["orders/updated"]
@@ -176,7 +186,7 @@ public actor StorefrontStore {
     }
 
     private func fulfillment(
-        for order: ShopifyOrderDocument, lines: [Int64], at time: String
+        for order: ShopifyOrderDocument, lines: [(ShopifyOrderDocument.LineItem, Int)], at time: String
     ) -> ShopifyOrderDocument.Fulfillment {
         let id = order.id * 10 + Int64(order.fulfillments.count)
         let tracking = "1Z999AA1\(String(format: "%010lld", id % 10_000_000_000))"
@@ -184,7 +194,8 @@ public actor StorefrontStore {
             id: id, orderId: order.id, status: "success", createdAt: time, updatedAt: time,
             trackingCompany: "UPS", trackingNumber: tracking, trackingNumbers: [tracking],
             trackingUrl: "https://www.ups.com/track?tracknum=\(tracking)", shipmentStatus: Nullable(nil),
-            lineItemIds: lines)
+            lineItemIds: lines.map(\.0.id),
+            lineItems: lines.map { .init(id: $0.0.id, sku: $0.0.sku, quantity: $0.1) })
     }
 
     private func webhooks(for order: ShopifyOrderDocument, topics: [String]) -> [WebhookDelivery] {

@@ -40,27 +40,6 @@ final class AlertStartUpTests: XCTestCase {
     private func runDriftless(_ arguments: [String], in directory: URL, environment: [String: String] = [:])
         async throws -> (status: Int32, output: String)
     {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("driftless")
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let process = Process()
-                    process.executableURL = binary
-                    process.arguments = arguments
-                    process.currentDirectoryURL = directory
-                    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-                    let pipe = Pipe()
-                    process.standardOutput = pipe
-                    process.standardError = pipe
-                    try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await DriftlessBinary.run(arguments, in: directory, environment: environment)
     }
 }

@@ -122,32 +122,6 @@ final class LagReportTests: XCTestCase {
     private func runDriftless(_ arguments: [String], environment: [String: String]) async throws -> (
         status: Int32, output: String
     ) {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("driftless")
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    let process = Process()
-                    process.executableURL = binary
-                    process.arguments = arguments
-                    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-                    let output = Pipe()
-                    let errors = Pipe()
-                    process.standardOutput = output
-                    process.standardError = errors
-                    try process.run()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    let text = errors.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(
-                        returning: (
-                            process.terminationStatus,
-                            String(decoding: data, as: UTF8.self) + String(decoding: text, as: UTF8.self)
-                        ))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await DriftlessBinary.run(arguments, environment: environment)
     }
 }

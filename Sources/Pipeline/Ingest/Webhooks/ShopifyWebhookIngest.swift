@@ -108,7 +108,8 @@ public final class ShopifyWebhookIngest: Sendable {
 
         // The order id is the partition key; a body that is not an order is still produced (keyed by
         // webhook id, without dl-order-id) so validate quarantines it with the reason.
-        let order = try? ShopifyOrder.decode(from: body, maxBytes: configuration.maxBodyBytes)
+        // `orders/edited` carries an order edit, not an order: its `order_edit.order_id` names the order.
+        let order = Self.orderIdentity(topic: topic, body: body, maxBytes: configuration.maxBodyBytes)
         let envelope = Envelope(
             eventID: webhookID, channel: .shopify, orderID: order?.id ?? "", kind: topic,
             receivedAt: receivedAt, sourceTimestamp: order?.updatedAt ?? triggeredAt, traceID: traceID)
@@ -161,7 +162,8 @@ public final class ShopifyWebhookIngest: Sendable {
                     time: receivedAt, hop: .received, orderKey: key, channel: "shopify", eventID: webhookID,
                     stage: StageName.ingest.rawValue, replica: replica, topic: report.topic,
                     partition: report.partition, offset: report.offset, httpStatus: 200,
-                    detail: topic, traceID: traceID)
+                    // The order's name (`#1013`) last, so an operator finds the order by it.
+                    detail: order?.name.map { "\(topic) \($0)" } ?? topic, traceID: traceID)
             ])
             return .accepted(report)
         } catch {

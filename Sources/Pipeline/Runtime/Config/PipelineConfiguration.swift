@@ -74,6 +74,8 @@ public struct PipelineConfiguration: Sendable {
     public var retention = LedgerRetention()
     /// Reconciliation (`reconcile:`): readers, window, policy, schedule, whether `run` runs it.
     public var reconcile = ReconcileConfiguration()
+    /// The operations console (`ops:`): its token and optional listener of its own.
+    public var ops = OpsConfiguration()
     /// Whether to run on the embedded mock cluster.
     public var isEmbedded: Bool { bootstrapServers == nil }
     /// Whether the mock cluster was asked for by name (`kafka.bootstrapServers: embedded`,
@@ -140,7 +142,7 @@ public struct PipelineConfiguration: Sendable {
                 throw PipelineConfigurationError.invalidFile(path: file, reason: ConfigFileErrorText.describe(error))
             }
             if let unknown = ConfigKeyRecorder.firstUnknownKey(
-                in: text, readBy: [PipelineConfigFile.self, ReconcileConfigFile.self])
+                in: text, readBy: [PipelineConfigFile.self, ReconcileConfigFile.self, OpsConfigFile.self])
             {
                 throw PipelineConfigurationError.invalidFile(path: file, reason: unknown.message)
             }
@@ -170,6 +172,7 @@ public struct PipelineConfiguration: Sendable {
         try configuration.resolveLWA(file: fileLWA, environment: environment)
         try configuration.resolveAlerts(file: fileAlerts, environment: environment)
         configuration.reconcile = try ReconcileConfiguration.load(file: file, environment: environment)
+        configuration.ops = try OpsConfiguration.load(file: file, environment: environment)
         try configuration.validate()
         return configuration
     }

@@ -1,4 +1,5 @@
 import Kafka
+import Ledger
 import Logging
 import ServiceLifecycle
 
@@ -10,6 +11,8 @@ struct BrokerProbe: Service, CustomStringConvertible {
     let health: HealthState
     let interval: Duration
     let logger: Logger
+    /// Also probed each round (`/status` detail `ledger`), when given.
+    var ledger: (any LedgerStore)? = nil
 
     var description: String { "broker-probe" }
 
@@ -26,6 +29,10 @@ struct BrokerProbe: Service, CustomStringConvertible {
                     if answered { logger.warning("kafka does not answer: not ready", metadata: ["error": "\(error)"]) }
                     answered = false
                     health.recordProbe(succeeded: false)
+                }
+                if let ledger {
+                    let answers = (try? await ledger.schemaVersions()) != nil
+                    health.setDetail("ledger", answers ? "ok" : "unreachable")
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -29,6 +29,9 @@ enum MetricCatalog {
         "driftless_consumer_committed_offset": "Committed offset per group, topic and partition (-1: none).",
         "driftless_partition_high_watermark_offset": "High watermark per group, topic and partition.",
         "driftless_consumer_group_lag_messages": "Total lag of a stage's consumer group on its input topic.",
+        "driftless_consumer_group_verdict":
+            "1 for a consumer group's current lag verdict over the sampling window (OK, WARN, STALL, STOP), 0 for the others.",
+        "driftless_build_info": "Always 1; the version and commit of the running build as labels.",
         "driftless_mismatches_total":
             "Order status mismatches seen (dispatch: Patterns 4 and 5; reconciliation: all), by pattern.",
         "driftless_reconciliation_duration_seconds": "Duration of reconciliation runs, by result.",

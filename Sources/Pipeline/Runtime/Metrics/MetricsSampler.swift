@@ -83,7 +83,12 @@ public final class MetricsSampler: Service, Sendable {
         do {
             let report = try await LagReport.collect(
                 admin: admin, topics: topics, stages: consumers.map(\.stage), retryTiers: retryTiers)
-            metrics.lag(report)
+            var members: [String: Int] = [:]
+            for group in Set(report.groups.map(\.group)) {
+                // Unknown (not STOP) when the brokers do not say.
+                members[group] = (try? await admin.memberCount(group: group)) ?? nil
+            }
+            metrics.lag(report, members: members)
         } catch {
             logger.warning("consumer lag not sampled", metadata: ["error": "\(error)"])
         }

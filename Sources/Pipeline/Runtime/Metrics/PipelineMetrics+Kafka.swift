@@ -16,7 +16,7 @@ extension PipelineMetrics {
 
     /// Lag per group, topic and partition, as ``LagReport`` computes it (also what `driftless lag`
     /// prints), and its sum for the `consumer-lag` alert rule.
-    public func lag(_ report: LagReport, now: Date = Date()) {
+    public func lag(_ report: LagReport, now: Date = Date(), members: [String: Int] = [:]) {
         var total: Int64 = 0
         for group in report.groups {
             for p in group.partitions {
@@ -30,5 +30,12 @@ extension PipelineMetrics {
             total += group.total
         }
         alerts?.record(.lag(total), at: now)
+        for action in lagVerdicts.record(report, at: now, members: members) {
+            guard case .changed(let group, _, let evaluation) = action else { continue }
+            for verdict in LagVerdict.allCases {
+                gauge("driftless_consumer_group_verdict", [("group", group), ("verdict", verdict.rawValue)])
+                    .record(verdict == evaluation.verdict ? 1 : 0)
+            }
+        }
     }
 }

@@ -21,6 +21,8 @@ public final class PipelineMetrics: Sendable {
     public let factory: PrometheusMetricsFactory
     /// Where mismatches, quarantines, dead letters, breaker states and lag become alerts.
     public let alerts: AlertEngine?
+    /// Each stage group's lag verdict over the sampled window (fed by ``lag(_:now:members:)``).
+    public let lagVerdicts = LagVerdictBoard()
     /// Last cumulative values of sampled counters (consumer statistics), to add only the growth.
     private let sampled = Mutex<[String: Int]>([:])
 
@@ -41,6 +43,7 @@ public final class PipelineMetrics: Sendable {
         ]
         self.factory = factory
         self.alerts = alerts
+        gauge("driftless_build_info", [("version", BuildInfo.version), ("commit", BuildInfo.commit)]).record(1)
     }
 
     /// The Prometheus text exposition (format 0.0.4) of every metric, with `# HELP` lines.

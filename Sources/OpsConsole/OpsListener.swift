@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import Logging
+import Pipeline
+
+/// Runs the console's own listener (`ops.listen`) beside the pipeline, when one is configured.
+public enum OpsListener {
+    /// Runs `body` (the pipeline until it stops); with `ops.listen` set, the console's listener runs
+    /// meanwhile and is stopped once `body` returns.
+    public static func run(
+        _ console: OpsConsole, configuration: OpsConfiguration, logger: Logger,
+        _ body: @Sendable () async throws -> Void
+    ) async throws {
+        guard let host = configuration.listenHost, let port = configuration.listenPort else {
+            try await body()
+            return
+        }
+        let app = console.makeListener(host: host, port: port) { bound in
+            let line = "driftless: ops console on http://\(host):\(bound.map(String.init) ?? "?")/ops\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        let listener = Task { try await app.runService(gracefulShutdownSignals: []) }
+        do {
+            try await body()
+        } catch {
+            listener.cancel()
+            _ = await listener.result
+            throw error
+        }
+        listener.cancel()
+        _ = await listener.result
+    }
+}

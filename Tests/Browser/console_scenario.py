@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""The operations console in a real headless browser (Chromium through Selenium).
+
+Starts `driftless run` (embedded mock cluster, a SQLite ledger in a temp dir, the console behind a
+token) against an ERP simulator that answers 503 to everything, sends two orders' webhooks with
+the storefront simulator, then as an operator: signs in with the token, sees the dead-letter group
+the failing ERP made, restarts the ERP healthy, dry-runs then bulk-replays the group, sees its cases
+resolved and the order's sales order in the ERP, and finds the order by its Shopify name and by its
+tracking number. A screenshot of each view goes to docs/console/ (or $CONSOLE_SCREENSHOTS).
+
+Usage: Tests/Browser/console_scenario.py [path/to/driftless]   (exit 0: passed)
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOKEN = "console-scenario-token"
+ERP_TOKEN = "console-scenario-erp"
+SHOP_SECRET = "console-scenario-shop"
+DEADLINE = 90  # seconds any one wait may take
+
+
+class Failure(Exception):
+    pass
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(what, check, timeout=DEADLINE, every=0.5):
+    """Polls `check` until it returns something truthy; fails naming `what` after `timeout`."""
+    end = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < end:
+        try:
+            last = check()
+        except Exception as error:  # a page mid-load: try again
+            last = error
+            if isinstance(error, Failure):
+                raise
+        else:
+            if last:
+                return last
+        time.sleep(every)
+    raise Failure(f"timed out waiting for {what} (last: {last!r})")
+
+
+class Scenario:
+    def __init__(self, binary):
+        self.binary = binary
+        self.temp = tempfile.mkdtemp(prefix="driftless-console-")
+        self.shots = os.environ.get("CONSOLE_SCREENSHOTS", os.path.join(ROOT, "docs", "console"))
+        os.makedirs(self.shots, exist_ok=True)
+        self.processes = []
+        self.erp = None
+        self.browser = None
+        self.erp_port = free_port()
+        self.http_port = free_port()
+        self.base = f"http://127.0.0.1:{self.http_port}"
+
+    # -- processes
+    def start(self, args, env, log):
+        out = open(os.path.join(self.temp, log), "w")
+        process = subprocess.Popen(
+            args, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes.append(process)
+        return process
+
+    def stop(self, process):
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def log(self, name):
+        with open(os.path.join(self.temp, name)) as f:
+            return f.read()
+
+    def start_erp(self, faults, log):
+        args = [self.binary, "simulate", "erp", "--port", str(self.erp_port)]
+        if faults:
+            args += ["--unavailable", "1.0"]
+        self.erp = self.start(args, {"DRIFTLESS_ERP_TOKEN": ERP_TOKEN}, log)
+        wait_for("the ERP simulator", lambda: "listening" in self.log(log))
+
+    def start_driftless(self):
+        config = os.path.join(self.temp, "driftless.yaml")
+        with open(config, "w") as f:
+            f.write(
+                "dispatch:\n  maxAttempts: 1\n  retryTiers: [\"1s\"]\n"
+                "  breakerConsecutiveFailures: 100000\n  breakerWindow: 1000\n  breakerFailureRatio: 1.0\n"
+                f"ledger:\n  url: sqlite://{self.temp}/ledger.db\n"
+                "metrics:\n  sampleIntervalMs: 1000\n")
+        env = {
+            "DRIFTLESS_OPS_TOKEN": TOKEN, "DRIFTLESS_SHOPIFY_SECRET": SHOP_SECRET,
+            "DRIFTLESS_ERP_URL": f"http://127.0.0.1:{self.erp_port}", "DRIFTLESS_ERP_TOKEN": ERP_TOKEN,
+        }
+        self.start([self.binary, "run", "--embedded", "--config", config, "--port", str(self.http_port)], env, "run.log")
+        wait_for("driftless run to start", lambda: "/ops" in self.log("run.log") and "running;" in self.log("run.log"))
+
+    def send_orders(self):
+        done = subprocess.run(
+            [self.binary, "simulate", "storefront", "--orders", "2", "--seed", "3",
+             "--target", f"{self.base}/webhooks/shopify"],
+            env={**os.environ, "DRIFTLESS_SHOPIFY_SECRET": SHOP_SECRET}, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0 or "22 acknowledged" not in done.stdout:
+            raise Failure(f"storefront simulator: {done.stdout} {done.stderr}")
+
+    # -- browser
+    def open_browser(self):
+        options = webdriver.ChromeOptions()
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"]:
+            options.add_argument(argument)
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+        self.browser = webdriver.Chrome(options=options, service=service)
+
+    def shot(self, name):
+        self.browser.save_screenshot(os.path.join(self.shots, f"{name}.png"))
+
+    def find(self, selector):
+        return self.browser.find_element(By.CSS_SELECTOR, selector)
+
+    def text(self, selector):
+        return self.find(selector).text
+
+    def get(self, path):
+        self.browser.get(self.base + path)
+
+    def fetch(self, path):
+        import urllib.request
+        with urllib.request.urlopen(self.base + path, timeout=10) as answer:
+            return answer.read().decode()
+
+    def group_row(self):
+        """The erp-unavailable group's cells (reloading the Cases view), or None."""
+        self.get("/ops/cases")
+        for row in self.browser.find_elements(By.CSS_SELECTOR, "#case-groups tbody tr"):
+            cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+            if cells and cells[0] == "erp-unavailable":
+                return cells
+        return None
+
+    # -- the scenario
+    def run(self):
+        self.start_erp(faults=True, log="erp-failing.log")
+        self.start_driftless()
+        self.open_browser()
+
+        self.get("/ops/cases")
+        if "Sign in" not in self.browser.title:
+            raise Failure(f"expected the sign-in page, got {self.browser.title}")
+        self.shot("login")
+        self.find("#login-who").send_keys("alice")
+        self.find("#login-token").send_keys(TOKEN)
+        self.find("#login-submit").click()
+        wait_for("the Cases view", lambda: "signed in as alice" in self.text("header"))
+
+        self.send_orders()
+        cells = wait_for("a dead-letter group from the failing ERP", lambda: (r := self.group_row()) and int(r[2]) > 0 and r)
+        # Every event of the two orders ends dead-lettered while the ERP fails (later events wait behind
+        # the failed one): the group is complete once its count holds for three reads in a row.
+        counts = []
+
+        def settled():
+            row = self.group_row()
+            counts.append(int(row[2]) if row else 0)
+            return len(counts) >= 3 and counts[-1] == counts[-2] == counts[-3] and counts[-1]
+
+        opened = wait_for("the dead-letter group to stop growing", settled, every=1.0)
+        print(f"console: group erp-unavailable/{cells[1]} with {opened} open cases")
+        self.shot("cases")
+
+        # The ERP comes back (a fresh simulator on the same port: it never stored anything).
+        self.stop(self.erp)
+        self.start_erp(faults=False, log="erp-healthy.log")
+
+        self.find("a.group").click()
+        wait_for("the group's cases", lambda: self.text("#group-open") == str(opened))
+        order_link = self.find("#group-cases tbody tr td:nth-child(3) a")
+        order_key = order_link.text
+        self.shot("case-group")
+        self.find("#group-cases tbody tr td:first-child a").click()
+        wait_for("a case", lambda: "erp-unavailable" in self.text("#case-facts"))
+        self.shot("case")
+        self.browser.back()
+
+        self.get(f"/ops/orders?id={order_key}")
+        before = wait_for("the order's ERP side", lambda: self.text("#erp-state"))
+        if "no sales order" not in before:
+            raise Failure(f"the ERP should not know the order before the replay: {before}")
+
+        self.browser.back()
+        wait_for("the group page", lambda: self.find("#dry-run"))
+        self.find("#dry-run").click()
+        summary = wait_for("the dry run", lambda: self.text("#dry-run-summary"))
+        if f"would replay {opened}" not in summary:
+            raise Failure(f"dry run: {summary}")
+        self.shot("dry-run")
+        self.find("#replay-note").send_keys("ERP back after the outage")
+        rate = self.find("#replay-rate")
+        rate.clear()
+        rate.send_keys("20/s")
+        self.find("#replay").click()
+        status = wait_for("the replay job", lambda: (t := self.text("#job-status")).startswith("done") and t)
+        if f"replayed {opened}, failed 0" not in status:
+            raise Failure(f"replay: {status}")
+        self.shot("replay-job")
+
+        resolved = wait_for(
+            "the group's cases resolved",
+            lambda: (r := self.group_row()) and r[2] == "0" and r[4] == str(opened) and r)
+        print(f"console: after the replay {resolved[4]} resolved, {resolved[2]} open")
+        self.shot("cases-resolved")
+
+        self.get(f"/ops/orders?id={order_key}")
+        status = wait_for("the order's sales order in the ERP", lambda: self.text("#erp-status"))
+        print(f"console: {order_key} in the ERP: status {status}")
+        timeline = self.text("#order-timeline")
+        name = re.search(r"#\d+", timeline)
+        tracking = re.search(r'"trackingNumbers":\["([^"]+)"', self.text("#order-states"))
+        if not name or not tracking:
+            raise Failure("the order page shows no Shopify name or tracking number")
+        self.shot("order")
+
+        for identifier, shot in [(name.group(0), "order-by-name"), (tracking.group(1), "order-by-tracking")]:
+            self.get("/ops/orders")
+            self.find("#order-id").send_keys(identifier)
+            self.find("#order-find").click()
+            found = wait_for(f"the order found by {identifier}", lambda: self.text("#order-key"))
+            if found != order_key:
+                raise Failure(f"{identifier} found {found}, not {order_key}")
+            print(f"console: {identifier} → {found}")
+            self.shot(shot)
+
+        # The NetSuite internal id of its sales order finds it too (with any order whose number it also is).
+        self.get(f"/ops/orders?id={order_key}")
+        sales_order = wait_for("the sales order id", lambda: self.text("#erp-view tbody tr td:nth-child(2)"))
+        self.get("/ops/orders")
+        self.find("#order-id").send_keys(sales_order)
+        self.find("#order-find").click()
+        found = wait_for(
+            f"the order found by sales order {sales_order}",
+            lambda: self.browser.find_elements(By.CSS_SELECTOR, "#order-key, #order-choices")[0].text)
+        if order_key not in found:
+            raise Failure(f"sales order {sales_order} found {found}, not {order_key}")
+        print(f"console: NetSuite sales order {sales_order} → {found.strip()}")
+        self.shot("order-by-erp-id")
+
+        self.get("/ops/health")
+        wait_for("the Health view", lambda: self.text("#readiness"))
+        rate = self.text("#sync-rate")
+        if "%" not in rate:
+            raise Failure(f"no sync success rate on the Health view: {rate}")
+        print(f"console: sync success rate over the last hour {rate}")
+        self.shot("health")
+
+        def verdicts():
+            self.get("/ops/lag")
+            rows = self.browser.find_elements(By.CSS_SELECTOR, "#lag-verdicts tbody tr")
+            cells = [[c.text for c in row.find_elements(By.TAG_NAME, "td")] for row in rows]
+            return [c for c in cells if c and c[0].endswith(".dispatch") and int(c[4]) >= 2]
+        dispatch = wait_for("the dispatch group's lag verdict over two samples", verdicts)[0]
+        if dispatch[1] != "OK":
+            raise Failure(f"an idle dispatch group should be OK: {dispatch}")
+        print(f"console: lag verdict {dispatch[0]} {dispatch[1]} ({dispatch[3]})")
+        self.shot("lag")
+
+        self.get("/ops/drift")
+        wait_for("the Drift view", lambda: self.text("#next-run"))
+        self.shot("drift")
+
+        status = self.fetch("/status")
+        for part in ["broker", "ledger", "erp"]:
+            if f'"{part}"' not in status:
+                raise Failure(f"/status has no {part}: {status}")
+        metrics = self.fetch("/metrics")
+        if "driftless_build_info{" not in metrics or "driftless_consumer_group_verdict{" not in metrics:
+            raise Failure("/metrics lacks driftless_build_info or driftless_consumer_group_verdict")
+        print(f"console: /status {status.strip()}")
+
+    def close(self):
+        if self.browser:
+            self.browser.quit()
+        for process in reversed(self.processes):
+            self.stop(process)
+        shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+        "driftless")
+    scenario = Scenario(binary)
+    try:
+        scenario.run()
+    except Exception as error:
+        print(f"console scenario FAILED: {error}", file=sys.stderr)
+        for log in ["run.log", "erp-failing.log", "erp-healthy.log"]:
+            path = os.path.join(scenario.temp, log)
+            if os.path.exists(path):
+                with open(path) as f:
+                    print(f"--- {log} (last lines)\n" + "".join(f.readlines()[-20:]), file=sys.stderr)
+        scenario.close()
+        return 1
+    scenario.close()
+    print("console scenario passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

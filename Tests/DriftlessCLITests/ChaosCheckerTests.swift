@@ -1,0 +1,84 @@
+import Foundation
+import Pipeline
+import Simulators
+import XCTest
+
+@testable import DriftlessCLI
+
+/// The chaos checker fires on each way the ERP can be wrong, naming the order; the nemesis' timeline
+/// is seeded and the short profile has every fault class.
+final class ChaosCheckerTests: XCTestCase {
+    /// From the storefront simulator's real lifecycles and marketplace orders: the right ERP state
+    /// passes; a fulfilment created twice, a deposit dropped, a stray credit memo, a status written
+    /// backwards, a wrong final status and an acknowledged order missing each fail, with that order.
+    func testTheCheckerReportsEachViolationWithItsOrder() async throws {
+        let outcome = try await ChaosCommand.selfTestOnly(seed: 5)
+        XCTAssertTrue(outcome.baselinePassed, outcome.baselineViolations.joined(separator: "\n"))
+        XCTAssertEqual(
+            Set(outcome.cases.map(\.name)),
+            [
+                "fulfilment created twice", "deposit dropped", "stray credit memo", "status written backwards",
+                "wrong final status", "acknowledged order missing",
+            ])
+        for item in outcome.cases {
+            XCTAssertTrue(item.fired, "\(item.name) on \(item.order): \(item.violations)")
+            XCTAssertTrue(item.violations.allSatisfy { $0.hasPrefix(item.order + ": ") }, "\(item.violations)")
+        }
+        XCTAssertTrue(outcome.passed)
+    }
+
+    /// A lower version after a higher one is a regression, wherever it lands; equal or rising ones are not.
+    func testRegressionsAreWritesBelowTheHighestVersionSoFar() {
+        let now = Date()
+        func write(_ order: String, _ version: Int64?) -> ChaosWrite {
+            ChaosWrite(salesOrder: order, version: version, status: "B", time: now)
+        }
+        XCTAssertEqual(
+            ChaosChecker.regressions([write("1", 1), write("1", 2), write("1", 2), write("2", 1), write("1", nil)]), [])
+        let found = ChaosChecker.regressions([
+            write("1", 1), write("1", 3), write("2", 5), write("1", 2), write("1", 4),
+        ])
+        XCTAssertEqual(found, [ChaosChecker.Regression(salesOrder: "1", version: 2, status: "B", after: 3)])
+    }
+
+    /// An order the ERP has no trace of fails as lost and, when one of its webhooks was answered 200,
+    /// as acknowledged but absent.
+    func testAnAcknowledgedOrderWithoutASalesOrderIsReported() {
+        let expectation = OracleExpectation(
+            orderKey: "shopify:42", salesOrderExternalID: "so-shopify-42", status: "B",
+            effects: [OracleEffect(.salesOrder)])
+        let verdict = ChaosChecker.check(
+            expectations: [expectation], records: [], writes: [], acknowledgedOrders: ["shopify:42"])
+        XCTAssertFalse(verdict.passed)
+        XCTAssertEqual(verdict.lost, 1)
+        XCTAssertEqual(verdict.unaccounted, 1)
+        XCTAssertEqual(verdict.offendingOrders, ["shopify:42"])
+    }
+
+    /// Same seed, same timeline; the short profile injects every class once, on existing replicas.
+    func testTheNemesisTimelineIsSeededAndTheShortProfileHasEveryClass() throws {
+        let names: [StageName: [String]] = [
+            .ingest: ["ingest-0", "ingest-1"], .validate: ["validate-0", "validate-1"],
+            .translate: ["translate-0", "translate-1"], .dispatch: ["dispatch-0", "dispatch-1", "dispatch-2"],
+            .retry: ["retry-0", "retry-1"], .deadLetter: ["dead-letter-0"],
+        ]
+        let short = ChaosSettings.short(seed: 9, rate: nil)
+        let plan = ChaosNemesisPlan.make(settings: short, replicaNames: names)
+        XCTAssertEqual(plan, ChaosNemesisPlan.make(settings: short, replicaNames: names))
+        XCTAssertEqual(plan.map(\.fault).sorted(), ChaosFaultClass.allCases)
+        let all = Set(names.values.flatMap { $0 })
+        for event in plan where [.kill, .pause].contains(event.fault) {
+            XCTAssertTrue(all.contains(event.target), event.line)
+        }
+        XCTAssertTrue(zip(plan, plan.dropFirst()).allSatisfy { $0.at + $0.seconds < $1.at }, "one fault at a time")
+        var long = ChaosSettings()
+        long.seed = 9
+        long.trafficSeconds = 900
+        long.faults = [.kill, .pause]
+        let cycling = ChaosNemesisPlan.make(settings: long, replicaNames: names)
+        XCTAssertGreaterThan(cycling.count, 10)
+        XCTAssertTrue(cycling.allSatisfy { [.kill, .pause].contains($0.fault) && $0.at + $0.seconds <= 895 })
+        XCTAssertThrowsError(try ChaosFaultClass.parse(list: "kill,nap"))
+        XCTAssertEqual(try ChaosFaultClass.parse(list: "none"), [])
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import OrderModel
+import XCTest
+
+@testable import DriftlessCLI
+
+/// `driftless mapping check FILE --payloads DIR` reports the SKUs of recorded orders the mapping's
+/// `content.items` does not map (issue 24), through the real parser on real temporary files.
+final class MappingSKUCheckTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mapping-sku-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("payloads"), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func order(_ id: Int, skus: [String]) -> String {
+        let lines = skus.enumerated().map { index, sku in
+            "{\"id\":\(id * 10 + index),\"sku\":\"\(sku)\",\"quantity\":1,\"price\":\"5.00\"}"
+        }
+        return "{\"id\":\(id),\"updated_at\":\"2026-12-01T10:00:00Z\",\"financial_status\":\"paid\","
+            + "\"line_items\":[\(lines.joined(separator: ","))]}"
+    }
+
+    private func check(_ mapping: String) throws -> MappingOutput {
+        let command = try DriftlessCommand.parseAsRoot([
+            "mapping", "check", mapping, "--payloads", directory.appendingPathComponent("payloads").path,
+        ])
+        return try XCTUnwrap(command as? MappingCheck).execute()
+    }
+
+    func testUnmappedSKUsOfRecordedPayloadsAreReportedAndFailTheCheck() throws {
+        let payloads = directory.appendingPathComponent("payloads")
+        try Data(order(1, skus: ["CT-NAT", "NEW-1"]).utf8).write(to: payloads.appendingPathComponent("a.json"))
+        try Data(order(2, skus: ["NEW-1", "NEW-2"]).utf8).write(to: payloads.appendingPathComponent("b.json"))
+        try Data("{\"AmazonOrderId\":\"1\"}".utf8).write(to: payloads.appendingPathComponent("c.json"))
+        let yaml = try XCTUnwrap(MappingMatrix.defaultYAML)
+        let mapping = directory.appendingPathComponent("m.yaml")
+        try Data(yaml.utf8).write(to: mapping)
+
+        let output = try check(mapping.path)
+        XCTAssertEqual(output.exitCode, 1, output.stdout)
+        XCTAssertTrue(output.stdout.contains("2 Shopify orders checked, 2 unmapped SKUs"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("unmapped SKU NEW-1 in 2 payload(s): a.json, b.json"), output.stdout)
+        XCTAssertTrue(output.stdout.contains("unmapped SKU NEW-2 in 1 payload(s): b.json"), output.stdout)
+
+        let fixed = yaml.replacingOccurrences(
+            of: "    CT-NAT: \"1103\"\n", with: "    CT-NAT: \"1103\"\n    NEW-1: \"1901\"\n    NEW-2: \"1902\"\n")
+        try Data(fixed.utf8).write(to: mapping)
+        let after = try check(mapping.path)
+        XCTAssertEqual(after.exitCode, 0, after.stdout)
+        XCTAssertTrue(after.stdout.contains("0 unmapped SKUs"), after.stdout)
+    }
+}
