@@ -162,7 +162,8 @@ struct MappingDiffCommand: ParsableCommand {
     @Argument(help: "The proposed mapping file.") var new: String
     @Option(help: "A directory of recorded Shopify/Amazon/NetSuite-style JSON payloads to replay through both.")
     var payloads: String?
-    @Flag(help: "Exit with status 3 when any payload translates differently.") var failOnChange = false
+    @Flag(help: "Exit with status 3 when any payload translates differently or any of its SKUs maps differently.")
+    var failOnChange = false
 
     func execute() -> MappingOutput {
         let oldMatrix: MappingMatrix, newMatrix: MappingMatrix
@@ -186,7 +187,11 @@ struct MappingDiffCommand: ParsableCommand {
         out += report.unreadable.isEmpty ? "\n" : ", \(report.unreadable.count) not an order payload\n"
         for difference in report.differences { out += "  \(difference)\n" }
         for name in report.unreadable { out += "  ? \(name)\n" }
-        return MappingOutput(stdout: out, exitCode: failOnChange && !report.differences.isEmpty ? 3 : 0)
+        let content = MappingDiff.contentEffects(old: oldMatrix.content, new: newMatrix.content, payloads: recorded)
+        out += "content: \(content.count) SKUs of recorded orders map differently\n"
+        for effect in content { out += "  \(effect)\n" }
+        let changed = !report.differences.isEmpty || !content.isEmpty
+        return MappingOutput(stdout: out, exitCode: failOnChange && changed ? 3 : 0)
     }
 
     func run() throws { try execute().emit() }

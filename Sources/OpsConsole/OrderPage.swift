@@ -45,7 +45,8 @@ struct OrderPage: Sendable {
             [
                 H.escape($0.system), "<span class=\"order-state\">\(H.escape($0.state))</span>", String($0.version),
                 H.escape($0.updatedAt.formatted(.iso8601)),
-                "<code>\(H.escape(String($0.dimensionsJSON.prefix(300))))</code>",
+                StoredStateSummary.decode($0.dimensionsJSON)?.html
+                    ?? "<code>\(H.escape(String($0.dimensionsJSON.prefix(300))))</code>",
             ]
         }
         let timeline = records.suffix(300).map { record -> [String] in

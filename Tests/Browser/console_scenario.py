@@ -234,12 +234,12 @@ class Scenario:
         print(f"console: {order_key} in the ERP: status {status}")
         timeline = self.text("#order-timeline")
         name = re.search(r"#\d+", timeline)
-        tracking = re.search(r'"trackingNumbers":\["([^"]+)"', self.text("#order-states"))
-        if not name or not tracking:
+        trackings = [e.text for e in self.browser.find_elements(By.CSS_SELECTOR, "#order-states .tracking")]
+        if not name or not trackings:
             raise Failure("the order page shows no Shopify name or tracking number")
         self.shot("order")
 
-        for identifier, shot in [(name.group(0), "order-by-name"), (tracking.group(1), "order-by-tracking")]:
+        for identifier, shot in [(name.group(0), "order-by-name"), (trackings[0], "order-by-tracking")]:
             self.get("/ops/orders")
             self.find("#order-id").send_keys(identifier)
             self.find("#order-find").click()

@@ -28,7 +28,7 @@ final class DemoTests: XCTestCase {
         return logger
     }
 
-    /// Every injected fault is found (five patterns by reconciliation, the unknown status by
+    /// Every injected fault is found (five patterns and a manual edit by reconciliation, the unknown status by
     /// quarantine) and repaired or flagged; every expected ERP effect is present exactly once and
     /// nothing else; a last comparison finds no difference; the temporary ledger is gone.
     func testTheDemoScenarioIsFoundRepairedAndCheckedAgainstTheSimulators() async throws {
@@ -41,7 +41,7 @@ final class DemoTests: XCTestCase {
         XCTAssertNil(kept)
         XCTAssertTrue(report.passed, report.text)
         XCTAssertEqual(DemoCommand.exitCode(for: report), .success)
-        XCTAssertEqual(report.scenario.injections.count, 6)
+        XCTAssertEqual(report.scenario.injections.count, 7)
         for injection in report.scenario.injections {
             XCTAssertEqual(injection.orderKeys.count, 2, "\(injection.kind)")
             let row = report.outcome(of: injection)
@@ -57,6 +57,9 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(report.check.duplicates, [])
         XCTAssertEqual(report.check.extra, [])
         XCTAssertEqual(report.check.wrongStatus, [])
+        XCTAssertEqual(report.check.contentDifferences, [])
+        XCTAssertGreaterThan(report.check.contentLines, 200)
+        XCTAssertTrue(report.text.contains("Content drift"), report.text)
         XCTAssertEqual(report.check.orders, 200)
         XCTAssertEqual(report.check.present, report.check.expectedEffects)
         XCTAssertGreaterThan(report.check.expectedEffects, 300)

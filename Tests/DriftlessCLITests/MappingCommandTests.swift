@@ -130,6 +130,45 @@ final class MappingCommandTests: XCTestCase {
         XCTAssertEqual(same.stdout, "version 1 → 1\nno mapping changes\n")
     }
 
+    /// Issue 24: `mapping diff` covers the content section (SKU → item, shipping items, defaults) and
+    /// names the recorded orders whose SKUs map to another item, or to none (quarantined).
+    func testDiffCoversContentMappingAndTheSKUsOfRecordedOrders() throws {
+        let oldPath = try write("old.yaml", try defaultYAML())
+        let newText = try defaultYAML()
+            .replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: 2\n")
+            .replacingOccurrences(of: "    MCS-CHR-M: \"1101\"\n", with: "    MCS-CHR-M: \"1201\"\n")
+            .replacingOccurrences(of: "    WS-GRY-OS: \"1106\"\n", with: "")
+            .replacingOccurrences(of: "  rounding: 2", with: "  rounding: 0")
+        XCTAssertNotEqual(newText, try defaultYAML().replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: 2\n"))
+        let newPath = try write("new.yaml", newText)
+        let line = #"{"id": 11, "sku": "%@", "quantity": 1, "price": "14.00"}"#
+        _ = try write(
+            "payloads/shopify/edited.json",
+            #"{"id": 1, "updated_at": "2026-11-20T10:00:00Z", "financial_status": "paid", "fulfillment_status": null, "#
+                + #""line_items": ["# + String(format: line, "WS-GRY-OS") + ", "
+                + String(format: line.replacingOccurrences(of: "11", with: "12"), "MCS-CHR-M") + ", "
+                + String(format: line.replacingOccurrences(of: "11", with: "13"), "CT-NAT") + "]}")
+
+        let output = try run([
+            "mapping", "diff", oldPath, newPath, "--payloads", directory.appendingPathComponent("payloads").path,
+        ])
+        XCTAssertEqual(output.exitCode, 0, output.stderr)
+        for expected in [
+            "~ content.items MCS-CHR-M: 1101 → 1201\n", "- content.items WS-GRY-OS: 1106\n",
+            "~ content rounding: 2 → 0\n", "content: 2 SKUs of recorded orders map differently\n",
+            "  shopify/edited.json: SKU MCS-CHR-M item 1101 → item 1201\n",
+            "  shopify/edited.json: SKU WS-GRY-OS item 1106 → unmapped (quarantined as unmapped-sku)\n",
+        ] {
+            XCTAssertTrue(output.stdout.contains(expected), "\(expected) in:\n\(output.stdout)")
+        }
+        XCTAssertFalse(output.stdout.contains("CT-NAT"), output.stdout)
+        let strict = try run([
+            "mapping", "diff", oldPath, newPath, "--payloads", directory.appendingPathComponent("payloads").path,
+            "--fail-on-change",
+        ])
+        XCTAssertEqual(strict.exitCode, 3, "a SKU mapping differently is a change")
+    }
+
     func testDiffWithABrokenFileFailsLikeCheck() throws {
         let oldPath = try write("old.yaml", try defaultYAML())
         let badPath = try write("bad.yaml", "version: 1\nshopify: [\n")

@@ -92,6 +92,11 @@ struct DemoLifecycle {
             captures.insert(reference)
         case .unknownStatus:
             try await act(.setFinancialStatus(DemoMapping.unknownStatus))
+        case .manualEdit:
+            // The seed's fourth root cause: support adds a replacement item after checkout; neither
+            // orders/edited nor orders/updated reaches Driftless, and nothing is shipped yet.
+            try await pay()
+            try await act(.addReplacementItem, lost: true)
         }
     }
 

@@ -46,11 +46,10 @@ struct DemoReport: Sendable {
 
     /// Per injection: orders found, auto-corrected, flagged.
     func outcome(of injection: DemoInjection) -> (detected: Int, corrected: Int, flagged: Int) {
-        guard let pattern = injection.kind.pattern else {
+        guard let name = injection.kind.findingName else {
             let replayed = quarantineReplay?.replayed ?? 0
             return (min(replayed, injection.orderKeys.count), 0, 0)
         }
-        let name = ReconcilePolicy.name(of: pattern)
         let keys = Set(injection.orderKeys)
         let hits = findings.filter { keys.contains($0.orderKey) && $0.classification == name }
         return (
@@ -96,9 +95,9 @@ struct DemoReport: Sendable {
         lines.append("  injected → found → repaired")
         for injection in scenario.injections {
             let row = outcome(of: injection)
-            let pattern = injection.kind.pattern.map { "Pattern \($0.number) \($0.title)" } ?? "Unknown status"
+            let pattern = injection.kind.title
             let repaired: String
-            if injection.kind.pattern == nil {
+            if injection.kind.findingName == nil {
                 repaired = "quarantined → mapping fixed → dlq replay (\(quarantineReplay?.replayed ?? 0) replayed)"
             } else if row.flagged > 0 {
                 repaired = "\(row.flagged) flagged → operator dlq replay (\(flaggedReplay?.replayed ?? 0) replayed)"
@@ -129,10 +128,12 @@ struct DemoReport: Sendable {
         lines.append(
             "  ERP check \(verdict): \(check.present)/\(check.expectedEffects) expected effects present exactly once; "
                 + "\(check.lost.count) lost / \(check.duplicates.count) duplicate / \(check.extra.count) extra / "
-                + "\(check.wrongStatus.count) wrong status (\(check.erpRecords) ERP records, read from the simulator)")
+                + "\(check.wrongStatus.count) wrong status (\(check.erpRecords) ERP records, read from the simulator); "
+                + "content: \(check.contentLines) lines of \(check.contentOrders) orders checked, "
+                + "\(check.contentDifferences.count) differences")
         for (title, items) in [
             ("lost", check.lost), ("duplicate", check.duplicates), ("extra", check.extra),
-            ("wrong status", check.wrongStatus),
+            ("wrong status", check.wrongStatus), ("content", check.contentDifferences),
         ] where !items.isEmpty {
             lines.append("    \(title): " + items.prefix(5).joined(separator: "; ") + (items.count > 5 ? " …" : ""))
         }

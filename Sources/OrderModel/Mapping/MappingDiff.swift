@@ -58,7 +58,7 @@ public struct MappingDiff: Hashable, Sendable {
                         key: state.rawValue, old: o?.description, new: n?.description))
             }
         }
-        self.changes = changes
+        self.changes = changes + Self.contentChanges(old: old.content, new: new.content)
     }
 
     /// Human-readable report.

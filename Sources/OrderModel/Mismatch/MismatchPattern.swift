@@ -91,12 +91,16 @@ public enum MismatchClassification: Hashable, Sendable, CustomStringConvertible 
     case pattern(MismatchPattern)
     /// Drift that matches no pattern; `fields` names the differing dimensions.
     case otherDrift(fields: [String])
+    /// The statuses agree but the ERP's sales order lines or totals differ from the channel's order
+    /// (the seed's manual-edit drift, issue 24): `differences` as "SKU: channel 2, ERP 1", "total … vs …".
+    case contentDrift(differences: [String])
 
     public var description: String {
         switch self {
         case .inSync: "in sync"
         case .pattern(let p): p.description
         case .otherDrift(let fields): "other drift (\(fields.joined(separator: ", ")))"
+        case .contentDrift(let differences): "content drift (\(differences.joined(separator: "; ")))"
         }
     }
 }

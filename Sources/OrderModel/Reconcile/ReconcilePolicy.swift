@@ -9,14 +9,25 @@ public struct ReconcilePolicy: Hashable, Sendable {
     public var patterns: [MismatchPattern: ReconcileAction]
     /// The action for "other drift".
     public var otherDrift: ReconcileAction
+    /// The action for content drift while nothing of the order is fulfilled (the sales order's lines
+    /// are rewritten); once something is fulfilled content drift is always flagged (the ERP cannot
+    /// un-ship).
+    public var contentDrift: ReconcileAction
 
     /// A policy; patterns left out take the default.
-    public init(patterns: [MismatchPattern: ReconcileAction] = [:], otherDrift: ReconcileAction = .flag) {
+    public init(
+        patterns: [MismatchPattern: ReconcileAction] = [:], otherDrift: ReconcileAction = .flag,
+        contentDrift: ReconcileAction = .autoCorrect
+    ) {
         var merged = Self.defaultPatterns
         for (pattern, action) in patterns { merged[pattern] = action }
         self.patterns = merged
         self.otherDrift = otherDrift
+        self.contentDrift = contentDrift
     }
+
+    /// The configuration name of content drift.
+    public static let contentDriftName = "content-drift"
 
     /// The playbook's defaults.
     public static let `default` = ReconcilePolicy()
@@ -32,6 +43,7 @@ public struct ReconcilePolicy: Hashable, Sendable {
         case .inSync: nil
         case .pattern(let pattern): patterns[pattern] ?? .flag
         case .otherDrift: otherDrift
+        case .contentDrift: contentDrift
         }
     }
 
@@ -42,6 +54,7 @@ public struct ReconcilePolicy: Hashable, Sendable {
         case .inSync: nil
         case .pattern(let pattern): name(of: pattern)
         case .otherDrift: "other-drift"
+        case .contentDrift: contentDriftName
         }
     }
 
@@ -50,24 +63,27 @@ public struct ReconcilePolicy: Hashable, Sendable {
         "pattern-\(pattern.number)-\(pattern.rawValue)"
     }
 
-    /// Reads `{name: action}` pairs (names as ``name(of:)-(MismatchPattern)``, or `other-drift`;
+    /// Reads `{name: action}` pairs (names as ``name(of:)-(MismatchPattern)``, `other-drift` or `content-drift`;
     /// actions `auto-correct` / `flag`).
     /// - Throws: ``ReconcilePolicyError`` naming the unknown key or value.
     public static func parse(_ entries: [String: String]) throws(ReconcilePolicyError) -> ReconcilePolicy {
         var patterns: [MismatchPattern: ReconcileAction] = [:]
         var other = ReconcileAction.flag
+        var content = ReconcileAction.autoCorrect
         for (key, value) in entries {
             guard let action = ReconcileAction(rawValue: value) else {
                 throw .unknownAction(pattern: key, value: value)
             }
             if key == "other-drift" {
                 other = action
+            } else if key == contentDriftName {
+                content = action
             } else if let pattern = MismatchPattern.allCases.first(where: { name(of: $0) == key }) {
                 patterns[pattern] = action
             } else {
                 throw .unknownPattern(key)
             }
         }
-        return ReconcilePolicy(patterns: patterns, otherDrift: other)
+        return ReconcilePolicy(patterns: patterns, otherDrift: other, contentDrift: content)
     }
 }

@@ -99,6 +99,7 @@ extension ReconcileJob {
             }
             start = end
         }
+        result = try await checkContent(result)
         report.compared += result.count
         return result
     }

@@ -26,10 +26,12 @@ enum ShopifyGraphQLOrder {
         let fulfillments = (node["fulfillments"] as? [[String: Any]] ?? []).map { f -> [String: Any] in
             let tracking = (f["trackingInfo"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? String }
             let company = (f["trackingInfo"] as? [[String: Any]])?.first?["company"] as? String
-            return [
+            var rest: [String: Any] = [
                 "id": numericID(f["id"]), "status": (f["status"] as? String)?.lowercased() ?? NSNull(),
                 "tracking_company": company ?? NSNull(), "tracking_numbers": tracking,
             ]
+            if let lines = ShopifyGraphQLContent.fulfillmentLines(f) { rest["line_items"] = lines }
+            return rest
         }
         order["fulfillments"] = fulfillments
         order["transactions"] = (node["transactions"] as? [[String: Any]] ?? []).map { t -> [String: Any] in
@@ -39,9 +41,11 @@ enum ShopifyGraphQLOrder {
             ]
             if let gateway = t["gateway"] as? String { rest["gateway"] = gateway }
             if let code = t["authorizationCode"] as? String { rest["authorization"] = code }
+            if let amount = ShopifyGraphQLContent.amount(t["amountSet"]) { rest["amount"] = amount }
             return rest
         }
         order["refunds"] = (node["refunds"] as? [[String: Any]] ?? []).map { refund(of: $0, orderID: id) }
+        ShopifyGraphQLContent.add(node, to: &order)
         guard let data = try? JSONSerialization.data(withJSONObject: order, options: [.sortedKeys]) else {
             throw .malformed(system: "storefront", detail: "order \(id) not encodable")
         }
@@ -52,7 +56,8 @@ enum ShopifyGraphQLOrder {
     /// A GraphQL `Refund` (Shopify's `Order.refunds`: `legacyResourceId`, `createdAt`, `note`,
     /// `transactions` and `refundLineItems` as connections) as the REST refund the webhooks carry:
     /// `id`, `order_id`, `created_at`, `note`, `transactions` (`kind`, `status`, `amount`) and
-    /// `refund_line_items` (`restock_type`) — what the translator reads for the credit memo.
+    /// `refund_line_items` (`restock_type`, and the line, quantity and subtotal when the node has
+    /// them) — what the translator reads for the credit memo.
     static func refund(of node: [String: Any], orderID: Int64) -> [String: Any] {
         func nodes(_ connection: Any?) -> [[String: Any]] {
             ((connection as? [String: Any])?["edges"] as? [[String: Any]] ?? []).compactMap {
@@ -73,9 +78,7 @@ enum ShopifyGraphQLOrder {
             if let amount = money?["amount"] as? String { transaction["amount"] = amount }
             return transaction
         }
-        rest["refund_line_items"] = nodes(node["refundLineItems"]).map { line -> [String: Any] in
-            ["restock_type": (line["restockType"] as? String)?.lowercased() ?? NSNull()]
-        }
+        rest["refund_line_items"] = nodes(node["refundLineItems"]).map(ShopifyGraphQLContent.refundLine)
         return rest
     }
 

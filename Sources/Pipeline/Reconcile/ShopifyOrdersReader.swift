@@ -44,11 +44,12 @@ public struct ShopifyOrdersReader: Sendable {
           orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
             edges { cursor node { id legacyResourceId name createdAt updatedAt cancelledAt cancelReason closedAt
               displayFinancialStatus displayFulfillmentStatus returnStatus currencyCode
-              fulfillments { id status trackingInfo { company number } }
-              transactions { id kind status gateway authorizationCode }
+              fulfillments { id status trackingInfo { company number } \(ShopifyGraphQLContent.fulfillmentSelection) }
+              transactions { id kind status gateway authorizationCode amountSet { shopMoney { amount } } }
               refunds(first: 50) { id legacyResourceId createdAt note
                 transactions(first: 10) { edges { node { id kind status amountSet { shopMoney { amount currencyCode } } } } }
-                refundLineItems(first: 50) { edges { node { restockType } } } } } }
+                refundLineItems(first: 50) { edges { node { \(ShopifyGraphQLContent.refundLineSelection) } } } }
+              \(ShopifyGraphQLContent.selection) } }
             pageInfo { hasNextPage endCursor }
           }
         }

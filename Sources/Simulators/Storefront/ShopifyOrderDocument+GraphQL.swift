@@ -14,6 +14,7 @@ extension ShopifyOrderDocument {
             [
                 "id": "gid://shopify/Fulfillment/\(f.id)", "status": f.status.uppercased(),
                 "trackingInfo": f.trackingNumbers.map { ["company": f.trackingCompany, "number": $0] },
+                "fulfillmentLineItems": Self.graphQLFulfillmentLines(f),
             ]
         }
         let transactions: [[String: Any]] = (transactions ?? []).map { t in
@@ -27,7 +28,7 @@ extension ShopifyOrderDocument {
         // (https://shopify.dev/docs/api/admin-graphql/latest/objects/Refund): a list of `Refund` with the
         // REST id as `legacyResourceId` (an UnsignedInt64, a string in JSON), `createdAt`, `note`,
         // `totalRefundedSet`, `transactions` (an `OrderTransactionConnection`, kind `REFUND`) and
-        // `refundLineItems` (a connection; this store keeps no refund lines).
+        // `refundLineItems` (a connection of the refunded lines).
         let refunds: [[String: Any]] = refunds.map { r in
             let money: [String: Any] = ["shopMoney": ["amount": r.amount, "currencyCode": currency]]
             let transaction: [String: Any] = [
@@ -37,10 +38,10 @@ extension ShopifyOrderDocument {
             return [
                 "id": "gid://shopify/Refund/\(r.id)", "legacyResourceId": String(r.id), "createdAt": r.createdAt,
                 "note": r.note, "totalRefundedSet": money,
-                "transactions": ["edges": [["node": transaction]]], "refundLineItems": ["edges": [] as [Any]],
+                "transactions": ["edges": [["node": transaction]]], "refundLineItems": graphQLRefundLines(r),
             ]
         }
-        return [
+        let node: [String: Any] = [
             "id": adminGraphqlApiId, "legacyResourceId": String(id), "name": name, "createdAt": createdAt,
             "updatedAt": updatedAt, "cancelledAt": orNull(cancelledAt.value),
             "cancelReason": orNull(cancelReason.value?.uppercased()), "closedAt": orNull(closedAt.value),
@@ -48,5 +49,6 @@ extension ShopifyOrderDocument {
             "returnStatus": returnStatus ?? "NO_RETURN", "currencyCode": currency,
             "fulfillments": fulfillments, "transactions": transactions, "refunds": refunds,
         ]
+        return node.merging(graphQLContentFields()) { kept, _ in kept }
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import OrderModel
 
 extension ShopifyWebhookIngest {
-    /// The order a webhook body is about, its timestamp and name: an order body's `id`, `updated_at`
-    /// and `name` (`#1013`), an `orders/edited` body's `order_edit.order_id` and `committed_at` (no
-    /// name); nil when the body is neither.
+    /// The order a webhook body is about, its timestamp and its name (`#1013`, order bodies only): an order
+    /// body's `id`, `updated_at` and `name`, an `orders/edited` body's `order_edit.order_id` and
+    /// `committed_at`; nil when the body is neither.
     static func orderIdentity(
         topic: String, body: [UInt8], maxBytes: Int
     ) -> (id: String, updatedAt: Date, name: String?)? {
