@@ -22,8 +22,9 @@ extension ERPEffectPlanner {
     /// Rules: the sales order with the target's status, or **C** for an order cancelled (or fully
     /// restocked) upstream (Pattern 4; the release is reported as `blocked` when the target would
     /// have released fulfilment); a customer deposit per capture transaction id (Pattern 5); an item
-    /// fulfilment per tracking number unless the order is cancelled or restocked; the return
-    /// authorization once returns are at least initiated; a credit memo per refund id.
+    /// fulfilment per tracking number unless the order is cancelled or restocked (leaving lines open
+    /// while the order is partly fulfilled); the return authorization once returns are at least
+    /// initiated or a refund exists (NetSuite makes credit memos from it); a credit memo per refund id.
     public static func required(
         for orderKey: OrderKey, version: Int64 = 0, dimensions: OrderDimensions, facts: OrderFacts,
         target: ERPTarget?
@@ -33,7 +34,9 @@ extension ERPEffectPlanner {
         if let target, case .block(let reason) = FulfilmentGuard.check(target: target, channel: dimensions) {
             blocked = reason
         }
-        let status: ERPStatusCode? = cancelled ? .cancelled : target?.status
+        var status: ERPStatusCode? = cancelled ? .cancelled : target?.status
+        // NetSuite ships nothing from a closed order: while lines are still to ship, it stays approved.
+        if status == .closed, dimensions.fulfillment == .partial { status = .pendingFulfillment }
         let channel = orderKey.channel.rawValue, id = orderKey.orderID
         func effect(_ kind: ERPEffect.Kind, _ subject: String, _ record: ERPRecordType, _ externalID: String)
             -> ERPEffect
@@ -58,10 +61,12 @@ extension ERPEffectPlanner {
                 var fulfilment = effect(
                     .fulfilment, tracking, .itemFulfillment, ERPEffect.externalID("ful", channel, id, tracking))
                 fulfilment.trackingNumbers = [tracking]
+                if dimensions.fulfillment == .partial { fulfilment.leavesLinesOpen = true }
                 effects.append(fulfilment)
             }
         }
-        if dimensions.returns >= .initiated {
+        // NetSuite makes a credit memo by transforming a return authorization: a refund needs one too.
+        if dimensions.returns >= .initiated || !facts.refundIDs.isEmpty {
             effects.append(
                 effect(.returnAuthorization, "return", .returnAuthorization, ERPEffect.externalID("ra", channel, id)))
         }
