@@ -40,16 +40,7 @@ final class ChaosWorkload: Sendable {
             try await life.normal(choice: random.next() % 10)
             sent += life.sent
         }
-        var local: [WebhookDelivery] = []
-        var start = 0
-        while start < sent.count {
-            var window = Array(sent[start..<min(sent.count, start + 40)])
-            window.shuffle(using: &random)
-            local += window
-            start += 40
-        }
-        let outcome = WebhookFaultPlan(duplicateFraction: 0.05, lateFraction: 0.02, seed: random.next()).apply(
-            to: local)
+        let outcome = DemoScenario.arrivals(sent, random: &random)
         plan.schedule = outcome.schedule
         plan.duplicated = outcome.duplicated.count
         plan.late = outcome.late.count

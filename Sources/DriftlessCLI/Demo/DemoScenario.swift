@@ -66,9 +66,8 @@ struct DemoScenario: Sendable {
     }
 
     /// Near-simultaneous webhooks arrive in any order (shuffled in windows of 40), some twice, a few
-    /// late (after everything else).
-    private mutating func shape(_ deliveries: [WebhookDelivery], seed: UInt64) {
-        var random = SeededRandom(seed: seed)
+    /// late (after everything else). The demo and `driftless chaos` deliver their webhooks this way.
+    static func arrivals(_ deliveries: [WebhookDelivery], random: inout SeededRandom) -> WebhookFaultPlan.Outcome {
         var local: [WebhookDelivery] = []
         var start = 0
         while start < deliveries.count {
@@ -77,8 +76,12 @@ struct DemoScenario: Sendable {
             local += window
             start += 40
         }
-        let outcome = WebhookFaultPlan(duplicateFraction: 0.05, lateFraction: 0.02, seed: random.next()).apply(
-            to: local)
+        return WebhookFaultPlan(duplicateFraction: 0.05, lateFraction: 0.02, seed: random.next()).apply(to: local)
+    }
+
+    private mutating func shape(_ deliveries: [WebhookDelivery], seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        let outcome = Self.arrivals(deliveries, random: &random)
         schedule = outcome.schedule
         duplicated = outcome.duplicated.count
         late = outcome.late.count
