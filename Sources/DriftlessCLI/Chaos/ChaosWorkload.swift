@@ -109,13 +109,7 @@ final class ChaosWorkload: Sendable {
             let created = Date()
             let stamp = created.addingTimeInterval(-118)
             let id = await store.createOrder(status: "Pending", at: stamp)
-            let status: String? =
-                switch random.next() % 20 {
-                case 0, 1: nil
-                case 2...8: "Unshipped"
-                case 9, 10: "Canceled"
-                default: "Shipped"
-                }
+            let status = DemoScenario.marketplaceStatus(roll: random.next())
             if let status { try? await store.setStatus(status, of: id, at: stamp) }
             marketplaceCreated.withLock { $0[id] = created }
         }
