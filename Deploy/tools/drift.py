@@ -18,12 +18,15 @@ Checks (each failure is printed with where the name was used):
 """
 import argparse
 import json
+import os
 import pathlib
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -297,8 +300,10 @@ def used_metrics():
 
 def scrape(binary):
     """Names in /metrics after a short demo (it keeps serving with --keep until SIGINT)."""
+    # --keep keeps the demo's ledger directory: it goes under a temporary directory of its own, removed below.
+    scratch = tempfile.mkdtemp(prefix="driftless-drift-")
     process = subprocess.Popen([binary, "demo", "--orders", "20", "--seed", "3", "--keep"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+                               stderr=subprocess.STDOUT, text=True, env={**os.environ, "TMPDIR": scratch})
     url, lines, started = None, [], time.monotonic()
     try:
         for line in process.stdout:
@@ -320,6 +325,7 @@ def scrape(binary):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
     names = set()
     for line in text.splitlines():
         if line.startswith("# TYPE "):

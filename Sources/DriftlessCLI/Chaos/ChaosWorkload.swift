@@ -40,16 +40,7 @@ final class ChaosWorkload: Sendable {
             try await life.normal(choice: random.next() % 10)
             sent += life.sent
         }
-        var local: [WebhookDelivery] = []
-        var start = 0
-        while start < sent.count {
-            var window = Array(sent[start..<min(sent.count, start + 40)])
-            window.shuffle(using: &random)
-            local += window
-            start += 40
-        }
-        let outcome = WebhookFaultPlan(duplicateFraction: 0.05, lateFraction: 0.02, seed: random.next()).apply(
-            to: local)
+        let outcome = DemoScenario.arrivals(sent, random: &random)
         plan.schedule = outcome.schedule
         plan.duplicated = outcome.duplicated.count
         plan.late = outcome.late.count
@@ -118,13 +109,7 @@ final class ChaosWorkload: Sendable {
             let created = Date()
             let stamp = created.addingTimeInterval(-118)
             let id = await store.createOrder(status: "Pending", at: stamp)
-            let status: String? =
-                switch random.next() % 20 {
-                case 0, 1: nil
-                case 2...8: "Unshipped"
-                case 9, 10: "Canceled"
-                default: "Shipped"
-                }
+            let status = DemoScenario.marketplaceStatus(roll: random.next())
             if let status { try? await store.setStatus(status, of: id, at: stamp) }
             marketplaceCreated.withLock { $0[id] = created }
         }

@@ -66,9 +66,8 @@ struct DemoScenario: Sendable {
     }
 
     /// Near-simultaneous webhooks arrive in any order (shuffled in windows of 40), some twice, a few
-    /// late (after everything else).
-    private mutating func shape(_ deliveries: [WebhookDelivery], seed: UInt64) {
-        var random = SeededRandom(seed: seed)
+    /// late (after everything else). The demo and `driftless chaos` deliver their webhooks this way.
+    static func arrivals(_ deliveries: [WebhookDelivery], random: inout SeededRandom) -> WebhookFaultPlan.Outcome {
         var local: [WebhookDelivery] = []
         var start = 0
         while start < deliveries.count {
@@ -77,8 +76,12 @@ struct DemoScenario: Sendable {
             local += window
             start += 40
         }
-        let outcome = WebhookFaultPlan(duplicateFraction: 0.05, lateFraction: 0.02, seed: random.next()).apply(
-            to: local)
+        return WebhookFaultPlan(duplicateFraction: 0.05, lateFraction: 0.02, seed: random.next()).apply(to: local)
+    }
+
+    private mutating func shape(_ deliveries: [WebhookDelivery], seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        let outcome = Self.arrivals(deliveries, random: &random)
         schedule = outcome.schedule
         duplicated = outcome.duplicated.count
         late = outcome.late.count
@@ -89,6 +92,17 @@ struct DemoScenario: Sendable {
             } else {
                 newest[delivery.orderID] = delivery.orderUpdatedAt
             }
+        }
+    }
+
+    /// A marketplace order's status after creation, from a random `roll`: 10 % stay pending (nil), 35 %
+    /// unshipped, 10 % cancelled, 45 % shipped. The demo and `driftless chaos` share the mix.
+    static func marketplaceStatus(roll: UInt64) -> String? {
+        switch roll % 20 {
+        case 0, 1: nil
+        case 2...8: "Unshipped"
+        case 9, 10: "Canceled"
+        default: "Shipped"
         }
     }
 
@@ -103,13 +117,7 @@ struct DemoScenario: Sendable {
         for index in 0..<count {
             let created = start.addingTimeInterval(Double(index) * spacing)
             let id = await store.createOrder(status: "Pending", at: created)
-            let status: String? =
-                switch random.next() % 20 {
-                case 0, 1: nil
-                case 2...8: "Unshipped"
-                case 9, 10: "Canceled"
-                default: "Shipped"
-                }
+            let status = marketplaceStatus(roll: random.next())
             if let status { try await store.setStatus(status, of: id, at: created.addingTimeInterval(60)) }
             ids.append(id)
         }

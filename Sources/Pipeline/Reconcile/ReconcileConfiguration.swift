@@ -1,6 +1,5 @@
 import Foundation
 import OrderModel
-import Yams
 
 /// Reconciliation's settings: `reconcile:` in the configuration file, overridden by the environment
 /// (`DRIFTLESS_SHOPIFY_ADMIN_URL`, `DRIFTLESS_SHOPIFY_ACCESS_TOKEN` / `_FILE`,
@@ -33,17 +32,7 @@ public struct ReconcileConfiguration: Sendable {
     ) throws -> ReconcileConfiguration {
         var section = ReconcileConfigFile.Section()
         if let file {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw PipelineConfigurationError.unreadable(path: file, reason: error.localizedDescription)
-            }
-            do {
-                section = try YAMLDecoder().decode(ReconcileConfigFile.self, from: text).reconcile ?? section
-            } catch {
-                throw PipelineConfigurationError.invalidFile(path: file, reason: ConfigFileErrorText.describe(error))
-            }
+            section = try ConfigFileReader.decode(ReconcileConfigFile.self, from: file).value.reconcile ?? section
         }
         let env = EnvironmentValues(environment: environment)
         var configuration = ReconcileConfiguration()

@@ -11,17 +11,14 @@ import XCTest
 /// Reconciliation runs under rate limits, interruptions and competing replicas (no pipeline: the
 /// injected records are only collected).
 final class ReconcileRunControlTests: XCTestCase {
-    private var directory: URL?
+    private let ledgers = ReconcileTestLedger(prefix: "driftless-reconcile")
 
-    override func tearDownWithError() throws {
-        if let directory { try? FileManager.default.removeItem(at: directory) }
+    override func tearDown() {
+        ledgers.remove()
     }
 
     private func ledger() async throws -> any ReconcileLedger {
-        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-reconcile")
-        self.directory = directory
-        let store = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
-        return try XCTUnwrap(store as? any ReconcileLedger)
+        try await ledgers.open()
     }
 
     private let topics = PipelineTopics(prefix: "reconcile-test")

@@ -12,17 +12,14 @@ import XCTest
 /// lookback), so missed daily runs leave no gap; a run that keeps failing is given up after a few
 /// attempts instead of being resumed forever with its old window.
 final class ReconcileWindowTests: XCTestCase {
-    private var directory: URL?
+    private let ledgers = ReconcileTestLedger(prefix: "driftless-reconcile-window")
 
-    override func tearDownWithError() throws {
-        if let directory { try? FileManager.default.removeItem(at: directory) }
+    override func tearDown() {
+        ledgers.remove()
     }
 
     private func ledger() async throws -> any ReconcileLedger {
-        let directory = try LedgerTestServices.makeTemporaryDirectory(prefix: "driftless-reconcile-window")
-        self.directory = directory
-        let store = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
-        return try XCTUnwrap(store as? any ReconcileLedger)
+        try await ledgers.open()
     }
 
     private let topics = PipelineTopics(prefix: "reconcile-window")

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The operations console's settings (`ops:` in the file, `DRIFTLESS_OPS_*` in the environment).
 ///
@@ -30,17 +29,7 @@ public struct OpsConfiguration: Sendable {
     ) throws -> OpsConfiguration {
         var section = OpsConfigFile.Section()
         if let file {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw PipelineConfigurationError.unreadable(path: file, reason: error.localizedDescription)
-            }
-            do {
-                section = try YAMLDecoder().decode(OpsConfigFile.self, from: text).ops ?? section
-            } catch {
-                throw PipelineConfigurationError.invalidFile(path: file, reason: ConfigFileErrorText.describe(error))
-            }
+            section = try ConfigFileReader.decode(OpsConfigFile.self, from: file).value.ops ?? section
         }
         var configuration = OpsConfiguration()
         configuration.token = try tokenSource.resolve(

@@ -1,7 +1,6 @@
 import Foundation
 import Ledger
 import OrderModel
-import Yams
 
 /// Everything `driftless run` needs, resolved from the YAML file, then `DRIFTLESS_…` environment
 /// variables (which win), then defaults.
@@ -128,19 +127,7 @@ public struct PipelineConfiguration: Sendable {
         var fileLWA: PipelineConfigFile.LWA?
         var fileAlerts: PipelineConfigFile.Alerts?
         if let file {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw PipelineConfigurationError.unreadable(path: file, reason: error.localizedDescription)
-            }
-            let parsed: PipelineConfigFile
-            do {
-                parsed = try YAMLDecoder().decode(PipelineConfigFile.self, from: text)
-            } catch {
-                // Never the offending line itself: it may hold an inline secret.
-                throw PipelineConfigurationError.invalidFile(path: file, reason: ConfigFileErrorText.describe(error))
-            }
+            let (parsed, text) = try ConfigFileReader.decode(PipelineConfigFile.self, from: file)
             if let unknown = ConfigKeyRecorder.firstUnknownKey(
                 in: text, readBy: [PipelineConfigFile.self, ReconcileConfigFile.self, OpsConfigFile.self])
             {
