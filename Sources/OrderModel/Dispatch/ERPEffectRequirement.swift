@@ -35,8 +35,21 @@ extension ERPEffectPlanner {
             blocked = reason
         }
         var status: ERPStatusCode? = cancelled ? .cancelled : target?.status
-        // NetSuite ships nothing from a closed order: while lines are still to ship, it stays approved.
-        if status == .closed, dimensions.fulfillment == .partial { status = .pendingFulfillment }
+        // NetSuite ships nothing from a closed order, and `@close` cannot be undone: while the channel
+        // can still ship lines (unfulfilled or partly fulfilled, not cancelled — a closed or refunded
+        // Shopify order can still be fulfilled) the order stays approved (or pending approval while
+        // unpaid), so that any arrival order of the same events ends in the same ERP state.
+        if status == .closed, dimensions.fulfillment == .unfulfilled || dimensions.fulfillment == .partial {
+            let approved = dimensions.payment == .authorized || dimensions.payment.isCapturedOrLater
+            status = approved ? .pendingFulfillment : .pendingApproval
+        }
+        // And the other way round: a later state may map to a status without the close (a return
+        // started on a refunded order, a cancellation after the close), so an order that is done —
+        // shipped in full, and closed, cancelled or fully refunded upstream — is closed whatever its
+        // state maps to (NetSuite cancels only what has not shipped; a shipped order is closed).
+        if dimensions.fulfillment == .fulfilled, dimensions.lifecycle != .open || dimensions.payment == .refunded {
+            status = .closed
+        }
         let channel = orderKey.channel.rawValue, id = orderKey.orderID
         func effect(_ kind: ERPEffect.Kind, _ subject: String, _ record: ERPRecordType, _ externalID: String)
             -> ERPEffect
