@@ -119,8 +119,32 @@ extension ERPEffectPlannerTests {
         XCTAssertTrue(older.effects.isEmpty)
         let newer = ERPEffectPlanner.plan(
             orderKey: key, version: 6, target: ERPTarget(status: .closed, action: .orderClosed),
-            dimensions: paid, facts: OrderFacts(), erp: view)
+            dimensions: OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed),
+            facts: OrderFacts(), erp: view)
         XCTAssertEqual(newer.effects.map(\.status), [.closed])
+    }
+
+    /// `@close` cannot be undone, so it is taken only once the order is done: a closed or refunded
+    /// order that can still ship stays approved (pending approval while unpaid), and a shipped order
+    /// cancelled, closed or fully refunded upstream is closed whatever its state maps to (NetSuite
+    /// cancels only what has not shipped).
+    func testTheOrderIsClosedOnlyOnceItIsDone() {
+        let close = ERPTarget(status: .closed, action: .orderClosed)
+        let refundedGoods = ERPTarget(status: .billed, action: .returnAuthorizationCreated)
+        for (dimensions, target, status) in [
+            (OrderDimensions(payment: .captured, lifecycle: .closed), close, ERPStatusCode.pendingFulfillment),
+            (OrderDimensions(lifecycle: .closed), close, .pendingApproval),
+            (OrderDimensions(payment: .refunded, fulfillment: .partial), close, .pendingFulfillment),
+            (OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed), close, .closed),
+            (OrderDimensions(payment: .refunded, fulfillment: .fulfilled, returns: .initiated), refundedGoods, .closed),
+            (OrderDimensions(payment: .refunded, fulfillment: .fulfilled, lifecycle: .cancelled), close, .closed),
+            (OrderDimensions(payment: .refunded, lifecycle: .cancelled), close, .cancelled),
+            (OrderDimensions(payment: .partiallyRefunded, fulfillment: .fulfilled), refundedGoods, .billed),
+        ] {
+            let required = ERPEffectPlanner.required(
+                for: key, dimensions: dimensions, facts: OrderFacts(), target: target)
+            XCTAssertEqual(required.status, status, "\(dimensions)")
+        }
     }
 
     /// NetSuite terms: only `orderStatus` A/B is written, D–G follow from fulfilments and billing, C

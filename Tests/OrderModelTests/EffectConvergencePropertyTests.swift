@@ -201,7 +201,8 @@ final class EffectConvergencePropertyTests: XCTestCase {
         default: break
         }
         guard required.relatedEffects.contains(where: { $0.record == .itemFulfillment }) else {
-            return required.status == .pendingApproval || required.status == nil ? .pendingApproval : .pendingFulfillment
+            return required.status == .pendingApproval || required.status == nil
+                ? .pendingApproval : .pendingFulfillment
         }
         return dimensions.fulfillment == .partial ? .partiallyFulfilled : .pendingBilling
     }
