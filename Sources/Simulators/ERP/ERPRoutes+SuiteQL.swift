@@ -62,6 +62,8 @@ extension ERPRoutes {
                 .badRequest, code: "INVALID_PARAMETER",
                 detail: "Invalid search query: \(error.reason) (outside the simulator's SuiteQL subset).")
         }
+        // Per query shape (literals left out), for measurements of what a client reads.
+        counters.add(kind: "suiteql " + body.q.replacingOccurrences(of: "'[^']*'", with: "?", options: .regularExpression))
         let parameters = request.uri.queryParameters
         let limit = min(1000, max(1, parameters.get("limit", as: Int.self) ?? 1000))
         let offset = max(0, parameters.get("offset", as: Int.self) ?? 0)

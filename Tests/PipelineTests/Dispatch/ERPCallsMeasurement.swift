@@ -1,3 +1,4 @@
+import DriftlessTesting
 import Foundation
 import Kafka
 import Logging
@@ -20,20 +21,29 @@ final class ERPCallsMeasurement: XCTestCase {
         try await rig.publish(stream)
         let stage = try rig.stage(replica: "dispatch-calls", timeout: .seconds(5))
         let running = Task { await stage.run() }
-        let consumed = await eventually(timeout: .seconds(240)) { stage.counters.snapshot.consumed >= stream.count }
+        let consumed = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
+            stage.counters.snapshot.consumed >= stream.count
+        }
         stage.stop()
         await running.value
-        XCTAssertTrue(consumed, "consumed \(stage.counters.snapshot.consumed) of \(stream.count)")
+        XCTAssertTrue(consumed.isDone, "consumed \(stage.counters.snapshot.consumed) of \(stream.count): \(consumed)")
         let counts = stage.counters.snapshot
         XCTAssertEqual(counts.quarantined + counts.refused + counts.exhausted, 0)
         let kinds = rig.erp.requestKinds
         await rig.finish()
         let reads = kinds["read"] ?? 0, writes = kinds["write"] ?? 0, polls = kinds["poll"] ?? 0
         XCTAssertGreaterThan(writes, orders, "every order was written")
+        // The budget: one SuiteQL query for each order's view (a new order's is one query), at most one
+        // more per order for a credit memo's return authorization; every asynchronous write polled.
+        XCTAssertLessThanOrEqual(reads, 2 * orders, "reads per order")
+        XCTAssertGreaterThanOrEqual(polls, writes, "every asynchronous write followed to its job's end")
         let scale = 1_000.0 / Double(orders)
         print(
             "ERP calls per 1,000 orders (\(stream.count) events for \(orders) orders, scaled): "
                 + "reads \(Int(Double(reads) * scale)), writes \(Int(Double(writes) * scale)), "
                 + "job polls \(Int(Double(polls) * scale)), total \(Int(Double(reads + writes + polls) * scale))")
+        for (kind, count) in kinds.sorted(by: { $0.key < $1.key }) where kind.hasPrefix("suiteql ") {
+            print("  \(Int(Double(count) * scale)) × \(kind)")
+        }
     }
 }
