@@ -248,6 +248,10 @@ actor DispatchLogic: StageLogic {
         let limit = dispatcher.policy.maxConcurrentOrders
         let fresh = ContinuousClock.now - dispatcher.policy.viewTTL
         let cached = views
+        // The views not cached (or too old) are read for the whole batch at once.
+        let stale = sequence.filter { key in cached[key].map { $0.read <= fresh } ?? true }
+        let readAt = ContinuousClock.now
+        let prefetched = await dispatcher.prefetch(stale, isStopping: context.isStopping) ?? [:]
         typealias Done = (OrderKey, [DispatchResult], OrderDispatcher.KnownView?, ContinuousClock.Instant)
         return await withTaskGroup(of: Done.self) { group in
             var next = sequence.makeIterator()
@@ -255,7 +259,9 @@ actor DispatchLogic: StageLogic {
                 guard let key = next.next() else { return false }
                 let events = orders[key] ?? []
                 let messages = events.map { batch[$0.index] }
-                let entry = cached[key].flatMap { $0.read > fresh ? $0 : nil }
+                let entry =
+                    cached[key].flatMap { $0.read > fresh ? $0 : nil }
+                    ?? prefetched[key].map { (view: $0, read: readAt) }
                 group.addTask {
                     let read = entry?.read ?? .now
                     let (results, after) = await dispatcher.dispatch(

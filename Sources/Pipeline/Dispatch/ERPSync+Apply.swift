@@ -27,19 +27,49 @@ extension ERPSync {
         _ effect: ERPEffect, salesOrderID: String?, returnAuthorizationID: String? = nil, eventID: String = "",
         recheck: Bool = true
     ) async -> (outcome: ERPOutcome, salesOrderID: String?) {
+        let applied = await applyEffect(
+            effect, salesOrderID: salesOrderID, returnAuthorizationID: returnAuthorizationID, eventID: eventID,
+            recheck: recheck)
+        return (applied.outcome, applied.salesOrderID)
+    }
+
+    /// What ``applyEffect(_:salesOrderID:returnAuthorizationID:eventID:recheck:)`` gave.
+    public struct Applied: Sendable {
+        public var outcome: ERPOutcome
+        /// The sales order's internal id when the effect created or named it.
+        public var salesOrderID: String?
+        /// The return authorization a credit memo was made from, when it had to be looked up (the
+        /// caller keeps it, so the order's next credit memo needs no lookup).
+        public var returnAuthorizationID: String?
+    }
+
+    /// ``apply(_:salesOrderID:returnAuthorizationID:eventID:recheck:)``, also giving the return
+    /// authorization a credit memo was made from.
+    public func applyEffect(
+        _ effect: ERPEffect, salesOrderID: String?, returnAuthorizationID: String? = nil, eventID: String = "",
+        recheck: Bool = true
+    ) async -> Applied {
         let key = ERPClient.idempotencyKey(effectID: effect.id, eventID: eventID)
-        if effect.kind == .salesOrderStatus { return await applySalesOrder(effect, salesOrderID, key: key) }
+        if effect.kind == .salesOrderStatus {
+            let (outcome, id) = await applySalesOrder(effect, salesOrderID, key: key)
+            return Applied(outcome: outcome, salesOrderID: id)
+        }
         let content = contentFields(effect)
         guard let salesOrderID else {
-            return (.conflict(status: 0, code: "NO_SALES_ORDER", detail: "the sales order must exist first"), nil)
+            return Applied(
+                outcome: .conflict(status: 0, code: "NO_SALES_ORDER", detail: "the sales order must exist first"))
         }
         let outcome: ERPOutcome
+        var authorization: String?
         switch effect.kind {
         case .salesOrderStatus:
-            return await applySalesOrder(effect, salesOrderID, key: key)
+            let (outcome, id) = await applySalesOrder(effect, salesOrderID, key: key)
+            return Applied(outcome: outcome, salesOrderID: id)
         case .salesOrderLines:
             // The lines of an edit replace the sales order's (upsert by external id, nothing fulfilled yet).
-            guard !content.isEmpty else { return (.done(status: 204, location: nil), salesOrderID) }
+            guard !content.isEmpty else {
+                return Applied(outcome: .done(status: 204, location: nil), salesOrderID: salesOrderID)
+            }
             outcome = await write(
                 .PUT, "/salesOrder/eid:\(ERPClient.escape(effect.externalID))",
                 NetSuiteBodies.encode(NetSuiteBodies.salesOrderLines(effect), adding: content), key: key
@@ -62,11 +92,12 @@ extension ERPSync {
                 NetSuiteBodies.encode(NetSuiteBodies.returnAuthorization(effect), adding: content), key: key,
                 recheck: recheck)
         case .creditMemo:
-            outcome = await applyCreditMemo(
+            (outcome, authorization) = await applyCreditMemo(
                 effect, returnAuthorizationID: returnAuthorizationID,
-                body: NetSuiteBodies.encode(NetSuiteBodies.creditMemo(effect), adding: content), key: key)
+                body: NetSuiteBodies.encode(NetSuiteBodies.creditMemo(effect), adding: content), key: key,
+                recheck: recheck)
         }
-        return (outcome, salesOrderID)
+        return Applied(outcome: outcome, salesOrderID: salesOrderID, returnAuthorizationID: authorization)
     }
 
     private func applySalesOrder(
@@ -103,26 +134,37 @@ extension ERPSync {
         return (outcome, id)
     }
 
-    /// A credit memo: the return authorization to transform (and whether the memo exists) from one
-    /// SuiteQL query, then the transform.
+    /// A credit memo: the transform of the return authorization. When its id is not known (or an
+    /// earlier send may have landed: `recheck`) one SuiteQL query finds it and whether the memo
+    /// exists. Returns the outcome and the return authorization's id when it was looked up.
     private func applyCreditMemo(
-        _ effect: ERPEffect, returnAuthorizationID: String?, body: Data?, key: String
-    ) async -> ERPOutcome {
+        _ effect: ERPEffect, returnAuthorizationID: String?, body: Data?, key: String, recheck: Bool
+    ) async -> (ERPOutcome, String?) {
+        if let returnAuthorizationID, !recheck {
+            let outcome = await transform(
+                effect, from: "returnAuthorization", id: returnAuthorizationID, to: "creditMemo", body, key: key,
+                recheck: false)
+            return (outcome, nil)
+        }
         let order = SuiteQLText.literal(NetSuiteBodies.salesOrderExternalID(effect))
         let found = await rows(
             "SELECT id, type, \(NetSuiteFields.effect) FROM transaction WHERE \(NetSuiteFields.order) = \(order) "
                 + "AND type IN ('\(TransactionRow.Kind.returnAuthorization)', '\(TransactionRow.Kind.creditMemo)')",
             through: { await send($0) })
-        guard case .success(let rows) = found else { return found.failure ?? .done(status: 200, location: nil) }
-        if rows.contains(where: { $0.effect == effect.id }) { return .done(status: 200, location: nil) }
+        guard case .success(let rows) = found else { return (found.failure ?? .done(status: 200, location: nil), nil) }
         let authorization =
             returnAuthorizationID ?? rows.first { $0.type == TransactionRow.Kind.returnAuthorization }?.id
-        guard let authorization else {
-            return .conflict(
-                status: 0, code: "NO_RETURN_AUTHORIZATION", detail: "the return authorization must exist first")
+        if rows.contains(where: { $0.effect == effect.id }) {
+            return (.done(status: 200, location: nil), authorization)
         }
-        return await transform(
+        guard let authorization else {
+            let missing = ERPOutcome.conflict(
+                status: 0, code: "NO_RETURN_AUTHORIZATION", detail: "the return authorization must exist first")
+            return (missing, nil)
+        }
+        let outcome = await transform(
             effect, from: "returnAuthorization", id: authorization, to: "creditMemo", body, key: key, recheck: false)
+        return (outcome, authorization)
     }
 
     /// `POST /{from}/{id}/!transform/{to}` once: checked first by the effect id when `recheck`, and a

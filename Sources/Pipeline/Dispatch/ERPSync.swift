@@ -50,60 +50,14 @@ public struct ERPSync: Sendable {
         await view(of: key) { await send($0) }
     }
 
-    /// The ERP's view of `key` from two SuiteQL queries: the sales order by external id (status,
-    /// version), then every transaction made for it — deposits by `salesorder`, transforms by
-    /// `createdfrom`, and what Driftless made by its order field (credit memos hang off the return
-    /// authorization) — with their payment references, tracking numbers and refund ids. Dimensions
-    /// are left at their defaults (the planner decides from the records).
-    ///
-    /// Each read goes through `through`, which may retry it; the first read `through` gives up on
-    /// ends the view with its outcome.
+    /// The ERP's view of `key`: ``views(of:through:)`` for one order.
     public func view(
         of key: OrderKey, through: (Read) async -> (outcome: ERPOutcome, body: Data?)
     ) async -> ViewResult {
-        let salesOrder = ERPEffect.externalID("so", key.channel.rawValue, key.orderID)
-        let eid = SuiteQLText.literal(salesOrder)
-        let head = await rows(
-            "SELECT id, status, \(NetSuiteFields.version), \(ERPRecordContent.linesDigestField) FROM transaction "
-                + "WHERE type = '\(TransactionRow.Kind.salesOrder)' AND externalid = \(eid)", through: through)
-        guard case .success(let orders) = head else { return head.failure.map(ViewResult.failed) ?? .absent }
-        guard let order = orders.first else { return .absent }
-        let status = order.status.flatMap(ERPStatusCode.init(rawValue:))
-        var view = ERPView(
-            salesOrderID: order.id, channelKey: key, status: status ?? .pendingApproval, dimensions: OrderDimensions())
-        view.appliedVersion = order.version.flatMap { Int64($0) }
-        view.linesDigest = order.linesDigest
-        let id = SuiteQLText.literal(order.id)
-        let related = await rows(
-            "SELECT id, type, createdfrom, salesorder, trackingnumberlist, \(NetSuiteFields.effect), "
-                + "\(NetSuiteFields.paymentReference), \(NetSuiteFields.refundID) FROM transaction "
-                + "WHERE salesorder = \(id) OR createdfrom = \(id) OR \(NetSuiteFields.order) = \(eid)",
-            through: through)
-        guard case .success(let records) = related else {
-            return related.failure.map(ViewResult.failed) ?? .absent
+        switch await views(of: [key], through: through) {
+        case .success(let views): views[key].map(ViewResult.found) ?? .absent
+        case .failure(let outcome): .failed(outcome)
         }
-        for row in records where row.id != order.id {
-            switch row.type {
-            case TransactionRow.Kind.customerDeposit:
-                view.records.insert(.customerDeposit)
-                if let reference = row.paymentReference { view.paymentReferences.append(reference) }
-            case TransactionRow.Kind.itemFulfillment:
-                view.records.insert(.itemFulfillment)
-                view.trackingNumbers += (row.trackingNumbers ?? "").split(separator: ",").map {
-                    $0.trimmingCharacters(in: .whitespaces)
-                }
-            case TransactionRow.Kind.returnAuthorization:
-                view.records.insert(.returnAuthorization)
-                if view.returnAuthorizationID == nil { view.returnAuthorizationID = row.id }
-            case TransactionRow.Kind.creditMemo:
-                view.records.insert(.creditMemo)
-                if let refund = row.refundID { view.creditMemoIDs.append(refund) }
-            case TransactionRow.Kind.invoice: view.records.insert(.invoice)
-            case TransactionRow.Kind.cashSale: view.records.insert(.cashSale)
-            default: break
-            }
-        }
-        return .found(view)
     }
 
     /// How reading the rows of a query ended.

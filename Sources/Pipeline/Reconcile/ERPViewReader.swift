@@ -2,7 +2,7 @@ import Foundation
 import OrderModel
 
 /// Reads the ERP's view of orders for reconciliation through the dispatch stage's ``ERPSync`` (SuiteQL:
-/// the sales order by external id, then its related records). A throttled read (429, `Retry-After`
+/// the sales orders by external id, then their related records; a page of orders at once). A throttled read (429, `Retry-After`
 /// when sent, else a growing jittered wait) is waited out and counted as a rate-limit wait; other transient failures are retried with back-off; a
 /// read that keeps failing fails the run.
 public struct ERPViewReader: Sendable {
@@ -38,6 +38,15 @@ public struct ERPViewReader: Sendable {
         case .found(let view): return view
         case .absent: return nil
         case .failed(let outcome): throw Self.error(outcome)
+        }
+    }
+
+    /// The ERP's views of `keys`, read together (two SuiteQL queries per hundred orders); an order
+    /// the ERP has no sales order for is missing from the answer.
+    public func views(of keys: [OrderKey]) async throws -> [OrderKey: ERPView] {
+        switch await sync.views(of: keys, through: { read in await send(read) }) {
+        case .success(let views): return views
+        case .failure(let outcome): throw Self.error(outcome)
         }
     }
 

@@ -59,7 +59,26 @@ extension ReconcileJob {
         }
     }
 
-    /// Reads the ERP views of `snapshots` (at most `concurrency` at once) and classifies each order.
+    /// The ERP views of `keys`: two SuiteQL queries per ``ERPSync/viewBatchSize`` orders, up to
+    /// `concurrency` such batches at once.
+    private func readViews(_ keys: [OrderKey]) async throws -> [OrderKey: ERPView] {
+        let size = ERPSync.viewBatchSize
+        let chunks = stride(from: 0, to: keys.count, by: size).map { Array(keys[$0..<min(keys.count, $0 + size)]) }
+        let erp = self.erp
+        var views: [OrderKey: ERPView] = [:]
+        var next = 0
+        while next < chunks.count {
+            let wave = chunks[next..<min(chunks.count, next + settings.concurrency)]
+            next += wave.count
+            try await withThrowingTaskGroup(of: [OrderKey: ERPView].self) { group in
+                for chunk in wave { group.addTask { try await erp.views(of: chunk) } }
+                for try await found in group { views.merge(found) { first, _ in first } }
+            }
+        }
+        return views
+    }
+
+    /// Reads the ERP views of `snapshots` (together: see ``readViews(_:)``) and classifies each order.
     func compare(_ snapshots: [ChannelOrderSnapshot], _ report: inout ReconcileReport) async throws -> [Compared] {
         var views: [ChannelObservation?] = []
         views.reserveCapacity(snapshots.count)
@@ -75,29 +94,17 @@ extension ReconcileJob {
             }
         }
         var result: [Compared] = []
-        var start = 0
-        while start < snapshots.count {
-            let end = min(start + settings.concurrency, snapshots.count)
-            let erp = self.erp
-            let batch = try await withThrowingTaskGroup(of: (Int, ERPView?).self) { group in
-                for index in start..<end where views[index] != nil {
-                    let key = snapshots[index].key
-                    group.addTask { (index, try await erp.view(of: key)) }
-                }
-                var found: [(Int, ERPView?)] = []
-                for try await item in group { found.append(item) }
-                return found.sorted { $0.0 < $1.0 }
-            }
-            for (index, erpView) in batch {
-                guard let observation = views[index] else { continue }
-                let channel = ChannelView(observation)
-                let verdict = reconciler.compare(channel: channel, erp: erpView)
-                result.append(
-                    Compared(
-                        snapshot: snapshots[index], observation: observation, channel: channel, erp: erpView,
-                        verdict: verdict))
-            }
-            start = end
+        let readable = snapshots.indices.filter { views[$0] != nil }
+        let erpViews = try await readViews(readable.map { snapshots[$0].key })
+        for index in readable {
+            guard let observation = views[index] else { continue }
+            let erpView = erpViews[snapshots[index].key]
+            let channel = ChannelView(observation)
+            let verdict = reconciler.compare(channel: channel, erp: erpView)
+            result.append(
+                Compared(
+                    snapshot: snapshots[index], observation: observation, channel: channel, erp: erpView,
+                    verdict: verdict))
         }
         result = try await checkContent(result)
         report.compared += result.count

@@ -15,7 +15,7 @@ public struct ReconcileSettings: Sendable {
     public var leaseTTL: Duration
     /// Who runs (a replica id).
     public var owner: String
-    /// ERP views read at once.
+    /// Batches of ERP views (``ERPSync/viewBatchSize`` orders each) read at once.
     public var concurrency: Int
     /// Whether the ERP-side sweep runs after the channels' (sales orders modified in the window whose
     /// channel order the channels' pages did not bring).

@@ -63,7 +63,7 @@ extension ERPRoutes {
                 detail: "Invalid search query: \(error.reason) (outside the simulator's SuiteQL subset).")
         }
         // Per query shape (literals left out), for measurements of what a client reads.
-        counters.add(kind: "suiteql " + body.q.replacingOccurrences(of: "'[^']*'", with: "?", options: .regularExpression))
+        counters.add(kind: "suiteql " + Self.shape(body.q))
         let parameters = request.uri.queryParameters
         let limit = min(1000, max(1, parameters.get("limit", as: Int.self) ?? 1000))
         let offset = max(0, parameters.get("offset", as: Int.self) ?? 0)
@@ -78,6 +78,12 @@ extension ERPRoutes {
                 links: links, count: page.count, hasMore: hasMore,
                 items: page.map { SuiteQLPage.Row(links: [], values: $0) }, offset: offset,
                 totalResults: rows.count))
+    }
+
+    /// The query with its literals left out (`IN` lists as `(…)`).
+    static func shape(_ query: String) -> String {
+        query.replacingOccurrences(of: "'[^']*'", with: "?", options: .regularExpression)
+            .replacingOccurrences(of: #"\(\?(, \?)*\)"#, with: "(…)", options: .regularExpression)
     }
 
     private struct QueryBody: Decodable {
