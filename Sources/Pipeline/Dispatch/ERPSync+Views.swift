@@ -12,6 +12,11 @@ extension ERPSync {
         case failure(ERPOutcome)
     }
 
+    /// The ERP's views of `keys`, each read sent once (see ``views(of:through:)``).
+    public func views(of keys: [OrderKey]) async -> Views {
+        await views(of: keys) { await send($0) }
+    }
+
     /// The ERP's views of `keys` from two SuiteQL queries per ``viewBatchSize`` orders (SuiteQL is
     /// how integrations read records in bulk — domain facts): the sales orders by external id
     /// (status, version, lines digest), then every transaction made for them — deposits by
