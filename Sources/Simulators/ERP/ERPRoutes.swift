@@ -204,6 +204,7 @@ struct ERPRoutes: Sendable {
     private func list(_ type: ERPRecordType, query: Parameters) async -> Response {
         var since: Date?
         var parent: String?
+        var tranID: String?
         if let q = query.get("q") {
             if let range = q.range(of: "lastModifiedDate ON_OR_AFTER ") {
                 let text = q[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
@@ -213,13 +214,18 @@ struct ERPRoutes: Sendable {
                 since = date
             } else if let range = q.range(of: "createdFrom EQUAL ") {
                 parent = q[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            } else if let range = q.range(of: "tranId IS ") {
+                // A string field's `IS` (Oracle NetSuite help, "Record Collection Filtering").
+                tranID = q[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
             } else {
                 return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Unsupported q.")
             }
         }
         let limit = min(1000, max(1, query.get("limit", as: Int.self) ?? 1000))
         let offset = max(0, query.get("offset", as: Int.self) ?? 0)
-        let matching = await store.records(type, modifiedSince: since, createdFrom: parent)
+        let matching = await store.records(type, modifiedSince: since, createdFrom: parent).filter { record in
+            tranID.map { record.fields["tranId"] == $0 } ?? true
+        }
         let page = Array(matching.dropFirst(offset).prefix(limit))
         return ERPCoding.response(
             ERPPage(
