@@ -14,6 +14,24 @@ enum ProcessesSection {
         return now.timeIntervalSince(process.heartbeatAt) > ProcessRegistry.staleAfter ? "stale" : process.state
     }
 
+    /// `t[0] t[1] u[3]` → `t[0,1] u[3]`: the partitions by topic, in the order given.
+    static func compact(_ partitions: [String]) -> String {
+        var topics: [String] = []
+        var numbers: [String: [String]] = [:]
+        for partition in partitions {
+            guard partition.hasSuffix("]"), let open = partition.lastIndex(of: "[") else {
+                topics.append(partition)
+                continue
+            }
+            let topic = String(partition[..<open])
+            let number = String(partition[partition.index(after: open)..<partition.index(before: partition.endIndex)])
+            if numbers[topic] == nil { topics.append(topic) }
+            numbers[topic, default: []].append(number)
+        }
+        return topics.map { topic in numbers[topic].map { "\(topic)[\($0.joined(separator: ","))]" } ?? topic }
+            .joined(separator: " ")
+    }
+
     /// Records per minute of each stage over the `minutes` minutes ending at `now`, oldest first.
     static func perMinute(_ rows: [StageThroughput], now: Date, minutes: Int) -> [String: [Int]] {
         let end = StageThroughput.minute(of: now)
@@ -36,7 +54,7 @@ enum ProcessesSection {
             return [
                 H.escape(process.stage), H.escape(process.replica), H.escape(process.host), String(process.pid),
                 process.partitions.isEmpty
-                    ? "–" : "<span class=\"partitions\">\(H.escape(process.partitions.joined(separator: " ")))</span>",
+                    ? "–" : "<span class=\"partitions\">\(H.escape(compact(process.partitions)))</span>",
                 "<span class=\"process-state \(css)\">\(state)</span>",
                 "\(H.escape(process.heartbeatAt.formatted(.iso8601))) (\(age) s ago)",
             ]

@@ -5,6 +5,7 @@ import NIOHTTP1
 import OrderModel
 import XCTest
 
+@testable import OpsConsole
 @testable import Pipeline
 
 /// The console's server-side views over a real embedded pipeline: each stage's processes from the
@@ -149,6 +150,13 @@ final class OpsConsoleViewsTests: XCTestCase {
             throw error
         }
         try await rig.close()
+    }
+
+    func testPartitionsAreShownByTopic() {
+        XCTAssertEqual(
+            ProcessesSection.compact(["p.raw[0]", "p.raw[1]", "p.quarantine[3]", "p.raw[5]", "odd"]),
+            "p.raw[0,1,5] p.quarantine[3] odd")
+        XCTAssertEqual(ProcessesSection.compact([]), "")
     }
 
     /// The `<tr>` rows of the table `id` in `html`.
