@@ -253,12 +253,14 @@ class Scenario:
         summary = wait_for("the discard", lambda: self.text("#discard-summary"))
         if summary != f"discarded {quarantined[2]}, refused 0":
             raise Failure(f"discard: {summary}")
-        self.shot("discard")
-        self.get(f"/ops/orders?id={bad_order}")
+        self.find(f"#discarded-orders a").click()
         trail = wait_for("the discarded order's timeline", lambda: self.rows("order-timeline"))
+        if self.text("#order-key") != bad_order:
+            raise Failure(f"the discard page links {self.text('#order-key')}, not {bad_order}")
         discarded = [row for row in trail if row[1] == "discarded"]
         if not discarded or "by ops:alice: not a real order: test data" not in discarded[0][7]:
             raise Failure(f"no discarded audit row naming who and why: {trail}")
+        self.shot("discard")
         print(f"console: discarded {quarantined[0]} ({summary}); audit: {discarded[0][7]}")
         self.get("/ops/cases")
 

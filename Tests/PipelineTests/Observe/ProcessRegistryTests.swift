@@ -88,4 +88,53 @@ final class ProcessRegistryTests: XCTestCase {
         XCTAssertEqual(listed.map(\.state), ["stopped", "stopped"])
         await ledger.close()
     }
+
+    /// A store that refuses heartbeats while `failing` (a ledger outage).
+    final class FlakyStore: ProcessStore {
+        let base: any ProcessStore
+        let failing = Mutex(true)
+        init(_ base: any ProcessStore) { self.base = base }
+        struct Outage: Error {}
+        func heartbeat(_ processes: [StageProcess], throughput: [StageThroughput]) async throws {
+            if failing.withLock({ $0 }) { throw Outage() }
+            try await base.heartbeat(processes, throughput: throughput)
+        }
+        func stageProcesses() async throws -> [StageProcess] { try await base.stageProcesses() }
+        func stageThroughput(since: Date) async throws -> [StageThroughput] {
+            try await base.stageThroughput(since: since)
+        }
+        func pruneStageProcesses(before cutoff: Date) async throws -> Int {
+            try await base.pruneStageProcesses(before: cutoff)
+        }
+    }
+
+    func testAFailedHeartbeatIsTriedAtTheNextIntervalWithItsCounts() async throws {
+        let ledger = try await Ledger.open(url: "sqlite::memory:")
+        let store = FlakyStore(try XCTUnwrap(ledger as? any ProcessStore))
+        let probe = Probe()
+        let registry = ProcessRegistry(
+            store: store, replica: "r", host: "h", pid: 1,
+            sources: [
+                .init(
+                    stage: "validate", statistics: { probe.statistics.withLock { $0 } },
+                    settled: { probe.settled.withLock { $0 } })
+            ], now: { probe.clock.withLock { $0 } }, logger: .init(label: "registry-test"))
+        probe.settled.withLock { $0 = 4 }
+        let failed = await registry.beat()
+        XCTAssertFalse(failed, "the ledger is down")
+        probe.advance(1)
+        let retriedAtOnce = await registry.beat()
+        XCTAssertFalse(retriedAtOnce, "not tried again every check")
+        store.failing.withLock { $0 = false }
+        let stillWaiting = await registry.beat()
+        XCTAssertFalse(stillWaiting, "tried again at the next heartbeat")
+        probe.advance(Double(ProcessRegistry.heartbeatInterval.components.seconds))
+        let landed = await registry.beat()
+        XCTAssertTrue(landed)
+        let throughput = try await store.stageThroughput(since: Date(timeIntervalSince1970: 1_795_000_000))
+        XCTAssertEqual(throughput.map(\.records), [4], "the counts of the failed write went with this one")
+        let listed = try await store.stageProcesses()
+        XCTAssertEqual(listed.map(\.stage), ["validate"])
+        await ledger.close()
+    }
 }

@@ -13,8 +13,8 @@ import Synchronization
 /// (``KafkaConsumerStatistics/assignment``): an assignment or revocation is written at once, otherwise
 /// a heartbeat goes every ``heartbeatInterval``. Each write adds what the stages settled since the
 /// last one to the minute's throughput row — one small transaction per heartbeat, nothing per record.
-/// On graceful shutdown the stages are written `stopped`. A failed write is logged; its counts go
-/// with the next one.
+/// On graceful shutdown the stages are written `stopped`. A failed write is logged and tried again at
+/// the next heartbeat; its counts go with the next write that lands.
 public final class ProcessRegistry: Service, Sendable {
     /// One stage of this process.
     public struct Source: Sendable {
@@ -126,7 +126,15 @@ public final class ProcessRegistry: Service, Sendable {
             if prune { try await store.pruneStageProcesses(before: at.addingTimeInterval(-Self.keep)) }
             try await store.heartbeat(processes, throughput: throughput)
         } catch {
+            // Tried again at the next heartbeat (not every check: one warning per interval in an
+            // outage); the settled counts go with the next write that lands.
             logger.warning("process heartbeat not written", metadata: ["error": "\(error)"])
+            last.withLock { last in
+                last.written = at
+                for (source, statistics, _) in readings {
+                    last.rebalances[source.stage] = statistics.map { $0.assignments + $0.revocations }
+                }
+            }
             return false
         }
         last.withLock { last in
