@@ -84,7 +84,8 @@ final class DemoTests: XCTestCase {
             let salesOrder = await world.erp.store.allRecords().first { $0.type == .salesOrder }
             let id = try XCTUnwrap(salesOrder?.id)
             let client = try ERPClient(configuration: world.erpConfiguration)
-            let body = Data(#"{"createdFrom": {"id": "\#(id)"}, "memo": "stray"}"#.utf8)
+            // NetSuite: a deposit names its sales order by `salesOrder` (createdFrom is set by transforms only).
+            let body = Data(#"{"salesOrder": {"id": "\#(id)"}, "memo": "stray"}"#.utf8)
             // An upsert by external id: repeating it after a transient answer (a slow, busy machine)
             // cannot write twice. Anything else fails the test, never skips it.
             var outcome = await client.upsert("customerDeposit", externalId: "dep-stray-1", body: body)

@@ -26,7 +26,7 @@ final class TraceByNetSuiteIDTests: XCTestCase {
             let client = try ERPClient(
                 configuration: ERPConfiguration(
                     baseURL: erp.server.baseURL, authentication: .bearer(token: Secret(token))))
-            let body = try JSONSerialization.data(withJSONObject: ["status": ["id": "A"]])
+            let body = Data(#"{"orderStatus": "A"}"#.utf8)
             for order in ["so-shopify-2002", "so-shopify-1001"] {
                 let written = await client.upsert("salesOrder", externalId: order, body: body)
                 if case .done = written {} else { XCTFail("\(order): \(written)") }

@@ -40,9 +40,12 @@ final class ERPEffectPlannerTests: XCTestCase {
             orderKey: key, version: 5, target: fulfil,
             dimensions: OrderDimensions(payment: .captured, fulfillment: .partial),
             facts: facts, erp: view)
-        XCTAssertEqual(plan.effects.map(\.kind), [.fulfilment, .creditMemo], "status and deposit are already there")
+        XCTAssertEqual(
+            plan.effects.map(\.kind), [.fulfilment, .returnAuthorization, .creditMemo],
+            "status and deposit are already there; NetSuite makes credit memos from a return authorization")
         XCTAssertEqual(plan.effects[0].trackingNumbers, ["1Z2"])
-        XCTAssertEqual(plan.effects[1].refundID, "re_2")
+        XCTAssertEqual(plan.effects[0].leavesLinesOpen, true, "partly fulfilled: lines stay open")
+        XCTAssertEqual(plan.effects[2].refundID, "re_2")
         XCTAssertEqual(
             plan.effects[0].id, "shopify:1001#fulfilment#1Z2",
             "a tracking number's effect id does not depend on the version")
@@ -115,9 +118,54 @@ extension ERPEffectPlannerTests {
             dimensions: paid, facts: OrderFacts(), erp: view)
         XCTAssertTrue(older.effects.isEmpty)
         let newer = ERPEffectPlanner.plan(
-            orderKey: key, version: 6, target: ERPTarget(status: .billed, action: .invoiceOrDepositCreated),
-            dimensions: paid, facts: OrderFacts(), erp: view)
-        XCTAssertEqual(newer.effects.map(\.status), [.billed])
+            orderKey: key, version: 6, target: ERPTarget(status: .closed, action: .orderClosed),
+            dimensions: OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed),
+            facts: OrderFacts(), erp: view)
+        XCTAssertEqual(newer.effects.map(\.status), [.closed])
+    }
+
+    /// `@close` cannot be undone, so it is taken only once the order is done: a closed or refunded
+    /// order that can still ship stays approved (pending approval while unpaid), and a shipped order
+    /// cancelled, closed or fully refunded upstream is closed whatever its state maps to (NetSuite
+    /// cancels only what has not shipped).
+    func testTheOrderIsClosedOnlyOnceItIsDone() {
+        let close = ERPTarget(status: .closed, action: .orderClosed)
+        let refundedGoods = ERPTarget(status: .billed, action: .returnAuthorizationCreated)
+        for (dimensions, target, status) in [
+            (OrderDimensions(payment: .captured, lifecycle: .closed), close, ERPStatusCode.pendingFulfillment),
+            (OrderDimensions(lifecycle: .closed), close, .pendingApproval),
+            (OrderDimensions(payment: .refunded, fulfillment: .partial), close, .pendingFulfillment),
+            (OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed), close, .closed),
+            (OrderDimensions(payment: .refunded, fulfillment: .fulfilled, returns: .initiated), refundedGoods, .closed),
+            (OrderDimensions(payment: .refunded, fulfillment: .fulfilled, lifecycle: .cancelled), close, .closed),
+            (OrderDimensions(payment: .refunded, lifecycle: .cancelled), close, .cancelled),
+            (OrderDimensions(payment: .partiallyRefunded, fulfillment: .fulfilled), refundedGoods, .billed),
+        ] {
+            let required = ERPEffectPlanner.required(
+                for: key, dimensions: dimensions, facts: OrderFacts(), target: target)
+            XCTAssertEqual(required.status, status, "\(dimensions)")
+        }
+    }
+
+    /// NetSuite terms: only `orderStatus` A/B is written, D–G follow from fulfilments and billing, C
+    /// and H are record actions — so an order the ERP shows fulfilled needs no status write for a
+    /// billed target, and an approved one none for a fulfilled target.
+    func testStatusesNetSuiteDerivesAreNotWritten() {
+        for (shown, target, writes) in [
+            (ERPStatusCode.pendingFulfillment, ERPStatusCode.pendingBilling, false),
+            (.pendingBilling, .billed, false), (.pendingApproval, .pendingBilling, true),
+            (.pendingFulfillment, .pendingApproval, true), (.pendingBilling, .pendingApproval, false),
+            (.pendingBilling, .cancelled, true), (.cancelled, .closed, false), (.closed, .pendingFulfillment, false),
+        ] {
+            let view = ERPView(salesOrderID: "7", status: shown, dimensions: paid, appliedVersion: 1)
+            let plan = ERPEffectPlanner.plan(
+                orderKey: key, version: 2, target: ERPTarget(status: target, action: .salesOrderApproved),
+                dimensions: paid, facts: OrderFacts(), erp: view)
+            XCTAssertEqual(!plan.effects.isEmpty, writes, "\(shown) → \(target)")
+        }
+        XCTAssertEqual(SalesOrderWrite(for: .billed), .orderStatus(.pendingFulfillment))
+        XCTAssertEqual(SalesOrderWrite(for: .cancelled), .cancel)
+        XCTAssertEqual(SalesOrderWrite(for: .closed), .close)
     }
 }
 
@@ -134,13 +182,16 @@ extension ERPEffectPlannerTests {
         let plan = ERPEffectPlanner.plan(
             orderKey: key, version: 3, target: ERPTarget(status: .billed, action: .creditMemoCreated),
             dimensions: merged, facts: facts, erp: view)
-        XCTAssertEqual(plan.effects.map(\.kind), [.salesOrderStatus, .fulfilment, .creditMemo])
+        // G is not written (the order is approved; billing would make it G); the credit memo needs
+        // the return authorization it is transformed from.
+        XCTAssertEqual(plan.effects.map(\.kind), [.fulfilment, .returnAuthorization, .creditMemo])
         XCTAssertEqual(
             plan.effects.map(\.id),
             [
-                "shopify:1001#salesOrderStatus#v3-G", "shopify:1001#fulfilment#1Z1", "shopify:1001#creditMemo#re_1",
+                "shopify:1001#fulfilment#1Z1", "shopify:1001#returnAuthorization#return",
+                "shopify:1001#creditMemo#re_1",
             ])
-        XCTAssertEqual(plan.effects[1].externalID, "ful-shopify-1001-1Z1")
-        XCTAssertEqual(plan.effects[1].trackingNumbers, ["1Z1"])
+        XCTAssertEqual(plan.effects[0].externalID, "ful-shopify-1001-1Z1")
+        XCTAssertEqual(plan.effects[0].trackingNumbers, ["1Z1"])
     }
 }

@@ -53,7 +53,7 @@ final class WholeOrderDispatchTests: XCTestCase {
         XCTAssertEqual(fulfilments.count, 2)
         for shipment in body["fulfillments"] as? [[String: Any]] ?? [] {
             let tracking = try XCTUnwrap((shipment["tracking_numbers"] as? [String])?.first)
-            let record = try XCTUnwrap(fulfilments.first { $0.fields["trackingNumbers"] == tracking }, tracking)
+            let record = try XCTUnwrap(fulfilments.first { $0.packageTrackingNumbers == [tracking] }, tracking)
             let shipped = WholeOrderBodies.lineQuantities(record.fields["item"])
             let expected = (shipment["line_items"] as? [[String: Any]] ?? []).map {
                 WholeOrderBodies.LineQuantity(id: "\($0["id"] ?? "")", quantity: ($0["quantity"] as? Int) ?? -1)

@@ -1,9 +1,10 @@
 import Foundation
 import Kafka
 import OrderModel
-import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The parts issue 24's dispatch tests drive: validate's decoder (with the SKU check), the state
 /// machine's merge per order, the planner and ``ERPSync`` against a content-strict ERP simulator.
@@ -109,14 +110,15 @@ final class WholeOrderRig: @unchecked Sendable {
         return record
     }
 
-    /// Sends an item fulfilment of `lines` (line id, quantity) for `salesOrder` through the client,
-    /// bypassing the planner; the HTTP status the ERP answers.
+    /// Sends an item fulfilment of `lines` (line id, quantity) for `salesOrder` through the client
+    /// (NetSuite: a transform of the sales order), bypassing the planner; the HTTP status the ERP answers.
     func rawFulfilment(salesOrder: String, lines: [(String, Int)]) async throws -> Int {
         let items = lines.map { ["custcol_driftless_line": $0.0, "quantity": $0.1] as [String: Any] }
-        let body: [String: Any] = ["createdFrom": ["id": salesOrder], "item": ["items": items]]
+        let body: [String: Any] = ["externalId": "raw-\(salesOrder)", "item": ["items": items]]
         let data = try JSONSerialization.data(withJSONObject: body)
         let client = try ERPClient(configuration: erp.configuration())
-        switch await client.upsert("itemFulfillment", externalId: "raw-\(salesOrder)", body: data) {
+        let path = ERPClient.recordPath + "/salesOrder/\(salesOrder)/!transform/itemFulfillment"
+        switch await client.exchange(.POST, path, body: data).outcome {
         case .done(let status, _): return status
         case .permanent(let status, _, _), .conflict(let status, _, _): return status
         case let other: throw RigFailure.erp("\(other)")

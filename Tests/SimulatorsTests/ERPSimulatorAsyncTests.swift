@@ -50,7 +50,7 @@ final class ERPSimulatorAsyncTests: XCTestCase {
         let erp = try await ERPSimulator.start(token: Self.token)
         let submitted = try await Self.call(
             erp, .PUT, Self.record + "/salesOrder/eid:so-shopify-1",
-            body: ["status": ["id": "B"], "custbody_driftless_version": "3"],
+            body: ["orderStatus": ["id": "B"], "custbody_driftless_version": "3"],
             headers: [
                 ("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", "cac827ea-3543-4cda-add2-bae634326c27"),
             ])
@@ -98,13 +98,13 @@ final class ERPSimulatorAsyncTests: XCTestCase {
         let erp = try await ERPSimulator.start(token: Self.token)
         let key = "0f8fad5b-d9cb-469f-a165-70867728950e"
         let first = try await Self.call(
-            erp, .PUT, Self.record + "/salesOrder/eid:so-1", body: ["status": ["id": "A"]],
+            erp, .PUT, Self.record + "/salesOrder/eid:so-1", body: ["orderStatus": ["id": "A"]],
             headers: [("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", key)])
         XCTAssertEqual(first.status, 202)
         let firstJob = try XCTUnwrap(first.headers.first(name: "Location"))
         // Header names are case-insensitive; a different body under the same key still is refused.
         let again = try await Self.call(
-            erp, .PUT, Self.record + "/salesOrder/eid:so-1", body: ["status": ["id": "B"]],
+            erp, .PUT, Self.record + "/salesOrder/eid:so-1", body: ["orderStatus": ["id": "B"]],
             headers: [("prefer", "respond-async"), ("x-netsuite-idempotency-key", key)])
         XCTAssertEqual(again.status, 400)
         XCTAssertEqual(Self.errorCode(again), "IDEMPOTENCY_ERROR")
@@ -123,7 +123,7 @@ final class ERPSimulatorAsyncTests: XCTestCase {
         faults.update { $0.invalidOrders = ["so-bad"] }
         let erp = try await ERPSimulator.start(faults: faults, token: Self.token)
         let submitted = try await Self.call(
-            erp, .PUT, Self.record + "/salesOrder/eid:so-bad", body: ["status": ["id": "B"]],
+            erp, .PUT, Self.record + "/salesOrder/eid:so-bad", body: ["orderStatus": ["id": "B"]],
             headers: [("Prefer", "respond-async")])
         XCTAssertEqual(submitted.status, 202, "accepted: the task fails, not the request")
         let location = try XCTUnwrap(submitted.headers.first(name: "Location"))
@@ -143,7 +143,7 @@ final class ERPSimulatorAsyncTests: XCTestCase {
         faults.update { $0.asyncJobDelay = .milliseconds(300) }
         let erp = try await ERPSimulator.start(faults: faults, token: Self.token)
         let submitted = try await Self.call(
-            erp, .PUT, Self.record + "/salesOrder/eid:so-slow", body: ["status": ["id": "A"]],
+            erp, .PUT, Self.record + "/salesOrder/eid:so-slow", body: ["orderStatus": ["id": "A"]],
             headers: [("Prefer", "respond-async")])
         let location = try XCTUnwrap(submitted.headers.first(name: "Location"))
         let pending = try await Self.call(erp, .GET, location)
@@ -172,17 +172,17 @@ final class ERPSimulatorAsyncTests: XCTestCase {
         }
         let late = try await Self.call(
             erp, .PUT, Self.record + "/salesOrder/eid:so-late",
-            body: ["status": ["id": "B"], "custbody_driftless_version": "1"])
+            body: ["orderStatus": ["id": "A"], "custbody_driftless_version": "1"])
         XCTAssertEqual(late.status, 503, "no answer in time")
         faults.update { $0.lateCommitRatio = 0 }
         let newer = try await Self.call(
             erp, .PUT, Self.record + "/salesOrder/eid:so-late",
-            body: ["status": ["id": "F"], "custbody_driftless_version": "2"])
+            body: ["orderStatus": ["id": "B"], "custbody_driftless_version": "2"])
         XCTAssertEqual(newer.status, 204)
         let landed = await eventually(timeout: .seconds(20)) { erp.pendingBackgroundWork == 0 }
         XCTAssertTrue(landed)
         let order = await erp.store.find(.salesOrder, id: "eid:so-late")
-        XCTAssertEqual(order?.status?.id, "B", "the late write won")
+        XCTAssertEqual(order?.status?.id, "A", "the late write won")
         let regressions = await erp.store.versionRegressions
         XCTAssertEqual(regressions, 1, "counted: a lower custbody_driftless_version over a higher one")
 
@@ -191,11 +191,11 @@ final class ERPSimulatorAsyncTests: XCTestCase {
         let key = "6f1c2a4e-0000-5000-8000-000000000001"
         let headers = [("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", key)]
         let lost = try await Self.call(
-            erp, .PUT, Self.record + "/salesOrder/eid:so-async", body: ["status": ["id": "A"]], headers: headers)
+            erp, .PUT, Self.record + "/salesOrder/eid:so-async", body: ["orderStatus": ["id": "A"]], headers: headers)
         XCTAssertEqual(lost.status, 503)
         faults.update { $0.lateCommitRatio = 0 }
         let retry = try await Self.call(
-            erp, .PUT, Self.record + "/salesOrder/eid:so-async", body: ["status": ["id": "A"]], headers: headers)
+            erp, .PUT, Self.record + "/salesOrder/eid:so-async", body: ["orderStatus": ["id": "A"]], headers: headers)
         XCTAssertEqual(retry.status, 202)
         let settled = await eventually(timeout: .seconds(20)) { erp.pendingBackgroundWork == 0 }
         XCTAssertTrue(settled)

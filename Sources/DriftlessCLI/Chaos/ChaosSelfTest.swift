@@ -71,14 +71,21 @@ enum ChaosSelfTest {
         }
         tamper("deposit dropped", where: has(.customerDeposit), expect: "lost customerDeposit") { victim, records, _ in
             let parent = salesOrderID(victim, records)
-            records.removeAll { $0.type == .customerDeposit && $0.createdFrom == parent }
+            records.removeAll { $0.type == .customerDeposit && $0.salesOrder == parent }
         }
         tamper("stray credit memo", where: { _ in true }, expect: "extra creditMemo") { victim, records, _ in
+            // NetSuite: a credit memo is transformed from the order's return authorization.
             let parent = salesOrderID(victim, records)
+            var authorization = records.first { $0.type == .returnAuthorization && $0.createdFrom == parent }?.id
+            if authorization == nil {
+                authorization = "777776"
+                records.append(
+                    ERPRecord(id: "777776", type: .returnAuthorization, createdFrom: parent, lastModifiedDate: Date()))
+            }
             records.append(
                 ERPRecord(
-                    id: "777777", type: .creditMemo, createdFrom: parent, fields: ["refundId": "stray"],
-                    lastModifiedDate: Date()))
+                    id: "777777", type: .creditMemo, createdFrom: authorization,
+                    fields: ["custbody_driftless_refund_id": "stray"], lastModifiedDate: Date()))
         }
         tamper("status written backwards", where: { _ in true }, expect: "status written backwards") {
             victim, records, writes in
@@ -98,7 +105,7 @@ enum ChaosSelfTest {
             expect: "answered 200 but the ERP has no sales order"
         ) { victim, records, _ in
             let parent = salesOrderID(victim, records)
-            records.removeAll { $0.id == parent || $0.createdFrom == parent }
+            records.removeAll { $0.id == parent || $0.createdFrom == parent || $0.salesOrder == parent }
         }
         return Outcome(baselinePassed: baseline.passed, baselineViolations: baseline.violations, cases: cases)
     }
@@ -121,19 +128,37 @@ enum ChaosSelfTest {
                     fields: ["custbody_driftless_version": "2"], lastModifiedDate: now))
             writes.append(ChaosWrite(salesOrder: parent, version: 1, status: "A", time: now))
             writes.append(ChaosWrite(salesOrder: parent, version: 2, status: status, time: now))
-            for effect in expectation.effects where effect.kind != .salesOrder {
+            // In NetSuite's terms: deposits name the order by `salesOrder`, fulfilments and the return
+            // authorization are transformed from it, credit memos from the return authorization.
+            var authorization: String?
+            if expectation.effects.contains(where: { $0.kind == .creditMemo || $0.kind == .returnAuthorization }) {
                 next += 1
-                var fields: [String: String] = [:]
+                authorization = String(next)
+                records.append(
+                    ERPRecord(id: String(next), type: .returnAuthorization, createdFrom: parent, lastModifiedDate: now))
+            }
+            for effect in expectation.effects {
+                next += 1
+                let id = String(next)
                 switch effect.kind {
-                case .customerDeposit: fields["paymentTransactionId"] = effect.subject
-                case .itemFulfillment: fields["trackingNumbers"] = effect.subject
-                case .creditMemo: fields["refundId"] = effect.subject
+                case .customerDeposit:
+                    records.append(
+                        ERPRecord(
+                            id: id, type: .customerDeposit, salesOrder: parent,
+                            fields: ["custbody_driftless_payment_ref": effect.subject], lastModifiedDate: now))
+                case .itemFulfillment:
+                    records.append(
+                        ERPRecord(
+                            id: id, type: .itemFulfillment, createdFrom: parent,
+                            packageTrackingNumbers: effect.subject.isEmpty ? [] : [effect.subject],
+                            lastModifiedDate: now))
+                case .creditMemo:
+                    records.append(
+                        ERPRecord(
+                            id: id, type: .creditMemo, createdFrom: authorization,
+                            fields: ["custbody_driftless_refund_id": effect.subject], lastModifiedDate: now))
                 case .salesOrder, .returnAuthorization: break
                 }
-                records.append(
-                    ERPRecord(
-                        id: String(next), type: effect.kind.record, createdFrom: parent, fields: fields,
-                        lastModifiedDate: now))
             }
         }
         return (records, writes)

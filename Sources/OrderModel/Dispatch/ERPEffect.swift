@@ -34,6 +34,9 @@ public struct ERPEffect: Hashable, Sendable, Codable, CustomStringConvertible {
     public var paymentReference: String?
     public var trackingNumbers: [String]
     public var refundID: String?
+    /// Fulfilments: whether the order still has lines to ship after this one (its merged fulfilment
+    /// is partial), so the fulfilment leaves lines open and NetSuite shows D, not F. Nil: no.
+    public var leavesLinesOpen: Bool?
     /// The order's merged content, for the record's body (customer, lines, amounts); not part of the
     /// effect's identity.
     public var content: OrderContent?

@@ -7,7 +7,8 @@
 /// shipped, then partly refunded, whose refund arrived first). The sales order takes the required
 /// status unless the ERP already shows a status written for this or a later version (a replayed or
 /// late change never moves it back); related records the ERP lacks are made once each (their ids do
-/// not depend on the version). **Pattern 4**: a cancelled order gets status C and never a fulfilment;
+/// not depend on the version). A cancel or close (record actions in NetSuite) comes after the related
+/// records; an order not in the ERP yet is first made approved. **Pattern 4**: a cancelled order gets status C and never a fulfilment;
 /// a target that would have released it is reported. ERP payments no channel capture explains are
 /// reported, never matched.
 public enum ERPEffectPlanner {
@@ -47,8 +48,12 @@ public enum ERPEffectPlanner {
             case .salesOrderStatus:
                 // Without a view the sales order is made; with one its status is set when it differs
                 // and no later version's status is already there.
+                // NetSuite terms: the status is made by `orderStatus` A/B or a record action, and
+                // D–G follow from fulfilments and billing (``SalesOrderWrite``).
                 if let view {
-                    missing = !superseded && required.status.map { $0 != view.status } == true
+                    missing =
+                        !superseded
+                        && required.status.map { !SalesOrderWrite(for: $0).isSatisfied(by: view.status) } == true
                 } else {
                     missing = true
                 }
@@ -66,6 +71,21 @@ public enum ERPEffectPlanner {
                 case .review(let why): plan.review = why
                 }
             }
+        }
+        // Cancelling and closing are record actions after which NetSuite ships and bills nothing
+        // more: they come last, after the order's related records (a new order is made approved first).
+        if let index = plan.effects.firstIndex(where: { $0.kind == .salesOrderStatus }),
+            case let action = plan.effects[index], action.status == .cancelled || action.status == .closed,
+            plan.effects.count > 1 || view == nil
+        {
+            plan.effects.remove(at: index)
+            if view == nil {
+                var create = action
+                create.status = .pendingFulfillment
+                create.id = "\(orderKey)#salesOrderStatus#v\(version)-\(ERPStatusCode.pendingFulfillment.rawValue)"
+                plan.effects.insert(create, at: 0)
+            }
+            plan.effects.append(action)
         }
         let captures = Set(facts.captureTransactionIDs)
         plan.unmatchedERPPayments = (view?.paymentReferences ?? []).filter { !captures.contains($0) }.sorted()

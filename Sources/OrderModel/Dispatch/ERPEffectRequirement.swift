@@ -22,8 +22,9 @@ extension ERPEffectPlanner {
     /// Rules: the sales order with the target's status, or **C** for an order cancelled (or fully
     /// restocked) upstream (Pattern 4; the release is reported as `blocked` when the target would
     /// have released fulfilment); a customer deposit per capture transaction id (Pattern 5); an item
-    /// fulfilment per tracking number unless the order is cancelled or restocked; the return
-    /// authorization once returns are at least initiated; a credit memo per refund id.
+    /// fulfilment per tracking number unless the order is cancelled or restocked (leaving lines open
+    /// while the order is partly fulfilled); the return authorization once returns are at least
+    /// initiated or a refund exists (NetSuite makes credit memos from it); a credit memo per refund id.
     public static func required(
         for orderKey: OrderKey, version: Int64 = 0, dimensions: OrderDimensions, facts: OrderFacts,
         target: ERPTarget?
@@ -33,7 +34,22 @@ extension ERPEffectPlanner {
         if let target, case .block(let reason) = FulfilmentGuard.check(target: target, channel: dimensions) {
             blocked = reason
         }
-        let status: ERPStatusCode? = cancelled ? .cancelled : target?.status
+        var status: ERPStatusCode? = cancelled ? .cancelled : target?.status
+        // NetSuite ships nothing from a closed order, and `@close` cannot be undone: while the channel
+        // can still ship lines (unfulfilled or partly fulfilled, not cancelled — a closed or refunded
+        // Shopify order can still be fulfilled) the order stays approved (or pending approval while
+        // unpaid), so that any arrival order of the same events ends in the same ERP state.
+        if status == .closed, dimensions.fulfillment == .unfulfilled || dimensions.fulfillment == .partial {
+            let approved = dimensions.payment == .authorized || dimensions.payment.isCapturedOrLater
+            status = approved ? .pendingFulfillment : .pendingApproval
+        }
+        // And the other way round: a later state may map to a status without the close (a return
+        // started on a refunded order, a cancellation after the close), so an order that is done —
+        // shipped in full, and closed, cancelled or fully refunded upstream — is closed whatever its
+        // state maps to (NetSuite cancels only what has not shipped; a shipped order is closed).
+        if dimensions.fulfillment == .fulfilled, dimensions.lifecycle != .open || dimensions.payment == .refunded {
+            status = .closed
+        }
         let channel = orderKey.channel.rawValue, id = orderKey.orderID
         func effect(_ kind: ERPEffect.Kind, _ subject: String, _ record: ERPRecordType, _ externalID: String)
             -> ERPEffect
@@ -58,10 +74,12 @@ extension ERPEffectPlanner {
                 var fulfilment = effect(
                     .fulfilment, tracking, .itemFulfillment, ERPEffect.externalID("ful", channel, id, tracking))
                 fulfilment.trackingNumbers = [tracking]
+                if dimensions.fulfillment == .partial { fulfilment.leavesLinesOpen = true }
                 effects.append(fulfilment)
             }
         }
-        if dimensions.returns >= .initiated {
+        // NetSuite makes a credit memo by transforming a return authorization: a refund needs one too.
+        if dimensions.returns >= .initiated || !facts.refundIDs.isEmpty {
             effects.append(
                 effect(.returnAuthorization, "return", .returnAuthorization, ERPEffect.externalID("ra", channel, id)))
         }

@@ -10,7 +10,8 @@ extension ERPView {
                 dimensions: OrderDimensions())
         switch effect.kind {
         case .salesOrderStatus:
-            if let status = effect.status { next.status = status }
+            let write = SalesOrderWrite(for: effect.status ?? .pendingApproval)
+            next.status = write.shown(after: view?.status)
             next.appliedVersion = max(next.appliedVersion ?? effect.version, effect.version)
             if view == nil, let content = effect.content, content.isComplete { next.linesDigest = content.linesDigest }
         case .salesOrderLines:
@@ -20,6 +21,10 @@ extension ERPView {
             if let reference = effect.paymentReference { next.paymentReferences.append(reference) }
         case .fulfilment:
             next.records.insert(effect.record)
+            // NetSuite derives the status from the fulfilments: F once one ships every open line.
+            if [.pendingApproval, .pendingFulfillment, .partiallyFulfilled].contains(next.status) {
+                next.status = effect.leavesLinesOpen == true ? .partiallyFulfilled : .pendingBilling
+            }
             next.trackingNumbers += effect.trackingNumbers
         case .returnAuthorization:
             next.records.insert(effect.record)

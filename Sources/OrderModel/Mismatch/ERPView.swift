@@ -19,6 +19,8 @@ public struct ERPView: Hashable, Sendable {
     /// The canonical version whose status dispatch last wrote on the sales order (a custom field);
     /// nil when unknown. An older change never moves the status back.
     public var appliedVersion: Int64?
+    /// The internal id of the order's return authorization (credit memos are made from it).
+    public var returnAuthorizationID: String?
     /// ``OrderContent/linesDigest`` of the lines dispatch last wrote on the sales order (a custom
     /// field); nil when the sales order carries none.
     public var linesDigest: String?
@@ -26,8 +28,9 @@ public struct ERPView: Hashable, Sendable {
     public init(
         salesOrderID: String, channelKey: OrderKey? = nil, status: ERPStatusCode, dimensions: OrderDimensions,
         records: Set<ERPRecordType> = [], paymentReferences: [String] = [], trackingNumbers: [String] = [],
-        creditMemoIDs: [String] = [], appliedVersion: Int64? = nil
+        creditMemoIDs: [String] = [], appliedVersion: Int64? = nil, returnAuthorizationID: String? = nil
     ) {
+        self.returnAuthorizationID = returnAuthorizationID
         self.appliedVersion = appliedVersion
         self.salesOrderID = salesOrderID
         self.channelKey = channelKey

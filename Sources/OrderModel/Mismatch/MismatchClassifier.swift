@@ -42,7 +42,7 @@ public struct MismatchClassifier: Sendable {
         if c.returns > .none && e.returns == .none && !erp.records.contains(.creditMemo) {
             return report(.returnDisconnect, ["channel return=\(c.returns.rawValue)", erpText])
         }
-        if fulfilmentRank(c.fulfillment) > fulfilmentRank(e.fulfillment) {
+        if fulfilmentRank(expectedERPFulfillment(channel)) > fulfilmentRank(e.fulfillment) {
             return report(
                 .shipmentLag,
                 [
@@ -81,9 +81,15 @@ public struct MismatchClassifier: Sendable {
         var fields: [String] = []
         if (c.lifecycle == .cancelled) != (e.lifecycle == .cancelled) { fields.append("lifecycle") }
         if c.lifecycle != .cancelled {
-            if fulfilmentRank(c.fulfillment) != fulfilmentRank(e.fulfillment) { fields.append("fulfillment") }
-            if paymentClass(c.payment) != paymentClass(e.payment) { fields.append("payment") }
-            if c.returns != e.returns && !(c.returns == .received && erp.records.contains(.creditMemo)) {
+            if fulfilmentRank(expectedERPFulfillment(channel)) != fulfilmentRank(e.fulfillment) {
+                fields.append("fulfillment")
+            }
+            if paymentClass(c.payment) != erpPaymentClass(channel: c.payment, erp) { fields.append("payment") }
+            if c.returns != e.returns && !(c.returns == .received && erp.records.contains(.creditMemo))
+                && !(c.returns == .none && paymentClass(c.payment) >= 2 && e.returns == .initiated)
+            {
+                // NetSuite makes a credit memo only from a return authorization: a refund without a
+                // return still has one (initiated), which is no return drift.
                 fields.append("return")
             }
         }
@@ -101,6 +107,22 @@ public struct MismatchClassifier: Sendable {
         return MismatchReport(
             key: channel.key, classification: .otherDrift(fields: fields),
             remediation: .manualReview, evidence: evidence + ["ERP \(erp.status)"])
+    }
+
+    /// The fulfilment NetSuite can show for the channel's (domain facts): an item fulfilment is made
+    /// per tracking number, and Amazon's `getOrders` carries none, so a shipped Amazon order leaves
+    /// the sales order unfulfilled (approved, B) in the ERP.
+    private func expectedERPFulfillment(_ channel: ChannelView) -> FulfillmentStatus {
+        channel.key.channel == .amazon && channel.facts.trackingNumbers.isEmpty
+            ? .unfulfilled : channel.dimensions.fulfillment
+    }
+
+    /// The ERP's payment class in NetSuite's derived terms: credit memos say refunded; a closed sales
+    /// order (`@close`, made for a full refund) with credit memos is fully refunded, an open one partly.
+    private func erpPaymentClass(channel: PaymentStatus, _ erp: ERPView) -> Int {
+        let derived = paymentClass(erp.dimensions.payment)
+        guard erp.records.contains(.creditMemo) else { return derived }
+        return erp.status == .closed && paymentClass(channel) == 3 ? 3 : max(derived, 2)
     }
 
     /// Restocked lines count as not shipped (the order was cancelled).

@@ -23,21 +23,22 @@ public final class DispatchStage: Service, CustomStringConvertible, Sendable {
 
     public var description: String { "dispatch" }
 
-    /// Creates the stage and its consumer (joins the group in the background). `gate`: the
-    /// destination's breaker when another stage of the process (retry) shares it.
+    /// Creates the stage and its consumer (joins the group in the background). `access`: the
+    /// process's ERP client and gate, shared with retry and reconciliation (``ERPAccess``); without it
+    /// the stage makes its own (`gate`: the destination's breaker when another stage shares it).
     public init(
         kafka: KafkaConfig, topics: PipelineTopics, erp: ERPConfiguration, policy: DispatchPolicy = .init(),
         sink: any RecordSink, audit: any AuditSink, parking: any ParkingStore, gate: DestinationGate? = nil,
-        health: HealthState? = nil, replica: String = "dispatch-0",
+        access: ERPAccess? = nil, health: HealthState? = nil, replica: String = "dispatch-0",
         options: KafkaConsumerOptions = .init(), httpClient: HTTPClient = .shared,
         logger: Logger = Logger(label: "driftless.dispatch")
     ) throws {
         try policy.validate()
-        let client = try ERPClient(configuration: erp, client: httpClient, logger: logger)
+        let client = try access?.client ?? ERPClient(configuration: erp, client: httpClient, logger: logger)
         let input = try StageConsumer(
             stage: .dispatch, kafka: kafka, topics: topics, input: topics.canonical, options: options, logger: logger)
         self.input = input
-        let gate = gate ?? .erp(erp, policy: policy, health: health, logger: logger)
+        let gate = access?.gate ?? gate ?? .erp(erp, policy: policy, health: health, logger: logger)
         self.gate = gate
         let dispatcher = OrderDispatcher(sync: ERPSync(client: client), gate: gate, policy: policy)
         runner = StageRunner(

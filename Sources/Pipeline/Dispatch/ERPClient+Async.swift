@@ -30,12 +30,24 @@ extension ERPClient {
     public func upsertAsync(
         _ type: String, externalId: String, body: Data, idempotencyKey: String, wantsRecord: Bool
     ) async -> AsyncWrite {
-        let path = Self.recordPath + "/\(type)/eid:\(Self.escape(externalId))"
+        await writeAsync(
+            .PUT, "/\(type)/eid:\(Self.escape(externalId))", body: body, idempotencyKey: idempotencyKey,
+            wantsRecord: wantsRecord)
+    }
+
+    /// Any write of the record API — `method` to `path` (under `/services/rest/record/v1`): an
+    /// upsert, a transform, a record action — as an asynchronous request with `idempotencyKey`,
+    /// followed like ``upsertAsync(_:externalId:body:idempotencyKey:wantsRecord:)``.
+    public func writeAsync(
+        _ method: HTTPMethod, _ path: String, body: Data?, idempotencyKey: String, wantsRecord: Bool
+    ) async -> AsyncWrite {
+        let path = Self.recordPath + path
         var key = idempotencyKey
         var failedJobs = 0
         while true {
             let submitted = await exchange(
-                .PUT, path, body: body, headers: [("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", key)])
+                method, path, body: body,
+                headers: [("Prefer", "respond-async"), ("X-NetSuite-Idempotency-Key", key)])
             let job: String
             let earlier: Bool
             switch (submitted.status, submitted.errorCode) {
@@ -86,9 +98,9 @@ extension ERPClient {
             let answer = await exchange(.GET, jobPath, body: nil)
             switch answer.outcome {
             case .done:
-                let job = answer.body.flatMap(Self.object)
-                if job?["completed"] as? Bool == true {
-                    let progress = job?["progress"] as? String
+                let job = answer.body.flatMap { try? JSONDecoder().decode(JobStatus.self, from: $0) }
+                if job?.completed == true {
+                    let progress = job?.progress
                     if progress == "succeeded" && !wantsRecord {
                         return (AsyncWrite(outcome: .done(status: 204, location: nil)), false)
                     }
@@ -119,13 +131,14 @@ extension ERPClient {
     private func result(of jobPath: String, until deadline: ContinuousClock.Instant) async -> AsyncWrite {
         let tasks = await read(jobPath + "/task", until: deadline)
         guard case .done = tasks.outcome else { return AsyncWrite(outcome: tasks.outcome) }
-        let items = tasks.body.flatMap(Self.object)?["items"] as? [[String: Any]] ?? []
-        guard let href = Self.selfLink(items.first), let taskPath = serverPath(href) else {
+        let items = tasks.body.flatMap { try? JSONDecoder().decode(TaskList.self, from: $0) }?.items ?? []
+        guard let href = items.first?.selfLink, let taskPath = serverPath(href) else {
             return AsyncWrite(outcome: .transient(status: nil, retryAfter: nil, detail: "job \(jobPath) lists no task"))
         }
         let result = await read(taskPath + "/result", until: deadline)
         if result.isSuccess {
-            guard let record = Self.selfLink(result.body.flatMap(Self.object)), let path = serverPath(record) else {
+            let linked = result.body.flatMap { try? JSONDecoder().decode(Linked.self, from: $0) }
+            guard let record = linked?.selfLink, let path = serverPath(record) else {
                 return AsyncWrite(
                     outcome: .transient(status: nil, retryAfter: nil, detail: "task result without a link"))
             }
@@ -133,10 +146,10 @@ extension ERPClient {
         }
         // A failed write's result is NetSuite's error body with the write's own status.
         guard let status = result.status, let body = result.body,
-            Self.object(body)?["o:errorDetails"] != nil
+            let failure = try? JSONDecoder().decode(ERPErrorBody.self, from: body), !failure.details.isEmpty
         else { return AsyncWrite(outcome: result.outcome) }
         let (code, detail) = Self.errorDetail(body)
-        let written = (Self.object(body)?["status"] as? Int) ?? status
+        let written = failure.status ?? status
         return AsyncWrite(outcome: ERPOutcome.classify(status: written, code: code, detail: detail))
     }
 
@@ -164,13 +177,26 @@ extension ERPClient {
         return String(location.dropFirst(baseURL.count))
     }
 
-    private static func selfLink(_ object: [String: Any]?) -> String? {
-        let links = object?["links"] as? [[String: Any]] ?? []
-        return links.first { $0["rel"] as? String == "self" }?["href"] as? String
+    /// An asynchronous job's state (`completed`, `progress`).
+    struct JobStatus: Decodable {
+        var completed: Bool?
+        var progress: String?
     }
 
-    private static func object(_ data: Data) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    /// A resource with `links` (a task, a task's result).
+    struct Linked: Decodable {
+        struct Link: Decodable {
+            var rel: String?
+            var href: String?
+        }
+        var links: [Link]?
+
+        var selfLink: String? { links?.first { $0.rel == "self" }?.href }
+    }
+
+    /// A job's task list.
+    struct TaskList: Decodable {
+        var items: [Linked]
     }
 
     /// The idempotency key of one write: a UUID-formatted value from SHA-256 of the effect id and

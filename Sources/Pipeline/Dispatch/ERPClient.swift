@@ -56,22 +56,26 @@ public final class ERPClient: Sendable {
         await send(.GET, "/\(type)/\(Self.escape(id))", body: nil)
     }
 
-    /// `GET /{type}?q=createdFrom EQUAL {id}`: the related records of sales order `id` (one page of up
-    /// to 1000, plenty for one order), as the list answer's JSON.
-    public func related(_ type: String, createdFrom id: String) async -> (outcome: ERPOutcome, body: Data?) {
-        let query = "createdFrom EQUAL \(id)".addingPercentEncoding(withAllowedCharacters: Self.pathAllowed) ?? ""
-        return await send(.GET, "/\(type)?q=\(query)&limit=1000", body: nil)
+    /// `POST /{type}/{id}/@{action}`: a record action (Oracle's NetSuite help, "Executing Record
+    /// Actions"), without parameters.
+    public func action(_ type: String, id: String, _ action: String) async -> ERPOutcome {
+        await send(.POST, "/\(type)/\(Self.escape(id))/@\(action)", body: nil).outcome
     }
 
-    /// `GET /{type}?q=lastModifiedDate ON_OR_AFTER "<since>"&limit&offset`: one page of the records of
-    /// `type` modified at or after `since` (NetSuite's collection answer: `items`, `hasMore`, `offset`).
-    public func modified(
-        _ type: String, since: Date, limit: Int, offset: Int
-    ) async -> (outcome: ERPOutcome, body: Data?) {
-        let condition = "lastModifiedDate ON_OR_AFTER \"\(RFC3339.format(since))\""
-        let query = condition.addingPercentEncoding(withAllowedCharacters: Self.pathAllowed) ?? ""
-        return await send(.GET, "/\(type)?q=\(query)&limit=\(limit)&offset=\(offset)", body: nil)
+    /// `POST /services/rest/query/v1/suiteql?limit&offset` with `Prefer: transient` and body
+    /// `{"q": query}`: one page of a SuiteQL query (Oracle's NetSuite help, "Executing SuiteQL
+    /// Queries Through REST Web Services"), as the answer's JSON.
+    public func suiteQL(_ query: String, limit: Int, offset: Int) async -> (outcome: ERPOutcome, body: Data?) {
+        guard let body = try? JSONEncoder().encode(["q": query]) else {
+            return (.permanent(status: 0, code: "ENCODING", detail: "query not encodable"), nil)
+        }
+        let answer = await exchange(
+            .POST, Self.suiteQLPath + "?limit=\(limit)&offset=\(offset)", body: body,
+            headers: [("Prefer", "transient")])
+        return (answer.outcome, answer.isSuccess ? answer.body : nil)
     }
+
+    static let suiteQLPath = "/services/rest/query/v1/suiteql"
 
     private func send(_ method: HTTPMethod, _ path: String, body: Data?) async -> (outcome: ERPOutcome, body: Data?) {
         let answer = await exchange(method, Self.recordPath + path, body: body)
@@ -167,10 +171,10 @@ public final class ERPClient: Sendable {
 
     /// The first `o:errorCode` and `detail` of a NetSuite error body.
     static func errorDetail(_ data: Data) -> (String?, String) {
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let first = (object["o:errorDetails"] as? [[String: Any]])?.first
-        else { return (nil, "") }
-        return (first["o:errorCode"] as? String, (first["detail"] as? String) ?? "")
+        guard let first = (try? JSONDecoder().decode(ERPErrorBody.self, from: data))?.details.first else {
+            return (nil, "")
+        }
+        return (first.code, first.detail ?? "")
     }
 
     /// ASCII only: the path goes out exactly as written, so a TBA signature over it matches.

@@ -37,3 +37,23 @@ public enum ERPOutcome: Sendable, Equatable {
         }
     }
 }
+
+/// NetSuite's error body: `type`, `title`, `status`, `o:errorDetails[]` (`detail`, `o:errorCode`).
+struct ERPErrorBody: Decodable, Sendable {
+    struct Detail: Decodable, Sendable {
+        var detail: String?
+        var code: String?
+
+        enum CodingKeys: String, CodingKey {
+            case detail
+            case code = "o:errorCode"
+        }
+    }
+    var status: Int?
+    var details: [Detail]
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case details = "o:errorDetails"
+    }
+}

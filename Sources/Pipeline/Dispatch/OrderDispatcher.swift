@@ -1,5 +1,6 @@
 import Foundation
 import OrderModel
+import Synchronization
 
 /// Dispatches one order's canonical events of a batch, strictly in order: for each, the ERP view
 /// (read once, then kept up to date locally) → ``ERPEffectPlanner`` → each write in turn, through
@@ -125,9 +126,15 @@ struct OrderDispatcher: Sendable {
             for effect in plan.effects {
                 guard owns(), !isStopping() else { return (.abandoned(applied: applied), nil) }
                 let salesOrderID = known?.view?.salesOrderID
+                let returnAuthorizationID = known?.view?.returnAuthorizationID
                 let eventID = event.eventID
+                // A transform is checked (SuiteQL, by effect id) before it is sent again: an earlier
+                // send may have landed unanswered. The first send trusts the view, as every write does.
+                let sends = SendCount()
                 let write = await perform(isStopping: isStopping) { () -> (ERPOutcome, String?) in
-                    await sync.apply(effect, salesOrderID: salesOrderID, eventID: eventID)
+                    await sync.apply(
+                        effect, salesOrderID: salesOrderID, returnAuthorizationID: returnAuthorizationID,
+                        eventID: eventID, recheck: sends.next() > 1)
                 }
                 switch write {
                 case .done(let id, let status, let attempts):
@@ -233,5 +240,18 @@ struct OrderDispatcher: Sendable {
         let ceiling = min(policy.initialBackoff * (1 << min(attempt - 1, 20)), policy.maxBackoff)
         let milliseconds = Double(ceiling.components.seconds) * 1000 + Double(ceiling.components.attoseconds) / 1e15
         return .milliseconds(Int64(Double.random(in: 0...max(1, milliseconds))))
+    }
+}
+
+/// How many times a request was sent (shared with the request's closure).
+final class SendCount: Sendable {
+    private let count = Mutex(0)
+
+    /// Counts one more send and returns the count.
+    func next() -> Int {
+        count.withLock {
+            $0 += 1
+            return $0
+        }
     }
 }

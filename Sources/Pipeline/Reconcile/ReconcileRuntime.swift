@@ -10,11 +10,12 @@ import OrderModel
 /// the schedule; the ledger lease lets one of them run at a time.
 enum ReconcileRuntime {
     /// The service, or nil when `run` does not reconcile (``ReconcileReaders/runsInPipeline(_:)``) —
-    /// said in one line. `marketplace`: the poller's token and pacer, shared. Enabled without a channel or an ERP is a configuration error.
+    /// said in one line. `marketplace`: the poller's token and pacer, shared; `access`: the process's ERP
+    /// client and gate (dispatch's), so reads share its token, limiter and breaker. Enabled without a channel or an ERP is a configuration error.
     static func service(
         configuration: PipelineConfiguration, ledger: any LedgerStore, producer: KafkaProducer, topics: PipelineTopics,
         matrix: MappingMatrix, metrics: PipelineMetrics, alerts: AlertEngine, marketplace: MarketplaceAccess?,
-        logger: Logger
+        erp access: ERPAccess? = nil, logger: Logger
     ) throws -> ReconcileService? {
         guard ReconcileReaders.runsInPipeline(configuration) else {
             logger.notice(
@@ -42,7 +43,10 @@ enum ReconcileRuntime {
         jobLogger[metadataKey: "component"] = "reconcile"
         let job = ReconcileJob(
             settings: settings, channels: channels,
-            erp: ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erp)), stats: stats), stats: stats,
+            erp: ERPViewReader(
+                sync: ERPSync(client: try access?.client ?? ERPClient(configuration: erp)), stats: stats,
+                gate: access?.gate),
+            stats: stats,
             matrix: matrix, ledger: reconcileLedger, topics: topics,
             send: { records in _ = try await producer.send(records) }, metrics: metrics, alerts: alerts,
             logger: jobLogger)

@@ -30,7 +30,8 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
     public init(
         kafka: KafkaConfig, topics: PipelineTopics, erp: ERPConfiguration, policy: DispatchPolicy = .init(),
         tiers names: [String] = [], sink: any RecordSink, audit: any AuditSink, parking: any ParkingStore,
-        gate: DestinationGate? = nil, health: HealthState? = nil, replica: String = "retry-0",
+        gate: DestinationGate? = nil, access: ERPAccess? = nil, health: HealthState? = nil,
+        replica: String = "retry-0",
         options: KafkaConsumerOptions = .init(), httpClient: HTTPClient = .shared,
         logger: Logger = Logger(label: "driftless.retry")
     ) throws {
@@ -42,12 +43,12 @@ public final class RetryStage: Service, CustomStringConvertible, Sendable {
                 value: "\(name) (configured: \(policy.retryTiers.map(\.name).joined(separator: ", ")))")
         }
         tiers = read
-        let client = try ERPClient(configuration: erp, client: httpClient, logger: logger)
+        let client = try access?.client ?? ERPClient(configuration: erp, client: httpClient, logger: logger)
         let input = try StageConsumer(
             stage: .retry, kafka: kafka, topics: topics, inputs: read.map { topics.retry(tier: $0.name) },
             options: options, logger: logger)
         self.input = input
-        let gate = gate ?? .erp(erp, policy: policy, health: health, logger: logger)
+        let gate = access?.gate ?? gate ?? .erp(erp, policy: policy, health: health, logger: logger)
         self.gate = gate
         // A `Retry-After` sends the record to its next tier at that time instead of holding the batch.
         let dispatcher = OrderDispatcher(

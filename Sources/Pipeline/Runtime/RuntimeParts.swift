@@ -94,22 +94,28 @@ struct Parts: Sendable {
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, ledger: ledger, audit: audit,
                 replica: "\(replica)/translate", options: options, logger: logger)
         }
+        // One ERP client, credential cache, limiter and breaker for dispatch, retry and reconciliation.
+        var erpAccess: ERPAccess?
         if stages.contains(.dispatch) || stages.contains(.retry) {
             if var erp = configuration.erp {
                 erp.content = matrix.content
                 guard let parking = ledger as? any ParkingStore else { throw PipelineRuntimeError.ledgerWithoutParking }
-                let gate = DestinationGate.erp(erp, policy: configuration.dispatch, health: health, logger: logger)
+                let access =
+                    try erpAccess
+                    ?? ERPAccess(
+                        configuration: erp, policy: configuration.dispatch, health: health, logger: logger)
+                erpAccess = access
                 if stages.contains(.dispatch) {
                     parts.dispatch = try DispatchStage(
                         kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch, sink: producer,
-                        audit: audit, parking: parking, gate: gate, health: health, replica: "\(replica)/dispatch",
-                        options: options, logger: logger)
+                        audit: audit, parking: parking, access: access, health: health,
+                        replica: "\(replica)/dispatch", options: options, logger: logger)
                 }
                 if stages.contains(.retry) {
                     parts.retry = try RetryStage(
                         kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch,
                         tiers: configuration.retryTierFilter, sink: producer, audit: audit, parking: parking,
-                        gate: gate, replica: "\(replica)/retry", options: options, logger: logger)
+                        access: access, replica: "\(replica)/retry", options: options, logger: logger)
                 }
             } else {
                 logger.notice(
@@ -159,7 +165,8 @@ struct Parts: Sendable {
         if stages.count == StageName.allCases.count {
             parts.reconcile = try ReconcileRuntime.service(
                 configuration: configuration, ledger: ledger, producer: producer, topics: topics, matrix: matrix,
-                metrics: observe.metrics, alerts: observe.alerts.engine, marketplace: marketplace, logger: logger)
+                metrics: observe.metrics, alerts: observe.alerts.engine, marketplace: marketplace, erp: erpAccess,
+                logger: logger)
         }
         parts.observe.attach(
             validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch, retry: parts.retry,

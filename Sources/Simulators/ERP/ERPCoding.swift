@@ -3,11 +3,24 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// A page of a list request.
+/// A page of a list request: NetSuite's collection answer, whose items carry only `links` and `id`
+/// (Oracle's NetSuite help, "Collection Paging"; domain facts, "How the REST record API really behaves").
 public struct ERPPage: Sendable, Codable {
+    /// A link of a resource.
+    public struct Link: Sendable, Codable, Hashable {
+        public var rel: String
+        public var href: String
+    }
+
+    /// One item of a collection.
+    public struct Item: Sendable, Codable, Hashable {
+        public var links: [Link]
+        public var id: String
+    }
+
     public var count: Int
     public var hasMore: Bool
-    public var items: [ERPRecord]
+    public var items: [Item]
     public var offset: Int
     public var totalResults: Int
 }

@@ -8,7 +8,7 @@ import OrderModel
 /// - an item fulfilment's lines must be lines of its sales order, and what all fulfilments of a
 ///   line ship must not exceed the line's ordered quantity (NetSuite: "You cannot fulfill more than
 ///   the quantity remaining"). Lines are matched by the custom column `custcol_driftless_line`;
-///   a fulfilment without an `item` sublist is not checked.
+///   a fulfilment without an `item` sublist (or whose lines lack that column) is not checked.
 /// (Oracle NetSuite Help: "Sales Orders", "Item Fulfillment"; SuiteTalk REST record API.)
 enum ERPContentRules {
     static let lineField = "custcol_driftless_line"
@@ -35,7 +35,8 @@ enum ERPContentRules {
             }
             return nil
         case .itemFulfillment:
-            let shipping = lines(write.body.fields["item"])
+            // Lines without the line column (a NetSuite body may name lines by `line` or `itemReceive` only) are not checked.
+            let shipping = lines(write.body.fields["item"]).filter { !$0.id.isEmpty }
             guard !shipping.isEmpty else { return nil }
             let parentID = write.body.createdFrom ?? (write.operation == .transform ? write.id : nil) ?? ""
             guard let parent = await store.find(.salesOrder, id: parentID) else { return nil }

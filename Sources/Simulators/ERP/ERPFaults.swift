@@ -8,7 +8,7 @@ public final class ERPFaults: Sendable {
     enum Decision: Equatable {
         case proceed
         case unavailable  // 503
-        case throttled(retryAfterSeconds: Int)  // 429
+        case throttled(retryAfterSeconds: Int?)  // 429, `Retry-After` only when set
         case stall(Duration)  // answer after the client's timeout
         case applyThenStall(Duration)  // apply, then answer after the client's timeout (a lost answer)
         case unauthorized  // 401
@@ -23,10 +23,11 @@ public final class ERPFaults: Sendable {
     public struct Settings: Sendable {
         /// Added to every answer.
         public var latency: Duration = .zero
-        /// Fractions of requests answered 503, 429 (with `Retry-After: retryAfterSeconds`) and stalled.
+        /// Fractions of requests answered 503, 429 (with `Retry-After: retryAfterSeconds`, none when
+        /// nil: NetSuite's documentation promises no `Retry-After`) and stalled.
         public var unavailableRatio = 0.0
         public var throttledRatio = 0.0
-        public var retryAfterSeconds = 1
+        public var retryAfterSeconds: Int? = 1
         public var stallRatio = 0.0
         public var stall: Duration = .seconds(30)
         /// Fraction of requests applied whose answer then comes only after `stall` (the client

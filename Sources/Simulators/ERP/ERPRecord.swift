@@ -2,8 +2,32 @@ import Foundation
 import OrderModel
 
 extension ERPRecordType {
-    /// Whether records of this type hang off a sales order (`createdFrom`).
+    /// Whether records of this type hang off a sales order (made from it, or referring to it).
     var isRelated: Bool { self != .salesOrder }
+
+    /// Record types NetSuite makes only by transforming another record (Oracle's NetSuite help,
+    /// "Transforming Records", section_157901123882; "Item Fulfillment", section_161425629582): an
+    /// upsert, `PUT` or `POST` of one of their own is refused.
+    var isTransformOnly: Bool { self == .itemFulfillment || self == .returnAuthorization || self == .creditMemo }
+
+    /// The transforms the simulator serves: `fromType` → the types it may become.
+    static let transforms: [ERPRecordType: Set<ERPRecordType>] = [
+        .salesOrder: [.itemFulfillment, .returnAuthorization, .invoice, .cashSale],
+        .returnAuthorization: [.creditMemo],
+    ]
+
+    /// The transaction type SuiteQL's `transaction.type` column names (`SalesOrd`, `ItemShip`, …).
+    var suiteQLType: String {
+        switch self {
+        case .salesOrder: "SalesOrd"
+        case .itemFulfillment: "ItemShip"
+        case .invoice: "CustInvc"
+        case .cashSale: "CashSale"
+        case .customerDeposit: "CustDep"
+        case .returnAuthorization: "RtnAuth"
+        case .creditMemo: "CustCred"
+        }
+    }
 }
 
 /// A NetSuite-style status reference, e.g. `{"id": "B", "refName": "Pending Fulfillment"}`.
@@ -21,38 +45,70 @@ public struct ERPStatus: Sendable, Hashable, Codable {
         "A": "Pending Approval", "B": "Pending Fulfillment", "C": "Cancelled", "D": "Partially Fulfilled",
         "E": "Pending Billing/Partially Fulfilled", "F": "Pending Billing", "G": "Billed", "H": "Closed",
     ]
+
+    static func salesOrder(_ code: String) -> ERPStatus {
+        ERPStatus(id: code, refName: salesOrderNames[code] ?? code)
+    }
 }
 
 /// One record of the ERP simulator.
 public struct ERPRecord: Sendable, Hashable, Codable {
+    /// A record action taken on a sales order (`POST …/salesOrder/{id}/@cancel`, `@close`).
+    public enum Action: String, Sendable, Hashable, Codable {
+        case cancel, close
+    }
+
     /// Internal id (numeric text, assigned by the simulator).
     public var id: String
     public var type: ERPRecordType
     /// The integration's id for the record (`PUT …/eid:<externalId>` upserts by it).
     public var externalId: String?
-    /// For related records: the sales order's internal id.
+    /// For a transformed record: the internal id of the record it was made from (a sales order; a
+    /// return authorization for a credit memo).
     public var createdFrom: String?
+    /// For a customer deposit: the sales order it is for (its `salesOrder` field).
+    public var salesOrder: String?
+    /// For a sales order: the settable approval status, A (Pending Approval) or B (Pending Fulfillment).
+    public var orderStatus: String?
+    /// For a sales order: the record action taken on it, if any.
+    public var action: Action?
+    /// For an item fulfilment: the tracking numbers of its package lines.
+    public var packageTrackingNumbers: [String]
+    /// For an item fulfilment: whether it left order lines unfulfilled (a line with `itemReceive: false`).
+    public var leavesLinesOpen: Bool
+    /// The status NetSuite shows; for a sales order derived from `orderStatus`, its fulfilments,
+    /// billing and actions (never written directly).
     public var status: ERPStatus?
-    /// Any other body fields, as text (e.g. `tranId`, `memo`, `paymentTransactionId`, `trackingNumbers`).
+    /// Any other body fields, standard and custom (`custbody_…`), as text.
     public var fields: [String: String]
     public var lastModifiedDate: Date
 
     public init(
         id: String, type: ERPRecordType, externalId: String? = nil, createdFrom: String? = nil,
-        status: ERPStatus? = nil,
+        salesOrder: String? = nil, orderStatus: String? = nil, action: Action? = nil,
+        packageTrackingNumbers: [String] = [], leavesLinesOpen: Bool = false, status: ERPStatus? = nil,
         fields: [String: String] = [:], lastModifiedDate: Date
     ) {
         self.id = id
         self.type = type
         self.externalId = externalId
         self.createdFrom = createdFrom
+        self.salesOrder = salesOrder
+        self.orderStatus = orderStatus
+        self.action = action
+        self.packageTrackingNumbers = packageTrackingNumbers
+        self.leavesLinesOpen = leavesLinesOpen
         self.status = status
         self.fields = fields
         self.lastModifiedDate = lastModifiedDate
     }
 
+    /// The record it hangs off: the record it was transformed from, or a deposit's sales order.
+    public var parent: String? { createdFrom ?? salesOrder }
+
     /// Record JSON as NetSuite's REST record API returns it: the body fields, standard and custom
-    /// (`custbody_…`), side by side at the top level, no `fields` wrapper (Oracle's NetSuite help,
+    /// (`custbody_…`), side by side at the top level, no `fields` wrapper; references as
+    /// `{"id": …}`; an item fulfilment's packages in its `package` sublist (Oracle's NetSuite help,
     /// "Getting a Record Instance" and "NetSuite Record Structure"; domain facts, "How the REST
     /// record API really behaves").
     public func encode(to encoder: any Encoder) throws {
@@ -60,8 +116,15 @@ public struct ERPRecord: Sendable, Hashable, Codable {
         try container.encode(id, forKey: FieldKey("id"))
         try container.encode(type, forKey: FieldKey("type"))
         try container.encodeIfPresent(externalId, forKey: FieldKey("externalId"))
-        try container.encodeIfPresent(createdFrom, forKey: FieldKey("createdFrom"))
+        try container.encodeIfPresent(createdFrom.map(Reference.init), forKey: FieldKey("createdFrom"))
+        try container.encodeIfPresent(salesOrder.map(Reference.init), forKey: FieldKey("salesOrder"))
+        try container.encodeIfPresent(orderStatus.map(ERPStatus.salesOrder), forKey: FieldKey("orderStatus"))
         try container.encodeIfPresent(status, forKey: FieldKey("status"))
+        if type == .itemFulfillment {
+            try container.encode(
+                Sublist(items: packageTrackingNumbers.map { Package(packageTrackingNumber: $0) }),
+                forKey: FieldKey("package"))
+        }
         try container.encode(lastModifiedDate, forKey: FieldKey("lastModifiedDate"))
         for (key, value) in fields where !Self.standardKeys.contains(key) {
             try container.encode(value, forKey: FieldKey(key))
@@ -73,8 +136,15 @@ public struct ERPRecord: Sendable, Hashable, Codable {
         id = try container.decode(String.self, forKey: FieldKey("id"))
         type = try container.decode(ERPRecordType.self, forKey: FieldKey("type"))
         externalId = try container.decodeIfPresent(String.self, forKey: FieldKey("externalId"))
-        createdFrom = try container.decodeIfPresent(String.self, forKey: FieldKey("createdFrom"))
+        createdFrom = try container.decodeIfPresent(Reference.self, forKey: FieldKey("createdFrom"))?.id
+        salesOrder = try container.decodeIfPresent(Reference.self, forKey: FieldKey("salesOrder"))?.id
+        orderStatus = try container.decodeIfPresent(ERPStatus.self, forKey: FieldKey("orderStatus"))?.id
+        action = nil
         status = try container.decodeIfPresent(ERPStatus.self, forKey: FieldKey("status"))
+        packageTrackingNumbers =
+            try container.decodeIfPresent(Sublist<Package>.self, forKey: FieldKey("package"))?.items.map(
+                \.packageTrackingNumber) ?? []
+        leavesLinesOpen = false
         lastModifiedDate = try container.decode(Date.self, forKey: FieldKey("lastModifiedDate"))
         var fields: [String: String] = [:]
         for key in container.allKeys where !Self.standardKeys.contains(key.stringValue) {
@@ -84,8 +154,22 @@ public struct ERPRecord: Sendable, Hashable, Codable {
     }
 
     private static let standardKeys: Set<String> = [
-        "id", "type", "externalId", "createdFrom", "status", "lastModifiedDate", "links",
+        "id", "type", "externalId", "createdFrom", "salesOrder", "orderStatus", "status", "package",
+        "lastModifiedDate", "links",
     ]
+
+    private struct Reference: Codable {
+        var id: String
+        init(_ id: String) { self.id = id }
+    }
+
+    private struct Sublist<Item: Codable>: Codable {
+        var items: [Item]
+    }
+
+    private struct Package: Codable {
+        var packageTrackingNumber: String
+    }
 
     private struct FieldKey: CodingKey {
         var stringValue: String
@@ -95,53 +179,11 @@ public struct ERPRecord: Sendable, Hashable, Codable {
         init?(intValue: Int) { nil }
     }
 
-    /// What makes two related records the same effect, whatever their ids: type, sales order and
-    /// fields. A second record with the same fingerprint is a **duplicate effect**.
+    /// What makes two related records the same effect, whatever their ids: type, the record they
+    /// hang off, tracking numbers and fields. A second record with the same fingerprint is a
+    /// **duplicate effect**.
     var fingerprint: String {
         let body = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
-        return "\(type.rawValue)|\(createdFrom ?? "")|\(status?.id ?? "")|\(body)"
-    }
-}
-
-/// A write's body as the simulator reads it: `externalId`, `status` (`{"id": "B"}` or `"B"`),
-/// `createdFrom` (`{"id": "7"}` or `"7"`), everything else kept as text.
-struct ERPWriteBody: Sendable {
-    var externalId: String?
-    var status: String?
-    var createdFrom: String?
-    var fields: [String: String] = [:]
-
-    init(json: [String: Any]) {
-        for (key, value) in json {
-            switch key {
-            case "externalId": externalId = Self.text(value)
-            case "status", "orderStatus": status = Self.reference(value)
-            case "createdFrom": createdFrom = Self.reference(value)
-            default: if let text = Self.text(value) { fields[key] = text }
-            }
-        }
-    }
-
-    private static func json(_ value: Any) -> String? {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) else { return nil }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    private static func reference(_ value: Any) -> String? {
-        if let object = value as? [String: Any] { return object["id"].flatMap(text) }
-        return text(value)
-    }
-
-    private static func text(_ value: Any) -> String? {
-        switch value {
-        case let string as String: string
-        case let number as NSNumber: number.stringValue
-        case let list as [Any] where list.allSatisfy({ !($0 is [String: Any]) && !($0 is [Any]) }):
-            list.compactMap(text).joined(separator: ",")
-        // Subrecords and sublists (`item`, `shippingAddress`, …) are kept as their JSON text.
-        case let nested as [String: Any]: json(nested)
-        case let nested as [Any]: json(nested)
-        default: nil
-        }
+        return "\(type.rawValue)|\(parent ?? "")|\(packageTrackingNumbers.joined(separator: ","))|\(body)"
     }
 }

@@ -91,26 +91,15 @@ extension ERPRoutes {
                 response = await body()
                 faults.finish()
                 try? await Task.sleep(for: duration)
-            case .unauthorized:
-                response = ERPError.response(.unauthorized, code: "INVALID_LOGIN", detail: "Invalid login attempt.")
-            case .unavailable, .invalid:
-                response = ERPError.response(
-                    .serviceUnavailable, code: "SERVICE_UNAVAILABLE", detail: "Service unavailable.")
-            case .throttled(let seconds):
-                var throttled = ERPError.response(
-                    .tooManyRequests, code: "REQUEST_LIMIT_EXCEEDED", detail: "Too many requests.")
-                throttled.headers[.retryAfter] = String(seconds)
-                response = throttled
-            case .overConcurrency:
-                response = ERPError.response(
-                    .tooManyRequests, code: "SSS_REQUEST_LIMIT_EXCEEDED", detail: "Concurrent request limit exceeded.")
             case .stall(let duration):
                 try? await Task.sleep(for: duration)
-                response = ERPError.response(
-                    .serviceUnavailable, code: "SERVICE_UNAVAILABLE", detail: "Request timed out.")
+                response = refusal(decision)
+            default:
+                response = refusal(decision)
             }
         }
         counters.add(Int(response.status.code))
+        counters.add(kind: "poll")
         return response
     }
 

@@ -4,8 +4,23 @@ import Hummingbird
 import OrderModel
 import Synchronization
 
-/// The request handling of ``ERPSimulator``: the record API (this file) and NetSuite's
-/// asynchronous requests (``ERPRoutes`` + async).
+/// The request handling of ``ERPSimulator``: the record API (this file), SuiteQL (``ERPRoutes`` +
+/// SuiteQL) and NetSuite's asynchronous requests (``ERPRoutes`` + async). Strict to Oracle's
+/// NetSuite help (SuiteTalk REST Web Services):
+/// - records: `GET/PATCH /{type}/{id}`, `POST /{type}` (204 + `Location`), upsert `PUT
+///   /{type}/eid:{externalId}` ("Working with Records"; "Using External IDs", section_156335203191);
+///   an upsert or create of a transform-only type (item fulfilment, return authorization, credit
+///   memo) is refused `400 INVALID_CONTENT` ("… can only be created by transforming");
+/// - transforms: `POST /salesOrder/{id}/!transform/itemFulfillment|returnAuthorization|invoice|cashSale`
+///   and `POST /returnAuthorization/{id}/!transform/creditMemo`, 204 + `Location` of the new record
+///   ("Transforming Records", section_157901123882);
+/// - record actions: `POST /salesOrder/{id}/@cancel|@close`, parameters optional in the body, the
+///   record's state saved at once, 204 + `Location` of the record ("Executing Record Actions",
+///   section_156631158782);
+/// - collections answer `items` of `links` + `id` only ("Collection Paging"), fields need a GET or
+///   SuiteQL;
+/// - errors: `type`, `title`, `status`, `o:errorDetails[]` (`detail`, `o:errorCode`) ("Error
+///   Handling and Error Response Format").
 struct ERPRoutes: Sendable {
     static let prefix = "/services/rest/record/v1"
     let store: ERPStore
@@ -26,21 +41,29 @@ struct ERPRoutes: Sendable {
         router.put("\(Self.prefix)/:type/:id") { request, context in await handle(request, context, .upsert) }
         router.patch("\(Self.prefix)/:type/:id") { request, context in await handle(request, context, .update) }
         // (One route shape per depth: the router's tree does not fall back from a literal to a parameter.)
+        router.post("\(Self.prefix)/:type/:id/:action") { request, context in
+            await handle(request, context, .action)
+        }
         router.post("\(Self.prefix)/:type/:id/!transform/:target") { request, context in
             await handle(request, context, .transform)
         }
+        addSuiteQLRoute(to: router)
         addAsyncRoutes(to: router)
         return router
     }
 
-    enum Operation: Sendable { case list, read, create, upsert, update, transform }
+    enum Operation: Sendable { case list, read, create, upsert, update, transform, action }
 
     /// A write, as executed now or later (by a job or a late commit).
     struct Write: Sendable {
         var operation: Operation
+        /// The record type written (a transform's target).
         var type: ERPRecordType
         var id: String?
         var body: ERPWriteBody
+        /// A transform's source type; a record action's name.
+        var source: ERPRecordType?
+        var action: String?
         /// A result decided on arrival (a record the faults make invalid).
         var failure: ERPWriteResult?
     }
@@ -48,6 +71,7 @@ struct ERPRoutes: Sendable {
     func handle(_ request: Request, _ context: BasicRequestContext, _ operation: Operation) async -> Response {
         let response = await answer(request, context, operation)
         counters.add(Int(response.status.code))
+        counters.add(kind: operation == .list || operation == .read ? "read" : "write")
         return response
     }
 
@@ -58,37 +82,44 @@ struct ERPRoutes: Sendable {
         guard let type = context.parameters.get("type").flatMap(ERPRecordType.init(rawValue:)) else {
             return ERPError.response(.notFound, code: "INVALID_RCRD_TYPE", detail: "Unknown record type.")
         }
-        // A transform names the record to create after `!transform/`.
-        let target =
-            operation == .transform ? context.parameters.get("target").flatMap(ERPRecordType.init(rawValue:)) : type
-        guard let target, !(operation == .transform && !target.isRelated) else {
-            return ERPError.response(.badRequest, code: "INVALID_TRANSFORM", detail: "Unknown transform target.")
-        }
         let id = context.parameters.get("id")
-        let isWrite = operation != .list && operation != .read
-        var body = ERPWriteBody(json: [:])
-        if isWrite {
-            guard let bytes = try? await request.body.collect(upTo: 1 << 20),
-                let json = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any]
-            else {
-                return ERPError.response(.badRequest, code: "INVALID_CONTENT", detail: "The body is not a JSON object.")
+        var write = Write(operation: operation, type: type, id: id, body: ERPWriteBody())
+        switch operation {
+        case .transform:
+            guard let target = context.parameters.get("target").flatMap(ERPRecordType.init(rawValue:)) else {
+                return ERPError.response(.badRequest, code: "INVALID_CONTENT", detail: "Unknown transform target.")
             }
-            body = ERPWriteBody(json: json)
+            (write.type, write.source) = (target, type)
+        case .action:
+            guard let name = context.parameters.get("action"), name.hasPrefix("@") else {
+                return ERPError.response(.notFound, code: "INVALID_REQUEST", detail: "Unknown sub-resource.")
+            }
+            write.action = String(name.dropFirst())
+        default: break
         }
-        if operation == .transform {
-            guard type == .salesOrder else {
-                return ERPError.response(.badRequest, code: "INVALID_TRANSFORM", detail: "Only sales orders transform.")
+        let isWrite = operation != .list && operation != .read
+        if isWrite {
+            guard let bytes = try? await request.body.collect(upTo: 1 << 20) else {
+                return ERPError.response(.badRequest, code: "INVALID_CONTENT", detail: "The body is too large.")
             }
-            body.createdFrom = id
+            let data = Data(buffer: bytes)
+            if data.isEmpty && operation == .action {
+                // "You can also execute record actions without providing action parameters."
+            } else {
+                guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                    return ERPError.response(
+                        .badRequest, code: "INVALID_CONTENT", detail: "The body is not a JSON object.")
+                }
+                write.body = ERPWriteBody(json: json)
+            }
         }
         // "Sending an Asynchronous Request" (Oracle's NetSuite help): `Prefer: respond-async` queues
         // the request as a job. (Reads are answered at once here: Driftless sends only writes async.)
         let isAsync = isWrite && (request.headers[Self.prefer]?.lowercased().contains("respond-async") ?? false)
         let key = request.headers[Self.idempotencyKey].flatMap { $0.isEmpty ? nil : $0 }
-        let orders = [id, body.externalId, body.createdFrom].compactMap { $0 }.map {
+        let orders = ([id] + write.body.orderReferences.map(Optional.some)).compactMap { $0 }.map {
             $0.hasPrefix("eid:") ? String($0.dropFirst(4)) : $0
         }
-        var write = Write(operation: operation, type: target, id: id, body: body)
         let (decision, latency) = faults.admit(orders: isWrite ? orders : [], isWrite: isWrite, now: Date())
         if latency > .zero { try? await Task.sleep(for: latency) }
         switch decision {
@@ -96,7 +127,7 @@ struct ERPRoutes: Sendable {
             defer { faults.finish() }
             if isAsync { return await submit(write, idempotencyKey: key) }
             if isWrite { return Self.response(await execute(write)) }
-            return await read(operation, type: target, id: id, query: request.uri.queryParameters)
+            return await read(operation, type: type, id: id, query: request.uri.queryParameters)
         case .applyThenStall(let duration):
             defer { faults.finish() }
             let response: Response
@@ -105,7 +136,7 @@ struct ERPRoutes: Sendable {
             } else if isWrite {
                 response = Self.response(await execute(write))
             } else {
-                response = await read(operation, type: target, id: id, query: request.uri.queryParameters)
+                response = await read(operation, type: type, id: id, query: request.uri.queryParameters)
             }
             try? await Task.sleep(for: duration)
             return response
@@ -122,21 +153,6 @@ struct ERPRoutes: Sendable {
             }
             try? await Task.sleep(for: hold)
             return ERPError.response(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", detail: "Request timed out.")
-        case .unauthorized:
-            return ERPError.response(.unauthorized, code: "INVALID_LOGIN", detail: "Invalid login attempt.")
-        case .unavailable:
-            return ERPError.response(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", detail: "Service unavailable.")
-        case .throttled(let seconds):
-            var response = ERPError.response(
-                .tooManyRequests, code: "REQUEST_LIMIT_EXCEEDED", detail: "Too many requests.")
-            response.headers[.retryAfter] = String(seconds)
-            return response
-        case .overConcurrency:
-            return ERPError.response(
-                .tooManyRequests, code: "SSS_REQUEST_LIMIT_EXCEEDED", detail: "Concurrent request limit exceeded.")
-        case .stall(let duration):
-            try? await Task.sleep(for: duration)
-            return ERPError.response(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", detail: "Request timed out.")
         case .invalid(let status):
             let failure = ERPWriteResult.failed(
                 status: status, code: "USER_ERROR", detail: "Invalid field value for this order.")
@@ -144,6 +160,32 @@ struct ERPRoutes: Sendable {
             // An async request is accepted; its task fails with the validation error.
             write.failure = failure
             return await submit(write, idempotencyKey: key)
+        case .stall(let duration):
+            try? await Task.sleep(for: duration)
+            return refusal(decision)
+        default:
+            return refusal(decision)
+        }
+    }
+
+    /// The answer of a request the faults refuse before it runs.
+    func refusal(_ decision: ERPFaults.Decision) -> Response {
+        switch decision {
+        case .unauthorized:
+            return ERPError.response(.unauthorized, code: "INVALID_LOGIN", detail: "Invalid login attempt.")
+        case .throttled(let seconds):
+            // Nothing in Oracle's documentation promises a `Retry-After`: it is sent only when set.
+            var response = ERPError.response(
+                .tooManyRequests, code: "REQUEST_LIMIT_EXCEEDED", detail: "Too many requests.")
+            if let seconds { response.headers[.retryAfter] = String(seconds) }
+            return response
+        case .overConcurrency:
+            return ERPError.response(
+                .tooManyRequests, code: "SSS_REQUEST_LIMIT_EXCEEDED", detail: "Concurrent request limit exceeded.")
+        case .stall, .lateCommit, .proceed, .applyThenStall:
+            return ERPError.response(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", detail: "Request timed out.")
+        case .unavailable, .invalid:
+            return ERPError.response(.serviceUnavailable, code: "SERVICE_UNAVAILABLE", detail: "Service unavailable.")
         }
     }
 
@@ -152,22 +194,26 @@ struct ERPRoutes: Sendable {
         if let failure = write.failure { return failure }
         if let refusal = await ERPContentRules.refusal(write, store: store) { return refusal }
         do {
+            let record: ERPRecord
             switch write.operation {
             case .list, .read:
                 return .failed(status: 405, code: "INVALID_REQUEST", detail: "Not a write.")
-            case .create, .transform:
-                let record = try await store.create(write.type, body: write.body)
-                return .written(record.type, id: record.id)
+            case .create:
+                record = try await store.create(write.type, body: write.body)
+            case .transform:
+                record = try await store.transform(
+                    from: write.source ?? .salesOrder, id: write.id ?? "", to: write.type, body: write.body)
+            case .action:
+                record = try await store.act(write.type, id: write.id ?? "", action: write.action ?? "")
             case .upsert:
                 guard let id = write.id, id.hasPrefix("eid:") else {
                     return .failed(status: 400, code: "INVALID_REQUEST", detail: "PUT needs eid:<externalId>.")
                 }
-                let record = try await store.upsert(write.type, externalId: String(id.dropFirst(4)), body: write.body).0
-                return .written(record.type, id: record.id)
+                record = try await store.upsert(write.type, externalId: String(id.dropFirst(4)), body: write.body).0
             case .update:
-                let record = try await store.update(write.type, id: write.id ?? "", body: write.body)
-                return .written(record.type, id: record.id)
+                record = try await store.update(write.type, id: write.id ?? "", body: write.body)
             }
+            return .written(record.type, id: record.id)
         } catch {
             switch error {
             case .duplicateExternalId(let externalId):
@@ -177,6 +223,8 @@ struct ERPRoutes: Sendable {
                 return .failed(status: 404, code: "NONEXISTENT_ID", detail: "\(what) not found.")
             case .invalid(let why):
                 return .failed(status: 400, code: "INVALID_FLD_VALUE", detail: why)
+            case .refused(let why):
+                return .failed(status: 400, code: "INVALID_CONTENT", detail: why)
             }
         }
     }
@@ -201,35 +249,40 @@ struct ERPRoutes: Sendable {
         return ERPCoding.response(record)
     }
 
+    /// A collection: `items` of `links` + `id` only, paged ("Collection Paging"; the record fields
+    /// need a GET of each, or SuiteQL). `q=lastModifiedDate ON_OR_AFTER "…"` or `q=tranId IS "SO-4401"` filters.
     private func list(_ type: ERPRecordType, query: Parameters) async -> Response {
         var since: Date?
-        var parent: String?
         var tranID: String?
         if let q = query.get("q") {
-            if let range = q.range(of: "lastModifiedDate ON_OR_AFTER ") {
+            if let range = q.range(of: "tranId IS ") {
+                // A string field's `IS` (Oracle NetSuite help, "Record Collection Filtering").
+                tranID = q[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            } else {
+                guard let range = q.range(of: "lastModifiedDate ON_OR_AFTER ") else {
+                    return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Unsupported q.")
+                }
                 let text = q[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
                 guard let date = SimulatorTime.date(text) else {
                     return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Invalid date in q.")
                 }
                 since = date
-            } else if let range = q.range(of: "createdFrom EQUAL ") {
-                parent = q[range.upperBound...].trimmingCharacters(in: .whitespaces)
-            } else if let range = q.range(of: "tranId IS ") {
-                // A string field's `IS` (Oracle NetSuite help, "Record Collection Filtering").
-                tranID = q[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-            } else {
-                return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Unsupported q.")
             }
         }
         let limit = min(1000, max(1, query.get("limit", as: Int.self) ?? 1000))
         let offset = max(0, query.get("offset", as: Int.self) ?? 0)
-        let matching = await store.records(type, modifiedSince: since, createdFrom: parent).filter { record in
+        let matching = await store.records(type, modifiedSince: since).filter { record in
             tranID.map { record.fields["tranId"] == $0 } ?? true
         }
         let page = Array(matching.dropFirst(offset).prefix(limit))
+        let items = page.map { record in
+            ERPPage.Item(
+                links: [.init(rel: "self", href: base.url + "\(Self.prefix)/\(type.rawValue)/\(record.id)")],
+                id: record.id)
+        }
         return ERPCoding.response(
             ERPPage(
-                count: page.count, hasMore: offset + page.count < matching.count, items: page, offset: offset,
+                count: page.count, hasMore: offset + page.count < matching.count, items: items, offset: offset,
                 totalResults: matching.count))
     }
 }

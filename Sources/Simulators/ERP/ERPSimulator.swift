@@ -6,20 +6,23 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// A NetSuite-style ERP over HTTP: the REST record API's shapes for sales orders and their related
-/// records, with the faults an integration must survive (``ERPFaults``).
+/// A NetSuite-style ERP over HTTP, strict to Oracle's SuiteTalk REST documentation (see
+/// ``ERPRoutes`` for the pages each behaviour follows), with the faults an integration must survive
+/// (``ERPFaults``).
 ///
-/// API (all under `/services/rest/record/v1`, authenticated as ``ERPSimulatorCredentials`` allow:
-/// `Authorization: Bearer <token>` — the static token or an OAuth 2.0 token it issued — or TBA):
-/// - `GET /{type}/{id}` (`id` internal, or `eid:<externalId>`) → the record, or 404 `NONEXISTENT_ID`
-/// - `GET /{type}?q=lastModifiedDate ON_OR_AFTER "<RFC 3339>"` or `?q=createdFrom EQUAL <id>`,
-///   `&limit=1…1000&offset=` → `{"count", "hasMore", "items": [record…], "offset", "totalResults"}`
-/// - `PUT /{type}/eid:{externalId}` → upsert, 204 + `Location`
-/// - `POST /{type}` → create, 204 + `Location`; an `externalId` already used → 400 `DUP_RCRD`
-/// - `PATCH /{type}/{id}` → update fields / `status`, 204
-/// - `POST /salesOrder/{id}/!transform/{type}` → a related record created from the order, 204 + `Location`
-/// Writes bodies are JSON objects; `status` and `createdFrom` may be `{"id": …}` references. Records
-/// come back with their custom fields (`custbody_…`) at the top level, as NetSuite returns them.
+/// API (authenticated as ``ERPSimulatorCredentials`` allow: `Authorization: Bearer <token>` — the
+/// static token or an OAuth 2.0 token it issued — or TBA), under `/services/rest/record/v1`:
+/// - `GET /{type}/{id}` (`id` internal, or `eid:<externalId>`) → the record (custom fields at the
+///   top level, references as `{"id": …}`), or 404 `NONEXISTENT_ID`
+/// - `GET /{type}[?q=lastModifiedDate ON_OR_AFTER "<RFC 3339>"]&limit&offset` → `items` of `links` + `id`
+/// - `PUT /{type}/eid:{externalId}` → upsert, `POST /{type}` → create (an `externalId` already used:
+///   400 `DUP_RCRD`), `PATCH /{type}/{id}` → update; 204 + `Location`. Item fulfilments, return
+///   authorizations and credit memos are refused (400 `INVALID_CONTENT`): they are made by transforms.
+///   A sales order's `status` is read-only (derived); `orderStatus` takes A or B.
+/// - `POST /salesOrder/{id}/!transform/itemFulfillment|returnAuthorization|invoice|cashSale`,
+///   `POST /returnAuthorization/{id}/!transform/creditMemo` → 204 + `Location`
+/// - `POST /salesOrder/{id}/@cancel|@close` → record actions, 204 + `Location`
+/// - `POST /services/rest/query/v1/suiteql` (`Prefer: transient`) → the SuiteQL subset of ``ERPSuiteQL``
 /// Any write with `Prefer: respond-async` is queued as an asynchronous job (with
 /// `X-NetSuite-Idempotency-Key` honoured), polled under `/services/rest/async/v1/job/…` (see
 /// ``ERPRoutes`` + async for the documented shapes).
@@ -75,6 +78,11 @@ public final class ERPSimulator: Sendable {
     /// Answers so far by HTTP status.
     public var statusCounts: [Int: Int] { counters.snapshot }
 
+    /// Requests so far by kind: `read` (a record, a collection, a SuiteQL page), `write` (anything
+    /// that may change a record: upsert, create, update, transform, record action) and `poll` (the
+    /// asynchronous job API). For measuring what an integration costs the account.
+    public var requestKinds: [String: Int] { counters.kinds }
+
     /// `<base URL>/services/rest/record/v1`.
     public var recordURL: String { server.baseURL + ERPRoutes.prefix }
 
@@ -123,6 +131,9 @@ public final class ERPSimulator: Sendable {
 /// Answers by HTTP status.
 final class StatusCounts: Sendable {
     private let counts = Mutex<[Int: Int]>([:])
+    private let kindCounts = Mutex<[String: Int]>([:])
     func add(_ status: Int) { counts.withLock { $0[status, default: 0] += 1 } }
+    func add(kind: String) { kindCounts.withLock { $0[kind, default: 0] += 1 } }
     var snapshot: [Int: Int] { counts.withLock { $0 } }
+    var kinds: [String: Int] { kindCounts.withLock { $0 } }
 }

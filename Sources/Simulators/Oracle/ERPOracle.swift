@@ -14,8 +14,13 @@ import Foundation
 ///   `cancelled`, `error`, `failure`; `tracking_numbers`, or the older `tracking_number` when the list
 ///   is absent) — none when the order is cancelled;
 /// - a return authorization once a return started (`return_status` other than `NO_RETURN`, or a
-///   refund line restocked as `return`);
+///   refund line restocked as `return`) or a refund exists: NetSuite makes a credit memo only by
+///   transforming a return authorization (or an invoice, which Driftless does not make);
 /// - a credit memo per refund id.
+///
+/// Statuses are judged in NetSuite's terms (Oracle's SuiteTalk REST documentation; domain facts,
+/// "How the REST record API really behaves"): an integration sets only `orderStatus` A/B, cancels
+/// and closes by record actions, and the ERP derives the rest from item fulfilments and billing.
 ///
 /// Rules (Amazon SP-API): the sales order with the status of ``amazonStatus(_:)``; Amazon captures the
 /// payment when it ships, per order and without a gateway transaction, so a shipped (or partly
@@ -82,13 +87,14 @@ public enum ERPOracle {
                 for number in numbers where !number.isEmpty { effects.append(OracleEffect(.itemFulfillment, number)) }
             }
         }
-        if returnStarted { effects.append(OracleEffect(.returnAuthorization)) }
+        if returnStarted || !refunds.isEmpty { effects.append(OracleEffect(.returnAuthorization)) }
         for refund in refunds {
             if let refundID = text(refund["id"]) { effects.append(OracleEffect(.creditMemo, refundID)) }
         }
         let status = shopifyStatus(
             financialStatus: financial, fulfillmentStatus: fulfillmentStatus, cancelled: cancelled, closed: closed,
-            returnStarted: returnStarted, extraFinancialStatuses: extraFinancialStatuses)
+            returnStarted: returnStarted, fulfilled: effects.contains { $0.kind == .itemFulfillment },
+            extraFinancialStatuses: extraFinancialStatuses)
         return OracleExpectation(
             orderKey: "shopify:\(id)",
             salesOrderExternalID: OracleExternalID.salesOrder(channel: "shopify", orderID: id),
@@ -105,28 +111,32 @@ public enum ERPOracle {
         return try expectation(shopifyBody: body, extraFinancialStatuses: extraFinancialStatuses)
     }
 
-    /// The sales order status a Shopify order implies, first rule that holds: cancelled → C; fully
-    /// refunded → H; partly refunded or a return started → G; closed (archived) → H; fulfilled → F;
-    /// partly fulfilled → D; paid, partly paid or authorized → B; pending, voided or expired → A.
-    /// Nil for a financial status Shopify does not document (and `extra` does not name).
+    /// The sales order status NetSuite shows for a Shopify order, first rule that holds: cancelled →
+    /// C (`@cancel`); fully refunded or closed (archived) → H (`@close`); item fulfilments made
+    /// (`fulfilled`: tracking numbers to ship) → F when the order is fulfilled, D while partly (the
+    /// fulfilments leave lines open); otherwise the approval: paid, partly paid, authorized, partly
+    /// refunded or with a return started → B; pending, voided or expired → A. (Billed, G, needs an
+    /// invoice or cash sale, which the integration does not make.) Nil for a financial status Shopify
+    /// does not document (and `extra` does not name); `extra` maps such a status to a sales order code.
     public static func shopifyStatus(
         financialStatus: String, fulfillmentStatus: String?, cancelled: Bool, closed: Bool, returnStarted: Bool,
-        extraFinancialStatuses extra: [String: String] = [:]
+        fulfilled: Bool = false, extraFinancialStatuses extra: [String: String] = [:]
     ) -> String? {
         let known = [
             "pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided", "expired",
         ]
         guard known.contains(financialStatus) || extra[financialStatus] != nil else { return nil }
         if cancelled { return "C" }
-        if financialStatus == "refunded" { return "H" }
-        if financialStatus == "partially_refunded" || returnStarted { return "G" }
-        if closed { return "H" }
-        if fulfillmentStatus == "fulfilled" { return "F" }
-        if fulfillmentStatus == "partial" { return "D" }
+        if financialStatus == "refunded" || closed { return "H" }
+        if fulfilled { return fulfillmentStatus == "partial" ? "D" : "F" }
         switch financialStatus {
-        case "paid", "partially_paid", "authorized": return "B"
-        case "pending", "voided", "expired": return "A"
-        default: return extra[financialStatus]
+        case "paid", "partially_paid", "authorized", "partially_refunded": return "B"
+        case "pending", "voided", "expired": return returnStarted ? "B" : "A"
+        default:
+            // A deployment's own status: what NetSuite can show for it before fulfilment (A or B;
+            // C and H come from actions).
+            guard let code = extra[financialStatus] else { return nil }
+            return ["A", "C", "H"].contains(code) ? code : "B"
         }
     }
 
@@ -161,15 +171,14 @@ public enum ERPOracle {
             notes: status == nil ? ["OrderStatus \"\(orderStatus)\" unknown to the oracle"] : [])
     }
 
-    /// The sales order status an SP-API `OrderStatus` implies: Pending / PendingAvailability → A,
-    /// Unshipped → B, PartiallyShipped → D, Shipped / InvoiceUnconfirmed → F, Canceled /
-    /// Unfulfillable → C.
+    /// The sales order status NetSuite shows for an SP-API `OrderStatus`: Pending /
+    /// PendingAvailability → A; Unshipped, PartiallyShipped, Shipped, InvoiceUnconfirmed → B
+    /// (approved: `getOrders` carries no tracking numbers, so no item fulfilment is made, and
+    /// NetSuite derives D/F only from fulfilments); Canceled / Unfulfillable → C.
     public static func amazonStatus(_ orderStatus: String) -> String? {
         switch orderStatus {
         case "Pending", "PendingAvailability": "A"
-        case "Unshipped": "B"
-        case "PartiallyShipped": "D"
-        case "Shipped", "InvoiceUnconfirmed": "F"
+        case "Unshipped", "PartiallyShipped", "Shipped", "InvoiceUnconfirmed": "B"
         case "Canceled", "Unfulfillable": "C"
         default: nil
         }

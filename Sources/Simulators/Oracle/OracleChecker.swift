@@ -3,22 +3,32 @@ import OrderModel
 
 /// Compares ``OracleExpectation``s with the ERP's records (the ERP simulator's own, `ERPStore.allRecords()`).
 ///
-/// The sales order is found by its external id; related records by `createdFrom` (the sales order's
-/// internal id) and what they are about: a customer deposit by `paymentTransactionId`, an item
-/// fulfilment by each of its `trackingNumbers` (comma-separated), a credit memo by `refundId`, the
-/// return authorization by its type. It relies on nothing else the integration writes (no related
-/// record's external id, no version field).
+/// Counted in NetSuite's terms: the sales order by its external id; a customer deposit by its
+/// `salesOrder` and its payment reference (`custbody_driftless_payment_ref`); an item fulfilment
+/// transformed from the order (`createdFrom`) by each tracking number of its package lines; the
+/// return authorization transformed from the order; a credit memo transformed from that return
+/// authorization, by its refund id (`custbody_driftless_refund_id`). It relies on nothing else the
+/// integration writes (no related record's external id, no effect or version field).
 public enum OracleChecker {
     /// The verdict for `expectations` against `records`.
     public static func check(_ expectations: [OracleExpectation], records: [ERPRecord]) -> OracleReport {
         var report = OracleReport()
         report.erpRecords = records.count
         var salesOrders: [String: [ERPRecord]] = [:]  // external id → records
-        var related: [String: [ERPRecord]] = [:]  // createdFrom → records
+        var related: [String: [ERPRecord]] = [:]  // sales order internal id → records
+        let authorizations = Dictionary(
+            records.filter { $0.type == .returnAuthorization }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for record in records {
-            if record.type == .salesOrder {
+            switch record.type {
+            case .salesOrder:
                 salesOrders[record.externalId ?? "", default: []].append(record)
-            } else {
+            case .customerDeposit:
+                related[record.salesOrder ?? "", default: []].append(record)
+            case .creditMemo:
+                // Made from a return authorization: its order is the authorization's.
+                let order = record.createdFrom.flatMap { authorizations[$0]?.createdFrom }
+                related[order ?? "", default: []].append(record)
+            default:
                 related[record.createdFrom ?? "", default: []].append(record)
             }
         }
@@ -64,7 +74,7 @@ public enum OracleChecker {
         }
         for (parent, list) in related.sorted(by: { $0.key < $1.key }) where !attributedParents.contains(parent) {
             for record in list {
-                report.unattributed.append("\(record.type.rawValue) (\(name(record)), createdFrom \(parent))")
+                report.unattributed.append("\(record.type.rawValue) (\(name(record)), of sales order \(parent))")
             }
         }
         return report
@@ -84,17 +94,15 @@ public enum OracleChecker {
     static func effects(of record: ERPRecord) -> [OracleEffect]? {
         switch record.type {
         case .customerDeposit:
-            return [OracleEffect(.customerDeposit, record.fields["paymentTransactionId"] ?? "")]
+            return [OracleEffect(.customerDeposit, record.fields["custbody_driftless_payment_ref"] ?? "")]
         case .itemFulfillment:
-            let numbers = (record.fields["trackingNumbers"] ?? "").split(separator: ",").map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
+            let numbers = record.packageTrackingNumbers.filter { !$0.isEmpty }
             return numbers.isEmpty
                 ? [OracleEffect(.itemFulfillment)] : numbers.map { OracleEffect(.itemFulfillment, $0) }
         case .returnAuthorization:
             return [OracleEffect(.returnAuthorization)]
         case .creditMemo:
-            return [OracleEffect(.creditMemo, record.fields["refundId"] ?? "")]
+            return [OracleEffect(.creditMemo, record.fields["custbody_driftless_refund_id"] ?? "")]
         case .salesOrder, .invoice, .cashSale:
             return nil
         }

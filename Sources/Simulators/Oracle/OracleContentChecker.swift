@@ -72,7 +72,8 @@ public enum OracleContentChecker {
             for (tracking, want) in expectation.shipments.sorted(by: { $0.key < $1.key }) {
                 guard
                     let record = shipped.first(where: {
-                        ($0.fields["trackingNumbers"] ?? "").split(separator: ",").contains(Substring(tracking))
+                        // NetSuite: the tracking numbers are on the fulfilment's `package` lines.
+                        $0.packageTrackingNumbers.contains(tracking)
                     })
                 else {
                     differ("no fulfilment for \(tracking)")

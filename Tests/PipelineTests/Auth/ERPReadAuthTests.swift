@@ -16,26 +16,28 @@ final class ERPReadAuthTests: XCTestCase {
             let client = try ERPClient(configuration: erp.configuration())
             let created = await client.upsert(
                 "salesOrder", externalId: salesOrder,
-                body: Data(#"{"externalId": "\#(salesOrder)", "status": {"id": "B"}}"#.utf8))
+                body: Data(#"{"externalId": "\#(salesOrder)", "orderStatus": {"id": "B"}}"#.utf8))
             guard case .done = created else { return XCTFail("\(auth): \(created)") }
             let order = await erp.simulator.store.find(.salesOrder, id: "eid:\(salesOrder)")
             let orderID = try XCTUnwrap(order?.id, "\(auth)")
             let fulfilled = await client.transform(
                 salesOrder: orderID, to: "itemFulfillment",
-                body: Data(#"{"externalId": "if-\#(auth)", "trackingNumbers": "1Z999AA1"}"#.utf8))
+                body: Data(
+                    #"{"externalId": "if-\#(auth)", "package": {"items": [{"packageTrackingNumber": "1Z999AA1"}]}}"#
+                        .utf8))
             guard case .done = fulfilled else { return XCTFail("\(auth): \(fulfilled)") }
 
             let stats = ReconcileAPIStats()
             let reader = ERPViewReader(sync: try erp.sync(), stats: stats)
             let view = try await reader.view(of: key)
             XCTAssertEqual(view?.salesOrderID, orderID, "\(auth)")
-            XCTAssertEqual(view?.status, .pendingFulfillment, "\(auth)")
+            XCTAssertEqual(view?.status, .pendingBilling, "\(auth): NetSuite derives F from the fulfilment")
             XCTAssertEqual(view?.trackingNumbers, ["1Z999AA1"], "\(auth)")
             XCTAssertTrue(view?.records.contains(.itemFulfillment) == true, "\(auth)")
             let absent = try await reader.view(of: OrderKey(channel: .amazon, orderID: "111-0000000-0000000"))
             XCTAssertNil(absent, "\(auth): an order the ERP lacks")
             let accepted = erp.simulator.acceptedRequests
-            XCTAssertGreaterThan(accepted["\(auth.rawValue)+query"] ?? 0, 0, "\(auth): lists with a query")
+            XCTAssertGreaterThan(accepted["\(auth.rawValue)+query"] ?? 0, 0, "\(auth): SuiteQL pages with a query")
             XCTAssertEqual(accepted.keys.filter { !$0.hasPrefix(auth.rawValue) }, [], "\(auth): only \(auth)")
 
             let refused = ERPViewReader(

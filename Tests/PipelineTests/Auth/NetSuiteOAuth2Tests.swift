@@ -63,7 +63,7 @@ final class NetSuiteOAuth2Tests: XCTestCase {
             now: { clock.now })
         let client = try ERPClient(
             configuration: ERPConfiguration(baseURL: erp.server.baseURL, authentication: .oauth2(settings())))
-        let body = Data(#"{"status": "B"}"#.utf8)
+        let body = Data(#"{"orderStatus": "B"}"#.utf8)
         for index in 0..<3 {
             let outcome = await client.upsert("salesOrder", externalId: "shopify-\(index)", body: body)
             guard case .done = outcome else { return XCTFail("\(outcome)") }

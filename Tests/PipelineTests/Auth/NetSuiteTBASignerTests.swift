@@ -81,16 +81,17 @@ final class NetSuiteTBASignerTests: XCTestCase {
         let client = try ERPClient(
             configuration: ERPConfiguration(baseURL: erp.server.baseURL, authentication: .tba(Self.credentials)))
         let upsert = await client.upsert(
-            "salesOrder", externalId: "amazon:111-2", body: Data(#"{"externalId": "amazon:111-2", "status": "A"}"#.utf8)
+            "salesOrder", externalId: "amazon:111-2",
+            body: Data(#"{"externalId": "amazon:111-2", "orderStatus": {"id": "A"}}"#.utf8)
         )
         guard case .done = upsert else { return XCTFail("\(upsert)") }
-        let related = await client.related("itemFulfillment", createdFrom: "1")
+        let related = await client.suiteQL("SELECT id FROM transaction WHERE createdfrom = '1'", limit: 5, offset: 0)
         guard case .done = related.outcome else { return XCTFail("\(related.outcome)") }
         let read = await client.read("salesOrder", id: "eid:amazon:111-2")
         guard case .done = read.outcome else { return XCTFail("\(read.outcome)") }
 
         // Python's header for a GET with query parameters, sent as is.
-        let url = erp.recordURL + "/salesOrder?q=createdFrom%20EQUAL%201&limit=5"
+        let url = erp.recordURL + "/salesOrder?limit=5&offset=0"
         let now = Int(Date().timeIntervalSince1970)
         let python = try OAuthlib.sign(
             method: "GET", url: url, credentials: Self.credentials, timestamp: now, nonce: "py\(now)")

@@ -50,7 +50,8 @@ final class SimulateERPOAuth2Tests: XCTestCase {
                 "DRIFTLESS_ERP_OAUTH2_PRIVATE_KEY_FILE": keyFile,
             ])
         let client = try ERPClient(configuration: try XCTUnwrap(configuration.erp))
-        let written = await client.upsert("salesOrder", externalId: "so-sim-1", body: Data(#"{"status": "B"}"#.utf8))
+        let written = await client.upsert(
+            "salesOrder", externalId: "so-sim-1", body: Data(#"{"orderStatus": "B"}"#.utf8))
         guard case .done = written else { return XCTFail("\(written)") }
 
         process.terminate()

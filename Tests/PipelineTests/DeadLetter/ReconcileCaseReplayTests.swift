@@ -102,8 +102,8 @@ final class ReconcileCaseReplayTests: XCTestCase {
         // The second order is fixed by hand in the ERP before anyone replays it: resolved, nothing sent.
         guard case .found(let view) = await sync.view(of: OrderKey(channel: .shopify, orderID: String(cancelled[1])))
         else { return XCTFail("no sales order") }
-        let patched = await client.update(
-            "salesOrder", id: view.salesOrderID, body: try JSONSerialization.data(withJSONObject: ["status": "C"]))
+        // (NetSuite cancels by the record action, not by writing a status.)
+        let patched = await client.action("salesOrder", id: view.salesOrderID, "cancel")
         guard case .done = patched else { return XCTFail("\(patched)") }
         let dry = await CaseReplayer(
             cases: ledger, ledger: ledger, sink: nil, topics: fixture.topics, actor: "ops", reconcile: check

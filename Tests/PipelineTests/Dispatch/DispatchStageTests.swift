@@ -107,7 +107,7 @@ final class DispatchStageTests: XCTestCase {
         // Entered by hand in the ERP (through its API, as a clerk's integration would).
         let clerk = try ERPClient(configuration: rig.erpConfiguration())
         let manual = try JSONSerialization.data(
-            withJSONObject: ["createdFrom": ["id": parent], "paymentTransactionId": "ch_manual_9"])
+            withJSONObject: ["salesOrder": ["id": parent], NetSuiteFields.paymentReference: "ch_manual_9"])
         let entered = await clerk.upsert("customerDeposit", externalId: "manual-1", body: manual)
         guard case .done = entered else { return XCTFail("\(entered)") }
         try await rig.publish(Array(happy.dropFirst()) + cancelled)
@@ -122,9 +122,9 @@ final class DispatchStageTests: XCTestCase {
         XCTAssertEqual(p4.status?.id, "C", "cancelled in the ERP instead of released")
         XCTAssertFalse(
             records.contains { $0.createdFrom == p4.id && $0.type == .itemFulfillment }, "no fulfilment released")
-        let deposits = records.filter { $0.createdFrom == parent && $0.type == .customerDeposit }
+        let deposits = records.filter { $0.salesOrder == parent && $0.type == .customerDeposit }
         XCTAssertEqual(
-            Set(deposits.compactMap { $0.fields["paymentTransactionId"] }), ["ch_P5_1", "ch_manual_9"],
+            Set(deposits.compactMap { $0.fields[NetSuiteFields.paymentReference] }), ["ch_P5_1", "ch_manual_9"],
             "the capture's deposit carries its transaction id; the manual one is left alone")
         try await rig.rig.writer.flush()
         let rows = try await rig.rig.ledger.search(AuditQuery(stage: "dispatch", limit: 10_000))
@@ -176,7 +176,7 @@ final class DispatchStageTests: XCTestCase {
         for (key, order) in others {
             let record = await store.find(
                 .salesOrder, id: "eid:" + ERPEffect.externalID("so", key.channel.rawValue, key.orderID))
-            XCTAssertEqual(record?.status?.id, order.status?.rawValue, "\(key)")
+            XCTAssertEqual(record?.status?.id, order.netSuiteStatus, "\(key)")
         }
         await rig.finish()
     }

@@ -57,7 +57,7 @@ final class ERPClientTests: XCTestCase {
 
         guard
             case .done(204, let location?) = await client.upsert(
-                "salesOrder", externalId: "shopify-7", body: try body(["status": "B"]))
+                "salesOrder", externalId: "shopify-7", body: try body(["orderStatus": ["id": "B"]]))
         else { return XCTFail("upsert not done") }
         let id = String(location.split(separator: "/").last ?? "")
         let (readOutcome, record) = await client.read("salesOrder", id: "eid:shopify-7")
@@ -67,10 +67,14 @@ final class ERPClientTests: XCTestCase {
         let fulfilment = await client.transform(
             salesOrder: id, to: "itemFulfillment", body: try body(["externalId": "eff-7-fulfil"]))
         guard case .done = fulfilment else { return XCTFail("\(fulfilment)") }
-        let again = await client.create(
-            "itemFulfillment", body: try body(["externalId": "eff-7-fulfil", "createdFrom": id]))
+        let again = await client.transform(
+            salesOrder: id, to: "itemFulfillment", body: try body(["externalId": "eff-7-fulfil"]))
         guard case .conflict(400, "DUP_RCRD", _) = again else { return XCTFail("\(again)") }
-        let patched = await client.update("salesOrder", id: id, body: try body(["status": "F"]))
+        let refused = await client.create("itemFulfillment", body: try body(["externalId": "eff-7-other"]))
+        guard case .permanent(400, "INVALID_CONTENT", _) = refused else { return XCTFail("\(refused)") }
+        let closed = await client.action("salesOrder", id: id, "close")
+        XCTAssertEqual(closed, .done(status: 204, location: "/services/rest/record/v1/salesOrder/\(id)"))
+        let patched = await client.update("salesOrder", id: id, body: try body(["memo": "closed"]))
         XCTAssertEqual(patched, .done(status: 204, location: "/services/rest/record/v1/salesOrder/\(id)"))
 
         erp.faults.update { $0.invalidOrders = ["shopify-bad"] }
@@ -100,7 +104,8 @@ final class ERPClientTests: XCTestCase {
         guard case .transient(nil, nil, _) = stalled else { return XCTFail("a timeout is transient: \(stalled)") }
         erp.faults.update { $0.stallRatio = 0 }
         let writes = await erp.store.appliedWrites
-        XCTAssertEqual(writes, 3, "the upsert, the fulfilment and the patch; nothing refused was applied")
+        XCTAssertEqual(
+            writes, 4, "the upsert, the fulfilment, the close and the patch; nothing refused was applied")
         await erp.stop()
     }
 
@@ -150,7 +155,8 @@ final class ERPClientTests: XCTestCase {
         let outcomes = await withTaskGroup(of: ERPOutcome.self) { group in
             for index in 0..<12 {
                 group.addTask {
-                    await client.upsert("salesOrder", externalId: "c-\(index)", body: Data(#"{"status":"B"}"#.utf8))
+                    await client.upsert(
+                        "salesOrder", externalId: "c-\(index)", body: Data(#"{"orderStatus":"B"}"#.utf8))
                 }
             }
             return await group.reduce(into: [ERPOutcome]()) { $0.append($1) }

@@ -46,9 +46,9 @@ final class ReconcileERPSweepTests: XCTestCase {
         // Before the window: four storefront orders and one marketplace order, all in the ERP.
         let cancelled = try await scenario.paidOrder()
         try await scenario.seedERP(cancelled)
-        _ = try await store.apply(.cancel(reason: "customer"), to: cancelled)  // the webhook got through: ERP says C
-        let cancelledNow = await store.order(cancelled)
-        try await scenario.seedERP(document: try XCTUnwrap(cancelledNow))
+        // Cancelled on the storefront, that webhook lost: the ERP still holds the paid order (NetSuite
+        // ships nothing from a cancelled order, so the clerk's fulfilment below needs it open).
+        _ = try await store.apply(.cancel(reason: "customer"), to: cancelled)
         // Paid on the storefront before the window, that webhook lost: the ERP still waits for the payment.
         let pending = await store.createOrder(paid: false).id
         try await scenario.seedERP(pending)
@@ -69,19 +69,21 @@ final class ReconcileERPSweepTests: XCTestCase {
         try await scenario.seedERP(recent)
 
         // Manual ERP edits in the window; the channels did not change.
-        try await patch(client, sync, .shopify, String(cancelled), ["status": ["id": "F"]])  // fulfilled, not billed
-        try await patch(client, sync, .shopify, String(pending), ["status": ["id": "A"], "memo": "on hold"])  // pending
+        try await fulfil(client, sync, .shopify, String(cancelled))  // fulfilled by hand, not billed
+        // Sent back to Pending Approval.
+        try await patch(client, sync, .shopify, String(pending), ["orderStatus": ["id": "A"], "memo": "on hold"])
         try await patch(client, sync, .shopify, String(memo), ["memo": "called the customer"])  // still in sync
-        try await patch(client, sync, .amazon, amazon, ["status": ["id": "C"]])  // cancelled in the ERP only
+        try await cancel(client, sync, .amazon, amazon)  // cancelled in the ERP only
         let orphan = await client.upsert(
             "salesOrder", externalId: "so-shopify-999",
-            body: try JSONSerialization.data(withJSONObject: ["status": "B"]))
+            body: try JSONSerialization.data(withJSONObject: ["orderStatus": "B"]))
         let foreign = await client.upsert(
-            "salesOrder", externalId: "legacy-7", body: try JSONSerialization.data(withJSONObject: ["status": "B"]))
+            "salesOrder", externalId: "legacy-7", body: try JSONSerialization.data(withJSONObject: ["orderStatus": "B"])
+        )
         XCTAssertTrue(outcomeIsDone(orphan) && outcomeIsDone(foreign))
         // After the window's end: left for the next run.
         erpClock.set(now.addingTimeInterval(600))
-        try await patch(client, sync, .shopify, String(late), ["status": ["id": "A"]])
+        try await patch(client, sync, .shopify, String(late), ["orderStatus": ["id": "A"]])
 
         let stats = ReconcileAPIStats()
         let ledger = try await Ledger.open(url: "sqlite::memory:")
@@ -168,6 +170,26 @@ final class ReconcileERPSweepTests: XCTestCase {
         }
         let outcome = await client.update(
             "salesOrder", id: view.salesOrderID, body: try JSONSerialization.data(withJSONObject: body))
+        XCTAssertTrue(outcomeIsDone(outcome), "\(outcome)")
+    }
+
+    /// A clerk's item fulfilment, transformed from the order (NetSuite makes them no other way).
+    private func fulfil(_ client: ERPClient, _ sync: ERPSync, _ channel: Channel, _ id: String) async throws {
+        guard case .found(let view) = await sync.view(of: OrderKey(channel: channel, orderID: id)) else {
+            return XCTFail("no sales order for \(channel):\(id)")
+        }
+        let outcome = await client.transform(
+            salesOrder: view.salesOrderID, to: "itemFulfillment",
+            body: try JSONSerialization.data(withJSONObject: ["memo": "shipped by hand"]))
+        XCTAssertTrue(outcomeIsDone(outcome), "\(outcome)")
+    }
+
+    /// A clerk's cancel (`@cancel`, a record action).
+    private func cancel(_ client: ERPClient, _ sync: ERPSync, _ channel: Channel, _ id: String) async throws {
+        guard case .found(let view) = await sync.view(of: OrderKey(channel: channel, orderID: id)) else {
+            return XCTFail("no sales order for \(channel):\(id)")
+        }
+        let outcome = await client.action("salesOrder", id: view.salesOrderID, "cancel")
         XCTAssertTrue(outcomeIsDone(outcome), "\(outcome)")
     }
 

@@ -57,26 +57,6 @@ final class ReconcileRepairTests: XCTestCase {
         try await rig.stop()
     }
 
-    func testAStatusEditedByHandIsSetBack() async throws {
-        let (rig, shipped) = try await rigWithOrders()
-        let salesOrder = await rig.erp.store.find(.salesOrder, id: "eid:so-shopify-\(shipped)")
-        let id = try XCTUnwrap(salesOrder?.id)
-        let client = try ERPClient(configuration: rig.erpConfiguration)
-        let edit = await client.update("salesOrder", id: id, body: Data(#"{"status": {"id": "B"}}"#.utf8))
-        guard case .done = edit else { return XCTFail("the clerk's edit did not land: \(edit)") }
-        let edited = try await rig.check()
-        XCTAssertEqual(edited.wrongStatusList, ["shopify:\(shipped): ERP B, expected F"])
-
-        let run = try await rig.job().run()
-        XCTAssertEqual(run.found, 1, run.text)
-        let (repaired, settled) = try await rig.settle()
-        XCTAssertTrue(settled, "the status was set back\n" + repaired.details())
-        let next = try await rig.job().run()
-        XCTAssertEqual(next.found, 0, next.text)
-        XCTAssertEqual(next.repairsConfirmed, 1, next.text)
-        try await rig.stop()
-    }
-
     func testADiscardedDeadLetterIsMadeByReconciliation() async throws {
         let rig = try await ReconcileRepairRig.start()
         let (id, created) = await rig.store.createOrder(paid: false)

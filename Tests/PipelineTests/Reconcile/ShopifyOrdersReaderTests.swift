@@ -79,9 +79,11 @@ final class ShopifyOrdersReaderTests: XCTestCase {
     }
 
     func testThrottledResponseWaitsForTheRestoreRateAndContinues() async throws {
-        // A bucket of 150 points restoring 200/s; each page of 100 costs 102: every second query is throttled.
+        // A bucket of 150 points restoring 25/s; each page of 100 costs 102: a query sent within 2 s of
+        // the one before is throttled (a slow rate, so that a loaded machine still sends the next page
+        // before the bucket refills).
         let simulator = try await seeded(
-            300, settings: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: 150, restoreRate: 200)
+            300, settings: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: 150, restoreRate: 25)
         )
         defer { Task { await simulator.stop() } }
         let stats = ReconcileAPIStats()

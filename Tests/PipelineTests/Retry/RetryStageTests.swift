@@ -131,7 +131,7 @@ final class RetryStageTests: XCTestCase {
         for (key, order) in otherOrders {
             let record = await rig.erp.store.find(
                 .salesOrder, id: "eid:" + ERPEffect.externalID("so", key.channel.rawValue, key.orderID))
-            XCTAssertEqual(record?.status?.id, order.status?.rawValue, "other orders flow: \(key)")
+            XCTAssertEqual(record?.status?.id, order.netSuiteStatus, "other orders flow: \(key)")
         }
         rig.erp.faults.update { $0.invalidOrders = [] }
         let released = await eventually(timeout: .seconds(60)) {

@@ -124,8 +124,10 @@ enum CanonicalLifecycles {
     }
 
     /// What the ERP must end up with, from literal rules written here (independent of the product's
-    /// planner): per order, in version order, the sales order's status write whenever the status an
-    /// event implies changes (C for a cancelled order, else the mapping's target status); a deposit
+    /// planner): per order, in version order, the sales order's status write whenever what NetSuite
+    /// lets an integration write changes (A, B for any later status, C and H as record actions that
+    /// stay; nothing once a fulfilment made the ERP derive the status, a close waits while lines are to
+    /// ship) — C for a cancelled order, else the mapping's target status; a deposit
     /// per capture id, an item fulfilment per tracking number unless the order is cancelled or
     /// restocked, the return authorization once returns are initiated, a credit memo per refund id —
     /// each made once, when it first appears. `withheld`: some change asked to release a cancelled
@@ -139,6 +141,8 @@ enum CanonicalLifecycles {
             var seen: Set<Int64> = []
             let channel = key.channel.rawValue, id = key.orderID
             var made: Set<String> = []
+            var shown: String?  // what the last status write made the ERP show (A, B, C, H)
+            var fulfilled = false  // an item fulfilment was made (NetSuite derives D/F from it)
             for event in events.sorted(by: { $0.version < $1.version }) where seen.insert(event.version).inserted {
                 let cancelled = event.dimensions.lifecycle == .cancelled || event.dimensions.fulfillment == .restocked
                 let status = cancelled ? ERPStatusCode.cancelled : (event.erpTarget?.status ?? .pendingApproval)
@@ -149,13 +153,30 @@ enum CanonicalLifecycles {
                 {
                     expected.withheld = true
                 }
-                if expected.status != status {
+                // NetSuite terms: only `orderStatus` A/B is written (B for every status past approval,
+                // which fulfilments and billing make), cancel and close are record actions that stay.
+                let write: String
+                switch status {
+                case .pendingApproval: write = "A"
+                case .cancelled: write = "C"
+                case .closed: write = event.dimensions.fulfillment == .partial ? "B" : "H"
+                default: write = "B"
+                }
+                let needed: Bool
+                switch (write, shown) {
+                case (_, nil): needed = true
+                case (_, "C"?), (_, "H"?): needed = false  // nothing reopens a cancelled or closed order
+                case ("C", _), ("H", _): needed = true
+                default: needed = !fulfilled && shown != write
+                }
+                if needed {
                     expected.effects.append(
                         literal(
                             key, event.version, .salesOrderStatus, "v\(event.version)-\(status.rawValue)", .salesOrder,
                             ERPEffect.externalID("so", channel, id), status: status))
-                    expected.status = status
+                    shown = write
                 }
+                expected.status = status
                 var related: [ERPEffect] = []
                 for capture in event.facts.captureTransactionIDs {
                     related.append(
@@ -171,7 +192,8 @@ enum CanonicalLifecycles {
                                 ERPEffect.externalID("ful", channel, id, tracking)))
                     }
                 }
-                if event.dimensions.returns != .none {
+                // NetSuite makes a credit memo by transforming the return authorization: a refund needs one.
+                if event.dimensions.returns != .none || !event.facts.refundIDs.isEmpty {
                     related.append(
                         literal(
                             key, event.version, .returnAuthorization, "return", .returnAuthorization,
@@ -185,6 +207,7 @@ enum CanonicalLifecycles {
                 }
                 for effect in related where made.insert(effect.externalID).inserted {
                     expected.effects.append(effect)
+                    if effect.kind == .fulfilment { fulfilled = true }
                 }
             }
             result[key] = expected
@@ -208,6 +231,22 @@ enum CanonicalLifecycles {
         var effects: [ERPEffect] = []
         var status: ERPStatusCode?
         var withheld = false
+
+        /// The status NetSuite shows at the end: A as written; C and H by record actions (once taken,
+        /// they stay); anything else is the approved order (B), moved on to D/F by its fulfilments.
+        var netSuiteStatus: String? {
+            guard let status else { return nil }
+            let written = effects.compactMap(\.status)
+            if written.contains(.cancelled) { return "C" }
+            if written.contains(.closed) { return "H" }
+            switch status {
+            case .pendingApproval, .cancelled, .closed: return status.rawValue
+            default:
+                let fulfilments = effects.filter { $0.kind == .fulfilment }
+                if fulfilments.isEmpty { return "B" }
+                return fulfilments.contains { $0.leavesLinesOpen != true } ? "F" : "D"
+            }
+        }
 
         /// External ids of the related records, in the order they must be created.
         var relatedExternalIDs: [String] { effects.filter { $0.record != .salesOrder }.map(\.externalID) }

@@ -168,9 +168,15 @@ extension ERPSimulator {
         for record in records where record.type == .salesOrder {
             if let eid = record.externalId { salesOrders[eid] = record }
         }
+        // Deposits hang off their order by `salesOrder`, transforms by `createdFrom`, credit memos
+        // off the return authorization they were transformed from.
+        let authorizations = Dictionary(
+            records.filter { $0.type == .returnAuthorization }.map { ($0.id, $0.createdFrom ?? "") },
+            uniquingKeysWith: { first, _ in first })
         var related: [String: [ERPRecord]] = [:]
         for record in records where record.type != .salesOrder {
-            related[record.createdFrom ?? "", default: []].append(record)
+            let parent = record.parent ?? ""
+            related[record.type == .creditMemo ? authorizations[parent] ?? "" : parent, default: []].append(record)
         }
         XCTAssertEqual(salesOrders.count, expected.count, "one sales order per order", file: file, line: line)
         var mismatches: [String] = []
@@ -180,8 +186,8 @@ extension ERPSimulator {
                 mismatches.append("\(key): no sales order")
                 continue
             }
-            if salesOrder.status?.id != order.status?.rawValue {
-                mismatches.append("\(key): status \(salesOrder.status?.id ?? "-") ≠ \(order.status?.rawValue ?? "-")")
+            if salesOrder.status?.id != order.netSuiteStatus {
+                mismatches.append("\(key): status \(salesOrder.status?.id ?? "-") ≠ \(order.netSuiteStatus ?? "-")")
             }
             let created = log.filter { $0.salesOrder == salesOrder.id && $0.type != .salesOrder }
             let firstCreations = created.reduce(into: [String]()) { ids, entry in

@@ -57,10 +57,21 @@ struct ReconcileScenario: Sendable {
         try await addCapture(p5)
         expected["shopify:\(p5)"] = ReconcilePolicy.name(of: .paymentGap)
 
-        // Other drift: the ERP shows the order shipped while the storefront has not shipped it.
+        // Other drift: the ERP shows the order shipped while the storefront has not shipped it. In
+        // NetSuite an order shows fulfilled only through an item fulfilment, made per tracking number,
+        // so the made-up state carries a shipment with one.
         let other = try await paidOrder()
         guard var shipped = await store.order(other) else { throw SimulatorError.unknownOrder(String(other)) }
         shipped.fulfillmentStatus = Nullable("fulfilled")
+        let shipment = """
+            {"id": \(other * 3), "order_id": \(other), "status": "success", "created_at": "\(shipped.createdAt)",
+             "updated_at": "\(shipped.createdAt)", "tracking_company": "UPS", "tracking_number": "1ZOTHER\(other)",
+             "tracking_numbers": ["1ZOTHER\(other)"], "tracking_url": "", "shipment_status": null,
+             "line_item_ids": [\(shipped.lineItems.map { String($0.id) }.joined(separator: ","))]}
+            """
+        shipped.fulfillments = [
+            try ShopifyOrderDocument.decoder.decode(ShopifyOrderDocument.Fulfillment.self, from: Data(shipment.utf8))
+        ]
         try await seedERP(document: shipped)
         expected["shopify:\(other)"] = "other-drift"
     }

@@ -1,0 +1,170 @@
+import Foundation
+import NIOHTTP1
+import OrderModel
+
+extension ERPSync {
+    /// Applies `effect` for the canonical event `eventID`; `salesOrderID` is the ERP's internal id of
+    /// the order's sales order (needed by related records; nil before the sales order exists),
+    /// `returnAuthorizationID` its return authorization's when known (credit memos are made from it).
+    /// Returns the outcome and the sales order's internal id when the effect created or named it.
+    ///
+    /// Each NetSuite operation and what makes it safe to repeat:
+    /// - sales order: upsert `PUT salesOrder/eid:so-…` with `orderStatus` A/B (an upsert changes
+    ///   nothing the second time); cancel / close: `POST salesOrder/{id}/@cancel|@close` (the state
+    ///   it sets is the state it finds the second time);
+    /// - deposit: upsert `PUT customerDeposit/eid:dep-…` with `salesOrder`;
+    /// - fulfilment, return authorization: `POST salesOrder/{id}/!transform/…`, credit memo:
+    ///   `POST returnAuthorization/{id}/!transform/creditMemo` — transforms cannot be upserted, so
+    ///   (`recheck`: whenever the caller's view may be stale or an earlier send may have landed) a
+    ///   SuiteQL check on ``NetSuiteFields/effect`` comes first, and the record's `externalId` makes
+    ///   NetSuite refuse a second one (`DUP_RCRD`, taken as done).
+    ///
+    /// In ``ERPWriteMode/async`` (the default) every write is an asynchronous request whose
+    /// `X-NetSuite-Idempotency-Key` is ``ERPClient/idempotencyKey(effectID:eventID:)``, followed
+    /// until its job completed: when this returns, nothing of the write can land later, so the
+    /// order's next write is never overtaken by it (issue 22: no late write wins).
+    public func apply(
+        _ effect: ERPEffect, salesOrderID: String?, returnAuthorizationID: String? = nil, eventID: String = "",
+        recheck: Bool = true
+    ) async -> (outcome: ERPOutcome, salesOrderID: String?) {
+        let key = ERPClient.idempotencyKey(effectID: effect.id, eventID: eventID)
+        if effect.kind == .salesOrderStatus { return await applySalesOrder(effect, salesOrderID, key: key) }
+        let content = contentFields(effect)
+        guard let salesOrderID else {
+            return (.conflict(status: 0, code: "NO_SALES_ORDER", detail: "the sales order must exist first"), nil)
+        }
+        let outcome: ERPOutcome
+        switch effect.kind {
+        case .salesOrderStatus:
+            return await applySalesOrder(effect, salesOrderID, key: key)
+        case .salesOrderLines:
+            // The lines of an edit replace the sales order's (upsert by external id, nothing fulfilled yet).
+            guard !content.isEmpty else { return (.done(status: 204, location: nil), salesOrderID) }
+            outcome = await write(
+                .PUT, "/salesOrder/eid:\(ERPClient.escape(effect.externalID))",
+                NetSuiteBodies.encode(NetSuiteBodies.salesOrderLines(effect), adding: content), key: key
+            ).outcome
+        case .payment:
+            outcome = await write(
+                .PUT, "/customerDeposit/eid:\(ERPClient.escape(effect.externalID))",
+                NetSuiteBodies.encode(
+                    NetSuiteBodies.customerDeposit(effect, salesOrderID: salesOrderID), adding: content),
+                key: key
+            ).outcome
+        case .fulfilment:
+            let body = NetSuiteBodies.itemFulfillment(effect, contentHasLines: content["item"] != nil)
+            outcome = await transform(
+                effect, from: "salesOrder", id: salesOrderID, to: "itemFulfillment",
+                NetSuiteBodies.encode(body, adding: content), key: key, recheck: recheck)
+        case .returnAuthorization:
+            outcome = await transform(
+                effect, from: "salesOrder", id: salesOrderID, to: "returnAuthorization",
+                NetSuiteBodies.encode(NetSuiteBodies.returnAuthorization(effect), adding: content), key: key,
+                recheck: recheck)
+        case .creditMemo:
+            outcome = await applyCreditMemo(
+                effect, returnAuthorizationID: returnAuthorizationID,
+                body: NetSuiteBodies.encode(NetSuiteBodies.creditMemo(effect), adding: content), key: key)
+        }
+        return (outcome, salesOrderID)
+    }
+
+    private func applySalesOrder(
+        _ effect: ERPEffect, _ salesOrderID: String?, key: String
+    ) async -> (outcome: ERPOutcome, salesOrderID: String?) {
+        let operation = SalesOrderWrite(for: effect.status ?? .pendingApproval)
+        var id = salesOrderID
+        var outcome = ERPOutcome.done(status: 204, location: nil)
+        var orderStatus: ERPStatusCode?
+        if case .orderStatus(let status) = operation { orderStatus = status }
+        if id == nil || orderStatus != nil {
+            // The lines go with the create only; later status writes leave them (an edit is its own effect).
+            let body = NetSuiteBodies.salesOrder(effect, orderStatus: orderStatus)
+            let written = await write(
+                .PUT, "/salesOrder/eid:\(ERPClient.escape(effect.externalID))",
+                NetSuiteBodies.encode(body, adding: id == nil ? contentFields(effect) : [:]), key: key,
+                wantsRecord: id == nil)
+            outcome = written.outcome
+            guard case .done(_, let location) = outcome else { return (outcome, id) }
+            id = (written.recordLocation ?? location).flatMap { $0.split(separator: "/").last.map(String.init) } ?? id
+        }
+        let action: String? =
+            switch operation {
+            case .cancel: "cancel"
+            case .close: "close"
+            case .orderStatus: nil
+            }
+        if let action, let order = id {
+            let actionKey = ERPClient.idempotencyKey(effectID: key, eventID: "@\(action)")
+            outcome = await write(
+                .POST, "/salesOrder/\(ERPClient.escape(order))/@\(action)", nil, key: actionKey
+            ).outcome
+        }
+        return (outcome, id)
+    }
+
+    /// A credit memo: the return authorization to transform (and whether the memo exists) from one
+    /// SuiteQL query, then the transform.
+    private func applyCreditMemo(
+        _ effect: ERPEffect, returnAuthorizationID: String?, body: Data?, key: String
+    ) async -> ERPOutcome {
+        let order = SuiteQLText.literal(NetSuiteBodies.salesOrderExternalID(effect))
+        let found = await rows(
+            "SELECT id, type, \(NetSuiteFields.effect) FROM transaction WHERE \(NetSuiteFields.order) = \(order) "
+                + "AND type IN ('\(TransactionRow.Kind.returnAuthorization)', '\(TransactionRow.Kind.creditMemo)')",
+            through: { await send($0) })
+        guard case .success(let rows) = found else { return found.failure ?? .done(status: 200, location: nil) }
+        if rows.contains(where: { $0.effect == effect.id }) { return .done(status: 200, location: nil) }
+        let authorization =
+            returnAuthorizationID ?? rows.first { $0.type == TransactionRow.Kind.returnAuthorization }?.id
+        guard let authorization else {
+            return .conflict(
+                status: 0, code: "NO_RETURN_AUTHORIZATION", detail: "the return authorization must exist first")
+        }
+        return await transform(
+            effect, from: "returnAuthorization", id: authorization, to: "creditMemo", body, key: key, recheck: false)
+    }
+
+    /// `POST /{from}/{id}/!transform/{to}` once: checked first by the effect id when `recheck`, and a
+    /// `DUP_RCRD` (the record's external id is taken: an earlier send landed) counts as done.
+    private func transform(
+        _ effect: ERPEffect, from: String, id: String, to: String, _ body: Data?, key: String, recheck: Bool
+    ) async -> ERPOutcome {
+        if recheck {
+            let found = await rows(
+                "SELECT id FROM transaction WHERE \(NetSuiteFields.effect) = \(SuiteQLText.literal(effect.id))",
+                through: { await send($0) })
+            switch found {
+            case .failed(let outcome): return outcome
+            case .success(let rows) where !rows.isEmpty: return .done(status: 200, location: nil)
+            case .success: break
+            }
+        }
+        let outcome = await write(
+            .POST, "/\(from)/\(ERPClient.escape(id))/!transform/\(to)", .some(body), key: key
+        ).outcome
+        if case .permanent(_, "DUP_RCRD", _) = outcome { return .done(status: 200, location: nil) }
+        return outcome
+    }
+
+    /// One write of the record API, synchronous or asynchronous (``ERPWriteMode``); `body` is the
+    /// encoded body (nil: the body could not be encoded, a permanent failure), `nil` for an action.
+    private func write(
+        _ method: HTTPMethod, _ path: String, _ body: Data??, key: String, wantsRecord: Bool = false
+    ) async -> ERPClient.AsyncWrite {
+        var data: Data?
+        if let body {
+            guard let encoded = body else {
+                return .init(outcome: .permanent(status: 0, code: "ENCODING", detail: "body not encodable"))
+            }
+            data = encoded
+        }
+        switch client.writeMode {
+        case .sync:
+            let answer = await client.exchange(method, ERPClient.recordPath + path, body: data)
+            return .init(outcome: answer.outcome, recordLocation: answer.location)
+        case .async:
+            return await client.writeAsync(method, path, body: data, idempotencyKey: key, wantsRecord: wantsRecord)
+        }
+    }
+}
