@@ -252,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "OpsConsoleTests",
             dependencies: [
-                "OpsConsole", "Pipeline", "PipelineHTTP", "Ledger",
+                "OpsConsole", "Pipeline", "PipelineHTTP", "Ledger", "OrderModel", "Simulators", "DriftlessTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

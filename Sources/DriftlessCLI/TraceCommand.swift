@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import Logging
+import Pipeline
 
 /// `driftless trace ORDER` prints one order's timeline across hops and systems;
 /// `driftless trace --since 1h --status failed` searches the audit trail.
@@ -13,6 +14,9 @@ struct TraceCommand: AsyncParsableCommand {
             Examples:
               driftless trace shopify:1001
               driftless trace shopify:1001 --json
+              driftless trace '#1013'            (also a tracking number, payment id, Amazon order id)
+              driftless trace SO-4411            (a NetSuite document number or internal id: read from
+                                                 the ERP given by DRIFTLESS_ERP_URL/_TOKEN or --config)
               driftless trace --since 1h --status failed
               driftless trace --since 24h --hop quarantined --channel amazon --limit 50
             """
@@ -36,6 +40,8 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(help: "Only orders whose key starts with this text.") var orderPrefix: String?
     @Option(help: "At most this many records (the most recent).") var limit: Int = 200
     @Flag(help: "Print JSON for tools instead of a table.") var json = false
+    @Option(help: "YAML configuration file (as for `driftless run`): the ERP to look NetSuite ids up in.")
+    var config: String?
     @OptionGroup var ledger: LedgerURLOption
 
     func run() async throws {
@@ -49,12 +55,25 @@ struct TraceCommand: AsyncParsableCommand {
         }
         let store = try await ledger.openReadOnly(logger: ledgerLogger())
         do {
-            let output = try await request.run(store: store)
+            let output = try await request.run(store: store, erp: try erpLookup())
             await store.close()
             print(output)
         } catch {
             await store.close()
             throw error
         }
+    }
+
+    /// The ERP lookup when an ERP is configured (`--config` or the environment) and an order was named.
+    private func erpLookup() throws -> ERPOrderLookup? {
+        guard let order, !order.isEmpty else { return nil }
+        let configuration: PipelineConfiguration
+        do {
+            configuration = try PipelineConfiguration.load(file: config)
+        } catch let error as PipelineConfigurationError {
+            throw ValidationError(error.description)
+        }
+        guard let erp = configuration.erp else { return nil }
+        return ERPOrderLookup(client: try ERPClient(configuration: erp))
     }
 }

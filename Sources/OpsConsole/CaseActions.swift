@@ -6,8 +6,8 @@ import Pipeline
 
 /// Replay and discard of a group of cases, through the same ``CaseReplayer`` as `driftless dlq
 /// replay` (a case is marked `replayed` only once the broker acknowledged its record, and a
-/// `replayed` audit row names who and why) and the same compare-and-set transition as `driftless dlq
-/// discard` (the case's history names who and why).
+/// `replayed` audit row names who and why) and the same ``CaseDiscarder`` as `driftless dlq discard`
+/// (a compare-and-set transition whose history names who and why, and a `discarded` audit row).
 struct CaseActions: Sendable {
     let backend: OpsBackend
     let configuration: PipelineConfiguration
@@ -68,12 +68,11 @@ struct CaseActions: Sendable {
     /// Discards the open (or replayed) cases among `selected`; (discarded, refused) counts.
     func discard(_ selected: [DeadLetterCase], who: String, note: String) async throws -> (Int, Int) {
         guard let store = backend.cases else { throw OpsError.noCases }
+        let discarder = CaseDiscarder(cases: store, ledger: backend.ledger, actor: who, reason: note)
         var discarded = 0
         var refused = 0
         for value in selected {
-            switch try await store.transitionCase(
-                id: value.id, to: .discarded, actor: who, reason: note, at: Date(), allowedFrom: [.open, .replayed])
-            {
+            switch try await discarder.discard(id: value.id) {
             case .changed: discarded += 1
             case .refused, .notFound: refused += 1
             }

@@ -52,6 +52,23 @@ enum CasesPages {
             """
     }
 
+    /// What a discard did, and where its audit rows are.
+    static func discarded(
+        stage: String, reason: String, _ selected: [DeadLetterCase], _ discarded: Int, _ refused: Int, _ who: String,
+        _ note: String
+    ) -> String {
+        let orders = Set(selected.map(\.orderKey)).sorted().prefix(50).map {
+            "<li><a href=\"/ops/orders?id=\(H.query($0))\">\(H.escape($0))</a></li>"
+        }
+        return """
+            <p id="discard-summary">discarded \(discarded), refused \(refused)</p>
+            <p>Each discarded case's history, and a <code>discarded</code> row on its order's trail, name \
+            <b>\(H.escape(who))</b> and why: \(H.escape(note)).</p>
+            <ul id="discarded-orders">\(orders.joined())</ul>
+            <p><a href="/ops/cases/group?stage=\(H.query(stage))&reason=\(H.query(reason))">Back to the group</a></p>
+            """
+    }
+
     /// A dry run's result and the form that replays exactly those cases.
     static func dryRun(stage: String, reason: String, summary: ReplaySummary, csrf: String) -> String {
         let rows = summary.results.map {

@@ -2,8 +2,9 @@ import Foundation
 import Ledger
 import Pipeline
 
-/// The Health view: readiness, each part's state (broker, ledger, ERP breaker, poller), the build, and
-/// sync success rate and time-to-sync p50/p99 over the last hour with a small chart (``SyncStats``).
+/// The Health view: readiness, each part's state (broker, ledger, ERP breaker, poller), the build,
+/// each stage's processes and throughput (``ProcessesSection``), and sync success rate and
+/// time-to-sync p50/p99 over the last hour with a small chart (``SyncStats``).
 enum HealthPage {
     typealias H = OpsHTML
 
@@ -22,7 +23,8 @@ enum HealthPage {
             <p>Readiness: <span id="readiness" class="\(ready ? "ok" : "bad")">\(H.escape(detail))</span> ·
             build \(H.escape(BuildInfo.version)) (commit \(H.escape(BuildInfo.commit)))</p>
             \(H.table(id: "components", head: ["part", "state"], rows: rows))
-            <h2>Last hour</h2>
+            \(try await ProcessesSection.render(backend.ledger as? any ProcessStore, now: now))
+            <h2>Sync, last hour</h2>
             \(H.table(id: "sync", head: ["synced", "dead-lettered", "success rate", "time to sync p50", "p99", "synced per 5 min"], rows: [[
                 String(stats.successes), String(stats.failures), "<span id=\"sync-rate\">\(rate)</span>",
                 seconds(stats.quantile(0.5)), seconds(stats.quantile(0.99)), H.sparkline(stats.perBucket.map(Double.init)),

@@ -59,7 +59,8 @@ struct OpsRoutes: Sendable {
                 let (stage, reason) = (form["stage"] ?? "", form["reason"] ?? "")
                 let selected = try await actions().cases(stage: stage, reasonCode: reason, states: [.open, .replayed])
                 let (discarded, refused) = try await actions().discard(selected, who: who, note: note)
-                return .page("<p id=\"discard-summary\">discarded \(discarded), refused \(refused)</p>")
+                return .page(
+                    CasesPages.discarded(stage: stage, reason: reason, selected, discarded, refused, who, note))
             }
         }
         ops.get("jobs") { request, _ in

@@ -17,16 +17,14 @@ struct OrderPage: Sendable {
         let form = """
             <form method="get" action="/ops/orders" id="order-search">
             <input type="text" name="id" id="order-id" size="40" value="\(H.escape(query ?? ""))"
-             placeholder="#1013, shopify:1001, Amazon order id, tracking number, payment id, SO id">
+             placeholder="#1013, shopify:1001, Amazon order id, tracking number, payment id, SO-4411, NetSuite id">
             <button type="submit" id="order-find">Find</button></form>
             """
         guard let query, !query.trimmingCharacters(in: .whitespaces).isEmpty else { return form }
         var keys = try await OrderLocator(store: backend.ledger).orderKeys(for: query)
-        if let erp = configuration.erp, let client = try? ERPClient(configuration: erp),
-            let key = await ERPOrderLookup(sync: ERPSync(client: client)).orderKey(internalID: query),
-            !keys.contains(key)
-        {
-            keys = (keys + [key]).sorted()
+        if let erp = configuration.erp, let client = try? ERPClient(configuration: erp) {
+            // A NetSuite internal id or document number (`SO-4411`): the sales order read from the ERP.
+            keys = Array(Set(keys).union(await ERPOrderLookup(client: client).orderKeys(for: query))).sorted()
         }
         switch keys.count {
         case 0: return form + "<p id=\"order-none\">No order known by \(H.escape(query)).</p>"
@@ -57,39 +55,61 @@ struct OrderPage: Sendable {
                 record.httpStatus.map(String.init) ?? "", H.escape(record.reason ?? ""), H.escape(record.detail ?? ""),
             ]
         }
+        let erp = await erp(key)
         return """
             <h2 id="order-key">\(H.escape(key))</h2>
             <div class="side"><div><h3>Channel and pipeline (ledger)</h3>
             \(H.table(id: "order-states", head: ["system", "state", "version", "updated", "dimensions"], rows: stateRows))
-            </div><div><h3>ERP now</h3>\(await erp(key))</div></div>
+            </div><div><h3>ERP now</h3>\(erp.html)</div></div>
+            \(OrderEffectsSection.render(
+                key: key, states: states, records: records, erp: erp.read, matrix: matrix))
             <h2>Timeline</h2>
             \(H.table(id: "order-timeline", head: ["time", "hop", "stage", "system", "state", "HTTP", "reason", "detail"], rows: timeline))
             """
     }
 
-    /// The ERP's sales order for `key`, read now (a short retry budget: a page must not hang).
-    private func erp(_ key: String) async -> String {
+    /// The mapping the pipeline runs with (its file, or the default).
+    private var matrix: MappingMatrix? {
+        guard let file = configuration.mappingFile else { return try? MappingMatrix.default }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        return try? MappingMatrix.load(yaml: text, fileName: file)
+    }
+
+    /// The ERP's sales order for `key`, read now (a short retry budget: a page must not hang): the
+    /// HTML, and the view when the ERP answered (`.some(nil)`: it has no sales order).
+    private func erp(_ key: String) async -> (html: String, read: ERPView??) {
         guard let erp = configuration.erp, let orderKey = OrderKey(key) else {
-            return "<p id=\"erp-state\">no ERP configured</p>"
+            return ("<p id=\"erp-state\">no ERP configured</p>", nil)
         }
         do {
+            let client = try ERPClient(configuration: erp)
             let reader = ERPViewReader(
-                sync: ERPSync(client: try ERPClient(configuration: erp)), stats: ReconcileAPIStats(), maxAttempts: 3,
-                maxWait: .seconds(2))
+                sync: ERPSync(client: client), stats: ReconcileAPIStats(), maxAttempts: 3, maxWait: .seconds(2))
             guard let view = try await reader.view(of: orderKey) else {
-                return "<p id=\"erp-state\">no sales order</p>"
+                return ("<p id=\"erp-state\">no sales order</p>", .some(nil))
             }
+            let tranID = await documentNumber(client, salesOrder: view.salesOrderID)
             let rows: [[String]] = [
                 ["sales order", H.escape(view.salesOrderID)],
+                ["document number", "<span id=\"erp-tranid\">\(H.escape(tranID ?? "–"))</span>"],
                 ["status", "<span id=\"erp-status\">\(H.escape(view.status.rawValue))</span>"],
                 ["records", H.escape(view.records.map { "\($0)" }.sorted().joined(separator: ", "))],
                 ["payments", H.escape(view.paymentReferences.joined(separator: ", "))],
                 ["tracking", H.escape(view.trackingNumbers.joined(separator: ", "))],
                 ["credit memos", H.escape(view.creditMemoIDs.joined(separator: ", "))],
             ]
-            return "<div id=\"erp-state\">" + H.table(id: "erp-view", head: ["", ""], rows: rows) + "</div>"
+            return ("<div id=\"erp-state\">" + H.table(id: "erp-view", head: ["", ""], rows: rows) + "</div>", view)
         } catch {
-            return "<p id=\"erp-state\" class=\"bad\">ERP read failed: \(H.escape("\(error)"))</p>"
+            return ("<p id=\"erp-state\" class=\"bad\">ERP read failed: \(H.escape("\(error)"))</p>", nil)
         }
+    }
+
+    /// The sales order's `tranId` (its document number, e.g. `SO-4411`), when the ERP gives it.
+    private func documentNumber(_ client: ERPClient, salesOrder id: String) async -> String? {
+        let (outcome, body) = await client.read(ERPRecordType.salesOrder.rawValue, id: id)
+        guard case .done = outcome, let body,
+            let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
+        else { return nil }
+        return object["tranId"] as? String
     }
 }

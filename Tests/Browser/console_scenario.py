@@ -4,21 +4,31 @@
 Starts `driftless run` (embedded mock cluster, a SQLite ledger in a temp dir, the console behind a
 token) against an ERP simulator that answers 503 to everything, sends two orders' webhooks with
 the storefront simulator, then as an operator: signs in with the token, sees the dead-letter group
-the failing ERP made, restarts the ERP healthy, dry-runs then bulk-replays the group, sees its cases
-resolved and the order's sales order in the ERP, and finds the order by its Shopify name and by its
-tracking number. A screenshot of each view goes to docs/console/ (or $CONSOLE_SCREENSHOTS).
+the failing ERP made, discards a quarantined record's case with a reason (and sees the `discarded`
+audit row on the order's timeline), restarts the ERP healthy, dry-runs then bulk-replays the group,
+sees its cases resolved, the order's sales order in the ERP and every effect the order needs existing
+there, finds the order by its Shopify name, its tracking number, its sales order's NetSuite internal id
+and document number (tranId; `driftless trace` too), and reads each stage's processes (partitions,
+state, a stale one), throughput and sync rate on the Health view. A screenshot of each view goes to
+docs/console/ (or $CONSOLE_SCREENSHOTS).
 
 Usage: Tests/Browser/console_scenario.py [path/to/driftless]   (exit 0: passed)
 """
+import base64
+import hashlib
+import hmac
+import json
 import os
 import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -122,6 +132,46 @@ class Scenario:
         if done.returncode != 0 or "22 acknowledged" not in done.stdout:
             raise Failure(f"storefront simulator: {done.stdout} {done.stderr}")
 
+    def send_bad_order(self):
+        """A correctly signed webhook whose order validate refuses (a financial status Shopify does not
+        have): quarantined, so a case the operator can discard. Returns its order key."""
+        order_id = 5600000000999
+        body = json.dumps({
+            "id": order_id, "name": "#9999", "financial_status": "on_hold", "fulfillment_status": None,
+            "updated_at": "2026-01-01T00:00:00Z", "created_at": "2026-01-01T00:00:00Z",
+        }).encode()
+        signature = base64.b64encode(hmac.new(SHOP_SECRET.encode(), body, hashlib.sha256).digest()).decode()
+        request = urllib.request.Request(f"{self.base}/webhooks/shopify", data=body, method="POST", headers={
+            "Content-Type": "application/json", "X-Shopify-Hmac-Sha256": signature,
+            "X-Shopify-Webhook-Id": "console-bad-order-1", "X-Shopify-Topic": "orders/updated",
+            "X-Shopify-Shop-Domain": "console-scenario.myshopify.com",
+        })
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            if answer.status != 200:
+                raise Failure(f"the bad order's webhook answered {answer.status}")
+        return f"shopify:{order_id}"
+
+    def add_stale_process(self):
+        """A translate process on another host that stopped beating ten minutes ago, as a replica that
+        died would leave it in the shared ledger."""
+        now_us = int(time.time() * 1_000_000)
+        with sqlite3.connect(os.path.join(self.temp, "ledger.db"), timeout=30) as db:
+            db.execute(
+                "INSERT OR REPLACE INTO stage_processes (process_id, stage, replica, host, pid, partitions, state,"
+                " started_us, heartbeat_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ("replica-b@old-host:4711:1", "translate", "replica-b", "old-host", 4711, "driftless.validated[0]",
+                 "running", now_us - 3_600_000_000, now_us - 600_000_000))
+
+    def trace(self, identifier):
+        done = subprocess.run(
+            [self.binary, "trace", identifier, "--ledger", f"sqlite://{self.temp}/ledger.db"],
+            env={**os.environ, "DRIFTLESS_ERP_URL": f"http://127.0.0.1:{self.erp_port}",
+                 "DRIFTLESS_ERP_TOKEN": ERP_TOKEN},
+            capture_output=True, text=True, timeout=60)
+        if done.returncode != 0:
+            raise Failure(f"driftless trace {identifier}: {done.stdout} {done.stderr}")
+        return done.stdout
+
     # -- browser
     def open_browser(self):
         options = webdriver.ChromeOptions()
@@ -148,14 +198,19 @@ class Scenario:
         with urllib.request.urlopen(self.base + path, timeout=10) as answer:
             return answer.read().decode()
 
-    def group_row(self):
-        """The erp-unavailable group's cells (reloading the Cases view), or None."""
+    def group_row(self, reason="erp-unavailable", stage=None):
+        """The cells of the group with `reason` (or any group of `stage`), reloading the Cases view; or None."""
         self.get("/ops/cases")
         for row in self.browser.find_elements(By.CSS_SELECTOR, "#case-groups tbody tr"):
             cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
-            if cells and cells[0] == "erp-unavailable":
+            if cells and (cells[1] == stage if stage else cells[0] == reason):
                 return cells
         return None
+
+    def rows(self, table):
+        """The cell texts of `table`'s body rows."""
+        return [[c.text for c in row.find_elements(By.TAG_NAME, "td")]
+                for row in self.browser.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr")]
 
     # -- the scenario
     def run(self):
@@ -173,6 +228,7 @@ class Scenario:
         wait_for("the Cases view", lambda: "signed in as alice" in self.text("header"))
 
         self.send_orders()
+        bad_order = self.send_bad_order()
         cells = wait_for("a dead-letter group from the failing ERP", lambda: (r := self.group_row()) and int(r[2]) > 0 and r)
         # Every event of the two orders ends dead-lettered while the ERP fails (later events wait behind
         # the failed one): the group is complete once its count holds for three reads in a row.
@@ -186,6 +242,27 @@ class Scenario:
         opened = wait_for("the dead-letter group to stop growing", settled, every=1.0)
         print(f"console: group erp-unavailable/{cells[1]} with {opened} open cases")
         self.shot("cases")
+
+        # The quarantined order's case: discarded with a reason, which its order's trail then shows.
+        quarantined = wait_for("the quarantined order's case", lambda: (r := self.group_row(stage="validate")) and r)
+        self.find(f"a.group[href*='stage=validate']").click()
+        wait_for("the quarantine group", lambda: self.text("#group-open") == quarantined[2])
+        self.find("#discard-note").send_keys("not a real order: test data")
+        self.find("#discard").click()
+        wait_for("the confirmation", lambda: self.browser.switch_to.alert).accept()
+        summary = wait_for("the discard", lambda: self.text("#discard-summary"))
+        if summary != f"discarded {quarantined[2]}, refused 0":
+            raise Failure(f"discard: {summary}")
+        self.find(f"#discarded-orders a").click()
+        trail = wait_for("the discarded order's timeline", lambda: self.rows("order-timeline"))
+        if self.text("#order-key") != bad_order:
+            raise Failure(f"the discard page links {self.text('#order-key')}, not {bad_order}")
+        discarded = [row for row in trail if row[1] == "discarded"]
+        if not discarded or "by ops:alice: not a real order: test data" not in discarded[0][7]:
+            raise Failure(f"no discarded audit row naming who and why: {trail}")
+        self.shot("discard")
+        print(f"console: discarded {quarantined[0]} ({summary}); audit: {discarded[0][7]}")
+        self.get("/ops/cases")
 
         # The ERP comes back (a fresh simulator on the same port: it never stored anything).
         self.stop(self.erp)
@@ -205,6 +282,11 @@ class Scenario:
         before = wait_for("the order's ERP side", lambda: self.text("#erp-state"))
         if "no sales order" not in before:
             raise Failure(f"the ERP should not know the order before the replay: {before}")
+        needed = self.text("#effects-summary")
+        if not re.fullmatch(r"(\d+) needed, 0 exist, \1 missing", needed) or "read from the ERP" not in self.text(
+                "#effects-source"):
+            raise Failure(f"before the replay every needed effect is missing in the ERP: {needed}")
+        print(f"console: before the replay: {needed}")
 
         self.browser.back()
         wait_for("the group page", lambda: self.find("#dry-run"))
@@ -237,6 +319,15 @@ class Scenario:
         trackings = [e.text for e in self.browser.find_elements(By.CSS_SELECTOR, "#order-states .tracking")]
         if not name or not trackings:
             raise Failure("the order page shows no Shopify name or tracking number")
+        effects = self.text("#effects-summary")
+        rows = self.rows("order-effects")
+        if not re.fullmatch(r"(\d+) needed, \1 exist, 0 missing", effects) or not all(r[4] == "exists" for r in rows):
+            raise Failure(f"after the replay every needed effect should exist in the ERP: {effects} {rows}")
+        kinds = sorted({r[0] for r in rows})
+        print(f"console: {order_key} effects: {effects} ({', '.join(kinds)})")
+        tranid = self.text("#erp-tranid")
+        if not tranid.startswith("SO-"):
+            raise Failure(f"no NetSuite document number on the order page: {tranid}")
         self.shot("order")
 
         for identifier, shot in [(name.group(0), "order-by-name"), (trackings[0], "order-by-tracking")]:
@@ -263,12 +354,45 @@ class Scenario:
         print(f"console: NetSuite sales order {sales_order} → {found.strip()}")
         self.shot("order-by-erp-id")
 
+        # Its document number (tranId, e.g. SO-4401) finds it in the console and in `driftless trace`.
+        self.get("/ops/orders")
+        self.find("#order-id").send_keys(tranid)
+        self.find("#order-find").click()
+        found = wait_for(f"the order found by {tranid}", lambda: self.text("#order-key"))
+        if found != order_key:
+            raise Failure(f"{tranid} found {found}, not {order_key}")
+        self.shot("order-by-tranid")
+        traced = self.trace(tranid)
+        if not traced.startswith(f"Order {order_key}:"):
+            raise Failure(f"driftless trace {tranid}: {traced[:200]}")
+        print(f"console: NetSuite document number {tranid} → {found}; driftless trace: {traced.splitlines()[0]}")
+
+        self.add_stale_process()
         self.get("/ops/health")
         wait_for("the Health view", lambda: self.text("#readiness"))
         rate = self.text("#sync-rate")
         if "%" not in rate:
             raise Failure(f"no sync success rate on the Health view: {rate}")
+        if not self.browser.find_elements(By.CSS_SELECTOR, "#sync svg.spark rect"):
+            raise Failure("no sync chart on the Health view")
         print(f"console: sync success rate over the last hour {rate}")
+        processes = self.rows("processes")
+        own = {row[0]: row for row in processes if row[2] != "old-host"}
+        for stage in ["ingest", "validate", "translate", "dispatch", "retry", "dead-letter"]:
+            row = own.get(stage)
+            if not row or row[5] != "running":
+                raise Failure(f"stage {stage} has no running process on the Health view: {processes}")
+            if stage != "ingest" and not re.search(r"\[0[,\]]", row[4]):
+                raise Failure(f"stage {stage}'s process owns no partition: {row}")
+        stale = [row for row in processes if row[2] == "old-host"]
+        if not stale or stale[0][5] != "stale":
+            raise Failure(f"the process that stopped beating is not shown stale: {processes}")
+        throughput = {row[0]: row for row in self.rows("throughput")}
+        for stage in ["validate", "translate", "dispatch"]:
+            if stage not in throughput or int(throughput[stage][1]) <= 0:
+                raise Failure(f"no throughput for {stage}: {throughput}")
+        print("console: processes " + "; ".join(f"{r[0]} {r[1]} {r[4]} {r[5]}" for r in processes))
+        print("console: records settled in the last hour " + ", ".join(f"{k} {v[1]}" for k, v in throughput.items()))
         self.shot("health")
 
         def verdicts():

@@ -105,6 +105,13 @@ final class DLQCommandTests: XCTestCase {
         XCTAssertTrue(discarded.contains("discarded by ana: test order"), discarded)
         let again = try await discard.execute()
         XCTAssertTrue(again.contains("is discarded: nothing to discard"), again)
+        // Who and why are on the order's trail too: one `discarded` audit row (none for the refused second try).
+        let store = try await Ledger.open(url: ledgerURL)
+        let trail = try await store.timeline(order: "amazon:2").filter { $0.hop == .discarded }
+        await store.close()
+        XCTAssertEqual(trail.count, 1)
+        XCTAssertEqual(trail.first?.replica, "ana")
+        XCTAssertEqual(trail.first?.detail, "case \(ids.dispatch) discarded by ana: test order")
         let listed = try await list(["--state", "discarded", "--json"])
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])
         XCTAssertEqual(rows.compactMap { ($0["id"] as? Int).map(Int64.init) }, [ids.dispatch])

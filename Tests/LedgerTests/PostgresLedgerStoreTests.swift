@@ -81,6 +81,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
     func testCheckpointsMoveForwardAndSurvivePurge() async throws {
         try await suite.checkpointsMoveForwardAndSurvivePurge()
     }
+    func testProcessesRegisterBeatAndPrune() async throws { try await suite.processesRegisterBeatAndPrune() }
 
     /// Two processes write concurrently into a schema neither has created yet: both race on the
     /// migrations, then on audit inserts and on one shared order state with the version guard.

@@ -65,6 +65,7 @@ final class SQLiteLedgerStoreTests: XCTestCase {
     func testCheckpointsMoveForwardAndSurvivePurge() async throws {
         try await suite.checkpointsMoveForwardAndSurvivePurge()
     }
+    func testProcessesRegisterBeatAndPrune() async throws { try await suite.processesRegisterBeatAndPrune() }
 
     /// Two processes append to the same file at once (SQLite serialises them on its write lock,
     /// waiting up to the busy timeout) and race on creating the schema.

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Pipeline
 import XCTest
 
 @testable import OpsConsole

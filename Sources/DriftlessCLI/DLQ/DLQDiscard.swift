@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Pipeline
 
-/// `driftless dlq discard ID --note TEXT`: gives a case up for good (the note saying why is required).
+/// `driftless dlq discard ID --note TEXT`: gives a case up for good (the note saying why is required);
+/// the case's history and a `discarded` audit row name who and why.
 struct DLQDiscard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "discard", abstract: "Discard a case (it will not be replayed); --note saying why is required.")
@@ -30,9 +32,8 @@ struct DLQDiscard: AsyncParsableCommand {
         let store = try await ledger.openCases(readOnly: false)
         let outcome: CaseTransitionOutcome
         do {
-            outcome = try await store.transitionCase(
-                id: id, to: .discarded, actor: operatorName(who), reason: reason, at: now,
-                allowedFrom: [.open, .replayed])
+            outcome = try await CaseDiscarder(cases: store, ledger: store, actor: operatorName(who), reason: reason)
+                .discard(id: id, at: now)
         } catch {
             await store.close()
             throw error

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Pipeline
 
 /// What `driftless trace` was asked, as typed; ``run(store:now:)`` parses, queries and renders.
 ///
@@ -58,12 +59,15 @@ public struct TraceRequest: Sendable, Hashable {
     }
 
     /// Builds the report: the order's timeline (filtered by the same options, if any) or a search.
-    public func report(store: any LedgerStore, now: Date = Date()) async throws -> TraceReport {
+    /// `erp`: where a NetSuite internal id or document number (`SO-4411`) is looked up.
+    public func report(store: any LedgerStore, erp: ERPOrderLookup? = nil, now: Date = Date()) async throws
+        -> TraceReport
+    {
         let query = try query(now: now)
         guard let order, !order.isEmpty else {
             return try await TraceReport.search(query, in: store)
         }
-        var report = try await TraceReport.order(try await Self.resolve(order, in: store), in: store)
+        var report = try await TraceReport.order(try await Self.resolve(order, in: store, erp: erp), in: store)
         guard !report.records.isEmpty || !report.states.isEmpty else {
             let hint = order.contains(":") ? "" : " (order keys look like <channel>:<order id>, e.g. shopify:1001)"
             throw CommandFailure("no order \(order) in ledger \(store.location)\(hint)")
@@ -73,10 +77,14 @@ public struct TraceRequest: Sendable, Hashable {
     }
 
     /// The order key `order` names: itself when it is one the ledger knows, else the one order whose
-    /// id, Shopify name (`#1013`), tracking number or payment id it is (``OrderLocator``); several
-    /// orders are an error listing them.
-    static func resolve(_ order: String, in store: any LedgerStore) async throws -> String {
-        let keys = try await OrderLocator(store: store).orderKeys(for: order)
+    /// id, Shopify name (`#1013`), tracking number or payment id it is (``OrderLocator``), or — with
+    /// `erp` — whose NetSuite sales order has it as internal id or document number; several orders are
+    /// an error listing them.
+    static func resolve(_ order: String, in store: any LedgerStore, erp: ERPOrderLookup? = nil) async throws
+        -> String
+    {
+        var keys = try await OrderLocator(store: store).orderKeys(for: order)
+        if let erp { keys = Array(Set(keys).union(await erp.orderKeys(for: order))).sorted() }
         if keys.count > 1, !keys.contains(order) {
             throw CommandFailure("\(order) names several orders: \(keys.joined(separator: ", "))")
         }
@@ -84,8 +92,8 @@ public struct TraceRequest: Sendable, Hashable {
     }
 
     /// The text to print: a table, or JSON with `json`.
-    public func run(store: any LedgerStore, now: Date = Date()) async throws -> String {
-        let report = try await report(store: store, now: now)
+    public func run(store: any LedgerStore, erp: ERPOrderLookup? = nil, now: Date = Date()) async throws -> String {
+        let report = try await report(store: store, erp: erp, now: now)
         return json ? try TraceRenderer.json(report) : TraceRenderer.table(report)
     }
 }

@@ -42,6 +42,7 @@ struct ConsumerState {
             nextEpoch += 1
         }
         statistics.assignedPartitions = partitions.count
+        statistics.assignment = partitions.keys.map(\.description).sorted()
     }
 
     /// Removes revoked partitions; returns their final committable offsets (to commit before
@@ -63,6 +64,7 @@ struct ConsumerState {
             dirty.remove(partition)
         }
         statistics.assignedPartitions = partitions.count
+        statistics.assignment = partitions.keys.map(\.description).sorted()
         return (offsets, queues)
     }
 

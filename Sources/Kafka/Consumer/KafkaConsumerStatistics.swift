@@ -28,4 +28,10 @@ public struct KafkaConsumerStatistics: Sendable, Hashable {
     public var commitFailures = 0
     /// Partitions currently assigned.
     public var assignedPartitions = 0
+    /// The partitions currently assigned, as `topic[partition]`, sorted (kept by the rebalance
+    /// callback: what the process registry reports as the partitions a process owns).
+    public var assignment: [String] = []
+
+    /// All zero (the consumer's start; tests).
+    public init() {}
 }

@@ -30,6 +30,7 @@ public struct LedgerMigration: Sendable {
         .v6Reconciliation,
         .v7HoldGenerationsAndCaseIdentity,
         .v8Retention,
+        .v9StageProcesses,
     ]
 
     /// The newest version this build knows.

@@ -26,6 +26,8 @@ public enum AuditHop: String, Sendable, Hashable, Codable, CaseIterable {
     case deadLettered = "dead_lettered"
     /// Re-injected from the dead-letter stage by an operator.
     case replayed
+    /// A dead-letter case given up for good by an operator (who and why in `replica` and `detail`).
+    case discarded
     /// Touched by reconciliation (corrected or flagged).
     case reconciled
     /// An operator alert fired or resolved and was delivered (or not) to a destination; the

@@ -11,6 +11,8 @@ struct ObserveParts: Sendable {
     var alerts: AlertService
     /// Set once stages are attached (a process without a consuming stage samples nothing).
     var sampler: MetricsSampler?
+    /// This process's stages in the ledger's process registry (when the ledger keeps one).
+    var registry: ProcessRegistry?
     var kafka: KafkaConfig
     var topics: PipelineTopics
     var interval: Duration
@@ -42,12 +44,17 @@ struct ObserveParts: Sendable {
 
     /// Reports the stages' settled batches to the metrics and samples their consumers and lag.
     /// `cases`: where open dead-letter cases are counted (the process running the dead-letter stage);
-    /// `parking`: where the oldest hold is sampled (a process running dispatch or retry).
+    /// `parking`: where the oldest hold is sampled (a process running dispatch or retry);
+    /// `processes`: where the stages register and beat (``ProcessRegistry``) as `replica`, with an
+    /// `ingest` entry when `ingest` runs here.
     mutating func attach(
         validate: ValidateStage?, translate: TranslateStage?, dispatch: DispatchStage?, retry: RetryStage?,
-        deadLetter: DeadLetterStage?, cases: (any CaseStore)?, parking: (any ParkingStore)? = nil
+        deadLetter: DeadLetterStage?, cases: (any CaseStore)?, parking: (any ParkingStore)? = nil,
+        processes: (any ProcessStore)? = nil, replica: String = "", ingest: Bool = false
     ) {
         var consumers: [MetricsSampler.Consumer] = []
+        var sources: [ProcessRegistry.Source] = []
+        if ingest { sources.append(.init(stage: "ingest", statistics: { nil }, settled: { 0 })) }
         let metrics = self.metrics
         /// A running stage reports its counters to the metrics and its consumer to the sampler.
         func observe(
@@ -56,12 +63,17 @@ struct ObserveParts: Sendable {
         ) {
             counters.attach(metrics)
             consumers.append(.init(stage: stage, statistics: statistics))
+            sources.append(
+                .init(stage: stage.rawValue, statistics: statistics, settled: { counters.snapshot.consumed }))
         }
         if let validate { observe(.validate, validate.counters) { validate.consumerStatistics } }
         if let translate { observe(.translate, translate.counters) { translate.consumerStatistics } }
         if let dispatch { observe(.dispatch, dispatch.counters) { dispatch.consumerStatistics } }
         if let retry { observe(.retry, retry.counters) { retry.consumerStatistics } }
         if let deadLetter { observe(.deadLetter, deadLetter.counters) { deadLetter.consumerStatistics } }
+        if let processes, !sources.isEmpty {
+            registry = ProcessRegistry(store: processes, replica: replica, sources: sources, logger: logger)
+        }
         guard !consumers.isEmpty else { return }
         let admin: KafkaAdmin?
         do {

@@ -117,6 +117,8 @@ public final class PipelineRuntime: Sendable {
         ]
         // Alerts stop after the stages (what they report last is still delivered), before the ledger.
         services.append(.init(service: parts.observe.alerts))
+        // The process registry writes its stages `stopped` once they have drained, before the ledger closes.
+        if let registry = parts.observe.registry { services.append(.init(service: registry)) }
         if let reconcile = parts.reconcile { services.append(.init(service: reconcile)) }
         // Dead letters are fed by every stage below: it stops after them.
         if let deadLetter = parts.deadLetter { services.append(.init(service: deadLetter)) }

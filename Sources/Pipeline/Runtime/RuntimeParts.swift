@@ -171,7 +171,9 @@ struct Parts: Sendable {
         parts.observe.attach(
             validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch, retry: parts.retry,
             deadLetter: parts.deadLetter, cases: parts.deadLetter == nil ? nil : ledger as? any CaseStore,
-            parking: parts.dispatch == nil && parts.retry == nil ? nil : ledger as? any ParkingStore)
+            parking: parts.dispatch == nil && parts.retry == nil ? nil : ledger as? any ParkingStore,
+            processes: ledger as? any ProcessStore, replica: replica,
+            ingest: parts.webhooks != nil || parts.poller != nil)
         return parts
     }
 

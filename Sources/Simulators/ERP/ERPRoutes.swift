@@ -250,22 +250,30 @@ struct ERPRoutes: Sendable {
     }
 
     /// A collection: `items` of `links` + `id` only, paged ("Collection Paging"; the record fields
-    /// need a GET of each, or SuiteQL). `q=lastModifiedDate ON_OR_AFTER "…"` filters.
+    /// need a GET of each, or SuiteQL). `q=lastModifiedDate ON_OR_AFTER "…"` or `q=tranId IS "SO-4401"` filters.
     private func list(_ type: ERPRecordType, query: Parameters) async -> Response {
         var since: Date?
+        var tranID: String?
         if let q = query.get("q") {
-            guard let range = q.range(of: "lastModifiedDate ON_OR_AFTER ") else {
-                return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Unsupported q.")
+            if let range = q.range(of: "tranId IS ") {
+                // A string field's `IS` (Oracle NetSuite help, "Record Collection Filtering").
+                tranID = q[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+            } else {
+                guard let range = q.range(of: "lastModifiedDate ON_OR_AFTER ") else {
+                    return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Unsupported q.")
+                }
+                let text = q[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+                guard let date = SimulatorTime.date(text) else {
+                    return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Invalid date in q.")
+                }
+                since = date
             }
-            let text = q[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-            guard let date = SimulatorTime.date(text) else {
-                return ERPError.response(.badRequest, code: "INVALID_PARAMETER", detail: "Invalid date in q.")
-            }
-            since = date
         }
         let limit = min(1000, max(1, query.get("limit", as: Int.self) ?? 1000))
         let offset = max(0, query.get("offset", as: Int.self) ?? 0)
-        let matching = await store.records(type, modifiedSince: since)
+        let matching = await store.records(type, modifiedSince: since).filter { record in
+            tranID.map { record.fields["tranId"] == $0 } ?? true
+        }
         let page = Array(matching.dropFirst(offset).prefix(limit))
         let items = page.map { record in
             ERPPage.Item(

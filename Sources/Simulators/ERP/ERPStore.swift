@@ -22,6 +22,8 @@ public actor ERPStore {
     private var byExternalId: [ERPRecordType: [String: String]] = [:]
     private var fingerprints: Set<String> = []
     private var nextID = 1000
+    /// The last sales order document number given (`tranId`).
+    private var lastDocumentNumber = 4400
     private let now: @Sendable () -> Date
 
     /// Related records created a second time for the same effect (same type, parent, tracking and
@@ -187,6 +189,13 @@ public actor ERPStore {
         nextID += 1
         var record = ERPRecord(id: String(nextID), type: type, lastModifiedDate: now())
         apply(body, to: &record)
+        if type == .salesOrder, record.fields["tranId"] == nil {
+            // NetSuite numbers a transaction created without a document number itself (Oracle NetSuite
+            // help, "Set Up Auto-Generated Numbers": Document Numbers subtab, optional prefix then a
+            // sequence); the simulator's sales orders use the prefix `SO-`.
+            lastDocumentNumber += 1
+            record.fields["tranId"] = "SO-\(lastDocumentNumber)"
+        }
         record.createdFrom = body.createdFrom
         record.externalId = body.externalId
         if type == .salesOrder, record.orderStatus == nil { record.orderStatus = "A" }
