@@ -78,6 +78,27 @@ struct ChaosPostgres: Sendable {
         try await asServerUser("\(binDirectory)/pg_ctl -D \(dataDirectory) -m fast -w -t 60 stop")
     }
 
+    /// Locks every table of the ledger (ACCESS EXCLUSIVE, in one transaction) for `length`: every
+    /// ledger query of every process blocks, so each connection of their pools is held by a blocked
+    /// query and further ledger calls queue for a connection — the pools run dry. Then the locks go.
+    func lockTables(for length: Duration) async throws {
+        let seconds = String(format: "%.1f", length.chaosSeconds)
+        let block = """
+            DO $$ DECLARE t text; BEGIN
+              FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+                EXECUTE format('LOCK TABLE %I IN ACCESS EXCLUSIVE MODE', t);
+              END LOOP;
+              PERFORM pg_sleep(\(seconds));
+            END $$;
+            """
+        try await Self.run(
+            "\(binDirectory)/psql",
+            [
+                "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "driftless", "-d",
+                "postgres", "-c", "SET lock_timeout = '20s'", "-c", block,
+            ])
+    }
+
     /// Stops it if it runs (clean-up); errors are ignored.
     func stopIfRunning() async {
         try? await asServerUser("\(binDirectory)/pg_ctl -D \(dataDirectory) -m immediate -w -t 30 stop")

@@ -28,4 +28,7 @@ public struct KafkaConsumerStatistics: Sendable, Hashable {
     public var commitFailures = 0
     /// Partitions currently assigned.
     public var assignedPartitions = 0
+    /// Assigned partitions paused now by the application (`pause(topic:partition:until:)`, or a
+    /// rewind), not counting back-pressure holds.
+    public var pausedPartitions = 0
 }

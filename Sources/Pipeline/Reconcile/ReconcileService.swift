@@ -3,8 +3,10 @@ import Logging
 import ServiceLifecycle
 
 /// The built-in schedule: runs a ``ReconcileJob`` at each scheduled time until graceful shutdown. Every
-/// replica may run it; the ledger lease lets one run at a time (the others log `skipped`), and a run
-/// that failed part-way is resumed at the next attempt (`retryAfterFailure` later, not a day later).
+/// replica may run it; the ledger lease lets one run at a time (the others log `skipped`), a replica
+/// that wakes for a slot another one already completed skips it too (one run per slot), and a run
+/// that failed part-way is resumed at the next attempt (`retryAfterFailure` later or the next slot,
+/// whichever comes first).
 public final class ReconcileService: Service, Sendable {
     let job: ReconcileJob
     let schedule: ReconcileSchedule
@@ -40,13 +42,15 @@ public final class ReconcileService: Service, Sendable {
                 return
             }
             guard !Task.isShuttingDownGracefully else { return }
-            let report = await job.run()
+            // The slot: a replica that wakes for it after another one completed it skips it.
+            let report = await job.run(slot: due)
             logger.info(
                 "reconciliation finished", metadata: ["result": "\(report.result)", "found": "\(report.found)"])
             onReport?(report)
+            let next = schedule.next(after: clock())
             due =
                 report.result == "failed"
-                ? clock().addingTimeInterval(DurationSeconds.of(retryAfterFailure)) : schedule.next(after: clock())
+                ? min(clock().addingTimeInterval(DurationSeconds.of(retryAfterFailure)), next) : next
         }
     }
 }
