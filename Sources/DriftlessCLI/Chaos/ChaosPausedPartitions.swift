@@ -14,8 +14,9 @@ enum ChaosPausedPartitions {
     }
 
     /// `replica: N paused` for each running replica reporting paused partitions, or whose metrics
-    /// could not be read.
-    static func check(_ replicas: [ChaosChild]) async -> [String] {
+    /// could not be read. `saveIn`: also keep each replica's `/metrics` there as `<name>.metrics`
+    /// (an unsettled run's evidence: assignments, buffers, breakers).
+    static func check(_ replicas: [ChaosChild], saveIn directory: URL? = nil) async -> [String] {
         var found: [String] = []
         for child in replicas where child.isRunning && !["ingest"].contains(child.role) {
             guard let port = child.httpPort() else { continue }
@@ -24,6 +25,11 @@ enum ChaosPausedPartitions {
                 let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
                 let body = try await response.body.collect(upTo: 8 << 20)
                 let text = body.getString(at: body.readerIndex, length: body.readableBytes) ?? ""
+                if let directory {
+                    try? text.write(
+                        to: directory.appendingPathComponent("\(child.name).metrics"), atomically: true, encoding: .utf8
+                    )
+                }
                 let paused = count(inMetrics: text)
                 if paused > 0 { found.append("\(child.name): \(paused) paused") }
             } catch {

@@ -157,7 +157,8 @@ struct ChaosRun: Sendable {
         report.settleSeconds = unsettled == nil ? (ContinuousClock.now - calm).chaosSeconds : nil
         // Two metric samples after the settle (one a second), then no consumer may hold a pause.
         try? await Task.sleep(for: .seconds(2))
-        report.pausedAfterSettle = await ChaosPausedPartitions.check(cluster.replicas)
+        report.pausedAfterSettle = await ChaosPausedPartitions.check(
+            cluster.replicas, saveIn: unsettled == nil ? nil : URL(fileURLWithPath: report.directory))
         cluster.sampleRSS()
 
         say("chaos: checking the ERP simulator's records against the channels' orders")

@@ -32,11 +32,16 @@ public final class ReconcileService: Service, Sendable {
     public func run() async throws {
         var due = schedule.next(after: clock())
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let wait = max(0, due.timeIntervalSince(clock()))
             logger.info("next reconciliation", metadata: ["at": "\(due)"])
             do {
-                try await cancelWhenGracefulShutdown {
-                    try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                try await cancelWhenGracefulShutdown { [clock, due] in
+                    // The sleep's clock is not the time of day: sleep again until the slot has come
+                    // (a run that starts early would count for the slot before).
+                    var wait = due.timeIntervalSince(clock())
+                    while wait > 0 {
+                        try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+                        wait = due.timeIntervalSince(clock())
+                    }
                 }
             } catch {
                 return

@@ -1,7 +1,9 @@
 import DriftlessTesting
 import Foundation
 import Ledger
+import ServiceLifecycle
 import Simulators
+import Synchronization
 import XCTest
 
 @testable import Pipeline
@@ -60,5 +62,40 @@ final class ReconcileSlotTests: XCTestCase {
         let next = await later.run(slot: now.addingTimeInterval(19.5))
         XCTAssertNotEqual(next.result, "skipped", next.text)
         XCTAssertNotEqual(next.runID, ran.runID)
+    }
+
+    /// The sleep until the next slot is measured on another clock than the time of day: the service
+    /// sleeps again until its clock has reached the slot, so a run never starts before its slot
+    /// (here the service's clock runs at half speed: one sleep of the wait wakes it too early).
+    func testARunNeverStartsBeforeItsSlot() async throws {
+        let rig = try await ReconcileJobTests.rig(
+            graphQL: StorefrontGraphQLSettings(accessToken: "shpat_test", maximumAvailable: .infinity))
+        defer { Task { await rig.stop() } }
+        let ledger = try await ledgers.open()
+        defer { Task { await ledger.close() } }
+        let now = await rig.storefront.store.now().addingTimeInterval(60)
+        let job = try ReconcileJobTests.job(
+            rig, ledger: ledger, topics: PipelineTopics(prefix: "reconcile-slot"), dryRun: true, now: now,
+            sent: .init(), producer: nil)
+        let schedule = ReconcileSchedule.every(seconds: 2)
+        let start = Date()
+        let began = ContinuousClock.now
+        let clock: @Sendable () -> Date = {
+            start.addingTimeInterval(DurationSeconds.of(ContinuousClock.now - began) / 2)
+        }
+        let due = schedule.next(after: start)
+        let ranAt = Mutex<[Date]>([])
+        let service = ReconcileService(
+            job: job, schedule: schedule, logger: ReconcileJobTests.quiet("reconcile-slot"),
+            onReport: { _ in ranAt.withLock { $0.append(clock()) } }, clock: clock)
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: service)], logger: ReconcileJobTests.quiet("group")))
+        let running = Task { try await group.run() }
+        let ran = await eventually(timeout: .seconds(30)) { !ranAt.withLock { $0.isEmpty } }
+        XCTAssertTrue(ran, "the first slot ran")
+        await group.triggerGracefulShutdown()
+        try await running.value
+        let first = try XCTUnwrap(ranAt.withLock { $0.first })
+        XCTAssertGreaterThanOrEqual(first, due, "the run waited for its slot on the service's clock")
     }
 }
