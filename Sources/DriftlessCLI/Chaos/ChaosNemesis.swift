@@ -88,7 +88,8 @@ final class ChaosNemesis: Sendable {
         let length = Duration.milliseconds(Int64(event.seconds * 1000))
         switch event.fault {
         case .lease:
-            let child = leaseHolder()
+            let owner = await postgres.leaseHolder()
+            let child = cluster.candidates.first { $0.name == owner } ?? leaseHolder()
             guard let child else { throw ChaosError("no reconciliation candidate") }
             say("nemesis: the lease holder is \(child.name)")
             let at = Date()
@@ -109,7 +110,8 @@ final class ChaosNemesis: Sendable {
         return nil
     }
 
-    /// The candidate whose latest report held the lease (the first one when none has yet).
+    /// Between runs (no unexpired lease): the candidate whose latest report held the lease (the
+    /// first one when none has yet).
     private func leaseHolder() -> ChaosChild? {
         var latest: (child: ChaosChild, at: Date)?
         for child in cluster.candidates {

@@ -99,6 +99,19 @@ struct ChaosPostgres: Sendable {
             ])
     }
 
+    /// The current holder of the reconciliation lease `name` (an unexpired lease), nil when none.
+    func leaseHolder(name: String = "reconcile") async -> String? {
+        let sql = "SELECT owner FROM reconcile_leases WHERE name = '\(name)' AND expires_at > now()"
+        let text = try? await Self.run(
+            "\(binDirectory)/psql",
+            [
+                "-X", "-q", "-At", "-h", "127.0.0.1", "-p", String(port), "-U", "driftless", "-d", "postgres", "-c",
+                sql,
+            ])
+        let owner = text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return owner.isEmpty ? nil : owner
+    }
+
     /// Stops it if it runs (clean-up); errors are ignored.
     func stopIfRunning() async {
         try? await asServerUser("\(binDirectory)/pg_ctl -D \(dataDirectory) -m immediate -w -t 30 stop")
@@ -125,8 +138,10 @@ struct ChaosPostgres: Sendable {
         }
     }
 
-    /// Runs a command to its end (polling, never blocking a thread of the pool); throws on a non-zero exit.
-    static func run(_ executable: String, _ arguments: [String]) async throws {
+    /// Runs a command to its end (polling, never blocking a thread of the pool); returns its output;
+    /// throws on a non-zero exit.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -149,10 +164,11 @@ struct ChaosPostgres: Sendable {
             process.terminate()
             throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) did not finish in 120 s")
         }
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             throw Failure(
                 description: "\(executable) \(arguments.last ?? "") exited \(process.terminationStatus): \(text)")
         }
+        return text
     }
 }
