@@ -120,5 +120,25 @@ final class ChaosCheckerTests: XCTestCase {
         let lonely = ChaosLeaseCheck.check(runs: Array(runs.prefix(3)), interval: 10, kills: [kill])
         XCTAssertEqual(lonely.handovers, 0)
         XCTAssertEqual(lonely.violations.count, 1, "\(lonely.violations)")
+        // A holder cut off from the ledger reports its lost lease only when its blocked renewal returns,
+        // after the next holder resumed the same run: counted, not a violation; two different runs at
+        // once are one.
+        func run(_ candidate: String, _ result: String, _ id: String, at offset: Double, _ seconds: Double)
+            -> ChaosReconcileRun
+        {
+            ChaosReconcileRun(
+                candidate: candidate, result: result, runID: id, resumed: false,
+                startedAt: zero.addingTimeInterval(offset), seconds: seconds)
+        }
+        let cutOff = ChaosLeaseCheck.check(
+            runs: [run("reconcile-1", "failed", "r1", at: 100, 12), run("reconcile-0", "ok", "r1", at: 108, 3)],
+            interval: 8, kills: [])
+        XCTAssertEqual(cutOff.violations, [])
+        XCTAssertEqual(cutOff.failingOverlaps, 1)
+        XCTAssertEqual(cutOff.longestFailingOverlap, 4, accuracy: 0.001)
+        let together = ChaosLeaseCheck.check(
+            runs: [run("reconcile-1", "ok", "r1", at: 100, 12), run("reconcile-0", "ok", "r2", at: 108, 3)],
+            interval: 8, kills: [])
+        XCTAssertEqual(together.violations.count, 1, "\(together.violations)")
     }
 }
