@@ -65,12 +65,23 @@ struct ChaosPostgres: Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = ContinuousClock.now + .seconds(60)
-        while !ChaosPorts.accepts(port: port) {
+        // The port accepts before the server does ("the database system is starting up"): ready is a
+        // query answered.
+        while true {
+            if ChaosPorts.accepts(port: port), (try? await query("SELECT 1")) != nil { break }
             guard ContinuousClock.now < deadline else {
                 throw Failure(description: "PostgreSQL did not start in 60 s (see \(directory)/server.log)")
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    /// Runs `sql` with `psql` on the run's database; returns its unaligned output.
+    @discardableResult
+    func query(_ sql: String) async throws -> String {
+        try await Self.run(
+            "\(binDirectory)/psql",
+            ["-X", "-q", "-At", "-h", "127.0.0.1", "-p", String(port), "-U", "driftless", "-d", "postgres", "-c", sql])
     }
 
     /// Stops the server (fast shutdown: sessions are disconnected, nothing committed is lost).
@@ -102,12 +113,7 @@ struct ChaosPostgres: Sendable {
     /// The current holder of the reconciliation lease `name` (an unexpired lease), nil when none.
     func leaseHolder(name: String = "reconcile") async -> String? {
         let sql = "SELECT owner FROM reconcile_leases WHERE name = '\(name)' AND expires_at > now()"
-        let text = try? await Self.run(
-            "\(binDirectory)/psql",
-            [
-                "-X", "-q", "-At", "-h", "127.0.0.1", "-p", String(port), "-U", "driftless", "-d", "postgres", "-c",
-                sql,
-            ])
+        let text = try? await query(sql)
         let owner = text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return owner.isEmpty ? nil : owner
     }
