@@ -35,8 +35,10 @@ struct ChaosSettings: Sendable {
     var rssLimitMB = 768
     /// Log level of the stage processes (their logs stay in the run's directory).
     var logLevel = "warning"
-    /// Retry tiers of dispatch (short, so the run settles in seconds).
-    var retryTiers = ["2s", "5s", "15s"]
+    /// Retry tiers of dispatch: short, so the run settles soon, but together longer than the ERP
+    /// outage and its throttling (an event in flight when the ERP goes down must not use them up and
+    /// be dead-lettered: the checker would rightly count its effect as lost).
+    var retryTiers = ["2s", "5s", "30s", "90s"]
     /// The ERP's client request timeout; stalled answers and late commits last longer.
     var erpRequestTimeout: Duration = .seconds(3)
     /// Consumer session timeout (a paused replica sleeps longer than this).
@@ -73,6 +75,7 @@ struct ChaosSettings: Sendable {
         settings.pause = .seconds(10)
         settings.scaledDown = .seconds(12)
         settings.postgresDown = .seconds(4)
+        settings.retryTiers = ["2s", "5s", "15s", "30s"]
         settings.poolExhausted = .seconds(6)
         settings.reconcileInterval = .seconds(8)
         settings.reconcileLease = .seconds(4)
