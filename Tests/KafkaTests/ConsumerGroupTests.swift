@@ -70,7 +70,15 @@ final class ConsumerGroupTests: XCTestCase {
 
         let clock = ContinuousClock()
         let pausedAt = clock.now
+        XCTAssertEqual(consumer.statistics.pausedPartitions, 0)
         consumer.pause(topic: topic, partition: 0, until: Date().addingTimeInterval(1.5))
+        // The poll thread carries the pause out: the statistics count the partition as paused.
+        var pausedSeen = false
+        for _ in 0..<100 where !pausedSeen {
+            pausedSeen = consumer.statistics.pausedPartitions == 1
+            if !pausedSeen { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        XCTAssertTrue(pausedSeen, "a paused partition is counted")
         try await broker.produce(topic: topic, count: 5)
         // Resumed when due: the records arrive without anyone resuming the partition (the consume
         // timeout only keeps a broken pause from hanging the suite).
@@ -78,6 +86,7 @@ final class ConsumerGroupTests: XCTestCase {
         let waited = clock.now - pausedAt
         XCTAssertEqual(later.count, 5)
         XCTAssertGreaterThanOrEqual(waited, .milliseconds(1_400), "nothing arrives while paused")
+        XCTAssertEqual(consumer.statistics.pausedPartitions, 0, "resumed when due: no longer counted")
         await consumer.close()
     }
 }

@@ -18,6 +18,8 @@ final class ChaosChild: Sendable {
     let arguments: [String]
     let environment: [String: String]
     let logPath: String
+    /// Where its standard output goes instead of `logPath` (appended), when set.
+    let outputPath: String?
 
     private struct State {
         var process: Process?
@@ -33,8 +35,11 @@ final class ChaosChild: Sendable {
     private let state = Mutex(State())
 
     init(
-        name: String, role: String, executable: URL, arguments: [String], environment: [String: String], logPath: String
+        name: String, role: String, executable: URL, arguments: [String], environment: [String: String],
+        logPath: String,
+        outputPath: String? = nil
     ) {
+        self.outputPath = outputPath
         self.name = name
         self.role = role
         self.executable = executable
@@ -57,6 +62,17 @@ final class ChaosChild: Sendable {
         process.environment = environment
         process.standardOutput = handle
         process.standardError = handle
+        var output: FileHandle?
+        if let outputPath {
+            if !FileManager.default.fileExists(atPath: outputPath) {
+                _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+            }
+            let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+            try out.seekToEnd()
+            process.standardOutput = out
+            output = out
+        }
+        defer { try? output?.close() }
         process.standardInput = FileHandle.nullDevice
         try process.run()
         state.withLock {

@@ -11,16 +11,19 @@ final class ChaosCluster: Sendable {
     let proxyPort: Int
     /// Every stage replica, in start order.
     let replicas: [ChaosChild]
+    /// The reconciliation lease candidates (`driftless reconcile --schedule --json`; each one's
+    /// reports in its `outputPath`).
+    let candidates: [ChaosChild]
     /// The run's own Tansu (memory storage, advertising the run's proxy, so every connection goes
     /// through the proxy and stopping the proxy cuts them all); nil: the `--upstream` broker.
     let tansu: ChaosChild?
     let tansuPort: Int?
 
     /// Builds the children (nothing started yet). `configFile`: the shared YAML; `pollerConfigFile`:
-    /// the same plus the poller, for the first ingest replica.
+    /// the same plus the poller, for the first ingest replica; `reconcileConfigFile`: the candidates'.
     init(
         settings: ChaosSettings, executable: URL, directory: URL, configFile: String, pollerConfigFile: String,
-        environment: [String: String], proxyPort: Int, tansuPort: Int?
+        reconcileConfigFile: String, environment: [String: String], proxyPort: Int, tansuPort: Int?
     ) {
         self.proxyPort = proxyPort
         self.tansuPort = tansuPort
@@ -61,7 +64,20 @@ final class ChaosCluster: Sendable {
             }
         }
         self.replicas = replicas
+        candidates = (0..<settings.reconcileCandidates).map { index in
+            let name = "reconcile-\(index)"
+            var env = environment
+            env["DRIFTLESS_REPLICA"] = name
+            return ChaosChild(
+                name: name, role: "reconcile", executable: executable,
+                arguments: ["reconcile", "--schedule", "--json", "--config", reconcileConfigFile],
+                environment: env, logPath: directory.appendingPathComponent("\(name).log").path,
+                outputPath: directory.appendingPathComponent("\(name).reports.json").path)
+        }
     }
+
+    /// Every child but the broker's: replicas and candidates.
+    var workers: [ChaosChild] { replicas + candidates }
 
     /// The run's bootstrap server.
     var bootstrap: String { "127.0.0.1:\(proxyPort)" }
@@ -100,6 +116,7 @@ final class ChaosCluster: Sendable {
         try await waitStarted([first], timeout: timeout)
         for child in replicas.dropFirst() { try child.start() }
         try await waitStarted(Array(replicas.dropFirst()), timeout: timeout)
+        for child in candidates { try child.start() }
     }
 
     /// Waits until every child of `children` printed its start line.
@@ -130,7 +147,7 @@ final class ChaosCluster: Sendable {
     /// container); returns `name: how` of each.
     func restartCrashed() async -> [String] {
         var found: [String] = []
-        for child in replicas {
+        for child in workers {
             guard let crash = child.takeCrash() else { continue }
             found.append("\(child.name): \(crash)")
             try? child.start()
@@ -140,13 +157,13 @@ final class ChaosCluster: Sendable {
 
     /// Samples every running child's resident set.
     func sampleRSS() {
-        for child in replicas + [proxy] + (tansu.map { [$0] } ?? []) { child.sampleRSS() }
+        for child in workers + [proxy] + (tansu.map { [$0] } ?? []) { child.sampleRSS() }
     }
 
     /// Peak resident set per stage (the largest of its replicas), in MB.
     func peakRSSByStage() -> [String: Int] {
         var peaks: [String: Int] = [:]
-        for child in replicas + [proxy] + (tansu.map { [$0] } ?? []) {
+        for child in workers + [proxy] + (tansu.map { [$0] } ?? []) {
             peaks[child.role] = max(peaks[child.role] ?? 0, child.peakRSSKB / 1024)
         }
         return peaks
@@ -155,7 +172,7 @@ final class ChaosCluster: Sendable {
     /// Stops every replica (gracefully, in parallel), then the proxy and the run's Tansu.
     func stop() async {
         await withTaskGroup(of: Void.self) { group in
-            for child in replicas { group.addTask { await child.stop() } }
+            for child in workers { group.addTask { await child.stop() } }
         }
         await proxy.stop()
         await tansu?.stop()

@@ -4,11 +4,13 @@ import Foundation
 /// own topic prefix, the run's PostgreSQL, short retry tiers and sweeps), the same with the poller for
 /// the first ingest replica, and the secrets in the environment (never in a file or a log).
 enum ChaosConfig {
-    /// Writes `driftless.yaml` and `driftless-poller.yaml` into `directory`; returns their paths.
+    /// Writes `driftless.yaml`, `driftless-poller.yaml` and `driftless-reconcile.yaml` (the lease
+    /// candidates': the marketplace as their channel, the in-run schedule every
+    /// `reconcileInterval`, a short lease and window) into `directory`; returns their paths.
     static func write(
         in directory: URL, settings: ChaosSettings, bootstrap: String, topicPrefix: String, ledgerURL: String,
         marketplaceURL: String
-    ) throws -> (plain: String, poller: String) {
+    ) throws -> (plain: String, poller: String, reconcile: String) {
         let tiers = settings.retryTiers.map { "\"\($0)\"" }.joined(separator: ", ")
         let session = Int(settings.sessionTimeout.chaosSeconds * 1000)
         let base = """
@@ -33,8 +35,21 @@ enum ChaosConfig {
               sampleIntervalMs: 1000
             stages:
               maxBatchSize: 500
+
+            """
+        let noReconcile = """
             reconcile:
               inRun: false
+
+            """
+        // The marketplace orders are stamped 118 s back and getOrders reads up to two minutes before
+        // now: a window of 3 minutes holds the last minute's orders.
+        let reconcile = """
+            reconcile:
+              every: "\(Int(settings.reconcileInterval.chaosSeconds))s"
+              leaseSeconds: \(Int(settings.reconcileLease.chaosSeconds))
+              windowHours: 0.05
+              concurrency: 4
 
             """
         let poller = """
@@ -50,9 +65,11 @@ enum ChaosConfig {
             """
         let plain = directory.appendingPathComponent("driftless.yaml").path
         let withPoller = directory.appendingPathComponent("driftless-poller.yaml").path
-        try base.write(toFile: plain, atomically: true, encoding: .utf8)
-        try (base + poller).write(toFile: withPoller, atomically: true, encoding: .utf8)
-        return (plain, withPoller)
+        let candidates = directory.appendingPathComponent("driftless-reconcile.yaml").path
+        try (base + noReconcile).write(toFile: plain, atomically: true, encoding: .utf8)
+        try (base + noReconcile + poller).write(toFile: withPoller, atomically: true, encoding: .utf8)
+        try (base + reconcile + poller).write(toFile: candidates, atomically: true, encoding: .utf8)
+        return (plain, withPoller, candidates)
     }
 
     /// The processes' environment: this one's without any `DRIFTLESS_*` (nothing of the caller's

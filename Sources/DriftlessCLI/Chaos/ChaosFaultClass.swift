@@ -15,6 +15,12 @@ enum ChaosFaultClass: String, CaseIterable, Codable, Sendable, Comparable {
     case postgres
     /// The ERP down (every request 503), then throttling (429 with `Retry-After`).
     case erp
+    /// The ledger's connection pools exhausted: every ledger table locked for a while, so each
+    /// connection of every process's pool blocks in its query and further ledger calls queue.
+    case pool
+    /// SIGKILL of the reconciliation candidate holding the lease, down past its lease and two slots
+    /// (the other candidate must take the schedule over).
+    case lease
 
     static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0

@@ -26,7 +26,7 @@ final class ChaosNemesis: Sendable {
     let erp: ERPSimulator
     let settings: ChaosSettings
     private let say: @Sendable (String) -> Void
-    private let state = Mutex<(windows: [Window], errors: [String])>(([], []))
+    private let state = Mutex<(windows: [Window], errors: [String], kills: [ChaosLeaseCheck.Kill])>(([], [], []))
 
     init(
         cluster: ChaosCluster, postgres: ChaosPostgres, erp: ERPSimulator, settings: ChaosSettings,
@@ -43,6 +43,8 @@ final class ChaosNemesis: Sendable {
     var windows: [Window] { state.withLock { $0.windows } }
     /// Faults that could not be carried out or healed (a replica that did not come back, …).
     var errors: [String] { state.withLock { $0.errors } }
+    /// The kills of the reconciliation lease holder.
+    var leaseKills: [ChaosLeaseCheck.Kill] { state.withLock { $0.kills } }
 
     /// The ERP's background noise while the traffic runs: 2 % 503, 2 % 429, and a few answers that
     /// come after the client's timeout — some applied first (lost answers), some committed late.
@@ -67,22 +69,67 @@ final class ChaosNemesis: Sendable {
             if Task.isCancelled { return }
             let began = (ContinuousClock.now - start).chaosSeconds
             say("nemesis " + event.line)
+            var target = event.target
             do {
-                try await apply(event)
+                target = try await apply(event) ?? target
             } catch {
                 state.withLock { $0.errors.append("\(event.fault.rawValue) \(event.target): \(error)") }
                 say("nemesis: \(event.fault.rawValue) \(event.target) failed: \(error)")
             }
             let ended = (ContinuousClock.now - start).chaosSeconds
             state.withLock {
-                $0.windows.append(Window(fault: event.fault, target: event.target, start: began, end: ended))
+                $0.windows.append(Window(fault: event.fault, target: target, start: began, end: ended))
             }
         }
     }
 
-    private func apply(_ event: ChaosFaultEvent) async throws {
+    /// Carries out `event`; returns what it hit when that is only known now (the lease holder).
+    private func apply(_ event: ChaosFaultEvent) async throws -> String? {
         let length = Duration.milliseconds(Int64(event.seconds * 1000))
         switch event.fault {
+        case .lease:
+            let owner = await postgres.leaseHolder()
+            let child = cluster.candidates.first { $0.name == owner } ?? leaseHolder()
+            guard let child else { throw ChaosError("no reconciliation candidate") }
+            say("nemesis: the lease holder is \(child.name)")
+            let at = Date()
+            child.halt(SIGKILL)
+            guard await child.waitForExit(timeout: .seconds(10)) else {
+                throw ChaosError("\(child.name) survived SIGKILL")
+            }
+            try await Task.sleep(for: length)
+            let back = Date()
+            try child.start()
+            state.withLock { $0.kills.append(ChaosLeaseCheck.Kill(victim: child.name, at: at, back: back)) }
+            return child.name
+        case .pool:
+            try await postgres.lockTables(for: length)
+        case .kill, .pause, .scale, .partition, .postgres, .erp:
+            try await applyOther(event, length: length)
+        }
+        return nil
+    }
+
+    /// Between runs (no unexpired lease): the candidate whose latest report held the lease (the
+    /// first one when none has yet).
+    private func leaseHolder() -> ChaosChild? {
+        var latest: (child: ChaosChild, at: Date)?
+        for child in cluster.candidates {
+            guard let path = child.outputPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                continue
+            }
+            guard let run = ChaosReconcileRun.parse(candidate: child.name, text: text).last(where: \.ran) else {
+                continue
+            }
+            if latest == nil || run.startedAt > latest?.at ?? .distantPast { latest = (child, run.startedAt) }
+        }
+        return latest?.child ?? cluster.candidates.first
+    }
+
+    private func applyOther(_ event: ChaosFaultEvent, length: Duration) async throws {
+        switch event.fault {
+        case .lease, .pool:
+            return
         case .kill:
             let child = try replica(event.target)
             child.halt(SIGKILL)

@@ -21,6 +21,8 @@ struct ChaosFaultEvent: Sendable, Codable, Hashable {
             case .partition: "broker proxy stopped for \(Self.format(seconds)) s"
             case .postgres: "PostgreSQL stopped for \(Self.format(seconds)) s, then started"
             case .erp: "ERP down (503) then throttled (429 + Retry-After), \(Self.format(seconds)) s in all"
+            case .pool: "ledger tables locked for \(Self.format(seconds)) s (every pooled connection blocked)"
+            case .lease: "SIGKILL the reconcile lease holder, restarted after \(Self.format(seconds)) s"
             }
         let time = String(format: "%+8.1f s", at)
         return "\(time)  \(fault.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(what)"
@@ -71,6 +73,12 @@ enum ChaosNemesisPlan {
                     event = ChaosFaultEvent(
                         at: time, fault: fault, target: "erp",
                         seconds: (settings.erpOutage + settings.erpThrottling).chaosSeconds)
+                case .pool:
+                    event = ChaosFaultEvent(
+                        at: time, fault: fault, target: "ledger", seconds: settings.poolExhausted.chaosSeconds)
+                case .lease:
+                    event = ChaosFaultEvent(
+                        at: time, fault: fault, target: "lease holder", seconds: settings.leaseHolderDown.chaosSeconds)
                 }
                 if !settings.eachFaultOnce && event.at + event.seconds > settings.trafficSeconds - 5 { return events }
                 events.append(event)

@@ -65,7 +65,10 @@ struct ChaosPostgres: Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = ContinuousClock.now + .seconds(60)
-        while !ChaosPorts.accepts(port: port) {
+        // The port accepts before the server does ("the database system is starting up"): ready is a
+        // query answered.
+        while true {
+            if ChaosPorts.accepts(port: port), (try? await query("SELECT 1")) != nil { break }
             guard ContinuousClock.now < deadline else {
                 throw Failure(description: "PostgreSQL did not start in 60 s (see \(directory)/server.log)")
             }
@@ -73,9 +76,46 @@ struct ChaosPostgres: Sendable {
         }
     }
 
+    /// Runs `sql` with `psql` on the run's database; returns its unaligned output.
+    @discardableResult
+    func query(_ sql: String) async throws -> String {
+        try await Self.run(
+            "\(binDirectory)/psql",
+            ["-X", "-q", "-At", "-h", "127.0.0.1", "-p", String(port), "-U", "driftless", "-d", "postgres", "-c", sql])
+    }
+
     /// Stops the server (fast shutdown: sessions are disconnected, nothing committed is lost).
     func stop() async throws {
         try await asServerUser("\(binDirectory)/pg_ctl -D \(dataDirectory) -m fast -w -t 60 stop")
+    }
+
+    /// Locks every table of the ledger (ACCESS EXCLUSIVE, in one transaction) for `length`: every
+    /// ledger query of every process blocks, so each connection of their pools is held by a blocked
+    /// query and further ledger calls queue for a connection — the pools run dry. Then the locks go.
+    func lockTables(for length: Duration) async throws {
+        let seconds = String(format: "%.1f", length.chaosSeconds)
+        let block = """
+            DO $$ DECLARE t text; BEGIN
+              FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' LOOP
+                EXECUTE format('LOCK TABLE %I IN ACCESS EXCLUSIVE MODE', t);
+              END LOOP;
+              PERFORM pg_sleep(\(seconds));
+            END $$;
+            """
+        try await Self.run(
+            "\(binDirectory)/psql",
+            [
+                "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "driftless", "-d",
+                "postgres", "-c", "SET lock_timeout = '20s'", "-c", block,
+            ])
+    }
+
+    /// The current holder of the reconciliation lease `name` (an unexpired lease), nil when none.
+    func leaseHolder(name: String = "reconcile") async -> String? {
+        let sql = "SELECT owner FROM reconcile_leases WHERE name = '\(name)' AND expires_at > now()"
+        let text = try? await query(sql)
+        let owner = text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return owner.isEmpty ? nil : owner
     }
 
     /// Stops it if it runs (clean-up); errors are ignored.
@@ -104,8 +144,10 @@ struct ChaosPostgres: Sendable {
         }
     }
 
-    /// Runs a command to its end (polling, never blocking a thread of the pool); throws on a non-zero exit.
-    static func run(_ executable: String, _ arguments: [String]) async throws {
+    /// Runs a command to its end (polling, never blocking a thread of the pool); returns its output;
+    /// throws on a non-zero exit.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -128,10 +170,11 @@ struct ChaosPostgres: Sendable {
             process.terminate()
             throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) did not finish in 120 s")
         }
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             throw Failure(
                 description: "\(executable) \(arguments.last ?? "") exited \(process.terminationStatus): \(text)")
         }
+        return text
     }
 }

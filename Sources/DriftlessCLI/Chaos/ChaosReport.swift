@@ -51,6 +51,13 @@ struct ChaosReport: Sendable, Codable {
     var erpAnswers: [String: Int] = [:]
     var erpVersionRegressionsAttempted = 0
     var selfTest: ChaosSelfTest.Outcome?
+    /// The reconciliation schedule across its lease candidates.
+    var reconcile = ChaosLeaseCheck.Verdict()
+    /// Orders whose ledger trace was checked, and what was missing.
+    var traceSample: [String] = []
+    var traceViolations: [String] = []
+    /// Partitions still paused in a consumer after the settle (`replica: count`), when any.
+    var pausedAfterSettle: [String] = []
     var traces: [String] = []
     var durationSeconds = 0.0
     var directory = ""
@@ -68,6 +75,9 @@ struct ChaosReport: Sendable, Codable {
         }
         if webhooksUnanswered > 0 { list.append("\(webhooksUnanswered) webhooks never answered 2xx") }
         list += nemesisErrors.map { "nemesis: \($0)" }
+        list += reconcile.violations
+        list += traceViolations
+        list += pausedAfterSettle.map { "partitions still paused after the settle: \($0)" }
         if let selfTest, !selfTest.passed { list.append("the checker's self-test failed") }
         return list
     }
@@ -105,6 +115,9 @@ struct ChaosReport: Sendable, Codable {
             settled
                 ? String(format: "%.1f s after the last fault and order", settleSeconds ?? 0)
                 : "NO: \(unsettledDetail ?? "")")
+        row("reconcile lease", reconcile.text)
+        row("traces complete", "\(traceSample.count - traceViolations.count) of \(traceSample.count) sampled orders")
+        row("paused after settle", pausedAfterSettle.isEmpty ? "none" : pausedAfterSettle.joined(separator: ", "))
         row("time to sync, in faults", timeToSyncDuringFaults.text)
         row("time to sync, outside", timeToSyncOutsideFaults.text)
         row(

@@ -68,7 +68,8 @@ struct ChaosRun: Sendable {
                 ledgerURL: postgres.url, marketplaceURL: made.marketplace.server.baseURL)
             let running = ChaosCluster(
                 settings: settings, executable: executable, directory: directory, configFile: files.plain,
-                pollerConfigFile: files.poller, environment: env, proxyPort: proxyPort,
+                pollerConfigFile: files.poller, reconcileConfigFile: files.reconcile, environment: env,
+                proxyPort: proxyPort,
                 tansuPort: settings.tansuBinary == nil ? nil : try ChaosPorts.freePort())
             cluster = running
             say(
@@ -154,6 +155,10 @@ struct ChaosRun: Sendable {
         report.settled = unsettled == nil
         report.unsettledDetail = unsettled
         report.settleSeconds = unsettled == nil ? (ContinuousClock.now - calm).chaosSeconds : nil
+        // Two metric samples after the settle (one a second), then no consumer may hold a pause.
+        try? await Task.sleep(for: .seconds(2))
+        report.pausedAfterSettle = await ChaosPausedPartitions.check(
+            cluster.replicas, saveIn: unsettled == nil ? nil : URL(fileURLWithPath: report.directory))
         cluster.sampleRSS()
 
         say("chaos: checking the ERP simulator's records against the channels' orders")
@@ -176,14 +181,25 @@ struct ChaosRun: Sendable {
         report.nemesisErrors = nemesis.errors
         for window in nemesis.windows { report.faultsPerClass[window.fault.rawValue, default: 0] += 1 }
         report.peakRSSMB = cluster.peakRSSByStage()
-        report.restarts = Dictionary(uniqueKeysWithValues: cluster.replicas.map { ($0.name, $0.starts) })
-        report.crashes = cluster.replicas.flatMap { child in child.crashes.map { "\(child.name): \($0)" } }
+        report.restarts = Dictionary(uniqueKeysWithValues: cluster.workers.map { ($0.name, $0.starts) })
+        report.crashes = cluster.workers.flatMap { child in child.crashes.map { "\(child.name): \($0)" } }
         report.erpAnswers = Dictionary(uniqueKeysWithValues: world.erp.statusCounts.map { (String($0.key), $0.value) })
         let sync = ChaosTimeToSync.measure(
             records: records, log: log, acknowledgements: workload.lastAcknowledgement, windows: nemesis.windows,
             trafficStart: startDate)
         report.timeToSyncDuringFaults = sync.during
         report.timeToSyncOutsideFaults = sync.outside
+        var runs: [ChaosReconcileRun] = []
+        for child in cluster.candidates {
+            guard let path = child.outputPath, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                continue
+            }
+            runs += ChaosReconcileRun.parse(candidate: child.name, text: text)
+        }
+        report.reconcile = ChaosLeaseCheck.check(
+            runs: runs, interval: settings.reconcileInterval.chaosSeconds, kills: nemesis.leaseKills)
+        report.traceSample = ChaosTraceCheck.sample(expectations, count: 25, seed: settings.seed)
+        report.traceViolations = await ChaosTraceCheck.check(orders: report.traceSample, in: ledger)
         if selfTest { report.selfTest = ChaosSelfTest.run(expectations: expectations) }
         if !report.passed {
             report.traces = await traces(of: report.verdict.offendingOrders.prefix(3), ledgerURL: postgres.url)
@@ -238,7 +254,7 @@ struct ChaosRun: Sendable {
         say("chaos: stopping the stage processes, deleting topics \(topics.prefix).*, stopping PostgreSQL")
         if let cluster {
             await withTaskGroup(of: Void.self) { group in
-                for child in cluster.replicas { group.addTask { await child.stop() } }
+                for child in cluster.workers { group.addTask { await child.stop() } }
             }
             if !cluster.proxy.isRunning { try? await cluster.startProxy() }
             do {

@@ -42,6 +42,7 @@ enum ChaosSelfTest {
         var cases: [Case] = []
         func tamper(
             _ name: String, where wanted: (OracleExpectation) -> Bool, expect marker: String,
+            simulatorDuplicates: Int = 0,
             _ change: (OracleExpectation, inout [ERPRecord], inout [ChaosWrite]) -> Void
         ) {
             guard let victim = expectations.first(where: wanted) else { return }
@@ -49,7 +50,17 @@ enum ChaosSelfTest {
             var spoiledWrites = writes
             change(victim, &spoiled, &spoiledWrites)
             let verdict = ChaosChecker.check(
-                expectations: expectations, records: spoiled, writes: spoiledWrites, acknowledgedOrders: acknowledged)
+                expectations: expectations, records: spoiled, writes: spoiledWrites, acknowledgedOrders: acknowledged,
+                simulatorDuplicates: simulatorDuplicates)
+            if simulatorDuplicates > 0 {
+                // Not attributable to an order: the simulator only counts them.
+                let lines = verdict.violations.filter { $0.hasPrefix("(ERP simulator): ") }
+                cases.append(
+                    Case(
+                        name: name, order: "(ERP simulator)", fired: lines.contains { $0.contains(marker) },
+                        violations: lines))
+                return
+            }
             let mine = verdict.violations.filter { $0.hasPrefix("\(victim.orderKey): ") }
             cases.append(
                 Case(
@@ -107,7 +118,14 @@ enum ChaosSelfTest {
             let parent = salesOrderID(victim, records)
             records.removeAll { $0.id == parent || $0.createdFrom == parent || $0.salesOrder == parent }
         }
-        return Outcome(baselinePassed: baseline.passed, baselineViolations: baseline.violations, cases: cases)
+        tamper(
+            "related record created twice by the ERP", where: { _ in true }, expect: "created twice",
+            simulatorDuplicates: 1
+        ) { _, _, _ in }
+        let operational = operationalCases()
+        return Outcome(
+            baselinePassed: baseline.passed && operational.baselineViolations.isEmpty,
+            baselineViolations: baseline.violations + operational.baselineViolations, cases: cases + operational.cases)
     }
 
     /// The ERP state `expectations` need, each effect once; two sales order writes per order (versions

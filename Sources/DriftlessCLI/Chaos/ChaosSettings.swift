@@ -24,14 +24,21 @@ struct ChaosSettings: Sendable {
     var replicas: [StageName: Int] = [
         .ingest: 2, .validate: 2, .translate: 2, .dispatch: 3, .retry: 2, .deadLetter: 1,
     ]
+    /// Reconciliation lease candidates (`driftless reconcile --schedule` processes).
+    var reconcileCandidates = 2
+    /// Their schedule's slot length and their lease's time to live.
+    var reconcileInterval: Duration = .seconds(15)
+    var reconcileLease: Duration = .seconds(5)
     /// Longest wait for lag 0 and no held order after the last fault and the last order.
     var settleTimeout: Duration = .seconds(300)
     /// Largest resident set a process may reach.
     var rssLimitMB = 768
     /// Log level of the stage processes (their logs stay in the run's directory).
     var logLevel = "warning"
-    /// Retry tiers of dispatch (short, so the run settles in seconds).
-    var retryTiers = ["2s", "5s", "15s"]
+    /// Retry tiers of dispatch: short, so the run settles soon, but together longer than the ERP
+    /// outage and its throttling (an event in flight when the ERP goes down must not use them up and
+    /// be dead-lettered: the checker would rightly count its effect as lost).
+    var retryTiers = ["2s", "5s", "30s", "90s"]
     /// The ERP's client request timeout; stalled answers and late commits last longer.
     var erpRequestTimeout: Duration = .seconds(3)
     /// Consumer session timeout (a paused replica sleeps longer than this).
@@ -44,6 +51,11 @@ struct ChaosSettings: Sendable {
     var pause: Duration = .seconds(12)
     var scaledDown: Duration = .seconds(20)
     var postgresDown: Duration = .seconds(5)
+    /// How long the ledger's tables stay locked (every pooled connection blocked).
+    var poolExhausted: Duration = .seconds(15)
+    /// How long the killed lease holder stays down: past its lease and two slots, so the other
+    /// candidate must take over.
+    var leaseHolderDown: Duration { reconcileLease + reconcileInterval * 2 + .seconds(2) }
 
     /// Storefront orders made for the whole run (their webhooks are paced over `trafficSeconds`).
     var storefrontOrders: Int { max(1, Int((rate * 0.75 * trafficSeconds).rounded())) }
@@ -63,6 +75,10 @@ struct ChaosSettings: Sendable {
         settings.pause = .seconds(10)
         settings.scaledDown = .seconds(12)
         settings.postgresDown = .seconds(4)
+        settings.retryTiers = ["2s", "5s", "15s", "30s"]
+        settings.poolExhausted = .seconds(6)
+        settings.reconcileInterval = .seconds(8)
+        settings.reconcileLease = .seconds(4)
         settings.settleTimeout = .seconds(240)
         return settings
     }

@@ -50,7 +50,12 @@ struct ChaosSettle: Sendable {
                 let behind = lag.groups.filter { $0.total > 0 }
                 guard behind.isEmpty else {
                     quiet = 0
-                    detail = "lag " + behind.map { "\($0.group) on \($0.topic): \($0.total)" }.joined(separator: ", ")
+                    detail =
+                        "lag "
+                        + behind.map { group in
+                            let parts = group.partitions.filter { $0.lag > 0 }.map { "[\($0.partition)] \($0.lag)" }
+                            return "\(group.group) on \(group.topic): \(group.total) (\(parts.joined(separator: " ")))"
+                        }.joined(separator: ", ")
                     continue
                 }
                 if let parking = ledger as? any ParkingStore {

@@ -113,6 +113,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         let print: @Sendable (ReconcileReport) -> Void = { report in
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             Swift.print(json ? Self.json(report) : report.text)
+            // Each report out at once, also when stdout is a file (a scheduled run's log).
+            fflush(nil)
             guard let metricsFile else { return }
             do {
                 try metrics.write(to: metricsFile)

@@ -68,6 +68,14 @@ struct ConsumerState {
         return (offsets, queues)
     }
 
+    /// Assigned partitions paused by the application now.
+    var pausedCount: Int {
+        partitions.values.reduce(0) { count, partition in
+            if case .paused = partition.flow { return count + 1 }
+            return count
+        }
+    }
+
     /// Every partition's fetch queue (to stop their IO events at shutdown).
     var queues: [RdQueue] { partitions.values.compactMap(\.queue) }
 

@@ -133,7 +133,11 @@ public final class KafkaConsumer: Sendable {
 
     /// A snapshot of the consumer's counters.
     public var statistics: KafkaConsumerStatistics {
-        var statistics = core.state.withLock { $0.statistics }
+        var statistics = core.state.withLock { state in
+            var statistics = state.statistics
+            statistics.pausedPartitions = state.pausedCount
+            return statistics
+        }
         statistics.bufferedMessages = core.buffer.count
         statistics.bufferHighWaterMark = core.buffer.highWaterMark
         return statistics

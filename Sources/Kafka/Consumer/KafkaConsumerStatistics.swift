@@ -28,6 +28,9 @@ public struct KafkaConsumerStatistics: Sendable, Hashable {
     public var commitFailures = 0
     /// Partitions currently assigned.
     public var assignedPartitions = 0
+    /// Assigned partitions paused now by the application (`pause(topic:partition:until:)`, or a
+    /// rewind), not counting back-pressure holds.
+    public var pausedPartitions = 0
     /// The partitions currently assigned, as `topic[partition]`, sorted (kept by the rebalance
     /// callback: what the process registry reports as the partitions a process owns).
     public var assignment: [String] = []

@@ -12,6 +12,8 @@ struct ReconcileConfigFile: Decodable, Sendable {
 
         var windowHours: Double?
         var dailyAt: String?
+        /// Run every this long instead of daily (e.g. `30s`, `15m`): slots aligned to the epoch.
+        var every: String?
         var leaseSeconds: Int?
         var concurrency: Int?
         var policy: [String: String]?

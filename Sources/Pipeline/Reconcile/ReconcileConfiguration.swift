@@ -3,7 +3,7 @@ import OrderModel
 
 /// Reconciliation's settings: `reconcile:` in the configuration file, overridden by the environment
 /// (`DRIFTLESS_SHOPIFY_ADMIN_URL`, `DRIFTLESS_SHOPIFY_ACCESS_TOKEN` / `_FILE`,
-/// `DRIFTLESS_RECONCILE_DAILY_AT`, `DRIFTLESS_RECONCILE_WINDOW_HOURS`).
+/// `DRIFTLESS_RECONCILE_DAILY_AT`, `DRIFTLESS_RECONCILE_EVERY`, `DRIFTLESS_RECONCILE_WINDOW_HOURS`).
 public struct ReconcileConfiguration: Sendable {
     /// The storefront's Admin API; nil when not configured (reconciliation cannot run).
     public var shopify: ShopifyAdminConfiguration?
@@ -60,6 +60,13 @@ public struct ReconcileConfiguration: Sendable {
         try configuration.applyRunLimits(section, env)
         if let daily = env.value("DRIFTLESS_RECONCILE_DAILY_AT") ?? section.dailyAt {
             configuration.schedule = try ReconcileSchedule.parse(daily)
+        }
+        if let every = env.value("DRIFTLESS_RECONCILE_EVERY") ?? section.every {
+            let seconds = try ConfigDuration.parse(every, setting: "reconcile.every", maximum: 86_400)
+            guard seconds >= 1 else {
+                throw PipelineConfigurationError.invalidValue(field: "reconcile.every", value: every)
+            }
+            configuration.schedule = .every(seconds: Int(seconds))
         }
         if let lease = section.leaseSeconds {
             guard lease >= 3 else {

@@ -57,9 +57,11 @@ public final class ReconcileJob: Sendable {
         self.progress = progress
     }
 
-    /// Runs once. A run that cannot take the lease returns `skipped`; a failed read or write ends it
-    /// as `failed` (the report says why), its progress kept for the next attempt.
-    public func run() async -> ReconcileReport {
+    /// Runs once. A run that cannot take the lease returns `skipped`, and so does one for a scheduled
+    /// `slot` that a completed run already covered (its window ended at or after the slot, and no
+    /// interrupted run waits to be resumed); a failed read or write ends it as `failed` (the report
+    /// says why), its progress kept for the next attempt.
+    public func run(slot: Date? = nil) async -> ReconcileReport {
         let started = ContinuousClock.now
         let callsBefore = stats.calls, waitsBefore = stats.waits, waitedBefore = stats.waitedTotal
         let now = clock()
@@ -74,9 +76,22 @@ public final class ReconcileJob: Sendable {
                         name: settings.leaseName, owner: settings.owner, ttl: settings.leaseTTL, now: now)
                 else {
                     logger.info("reconciliation skipped: another replica holds the lease")
-                    return ReconcileReport(
+                    var report = ReconcileReport(
                         result: "skipped", runID: "", dryRun: false, resumed: false, windowStart: state.windowStart,
                         windowEnd: state.windowEnd)
+                    report.startedAt = now
+                    return report
+                }
+                if let slot, lease.run?.finished ?? true,
+                    let completed = try await ledger.loadCheckpoint(completedCheckpoint), completed >= slot
+                {
+                    try await ledger.releaseReconcileLease(name: settings.leaseName, owner: settings.owner)
+                    logger.info("reconciliation skipped: another replica already ran this slot")
+                    var report = ReconcileReport(
+                        result: "skipped", runID: "", dryRun: false, resumed: false, windowStart: state.windowStart,
+                        windowEnd: state.windowEnd)
+                    report.startedAt = now
+                    return report
                 }
                 if let last = lease.run, !last.finished, try await !giveUpIfStuck(last, now: now) {
                     state = last
@@ -92,6 +107,7 @@ public final class ReconcileJob: Sendable {
         var report = ReconcileReport(
             result: "ok", runID: state.runID, dryRun: settings.dryRun, resumed: resumed,
             windowStart: state.windowStart, windowEnd: state.windowEnd)
+        report.startedAt = now
         do {
             // A resumed run does not act again on orders its earlier attempt already handled.
             let handled: Set<String> =
@@ -157,6 +173,7 @@ public final class ReconcileJob: Sendable {
             result: "failed", runID: state.runID, dryRun: settings.dryRun, resumed: false,
             windowStart: state.windowStart, windowEnd: state.windowEnd)
         report.error = String(describing: error)
+        report.startedAt = clock().addingTimeInterval(-DurationSeconds.of(ContinuousClock.now - started))
         report.durationSeconds = DurationSeconds.of(ContinuousClock.now - started)
         metrics?.reconciliation(duration: ContinuousClock.now - started, result: "failed", now: clock())
         return report

@@ -40,6 +40,8 @@ public struct ReconcileReport: Sendable, Codable, Hashable {
     public var rateLimitWaits: [String: Int] = [:]
     public var rateLimitWaitSeconds = 0.0
     public var durationSeconds = 0.0
+    /// When the attempt started (the lease was asked for).
+    public var startedAt: Date?
     /// Why it failed, when it did.
     public var error: String?
 

@@ -1,9 +1,13 @@
 import Foundation
 
-/// When the built-in schedule runs reconciliation: daily at a time of day (UTC), off-peak by default.
+/// When the built-in schedule runs reconciliation: daily at a time of day (UTC), off-peak by default;
+/// or every `interval` seconds (`reconcile.every`), in slots aligned to the epoch so that every
+/// replica wakes for the same slot.
 public struct ReconcileSchedule: Sendable, Hashable {
     /// Seconds after midnight UTC.
     public var secondsOfDay: Int
+    /// Seconds between runs instead of daily (slots at multiples of it since 1970); nil: daily.
+    public var interval: Int?
 
     /// Daily at `hour`:`minute` UTC (default 03:30, off-peak for most shops).
     public init(hour: Int = 3, minute: Int = 30) {
@@ -15,8 +19,18 @@ public struct ReconcileSchedule: Sendable, Hashable {
         self.secondsOfDay = ((secondsOfDay % 86_400) + 86_400) % 86_400
     }
 
-    /// `HH:MM`.
-    public var text: String { String(format: "%02d:%02d", secondsOfDay / 3600, secondsOfDay % 3600 / 60) }
+    /// Every `seconds` seconds (at least 1), slots aligned to the epoch.
+    public static func every(seconds: Int) -> ReconcileSchedule {
+        var schedule = ReconcileSchedule()
+        schedule.interval = max(1, seconds)
+        return schedule
+    }
+
+    /// `HH:MM` (daily, UTC) or `every Ns`.
+    public var text: String {
+        if let interval { return "every \(interval)s" }
+        return String(format: "%02d:%02d", secondsOfDay / 3600, secondsOfDay % 3600 / 60)
+    }
 
     /// Reads `HH:MM` (24 h, UTC).
     /// - Throws: `PipelineConfigurationError.invalidValue` naming `reconcile.dailyAt`.
@@ -30,8 +44,12 @@ public struct ReconcileSchedule: Sendable, Hashable {
 
     /// The first scheduled time strictly after `date`.
     public func next(after date: Date) -> Date {
-        let day = 86_400.0
         let t = date.timeIntervalSince1970
+        if let interval {
+            let step = Double(interval)
+            return Date(timeIntervalSince1970: ((t / step).rounded(.down) + 1) * step)
+        }
+        let day = 86_400.0
         let midnight = (t / day).rounded(.down) * day
         let today = midnight + Double(secondsOfDay)
         return Date(timeIntervalSince1970: today > t ? today : today + day)

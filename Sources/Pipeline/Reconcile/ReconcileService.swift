@@ -3,8 +3,10 @@ import Logging
 import ServiceLifecycle
 
 /// The built-in schedule: runs a ``ReconcileJob`` at each scheduled time until graceful shutdown. Every
-/// replica may run it; the ledger lease lets one run at a time (the others log `skipped`), and a run
-/// that failed part-way is resumed at the next attempt (`retryAfterFailure` later, not a day later).
+/// replica may run it; the ledger lease lets one run at a time (the others log `skipped`), a replica
+/// that wakes for a slot another one already completed skips it too (one run per slot), and a run
+/// that failed part-way is resumed at the next attempt (`retryAfterFailure` later or the next slot,
+/// whichever comes first).
 public final class ReconcileService: Service, Sendable {
     let job: ReconcileJob
     let schedule: ReconcileSchedule
@@ -30,23 +32,30 @@ public final class ReconcileService: Service, Sendable {
     public func run() async throws {
         var due = schedule.next(after: clock())
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let wait = max(0, due.timeIntervalSince(clock()))
             logger.info("next reconciliation", metadata: ["at": "\(due)"])
             do {
-                try await cancelWhenGracefulShutdown {
-                    try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                try await cancelWhenGracefulShutdown { [clock, due] in
+                    // The sleep's clock is not the time of day: sleep again until the slot has come
+                    // (a run that starts early would count for the slot before).
+                    var wait = due.timeIntervalSince(clock())
+                    while wait > 0 {
+                        try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+                        wait = due.timeIntervalSince(clock())
+                    }
                 }
             } catch {
                 return
             }
             guard !Task.isShuttingDownGracefully else { return }
-            let report = await job.run()
+            // The slot: a replica that wakes for it after another one completed it skips it.
+            let report = await job.run(slot: due)
             logger.info(
                 "reconciliation finished", metadata: ["result": "\(report.result)", "found": "\(report.found)"])
             onReport?(report)
+            let next = schedule.next(after: clock())
             due =
                 report.result == "failed"
-                ? clock().addingTimeInterval(DurationSeconds.of(retryAfterFailure)) : schedule.next(after: clock())
+                ? min(clock().addingTimeInterval(DurationSeconds.of(retryAfterFailure)), next) : next
         }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Kafka
+@testable import Kafka
 import Ledger
 import OrderModel
 import XCTest
@@ -99,7 +99,12 @@ final class PipelineMetricsTests: XCTestCase {
         metrics.ingestRequest(route: "/webhooks/shopify", status: 401)
         metrics.reconciliation(duration: .seconds(42), result: "drift-found", now: Date(timeIntervalSince1970: 1000))
         metrics.deadLetterOpenCases(3)
+        var consumer = KafkaConsumerStatistics()
+        consumer.assignedPartitions = 3
+        consumer.pausedPartitions = 2
+        metrics.consumer(stage: .retry, statistics: consumer)
         let t = try text(metrics)
+        XCTAssertEqual(t.value("driftless_consumer_paused_partitions", ["stage": "retry"]), 2)
         XCTAssertEqual(t.value("driftless_breaker_state", ["destination": "erp", "state": "open"]), 1)
         XCTAssertEqual(t.value("driftless_breaker_state", ["destination": "erp", "state": "closed"]), 0)
         XCTAssertEqual(t.value("driftless_breaker_transitions_total", ["to": "open"]), 1)

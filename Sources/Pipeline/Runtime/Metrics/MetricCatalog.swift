@@ -21,6 +21,8 @@ enum MetricCatalog {
         "driftless_consumer_buffer_capacity_messages": "Capacity of a stage consumer's buffer.",
         "driftless_consumer_buffer_fill_ratio": "Buffered messages over capacity (0 to 1).",
         "driftless_consumer_assigned_partitions": "Partitions assigned to a stage consumer.",
+        "driftless_consumer_paused_partitions":
+            "Partitions a stage consumer has paused (a retry not yet due, a rewind); back-pressure holds not counted.",
         "driftless_consumer_back_pressure_pauses_total":
             "Times a stage consumer held a partition back because its buffer share was full.",
         "driftless_consumer_rebalances_total": "Partition assignments and revocations seen by a stage consumer.",

@@ -10,6 +10,7 @@ extension PipelineMetrics {
         gauge("driftless_consumer_buffer_fill_ratio", labels)
             .record(s.bufferCapacity > 0 ? Double(s.bufferedMessages) / Double(s.bufferCapacity) : 0)
         gauge("driftless_consumer_assigned_partitions", labels).record(s.assignedPartitions)
+        gauge("driftless_consumer_paused_partitions", labels).record(s.pausedPartitions)
         addGrowth("driftless_consumer_back_pressure_pauses_total", labels, cumulative: s.backPressurePauses)
         addGrowth("driftless_consumer_rebalances_total", labels, cumulative: s.assignments + s.revocations)
     }
