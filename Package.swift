@@ -235,6 +235,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PipelineHTTPTests",
+            dependencies: [
+                "PipelineHTTP", "Pipeline", "Kafka", "Simulators", "DriftlessTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DriftlessTestingTests",
+            dependencies: ["DriftlessTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "JSONTextTests",
             dependencies: ["JSONText", "Simulators"],
             swiftSettings: swiftSettings

@@ -76,6 +76,7 @@ let package = Package(
                 "BenchmarkSupport",
                 "CKafkaBaseline",
                 .product(name: "Pipeline", package: "Driftless"),
+                .product(name: "PipelineHTTP", package: "Driftless"),
                 .product(name: "Simulators", package: "Driftless"),
                 .product(name: "Kafka", package: "Driftless"),
                 .product(name: "Benchmark", package: "benchmark"),
@@ -89,6 +90,7 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "Pipeline", package: "Driftless"),
+                .product(name: "PipelineHTTP", package: "Driftless"),
                 .product(name: "Simulators", package: "Driftless"),
                 .product(name: "Kafka", package: "Driftless"),
                 .product(name: "Ledger", package: "Driftless"),

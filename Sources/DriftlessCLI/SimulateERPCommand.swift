@@ -70,10 +70,13 @@ extension SimulateCommand {
                 settings.concurrencyLimit = max(0, concurrencyLimit)
             }
             let simulator = try await ERPSimulator.start(faults: faults, credentials: credentials, port: port)
-            print("erp REST record API on \(simulator.recordURL) (Ctrl-C to stop)")
+            // Where it listens is written at once (not through print's buffer), also when stdout is a
+            // file or a pipe: with --port 0 it is the only way to learn the port.
+            var banner = "erp REST record API on \(simulator.recordURL) (Ctrl-C to stop)\n"
             for client in credentials.oauth2Clients {
-                print("erp OAuth 2.0 token endpoint \(simulator.tokenURL) for client \(client.clientID)")
+                banner += "erp OAuth 2.0 token endpoint \(simulator.tokenURL) for client \(client.clientID)\n"
             }
+            FileHandle.standardOutput.write(Data(banner.utf8))
             try await waitForInterrupt()
             let duplicates = await simulator.store.duplicateEffects
             let writes = await simulator.store.appliedWrites

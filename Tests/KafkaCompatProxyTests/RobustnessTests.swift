@@ -12,7 +12,9 @@ final class RobustnessTests: XCTestCase {
                     let client = try await fixture.connect()
                     for round in 0..<5 {
                         let id = Int32(connection * 100 + round * 2)
-                        let payload = (0..<(connection * 17 + round)).map { _ in UInt8.random(in: 0...255) }
+                        let payload = (0..<(connection * 17 + round)).map {
+                            UInt8(truncatingIfNeeded: $0 &* 131 &+ connection &* 31 &+ round)
+                        }
                         let other = KafkaFrames.otherRequest(
                             apiKey: 1, version: 12, correlationID: id + 1, payload: payload)
                         try await client.send(KafkaFrames.apiVersionsRequest(version: 3, correlationID: id) + other)

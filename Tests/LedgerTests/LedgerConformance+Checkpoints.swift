@@ -24,7 +24,8 @@ extension LedgerConformance {
 
         // Concurrent advances: the greatest position wins whatever the interleaving.
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for step in (0..<20).shuffled() {
+            // Added out of order (a fixed permutation: 7 is coprime with 20), so a failure replays.
+            for step in (0..<20).map({ $0 * 7 % 20 }) {
                 group.addTask { _ = try await store.advanceCheckpoint("race", to: F.at(Double(step))) }
             }
             try await group.waitForAll()

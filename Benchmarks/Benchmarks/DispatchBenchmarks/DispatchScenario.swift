@@ -139,6 +139,9 @@ struct DispatchScenario {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let ledger = try await Ledger.open(url: "sqlite://" + directory.appendingPathComponent("ledger.db").path)
+        guard let parking = ledger as? any ParkingStore else {
+            throw LedgerError.invalidArgument("the benchmark's ledger cannot park events")
+        }
         let writer = AuditWriter(store: ledger)
         let producer = try KafkaProducer(config: kafka)
         var logger = Logger(label: "bench.dispatch")
@@ -147,7 +150,7 @@ struct DispatchScenario {
             kafka: kafka.merging(["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]), topics: topics,
             erp: ERPConfiguration(
                 baseURL: erp.server.baseURL, token: Secret(Self.token), maxConcurrentRequests: settings.concurrency),
-            sink: producer, audit: LedgerAuditSink(writer: writer), logger: logger)
+            sink: producer, audit: LedgerAuditSink(writer: writer), parking: parking, logger: logger)
         let running = Task { await stage.run() }
         while stage.consumerStatistics.assignedPartitions == 0 { try await Task.sleep(for: .milliseconds(20)) }
         // Interleaved across orders, each order's changes in order (as translate's partitions hold them).

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import OrderModel
 import Pipeline
+import PipelineHTTP
 import Simulators
 import Synchronization
 

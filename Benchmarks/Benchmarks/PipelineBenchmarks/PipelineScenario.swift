@@ -5,6 +5,7 @@ import Kafka
 import Logging
 import NIOCore
 import Pipeline
+import PipelineHTTP
 import Simulators
 
 /// The three phases of the pipeline benchmark (see `PipelineBenchmarks.swift`).

@@ -11,14 +11,13 @@ final class SimulateERPOAuth2Tests: XCTestCase {
         let files = try TemporaryFiles(prefix: "driftless-sim-erp")
         defer { files.remove() }
         let keyFile = files.directory.appendingPathComponent("erp-oauth2-key.pem").path
-        let port = try await GracefulShutdownTests.freePort()
         let output = files.directory.appendingPathComponent("simulator.log")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("driftless")
         process.arguments = [
-            "simulate", "erp", "--port", String(port), "--oauth2-client-id", "driftless-dev",
+            "simulate", "erp", "--port", "0", "--oauth2-client-id", "driftless-dev",
             "--oauth2-certificate-id", "dev-cert", "--oauth2-new-key-file", keyFile,
         ]
         var environment = ProcessInfo.processInfo.environment
@@ -30,6 +29,11 @@ final class SimulateERPOAuth2Tests: XCTestCase {
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
+        // The simulator binds a port of its own choosing (--port 0) and prints it: no port handed over
+        // between a probe and the child, so nothing can take it in between.
+        let announced = await eventually(timeout: .seconds(30)) { Self.announcedPort(in: output) != nil }
+        XCTAssertTrue(announced, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+        let port = try XCTUnwrap(Self.announcedPort(in: output))
         let baseURL = "http://127.0.0.1:\(port)"
         let up = await eventually(timeout: .seconds(30)) {
             guard FileManager.default.fileExists(atPath: keyFile) else { return false }
@@ -63,5 +67,14 @@ final class SimulateERPOAuth2Tests: XCTestCase {
         XCTAssertFalse(printed.contains("PRIVATE KEY"), "the key is never printed")
         let body = key.split(separator: "\n").dropFirst().first.map(String.init) ?? "-"
         XCTAssertFalse(printed.contains(body))
+    }
+
+    /// The port in the simulator's "erp REST record API on http://127.0.0.1:PORT/…" line, once printed.
+    private static func announcedPort(in output: URL) -> Int? {
+        guard let text = try? String(contentsOf: output, encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("erp REST record API on ") }),
+            let url = URL(string: String(line.dropFirst("erp REST record API on ".count).prefix { $0 != " " }))
+        else { return nil }
+        return url.port
     }
 }

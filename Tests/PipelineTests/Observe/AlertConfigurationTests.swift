@@ -117,9 +117,7 @@ final class AlertConfigurationTests: XCTestCase {
     }
 
     func testTheExampleFileSpellsOutTheDefaults() throws {
-        let example = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Deploy/driftless.yaml").path
+        let example = ExampleConfiguration.url.path
         // The example names a secret file that exists only in a deployment: the environment wins.
         let configuration = try PipelineConfiguration.load(
             file: example, environment: ["DRIFTLESS_SHOPIFY_SECRET": "example-secret"])

@@ -109,16 +109,6 @@ final class GracefulShutdownTests: XCTestCase {
             "sigterm: \(deliveries.count) webhooks, \(acknowledgedByFirst) acknowledged before SIGTERM, exits \(firstStatus)/\(secondStatus)"
         )
     }
-
-    /// A TCP port nothing listens on now. Racy for a child process (another process may take the port
-    /// before the child binds it): only for a child that cannot report a port it chose itself.
-    static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
-    }
 }
 
 /// `driftless run` (the binary built beside the test bundle) as a child process; output in a file.

@@ -7,9 +7,7 @@ import XCTest
 /// The YAML file (Deploy/driftless.yaml), environment overrides and secret handling.
 final class RuntimeConfigurationTests: XCTestCase {
     func testExampleFileLoadsAndEnvironmentOverridesIt() throws {
-        let example = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Deploy/driftless.yaml").path
+        let example = ExampleConfiguration.url.path
         let files = try TemporaryFiles(prefix: "driftless-config")
         defer { files.remove() }
         let secretFile = try files.write("file-secret\n", "secret")

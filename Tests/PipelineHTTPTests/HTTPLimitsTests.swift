@@ -11,12 +11,11 @@ import XCTest
 /// bounds how many are open at once.
 final class HTTPLimitsTests: XCTestCase {
     func testTricklingConnectionsAreClosedWhileHealthAndWebhooksAreAnswered() async throws {
-        let broker = try TestBroker.mock()
-        let fixture = try await PipelineFixture.start(broker: broker, stages: [.ingest]) {
+        let fixture = try await ListenerFixture.start {
             $0.idleTimeout = .seconds(1)
             $0.requestReadTimeout = .milliseconds(1500)
         }
-        let port = fixture.runtime.httpPort
+        let port = fixture.port
         // 1500 trickle header bytes (never a complete head), 1000 send a head and trickle the body.
         let headTricklers = try await Trickler.open(
             count: 1500, port: port, preamble: "POST /webhooks/shopify HTTP/1.1\r\nHost: x\r\nX-Slow: ")
@@ -29,35 +28,33 @@ final class HTTPLimitsTests: XCTestCase {
         let health = try await getText("\(fixture.baseURL)/healthz")
         XCTAssertEqual(health.status, 200)
         let delivery = await StorefrontStore(seed: 4).createOrder(paid: true).webhooks[0]
-        let status = await WebhookDeliverer(targetURL: fixture.webhookURL, secret: PipelineFixture.secret).attemptOnce(
+        let status = await WebhookDeliverer(targetURL: fixture.webhookURL, secret: ListenerFixture.secret).attemptOnce(
             delivery)
         XCTAssertEqual(status, 200)
         let stillOpen = all.filter { $0.channel.isActive }.count
         XCTAssertGreaterThan(stillOpen, 0, "the tricklers were still connected when the requests were answered")
 
         // Every trickler is closed by the server (it keeps writing; nothing it sends is enough).
-        let closed = await eventually(timeout: .seconds(30)) { all.allSatisfy { !$0.channel.isActive } }
+        let closed = await waitUntil(timeout: .seconds(30)) { all.allSatisfy { !$0.channel.isActive } }
         XCTAssertTrue(closed, "\(all.filter { $0.channel.isActive }.count) trickling connections still open")
         XCTAssertTrue(all.allSatisfy { $0.closedByPeer }, "closed by the server, not by the test")
         let after = try await getText("\(fixture.baseURL)/healthz")
         XCTAssertEqual(after.status, 200)
         for trickler in all { trickler.stop() }
         try await fixture.stop()
-        try? FileManager.default.removeItem(at: fixture.directory)
     }
 
     func testConnectionsAboveTheCapWaitUntilOneCloses() async throws {
-        let broker = try TestBroker.mock()
-        let fixture = try await PipelineFixture.start(broker: broker, stages: [.ingest]) {
+        let fixture = try await ListenerFixture.start {
             $0.maxConnections = 10
             $0.idleTimeout = .seconds(120)
         }
-        let port = fixture.runtime.httpPort
+        let port = fixture.port
         // Ten keep-alive connections, each answered once: the server has accepted all ten (no
         // moment's grace needed) and they stay open.
         let holders = try await Trickler.open(
             count: 10, port: port, preamble: "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", trickle: false)
-        let accepted = await eventually(timeout: .seconds(30)) { holders.allSatisfy(\.answered) }
+        let accepted = await waitUntil(timeout: .seconds(30)) { holders.allSatisfy(\.answered) }
         XCTAssertTrue(accepted, "\(holders.filter(\.answered).count) of 10 holders answered")
         let served = Mutex(false)
         let request = Task {
@@ -72,7 +69,6 @@ final class HTTPLimitsTests: XCTestCase {
         let answered = try await request.value
         XCTAssertEqual(answered.status, 200, "served once a slot is free (within the client's 10 s)")
         try await fixture.stop()
-        try? FileManager.default.removeItem(at: fixture.directory)
     }
 }
 

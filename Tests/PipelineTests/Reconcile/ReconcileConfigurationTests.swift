@@ -5,9 +5,7 @@ import XCTest
 
 /// `reconcile:` in the configuration file and the environment; the schedule.
 final class ReconcileConfigurationTests: XCTestCase {
-    private let example = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Deploy/driftless.yaml").path
+    private let example = ExampleConfiguration.url.path
 
     func testExampleFileAndEnvironment() throws {
         let fromFile = try ReconcileConfiguration.load(file: example, environment: [:])

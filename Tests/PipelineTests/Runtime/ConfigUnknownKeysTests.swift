@@ -56,9 +56,7 @@ final class ConfigUnknownKeysTests: XCTestCase {
 
     /// `Deploy/driftless.yaml` loads (every key it shows exists) and its dispatch values are the real defaults.
     func testTheExampleFileUsesKnownKeysAndTheRealDefaults() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let example = root.appendingPathComponent("Deploy/driftless.yaml")
+        let example = ExampleConfiguration.url
         let text = try String(contentsOf: example, encoding: .utf8)
         let path = try XCTUnwrap(files).write(text, "example.yaml")
         let loaded = try PipelineConfiguration.load(
