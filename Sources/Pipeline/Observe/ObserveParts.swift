@@ -54,8 +54,10 @@ struct ObserveParts: Sendable {
     ) {
         var consumers: [MetricsSampler.Consumer] = []
         var sources: [ProcessRegistry.Source] = []
-        if ingest { sources.append(.init(stage: "ingest", statistics: { nil }, settled: { 0 })) }
         let metrics = self.metrics
+        if ingest {
+            sources.append(.init(stage: "ingest", statistics: { nil }, settled: { metrics.ingestAccepted }))
+        }
         /// A running stage reports its counters to the metrics and its consumer to the sampler.
         func observe(
             _ stage: StageName, _ counters: StageCounters,

@@ -25,6 +25,8 @@ public final class PipelineMetrics: Sendable {
     public let lagVerdicts = LagVerdictBoard()
     /// Last cumulative values of sampled counters (consumer statistics), to add only the growth.
     private let sampled = Mutex<[String: Int]>([:])
+    /// Ingest requests answered 200 (see ``ingestAccepted``).
+    private let accepted = Atomic<Int>(0)
 
     /// Seconds buckets of `driftless_time_to_sync_seconds`: 50 ms … 1 h.
     public static let timeToSyncBuckets: [Double] = [
@@ -169,7 +171,12 @@ public final class PipelineMetrics: Sendable {
     /// An answer to an ingest request (`route` e.g. `/webhooks/shopify`).
     package func ingestRequest(route: String, status: Int) {
         counter("driftless_ingest_requests_total", [("route", route), ("status", "\(status)")]).increment()
+        if status == 200 { accepted.add(1, ordering: .relaxed) }
     }
+
+    /// Ingest requests this process answered 200 so far: what the process registry reports as the
+    /// ingest stage's settled records (its throughput on the console's Health page).
+    package var ingestAccepted: Int { accepted.load(ordering: .relaxed) }
 
     /// A reconciliation run ended (`result`: `ok`, `drift-found`, `failed`, …) after `duration`.
     public func reconciliation(duration: Duration, result: String, now: Date = Date()) {
