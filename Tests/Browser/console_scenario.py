@@ -178,7 +178,14 @@ class Scenario:
         for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"]:
             options.add_argument(argument)
         options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        service = webdriver.ChromeService(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+        # Chromium's profile and its singleton directory (org.chromium.Chromium.*, made in TMPDIR and
+        # left behind when the browser is stopped) go under the run's temporary directory, removed at close.
+        browser_tmp = os.path.join(self.temp, "chromium-tmp")
+        os.makedirs(browser_tmp, exist_ok=True)
+        options.add_argument(f"--user-data-dir={os.path.join(self.temp, 'chromium-profile')}")
+        service = webdriver.ChromeService(
+            executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver",
+            env=dict(os.environ, TMPDIR=browser_tmp))
         self.browser = webdriver.Chrome(options=options, service=service)
 
     def shot(self, name):
