@@ -9,19 +9,22 @@ public struct OpsBackend: Sendable {
     let topics: PipelineTopics
     let health: HealthState
     let metrics: PipelineMetrics
+    /// The process's ERP client (one per process: its token cache and concurrency limit are shared).
+    let erpClient: ERPClient?
 
     /// The parts of `runtime` the console needs.
     public init(runtime: PipelineRuntime) {
         self.init(
             ledger: runtime.ledger, bootstrapServers: runtime.bootstrapServers, topics: runtime.topics,
-            health: runtime.health, metrics: runtime.metrics)
+            health: runtime.health, metrics: runtime.metrics, erpClient: runtime.erpClient)
     }
 
     /// The parts, given one by one.
     public init(
         ledger: any LedgerStore, bootstrapServers: String, topics: PipelineTopics, health: HealthState,
-        metrics: PipelineMetrics
+        metrics: PipelineMetrics, erpClient: ERPClient? = nil
     ) {
+        self.erpClient = erpClient
         self.ledger = ledger
         self.bootstrapServers = bootstrapServers
         self.topics = topics

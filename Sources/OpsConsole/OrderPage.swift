@@ -22,7 +22,7 @@ struct OrderPage: Sendable {
             """
         guard let query, !query.trimmingCharacters(in: .whitespaces).isEmpty else { return form }
         var keys = try await OrderLocator(store: backend.ledger).orderKeys(for: query)
-        if let erp = configuration.erp, let client = try? ERPClient(configuration: erp) {
+        if let client = backend.erpClient {
             // A NetSuite internal id or document number (`SO-4411`): the sales order read from the ERP.
             keys = Array(Set(keys).union(await ERPOrderLookup(client: client).orderKeys(for: query))).sorted()
         }
@@ -78,11 +78,10 @@ struct OrderPage: Sendable {
     /// The ERP's sales order for `key`, read now (a short retry budget: a page must not hang): the
     /// HTML, and the view when the ERP answered (`.some(nil)`: it has no sales order).
     private func erp(_ key: String) async -> (html: String, read: ERPView??) {
-        guard let erp = configuration.erp, let orderKey = OrderKey(key) else {
+        guard let client = backend.erpClient, let orderKey = OrderKey(key) else {
             return ("<p id=\"erp-state\">no ERP configured</p>", nil)
         }
         do {
-            let client = try ERPClient(configuration: erp)
             let reader = ERPViewReader(
                 sync: ERPSync(client: client), stats: ReconcileAPIStats(), maxAttempts: 3, maxWait: .seconds(2))
             guard let view = try await reader.view(of: orderKey) else {

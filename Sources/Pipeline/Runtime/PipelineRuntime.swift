@@ -28,6 +28,9 @@ public final class PipelineRuntime: Sendable {
     public let deadLetter: DeadLetterStage?
     public let webhooks: ShopifyWebhookIngest?
     public let poller: MarketplacePoller?
+    /// The process's one ERP client (dispatch's and retry's ``ERPAccess`` when they run, else one built
+    /// from the `erp` configuration); nil without an ERP configured.
+    public let erpClient: ERPClient?
     /// The process's metrics (`GET /metrics`).
     public let metrics: PipelineMetrics
     /// The alert rules and their delivery; feed it mismatches with `alerts.engine.record(mismatch:at:)`.
@@ -65,6 +68,7 @@ public final class PipelineRuntime: Sendable {
         deadLetter = parts.deadLetter
         webhooks = parts.webhooks
         poller = parts.poller
+        erpClient = parts.erpClient
         metrics = parts.observe.metrics
         alerts = parts.observe.alerts
         bootstrapServers = parts.bootstrapServers

@@ -21,6 +21,9 @@ struct Parts: Sendable {
     var deadLetter: DeadLetterStage?
     var webhooks: ShopifyWebhookIngest?
     var poller: MarketplacePoller?
+    /// The process's one ERP client: dispatch's and retry's ``ERPAccess``, else one built from the
+    /// `erp` configuration (the console's reads); nil without one.
+    var erpClient: ERPClient? = nil
     /// The reconciliation schedule (plain `run` only, when configured: ``ReconcileRuntime``).
     var reconcile: ReconcileService?
     /// `/metrics`, the alert rules and their delivery, the sampler of consumer buffers and lag.
@@ -162,6 +165,7 @@ struct Parts: Sendable {
                     tokens: access.tokens, pacer: access.pacer, health: health, logger: logger)
             }
         }
+        parts.erpClient = try erpAccess?.client ?? configuration.erp.map { try ERPClient(configuration: $0) }
         if stages.count == StageName.allCases.count {
             parts.reconcile = try ReconcileRuntime.service(
                 configuration: configuration, ledger: ledger, producer: producer, topics: topics, matrix: matrix,
