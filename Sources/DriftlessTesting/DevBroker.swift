@@ -39,7 +39,8 @@ public actor DevBroker {
         guard let binary = tansuBinary ?? DevBrokerLocator.tansuBinary() else {
             throw DevBrokerError.tansuNotFound(searched: DevBrokerLocator.searchDescription)
         }
-        let tansuPort = try DevBrokerPorts.freePort()
+        let tansuPort: Int
+        do { tansuPort = try LoopbackPorts.freePort() } catch { throw DevBrokerError.noFreePort(errno: error.errno) }
         let proxy = KafkaCompatProxy(
             listenHost: "127.0.0.1",
             listenPort: 0,
@@ -71,7 +72,7 @@ public actor DevBroker {
         }
 
         let deadline = ContinuousClock.now.advanced(by: startupTimeout)
-        while !DevBrokerPorts.acceptsConnections(port: tansuPort) {
+        while !LoopbackPorts.accepts(port: tansuPort) {
             guard process.isRunning else {
                 await proxy.stop()
                 throw DevBrokerError.exited(status: process.terminationStatus, log: Self.tail(of: logFile))

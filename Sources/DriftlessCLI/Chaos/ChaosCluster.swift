@@ -1,4 +1,5 @@
 import Foundation
+import KafkaCompatProxy
 import Pipeline
 
 /// The deployment shape under test: every stage as separate `driftless run --stage …` processes with
@@ -89,7 +90,7 @@ final class ChaosCluster: Sendable {
     func startProxy() async throws {
         try proxy.start()
         let deadline = ContinuousClock.now + .seconds(30)
-        while !ChaosPorts.accepts(port: proxyPort) {
+        while !LoopbackPorts.accepts(port: proxyPort) {
             guard ContinuousClock.now < deadline, proxy.isRunning else {
                 throw ChaosError("the broker proxy did not start (see \(proxy.logPath))")
             }
@@ -103,7 +104,7 @@ final class ChaosCluster: Sendable {
         if let tansu, let tansuPort {
             try tansu.start()
             let deadline = ContinuousClock.now + .seconds(30)
-            while !ChaosPorts.accepts(port: tansuPort) {
+            while !LoopbackPorts.accepts(port: tansuPort) {
                 guard ContinuousClock.now < deadline, tansu.isRunning else {
                     throw ChaosError("Tansu did not start (see \(tansu.logPath))")
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaCompatProxy
 
 #if canImport(Glibc)
     import Glibc
@@ -35,7 +36,7 @@ struct ChaosPostgres: Sendable {
         let postgres = ChaosPostgres(
             binDirectory: "/usr/lib/postgresql/\(version)/bin",
             directory: runDirectory.appendingPathComponent("pg").path,
-            port: try ChaosPorts.freePort())
+            port: try LoopbackPorts.freePort())
         try FileManager.default.createDirectory(atPath: postgres.directory, withIntermediateDirectories: true)
         if getuid() == 0 {
             try await run("/bin/chown", ["postgres:postgres", postgres.directory])
@@ -68,7 +69,7 @@ struct ChaosPostgres: Sendable {
         // The port accepts before the server does ("the database system is starting up"): ready is a
         // query answered.
         while true {
-            if ChaosPorts.accepts(port: port), (try? await query("SELECT 1")) != nil { break }
+            if LoopbackPorts.accepts(port: port), (try? await query("SELECT 1")) != nil { break }
             guard ContinuousClock.now < deadline else {
                 throw Failure(description: "PostgreSQL did not start in 60 s (see \(directory)/server.log)")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import KafkaCompatProxy
 import Ledger
 import Logging
 import Pipeline
@@ -61,7 +62,7 @@ struct ChaosRun: Sendable {
             world = made
             let plan = try await ChaosWorkload.plan(
                 count: settings.storefrontOrders, store: made.storefront.store, seed: settings.seed)
-            let proxyPort = try ChaosPorts.freePort()
+            let proxyPort = try LoopbackPorts.freePort()
             let env = ChaosConfig.environment(world: made, settings: settings)
             let files = try ChaosConfig.write(
                 in: directory, settings: settings, bootstrap: "127.0.0.1:\(proxyPort)", topicPrefix: topics.prefix,
@@ -70,7 +71,7 @@ struct ChaosRun: Sendable {
                 settings: settings, executable: executable, directory: directory, configFile: files.plain,
                 pollerConfigFile: files.poller, reconcileConfigFile: files.reconcile, environment: env,
                 proxyPort: proxyPort,
-                tansuPort: settings.tansuBinary == nil ? nil : try ChaosPorts.freePort())
+                tansuPort: settings.tansuBinary == nil ? nil : try LoopbackPorts.freePort())
             cluster = running
             say(
                 "chaos: starting \(running.replicas.count) stage processes behind the broker proxy \(running.bootstrap) → "

@@ -4,15 +4,18 @@
     import Darwin
 #endif
 
-/// Loopback TCP helpers of the chaos run.
-enum ChaosPorts {
-    struct NoFreePort: Error, CustomStringConvertible {
-        var errno: Int32
-        var description: String { "no free loopback port (errno \(errno))" }
+/// Loopback TCP helpers for the processes that run next to the proxy — a Tansu broker, its proxy,
+/// a throw-away PostgreSQL — in the test suite's dev broker (`DriftlessTesting.DevBroker`) and
+/// `driftless chaos`.
+public enum LoopbackPorts {
+    /// No free loopback port could be had.
+    public struct NoFreePort: Error, CustomStringConvertible {
+        public var errno: Int32
+        public var description: String { "no free loopback port (errno \(errno))" }
     }
 
     /// A port that was free a moment ago (bound to 127.0.0.1:0, then released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws(NoFreePort) -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw NoFreePort(errno: errno) }
         defer { close(fd) }
@@ -32,7 +35,7 @@ enum ChaosPorts {
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(port: Int) -> Bool {
+    public static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
