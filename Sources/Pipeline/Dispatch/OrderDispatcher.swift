@@ -74,24 +74,9 @@ struct OrderDispatcher: Sendable {
                 // Each read of the view goes through the gate and is retried on its own.
                 var gaveUp: (@Sendable (String?, [AppliedEffect]) -> DispatchResult)?
                 let read = await sync.view(of: event.orderKey) { request in
-                    let performed = await perform(isStopping: isStopping) { () -> (ERPOutcome, Data?) in
-                        let (outcome, body) = await sync.send(request)
-                        // A missing sales order is an answer (the order is not in the ERP yet).
-                        if case .permanent(404, _, _) = outcome, case .record = request {
-                            return (.done(status: 404, location: nil), body)
-                        }
-                        return (outcome, body)
-                    }
-                    switch performed {
-                    case .done(let body, let status, _):
-                        if status == 404 { return (.permanent(status: 404, code: "NONEXISTENT_ID", detail: ""), nil) }
-                        return (.done(status: status, location: nil), body)
-                    case .conflict:
-                        return (.conflict(status: 409, code: "CONFLICT", detail: "reading the order conflicted"), nil)
-                    case .failed(let result):
-                        gaveUp = result
-                        return (.transient(status: nil, retryAfter: nil, detail: "gave up"), nil)
-                    }
+                    let (answer, failed) = await self.read(request, isStopping: isStopping)
+                    if let failed { gaveUp = failed }
+                    return answer
                 }
                 switch read {
                 case .found(let view): known = .found(view)
@@ -178,21 +163,28 @@ struct OrderDispatcher: Sendable {
     /// any read. Nil when the reading gave up: each order then reads its own view.
     func prefetch(_ keys: [OrderKey], isStopping: @escaping @Sendable () -> Bool) async -> [OrderKey: KnownView]? {
         guard !keys.isEmpty else { return [:] }
-        let read = await sync.views(of: keys) { request in
-            let performed = await perform(isStopping: isStopping) { () -> (ERPOutcome, Data?) in
-                await sync.send(request)
-            }
-            switch performed {
-            case .done(let body, let status, _): return (.done(status: status, location: nil), body)
-            case .conflict:
-                return (.conflict(status: 409, code: "CONFLICT", detail: "reading the views conflicted"), nil)
-            case .failed: return (.transient(status: nil, retryAfter: nil, detail: "gave up"), nil)
-            }
-        }
+        let read = await sync.views(of: keys) { await self.read($0, isStopping: isStopping).answer }
         guard case .success(let views) = read else { return nil }
         var known: [OrderKey: KnownView] = [:]
         for key in keys { known[key] = views[key].map(KnownView.found) ?? .absent }
         return known
+    }
+
+    /// One read of a view, through the gate and retried like any request (``perform(isStopping:_:)``):
+    /// the answer, and when the read gave up, the result the event gets.
+    private func read(
+        _ request: ERPSync.Read, isStopping: @escaping @Sendable () -> Bool
+    ) async -> (
+        answer: (outcome: ERPOutcome, body: Data?), failed: (@Sendable (String?, [AppliedEffect]) -> DispatchResult)?
+    ) {
+        switch await perform(isStopping: isStopping, { () -> (ERPOutcome, Data?) in await sync.send(request) }) {
+        case .done(let body, let status, _):
+            return ((.done(status: status, location: nil), body), nil)
+        case .conflict:
+            return ((.conflict(status: 409, code: "CONFLICT", detail: "reading the order conflicted"), nil), nil)
+        case .failed(let result):
+            return ((.transient(status: nil, retryAfter: nil, detail: "gave up"), nil), result)
+        }
     }
 
     /// How one request ended after its attempts.
