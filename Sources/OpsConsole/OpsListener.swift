@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Pipeline
+import ServiceLifecycle
 
 /// Runs the console's own listener (`ops.listen`) beside the pipeline, when one is configured.
 public enum OpsListener {
@@ -19,15 +20,18 @@ public enum OpsListener {
             let line = "driftless: ops console on http://\(host):\(bound.map(String.init) ?? "?")/ops\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        let listener = Task { try await app.runService(gracefulShutdownSignals: []) }
+        // Stopped gracefully, not by cancelling its task: cancelling a NIO async server drops connections
+        // it accepted but had not handed out, which traps in NIO (see `SimulatorServer.stop()`).
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let listener = Task { try await group.run() }
         do {
             try await body()
         } catch {
-            listener.cancel()
+            await group.triggerGracefulShutdown()
             _ = await listener.result
             throw error
         }
-        listener.cancel()
+        await group.triggerGracefulShutdown()
         _ = await listener.result
     }
 }
