@@ -31,7 +31,8 @@ final class SimulatorServerTests: XCTestCase {
             await server.stop()
             let answer = try await response.value
             XCTAssertEqual(answer.status, .ok, "the request in flight was answered, not cut")
-            XCTAssertEqual(String(buffer: try await answer.body.collect(upTo: 1024)), "done")
+            let body = try await answer.body.collect(upTo: 1024)
+            XCTAssertEqual(String(buffer: body), "done")
             let refused = await Self.connects(to: server.port)
             XCTAssertFalse(refused, "a stopped simulator accepts no new connection")
         } catch {
