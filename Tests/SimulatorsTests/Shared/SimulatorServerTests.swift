@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import Simulators
-import Synchronization
 import XCTest
 
 /// `SimulatorServer.stop()` is a graceful shutdown: what is in flight finishes, nothing new is accepted,
@@ -46,17 +45,13 @@ final class SimulatorServerTests: XCTestCase {
         for round in 0..<8 {
             let server = try await SimulatorServer.start(router: Router(), name: "busy", logger: logger)
             let port = server.port
-            let connected = Mutex(0)
             let (started, start) = AsyncStream<Void>.makeStream()
             let storm = Task {
+                var connected = 0
                 while !Task.isCancelled {
                     if await Self.connects(to: port) {
-                        if connected.withLock({ count in
-                            count += 1
-                            return count == 20
-                        }) {
-                            start.yield()
-                        }
+                        connected += 1
+                        if connected == 20 { start.yield() }
                     }
                 }
             }
