@@ -32,7 +32,7 @@ final class SimulatorServerTests: XCTestCase {
             XCTAssertEqual(answer.status, .ok, "the request in flight was answered, not cut")
             let body = try await answer.body.collect(upTo: 1024)
             XCTAssertEqual(String(buffer: body), "done")
-            let refused = await Self.connects(to: server.port)
+            let refused = await connects(to: server.port)
             XCTAssertFalse(refused, "a stopped simulator accepts no new connection")
         } catch {
             try await client.shutdown()
@@ -49,7 +49,7 @@ final class SimulatorServerTests: XCTestCase {
             let storm = Task {
                 var connected = 0
                 while !Task.isCancelled {
-                    if await Self.connects(to: port) {
+                    if await connects(to: port) {
                         connected += 1
                         if connected == 20 { start.yield() }
                     }
@@ -60,18 +60,18 @@ final class SimulatorServerTests: XCTestCase {
             await server.stop()
             storm.cancel()
             _ = await storm.value
-            let accepted = await Self.connects(to: port)
+            let accepted = await connects(to: port)
             XCTAssertFalse(accepted, "round \(round): the stopped server still accepts")
         }
     }
+}
 
-    /// Whether a TCP connection to 127.0.0.1:`port` opens (it is closed again at once).
-    private static func connects(to port: Int) async -> Bool {
-        guard
-            let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(host: "127.0.0.1", port: port).get()
-        else { return false }
-        try? await channel.close()
-        return true
-    }
+/// Whether a TCP connection to 127.0.0.1:`port` opens (it is closed again at once).
+private func connects(to port: Int) async -> Bool {
+    guard
+        let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port).get()
+    else { return false }
+    try? await channel.close()
+    return true
 }
