@@ -189,7 +189,6 @@ def watch(args):
 
     deadline = time.monotonic() + args.timeout
     first = None
-    seen = 0
     while time.monotonic() < deadline:
         seen = count()
         now = time.monotonic()
