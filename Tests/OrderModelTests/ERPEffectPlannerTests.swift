@@ -194,4 +194,36 @@ extension ERPEffectPlannerTests {
         XCTAssertEqual(plan.effects[0].externalID, "ful-shopify-1001-1Z1")
         XCTAssertEqual(plan.effects[0].trackingNumbers, ["1Z1"])
     }
+
+    /// CI, stop 35: an order first seen cancelled (refunded, never shipped) is made approved (B) under
+    /// its version, then cancelled. When the cancel is planned again from a view that shows that first
+    /// step under the same version (the batch went to the retry tiers after B landed), the cancel is
+    /// still sent — the version's own first step does not supersede its last.
+    func testACancelPlannedAgainAfterItsOwnCreateStepIsStillSent() {
+        let facts = OrderFacts(captureTransactionIDs: ["ch_1"], refundIDs: ["re_1"])
+        let cancelled = OrderDimensions(payment: .refunded, lifecycle: .cancelled)
+        let target = ERPTarget(status: .cancelled, action: .orderClosed)
+        let first = ERPEffectPlanner.plan(
+            orderKey: key, version: 1, target: target, dimensions: cancelled, facts: facts, erp: nil)
+        XCTAssertEqual(first.effects.first?.status, .pendingFulfillment, "made approved first")
+        XCTAssertEqual(first.effects.last?.status, .cancelled, "cancelled last")
+        let afterCreate = ERPView(
+            salesOrderID: "7", status: .pendingFulfillment, dimensions: cancelled, appliedVersion: 1)
+        let again = ERPEffectPlanner.plan(
+            orderKey: key, version: 1, target: target, dimensions: cancelled, facts: facts, erp: afterCreate)
+        XCTAssertEqual(again.effects.last?.status, .cancelled, "\(again.effects.map(\.id))")
+        XCTAssertFalse(again.effects.contains { $0.status == .pendingFulfillment })
+        // Once it shows cancelled, the same version plans nothing for the status.
+        var done = afterCreate
+        done.status = .cancelled
+        let replay = ERPEffectPlanner.plan(
+            orderKey: key, version: 1, target: target, dimensions: cancelled, facts: facts, erp: done)
+        XCTAssertFalse(replay.effects.contains { $0.kind == .salesOrderStatus })
+        // A later version's status still wins over an older version's cancel.
+        var later = afterCreate
+        later.appliedVersion = 2
+        let older = ERPEffectPlanner.plan(
+            orderKey: key, version: 1, target: target, dimensions: cancelled, facts: facts, erp: later)
+        XCTAssertFalse(older.effects.contains { $0.kind == .salesOrderStatus })
+    }
 }

@@ -157,6 +157,15 @@ final class EffectConvergencePropertyTests: XCTestCase {
     /// Translate (the state machine) and dispatch (the planner against the view built so far) for
     /// one arrival order.
     func dispatch(_ arrivals: [ChannelObservation]) -> Outcome? {
+        var uninterrupted: SeededRandom?
+        return dispatch(arrivals, interrupting: &uninterrupted)
+    }
+
+    /// ``dispatch(_:)``, where with `rng` each change's writes may stop after a random prefix (the
+    /// rest failed and went to the retry tiers, or the partition moved): the change is then planned
+    /// again, under the same version, from the view those writes left — as the retry stage or the
+    /// next owner does.
+    func dispatch(_ arrivals: [ChannelObservation], interrupting rng: inout SeededRandom?) -> Outcome? {
         let machine = OrderStateMachine()
         var state: OrderState?
         var version: Int64 = 0
@@ -169,16 +178,24 @@ final class EffectConvergencePropertyTests: XCTestCase {
             state = next
             guard transition.changesState else { continue }
             version += 1
-            let plan = ERPEffectPlanner.plan(
-                orderKey: next.key, version: version, target: target(next.canonicalState),
-                dimensions: next.dimensions, facts: next.facts, erp: view)
-            for effect in plan.effects {
-                if effect.kind != .salesOrderStatus {
-                    let name = "\(effect.record.rawValue):\(effect.externalID)"
-                    if made.contains(name) { duplicates.append(name) }
-                    made.append(name)
+            for round in 0..<4 {
+                let plan = ERPEffectPlanner.plan(
+                    orderKey: next.key, version: version, target: target(next.canonicalState),
+                    dimensions: next.dimensions, facts: next.facts, erp: view)
+                var effects = plan.effects
+                if round < 3, effects.count > 1, var random = rng {
+                    effects = Array(effects.prefix(Int.random(in: 1..<effects.count, using: &random)))
+                    rng = random
                 }
-                view = ERPView.applying(effect, to: view, salesOrderID: "so")
+                for effect in effects {
+                    if effect.kind != .salesOrderStatus {
+                        let name = "\(effect.record.rawValue):\(effect.externalID)"
+                        if made.contains(name) { duplicates.append(name) }
+                        made.append(name)
+                    }
+                    view = ERPView.applying(effect, to: view, salesOrderID: "so")
+                }
+                if effects.count == plan.effects.count { break }
             }
         }
         guard let state else { return nil }
@@ -307,19 +324,26 @@ final class EffectConvergencePropertyTests: XCTestCase {
                 if let again = arrival.randomElement(using: &rng) {
                     arrival.insert(again, at: Int.random(in: 0...arrival.count, using: &rng))
                 }
-                let got = try XCTUnwrap(dispatch(arrival))
-                XCTAssertEqual(got.dimensions, expected.dimensions, lifecycle.name)
-                XCTAssertEqual(got.facts, expected.facts, lifecycle.name)
-                XCTAssertEqual(got.required, expected.required, lifecycle.name)
-                XCTAssertEqual(got.status, netSuiteShows(got.required, got.dimensions), lifecycle.name)
-                XCTAssertEqual(got.duplicates, [], lifecycle.name)
-                let required = Set(names(got.required))
-                XCTAssertTrue(required.isSubset(of: got.made), "\(lifecycle.name): \(required) ⊄ \(got.made)")
-                let extra = Set(got.made).subtracting(required)
-                XCTAssertTrue(
-                    extra.allSatisfy { $0.hasPrefix("itemFulfillment:") }
-                        && (extra.isEmpty || !got.dimensions.allowsFulfilmentRelease),
-                    "\(lifecycle.name): extra \(extra)")
+                // Each arrival order dispatched whole, and with every change's writes interrupted
+                // after a random prefix and planned again (stop 35's CI: a cancel lost that way).
+                var interrupting: SeededRandom? = SeededRandom(seed: UInt64(order) &* 7919 &+ 17)
+                for got in [
+                    try XCTUnwrap(dispatch(arrival)), try XCTUnwrap(dispatch(arrival, interrupting: &interrupting)),
+                ] {
+                    XCTAssertEqual(got.dimensions, expected.dimensions, lifecycle.name)
+                    XCTAssertEqual(got.facts, expected.facts, lifecycle.name)
+                    XCTAssertEqual(got.required, expected.required, lifecycle.name)
+                    XCTAssertEqual(got.status, netSuiteShows(got.required, got.dimensions), lifecycle.name)
+                    XCTAssertEqual(got.duplicates, [], lifecycle.name)
+                    let required = Set(names(got.required))
+                    XCTAssertTrue(
+                        required.isSubset(of: got.made), "\(lifecycle.name): \(required) ⊄ \(got.made)")
+                    let extra = Set(got.made).subtracting(required)
+                    XCTAssertTrue(
+                        extra.allSatisfy { $0.hasPrefix("itemFulfillment:") }
+                            && (extra.isEmpty || !got.dimensions.allowsFulfilmentRelease),
+                        "\(lifecycle.name): extra \(extra)")
+                }
             }
         }
     }

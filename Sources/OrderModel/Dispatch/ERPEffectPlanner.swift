@@ -38,7 +38,13 @@ public enum ERPEffectPlanner {
             for: orderKey, version: version, dimensions: dimensions, facts: facts, target: target)
         var plan = Plan()
         plan.blocked = required.blocked
-        let superseded = view?.appliedVersion.map { version <= $0 } ?? false
+        // A status written for a later version wins; one written for this version too — unless what this
+        // version needs is a record action (cancel, close): a new order cancelled on first sight is made
+        // approved under the same version first, and the action must still follow when it is planned
+        // again from a view that already shows that first step (a retry, another replica, a replay).
+        let action = required.status.map { SalesOrderWrite(for: $0) }
+        let isAction = action == .cancel || action == .close
+        let superseded = view?.appliedVersion.map { version < $0 || (version == $0 && !isAction) } ?? false
         let known = Set(view?.paymentReferences ?? [])
         let shipped = Set(view?.trackingNumbers ?? [])
         let credited = Set(view?.creditMemoIDs ?? [])
