@@ -7,7 +7,9 @@ import OrderModel
 /// measured in the same run: `JSONSerialization` parsing the same bytes, and `JSONDecoder` decoding
 /// only the order id (the cost of Foundation's parser alone). See Benchmarks/README.md.
 /// Also `ShopifyOrder.decode` alone (single-pass fast path) vs the `JSONDecoder` path it replaced, on
-/// four bodies (~2.4 KB simulator webhook, ~1 KB cancelled, ~5 KB compact, ~7 KB pretty-printed).
+/// four bodies (~2.4 KB simulator webhook, ~1 KB cancelled, ~5 KB compact, ~7 KB pretty-printed), and the
+/// order content's decode (`ShopifyOrderContent`) and encode (`ContentJSON`) against `JSONDecoder` and
+/// `JSONEncoder` on the same bodies.
 let benchmarks: @Sendable () -> Void = {
     let payload: DomainPayload
     do {
@@ -56,6 +58,21 @@ let benchmarks: @Sendable () -> Void = {
             report.printSummary()
         } catch {
             benchmark.error("Shopify decode ratio report failed: \(error)")
+        }
+    }
+
+    Benchmark(
+        "Domain: Shopify content decode and encode fast paths vs Foundation (ratio report)",
+        configuration: .init(
+            metrics: ShopifyContentReport.metricNames.map(domainMetric) + [.wallClock],
+            warmupIterations: 0, scalingFactor: .one, maxDuration: .seconds(120), maxIterations: 1)
+    ) { benchmark in
+        do {
+            let report = try ShopifyContentReport.measure(payload.decodeBodies)
+            for (name, value) in report.metricValues { benchmark.measurement(domainMetric(name), value) }
+            report.printSummary()
+        } catch {
+            benchmark.error("Shopify content ratio report failed: \(error)")
         }
     }
 

@@ -9,9 +9,20 @@ import Foundation
 /// Shopify's Order resource: https://shopify.dev/docs/api/admin-rest/latest/resources/order
 public enum ShopifyOrderContent {
     /// The content of `bytes`, or a `PayloadError` naming the JSON path that does not fit.
+    ///
+    /// Single-pass `ShopifyOrderContentReader` first; whatever it does not handle (errors included) is
+    /// decoded by `JSONDecoder`, so results and errors are exactly `JSONDecoder`'s.
     public static func decode(
         from bytes: [UInt8], maxBytes: Int = PayloadLimits.defaultMaxBytes
     ) throws(PayloadError) -> OrderContent {
+        guard bytes.count <= maxBytes else { throw .tooLarge(size: bytes.count, limit: maxBytes) }
+        if let content = bytes.withUnsafeBufferPointer(ShopifyOrderContentReader.read) { return content }
+        return try decodeWithJSONDecoder(from: bytes, maxBytes: maxBytes)
+    }
+
+    /// The `JSONDecoder` path alone: the fallback of `decode`, public for the benchmarks that compare
+    /// the two paths (use `decode`).
+    public static func decodeWithJSONDecoder(from bytes: [UInt8], maxBytes: Int) throws(PayloadError) -> OrderContent {
         try PayloadDecoding.decode(Body.self, from: bytes, maxBytes: maxBytes).content
     }
 
