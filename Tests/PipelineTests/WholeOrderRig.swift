@@ -66,6 +66,12 @@ final class WholeOrderRig: @unchecked Sendable {
         let message = KafkaMessage(
             topic: "t.ingest.raw", partition: 0, offset: offset, key: Array("shopify:\(orderID)".utf8), value: bytes,
             headers: envelope.headers)
+        return try await deliver(message: message)
+    }
+
+    /// Validates a raw record as ingest produced it (any channel), merges it and dispatches the order.
+    @discardableResult
+    func deliver(message: KafkaMessage) async throws -> ERPEffectPlanner.Plan {
         let (_, observation) = try decoder.decode(message)
         let current = states[observation.key]
         let decision = OrderStateMachine().decide(current: current?.state, observation: observation)

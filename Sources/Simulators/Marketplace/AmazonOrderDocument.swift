@@ -28,7 +28,9 @@ public struct AmazonOrderDocument: Codable, Sendable, Equatable {
     public var IsSoldByAB: Bool
     public var IsISPU: Bool
     public var IsAccessPointOrder: Bool
-    public var BuyerInfo: Buyer
+    /// Restricted data: SP-API returns it only to calls made with a Restricted Data Token, so the
+    /// simulator (which issues none) leaves it out.
+    public var BuyerInfo: Buyer?
     public var ShippingAddress: Address
 
     /// `{"CurrencyCode": "USD", "Amount": "12.34"}`.
@@ -37,7 +39,7 @@ public struct AmazonOrderDocument: Codable, Sendable, Equatable {
         public var Amount: String
     }
 
-    /// Buyer details (restricted data omitted, as without an RDT).
+    /// Buyer details (restricted data).
     public struct Buyer: Codable, Sendable, Equatable {
         public var BuyerEmail: String
     }

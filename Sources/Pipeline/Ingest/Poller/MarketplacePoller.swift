@@ -22,6 +22,11 @@ import OrderModel
 /// `Retry-After` when present, else 1 / `x-amzn-RateLimit-Limit`, else exponential back-off —
 /// every wait clamped to `maxBackoffSeconds` (``ThrottleDelay``).
 ///
+/// With `orderItems` on, each order's items are read with `getOrderItems` (``OrderItemsReader``: once
+/// per order version, paced to that operation's own plan) and attached to the order object under
+/// `OrderItems` before it is produced, so the order's content (lines, amounts) reaches the ERP.
+/// Buyer and address data are not requested (no Restricted Data Token): see ``AmazonOrderContent``.
+///
 /// `pacer` (default: one of its own) and `tokens` may be shared with other SP-API callers of the
 /// process (the reconciliation reader). With an ``LWATokenProvider`` every request carries
 /// `x-amz-access-token`. A 401/403 drops that token and retries once with a fresh one; a second
@@ -54,6 +59,8 @@ public actor MarketplacePoller {
     private let tokens: LWATokenProvider?
     private let health: HealthState?
     private let pacer: RequestPacer
+    /// Reads each order's items (nil when `orderItems` is off).
+    private let itemsReader: OrderItemsReader?
     /// Total 429 answers seen.
     public private(set) var throttledCount = 0
     /// Why the poller stopped for good (refused credentials), nil while it runs.
@@ -79,6 +86,14 @@ public actor MarketplacePoller {
         self.now = now
         self.replica = replica
         self.logger = logger
+        itemsReader =
+            configuration.orderItems
+            ? OrderItemsReader(configuration: configuration, client: client, tokens: tokens, logger: logger) : nil
+    }
+
+    /// `getOrderItems` requests sent so far (0 while `orderItems` is off).
+    public var orderItemsRequests: Int {
+        get async { await itemsReader?.requests ?? 0 }
     }
 
     /// Polls windows until cancelled, pausing `intervalSeconds` between them. Errors of one window
@@ -122,7 +137,11 @@ public actor MarketplacePoller {
         repeat {
             let page = try await fetchPage(after: after, before: before, nextToken: nextToken, result: &result)
             result.pages += 1
-            try await produce(page.orders)
+            var orders = page.orders
+            if let itemsReader {
+                for index in orders.indices { orders[index] = try await itemsReader.attachingItems(to: orders[index]) }
+            }
+            try await produce(orders)
             result.records += page.orders.count
             nextToken = page.nextToken
             progress.record(page.lastUpdateDates)
