@@ -25,11 +25,14 @@ public final class MarketplaceSimulator: Sendable {
     private let itemCounters: RequestCounters
     private let faults: PageFaults
     private let lwa: LWATokenIssuer?
+    private let rdt: RestrictedDataTokenIssuer
 
     private init(
         store: MarketplaceStore, server: SimulatorServer, bucket: TokenBucket, orderItemsBucket: TokenBucket,
-        counters: RequestCounters, itemCounters: RequestCounters, faults: PageFaults, lwa: LWATokenIssuer?
+        counters: RequestCounters, itemCounters: RequestCounters, faults: PageFaults, lwa: LWATokenIssuer?,
+        rdt: RestrictedDataTokenIssuer
     ) {
+        self.rdt = rdt
         self.store = store
         self.server = server
         self.bucket = bucket
@@ -62,6 +65,9 @@ public final class MarketplaceSimulator: Sendable {
     /// Requests served and requests answered 429 so far.
     public var requestCounts: (requests: Int, throttled: Int) { counters.withLock { $0 } }
 
+    /// Restricted Data Tokens issued so far (`createRestrictedDataToken`).
+    public var restrictedDataTokensIssued: Int { rdt.issuedCount }
+
     /// `getOrderItems` requests served and answered 429 so far.
     public var orderItemsRequestCounts: (requests: Int, throttled: Int) { itemCounters.withLock { $0 } }
 
@@ -92,9 +98,17 @@ public final class MarketplaceSimulator: Sendable {
         if let lwa {
             router.post(RouterPath(LWATokenIssuer.path)) { request, _ in await lwa.handle(request) }
         }
+        let rdt = RestrictedDataTokenIssuer(now: now)
+        router.post(RouterPath(RestrictedDataTokenIssuer.path)) { request, _ in
+            if let refusal = lwa?.check(request.headers[accessTokenHeader]) { return refusal }
+            return await rdt.handle(request)
+        }
         router.get("/orders/v0/orders") { request, _ in
             let response: Response
-            if let refusal = lwa?.check(request.headers[accessTokenHeader]) {
+            let token = request.headers[accessTokenHeader]
+            if let granted = rdt.grants(token) {
+                response = await handler.handle(request.uri.queryParameters, restricted: granted)
+            } else if let refusal = lwa?.check(token) {
                 response = refusal
             } else {
                 response = await handler.handle(request.uri.queryParameters)
@@ -124,7 +138,7 @@ public final class MarketplaceSimulator: Sendable {
         let server = try await SimulatorServer.start(router: router, port: port, name: "marketplace", logger: logger)
         return MarketplaceSimulator(
             store: store, server: server, bucket: bucket, orderItemsBucket: itemsBucket, counters: counters,
-            itemCounters: itemCounters, faults: faults, lwa: lwa)
+            itemCounters: itemCounters, faults: faults, lwa: lwa, rdt: rdt)
     }
 
     /// Stops the HTTP server.

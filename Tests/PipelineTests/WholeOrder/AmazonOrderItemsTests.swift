@@ -101,6 +101,60 @@ final class AmazonOrderItemsTests: XCTestCase {
         XCTAssertNil(salesOrder.fields["shippingAddress"])
     }
 
+    /// With `restrictedDataToken` on, `getOrders` is called with a Restricted Data Token and returns
+    /// the buyer and the full address: the sales order gets them (the buyer matched by email).
+    func testWithARestrictedDataTokenTheBuyerAndTheAddressReachTheSalesOrder() async throws {
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        let store = MarketplaceStore(seed: 4)
+        let orderID = await store.createOrder(status: "Unshipped", at: clock.now.addingTimeInterval(-600))
+        let marketplace = try await MarketplaceSimulator.start(
+            store: store, rate: 1000, burst: 1000, orderItemsRate: 1000, orderItemsBurst: 1000, now: { clock.now })
+        let broker = try TestBroker.mock()
+        let topics = PipelineTopics(prefix: broker.uniqueName("dl"))
+        try await broker.createTopic(named: topics.ingestRaw, partitions: 1)
+        let producer = try KafkaProducer(config: broker.config())
+        let rig = try await WholeOrderRig.start()
+        defer {
+            Task {
+                await rig.stop()
+                await marketplace.stop()
+                await producer.close()
+            }
+        }
+        var configuration = PollerConfiguration(baseURL: marketplace.server.baseURL)
+        configuration.orderItems = true
+        configuration.restrictedDataToken = true
+        configuration.rateLimitPerSecond = 1000
+        configuration.rateLimitBurst = 1000
+        configuration.orderItemsRateLimitPerSecond = 1000
+        configuration.orderItemsRateLimitBurst = 1000
+        configuration.initialLookbackSeconds = 3600
+        let poller = MarketplacePoller(
+            configuration: configuration, topics: topics, sink: producer, audit: DiscardingAuditSink(),
+            checkpoints: MemoryCheckpoints(), now: { clock.now })
+        let window = try await XCTUnwrapAsync(try await poller.pollWindow())
+        XCTAssertEqual(window.records, 1)
+        XCTAssertEqual(marketplace.restrictedDataTokensIssued, 1)
+
+        let raw = try await readAll(broker, topic: topics.ingestRaw, count: 1)
+        let message = try XCTUnwrap(raw.first)
+        let body = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(message.value ?? [])) as? [String: Any])
+        let buyer = try XCTUnwrap(body["BuyerInfo"] as? [String: Any], "getOrders with an RDT carries BuyerInfo")
+        let address = try XCTUnwrap(body["ShippingAddress"] as? [String: Any])
+        let email = try XCTUnwrap(buyer["BuyerEmail"] as? String)
+        let line1 = try XCTUnwrap(address["AddressLine1"] as? String)
+        try await rig.deliver(message: message)
+        let eid = ERPEffect.externalID("so", "amazon", orderID)
+        let salesOrder = try await XCTUnwrapAsync(await rig.erp.simulator.store.find(.salesOrder, id: "eid:\(eid)"))
+        let shipTo = try XCTUnwrap(WholeOrderBodies.object(salesOrder.fields["shippingAddress"]))
+        XCTAssertEqual(shipTo["addr1"] as? String, line1)
+        XCTAssertEqual(shipTo["zip"] as? String, address["PostalCode"] as? String)
+        XCTAssertEqual(shipTo["addressee"] as? String, address["Name"] as? String)
+        XCTAssertEqual(
+            WholeOrderBodies.object(salesOrder.fields["entity"])?["externalId"] as? String,
+            ERPEffect.externalID("amazon", "guest", email.lowercased()))
+    }
+
     func testAnUnknownAmazonSKUIsQuarantinedLikeAShopifyOne() async throws {
         let rig = try await WholeOrderRig.start()
         defer { Task { await rig.stop() } }

@@ -25,7 +25,9 @@ import OrderModel
 /// With `orderItems` on, each order's items are read with `getOrderItems` (``OrderItemsReader``: once
 /// per order version, paced to that operation's own plan) and attached to the order object under
 /// `OrderItems` before it is produced, so the order's content (lines, amounts) reaches the ERP.
-/// Buyer and address data are not requested (no Restricted Data Token): see ``AmazonOrderContent``.
+/// Buyer and address data come only with `restrictedDataToken` on (off by default): `getOrders` is
+/// then called with a Restricted Data Token (``RestrictedDataTokens``) and returns `BuyerInfo` and the
+/// full `ShippingAddress`; without it the content has no customer and no address (``AmazonOrderContent``).
 ///
 /// `pacer` (default: one of its own) and `tokens` may be shared with other SP-API callers of the
 /// process (the reconciliation reader). With an ``LWATokenProvider`` every request carries
@@ -61,6 +63,8 @@ public actor MarketplacePoller {
     private let pacer: RequestPacer
     /// Reads each order's items (nil when `orderItems` is off).
     private let itemsReader: OrderItemsReader?
+    /// The Restricted Data Token `getOrders` is called with (nil when `restrictedDataToken` is off).
+    private let restricted: RestrictedDataTokens?
     /// Total 429 answers seen.
     public private(set) var throttledCount = 0
     /// Why the poller stopped for good (refused credentials), nil while it runs.
@@ -86,6 +90,9 @@ public actor MarketplacePoller {
         self.now = now
         self.replica = replica
         self.logger = logger
+        restricted =
+            configuration.restrictedDataToken
+            ? RestrictedDataTokens(baseURL: configuration.baseURL, client: client, tokens: tokens) : nil
         itemsReader =
             configuration.orderItems
             ? OrderItemsReader(configuration: configuration, client: client, tokens: tokens, logger: logger) : nil
@@ -165,7 +172,8 @@ public actor MarketplacePoller {
             try Task.checkCancellation()
             try await pacer.acquire()
             var request = makeRequest(after: after, before: before, nextToken: nextToken)
-            let token = try await accessToken()
+            let token: Secret?
+            if let restricted { token = try await restricted.token() } else { token = try await accessToken() }
             if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
             let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 16 << 20)
@@ -184,6 +192,15 @@ public actor MarketplacePoller {
             }
             if status == 401 || status == 403 {
                 let detail = String(buffer: body).prefix(300).description
+                if let restricted {
+                    guard !refreshedAfterRefusal else {
+                        throw PollerError.unauthorized(
+                            status: status, body: "refused a new restricted data token: \(detail)")
+                    }
+                    refreshedAfterRefusal = true
+                    await restricted.invalidate()
+                    continue
+                }
                 guard let tokens, let token else {
                     throw PollerError.unauthorized(
                         status: status, body: "no LWA credentials configured (poller.lwa, DRIFTLESS_LWA_*): \(detail)")

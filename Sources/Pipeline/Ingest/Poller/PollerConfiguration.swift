@@ -35,6 +35,10 @@ public struct PollerConfiguration: Sendable, Hashable, Codable {
     public var orderItemsRateLimitPerSecond: Double = 0.5
     /// Requests that may go at once before `getOrderItems` pacing starts.
     public var orderItemsRateLimitBurst: Double = 30
+    /// Whether `getOrders` is called with a Restricted Data Token (Tokens API) so it returns buyer name,
+    /// email and the full shipping address (personal data; needs a restricted role granted by the
+    /// seller). Off: the ERP gets no address and the mapping's default customer.
+    public var restrictedDataToken: Bool = false
 
     public init(
         baseURL: String, marketplaceID: String = "ATVPDKIKX0DER", pageSize: Int = 100, lagSeconds: Double = 120,

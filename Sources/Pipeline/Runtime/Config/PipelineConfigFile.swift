@@ -75,6 +75,7 @@ struct PipelineConfigFile: Decodable, Sendable {
         var orderItems: Bool?
         var orderItemsRateLimitPerSecond: Double?
         var orderItemsRateLimitBurst: Double?
+        var restrictedDataToken: Bool?
         var lwa: LWA?
     }
 

@@ -209,6 +209,7 @@ public struct PipelineConfiguration: Sendable {
             config.orderItemsRateLimitPerSecond =
                 poller.orderItemsRateLimitPerSecond ?? config.orderItemsRateLimitPerSecond
             config.orderItemsRateLimitBurst = poller.orderItemsRateLimitBurst ?? config.orderItemsRateLimitBurst
+            config.restrictedDataToken = poller.restrictedDataToken ?? false
             self.poller = config
         }
         replica = file.stages?.replica ?? replica
