@@ -6,8 +6,10 @@ import XCTest
 
 @testable import Pipeline
 
-/// The parts issue 24's dispatch tests drive: validate's decoder (with the SKU check), the state
-/// machine's merge per order, the planner and ``ERPSync`` against a content-strict ERP simulator.
+/// The parts issue 24's dispatch tests drive: validate's decoder (with the SKU check), dispatch's
+/// SKU lookup in the ERP (``ERPSync/lookUpItems(_:refreshing:through:)``, when the mapping looks
+/// items up), the state machine's merge per order, the planner and ``ERPSync`` against a
+/// content-strict ERP simulator.
 final class WholeOrderRig: @unchecked Sendable {
     let erp: TestERP
     private(set) var decoder: ObservationDecoder
@@ -17,6 +19,8 @@ final class WholeOrderRig: @unchecked Sendable {
     private var offset: Int64 = 0
     /// `salesOrderLines` effects applied so far.
     private(set) var appliedLineEdits = 0
+    /// The clock of the ERP client's item cache (tests move it to let answers expire).
+    let itemClock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
 
     var mapping: ContentMapping { matrix.content }
 
@@ -26,7 +30,8 @@ final class WholeOrderRig: @unchecked Sendable {
         decoder = ObservationDecoder(matrix: matrix)
         var configuration = erp.configuration()
         configuration.content = matrix.content
-        sync = ERPSync(client: try ERPClient(configuration: configuration))
+        let clock = itemClock
+        sync = ERPSync(client: try ERPClient(configuration: configuration, itemClock: { clock.now }))
     }
 
     static func start() async throws -> WholeOrderRig {
@@ -41,7 +46,8 @@ final class WholeOrderRig: @unchecked Sendable {
         decoder = ObservationDecoder(matrix: matrix)
         var configuration = erp.configuration()
         configuration.content = matrix.content
-        sync = ERPSync(client: try ERPClient(configuration: configuration))
+        let clock = itemClock
+        sync = ERPSync(client: try ERPClient(configuration: configuration, itemClock: { clock.now }))
     }
 
     func stop() async { await erp.stop() }
@@ -66,7 +72,23 @@ final class WholeOrderRig: @unchecked Sendable {
         let message = KafkaMessage(
             topic: "t.ingest.raw", partition: 0, offset: offset, key: Array("shopify:\(orderID)".utf8), value: bytes,
             headers: envelope.headers)
+        return try await deliver(message: message)
+    }
+
+    /// Validates a raw record as ingest produced it (any channel), merges it and dispatches the order.
+    @discardableResult
+    func deliver(message: KafkaMessage) async throws -> ERPEffectPlanner.Plan {
         let (_, observation) = try decoder.decode(message)
+        // Dispatch's check: SKUs missing from the table are looked up in the ERP (as a replay does,
+        // a replayed case asks again whatever the cache says).
+        let skus = Set(observation.facts.content?.skus ?? [])
+        let replayed = HeaderMap(message.headers)[EnvelopeHeader.caseID] != nil
+        switch await sync.lookUpItems(skus, refreshing: replayed ? skus : []) { await self.sync.send($0) } {
+        case .unknown(let unknown) where !unknown.isEmpty:
+            throw StageRejection.unmappedSKU("sku=\(unknown.joined(separator: ","))")
+        case .unknown: break
+        case .failed(let outcome): throw RigFailure.erp("item lookup: \(outcome)")
+        }
         let current = states[observation.key]
         let decision = OrderStateMachine().decide(current: current?.state, observation: observation)
         switch decision {

@@ -61,6 +61,7 @@ enum ChaosConfig {
               initialLookbackSeconds: 7200
               rateLimitPerSecond: 10
               rateLimitBurst: 20
+              orderItems: false
 
             """
         let plain = directory.appendingPathComponent("driftless.yaml").path

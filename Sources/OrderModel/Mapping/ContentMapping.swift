@@ -15,10 +15,17 @@
 ///   department: "3"
 ///   class: "4"
 ///   rounding: 2            # decimals of amounts written to the ERP
+///   item_lookup: suiteql   # suiteql | off: SKUs missing from `items` are looked up in the ERP
+///   item_lookup_ttl_seconds: 3600            # how long a found item is kept
+///   item_lookup_negative_ttl_seconds: 60     # how long "no such item" is kept
 /// ```
 ///
 /// A mapping without `items` does not check SKUs; with it, an order line whose SKU is missing
-/// quarantines the order with reason `unmapped-sku` (replayable once the mapping maps it).
+/// quarantines the order with reason `unmapped-sku` (replayable once the mapping maps it). With
+/// `item_lookup: suiteql` (the default) a SKU missing from `items` is first looked up in the ERP by
+/// item `itemid` or `externalid` (one SuiteQL query per dispatch batch, answers cached); only a SKU
+/// found in neither quarantines, at dispatch. With `off` (or without an ERP) validate checks the
+/// table alone.
 /// Tax: the sales order carries each line's tax amount as the channel computed it (accounts
 /// without SuiteTax take it as is; with SuiteTax the ERP recomputes and reconciliation compares
 /// the totals within the rounding tolerance).
@@ -31,7 +38,21 @@ public struct ContentMapping: Hashable, Sendable {
         case `default`
     }
 
+    /// Whether SKUs missing from ``items`` are looked up in the ERP.
+    public enum ItemLookup: String, Hashable, Sendable {
+        /// `SELECT id, itemid, externalid FROM item WHERE itemid IN (…) OR externalid IN (…)`, cached.
+        case suiteql
+        /// The `items` table alone.
+        case off
+    }
+
     public var items: [String: String]
+    /// How SKUs missing from ``items`` are resolved.
+    public var itemLookup: ItemLookup = .suiteql
+    /// Seconds a looked-up item is kept.
+    public var itemLookupTTLSeconds: Double = 3600
+    /// Seconds "no such item" is kept (an item created later in the ERP is found after this).
+    public var itemLookupNegativeTTLSeconds: Double = 60
     public var shippingItems: [String: String]
     public var defaultShippingItem: String?
     public var guests: GuestRule
@@ -65,6 +86,9 @@ public struct ContentMapping: Hashable, Sendable {
 
     /// True when SKUs are checked (the mapping has an `items` table).
     public var checksSKUs: Bool { !items.isEmpty }
+
+    /// Whether SKUs missing from ``items`` are looked up in the ERP (checked at dispatch, not validate).
+    public var looksUpItems: Bool { checksSKUs && itemLookup == .suiteql }
 
     /// The SKUs of `content`'s lines this mapping does not map, sorted (empty when SKUs are not checked).
     public func unmappedSKUs(in content: OrderContent) -> [String] {

@@ -33,6 +33,22 @@ struct ContentMappingLoader {
                 } else {
                     record(value, value.string, .unknownKey(expected: "email or default"))
                 }
+            case "item_lookup":
+                if let lookup = value.string.flatMap(ContentMapping.ItemLookup.init(rawValue:)) {
+                    mapping.itemLookup = lookup
+                } else {
+                    record(value, value.string, .unknownKey(expected: "suiteql or off"))
+                }
+            case "item_lookup_ttl_seconds", "item_lookup_negative_ttl_seconds":
+                guard let seconds = value.float ?? value.int.map(Double.init), seconds >= 0, seconds.isFinite else {
+                    record(value, value.string, .unknownKey(expected: "seconds ≥ 0"))
+                    continue
+                }
+                if key == "item_lookup_ttl_seconds" {
+                    mapping.itemLookupTTLSeconds = seconds
+                } else {
+                    mapping.itemLookupNegativeTTLSeconds = seconds
+                }
             case "rounding":
                 if let decimals = value.int, (0...2).contains(decimals) {
                     mapping.rounding = decimals
@@ -44,7 +60,7 @@ struct ContentMappingLoader {
                     keyNode, key,
                     .unknownKey(
                         expected:
-                            "items, shipping_items, default_shipping_item, guests, default_customer, subsidiary, location, department, class, rounding"
+                            "items, shipping_items, default_shipping_item, guests, default_customer, subsidiary, location, department, class, rounding, item_lookup, item_lookup_ttl_seconds, item_lookup_negative_ttl_seconds"
                     ))
             }
         }

@@ -157,7 +157,10 @@ public struct ChannelTranslator: Hashable, Sendable {
                 return observation
             case .amazon:
                 let order = try AmazonOrder.decode(from: payload, maxBytes: maxBytes)
-                return try translate(order, eventID: eventID, kind: kind ?? "amazon/order")
+                var observation = try translate(order, eventID: eventID, kind: kind ?? "amazon/order")
+                // The poller attaches getOrderItems' items; without them the order has no content.
+                observation.facts.content = try? AmazonOrderContent.decode(from: payload, maxBytes: maxBytes)
+                return observation
             case .erp:
                 let order = try NetSuiteSalesOrder.decode(from: payload, maxBytes: maxBytes)
                 return try translate(order, eventID: eventID, kind: kind ?? "erp/salesOrder")

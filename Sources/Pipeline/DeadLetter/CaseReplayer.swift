@@ -56,6 +56,9 @@ public struct CaseReplayer: Sendable {
         return summary
     }
 
+    /// Dispatch's content cases (``StageRejection/editAfterFulfilment(_:)``): re-checked like reconciliation's.
+    static let editAfterFulfilment = StageRejection.editAfterFulfilment("").code
+
     private func replayOne(_ value: DeadLetterCase, pauseFirst: Bool) async -> ReplaySummary.Result {
         let replayable: Set<CaseState> = force ? Set(CaseState.allCases) : [.open]
         guard replayable.contains(value.state) else { return .skipped(state: value.state.rawValue) }
@@ -63,14 +66,22 @@ public struct CaseReplayer: Sendable {
             return .failed("stage '\(value.provenance.stage)' has no topic to re-enter at")
         }
         var snapshot: ChannelOrderSnapshot?
-        if value.provenance.stage == ReconcileCaseCheck.stage {
+        let fromReconcile = value.provenance.stage == ReconcileCaseCheck.stage
+        if fromReconcile || value.provenance.reasonCode == Self.editAfterFulfilment {
             guard let reconcile else {
                 return .failed(
-                    "reconciliation cases need the channel and ERP read APIs (reconcile.shopify / poller:, erp:)")
+                    "reconciliation and content cases need the channel and ERP read APIs (reconcile.shopify / poller:, erp:)"
+                )
             }
             do {
                 switch try await reconcile.check(value) {
-                case .drift(let current, _): snapshot = current
+                case .drift(let current, _): if fromReconcile { snapshot = current }
+                case .contentDrift(_, let differences, fulfilled: true):
+                    // No replay can correct it (the ERP cannot un-ship): the case stays open.
+                    return .failed(
+                        "content still differs (\(differences.joined(separator: "; ").prefix(300))) and the sales "
+                            + "order is fulfilled: correct its lines in the ERP, then replay")
+                case .contentDrift(let current, _, fulfilled: false): if fromReconcile { snapshot = current }
                 case .inSync:
                     guard sink != nil else { return .resolvedInSync }
                     return await resolveInSync(value, replayable)

@@ -16,13 +16,20 @@ public final class ERPClient: Sendable {
     private let limiter: AsyncLimiter
     private let authorizer: ERPAuthorizer
     private let logger: Logger
+    /// SKUs looked up in the ERP (``ERPSync/lookUpItems(_:refreshing:through:)``).
+    public let itemCache: ERPItemCache
 
+    /// `itemClock` is the item cache's clock (tests move it to let answers expire).
     public init(
         configuration: ERPConfiguration, client: HTTPClient = .shared,
-        logger: Logger = Logger(label: "driftless.dispatch.erp")
+        logger: Logger = Logger(label: "driftless.dispatch.erp"),
+        itemClock: @escaping @Sendable () -> Date = { Date() }
     ) throws(PipelineConfigurationError) {
         try configuration.validate()
         self.configuration = configuration
+        itemCache = ERPItemCache(
+            positiveTTL: configuration.content.itemLookupTTLSeconds,
+            negativeTTL: configuration.content.itemLookupNegativeTTLSeconds, now: itemClock)
         self.client = client
         authorizer = try ERPAuthorizer(
             configuration.authentication, baseURL: configuration.baseURL, client: client,
@@ -109,8 +116,16 @@ public final class ERPClient: Sendable {
     var baseURL: String { configuration.baseURL }
     /// How writes are sent and how long an asynchronous job is followed.
     var writeMode: ERPWriteMode { configuration.writeMode }
-    /// How order content becomes record content (``ERPConfiguration/content``).
-    var contentMapping: ContentMapping { configuration.content }
+    /// How order content becomes record content (``ERPConfiguration/content``), with the items the
+    /// ERP lookup found added to `items` (the configured entries win).
+    var contentMapping: ContentMapping {
+        var mapping = configuration.content
+        guard mapping.looksUpItems else { return mapping }
+        mapping.items.merge(itemCache.items) { configured, _ in configured }
+        return mapping
+    }
+    /// The content mapping as configured (without looked-up items).
+    var configuredContent: ContentMapping { configuration.content }
     var asyncJobDeadline: Duration { configuration.asyncJobDeadline }
 
     private func attempt(

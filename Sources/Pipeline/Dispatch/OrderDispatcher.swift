@@ -170,6 +170,14 @@ struct OrderDispatcher: Sendable {
         return known
     }
 
+    /// ``ERPSync/lookUpItems(_:refreshing:through:)`` with each read through the gate and retried like
+    /// any read.
+    func lookUpItems(
+        _ skus: Set<String>, refreshing: Set<String>, isStopping: @escaping @Sendable () -> Bool
+    ) async -> ERPSync.ItemLookupResult {
+        await sync.lookUpItems(skus, refreshing: refreshing) { await self.read($0, isStopping: isStopping).answer }
+    }
+
     /// One read of a view, through the gate and retried like any request (``perform(isStopping:_:)``):
     /// the answer, and when the read gave up, the result the event gets.
     private func read(

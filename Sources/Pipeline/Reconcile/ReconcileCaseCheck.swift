@@ -5,13 +5,18 @@ import OrderModel
 
 /// What `driftless dlq replay` does with a case reconciliation flagged (stage `reconcile`): the stored
 /// snapshot may be days old, so it reads the channel's current truth of the order (by id) and the ERP's
-/// view again and compares them. Still different → the current truth re-enters `<p>.ingest.raw`
-/// (``record(for:snapshot:topic:)``); now in sync → the case can be resolved without a record.
+/// view again and compares them — statuses, then content (lines, quantities, amounts: ``ContentDrift``).
+/// Still different → the current truth re-enters `<p>.ingest.raw` (``record(for:snapshot:topic:)``);
+/// now in sync → the case can be resolved without a record. The re-check of an `edit-after-fulfilment`
+/// case (dispatch's) is the same: it is in sync only once the ERP's lines are the channel's.
 public struct ReconcileCaseCheck: Sendable {
     /// The re-check's answer.
     public enum Outcome: Sendable {
         /// Still drifted: the channel's current order.
         case drift(ChannelOrderSnapshot, MismatchClassification)
+        /// The statuses agree but the lines do not: the differences, and whether the ERP already
+        /// fulfilled the order (then no replay can correct it: the ERP cannot un-ship).
+        case contentDrift(ChannelOrderSnapshot, differences: [String], fulfilled: Bool)
         /// The channel and the ERP agree now.
         case inSync
         /// The channel no longer knows the order (or its payload cannot be mapped): why.
@@ -53,9 +58,13 @@ public struct ReconcileCaseCheck: Sendable {
         } catch {
             return .unavailable("the channel's order cannot be mapped: \(error)")
         }
-        let verdict = reconciler.compare(channel: ChannelView(observation), erp: try await erp.view(of: key))
-        guard verdict.action != nil else { return .inSync }
-        return .drift(snapshot, verdict.report.classification)
+        let view = try await erp.view(of: key)
+        let verdict = reconciler.compare(channel: ChannelView(observation), erp: view)
+        if verdict.action != nil { return .drift(snapshot, verdict.report.classification) }
+        if let found = try await ContentDrift.check(observation.facts.content, view: view, erp: erp) {
+            return .contentDrift(snapshot, differences: found.differences, fulfilled: found.fulfilled)
+        }
+        return .inSync
     }
 
     /// The record a replay produces: the channel's current order under the case's event id (the one

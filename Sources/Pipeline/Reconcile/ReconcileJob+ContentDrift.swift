@@ -12,44 +12,22 @@ extension ReconcileJob {
         var result = compared
         for index in result.indices {
             let item = result[index]
-            guard item.verdict.action == nil, let view = item.erp, let written = view.linesDigest,
-                let content = item.channel.facts.content, content.isComplete, !content.effectiveLines.isEmpty,
-                content.linesDigest != written
+            guard item.verdict.action == nil,
+                let found = try await ContentDrift.check(item.channel.facts.content, view: item.erp, erp: erp)
             else { continue }
-            guard let lines = try await salesOrderLines(view.salesOrderID) else { continue }
-            // Lines the answer did not carry cannot be compared: the digests name the difference.
-            let differences =
-                lines.sublistRead
-                ? ContentDrift.differences(channel: content, erp: lines, mapping: erp.sync.client.contentMapping)
-                : [
-                    "lines digest: channel \(content.linesDigest), ERP \(written) (the sales order's lines were not read)"
-                ]
-            guard !differences.isEmpty else { continue }
-            let fulfilled = view.records.contains(.itemFulfillment) || !view.trackingNumbers.isEmpty
-            let classification = MismatchClassification.contentDrift(differences: differences)
-            var evidence = differences
+            let classification = MismatchClassification.contentDrift(differences: found.differences)
+            var evidence = found.differences
             evidence.append(
-                fulfilled
-                    ? "sales order \(view.salesOrderID) is already fulfilled: review (the ERP cannot un-ship)"
+                found.fulfilled
+                    ? "sales order \(found.salesOrderID) is already fulfilled: review (the ERP cannot un-ship)"
                     : "nothing fulfilled: the sales order's lines are rewritten")
-            let action = fulfilled ? ReconcileAction.flag : settings.policy.action(for: classification)
+            let action = found.fulfilled ? ReconcileAction.flag : settings.policy.action(for: classification)
             result[index].verdict = ReconcileVerdict(
                 report: MismatchReport(
                     key: item.snapshot.key, classification: classification,
-                    remediation: fulfilled ? .manualReview : .triggerSync, evidence: evidence),
+                    remediation: found.fulfilled ? .manualReview : .triggerSync, evidence: evidence),
                 action: action)
         }
         return result
-    }
-
-    /// The sales order `id`'s lines (a GET of the record, retried as the view's reads are); nil when
-    /// the ERP no longer has it or its body does not read.
-    private func salesOrderLines(_ id: String) async throws -> ERPSalesOrderLines? {
-        let (outcome, body) = await erp.send(.record(type: ERPRecordType.salesOrder.rawValue, id: id))
-        switch outcome {
-        case .done: return body.flatMap(ERPSalesOrderLines.read)
-        case .permanent(404, _, _): return nil
-        default: throw ERPViewReader.error(outcome)
-        }
     }
 }

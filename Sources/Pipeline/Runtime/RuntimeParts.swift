@@ -47,7 +47,9 @@ struct Parts: Sendable {
             // Asked for by name (not just part of plain `run`): refuse before anything is opened.
             throw PipelineRuntimeError.dispatchWithoutERP
         }
-        let matrix = try loadMatrix(configuration.mappingFile)
+        var matrix = try loadMatrix(configuration.mappingFile)
+        // Without an ERP there is nothing to look SKUs up in: validate checks the table alone.
+        if configuration.erp == nil { matrix.content.itemLookup = .off }
         let translateLock =
             stages.contains(.translate) ? try SQLiteTranslateLock.acquire(ledgerURL: configuration.ledgerURL) : nil
         var mockCluster = external

@@ -75,7 +75,8 @@ public struct ObservationDecoder: Sendable {
         guard observation.key.orderID == envelope.orderID else {
             throw .keyMismatch("envelope order \(envelope.orderID), payload order \(observation.key.orderID)")
         }
-        if let content = observation.facts.content {
+        // With the ERP lookup on, a SKU missing from the table may be an ERP item: dispatch decides.
+        if let content = observation.facts.content, !translator.matrix.content.looksUpItems {
             let unmapped = translator.matrix.content.unmappedSKUs(in: content)
             if !unmapped.isEmpty {
                 throw .unmappedSKU(

@@ -37,6 +37,8 @@ public actor ERPStore {
     /// Refuse a new sales order without a customer or item lines, as NetSuite does (``ERPContentRules``;
     /// off by default: status-only writers and their tests predate issue 24).
     public private(set) var requiresOrderContent = false
+    /// Item records (``ERPItem``), by internal id; SuiteQL reads them as `item`.
+    var itemRecords: [String: ERPItem] = [:]
 
     /// Turns the sales-order content requirement on or off.
     public func setRequiresOrderContent(_ on: Bool) { requiresOrderContent = on }

@@ -10,7 +10,7 @@ import OrderModel
 ///
 /// The subset — what Driftless sends, nothing more:
 /// ```
-/// SELECT <column>[, <column>…] | * FROM transaction
+/// SELECT <column>[, <column>…] | * FROM transaction | item
 ///   [WHERE <condition> { AND | OR } <condition> …]   (one kind of connective per query)
 ///   [ORDER BY <column>[, <column>…]]
 /// <condition> := <column> = '<text>' | <column> >= '<text>' | <column> IN ('<text>'[, '<text>'…])
@@ -19,7 +19,8 @@ import OrderModel
 /// `CustCred`, `CustInvc`, `CashSale`), `externalid`, `status` (a sales order's letter), `createdfrom`,
 /// `salesorder` (a deposit's order), `trackingnumberlist` (an item fulfilment's package tracking
 /// numbers, comma-separated), `lastmodifieddate` (ISO 8601, so `>=` compares it), and every custom
-/// body field (`custbody_…`). Anything else is refused `400 INVALID_PARAMETER`.
+/// body field (`custbody_…`). Columns of `item`: `id`, `itemid`, `externalid` (``ERPItem``). Anything
+/// else is refused `400 INVALID_PARAMETER`.
 struct ERPSuiteQL: Sendable, Equatable {
     enum Condition: Sendable, Equatable {
         case equals(String, String)
@@ -28,6 +29,8 @@ struct ERPSuiteQL: Sendable, Equatable {
     }
 
     var columns: [String]?  // nil: *
+    /// `transaction` or `item`.
+    var table = "transaction"
     var conditions: [Condition] = []
     var matchesAny = false  // OR instead of AND
     var orderBy: [String] = []
@@ -48,7 +51,10 @@ struct ERPSuiteQL: Sendable, Equatable {
             columns = list
         }
         try tokens.expect("from")
-        guard try tokens.identifier() == "transaction" else { throw Unsupported(reason: "only FROM transaction") }
+        table = try tokens.identifier()
+        guard ["transaction", "item"].contains(table) else {
+            throw Unsupported(reason: "only FROM transaction or item")
+        }
         if tokens.take("where") {
             var connective: String?
             while true {
@@ -79,9 +85,9 @@ struct ERPSuiteQL: Sendable, Equatable {
         guard tokens.atEnd else { throw Unsupported(reason: "unexpected text after the query") }
     }
 
-    /// The query's rows over `records`, ordered.
-    func rows(_ records: [ERPRecord]) -> [[String: String]] {
-        let all = records.map(Self.row)
+    /// The query's rows over `records` (its table `transaction`) or `items` (`item`), ordered.
+    func rows(_ records: [ERPRecord], items: [ERPItem] = []) -> [[String: String]] {
+        let all = table == "item" ? items.map(\.row) : records.map(Self.row)
         let matching = all.filter { row in
             guard !conditions.isEmpty else { return true }
             return matchesAny ? conditions.contains { holds($0, row) } : conditions.allSatisfy { holds($0, row) }

@@ -28,7 +28,9 @@ public struct AmazonOrderDocument: Codable, Sendable, Equatable {
     public var IsSoldByAB: Bool
     public var IsISPU: Bool
     public var IsAccessPointOrder: Bool
-    public var BuyerInfo: Buyer
+    /// Restricted data: SP-API returns it only to calls made with a Restricted Data Token, so the
+    /// simulator (which issues none) leaves it out.
+    public var BuyerInfo: Buyer?
     public var ShippingAddress: Address
 
     /// `{"CurrencyCode": "USD", "Amount": "12.34"}`.
@@ -37,17 +39,36 @@ public struct AmazonOrderDocument: Codable, Sendable, Equatable {
         public var Amount: String
     }
 
-    /// Buyer details (restricted data omitted, as without an RDT).
+    /// Buyer details (restricted data).
     public struct Buyer: Codable, Sendable, Equatable {
         public var BuyerEmail: String
+        public var BuyerName: String?
     }
 
-    /// Shipping address (city level, as without an RDT).
+    /// Shipping address: city level; `Name` and `AddressLine1` are restricted data (RDT only).
     public struct Address: Codable, Sendable, Equatable {
+        public var Name: String? = nil
+        public var AddressLine1: String? = nil
         public var City: String
         public var StateOrRegion: String
         public var PostalCode: String
         public var CountryCode: String
+    }
+
+    /// The order as `getOrders` returns it to a call made with a Restricted Data Token for
+    /// `dataElements` (`buyerInfo`: `BuyerInfo`; `shippingAddress`: the full `ShippingAddress`).
+    /// The personal data is made up from the order id (the same on every read).
+    public func withRestrictedData(_ dataElements: Set<String>) -> AmazonOrderDocument {
+        var order = self
+        let number = AmazonOrderId.filter(\.isNumber).suffix(4)
+        if dataElements.contains("buyerInfo") {
+            order.BuyerInfo = Buyer(BuyerEmail: "\(AmazonOrderId)@marketplace.amazon.com", BuyerName: "Buyer \(number)")
+        }
+        if dataElements.contains("shippingAddress") {
+            order.ShippingAddress.Name = "Buyer \(number)"
+            order.ShippingAddress.AddressLine1 = "\(Int(number) ?? 1) Pine St"
+        }
+        return order
     }
 
     /// JSON encoder with sorted keys.

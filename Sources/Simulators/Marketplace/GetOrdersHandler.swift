@@ -13,7 +13,8 @@ struct GetOrdersHandler: Sendable {
     let sendRetryAfter: Bool
     let faults: PageFaults
 
-    func handle(_ query: Parameters) async -> Response {
+    /// Answers one request; `restricted`: the data elements a Restricted Data Token grants.
+    func handle(_ query: Parameters, restricted: Set<String> = []) async -> Response {
         guard bucket.take() else {
             var response = error(
                 .tooManyRequests, code: "QuotaExceeded",
@@ -66,7 +67,9 @@ struct GetOrdersHandler: Sendable {
                 message: "We encountered an internal error. Please try again.")
         }
         let matching = await store.orders(updatedAfter: window.after, before: window.before)
-        let page = Array(matching.dropFirst(offset).prefix(pageSize))
+        let page = Array(matching.dropFirst(offset).prefix(pageSize)).map {
+            restricted.isEmpty ? $0 : $0.withRestrictedData(restricted)
+        }
         let nextOffset = offset + page.count
         let next =
             nextOffset < matching.count

@@ -6,7 +6,8 @@ import NIOCore
 import Synchronization
 
 /// An Amazon SP-API-style marketplace serving `getOrders`:
-/// `GET /orders/v0/orders?MarketplaceIds=…&LastUpdatedAfter=…&LastUpdatedBefore=…&MaxResultsPerPage=…&NextToken=…`.
+/// `GET /orders/v0/orders?MarketplaceIds=…&LastUpdatedAfter=…&LastUpdatedBefore=…&MaxResultsPerPage=…&NextToken=…`,
+/// and `getOrderItems`: `GET /orders/v0/orders/{orderId}/orderItems[?NextToken=…]` (``GetOrderItemsHandler``).
 ///
 /// Like SP-API it answers with `{"payload": {"Orders": […], "NextToken": …, "LastUpdatedBefore": …}}`,
 /// sends `x-amzn-RateLimit-Limit`, answers 429 `QuotaExceeded` when polled faster than its usage plan,
@@ -18,18 +19,26 @@ public final class MarketplaceSimulator: Sendable {
     public let server: SimulatorServer
     /// The usage plan.
     public let bucket: TokenBucket
+    /// The usage plan of `getOrderItems`.
+    public let orderItemsBucket: TokenBucket
     private let counters: RequestCounters
+    private let itemCounters: RequestCounters
     private let faults: PageFaults
     private let lwa: LWATokenIssuer?
+    private let rdt: RestrictedDataTokenIssuer
 
     private init(
-        store: MarketplaceStore, server: SimulatorServer, bucket: TokenBucket, counters: RequestCounters,
-        faults: PageFaults, lwa: LWATokenIssuer?
+        store: MarketplaceStore, server: SimulatorServer, bucket: TokenBucket, orderItemsBucket: TokenBucket,
+        counters: RequestCounters, itemCounters: RequestCounters, faults: PageFaults, lwa: LWATokenIssuer?,
+        rdt: RestrictedDataTokenIssuer
     ) {
+        self.rdt = rdt
         self.store = store
         self.server = server
         self.bucket = bucket
+        self.orderItemsBucket = orderItemsBucket
         self.counters = counters
+        self.itemCounters = itemCounters
         self.faults = faults
         self.lwa = lwa
     }
@@ -56,19 +65,30 @@ public final class MarketplaceSimulator: Sendable {
     /// Requests served and requests answered 429 so far.
     public var requestCounts: (requests: Int, throttled: Int) { counters.withLock { $0 } }
 
+    /// Restricted Data Tokens issued so far (`createRestrictedDataToken`).
+    public var restrictedDataTokensIssued: Int { rdt.issuedCount }
+
+    /// `getOrderItems` requests served and answered 429 so far.
+    public var orderItemsRequestCounts: (requests: Int, throttled: Int) { itemCounters.withLock { $0 } }
+
     /// Starts the API on 127.0.0.1:`port`. `rate`/`burst` set the usage plan (SP-API getOrders:
     /// 0.0167/s, burst 20); `now` is the marketplace clock. Like SP-API, a 429 carries only the
     /// rate-limit header unless `sendRetryAfter` adds a `Retry-After`. With `lwa` it serves an LWA
     /// token endpoint at ``tokenURL`` and answers every `getOrders` without a live token it issued
-    /// (`x-amz-access-token`) 403; without, no token is asked for.
+    /// (`x-amz-access-token`) 403; without, no token is asked for. `getOrderItems` has its own plan
+    /// (`orderItemsRate`/`orderItemsBurst`, SP-API: 0.5/s, burst 30) and serves `orderItemsPageSize`
+    /// items a page.
     public static func start(
         store: MarketplaceStore = MarketplaceStore(), port: Int = 0, rate: Double = 0.0167, burst: Double = 20,
+        orderItemsRate: Double = 0.5, orderItemsBurst: Double = 30, orderItemsPageSize: Int = 100,
         sendRetryAfter: Bool = false, lwa credentials: LWASimulatorCredentials? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "simulator.marketplace")
     ) async throws -> MarketplaceSimulator {
         let bucket = TokenBucket(rate: rate, burst: burst)
+        let itemsBucket = TokenBucket(rate: orderItemsRate, burst: orderItemsBurst)
         let counters = RequestCounters()
+        let itemCounters = RequestCounters()
         let router = Router()
         let faults = PageFaults()
         let accessTokenHeader = HTTPField.Name("x-amz-access-token") ?? .authorization
@@ -78,9 +98,17 @@ public final class MarketplaceSimulator: Sendable {
         if let lwa {
             router.post(RouterPath(LWATokenIssuer.path)) { request, _ in await lwa.handle(request) }
         }
+        let rdt = RestrictedDataTokenIssuer(now: now)
+        router.post(RouterPath(RestrictedDataTokenIssuer.path)) { request, _ in
+            if let refusal = lwa?.check(request.headers[accessTokenHeader]) { return refusal }
+            return await rdt.handle(request)
+        }
         router.get("/orders/v0/orders") { request, _ in
             let response: Response
-            if let refusal = lwa?.check(request.headers[accessTokenHeader]) {
+            let token = request.headers[accessTokenHeader]
+            if let granted = rdt.grants(token) {
+                response = await handler.handle(request.uri.queryParameters, restricted: granted)
+            } else if let refusal = lwa?.check(token) {
                 response = refusal
             } else {
                 response = await handler.handle(request.uri.queryParameters)
@@ -91,9 +119,26 @@ public final class MarketplaceSimulator: Sendable {
             }
             return response
         }
+        let items = GetOrderItemsHandler(
+            store: store, bucket: itemsBucket, pageSize: orderItemsPageSize, sendRetryAfter: sendRetryAfter)
+        router.get("/orders/v0/orders/:orderId/orderItems") { request, context in
+            let response: Response
+            if let refusal = lwa?.check(request.headers[accessTokenHeader]) {
+                response = refusal
+            } else {
+                response = await items.handle(
+                    orderID: context.parameters.get("orderId") ?? "", query: request.uri.queryParameters)
+            }
+            itemCounters.withLock { value in
+                value.requests += 1
+                if response.status == .tooManyRequests { value.throttled += 1 }
+            }
+            return response
+        }
         let server = try await SimulatorServer.start(router: router, port: port, name: "marketplace", logger: logger)
         return MarketplaceSimulator(
-            store: store, server: server, bucket: bucket, counters: counters, faults: faults, lwa: lwa)
+            store: store, server: server, bucket: bucket, orderItemsBucket: itemsBucket, counters: counters,
+            itemCounters: itemCounters, faults: faults, lwa: lwa, rdt: rdt)
     }
 
     /// Stops the HTTP server.

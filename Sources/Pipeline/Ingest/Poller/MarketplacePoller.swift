@@ -22,6 +22,13 @@ import OrderModel
 /// `Retry-After` when present, else 1 / `x-amzn-RateLimit-Limit`, else exponential back-off —
 /// every wait clamped to `maxBackoffSeconds` (``ThrottleDelay``).
 ///
+/// With `orderItems` on, each order's items are read with `getOrderItems` (``OrderItemsReader``: once
+/// per order version, paced to that operation's own plan) and attached to the order object under
+/// `OrderItems` before it is produced, so the order's content (lines, amounts) reaches the ERP.
+/// Buyer and address data come only with `restrictedDataToken` on (off by default): `getOrders` is
+/// then called with a Restricted Data Token (``RestrictedDataTokens``) and returns `BuyerInfo` and the
+/// full `ShippingAddress`; without it the content has no customer and no address (``AmazonOrderContent``).
+///
 /// `pacer` (default: one of its own) and `tokens` may be shared with other SP-API callers of the
 /// process (the reconciliation reader). With an ``LWATokenProvider`` every request carries
 /// `x-amz-access-token`. A 401/403 drops that token and retries once with a fresh one; a second
@@ -54,6 +61,10 @@ public actor MarketplacePoller {
     private let tokens: LWATokenProvider?
     private let health: HealthState?
     private let pacer: RequestPacer
+    /// Reads each order's items (nil when `orderItems` is off).
+    private let itemsReader: OrderItemsReader?
+    /// The Restricted Data Token `getOrders` is called with (nil when `restrictedDataToken` is off).
+    private let restricted: RestrictedDataTokens?
     /// Total 429 answers seen.
     public private(set) var throttledCount = 0
     /// Why the poller stopped for good (refused credentials), nil while it runs.
@@ -79,6 +90,17 @@ public actor MarketplacePoller {
         self.now = now
         self.replica = replica
         self.logger = logger
+        restricted =
+            configuration.restrictedDataToken
+            ? RestrictedDataTokens(baseURL: configuration.baseURL, client: client, tokens: tokens) : nil
+        itemsReader =
+            configuration.orderItems
+            ? OrderItemsReader(configuration: configuration, client: client, tokens: tokens, logger: logger) : nil
+    }
+
+    /// `getOrderItems` requests sent so far (0 while `orderItems` is off).
+    public var orderItemsRequests: Int {
+        get async { await itemsReader?.requests ?? 0 }
     }
 
     /// Polls windows until cancelled, pausing `intervalSeconds` between them. Errors of one window
@@ -122,7 +144,11 @@ public actor MarketplacePoller {
         repeat {
             let page = try await fetchPage(after: after, before: before, nextToken: nextToken, result: &result)
             result.pages += 1
-            try await produce(page.orders)
+            var orders = page.orders
+            if let itemsReader {
+                for index in orders.indices { orders[index] = try await itemsReader.attachingItems(to: orders[index]) }
+            }
+            try await produce(orders)
             result.records += page.orders.count
             nextToken = page.nextToken
             progress.record(page.lastUpdateDates)
@@ -146,7 +172,8 @@ public actor MarketplacePoller {
             try Task.checkCancellation()
             try await pacer.acquire()
             var request = makeRequest(after: after, before: before, nextToken: nextToken)
-            let token = try await accessToken()
+            let token: Secret?
+            if let restricted { token = try await restricted.token() } else { token = try await accessToken() }
             if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
             let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 16 << 20)
@@ -165,6 +192,15 @@ public actor MarketplacePoller {
             }
             if status == 401 || status == 403 {
                 let detail = String(buffer: body).prefix(300).description
+                if let restricted {
+                    guard !refreshedAfterRefusal else {
+                        throw PollerError.unauthorized(
+                            status: status, body: "refused a new restricted data token: \(detail)")
+                    }
+                    refreshedAfterRefusal = true
+                    await restricted.invalidate()
+                    continue
+                }
                 guard let tokens, let token else {
                     throw PollerError.unauthorized(
                         status: status, body: "no LWA credentials configured (poller.lwa, DRIFTLESS_LWA_*): \(detail)")

@@ -27,6 +27,18 @@ public struct PollerConfiguration: Sendable, Hashable, Codable {
     public var rateLimitPerSecond: Double = 0.0167
     /// Requests that may go at once before pacing starts.
     public var rateLimitBurst: Double = 20
+    /// Whether each new or changed order's items are read with `getOrderItems` and carried with the
+    /// order (its lines, amounts and totals reach the ERP). The configuration file turns it on by
+    /// default (`poller.order_items`); off here, for callers that only need statuses.
+    public var orderItems: Bool = false
+    /// `getOrderItems`' usage plan, kept to on its own (SP-API: 0.5 requests/s, burst 30).
+    public var orderItemsRateLimitPerSecond: Double = 0.5
+    /// Requests that may go at once before `getOrderItems` pacing starts.
+    public var orderItemsRateLimitBurst: Double = 30
+    /// Whether `getOrders` is called with a Restricted Data Token (Tokens API) so it returns buyer name,
+    /// email and the full shipping address (personal data; needs a restricted role granted by the
+    /// seller). Off: the ERP gets no address and the mapping's default customer.
+    public var restrictedDataToken: Bool = false
 
     public init(
         baseURL: String, marketplaceID: String = "ATVPDKIKX0DER", pageSize: Int = 100, lagSeconds: Double = 120,

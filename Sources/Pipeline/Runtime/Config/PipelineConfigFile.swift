@@ -72,6 +72,10 @@ struct PipelineConfigFile: Decodable, Sendable {
         var maxBackoffSeconds: Double?
         var rateLimitPerSecond: Double?
         var rateLimitBurst: Double?
+        var orderItems: Bool?
+        var orderItemsRateLimitPerSecond: Double?
+        var orderItemsRateLimitBurst: Double?
+        var restrictedDataToken: Bool?
         var lwa: LWA?
     }
 

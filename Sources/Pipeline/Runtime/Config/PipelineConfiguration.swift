@@ -204,6 +204,12 @@ public struct PipelineConfiguration: Sendable {
             config.maxBackoffSeconds = max(1, poller.maxBackoffSeconds ?? config.maxBackoffSeconds)
             config.rateLimitPerSecond = poller.rateLimitPerSecond ?? config.rateLimitPerSecond
             config.rateLimitBurst = poller.rateLimitBurst ?? config.rateLimitBurst
+            // A deployment reads each order's items (its lines reach the ERP) unless told not to.
+            config.orderItems = poller.orderItems ?? true
+            config.orderItemsRateLimitPerSecond =
+                poller.orderItemsRateLimitPerSecond ?? config.orderItemsRateLimitPerSecond
+            config.orderItemsRateLimitBurst = poller.orderItemsRateLimitBurst ?? config.orderItemsRateLimitBurst
+            config.restrictedDataToken = poller.restrictedDataToken ?? false
             self.poller = config
         }
         replica = file.stages?.replica ?? replica

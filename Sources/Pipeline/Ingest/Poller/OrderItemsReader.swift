@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import OrderModel
+
+/// Reads an order's items with SP-API `getOrderItems`,
+/// `GET /orders/v0/orders/{orderId}/orderItems` (Orders API v0 reference,
+/// https://developer-docs.amazon.com/sp-api/docs/orders-api-v0-reference#getorderitems): every
+/// `payload.OrderItems` page, following `NextToken`, paced to the operation's own usage plan
+/// (``RequestPacer``; SP-API: 0.5 requests/s, burst 30), 429 answers waited out as `getOrders`'
+/// (``ThrottleDelay``), a refused LWA token refreshed once.
+///
+/// Items are read once per order version: the answer is kept by `<AmazonOrderId>@<LastUpdateDate>`
+/// (a window read again after a failure, or an order that did not change, costs no request).
+actor OrderItemsReader {
+    private let baseURL: String
+    private let client: HTTPClient
+    private let tokens: LWATokenProvider?
+    private let pacer: RequestPacer
+    private let initialBackoff: Double
+    private let maxBackoff: Double
+    private let logger: Logger
+    /// `OrderItems` JSON (an array) by order version.
+    private var cache: [String: [Any]] = [:]
+    /// Beyond this many versions the cache starts again.
+    static let maxCached = 10_000
+    /// Requests sent (pages, retries after 429 included).
+    private(set) var requests = 0
+
+    init(configuration: PollerConfiguration, client: HTTPClient, tokens: LWATokenProvider?, logger: Logger) {
+        baseURL = configuration.baseURL
+        self.client = client
+        self.tokens = tokens
+        pacer = RequestPacer(
+            rate: configuration.orderItemsRateLimitPerSecond, burst: configuration.orderItemsRateLimitBurst)
+        initialBackoff = configuration.initialBackoffSeconds
+        maxBackoff = configuration.maxBackoffSeconds
+        self.logger = logger
+    }
+
+    /// The order object `order` (raw JSON) with its items attached under
+    /// ``AmazonOrderContent/itemsKey``; an order that does not decode is returned as it is
+    /// (validate quarantines it).
+    func attachingItems(to order: [UInt8]) async throws -> [UInt8] {
+        guard let decoded = try? AmazonOrder.decode(from: order),
+            var object = (try? JSONSerialization.jsonObject(with: Data(order))) as? [String: Any]
+        else { return order }
+        let items = try await items(orderID: decoded.amazonOrderID, version: decoded.eventID)
+        object[AmazonOrderContent.itemsKey] = items
+        guard JSONSerialization.isValidJSONObject(object) else { return order }
+        return Array(
+            try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+    }
+
+    /// Every item of order `orderID` (cached by `version`).
+    private func items(orderID: String, version: String) async throws -> [Any] {
+        if let cached = cache[version] { return cached }
+        var all: [Any] = []
+        var nextToken: String?
+        repeat {
+            let page = try await fetch(orderID: orderID, nextToken: nextToken)
+            all += page.items
+            nextToken = page.nextToken
+        } while nextToken != nil
+        if cache.count >= Self.maxCached { cache = [:] }
+        cache[version] = all
+        return all
+    }
+
+    private func fetch(orderID: String, nextToken: String?) async throws -> (items: [Any], nextToken: String?) {
+        var backoff = initialBackoff
+        var refreshed = false
+        while true {
+            try Task.checkCancellation()
+            try await pacer.acquire()
+            var url = "\(baseURL)/orders/v0/orders/\(Self.escape(orderID))/orderItems"
+            if let nextToken { url += "?NextToken=\(Self.escape(nextToken))" }
+            var request = HTTPClientRequest(url: url)
+            request.method = .GET
+            request.headers.add(name: "Accept", value: "application/json")
+            let token = try await accessToken()
+            if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
+            requests += 1
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 16 << 20)
+            let status = Int(response.status.code)
+            if status == 429 {
+                let wait = ThrottleDelay.seconds(
+                    retryAfter: response.headers.first(name: "Retry-After"),
+                    rateLimit: response.headers.first(name: "x-amzn-RateLimit-Limit"), fallback: backoff,
+                    maximum: maxBackoff)
+                backoff = min(maxBackoff, backoff * 2)
+                logger.info("getOrderItems throttled (429)", metadata: ["wait-s": "\(wait)"])
+                try await Task.sleep(for: ThrottleDelay.duration(wait))
+                continue
+            }
+            if status == 401 || status == 403 {
+                let detail = String(buffer: body).prefix(300).description
+                guard let tokens, let token, !refreshed else {
+                    throw PollerError.unauthorized(status: status, body: "getOrderItems: \(detail)")
+                }
+                refreshed = true
+                await tokens.invalidate(token)
+                continue
+            }
+            guard (200..<300).contains(status) else {
+                throw PollerError.http(
+                    status: status, body: "getOrderItems \(orderID): " + String(buffer: body).prefix(300))
+            }
+            guard let root = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any],
+                let payload = root["payload"] as? [String: Any], let items = payload["OrderItems"] as? [Any]
+            else { throw PollerError.malformedPage("getOrderItems \(orderID): no payload.OrderItems") }
+            let next = (payload["NextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            return (items, next)
+        }
+    }
+
+    private func accessToken() async throws -> Secret? {
+        guard let tokens else { return nil }
+        do {
+            return try await tokens.accessToken()
+        } catch let error as TokenEndpointError where error.isRejection {
+            throw PollerError.credentialsRejected(error.description)
+        }
+    }
+
+    private static func escape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
