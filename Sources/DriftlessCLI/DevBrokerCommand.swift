@@ -33,6 +33,14 @@ extension DevBrokerCommand {
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: String = "info"
 
+        @Flag(
+            help: """
+                Forward consumers' LeaveGroup requests to the broker. By default the proxy answers them \
+                itself: Tansu 0.6.0 can lose a group's leader on a LeaveGroup during a rebalance and then \
+                never complete one (the member is dropped by session timeout instead).
+                """)
+        var forwardLeaveGroup = false
+
         func validate() throws {
             guard maxFrameBytes > 0 else { throw ValidationError("--max-frame-bytes must be positive") }
             guard Logger.Level(rawValue: logLevel) != nil else {
@@ -49,6 +57,7 @@ extension DevBrokerCommand {
                 upstreamHost: upstream.host,
                 upstreamPort: upstream.port,
                 maximumFrameLength: maxFrameBytes,
+                answersLeaveGroup: !forwardLeaveGroup,
                 logger: logger
             )
             let port = try await proxy.start()

@@ -8,6 +8,10 @@ import NIOPosix
 ///
 /// Each client connection gets its own upstream connection on the same event loop. The broker's
 /// advertised listener must be the proxy's address so that clients keep coming back through it.
+///
+/// With `answersLeaveGroup` (the default) it also answers consumers' LeaveGroup requests itself
+/// (``LeaveGroupAnswer``: Tansu 0.6.0 can lose a consumer group's leader on a LeaveGroup during a
+/// rebalance and then never complete one).
 public actor KafkaCompatProxy {
     /// Default largest frame body accepted in either direction (librdkafka's default
     /// `receive.message.max.bytes` is 100 MB; anything beyond 128 MiB is treated as garbage).
@@ -18,6 +22,8 @@ public actor KafkaCompatProxy {
     public nonisolated let upstreamHost: String
     public nonisolated let upstreamPort: Int
     public nonisolated let maximumFrameLength: Int
+    /// Whether LeaveGroup requests are answered by the proxy instead of forwarded.
+    public nonisolated let answersLeaveGroup: Bool
 
     private let group: any EventLoopGroup
     private let logger: Logger
@@ -30,6 +36,8 @@ public actor KafkaCompatProxy {
     ///   - upstreamHost: the broker's host.
     ///   - upstreamPort: the broker's port.
     ///   - maximumFrameLength: largest frame body accepted; a longer one closes that connection.
+    ///   - answersLeaveGroup: answer LeaveGroup v0–v2 in the proxy (``LeaveGroupAnswer``) rather than
+    ///     forward it; the broker then drops a leaving member by session timeout.
     ///   - eventLoopGroup: loops to run on; defaults to NIO's shared singleton group.
     ///   - logger: where connection errors and rewrites are logged.
     public init(
@@ -38,6 +46,7 @@ public actor KafkaCompatProxy {
         upstreamHost: String,
         upstreamPort: Int,
         maximumFrameLength: Int = KafkaCompatProxy.defaultMaximumFrameLength,
+        answersLeaveGroup: Bool = true,
         eventLoopGroup: (any EventLoopGroup)? = nil,
         logger: Logger = Logger(label: "driftless.kafka-compat-proxy")
     ) {
@@ -46,6 +55,7 @@ public actor KafkaCompatProxy {
         self.upstreamHost = upstreamHost
         self.upstreamPort = upstreamPort
         self.maximumFrameLength = maximumFrameLength
+        self.answersLeaveGroup = answersLeaveGroup
         self.group = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
         self.logger = logger
     }
@@ -65,6 +75,7 @@ public actor KafkaCompatProxy {
             logger: logger
         )
         let maximum = maximumFrameLength
+        let answersLeaveGroup = self.answersLeaveGroup
         let registry = connections
         let logger = self.logger
         let channel = try await ServerBootstrap(group: group)
@@ -81,6 +92,9 @@ public actor KafkaCompatProxy {
                     try client.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(KafkaFrameDecoder(minimumFrameLength: 8, maximumFrameLength: maximum))
                     )
+                    if answersLeaveGroup {
+                        try client.pipeline.syncOperations.addHandler(LeaveGroupAnswerHandler(logger: logger))
+                    }
                 }.flatMap {
                     upstream.connect(on: client.eventLoop)
                 }.flatMapThrowing { upstreamChannel in

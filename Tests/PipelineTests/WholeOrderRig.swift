@@ -83,7 +83,8 @@ final class WholeOrderRig: @unchecked Sendable {
         // a replayed case asks again whatever the cache says).
         let skus = Set(observation.facts.content?.skus ?? [])
         let replayed = HeaderMap(message.headers)[EnvelopeHeader.caseID] != nil
-        switch await sync.lookUpItems(skus, refreshing: replayed ? skus : []) { await self.sync.send($0) } {
+        let looked = await sync.lookUpItems(skus, refreshing: replayed ? skus : []) { await self.sync.send($0) }
+        switch looked {
         case .unknown(let unknown) where !unknown.isEmpty:
             throw StageRejection.unmappedSKU("sku=\(unknown.joined(separator: ","))")
         case .unknown: break

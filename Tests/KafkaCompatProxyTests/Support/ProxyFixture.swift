@@ -8,6 +8,7 @@ struct ProxyFixture {
 
     static func start(
         maximumFrameLength: Int = KafkaCompatProxy.defaultMaximumFrameLength,
+        answersLeaveGroup: Bool = true,
         respond: @escaping FakeBroker.Respond
     ) async throws -> ProxyFixture {
         let broker = try await FakeBroker.start(respond: respond)
@@ -16,7 +17,8 @@ struct ProxyFixture {
             listenPort: 0,
             upstreamHost: "127.0.0.1",
             upstreamPort: broker.port,
-            maximumFrameLength: maximumFrameLength
+            maximumFrameLength: maximumFrameLength,
+            answersLeaveGroup: answersLeaveGroup
         )
         let port = try await proxy.start()
         return ProxyFixture(broker: broker, proxy: proxy, port: port)
