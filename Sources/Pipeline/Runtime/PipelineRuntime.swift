@@ -123,15 +123,21 @@ public final class PipelineRuntime: Sendable {
         services.append(.init(service: parts.observe.alerts))
         // The process registry writes its stages `stopped` once they have drained, before the ledger closes.
         if let registry = parts.observe.registry { services.append(.init(service: registry)) }
-        if let reconcile = parts.reconcile { services.append(.init(service: reconcile)) }
+        // The stages, the poller and the schedule start once the topics are set up (retried while the
+        // broker does not answer; readiness stays `starting` meanwhile).
+        let topicsReady = StartupGate()
+        func gated(_ service: any Service) -> ServiceGroupConfiguration.ServiceConfiguration {
+            .init(service: GatedService(gate: topicsReady, inner: service))
+        }
+        if let reconcile = parts.reconcile { services.append(gated(reconcile)) }
         // Dead letters are fed by every stage below: it stops after them.
-        if let deadLetter = parts.deadLetter { services.append(.init(service: deadLetter)) }
-        if let retry = parts.retry { services.append(.init(service: retry)) }
-        if let dispatch = parts.dispatch { services.append(.init(service: dispatch)) }
-        if let translate = parts.translate { services.append(.init(service: translate)) }
-        if let validate = parts.validate { services.append(.init(service: validate)) }
+        if let deadLetter = parts.deadLetter { services.append(gated(deadLetter)) }
+        if let retry = parts.retry { services.append(gated(retry)) }
+        if let dispatch = parts.dispatch { services.append(gated(dispatch)) }
+        if let translate = parts.translate { services.append(gated(translate)) }
+        if let validate = parts.validate { services.append(gated(validate)) }
         if let poller = parts.poller {
-            services.append(.init(service: PollerService(poller: poller)))
+            services.append(gated(PollerService(poller: poller)))
             parts.health.setDetail("poller", "running")
         }
         services.append(.init(service: app))
@@ -148,6 +154,18 @@ public final class PipelineRuntime: Sendable {
                     producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
                     logger: logger, ledger: parts.ledger),
                 successTerminationBehavior: .ignore))
+        // Listed last, so shut down first: a stop while it still waits for the broker closes the
+        // gate and the stages waiting at it return at once.
+        parts.health.setDetail("topics", "setting up")
+        services.append(
+            .init(
+                service: TopicSetupService(
+                    kafka: parts.kafka ?? KafkaConfig(bootstrapServers: parts.bootstrapServers, [:]),
+                    topics: parts.topics, partitions: configuration.partitions,
+                    replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
+                    mockCluster: parts.mockCluster, retry: configuration.topicSetupRetry, health: parts.health,
+                    gate: topicsReady, logger: logger),
+                successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         if handleSignals {
             groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
@@ -163,6 +181,12 @@ public final class PipelineRuntime: Sendable {
             _ = await task.result
             await parts.closer.closeAll()
             throw PipelineRuntimeError.httpFailedToStart(host: configuration.ingestHost, port: configuration.ingestPort)
+        }
+        // Returns once the topics are set up, or when the process was asked to stop before that
+        // (then `wait()` returns as soon as the group has shut down).
+        guard await topicsReady.wait() else {
+            logger.notice("stopped before start-up finished: the topics were never set up")
+            return PipelineRuntime(parts: parts, group: group, task: task, httpPort: port)
         }
         parts.health.markStarted()
         logger.info(

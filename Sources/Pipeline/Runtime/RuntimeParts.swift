@@ -35,6 +35,8 @@ struct Parts: Sendable {
     /// Held while a translate stage runs on a SQLite ledger.
     var translateLock: SQLiteTranslateLock?
     var logger: Logger
+    /// The Kafka client settings (the topic setup's admin client uses them).
+    var kafka: KafkaConfig? = nil
 
     static func make(
         configuration: PipelineConfiguration, stages: Set<StageName>, mockCluster external: MockCluster?,
@@ -65,10 +67,8 @@ struct Parts: Sendable {
         let kafka = KafkaConfig(bootstrapServers: bootstrap, configuration.kafkaProperties)
         let consumerKafka = kafka.merging(configuration.consumerProperties)
         let topics = PipelineTopics(prefix: configuration.topicPrefix)
-        try await TopicSetup.ensure(
-            kafka: kafka, topics: topics, partitions: configuration.partitions,
-            replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
-            mockCluster: mockCluster, logger: logger)
+        // The topics are set up by the service group's first steps (``TopicSetupService``), retried
+        // while the broker does not answer; the stages wait for them.
         let (ledger, ledgerBackground) = try await Ledger.openForService(url: configuration.ledgerURL, logger: logger)
         let auditWriter = AuditWriter(
             store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords),
@@ -86,7 +86,7 @@ struct Parts: Sendable {
             ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, observe: observe,
             ledgerBackground: ledgerBackground,
             closer: ResourceCloser(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger),
-            translateLock: translateLock, logger: logger)
+            translateLock: translateLock, logger: logger, kafka: kafka)
         if stages.contains(.validate) {
             parts.validate = try ValidateStage(
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, audit: audit,
