@@ -125,7 +125,7 @@ public final class PipelineRuntime: Sendable {
         if let registry = parts.observe.registry { services.append(.init(service: registry)) }
         // The stages, the poller and the schedule start once the topics are set up (retried while the
         // broker does not answer; readiness stays `starting` meanwhile).
-        let topicsReady = StartupGate()
+        let topicsReady = parts.topicsReady
         func gated(_ service: any Service) -> ServiceGroupConfiguration.ServiceConfiguration {
             .init(service: GatedService(gate: topicsReady, inner: service))
         }
@@ -141,7 +141,9 @@ public final class PipelineRuntime: Sendable {
             parts.health.setDetail("poller", "running")
         }
         services.append(.init(service: app))
-        if let sampler = parts.observe.sampler { services.append(.init(service: sampler)) }
+        // The sampler and the probe ask the broker for the pipeline's topics: not before they exist
+        // (a metadata request for a missing topic can make the broker create it with its own count).
+        if let sampler = parts.observe.sampler { services.append(gated(sampler)) }
         // A fatal producer error shuts the whole group down gracefully (and `wait()` then throws
         // it, so the process exits non-zero).
         services.append(
@@ -150,9 +152,11 @@ public final class PipelineRuntime: Sendable {
                 successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
         services.append(
             .init(
-                service: BrokerProbe(
-                    producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
-                    logger: logger, ledger: parts.ledger),
+                service: GatedService(
+                    gate: topicsReady,
+                    inner: BrokerProbe(
+                        producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
+                        logger: logger, ledger: parts.ledger)),
                 successTerminationBehavior: .ignore))
         // Listed last, so shut down first: a stop while it still waits for the broker closes the
         // gate and the stages waiting at it return at once.

@@ -20,6 +20,10 @@ struct Parts: Sendable {
     var retry: RetryStage?
     var deadLetter: DeadLetterStage?
     var webhooks: ShopifyWebhookIngest?
+    /// Opened once the topics are set up (``TopicSetupService``): the stages, the poller, the
+    /// schedule, the broker probe and the metrics sampler wait for it, and webhooks are answered 503
+    /// until then.
+    let topicsReady = StartupGate()
     var poller: MarketplacePoller?
     /// The process's one ERP client: dispatch's and retry's ``ERPAccess``, else one built from the
     /// `erp` configuration (the console's reads); nil without one.
@@ -149,7 +153,7 @@ struct Parts: Sendable {
                     verifier: ShopifySignatureVerifier(
                         current: secret.value, previous: configuration.shopifyPreviousSecret?.value),
                     topics: topics, sink: producer, audit: audit, health: health, replica: "\(replica)/ingest",
-                    logger: logger)
+                    logger: logger, accepting: { [gate = parts.topicsReady] in gate.isOpen })
             } else {
                 logger.warning(
                     "no Shopify secret configured (DRIFTLESS_SHOPIFY_SECRET / ingest.shopify.secret): POST /webhooks/shopify is not served"

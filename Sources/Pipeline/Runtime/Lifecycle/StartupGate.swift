@@ -11,6 +11,14 @@ final class StartupGate: Sendable {
     private let state = Mutex(State.waiting([:]))
     private let nextID = Atomic<Int>(0)
 
+    /// Whether the gate has opened (the start-up work is done); false while waiting or once closed.
+    var isOpen: Bool {
+        state.withLock { state in
+            if case .done(true) = state { return true }
+            return false
+        }
+    }
+
     /// Opens the gate: every waiter, present and future, gets true.
     func open() { finish(true) }
 
