@@ -96,12 +96,13 @@ final class IngestRoutesTests: XCTestCase {
             if let name = HTTPField.Name(name) { headers[name] = value }
         }
         let body = ByteBuffer(bytes: delivery.body)
+        let signed = headers
         try await app.test(.router) { client in
-            try await client.execute(uri: "/webhooks/shopify", method: .post, headers: headers, body: body) {
+            try await client.execute(uri: "/webhooks/shopify", method: .post, headers: signed, body: body) {
                 XCTAssertEqual($0.status, .serviceUnavailable, "starting: Shopify retries")
             }
             ready.store(true, ordering: .relaxed)
-            try await client.execute(uri: "/webhooks/shopify", method: .post, headers: headers, body: body) {
+            try await client.execute(uri: "/webhooks/shopify", method: .post, headers: signed, body: body) {
                 XCTAssertEqual($0.status, .ok)
                 XCTAssertEqual(String(buffer: $0.body), "ok\n", "produced now, not remembered from the 503")
             }

@@ -73,6 +73,15 @@ struct Parts: Sendable {
         let kafka = KafkaConfig(bootstrapServers: bootstrap, configuration.kafkaProperties)
         let consumerKafka = kafka.merging(configuration.consumerProperties)
         let topics = PipelineTopics(prefix: configuration.topicPrefix)
+        if let mockCluster {
+            // An in-process mock cluster always answers: its topics are made now, before the stages'
+            // consumers join their groups — the mock would otherwise create a subscribed topic on first
+            // use with its own default partition count. (``TopicSetupService`` finds them there.)
+            try await TopicSetup.ensure(
+                kafka: kafka, topics: topics, partitions: configuration.partitions,
+                replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
+                mockCluster: mockCluster, logger: logger)
+        }
         // The topics are set up by the service group's first steps (``TopicSetupService``), retried
         // while the broker does not answer; the stages wait for them.
         let (ledger, ledgerBackground) = try await Ledger.openForService(url: configuration.ledgerURL, logger: logger)
@@ -80,7 +89,13 @@ struct Parts: Sendable {
             store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords),
             logger: logger)
         let audit = LedgerAuditSink(writer: auditWriter)
-        let producer = try KafkaProducer(config: kafka, logger: logger)
+        // Topics are made only by the topic set-up, with the configured partition count: the producer
+        // never asks the broker to auto-create one (it would take the broker's own count), unless the
+        // configuration says otherwise.
+        let producerKafka =
+            configuration.kafkaProperties["allow.auto.create.topics"] == nil
+            ? kafka.merging(["allow.auto.create.topics": "false"]) : kafka
+        let producer = try KafkaProducer(config: producerKafka, logger: logger)
         let health = HealthState()
         let observe = try ObserveParts.make(
             configuration: configuration, kafka: kafka, topics: topics, health: health, audit: audit, logger: logger)
