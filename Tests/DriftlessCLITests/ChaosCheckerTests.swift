@@ -19,7 +19,8 @@ final class ChaosCheckerTests: XCTestCase {
             [
                 "fulfilment created twice", "deposit dropped", "stray credit memo", "status written backwards",
                 "wrong final status", "acknowledged order missing", "related record created twice by the ERP",
-                "a slot run twice", "candidates running at once", "no handover after the holder's kill",
+                "a slot run twice", "candidates running at once", "a lease generation held twice",
+                "no handover after the holder's kill",
                 "schedule never ran", "trace without its dispatch", "partition left paused",
                 "a process over the RSS bound", "not settled", "webhooks never answered",
             ])
@@ -98,6 +99,10 @@ final class ChaosCheckerTests: XCTestCase {
                 windowStart: zero, windowEnd: zero.addingTimeInterval(offset))
             report.startedAt = zero.addingTimeInterval(offset)
             report.durationSeconds = seconds
+            if result != "skipped" {
+                report.leaseGeneration = Int64(offset) + 1
+                report.leaseActedUntil = zero.addingTimeInterval(offset + seconds)
+            }
             return ReconcileCommand.json(report)
         }
         let first = [report("ok", at: 0, seconds: 2), report("drift-found", at: 20, seconds: 3)].joined(separator: "\n")
@@ -109,6 +114,8 @@ final class ChaosCheckerTests: XCTestCase {
             + ChaosReconcileRun.parse(candidate: "reconcile-1", text: second)
         XCTAssertEqual(runs.map(\.result), ["ok", "drift-found", "skipped", "ok"])
         XCTAssertEqual(runs.map(\.startedAt), [zero, zero.addingTimeInterval(20), zero, zero.addingTimeInterval(40)])
+        XCTAssertEqual(runs.map(\.generation), [1, 21, nil, 41])
+        XCTAssertEqual(runs.map(\.actedUntil), [2, 23, nil, 41].map { $0.map { zero.addingTimeInterval($0) } })
         let kill = ChaosLeaseCheck.Kill(
             victim: "reconcile-0", at: zero.addingTimeInterval(25), back: zero.addingTimeInterval(50))
         let verdict = ChaosLeaseCheck.check(runs: runs, interval: 10, kills: [kill])
@@ -120,25 +127,56 @@ final class ChaosCheckerTests: XCTestCase {
         let lonely = ChaosLeaseCheck.check(runs: Array(runs.prefix(3)), interval: 10, kills: [kill])
         XCTAssertEqual(lonely.handovers, 0)
         XCTAssertEqual(lonely.violations.count, 1, "\(lonely.violations)")
-        // A holder cut off from the ledger reports its lost lease only when its blocked renewal returns,
-        // after the next holder resumed the same run: counted, not a violation; two different runs at
-        // once are one.
-        func run(_ candidate: String, _ result: String, _ id: String, at offset: Double, _ seconds: Double)
-            -> ChaosReconcileRun
-        {
+        // A holder cut off from the ledger reports its lost lease only when its blocked call returns,
+        // after the next holder resumed the same run; fenced, it wrote nothing after its last fenced
+        // write (+3 s): counted, not a violation. Without fencing (no generation) the same reports are
+        // two runs acting at once, and so are two runs whose fenced writes overlap.
+        func run(
+            _ candidate: String, _ result: String, _ id: String, at offset: Double, _ seconds: Double,
+            generation: Int64? = nil, acted: Double? = nil
+        ) -> ChaosReconcileRun {
             ChaosReconcileRun(
                 candidate: candidate, result: result, runID: id, resumed: false,
-                startedAt: zero.addingTimeInterval(offset), seconds: seconds)
+                startedAt: zero.addingTimeInterval(offset), seconds: seconds, generation: generation,
+                actedUntil: acted.map { zero.addingTimeInterval(offset + $0) })
         }
         let cutOff = ChaosLeaseCheck.check(
-            runs: [run("reconcile-1", "failed", "r1", at: 100, 12), run("reconcile-0", "ok", "r1", at: 108, 3)],
-            interval: 8, kills: [])
+            runs: [
+                run("reconcile-1", "failed", "r1", at: 100, 12, generation: 7, acted: 3),
+                run("reconcile-0", "ok", "r1", at: 108, 3, generation: 8, acted: 3),
+            ], interval: 8, kills: [])
         XCTAssertEqual(cutOff.violations, [])
         XCTAssertEqual(cutOff.failingOverlaps, 1)
         XCTAssertEqual(cutOff.longestFailingOverlap, 4, accuracy: 0.001)
+        let unfenced = ChaosLeaseCheck.check(
+            runs: [run("reconcile-1", "failed", "r1", at: 100, 12), run("reconcile-0", "ok", "r1", at: 108, 3)],
+            interval: 8, kills: [])
+        XCTAssertEqual(unfenced.violations.count, 1, "\(unfenced.violations)")
+        let actedTogether = ChaosLeaseCheck.check(
+            runs: [
+                run("reconcile-1", "failed", "r1", at: 100, 12, generation: 7, acted: 10),
+                run("reconcile-0", "ok", "r1", at: 108, 3, generation: 8, acted: 3),
+            ], interval: 8, kills: [])
+        XCTAssertEqual(actedTogether.violations.count, 1, "\(actedTogether.violations)")
+        XCTAssertTrue(
+            actedTogether.violations[0].contains("acted at the same time for 2.0 s"), "\(actedTogether.violations)")
         let together = ChaosLeaseCheck.check(
             runs: [run("reconcile-1", "ok", "r1", at: 100, 12), run("reconcile-0", "ok", "r2", at: 108, 3)],
             interval: 8, kills: [])
         XCTAssertEqual(together.violations.count, 1, "\(together.violations)")
+        // Each generation once, rising with the start times.
+        let twice = ChaosLeaseCheck.check(
+            runs: [
+                run("reconcile-1", "ok", "r1", at: 100, 2, generation: 7, acted: 2),
+                run("reconcile-0", "ok", "r2", at: 108, 2, generation: 7, acted: 2),
+            ], interval: 8, kills: [])
+        XCTAssertEqual(twice.violations.count, 1, "\(twice.violations)")
+        XCTAssertTrue(twice.violations[0].contains("generation 7 held by 2 attempts"), "\(twice.violations)")
+        let backwards = ChaosLeaseCheck.check(
+            runs: [
+                run("reconcile-1", "ok", "r1", at: 100, 2, generation: 9, acted: 2),
+                run("reconcile-0", "ok", "r2", at: 108, 2, generation: 8, acted: 2),
+            ], interval: 8, kills: [])
+        XCTAssertEqual(backwards.violations.count, 1, "\(backwards.violations)")
     }
 }

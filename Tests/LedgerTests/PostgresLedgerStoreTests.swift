@@ -70,6 +70,7 @@ final class PostgresLedgerStoreTests: XCTestCase {
         try await suite.reconcileLeaseIsExclusiveLapsesAndKeepsTheRun()
     }
     func testReconcileLeaseRaceHasOneWinner() async throws { try await suite.reconcileLeaseRaceHasOneWinner() }
+    func testReconcileLeaseFencesAPausedHolder() async throws { try await suite.reconcileLeaseFencesAPausedHolder() }
     func testOrdersAreFoundByAnyID() async throws { try await suite.ordersAreFoundByAnyID() }
     func testReconcileFindingsUpsertPerRunAndOrder() async throws {
         try await suite.reconcileFindingsUpsertPerRunAndOrder()

@@ -7,6 +7,7 @@ import Kafka
 import NIOCore
 import Pipeline
 import Simulators
+import Synchronization
 import XCTest
 
 @testable import PipelineHTTP
@@ -68,6 +69,49 @@ final class IngestRoutesTests: XCTestCase {
                 XCTAssertEqual(String(buffer: response.body), "fatal\n", "a short code, never the error's text")
             }
         }
+    }
+
+    /// Until the process's topics are set up, a signed delivery is answered 503 (Shopify retries it)
+    /// and neither produced nor remembered: once they are, the same delivery is produced, not taken
+    /// for a duplicate. (A produce before the set-up could make a broker auto-create the topic with
+    /// its own partition count.)
+    func testAWebhookWhileStartingIsAnswered503AndNeitherProducedNorRemembered() async throws {
+        let broker = try TestBroker.mock()
+        let topics = PipelineTopics(prefix: broker.uniqueName("starting"))
+        try await broker.createTopic(named: topics.ingestRaw, partitions: 1)
+        let producer = try KafkaProducer(config: broker.config())
+        let delivery = await StorefrontStore(seed: 12).createOrder(paid: true).webhooks[0]
+        let health = HealthState()
+        let ready = Atomic<Bool>(false)
+        let intake = ShopifyWebhookIngest(
+            verifier: ShopifySignatureVerifier(current: Self.secret), topics: topics, sink: producer,
+            audit: DiscardingAuditSink(), health: health, accepting: { ready.load(ordering: .relaxed) })
+        let app = application(health: health, metrics: PipelineMetrics(), webhooks: intake)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        for (name, value) in [
+            ("X-Shopify-Hmac-Sha256", WebhookSigner(secret: Self.secret).signature(for: delivery.body)),
+            ("X-Shopify-Webhook-Id", delivery.webhookID), ("X-Shopify-Topic", delivery.topic),
+            ("X-Shopify-Shop-Domain", "driftless-test.myshopify.com"),
+        ] {
+            if let name = HTTPField.Name(name) { headers[name] = value }
+        }
+        let body = ByteBuffer(bytes: delivery.body)
+        let signed = headers
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/webhooks/shopify", method: .post, headers: signed, body: body) {
+                XCTAssertEqual($0.status, .serviceUnavailable, "starting: Shopify retries")
+            }
+            ready.store(true, ordering: .relaxed)
+            try await client.execute(uri: "/webhooks/shopify", method: .post, headers: signed, body: body) {
+                XCTAssertEqual($0.status, .ok)
+                XCTAssertEqual(String(buffer: $0.body), "ok\n", "produced now, not remembered from the 503")
+            }
+        }
+        // One record on the raw topic (high watermark 1): the delivery accepted once the topics were there.
+        let offsets = try await KafkaAdmin(config: broker.config()).lag(
+            group: broker.uniqueName("starting-check"), topics: [topics.ingestRaw])
+        XCTAssertEqual(offsets.map(\.highWatermark), [1])
+        await producer.close()
     }
 
     func testWebhookOutcomesAreAnsweredAndCountedByRouteAndStatus() async throws {

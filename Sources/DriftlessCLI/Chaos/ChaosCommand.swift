@@ -30,7 +30,7 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Minutes of traffic in the long profile.")
     var minutes: Double = 10
 
-    @Option(name: .long, help: "Orders per second (storefront 3/4, marketplace 1/4). Default: 8 short, 20 long.")
+    @Option(name: .long, help: "Orders per second (storefront 3/4, marketplace 1/4). Default: 8 short, 4 long.")
     var rate: Double?
 
     @Option(name: .long, help: "Seed of the workload and of the nemesis' timeline.")

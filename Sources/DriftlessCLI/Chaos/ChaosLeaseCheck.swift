@@ -11,9 +11,19 @@ struct ChaosReconcileRun: Sendable, Codable, Hashable {
     var resumed: Bool
     var startedAt: Date
     var seconds: Double
+    /// The lease generation (fencing token) it held; nil in reports of builds without fencing.
+    var generation: Int64? = nil
+    /// Its last write the lease checks let through (nil: none, or no fencing).
+    var actedUntil: Date? = nil
 
     /// Whether it held the lease (anything but `skipped`).
     var ran: Bool { result != "skipped" }
+
+    /// Until when it acted: its last fenced write, or (no fencing) the end of its report.
+    var activeUntil: Date {
+        guard generation != nil else { return startedAt.addingTimeInterval(seconds) }
+        return max(startedAt, actedUntil ?? startedAt)
+    }
 
     /// The reports in `text` (pretty-printed JSON objects one after another: each opens with a line
     /// `{` and closes with a line `}`); a report without a start time or that does not decode is
@@ -34,16 +44,19 @@ struct ChaosReconcileRun: Sendable, Codable, Hashable {
             runs.append(
                 ChaosReconcileRun(
                     candidate: candidate, result: report.result, runID: report.runID, resumed: report.resumed,
-                    startedAt: started, seconds: report.durationSeconds))
+                    startedAt: started, seconds: report.durationSeconds, generation: report.leaseGeneration,
+                    actedUntil: report.leaseActedUntil))
         }
         return runs
     }
 }
 
 /// Checks the reconciliation schedule across its lease candidates from their own reports: at most
-/// one attempt held the lease per slot, no two attempts of different candidates overlapped in time,
-/// the schedule ran at all, and after each kill of the lease holder another candidate ran a slot
-/// while the holder was down.
+/// one attempt held the lease per slot; no two attempts acted at the same time (from an attempt's
+/// start to its last fenced write — an attempt fenced off may report its loss later, having written
+/// nothing meanwhile); each lease generation held once, in the order the attempts started; the
+/// schedule ran at all; and after each kill of the lease holder another candidate ran a slot while
+/// the holder was down.
 enum ChaosLeaseCheck {
     /// A kill of the lease holder: who, when, when it was started again.
     struct Kill: Sendable, Codable, Hashable {
@@ -61,8 +74,8 @@ enum ChaosLeaseCheck {
         /// Kills of the holder after which another candidate took over.
         var handovers = 0
         var kills = 0
-        /// Attempts that failed (lease lost) and ended after the next holder resumed their run: the
-        /// lease has no fencing, so a holder whose renewal is blocked acts on until the call returns.
+        /// Attempts fenced off: their report ends after the next holder started (a blocked ledger
+        /// call returns late), but their last write came before it.
         var failingOverlaps = 0
         var longestFailingOverlap = 0.0
         var violations: [String] = []
@@ -74,8 +87,8 @@ enum ChaosLeaseCheck {
                 + (failingOverlaps == 0
                     ? ""
                     : String(
-                        format: "; %d failing holder(s) outlived their lease by ≤ %.1f s", failingOverlaps,
-                        longestFailingOverlap))
+                        format: "; %d fenced holder(s) stopped ≤ %.1f s after the takeover, writing nothing",
+                        failingOverlaps, longestFailingOverlap))
         }
     }
 
@@ -99,22 +112,21 @@ enum ChaosLeaseCheck {
                     + slotRuns.map { "\($0.candidate) \($0.runID) \($0.result)" }.joined(separator: ", ") + ")")
         }
         for (index, first) in held.enumerated() {
-            let end = first.startedAt.addingTimeInterval(first.seconds)
+            let reportEnd = first.startedAt.addingTimeInterval(first.seconds)
             for second in held[(index + 1)...] where second.candidate != first.candidate {
-                let overlap = end.timeIntervalSince(second.startedAt)
-                guard overlap > stampPrecision else { continue }
-                if first.result == "failed" && first.runID == second.runID {
-                    // A holder cut off from the ledger (its renewal blocked) is only told it lost the
-                    // lease when the call returns; the next holder resumed its run meanwhile.
+                let overlap = first.activeUntil.timeIntervalSince(second.startedAt)
+                if overlap > stampPrecision {
+                    verdict.violations.append(
+                        "reconcile: \(first.candidate) (\(first.runID)) and \(second.candidate) (\(second.runID)) "
+                            + String(format: "acted at the same time for %.1f s", overlap))
+                } else if reportEnd.timeIntervalSince(second.startedAt) > stampPrecision {
                     verdict.failingOverlaps += 1
-                    verdict.longestFailingOverlap = max(verdict.longestFailingOverlap, overlap)
-                    continue
+                    verdict.longestFailingOverlap = max(
+                        verdict.longestFailingOverlap, reportEnd.timeIntervalSince(second.startedAt))
                 }
-                verdict.violations.append(
-                    "reconcile: \(first.candidate) (\(first.runID)) and \(second.candidate) (\(second.runID)) "
-                        + String(format: "ran at the same time for %.1f s", overlap))
             }
         }
+        verdict.violations += generationViolations(held)
         verdict.kills = kills.count
         for kill in kills {
             let other = held.contains {
@@ -129,5 +141,28 @@ enum ChaosLeaseCheck {
             }
         }
         return verdict
+    }
+
+    /// Each generation held by one attempt, and generations rising in the order attempts started.
+    static func generationViolations(_ held: [ChaosReconcileRun]) -> [String] {
+        var violations: [String] = []
+        let fenced = held.filter { $0.generation != nil }
+        for (generation, attempts) in Dictionary(grouping: fenced, by: { $0.generation ?? 0 })
+        where attempts.count > 1 {
+            violations.append(
+                "reconcile: lease generation \(generation) held by \(attempts.count) attempts ("
+                    + attempts.map { "\($0.candidate) \($0.runID)" }.joined(separator: ", ") + ")")
+        }
+        for (index, first) in fenced.enumerated() {
+            for second in fenced[(index + 1)...]
+            where second.startedAt.timeIntervalSince(first.startedAt) > stampPrecision
+                && (second.generation ?? 0) < (first.generation ?? 0)
+            {
+                violations.append(
+                    "reconcile: \(second.candidate) started after \(first.candidate) with a lower lease generation "
+                        + "(\(second.generation ?? 0) < \(first.generation ?? 0))")
+            }
+        }
+        return violations
     }
 }

@@ -19,10 +19,15 @@ extension ChaosSelfTest {
 
         // The lease: a and b wake every 10 s slot; one runs, the other skips; a is killed, b takes over.
         let zero = Date(timeIntervalSince1970: 1_800_000_000)
-        func run(_ candidate: String, _ at: Double, _ result: String = "ok", seconds: Double = 2) -> ChaosReconcileRun {
-            ChaosReconcileRun(
-                candidate: candidate, result: result, runID: result == "skipped" ? "" : "r\(Int(at))", resumed: false,
-                startedAt: zero.addingTimeInterval(at), seconds: seconds)
+        func run(
+            _ candidate: String, _ at: Double, _ result: String = "ok", seconds: Double = 2, generation: Int64? = nil
+        ) -> ChaosReconcileRun {
+            let held = result != "skipped"
+            return ChaosReconcileRun(
+                candidate: candidate, result: result, runID: held ? "r\(Int(at))" : "", resumed: false,
+                startedAt: zero.addingTimeInterval(at), seconds: seconds,
+                generation: held ? generation ?? Int64(at * 10) : nil,
+                actedUntil: held ? zero.addingTimeInterval(at + seconds) : nil)
         }
         let right = [
             run("reconcile-0", 0.1), run("reconcile-1", 0.2, "skipped"), run("reconcile-0", 10.1),
@@ -41,6 +46,12 @@ extension ChaosSelfTest {
                 runs: right + [run("reconcile-0", 50.1, seconds: 15), run("reconcile-1", 60.1)], interval: 10,
                 kills: [kill]
             ).violations, expect: "at the same time")
+        add(
+            "a lease generation held twice", "reconcile",
+            ChaosLeaseCheck.check(
+                runs: right + [run("reconcile-1", 20.1, generation: 101)], interval: 10, kills: [kill]
+            )
+            .violations, expect: "held by 2 attempts")
         add(
             "no handover after the holder's kill", "reconcile",
             ChaosLeaseCheck.check(

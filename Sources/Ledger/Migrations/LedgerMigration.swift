@@ -31,6 +31,7 @@ public struct LedgerMigration: Sendable {
         .v7HoldGenerationsAndCaseIdentity,
         .v8Retention,
         .v9StageProcesses,
+        .v10ReconcileLeaseGeneration,
     ]
 
     /// The newest version this build knows.

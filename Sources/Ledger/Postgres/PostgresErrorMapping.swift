@@ -3,7 +3,7 @@ import PostgresNIO
 /// Turns PostgresNIO errors into ``LedgerError``s with messages an operator can act on.
 enum PostgresErrorMapping {
     static func map(_ error: any Error, location: String) -> any Error {
-        if error is LedgerError || error is CancellationError { return error }
+        if error is LedgerError || error is CancellationError || error is ReconcileLeaseFenced { return error }
         if let transaction = error as? PostgresTransactionError {
             if let inner = transaction.beginError ?? transaction.closureError ?? transaction.commitError {
                 return map(inner, location: location)

@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// Reconciliation's run history (`reconcile_runs`, migration 8).
 extension PostgresLedgerStore {
-    public func saveReconcileRunRecord(_ record: ReconcileRunRecord) async throws {
+    public func saveReconcileRunRecord(_ record: ReconcileRunRecord, fence: ReconcileFence?) async throws {
         try await run("saveReconcileRunRecord") { client, logger in
             var binds = PostgresBindings()
             binds.append(StorageCoding.text(record.runID))
@@ -23,7 +23,10 @@ extension PostgresLedgerStore {
                 ON CONFLICT (run_id) DO UPDATE SET name = $2, window_start = $3, window_end = $4, started_at = $5,
                     updated_at = $6, attempts = $7, result = $8, compared = $9, found = $10, error = $11
                 """
-            try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            try await client.withTransaction(logger: logger) { connection in
+                try await Self.requireCurrent(connection, fence, logger)
+                try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            }
         }
     }
 

@@ -8,7 +8,8 @@ extension SQLiteLedgerStore: ReconcileStore {
         let nowUS = StorageCoding.microseconds(now)
         let expires = StorageCoding.microseconds(now.addingTimeInterval(Self.leaseSeconds(ttl)))
         return try await write { db in
-            // One write transaction: SQLite serialises competing acquirers.
+            // One write transaction: SQLite serialises competing acquirers. Every acquisition raises
+            // the generation (the fencing token), also a holder's own: its earlier token goes stale.
             let row = try Row.fetchOne(
                 db, sql: "SELECT owner, expires_us FROM reconcile_leases WHERE name = ?", arguments: [name])
             if let row {
@@ -16,54 +17,76 @@ extension SQLiteLedgerStore: ReconcileStore {
                 let until: Int64 = row[1]
                 guard holder == owner || until <= nowUS else { return nil }
                 try db.execute(
-                    sql: "UPDATE reconcile_leases SET owner = ?, expires_us = ? WHERE name = ?",
+                    sql:
+                        "UPDATE reconcile_leases SET owner = ?, expires_us = ?, generation = generation + 1 WHERE name = ?",
                     arguments: [owner, expires, name])
             } else {
                 try db.execute(
-                    sql: "INSERT INTO reconcile_leases (name, owner, expires_us) VALUES (?, ?, ?)",
+                    sql: "INSERT INTO reconcile_leases (name, owner, expires_us, generation) VALUES (?, ?, ?, 1)",
                     arguments: [name, owner, expires])
             }
             return try Self.lease(db, name: name)
         }
     }
 
-    public func renewReconcileLease(name: String, owner: String, ttl: Duration, now: Date) async throws -> Bool {
+    public func renewReconcileLease(_ fence: ReconcileFence, ttl: Duration, now: Date) async throws -> Bool {
         let expires = StorageCoding.microseconds(now.addingTimeInterval(Self.leaseSeconds(ttl)))
         let nowUS = StorageCoding.microseconds(now)
         return try await write { db in
             try db.execute(
-                sql: "UPDATE reconcile_leases SET expires_us = ? WHERE name = ? AND owner = ? AND expires_us > ?",
-                arguments: [expires, name, owner, nowUS])
+                sql: """
+                    UPDATE reconcile_leases SET expires_us = ?
+                    WHERE name = ? AND owner = ? AND generation = ? AND expires_us > ?
+                    """,
+                arguments: [expires, fence.name, fence.owner, fence.generation, nowUS])
             return db.changesCount == 1
         }
     }
 
-    public func saveReconcileRun(name: String, owner: String, run: ReconcileRunState) async throws -> Bool {
+    public func saveReconcileRun(_ fence: ReconcileFence, run: ReconcileRunState) async throws -> Bool {
         try await write { db in
             try db.execute(
                 sql: """
                     UPDATE reconcile_leases SET run_id = ?, window_start_us = ?, window_end_us = ?, progress_us = ?,
-                        finished = ? WHERE name = ? AND owner = ?
+                        finished = ? WHERE name = ? AND owner = ? AND generation = ?
                     """,
                 arguments: [
                     run.runID, StorageCoding.microseconds(run.windowStart), StorageCoding.microseconds(run.windowEnd),
-                    run.progress.map(StorageCoding.microseconds), run.finished ? 1 : 0, name, owner,
+                    run.progress.map(StorageCoding.microseconds), run.finished ? 1 : 0, fence.name, fence.owner,
+                    fence.generation,
                 ])
             return db.changesCount == 1
         }
     }
 
-    public func releaseReconcileLease(name: String, owner: String) async throws {
+    public func releaseReconcileLease(_ fence: ReconcileFence) async throws {
         try await write { db in
             try db.execute(
-                sql: "UPDATE reconcile_leases SET expires_us = 0 WHERE name = ? AND owner = ?",
-                arguments: [name, owner])
+                sql: "UPDATE reconcile_leases SET expires_us = 0 WHERE name = ? AND owner = ? AND generation = ?",
+                arguments: [fence.name, fence.owner, fence.generation])
         }
     }
 
-    public func recordFindings(_ findings: [ReconcileFinding]) async throws {
+    public func isReconcileFenceCurrent(_ fence: ReconcileFence) async throws -> Bool {
+        try await read { db in try Self.isCurrent(db, fence) }
+    }
+
+    /// Whether `fence` is the lease's current token, read in the caller's transaction.
+    static func isCurrent(_ db: Database, _ fence: ReconcileFence) throws -> Bool {
+        try Row.fetchOne(
+            db, sql: "SELECT 1 FROM reconcile_leases WHERE name = ? AND owner = ? AND generation = ?",
+            arguments: [fence.name, fence.owner, fence.generation]) != nil
+    }
+
+    /// Throws ``ReconcileLeaseFenced`` unless `fence` (if any) is current, in the caller's transaction.
+    static func requireCurrent(_ db: Database, _ fence: ReconcileFence?) throws {
+        if let fence, try !isCurrent(db, fence) { throw ReconcileLeaseFenced(fence: fence) }
+    }
+
+    public func recordFindings(_ findings: [ReconcileFinding], fence: ReconcileFence?) async throws {
         guard !findings.isEmpty else { return }
         try await write { db in
+            try Self.requireCurrent(db, fence)
             for f in findings {
                 try db.execute(
                     sql: """
@@ -115,8 +138,9 @@ extension SQLiteLedgerStore: ReconcileStore {
         }
     }
 
-    public func saveReconcileRunRecord(_ record: ReconcileRunRecord) async throws {
+    public func saveReconcileRunRecord(_ record: ReconcileRunRecord, fence: ReconcileFence?) async throws {
         try await write { db in
+            try Self.requireCurrent(db, fence)
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO reconcile_runs (run_id, name, window_start_us, window_end_us, started_us,
@@ -164,8 +188,8 @@ extension SQLiteLedgerStore: ReconcileStore {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT owner, expires_us, run_id, window_start_us, window_end_us, progress_us, finished
-                    FROM reconcile_leases WHERE name = ?
+                    SELECT owner, expires_us, run_id, window_start_us, window_end_us, progress_us, finished,
+                        generation FROM reconcile_leases WHERE name = ?
                     """, arguments: [name])
         else { return nil }
         var run: ReconcileRunState?
@@ -178,7 +202,8 @@ extension SQLiteLedgerStore: ReconcileStore {
                 progress: progress.map(StorageCoding.date(microseconds:)), finished: finished != 0)
         }
         return ReconcileLease(
-            name: name, owner: row[0], expiresAt: StorageCoding.date(microseconds: row[1]), run: run)
+            name: name, owner: row[0], expiresAt: StorageCoding.date(microseconds: row[1]), run: run,
+            generation: row[7])
     }
 
     static func leaseSeconds(_ duration: Duration) -> TimeInterval {

@@ -295,7 +295,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     static func map(_ error: any Error, location: String) -> any Error {
-        if error is LedgerError || error is CancellationError { return error }
+        if error is LedgerError || error is CancellationError || error is ReconcileLeaseFenced { return error }
         guard let databaseError = error as? DatabaseError else {
             return LedgerError.database(location, reason: "\(error)")
         }

@@ -49,8 +49,8 @@ extension ReconcileJob {
             latest = max(latest, dates.max() ?? latest)
             if !settings.dryRun, ordered, let last = dates.last, last == latest {
                 state.progress = last
+                try await saveRun(state)
                 _ = try await ledger.advanceCheckpoint(checkpoint, to: last)
-                _ = try await ledger.saveReconcileRun(name: settings.leaseName, owner: settings.owner, run: state)
             }
             progress?(ReconcileProgress(pages: pages, compared: report.compared, found: report.found))
             guard page.hasMore, !page.items.isEmpty else { return }

@@ -29,10 +29,10 @@ extension ReconcileJob {
         abandoned.result = "abandoned"
         abandoned.updatedAt = now
         abandoned.error = why
-        try await ledger.saveReconcileRunRecord(abandoned)
+        try await fenced { fence in try await ledger.saveReconcileRunRecord(abandoned, fence: fence) }
         var finished = last
         finished.finished = true
-        _ = try await ledger.saveReconcileRun(name: settings.leaseName, owner: settings.owner, run: finished)
+        try await saveRun(finished)
         logger.error("reconciliation run given up", metadata: ["run": "\(last.runID)", "attempts": "\(attempts)"])
         alerts?.record(.reconciliationAbandoned(why), at: now)
         return true
@@ -46,11 +46,13 @@ extension ReconcileJob {
         entry.attempts += 1
         entry.result = "running"
         entry.updatedAt = now
-        try await ledger.saveReconcileRunRecord(entry)
+        try await fenced { fence in try await ledger.saveReconcileRunRecord(entry, fence: fence) }
     }
 
-    /// How the attempt ended (best effort: the report says the same).
+    /// How the attempt ended (best effort: the report says the same). An attempt that lost its lease
+    /// writes nothing: the run's entry is the next holder's.
     func recordOutcome(_ report: ReconcileReport) async {
+        guard ReconcileLeaseHold.current?.lost == nil else { return }
         do {
             guard var entry = try await ledger.reconcileRunRecord(runID: report.runID) else { return }
             entry.result = report.result
@@ -58,7 +60,7 @@ extension ReconcileJob {
             entry.compared = report.compared
             entry.found = report.found
             entry.error = report.error
-            try await ledger.saveReconcileRunRecord(entry)
+            try await fenced { fence in try await ledger.saveReconcileRunRecord(entry, fence: fence) }
         } catch {
             logger.warning("recording the reconciliation run failed", metadata: ["error": "\(error)"])
         }

@@ -46,9 +46,8 @@ extension ReconcileJob {
                 latest = max(latest, dates.max() ?? latest)
                 if !settings.dryRun, ordered, let last = dates.last, last == latest {
                     state.progress = last
+                    try await saveRun(state)
                     _ = try await ledger.advanceCheckpoint(checkpoint, to: last)
-                    _ = try await ledger.saveReconcileRun(
-                        name: settings.leaseName, owner: settings.owner, run: state)
                 }
                 progress?(ReconcileProgress(pages: pages, compared: report.compared, found: report.found))
                 if inWindow.count < page.orders.count { break }
@@ -123,6 +122,7 @@ extension ReconcileJob {
         var records: [ProducerRecord] = []
         var findings: [ReconcileFinding] = []
         var audit: [AuditRecord] = []
+        var checked = false
         for item in compared {
             let earlier = settings.dryRun ? nil : pending.take(item.snapshot.key.description)
             guard var action = item.verdict.action,
@@ -152,6 +152,11 @@ extension ReconcileJob {
                 erpState: item.erp.map { reconciler.erpDimensions(of: $0).canonicalState.rawValue },
                 evidence: evidence.joined(separator: "; "), foundAt: now)
             guard !settings.dryRun else { continue }
+            if !checked {
+                // Acts only while the run's lease generation is current.
+                try await ensureLease()
+                checked = true
+            }
             switch action {
             case .autoCorrect:
                 let key = item.snapshot.key
@@ -187,8 +192,11 @@ extension ReconcileJob {
             alerts?.record(mismatch: item.verdict.report.pattern, at: now)
         }
         guard !settings.dryRun else { return }
-        if !records.isEmpty { try await send(records) }
-        try await ledger.recordFindings(findings)
-        try await ledger.append(audit)
+        if !records.isEmpty {
+            try await ensureLease()
+            try await send(records)
+        }
+        try await fenced { fence in try await ledger.recordFindings(findings, fence: fence) }
+        try await fenced { _ in try await ledger.append(audit) }
     }
 }

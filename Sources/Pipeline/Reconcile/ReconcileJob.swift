@@ -60,50 +60,68 @@ public final class ReconcileJob: Sendable {
     /// Runs once. A run that cannot take the lease returns `skipped`, and so does one for a scheduled
     /// `slot` that a completed run already covered (its window ended at or after the slot, and no
     /// interrupted run waits to be resumed); a failed read or write ends it as `failed` (the report
-    /// says why), its progress kept for the next attempt.
+    /// says why), its progress kept for the next attempt. Every write it makes is fenced by the lease
+    /// generation it acquired (``ReconcileLeaseHold``): once another replica took the lease, or the
+    /// lease lapsed before it was renewed, the run writes nothing more and stops.
     public func run(slot: Date? = nil) async -> ReconcileReport {
         let started = ContinuousClock.now
-        let callsBefore = stats.calls, waitsBefore = stats.waits, waitedBefore = stats.waitedTotal
         let now = clock()
-        var state = ReconcileRunState(
+        let fresh = ReconcileRunState(
             runID: Self.newRunID(now), windowStart: now.addingTimeInterval(-DurationSeconds.of(settings.window)),
             windowEnd: now)
-        var resumed = false
-        if !settings.dryRun {
+        guard !settings.dryRun else { return await attempt(fresh, resumed: false, started: started, now: now) }
+        let acquired: ReconcileLease?
+        do {
+            acquired = try await ledger.acquireReconcileLease(
+                name: settings.leaseName, owner: settings.owner, ttl: settings.leaseTTL, now: now)
+        } catch {
+            return failed(fresh, error: error, started: started)
+        }
+        guard let lease = acquired else {
+            logger.info("reconciliation skipped: another replica holds the lease")
+            return skipped(fresh, now: now)
+        }
+        let hold = ReconcileLeaseHold(fence: lease.fence, ttl: settings.leaseTTL, askedAt: now)
+        return await ReconcileLeaseHold.$current.withValue(hold) {
+            var state = fresh
+            var resumed = false
             do {
-                guard
-                    let lease = try await ledger.acquireReconcileLease(
-                        name: settings.leaseName, owner: settings.owner, ttl: settings.leaseTTL, now: now)
-                else {
-                    logger.info("reconciliation skipped: another replica holds the lease")
-                    var report = ReconcileReport(
-                        result: "skipped", runID: "", dryRun: false, resumed: false, windowStart: state.windowStart,
-                        windowEnd: state.windowEnd)
-                    report.startedAt = now
-                    return report
-                }
                 if let slot, lease.run?.finished ?? true,
                     let completed = try await ledger.loadCheckpoint(completedCheckpoint), completed >= slot
                 {
-                    try await ledger.releaseReconcileLease(name: settings.leaseName, owner: settings.owner)
+                    try await ledger.releaseReconcileLease(lease.fence)
                     logger.info("reconciliation skipped: another replica already ran this slot")
-                    var report = ReconcileReport(
-                        result: "skipped", runID: "", dryRun: false, resumed: false, windowStart: state.windowStart,
-                        windowEnd: state.windowEnd)
-                    report.startedAt = now
-                    return report
+                    return skipped(state, now: now)
                 }
                 if let last = lease.run, !last.finished, try await !giveUpIfStuck(last, now: now) {
                     state = last
                     resumed = true
                 }
                 if !resumed { state.windowStart = try await windowStart(now: now) }
-                _ = try await ledger.saveReconcileRun(name: settings.leaseName, owner: settings.owner, run: state)
+                try await saveRun(state)
                 try await recordAttempt(state, now: now)
             } catch {
                 return failed(state, error: error, started: started)
             }
+            return await attempt(state, resumed: resumed, started: started, now: now)
         }
+    }
+
+    private func skipped(_ state: ReconcileRunState, now: Date) -> ReconcileReport {
+        var report = ReconcileReport(
+            result: "skipped", runID: "", dryRun: false, resumed: false, windowStart: state.windowStart,
+            windowEnd: state.windowEnd)
+        report.startedAt = now
+        return report
+    }
+
+    /// The attempt after the lease was taken (or a dry run): the sweep racing the lease's renewal,
+    /// then the run finished, the checkpoint moved and the lease released.
+    private func attempt(
+        _ initialState: ReconcileRunState, resumed: Bool, started: ContinuousClock.Instant, now: Date
+    ) async -> ReconcileReport {
+        var state = initialState
+        let callsBefore = stats.calls, waitsBefore = stats.waits, waitedBefore = stats.waitedTotal
         var report = ReconcileReport(
             result: "ok", runID: state.runID, dryRun: settings.dryRun, resumed: resumed,
             windowStart: state.windowStart, windowEnd: state.windowEnd)
@@ -144,20 +162,26 @@ public final class ReconcileJob: Sendable {
             (state, report) = swept
             if !settings.dryRun {
                 state.finished = true
-                _ = try await ledger.saveReconcileRun(name: settings.leaseName, owner: settings.owner, run: state)
+                try await saveRun(state)
                 try await ledger.advanceCheckpoint("reconcile:\(settings.leaseName)", to: state.windowEnd)
-                try await ledger.releaseReconcileLease(name: settings.leaseName, owner: settings.owner)
+                try await releaseLease()
             }
             report.result = report.found == 0 ? "ok" : "drift-found"
         } catch {
             report.result = "failed"
             report.error = String(describing: error)
-            logger.error("reconciliation failed", metadata: ["run": "\(state.runID)", "error": "\(error)"])
+            if !noteLeaseLoss(error, runID: state.runID) {
+                logger.error("reconciliation failed", metadata: ["run": "\(state.runID)", "error": "\(error)"])
+            }
         }
         report.apiCalls = stats.calls.merging(callsBefore) { $0 - $1 }
         report.rateLimitWaits = stats.waits.merging(waitsBefore) { $0 - $1 }
         report.rateLimitWaitSeconds = DurationSeconds.of(stats.waitedTotal - waitedBefore)
         report.durationSeconds = DurationSeconds.of(ContinuousClock.now - started)
+        if let hold = ReconcileLeaseHold.current {
+            report.leaseGeneration = hold.fence.generation
+            report.leaseActedUntil = hold.actedUntil
+        }
         if !settings.dryRun {
             await recordOutcome(report)
             metrics?.reconciliation(duration: ContinuousClock.now - started, result: report.result, now: clock())
@@ -175,18 +199,13 @@ public final class ReconcileJob: Sendable {
         report.error = String(describing: error)
         report.startedAt = clock().addingTimeInterval(-DurationSeconds.of(ContinuousClock.now - started))
         report.durationSeconds = DurationSeconds.of(ContinuousClock.now - started)
+        if let hold = ReconcileLeaseHold.current {
+            report.leaseGeneration = hold.fence.generation
+            report.leaseActedUntil = hold.actedUntil
+        }
+        noteLeaseLoss(error, runID: state.runID)
         metrics?.reconciliation(duration: ContinuousClock.now - started, result: "failed", now: clock())
         return report
-    }
-
-    /// Renews the lease every third of its time to live; throws when it was lost (ends the run).
-    private func keepLease() async throws {
-        while true {
-            try await Task.sleep(for: settings.leaseTTL / 3)
-            let held = try await ledger.renewReconcileLease(
-                name: settings.leaseName, owner: settings.owner, ttl: settings.leaseTTL, now: clock())
-            guard held else { throw ReconcileRunError.leaseLost(settings.leaseName) }
-        }
     }
 
     /// `r20261205T031500Z-1a2b3c`.

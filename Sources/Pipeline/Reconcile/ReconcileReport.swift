@@ -44,6 +44,11 @@ public struct ReconcileReport: Sendable, Codable, Hashable {
     public var startedAt: Date?
     /// Why it failed, when it did.
     public var error: String?
+    /// The lease generation (fencing token) the attempt held (nil: skipped or a dry run).
+    public var leaseGeneration: Int64?
+    /// The last moment the attempt acted under its lease: its last write the lease checks let through
+    /// (the ledger's token check and the holder's own clock). Nothing it does after this is written.
+    public var leaseActedUntil: Date?
 
     /// An empty report.
     public init(result: String, runID: String, dryRun: Bool, resumed: Bool, windowStart: Date, windowEnd: Date) {

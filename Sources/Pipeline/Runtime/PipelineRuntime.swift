@@ -123,19 +123,27 @@ public final class PipelineRuntime: Sendable {
         services.append(.init(service: parts.observe.alerts))
         // The process registry writes its stages `stopped` once they have drained, before the ledger closes.
         if let registry = parts.observe.registry { services.append(.init(service: registry)) }
-        if let reconcile = parts.reconcile { services.append(.init(service: reconcile)) }
+        // The stages, the poller and the schedule start once the topics are set up (retried while the
+        // broker does not answer; readiness stays `starting` meanwhile).
+        let topicsReady = parts.topicsReady
+        func gated(_ service: any Service) -> ServiceGroupConfiguration.ServiceConfiguration {
+            .init(service: GatedService(gate: topicsReady, inner: service))
+        }
+        if let reconcile = parts.reconcile { services.append(gated(reconcile)) }
         // Dead letters are fed by every stage below: it stops after them.
-        if let deadLetter = parts.deadLetter { services.append(.init(service: deadLetter)) }
-        if let retry = parts.retry { services.append(.init(service: retry)) }
-        if let dispatch = parts.dispatch { services.append(.init(service: dispatch)) }
-        if let translate = parts.translate { services.append(.init(service: translate)) }
-        if let validate = parts.validate { services.append(.init(service: validate)) }
+        if let deadLetter = parts.deadLetter { services.append(gated(deadLetter)) }
+        if let retry = parts.retry { services.append(gated(retry)) }
+        if let dispatch = parts.dispatch { services.append(gated(dispatch)) }
+        if let translate = parts.translate { services.append(gated(translate)) }
+        if let validate = parts.validate { services.append(gated(validate)) }
         if let poller = parts.poller {
-            services.append(.init(service: PollerService(poller: poller)))
+            services.append(gated(PollerService(poller: poller)))
             parts.health.setDetail("poller", "running")
         }
         services.append(.init(service: app))
-        if let sampler = parts.observe.sampler { services.append(.init(service: sampler)) }
+        // The sampler and the probe ask the broker for the pipeline's topics: not before they exist
+        // (a metadata request for a missing topic can make the broker create it with its own count).
+        if let sampler = parts.observe.sampler { services.append(gated(sampler)) }
         // A fatal producer error shuts the whole group down gracefully (and `wait()` then throws
         // it, so the process exits non-zero).
         services.append(
@@ -144,10 +152,24 @@ public final class PipelineRuntime: Sendable {
                 successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
         services.append(
             .init(
-                service: BrokerProbe(
-                    producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
-                    logger: logger, ledger: parts.ledger),
+                service: GatedService(
+                    gate: topicsReady,
+                    inner: BrokerProbe(
+                        producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
+                        logger: logger, ledger: parts.ledger)),
                 successTerminationBehavior: .ignore))
+        // Listed last, so shut down first: a stop while it still waits for the broker closes the
+        // gate and the stages waiting at it return at once.
+        parts.health.setDetail("topics", "setting up")
+        services.append(
+            .init(
+                service: TopicSetupService(
+                    kafka: parts.kafka ?? KafkaConfig(bootstrapServers: parts.bootstrapServers, [:]),
+                    topics: parts.topics, partitions: configuration.partitions,
+                    replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
+                    mockCluster: parts.mockCluster, retry: configuration.topicSetupRetry, health: parts.health,
+                    gate: topicsReady, logger: logger),
+                successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         if handleSignals {
             groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
@@ -163,6 +185,12 @@ public final class PipelineRuntime: Sendable {
             _ = await task.result
             await parts.closer.closeAll()
             throw PipelineRuntimeError.httpFailedToStart(host: configuration.ingestHost, port: configuration.ingestPort)
+        }
+        // Returns once the topics are set up, or when the process was asked to stop before that
+        // (then `wait()` returns as soon as the group has shut down).
+        guard await topicsReady.wait() else {
+            logger.notice("stopped before start-up finished: the topics were never set up")
+            return PipelineRuntime(parts: parts, group: group, task: task, httpPort: port)
         }
         parts.health.markStarted()
         logger.info(

@@ -20,6 +20,10 @@ struct Parts: Sendable {
     var retry: RetryStage?
     var deadLetter: DeadLetterStage?
     var webhooks: ShopifyWebhookIngest?
+    /// Opened once the topics are set up (``TopicSetupService``): the stages, the poller, the
+    /// schedule, the broker probe and the metrics sampler wait for it, and webhooks are answered 503
+    /// until then.
+    let topicsReady = StartupGate()
     var poller: MarketplacePoller?
     /// The process's one ERP client: dispatch's and retry's ``ERPAccess``, else one built from the
     /// `erp` configuration (the console's reads); nil without one.
@@ -35,6 +39,8 @@ struct Parts: Sendable {
     /// Held while a translate stage runs on a SQLite ledger.
     var translateLock: SQLiteTranslateLock?
     var logger: Logger
+    /// The Kafka client settings (the topic setup's admin client uses them).
+    var kafka: KafkaConfig? = nil
 
     static func make(
         configuration: PipelineConfiguration, stages: Set<StageName>, mockCluster external: MockCluster?,
@@ -67,16 +73,29 @@ struct Parts: Sendable {
         let kafka = KafkaConfig(bootstrapServers: bootstrap, configuration.kafkaProperties)
         let consumerKafka = kafka.merging(configuration.consumerProperties)
         let topics = PipelineTopics(prefix: configuration.topicPrefix)
-        try await TopicSetup.ensure(
-            kafka: kafka, topics: topics, partitions: configuration.partitions,
-            replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
-            mockCluster: mockCluster, logger: logger)
+        if let mockCluster {
+            // An in-process mock cluster always answers: its topics are made now, before the stages'
+            // consumers join their groups — the mock would otherwise create a subscribed topic on first
+            // use with its own default partition count. (``TopicSetupService`` finds them there.)
+            try await TopicSetup.ensure(
+                kafka: kafka, topics: topics, partitions: configuration.partitions,
+                replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
+                mockCluster: mockCluster, logger: logger)
+        }
+        // The topics are set up by the service group's first steps (``TopicSetupService``), retried
+        // while the broker does not answer; the stages wait for them.
         let (ledger, ledgerBackground) = try await Ledger.openForService(url: configuration.ledgerURL, logger: logger)
         let auditWriter = AuditWriter(
             store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords),
             logger: logger)
         let audit = LedgerAuditSink(writer: auditWriter)
-        let producer = try KafkaProducer(config: kafka, logger: logger)
+        // Topics are made only by the topic set-up, with the configured partition count: the producer
+        // never asks the broker to auto-create one (it would take the broker's own count), unless the
+        // configuration says otherwise.
+        let producerKafka =
+            configuration.kafkaProperties["allow.auto.create.topics"] == nil
+            ? kafka.merging(["allow.auto.create.topics": "false"]) : kafka
+        let producer = try KafkaProducer(config: producerKafka, logger: logger)
         let health = HealthState()
         let observe = try ObserveParts.make(
             configuration: configuration, kafka: kafka, topics: topics, health: health, audit: audit, logger: logger)
@@ -88,7 +107,7 @@ struct Parts: Sendable {
             ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, observe: observe,
             ledgerBackground: ledgerBackground,
             closer: ResourceCloser(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger),
-            translateLock: translateLock, logger: logger)
+            translateLock: translateLock, logger: logger, kafka: kafka)
         if stages.contains(.validate) {
             parts.validate = try ValidateStage(
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, audit: audit,
@@ -151,7 +170,7 @@ struct Parts: Sendable {
                     verifier: ShopifySignatureVerifier(
                         current: secret.value, previous: configuration.shopifyPreviousSecret?.value),
                     topics: topics, sink: producer, audit: audit, health: health, replica: "\(replica)/ingest",
-                    logger: logger)
+                    logger: logger, accepting: { [gate = parts.topicsReady] in gate.isOpen })
             } else {
                 logger.warning(
                     "no Shopify secret configured (DRIFTLESS_SHOPIFY_SECRET / ingest.shopify.secret): POST /webhooks/shopify is not served"

@@ -17,10 +17,13 @@ public enum TopicSetup {
         }
     }
 
-    /// Creates the stage topics through the admin API (or the mock cluster's own call when given).
+    /// Creates the stage topics through the admin API (or the mock cluster's own call when given):
+    /// the broker's metadata first, then CreateTopics for the missing ones only. One attempt, each
+    /// round trip bounded by `adminTimeout`; start-up retries it (``TopicSetupService``).
     public static func ensure(
         kafka: KafkaConfig, topics: PipelineTopics, partitions: Int32, replicationFactor: Int32,
-        tiers: [RetryTier] = RetryTier.defaults, mockCluster: MockCluster? = nil, logger: Logger
+        tiers: [RetryTier] = RetryTier.defaults, mockCluster: MockCluster? = nil,
+        adminTimeout: Duration = .seconds(10), logger: Logger
     ) async throws {
         let specs = specs(topics: topics, partitions: partitions, replicationFactor: replicationFactor, tiers: tiers)
         if let mockCluster {
@@ -33,8 +36,9 @@ public enum TopicSetup {
                 }
             }
         } else {
-            let admin = try KafkaAdmin(config: kafka, logger: logger)
-            try await admin.createTopics(specs)
+            let admin = try KafkaAdmin(config: kafka, timeout: adminTimeout, logger: logger)
+            let existing = Set(try await admin.listTopics().map(\.name))
+            try await admin.createTopics(specs.filter { !existing.contains($0.name) })
         }
         logger.info("topics ready", metadata: ["topics": "\(specs.map(\.name))", "partitions": "\(partitions)"])
     }

@@ -73,12 +73,16 @@ public final class ShopifyWebhookIngest: Sendable {
     private let logger: Logger
     /// Sends whose task has not finished yet.
     private let outstanding = Mutex(0)
+    /// Whether deliveries may be produced yet: false until the process's topics are set up (a
+    /// produce before that could make a broker auto-create a topic with its own partition count).
+    private let accepting: @Sendable () -> Bool
 
     public init(
         configuration: Configuration = .init(), verifier: ShopifySignatureVerifier, topics: PipelineTopics,
         sink: any RecordSink, audit: any AuditSink, health: HealthState, replica: String = "ingest-0",
-        logger: Logger = Logger(label: "driftless.ingest.shopify")
+        logger: Logger = Logger(label: "driftless.ingest.shopify"), accepting: @escaping @Sendable () -> Bool = { true }
     ) {
+        self.accepting = accepting
         self.configuration = configuration
         self.verifier = verifier
         self.topics = topics
@@ -103,6 +107,8 @@ public final class ShopifyWebhookIngest: Sendable {
         guard nonEmpty(header("X-Shopify-Shop-Domain")) != nil else {
             return .badRequest("missing X-Shopify-Shop-Domain")
         }
+        // Still starting (the topics are being set up): Shopify retries a 503, nothing is lost.
+        guard accepting() else { return .unavailable("starting: the topics are not set up yet") }
         let triggeredAt = header("X-Shopify-Triggered-At").flatMap(RFC3339.parse)
         let traceID = header("X-Shopify-Event-Id").map { "shopify-event-\($0)" } ?? UUID().uuidString.lowercased()
 

@@ -44,6 +44,8 @@ public struct PipelineConfiguration: Sendable {
     public var maxPendingSends: Int
     /// How often the broker is probed for readiness.
     public var healthProbeInterval: Duration
+    /// How start-up retries setting up the topics while the broker is slow or unreachable.
+    public var topicSetupRetry = TopicSetupRetry()
     /// Shopify app secret (current and previous, for rotation). Nil: webhooks are refused (401).
     public var shopifySecret: Secret?
     public var shopifyPreviousSecret: Secret?

@@ -38,6 +38,8 @@ enum MetricCatalog {
             "Order status mismatches seen (dispatch: Patterns 4 and 5; reconciliation: all), by pattern.",
         "driftless_reconciliation_duration_seconds": "Duration of reconciliation runs, by result.",
         "driftless_reconciliation_runs_total": "Reconciliation runs, by result.",
+        "driftless_reconciliation_lease_lost_total":
+            "Reconciliation runs stopped because their lease was taken over or lapsed, by reason.",
         "driftless_reconciliation_last_success_timestamp_seconds":
             "Unix time of the last reconciliation run that did not fail.",
         "driftless_ingest_requests_total": "Answers to ingest requests, by route and HTTP status.",

@@ -191,6 +191,12 @@ public final class PipelineMetrics: Sendable {
         }
     }
 
+    /// A reconciliation run stopped because its lease was lost (`reason`: `taken` — another holder's
+    /// acquisition fenced it off; `expired` — it could not renew within the lease's time to live).
+    public func reconciliationLeaseLost(reason: String) {
+        counter("driftless_reconciliation_lease_lost_total", [("reason", reason)]).increment()
+    }
+
     /// Dead-letter cases still open (set by the dead-letter stage / case store).
     public func deadLetterOpenCases(_ count: Int) {
         gauge("driftless_dead_letter_open_cases", []).record(count)
