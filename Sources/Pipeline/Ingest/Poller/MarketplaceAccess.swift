@@ -8,10 +8,13 @@ public struct MarketplaceAccess: Sendable {
     public let tokens: LWATokenProvider?
     /// The getOrders pacer (rate and burst of `poller:`).
     public let pacer: RequestPacer
+    /// The getOrderItems pacer (that operation's own plan: `poller.order_items_rate_limit_*`).
+    public let itemsPacer: RequestPacer
 
     /// Creates the shared access of `poller` with the LWA credentials `lwa`.
     public init(poller: PollerConfiguration, lwa: LWAConfiguration?, logger: Logger) {
         tokens = lwa.map { LWATokenProvider(configuration: $0, logger: logger) }
         pacer = RequestPacer(rate: poller.rateLimitPerSecond, burst: poller.rateLimitBurst)
+        itemsPacer = RequestPacer(rate: poller.orderItemsRateLimitPerSecond, burst: poller.orderItemsRateLimitBurst)
     }
 }

@@ -28,12 +28,19 @@ actor OrderItemsReader {
     /// Requests sent (pages, retries after 429 included).
     private(set) var requests = 0
 
-    init(configuration: PollerConfiguration, client: HTTPClient, tokens: LWATokenProvider?, logger: Logger) {
+    /// `pacer`: getOrderItems' usage plan shared with another reader of the same account (the
+    /// poller's and reconciliation's, ``MarketplaceAccess/itemsPacer``); nil: one of its own.
+    init(
+        configuration: PollerConfiguration, client: HTTPClient, tokens: LWATokenProvider?, pacer: RequestPacer? = nil,
+        logger: Logger
+    ) {
         baseURL = configuration.baseURL
         self.client = client
         self.tokens = tokens
-        pacer = RequestPacer(
-            rate: configuration.orderItemsRateLimitPerSecond, burst: configuration.orderItemsRateLimitBurst)
+        self.pacer =
+            pacer
+            ?? RequestPacer(
+                rate: configuration.orderItemsRateLimitPerSecond, burst: configuration.orderItemsRateLimitBurst)
         initialBackoff = configuration.initialBackoffSeconds
         maxBackoff = configuration.maxBackoffSeconds
         self.logger = logger
