@@ -51,7 +51,7 @@ struct DemoReconcile: Sendable {
             MarketplaceOrdersReader(
                 baseURL: world.marketplace.server.baseURL, marketplaceID: "ATVPDKIKX0DER", pageSize: 100,
                 maxWaitSeconds: 30, stats: stats, tokens: lwa, pacer: RequestPacer(rate: 10, burst: 20),
-                orderItems: runtime.configuration.poller, itemsPacer: RequestPacer(rate: 20, burst: 30)),
+                orderItems: runtime.configuration.poller),
         ]
     }
 

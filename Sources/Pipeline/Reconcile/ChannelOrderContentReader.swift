@@ -14,14 +14,15 @@ public protocol ChannelOrderContentReader: Sendable {
 
 extension MarketplaceOrdersReader: ChannelOrderContentReader {
     /// The order's items read with getOrderItems and attached under ``AmazonOrderContent/itemsKey``
-    /// (once per order version, paced to that operation's plan: ``OrderItemsReader``); each request
-    /// counts as a marketplace call. Unchanged without `orderItems`.
+    /// (once per order version, paced to that operation's plan: ``OrderItemsReader``, the poller's when
+    /// shared — then a version the poller has read costs nothing); each request counts as a marketplace
+    /// call. Unchanged without `orderItems`.
     public func withContent(_ snapshot: ChannelOrderSnapshot) async throws -> ChannelOrderSnapshot {
         guard let items, snapshot.key.channel == .amazon else { return snapshot }
-        let before = await items.requests
         let payload: [UInt8]
+        let sent: Int
         do {
-            payload = try await items.attachingItems(to: snapshot.payload)
+            (payload, sent) = try await items.attachingItemsCounted(to: snapshot.payload)
         } catch let error as PollerError {
             switch error {
             case .http(let status, _): throw ReconcileReadError.http(system: system, status: status)
@@ -36,7 +37,7 @@ extension MarketplaceOrdersReader: ChannelOrderContentReader {
         } catch {
             throw ReconcileReadError.transport(system: system, detail: String(describing: error))
         }
-        for _ in before..<max(before, await items.requests) { stats.call(system) }
+        for _ in 0..<sent { stats.call(system) }
         return ChannelOrderSnapshot(key: snapshot.key, updatedAt: snapshot.updatedAt, payload: payload)
     }
 }

@@ -17,8 +17,8 @@ import OrderModel
 ///
 /// getOrders carries no lines. With `orderItems` (the poller's configuration, when `poller.orderItems`
 /// is on) the items of the orders whose content reconciliation compares are read with getOrderItems
-/// (``withContent(_:)``: the poller's ``OrderItemsReader``, its own usage plan — pass
-/// ``MarketplaceAccess/itemsPacer`` to share the poller's).
+/// (``withContent(_:)``: the poller's ``OrderItemsReader``, that operation's own plan — pass the
+/// poller's ``MarketplaceAccess`` to share its reader: its plan and the items it has read already).
 public struct MarketplaceOrdersReader: ChannelOrderReader {
     public var system: String { "marketplace" }
     let baseURL: String
@@ -38,7 +38,7 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         baseURL: String, marketplaceID: String, pageSize: Int = 100, maxWaitSeconds: Double = 120,
         client: HTTPClient = .shared, stats: ReconcileAPIStats,
         tokens: LWATokenProvider? = nil, pacer: RequestPacer? = nil, orderItems: PollerConfiguration? = nil,
-        itemsPacer: RequestPacer? = nil,
+        orderItemsFrom access: MarketplaceAccess? = nil,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -50,9 +50,10 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         self.tokens = tokens
         self.pacer = pacer
         items = orderItems.map {
-            OrderItemsReader(
-                configuration: $0, client: client, tokens: tokens, pacer: itemsPacer,
-                logger: Logger(label: "driftless.reconcile.marketplace"))
+            access?.orderItems
+                ?? OrderItemsReader(
+                    configuration: $0, client: client, tokens: tokens,
+                    logger: Logger(label: "driftless.reconcile.marketplace"))
         }
         self.sleep = sleep
     }

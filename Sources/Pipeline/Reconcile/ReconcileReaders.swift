@@ -22,7 +22,7 @@ public enum ReconcileReaders {
                     baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
                     maxWaitSeconds: poller.maxBackoffSeconds, stats: stats,
                     tokens: access.tokens, pacer: access.pacer, orderItems: poller.orderItems ? poller : nil,
-                    itemsPacer: access.itemsPacer))
+                    orderItemsFrom: access))
         }
         return channels
     }

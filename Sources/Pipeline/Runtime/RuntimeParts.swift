@@ -164,7 +164,7 @@ struct Parts: Sendable {
                 parts.poller = MarketplacePoller(
                     configuration: pollerConfiguration, topics: topics, sink: producer, audit: audit,
                     checkpoints: LedgerPollerCheckpointStore(store: ledger), replica: "\(replica)/poller",
-                    tokens: access.tokens, pacer: access.pacer, itemsPacer: access.itemsPacer, health: health,
+                    tokens: access.tokens, pacer: access.pacer, orderItemsFrom: access, health: health,
                     logger: logger)
             }
         }

@@ -122,6 +122,58 @@ final class MarketplaceContentDriftTests: XCTestCase {
         XCTAssertEqual(report.apiCalls["marketplace"], 1 + 2, "one getOrders page, two getOrderItems")
     }
 
+    /// In `driftless run` reconciliation shares the poller's getOrderItems reader
+    /// (``MarketplaceAccess``): an order version the poller has read costs reconciliation no items
+    /// request, and its content is still compared.
+    func testReconciliationReusesTheItemsThePollerRead() async throws {
+        let market = MarketplaceStore(seed: 25)
+        let now = Date()
+        let drifted = await market.createOrder(status: "Unshipped", at: now.addingTimeInterval(-3600))
+        let simulator = try await MarketplaceSimulator.start(
+            store: market, rate: 1000, burst: 1000, orderItemsRate: 1000, orderItemsBurst: 1000,
+            logger: ReconcileJobTests.quiet("marketplace"))
+        let erp = try await TestERP.start()
+        defer {
+            Task {
+                await simulator.stop()
+                await erp.stop()
+            }
+        }
+        let sync = try erp.sync()
+        let matrix = try MappingMatrix.default
+        try await SeededERP.write(
+            channel: .amazon, payload: try await Self.payload(market, drifted), sync: sync, matrix: matrix)
+        var items = try await XCTUnwrapAsync(await market.orderItems(drifted))
+        items[0].QuantityOrdered += 1
+        try await market.setOrderItems(items, of: drifted)
+        var poller = PollerConfiguration(baseURL: simulator.server.baseURL)
+        poller.orderItems = true
+        let access = MarketplaceAccess(poller: poller, lwa: nil, logger: ReconcileJobTests.quiet("access"))
+        // The poller's reader reads the order's current version (as the poller does for each order).
+        let order = try await XCTUnwrapAsync(await market.order(drifted))
+        let reader = try XCTUnwrap(access.orderItems)
+        _ = try await reader.attachingItems(to: Array(try JSONEncoder().encode(order)))
+        XCTAssertEqual(simulator.orderItemsRequestCounts.requests, 1)
+
+        let stats = ReconcileAPIStats()
+        let ledger = try await Ledger.open(url: "sqlite::memory:")
+        defer { Task { await ledger.close() } }
+        let job = ReconcileJob(
+            settings: ReconcileSettings(window: .seconds(7200), dryRun: true, owner: "test", erpSweep: false),
+            channels: [
+                MarketplaceOrdersReader(
+                    baseURL: simulator.server.baseURL, marketplaceID: "ATVPDKIKX0DER", stats: stats,
+                    orderItems: poller, orderItemsFrom: access)
+            ],
+            erp: ERPViewReader(sync: sync, stats: stats), stats: stats, matrix: matrix,
+            ledger: try XCTUnwrap(ledger as? any ReconcileLedger), topics: PipelineTopics(), send: { _ in },
+            logger: ReconcileJobTests.quiet("reconcile"), clock: { now })
+        let report = await job.run()
+        XCTAssertEqual(report.classifications.mapValues(\.found), [drift: 1], report.text)
+        XCTAssertEqual(simulator.orderItemsRequestCounts.requests, 1, "no second read of the same order version")
+        XCTAssertEqual(report.apiCalls["marketplace"], 1, "one getOrders page, no getOrderItems")
+    }
+
     /// The order `id` as the poller sends it on: getOrders' JSON with its items attached.
     static func payload(_ market: MarketplaceStore, _ id: String) async throws -> [UInt8] {
         let order = try await XCTUnwrapAsync(await market.order(id))
