@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OrderModel
+import Pipeline
 
 /// `driftless mapping check|show|diff`: validate, document and compare mapping matrix files.
 struct MappingCommand: ParsableCommand {
@@ -101,28 +102,71 @@ enum MappingFiles {
 }
 
 /// `driftless mapping check FILE`.
-struct MappingCheck: ParsableCommand {
+struct MappingCheck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Validate a mapping file; exits non-zero with file:line:column errors.")
 
     @Argument(help: "The mapping YAML file.") var file: String
     @Option(help: "A directory of recorded Shopify order payloads whose SKUs `content.items` must map.")
     var payloads: String?
+    @Option(
+        help: """
+            A Driftless configuration file with an `erp:` section: with `content.item_lookup: suiteql`, \
+            SKUs of the payloads missing from `content.items` are looked up in the ERP (SuiteQL).
+            """)
+    var config: String?
 
+    /// The check without the ERP.
     func execute() -> MappingOutput {
         switch MappingFiles.loadMatrix(file) {
         case .failure(let output): return output
         case .success(let matrix):
-            let values = MappingField.all.reduce(0) { $0 + matrix.table($1).entries.count }
-            var output = MappingOutput(
-                stdout: "\(file): OK (version \(matrix.version), \(values) values, "
-                    + "\(matrix.erpTargets.count) canonical states, \(matrix.content.items.count) SKUs)")
-            if let payloads { output = MappingSKUCheck.check(matrix, payloads: payloads, onto: output) }
-            return output
+            let output = header(matrix)
+            guard let payloads else { return output }
+            return MappingSKUCheck.check(matrix, payloads: payloads, onto: output)
         }
     }
 
-    func run() throws { try execute().emit() }
+    /// The check; SKUs missing from `content.items` asked of the ERP `erp` is configured with.
+    func execute(erp: ERPConfiguration?) async -> MappingOutput {
+        switch MappingFiles.loadMatrix(file) {
+        case .failure(let output): return output
+        case .success(let matrix):
+            let output = header(matrix)
+            guard let payloads else { return output }
+            guard var erp, matrix.content.looksUpItems else {
+                return MappingSKUCheck.check(matrix, payloads: payloads, onto: output)
+            }
+            erp.content = matrix.content  // the mapping being checked, not the one the ERP section names
+            let client: ERPClient
+            do {
+                client = try ERPClient(configuration: erp)
+            } catch {
+                return MappingOutput(stdout: output.stdout, stderr: "erp: \(error)", exitCode: 2)
+            }
+            let reader = ERPViewReader(sync: ERPSync(client: client), stats: ReconcileAPIStats(), maxAttempts: 3)
+            return await MappingSKUCheck.check(matrix, payloads: payloads, onto: output, erp: reader)
+        }
+    }
+
+    private func header(_ matrix: MappingMatrix) -> MappingOutput {
+        let values = MappingField.all.reduce(0) { $0 + matrix.table($1).entries.count }
+        return MappingOutput(
+            stdout: "\(file): OK (version \(matrix.version), \(values) values, "
+                + "\(matrix.erpTargets.count) canonical states, \(matrix.content.items.count) SKUs)")
+    }
+
+    func run() async throws {
+        var erp: ERPConfiguration?
+        if let config {
+            do {
+                erp = try PipelineConfiguration.load(file: config).erp
+            } catch let error as PipelineConfigurationError {
+                throw ValidationError(error.description)
+            }
+        }
+        try await execute(erp: erp).emit()
+    }
 }
 
 /// `driftless mapping show [FILE]`.

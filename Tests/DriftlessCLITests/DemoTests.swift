@@ -59,6 +59,8 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(report.check.wrongStatus, [])
         XCTAssertEqual(report.check.contentDifferences, [])
         XCTAssertGreaterThan(report.check.contentLines, 200)
+        // Marketplace orders too: their lines come from getOrderItems and are checked like the storefront's.
+        XCTAssertEqual(report.check.contentOrders, report.check.orders, report.text)
         XCTAssertTrue(report.text.contains("Content drift"), report.text)
         XCTAssertEqual(report.check.orders, 200)
         XCTAssertEqual(report.check.present, report.check.expectedEffects)

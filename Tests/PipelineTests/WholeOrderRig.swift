@@ -83,8 +83,7 @@ final class WholeOrderRig: @unchecked Sendable {
         // a replayed case asks again whatever the cache says).
         let skus = Set(observation.facts.content?.skus ?? [])
         let replayed = HeaderMap(message.headers)[EnvelopeHeader.caseID] != nil
-        let looked = await sync.lookUpItems(skus, refreshing: replayed ? skus : []) { await self.sync.send($0) }
-        switch looked {
+        switch await sync.lookUpItems(skus, refreshing: replayed ? skus : [], through: { await self.sync.send($0) }) {
         case .unknown(let unknown) where !unknown.isEmpty:
             throw StageRejection.unmappedSKU("sku=\(unknown.joined(separator: ","))")
         case .unknown: break

@@ -8,9 +8,10 @@ import Simulators
 /// in the status the order implies, a deposit per capture, an item fulfilment per tracking number
 /// unless cancelled, the return authorization once a return started, a credit memo per refund), and
 /// ``OracleChecker`` compares them with the ERP simulator's records: each must be there exactly once,
-/// and nothing else may be. No effect is merely "allowed". The storefront orders' content is checked
-/// as well (``OracleContentChecker``: customer, order name, lines, quantities and amounts to the cent,
-/// shipping address, each shipment's lines), computed from the same final bodies.
+/// and nothing else may be. No effect is merely "allowed". The orders' content is checked as well
+/// (``OracleContentChecker``: customer, order name, lines, quantities and amounts to the cent, shipping
+/// address, each shipment's lines), computed from the same final bodies — for marketplace orders from
+/// the marketplace's order and its item documents (the poller reads them with getOrderItems).
 struct DemoCheck: Sendable {
     var orders = 0
     var expectedEffects = 0
@@ -24,7 +25,7 @@ struct DemoCheck: Sendable {
     var extra: [String] = []
     /// Sales orders whose status is not the one the channel's final order implies.
     var wrongStatus: [String] = []
-    /// The oracle's content check of the storefront orders (``OracleContentChecker``): orders and lines
+    /// The oracle's content check of the orders (``OracleContentChecker``): orders and lines
     /// checked, and what differs (customer, lines, quantities, amounts, shipments).
     var contentOrders = 0
     var contentLines = 0
@@ -48,6 +49,8 @@ enum DemoChecker {
         }
         for order in await world.marketplace.store.allOrders() {
             expectations.append(ERPOracle.expectation(amazon: order))
+            let orderItems = await world.marketplace.store.orderItems(order.AmazonOrderId) ?? []
+            contents.append(OracleContentExpectation.amazon(order: order, orderItems: orderItems, items: items))
         }
         let report = await OracleChecker.check(expectations, store: world.erp.store)
         var check = DemoCheck()

@@ -34,6 +34,10 @@ final class DemoPipeline: Sendable {
             initialLookbackSeconds: 2 * 3600)
         poller.rateLimitPerSecond = 10
         poller.rateLimitBurst = 20
+        // Marketplace orders with their lines (getOrderItems, at the demo marketplace's plan).
+        poller.orderItems = true
+        poller.orderItemsRateLimitPerSecond = 20
+        poller.orderItemsRateLimitBurst = 30
         configuration.poller = poller
         configuration.amazonLWA = world.lwaConfiguration
         configuration.erp = world.erpConfiguration

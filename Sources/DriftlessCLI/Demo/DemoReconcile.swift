@@ -8,7 +8,8 @@ import Pipeline
 
 /// Reconciliation as `driftless reconcile` runs it, against the demo's simulators: the storefront
 /// through the GraphQL Admin API (access token, cost-based throttling), the marketplace through
-/// getOrders with an LWA access token, the ERP through OAuth 2.0; corrections go to `<p>.ingest.raw`.
+/// getOrders with an LWA access token (and getOrderItems for the orders whose content it compares), the ERP
+/// through OAuth 2.0; corrections go to `<p>.ingest.raw`.
 struct DemoReconcile: Sendable {
     let world: DemoWorld
     let ledger: any ReconcileLedger
@@ -49,7 +50,8 @@ struct DemoReconcile: Sendable {
                 stats: stats),
             MarketplaceOrdersReader(
                 baseURL: world.marketplace.server.baseURL, marketplaceID: "ATVPDKIKX0DER", pageSize: 100,
-                maxWaitSeconds: 30, stats: stats, tokens: lwa, pacer: RequestPacer(rate: 10, burst: 20)),
+                maxWaitSeconds: 30, stats: stats, tokens: lwa, pacer: RequestPacer(rate: 10, burst: 20),
+                orderItems: runtime.configuration.poller),
         ]
     }
 

@@ -32,9 +32,11 @@ struct DemoWorld: Sendable {
         let lwa = LWASimulatorCredentials(
             clientID: "amzn1.application-oa2-client.driftless-demo", clientSecret: randomToken(),
             refreshToken: "Atzr|" + randomToken())
-        // getOrders at 10/s (SP-API allows 0.0167/s with a burst of 20): the demo has no minute to spare.
+        // getOrders at 10/s (SP-API allows 0.0167/s with a burst of 20) and getOrderItems at 20/s (SP-API:
+        // 0.5/s, burst 30): the demo has no minute to spare.
         let marketplace = try await MarketplaceSimulator.start(
-            store: MarketplaceStore(seed: settings.seed), rate: 10, burst: 20, lwa: lwa, logger: logger)
+            store: MarketplaceStore(seed: settings.seed), rate: 10, burst: 20, orderItemsRate: 20, orderItemsBurst: 30,
+            lwa: lwa, logger: logger)
         let key = P256.Signing.PrivateKey()
         let oauth2 = NetSuiteOAuth2Configuration(
             clientID: "driftless-demo-integration", certificateID: "cert-demo-" + randomToken().prefix(8),

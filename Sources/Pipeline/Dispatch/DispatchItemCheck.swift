@@ -6,7 +6,8 @@ import OrderModel
 /// one SuiteQL query per batch for what the cache does not hold), and an event whose content names
 /// a SKU found neither in `content.items` nor in the ERP is quarantined with `unmapped-sku` instead
 /// of dispatched — replayable once the item exists or is mapped (a replayed case looks its SKUs up
-/// again, whatever the cache says).
+/// again, whatever the cache says). The retry stage runs the same check before it writes an event
+/// again (``RetryDrain``), on the same client's cache.
 enum DispatchItemCheck {
     /// The SKUs of `events`, and those of replayed cases (`dl-case-id`).
     static func skus(_ events: [DispatchLogic.Indexed], batch: [KafkaMessage]) -> (
@@ -22,12 +23,51 @@ enum DispatchItemCheck {
         return (all, replayed)
     }
 
+    /// Looks `wanted` up (``OrderDispatcher/lookUpItems(_:refreshing:isStopping:)``): the SKUs found
+    /// nowhere. A lookup that gave up is logged and finds nothing unknown (unmapped SKUs are then
+    /// written by external id, as without the lookup).
+    static func unknown(
+        _ wanted: (all: Set<String>, replayed: Set<String>), dispatcher: OrderDispatcher, context: StageContext
+    ) async -> Set<String> {
+        guard !wanted.all.isEmpty else { return [] }
+        switch await dispatcher.lookUpItems(wanted.all, refreshing: wanted.replayed, isStopping: context.isStopping) {
+        case .unknown(let unknown): return Set(unknown)
+        case .failed(let outcome):
+            context.logger.warning(
+                "\(context.stage.rawValue): looking SKUs up in the ERP failed; unmapped SKUs are written by external id",
+                metadata: ["outcome": "\(outcome)"])
+            return []
+        }
+    }
+
+    /// The SKUs of `event` found nowhere, looked up on their own (the retry stage, per event; a
+    /// replayed case's SKUs asked again when `refreshing`, else answered from the cache).
+    static func unknown(
+        of event: CanonicalEvent, _ message: KafkaMessage, refreshing: Bool, dispatcher: OrderDispatcher,
+        context: StageContext
+    ) async -> [String] {
+        let skus = event.facts.content?.skus ?? []
+        let replayed = refreshing && HeaderMap(message.headers)[EnvelopeHeader.caseID] != nil ? Set(skus) : []
+        let unknown = await Self.unknown((Set(skus), replayed), dispatcher: dispatcher, context: context)
+        return skus.filter(unknown.contains)
+    }
+
+    /// The `unmapped-sku` quarantine record for `message`, naming the `missing` SKUs.
+    static func quarantineRecord(_ message: KafkaMessage, missing: [String], context: StageContext) -> StageOutput {
+        let rejection = StageRejection.unmappedSKU(
+            "sku=\(missing.joined(separator: ",").prefix(200)) (not in content.items and no ERP item has "
+                + "that itemid or externalid: create or map it, then replay)")
+        return ValidateProcessor.quarantine(
+            message, rejection: rejection, stage: .dispatch, topics: context.topics, replica: context.replica)
+    }
+
     /// Quarantines the events of `free` orders naming an `unknown` SKU; returns the orders left
     /// with events to dispatch (`orders` keeps only those events).
     static func quarantine(
         unknown: Set<String>, free: [OrderKey], orders: inout [OrderKey: [DispatchLogic.Indexed]],
         batch: [KafkaMessage], plan: inout DispatchLogic.Plan, context: StageContext
     ) -> [OrderKey] {
+        guard !unknown.isEmpty else { return free }
         var left: [OrderKey] = []
         for key in free {
             var keep: [DispatchLogic.Indexed] = []
@@ -37,13 +77,7 @@ enum DispatchItemCheck {
                     keep.append((index, event))
                     continue
                 }
-                let rejection = StageRejection.unmappedSKU(
-                    "sku=\(missing.joined(separator: ",").prefix(200)) (not in content.items and no ERP item has "
-                        + "that itemid or externalid: create or map it, then replay)")
-                plan.quarantined.append(
-                    ValidateProcessor.quarantine(
-                        batch[index], rejection: rejection, stage: .dispatch, topics: context.topics,
-                        replica: context.replica))
+                plan.quarantined.append(quarantineRecord(batch[index], missing: missing, context: context))
                 plan.quarantineSources.append(index)
             }
             orders[key] = keep

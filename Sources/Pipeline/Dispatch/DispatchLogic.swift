@@ -101,19 +101,9 @@ actor DispatchLogic: StageLogic {
         }
         // SKUs the mapping does not map: looked up in the ERP once for the batch (``DispatchItemCheck``).
         let wanted = DispatchItemCheck.skus(free.flatMap { orders[$0] ?? [] }, batch: batch)
-        if !wanted.all.isEmpty {
-            switch await dispatcher.lookUpItems(wanted.all, refreshing: wanted.replayed, isStopping: context.isStopping)
-            {
-            case .unknown(let unknown) where !unknown.isEmpty:
-                free = DispatchItemCheck.quarantine(
-                    unknown: Set(unknown), free: free, orders: &orders, batch: batch, plan: &plan, context: context)
-            case .unknown: break
-            case .failed(let outcome):
-                context.logger.warning(
-                    "dispatch: looking SKUs up in the ERP failed; unmapped SKUs are written by external id",
-                    metadata: ["outcome": "\(outcome)"])
-            }
-        }
+        let unknown = await DispatchItemCheck.unknown(wanted, dispatcher: dispatcher, context: context)
+        free = DispatchItemCheck.quarantine(
+            unknown: unknown, free: free, orders: &orders, batch: batch, plan: &plan, context: context)
         let results = await dispatchAll(free, orders, batch: batch, context: context)
         var outcomes: [(index: Int, event: CanonicalEvent, result: DispatchResult)] = []
         for (key, (eventResults, known, read)) in results {

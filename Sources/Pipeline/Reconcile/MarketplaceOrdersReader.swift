@@ -14,6 +14,11 @@ import OrderModel
 /// and repeats the request once with a fresh one, a second refusal or a refused refresh token fails
 /// the read as ``ReconcileReadError/unauthorized(system:status:)``. With a ``RequestPacer`` (pass
 /// the poller's to share getOrders' usage plan) requests wait for their place before they go.
+///
+/// getOrders carries no lines. With `orderItems` (the poller's configuration, when `poller.orderItems`
+/// is on) the items of the orders whose content reconciliation compares are read with getOrderItems
+/// (``withContent(_:)``: the poller's ``OrderItemsReader``, that operation's own plan — pass the
+/// poller's ``MarketplaceAccess`` to share its reader: its plan and the items it has read already).
 public struct MarketplaceOrdersReader: ChannelOrderReader {
     public var system: String { "marketplace" }
     let baseURL: String
@@ -24,13 +29,16 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
     let stats: ReconcileAPIStats
     let tokens: LWATokenProvider?
     let pacer: RequestPacer?
+    /// Reads orders' items (nil: `poller.orderItems` off).
+    let items: OrderItemsReader?
     let sleep: @Sendable (Duration) async throws -> Void
 
     /// A reader of the marketplace at `baseURL` (the poller's configuration gives URL and marketplace).
     public init(
         baseURL: String, marketplaceID: String, pageSize: Int = 100, maxWaitSeconds: Double = 120,
         client: HTTPClient = .shared, stats: ReconcileAPIStats,
-        tokens: LWATokenProvider? = nil, pacer: RequestPacer? = nil,
+        tokens: LWATokenProvider? = nil, pacer: RequestPacer? = nil, orderItems: PollerConfiguration? = nil,
+        orderItemsFrom access: MarketplaceAccess? = nil,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -41,6 +49,12 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         self.stats = stats
         self.tokens = tokens
         self.pacer = pacer
+        items = orderItems.map {
+            access?.orderItems
+                ?? OrderItemsReader(
+                    configuration: $0, client: client, tokens: tokens,
+                    logger: Logger(label: "driftless.reconcile.marketplace"))
+        }
         self.sleep = sleep
     }
 

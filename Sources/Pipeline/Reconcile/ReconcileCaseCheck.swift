@@ -49,9 +49,11 @@ public struct ReconcileCaseCheck: Sendable {
         guard let lookup = lookups[key.channel] else {
             return .unavailable("no read API configured for \(key.channel) (reconcile.shopify / poller:)")
         }
-        guard let snapshot = try await lookup.orders(ids: [key.orderID]).first(where: { $0.key == key }) else {
+        guard var snapshot = try await lookup.orders(ids: [key.orderID]).first(where: { $0.key == key }) else {
             return .unavailable("\(key.channel) no longer has order \(key.orderID)")
         }
+        // A marketplace order's lines are a call of their own (getOrderItems, when configured).
+        if let reader = lookup as? any ChannelOrderContentReader { snapshot = try await reader.withContent(snapshot) }
         let observation: ChannelObservation
         do {
             observation = try translator.translate(channel: key.channel, payload: snapshot.payload, eventID: nil)

@@ -21,7 +21,8 @@ public enum ReconcileReaders {
                 MarketplaceOrdersReader(
                     baseURL: poller.baseURL, marketplaceID: poller.marketplaceID, pageSize: poller.pageSize,
                     maxWaitSeconds: poller.maxBackoffSeconds, stats: stats,
-                    tokens: access.tokens, pacer: access.pacer))
+                    tokens: access.tokens, pacer: access.pacer, orderItems: poller.orderItems ? poller : nil,
+                    orderItemsFrom: access))
         }
         return channels
     }

@@ -104,6 +104,19 @@ struct RetryDrain: Sendable {
                 outcome.counts.staleRetries += 1
                 continue
             }
+            // The SKU check dispatch makes (``checkItems``): quarantined, the order moves on.
+            switch await checkItems(event, message, into: &outcome, context: context) {
+            case .stopped:
+                outcome.unfinished.insert(index)
+                return outcome
+            case .quarantined:
+                guard await drainParked(order, after: message, into: &outcome, hold: &hold, context: context) else {
+                    outcome.unfinished.insert(index)
+                    return outcome
+                }
+                continue
+            case .write: break
+            }
             let (results, _) = await dispatcher.dispatch(
                 [event], known: nil, owns: { _ in owns(message) }, isStopping: context.isStopping)
             let result = results.first ?? .abandoned(applied: [])
@@ -200,6 +213,13 @@ struct RetryDrain: Sendable {
                     guard await forward(result, event, order: order, hold: &hold, into: &outcome, context: context)
                     else { return false }
                     continue
+                }
+                switch await checkItems(canonical, message, refreshing: true, into: &outcome, context: context) {
+                case .stopped: return false
+                case .quarantined:
+                    guard await unpark(event, context: context) else { return false }
+                    continue
+                case .write: break
                 }
                 let (results, _) = await dispatcher.dispatch(
                     [canonical], known: nil, owns: { _ in trigger.map(owns) ?? true }, isStopping: context.isStopping)

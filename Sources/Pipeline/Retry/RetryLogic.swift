@@ -82,6 +82,8 @@ actor RetryLogic: StageLogic {
             if orders[key] == nil { sequence.append(key) }
             orders[key, default: []].append(index)
         }
+        // SKUs the mapping does not map: looked up in the ERP once for the batch, as at dispatch.
+        await drain.lookUpItems(due.map { batch[$0] }, context: context)
         let parking = drain.parking
         let keys = sequence
         guard

@@ -183,7 +183,8 @@ struct Parts: Sendable {
                 parts.poller = MarketplacePoller(
                     configuration: pollerConfiguration, topics: topics, sink: producer, audit: audit,
                     checkpoints: LedgerPollerCheckpointStore(store: ledger), replica: "\(replica)/poller",
-                    tokens: access.tokens, pacer: access.pacer, health: health, logger: logger)
+                    tokens: access.tokens, pacer: access.pacer, orderItemsFrom: access, health: health,
+                    logger: logger)
             }
         }
         parts.erpClient = try erpAccess?.client ?? configuration.erp.map { try ERPClient(configuration: $0) }

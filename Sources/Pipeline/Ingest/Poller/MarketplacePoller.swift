@@ -74,8 +74,8 @@ public actor MarketplacePoller {
         configuration: PollerConfiguration, topics: PipelineTopics, sink: any RecordSink, audit: any AuditSink,
         checkpoints: any PollerCheckpointStore, client: HTTPClient = .shared,
         now: @escaping @Sendable () -> Date = { Date() }, replica: String = "poller-0",
-        tokens: LWATokenProvider? = nil, pacer: RequestPacer? = nil, health: HealthState? = nil,
-        logger: Logger = Logger(label: "driftless.ingest.poller")
+        tokens: LWATokenProvider? = nil, pacer: RequestPacer? = nil, orderItemsFrom access: MarketplaceAccess? = nil,
+        health: HealthState? = nil, logger: Logger = Logger(label: "driftless.ingest.poller")
     ) {
         self.tokens = tokens
         self.health = health
@@ -95,7 +95,9 @@ public actor MarketplacePoller {
             ? RestrictedDataTokens(baseURL: configuration.baseURL, client: client, tokens: tokens) : nil
         itemsReader =
             configuration.orderItems
-            ? OrderItemsReader(configuration: configuration, client: client, tokens: tokens, logger: logger) : nil
+            ? access?.orderItems
+                ?? OrderItemsReader(configuration: configuration, client: client, tokens: tokens, logger: logger)
+            : nil
     }
 
     /// `getOrderItems` requests sent so far (0 while `orderItems` is off).

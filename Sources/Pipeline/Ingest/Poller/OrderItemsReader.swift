@@ -28,12 +28,19 @@ actor OrderItemsReader {
     /// Requests sent (pages, retries after 429 included).
     private(set) var requests = 0
 
-    init(configuration: PollerConfiguration, client: HTTPClient, tokens: LWATokenProvider?, logger: Logger) {
+    /// `pacer`: getOrderItems' usage plan shared with another reader of the same account (the
+    /// poller's and reconciliation's, ``MarketplaceAccess``); nil: one of its own.
+    init(
+        configuration: PollerConfiguration, client: HTTPClient, tokens: LWATokenProvider?, pacer: RequestPacer? = nil,
+        logger: Logger
+    ) {
         baseURL = configuration.baseURL
         self.client = client
         self.tokens = tokens
-        pacer = RequestPacer(
-            rate: configuration.orderItemsRateLimitPerSecond, burst: configuration.orderItemsRateLimitBurst)
+        self.pacer =
+            pacer
+            ?? RequestPacer(
+                rate: configuration.orderItemsRateLimitPerSecond, burst: configuration.orderItemsRateLimitBurst)
         initialBackoff = configuration.initialBackoffSeconds
         maxBackoff = configuration.maxBackoffSeconds
         self.logger = logger
@@ -43,34 +50,45 @@ actor OrderItemsReader {
     /// ``AmazonOrderContent/itemsKey``; an order that does not decode is returned as it is
     /// (validate quarantines it).
     func attachingItems(to order: [UInt8]) async throws -> [UInt8] {
-        guard let decoded = try? AmazonOrder.decode(from: order),
-            var object = (try? JSONSerialization.jsonObject(with: Data(order))) as? [String: Any]
-        else { return order }
-        let items = try await items(orderID: decoded.amazonOrderID, version: decoded.eventID)
-        object[AmazonOrderContent.itemsKey] = items
-        guard JSONSerialization.isValidJSONObject(object) else { return order }
-        return Array(
-            try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        try await attachingItemsCounted(to: order).payload
     }
 
-    /// Every item of order `orderID` (cached by `version`).
-    private func items(orderID: String, version: String) async throws -> [Any] {
-        if let cached = cache[version] { return cached }
+    /// ``attachingItems(to:)`` and the getOrderItems requests it sent (0: answered from the cache).
+    func attachingItemsCounted(to order: [UInt8]) async throws -> (payload: [UInt8], requests: Int) {
+        guard let decoded = try? AmazonOrder.decode(from: order),
+            var object = (try? JSONSerialization.jsonObject(with: Data(order))) as? [String: Any]
+        else { return (order, 0) }
+        let (items, sent) = try await items(orderID: decoded.amazonOrderID, version: decoded.eventID)
+        object[AmazonOrderContent.itemsKey] = items
+        guard JSONSerialization.isValidJSONObject(object) else { return (order, sent) }
+        let payload = Array(
+            try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        return (payload, sent)
+    }
+
+    /// Every item of order `orderID` (cached by `version`), and the requests sent for them.
+    private func items(orderID: String, version: String) async throws -> (items: [Any], requests: Int) {
+        if let cached = cache[version] { return (cached, 0) }
         var all: [Any] = []
+        var sent = 0
         var nextToken: String?
         repeat {
             let page = try await fetch(orderID: orderID, nextToken: nextToken)
             all += page.items
+            sent += page.requests
             nextToken = page.nextToken
         } while nextToken != nil
         if cache.count >= Self.maxCached { cache = [:] }
         cache[version] = all
-        return all
+        return (all, sent)
     }
 
-    private func fetch(orderID: String, nextToken: String?) async throws -> (items: [Any], nextToken: String?) {
+    private func fetch(
+        orderID: String, nextToken: String?
+    ) async throws -> (items: [Any], nextToken: String?, requests: Int) {
         var backoff = initialBackoff
         var refreshed = false
+        var sent = 0
         while true {
             try Task.checkCancellation()
             try await pacer.acquire()
@@ -82,6 +100,7 @@ actor OrderItemsReader {
             let token = try await accessToken()
             if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
             requests += 1
+            sent += 1
             let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 16 << 20)
             let status = Int(response.status.code)
@@ -112,7 +131,7 @@ actor OrderItemsReader {
                 let payload = root["payload"] as? [String: Any], let items = payload["OrderItems"] as? [Any]
             else { throw PollerError.malformedPage("getOrderItems \(orderID): no payload.OrderItems") }
             let next = (payload["NextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-            return (items, next)
+            return (items, next, sent)
         }
     }
 
