@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import OrderModel
 import Pipeline
@@ -131,10 +132,11 @@ final class MappingSKUCheckTests: XCTestCase {
     }
 
     /// Amazon payloads are read with the pipeline's ``AmazonOrderContent``: a `getOrders` order object
-    /// carrying the `OrderItems` the poller attaches, and a raw `getOrderItems` answer. Every SKU is
-    /// listed with the orders it was seen in and whether `content.items` maps it; a file that is no
-    /// order (or an Amazon order recorded without its items) is reported unreadable with the reason.
-    /// The payloads are the simulators' own documents; the expected report is computed from them.
+    /// carrying the `OrderItems` the poller's reader attaches, and a raw `getOrderItems` answer, both
+    /// read over HTTP from the marketplace simulator. Every SKU is listed with the orders it was seen
+    /// in and whether `content.items` maps it; a file that is no order (or an Amazon order recorded
+    /// without its items) is reported unreadable with the reason. The payloads are the simulators'
+    /// own documents; the expected report is computed from the documents they hold.
     func testShopifyAndBothAmazonShapesAreReportedPerSKU() async throws {
         let payloads = directory.appendingPathComponent("payloads")
         // A storefront order, edited by support: its first line now sells a SKU the mapping lacks.
@@ -143,8 +145,7 @@ final class MappingSKUCheckTests: XCTestCase {
         let shopify = try await storefront.edit(created.id) { $0.lineItems[0].sku = "SHOP-NEW" }
         try Data(try shopify.jsonBytes()).write(to: payloads.appendingPathComponent("shopify.json"))
 
-        // Marketplace orders: one with a new SKU next to a catalogue one (items attached as the poller
-        // does), one whose generated items are recorded as getOrderItems answers them.
+        // Marketplace orders: one with a new SKU next to a catalogue one, one with generated items.
         let marketplace = MarketplaceStore(seed: 5)
         let at = Date(timeIntervalSince1970: 1_795_000_000)
         let first = await marketplace.createOrder(status: "Unshipped", at: at)
@@ -154,28 +155,35 @@ final class MappingSKUCheckTests: XCTestCase {
                 AmazonOrderItemDocument(sku: "AMZ-NEW", orderItemID: "72", quantity: 1, itemPrice: "12.00"),
             ], of: first)
         let second = await marketplace.createOrder(status: "Unshipped", at: at)
-        let (order, itemsOfFirst, itemsOfSecond) = await (
-            marketplace.order(first), marketplace.orderItems(first), marketplace.orderItems(second)
-        )
-        let firstOrder = try XCTUnwrap(order)
+        let (itemsOfFirst, itemsOfSecond) = await (marketplace.orderItems(first), marketplace.orderItems(second))
         let firstItems = try XCTUnwrap(itemsOfFirst)
         let secondItems = try XCTUnwrap(itemsOfSecond)
-        let encoder = AmazonOrderDocument.encoder
-        func object(_ value: some Encodable) throws -> Any {
-            try JSONSerialization.jsonObject(with: try encoder.encode(value))
+        let simulator = try await MarketplaceSimulator.start(store: marketplace, now: { at.addingTimeInterval(3600) })
+        do {
+            // getOrders' order object as recorded before its items were read, and with the items the
+            // poller's reader (getOrderItems over HTTP) attaches; the raw getOrderItems answer as served.
+            var poller = PollerConfiguration(baseURL: simulator.server.baseURL)
+            poller.orderItems = true
+            let reader = MarketplaceOrdersReader(
+                baseURL: simulator.server.baseURL, marketplaceID: "ATVPDKIKX0DER", stats: ReconcileAPIStats(),
+                orderItems: poller)
+            let read = try await reader.orders(ids: [first])
+            let bare = try XCTUnwrap(read.first)
+            let attached = try await reader.withContent(bare)
+            XCTAssertNotEqual(attached.payload, bare.payload, "the reader attached the order's items")
+            try Data(bare.payload).write(to: payloads.appendingPathComponent("amazon-bare.json"))
+            try Data(attached.payload).write(to: payloads.appendingPathComponent("amazon-order.json"))
+            let answer = try await HTTPClient.shared.get(
+                url: simulator.server.baseURL + "/orders/v0/orders/\(second)/orderItems"
+            ).get()
+            XCTAssertEqual(answer.status.code, 200)
+            let body = try XCTUnwrap(answer.body)
+            try Data(body.readableBytesView).write(to: payloads.appendingPathComponent("amazon-items.json"))
+        } catch {
+            await simulator.stop()
+            throw error
         }
-        func write(_ value: Any, _ name: String) throws {
-            try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-                .write(to: payloads.appendingPathComponent(name))
-        }
-        // OrderItemsReader.attachingItems: the order object with `OrderItems` added.
-        var attached = try XCTUnwrap(try object(firstOrder) as? [String: Any])
-        attached[AmazonOrderContent.itemsKey] = try object(firstItems)
-        try write(attached, "amazon-order.json")
-        // GetOrderItemsHandler's body: {"payload": {"OrderItems", "AmazonOrderId"}} (one page).
-        try write(["payload": ["OrderItems": try object(secondItems), "AmazonOrderId": second]], "amazon-items.json")
-        // The same order as getOrders returned it, before its items were read; and a file that is no order.
-        try encoder.encode(firstOrder).write(to: payloads.appendingPathComponent("amazon-bare.json"))
+        await simulator.stop()
         try Data("{\"note\": \"not an order\"}".utf8).write(to: payloads.appendingPathComponent("notes.json"))
 
         let yaml = try XCTUnwrap(MappingMatrix.defaultYAML)
