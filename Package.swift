@@ -287,6 +287,7 @@ let package = Package(
             name: "DriftlessCLITests",
             dependencies: [
                 "DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline", "Simulators", "OrderModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -107,7 +107,11 @@ struct MappingCheck: AsyncParsableCommand {
         commandName: "check", abstract: "Validate a mapping file; exits non-zero with file:line:column errors.")
 
     @Argument(help: "The mapping YAML file.") var file: String
-    @Option(help: "A directory of recorded Shopify order payloads whose SKUs `content.items` must map.")
+    @Option(
+        help: """
+            A directory of recorded order payloads (Shopify order bodies, Amazon orders carrying OrderItems, \
+            getOrderItems answers) whose SKUs `content.items` must map; other files are listed as unreadable.
+            """)
     var payloads: String?
     @Option(
         help: """

@@ -1,8 +1,12 @@
 import OrderModel
 import Pipeline
 
-/// `mapping check --payloads DIR`: the SKUs of recorded order payloads the mapping does not map
-/// (orders carrying them would be quarantined with `unmapped-sku`); exit status 1 when there are any.
+/// `mapping check --payloads DIR`: every SKU of the recorded order payloads — Shopify order bodies,
+/// Amazon `getOrders` order objects carrying the `OrderItems` the poller attaches, raw
+/// `getOrderItems` answers, read with the pipeline's content readers (``PayloadSKUReport``) — with
+/// the orders it was seen in and whether `content.items` maps it; payloads that are no such order
+/// are listed as unreadable with the reason. Exit status 1 when a SKU is unmapped (orders carrying
+/// it would be quarantined with `unmapped-sku`).
 ///
 /// With `content.item_lookup: suiteql` and an ERP (`--config`), the SKUs missing from `content.items`
 /// are looked up in the ERP as dispatch does (one SuiteQL query per 200 SKUs, by `itemid` or
@@ -13,7 +17,7 @@ enum MappingSKUCheck {
     {
         switch report(matrix, payloads: directory, onto: output) {
         case .failure(let failed): return failed
-        case .success(let report): return render(report, matrix: matrix, onto: output)
+        case .success(let report): return render(report, onto: output)
         }
     }
 
@@ -22,27 +26,27 @@ enum MappingSKUCheck {
     static func check(
         _ matrix: MappingMatrix, payloads directory: String, onto output: MappingOutput, erp: ERPViewReader
     ) async -> MappingOutput {
-        let report: UnmappedSKUReport
+        let report: PayloadSKUReport
         switch Self.report(matrix, payloads: directory, onto: output) {
         case .failure(let failed): return failed
         case .success(let read): report = read
         }
-        guard matrix.content.looksUpItems, !report.unmapped.isEmpty else {
-            return render(report, matrix: matrix, onto: output)
+        guard matrix.content.looksUpItems, !report.missingFromItems.isEmpty else {
+            return render(report, onto: output)
         }
         do {
-            let answer = try await erp.items(for: Set(report.unmapped.keys))
-            return render(report, matrix: matrix, onto: output, inERP: answer.found)
+            let answer = try await erp.items(for: Set(report.missingFromItems))
+            return render(report, onto: output, inERP: answer.found)
         } catch {
             return render(
-                report, matrix: matrix, onto: output,
+                report, onto: output,
                 note: "the ERP could not be asked (\(error)): SKUs missing from content.items are reported unmapped")
         }
     }
 
     private static func report(
         _ matrix: MappingMatrix, payloads directory: String, onto output: MappingOutput
-    ) -> Result<UnmappedSKUReport, MappingOutput> {
+    ) -> Result<PayloadSKUReport, MappingOutput> {
         let recorded: [PayloadReplay.Payload]
         do {
             recorded = try MappingFiles.payloads(in: directory)
@@ -50,30 +54,19 @@ enum MappingSKUCheck {
             return .failure(MappingOutput(stdout: output.stdout, stderr: error.description, exitCode: 2))
         }
         return .success(
-            UnmappedSKUReport(mapping: matrix.content, payloads: recorded.map { (name: $0.name, bytes: $0.bytes) }))
+            PayloadSKUReport(mapping: matrix.content, payloads: recorded.map { (name: $0.name, bytes: $0.bytes) }))
     }
 
     /// The report's lines; SKUs of `inERP` (SKU → ERP internal id) are listed as found there.
     private static func render(
-        _ report: UnmappedSKUReport, matrix: MappingMatrix, onto output: MappingOutput,
-        inERP: [String: String] = [:], note: String? = nil
+        _ report: PayloadSKUReport, onto output: MappingOutput, inERP: [String: String] = [:], note: String? = nil
     ) -> MappingOutput {
         var output = output
-        var unmapped = report
-        unmapped.unmapped = report.unmapped.filter { inERP[$0.key] == nil }
-        output.stdout +=
-            "\npayloads: \(report.checked) Shopify orders checked, \(unmapped.unmapped.count) unmapped SKUs"
-        if !inERP.isEmpty { output.stdout += " (\(inERP.count) more found in the ERP)" }
-        if !matrix.content.checksSKUs { output.stdout += " (the mapping has no content.items: SKUs are not checked)" }
-        if let note { output.stdout += "\n  " + note }
-        for line in unmapped.lines { output.stdout += "\n  " + line }
-        for (sku, id) in inERP.sorted(by: { $0.key < $1.key }) {
-            let names = report.unmapped[sku] ?? []
-            output.stdout +=
-                "\n  SKU \(sku) not in content.items, found in the ERP (item \(id)) — in \(names.count) payload(s): "
-                + names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", …" : "")
-        }
-        if !unmapped.unmapped.isEmpty { output.exitCode = 1 }
+        var lines = report.lines(inERP: inERP)  // the summary first, then indented lines
+        if let note { lines.insert(note, at: min(1, lines.count)) }
+        output.stdout += "\n" + (lines.first ?? "")
+        for line in lines.dropFirst() { output.stdout += "\n  " + line }
+        if !report.unmapped(inERP: inERP).isEmpty { output.exitCode = 1 }
         return output
     }
 }
