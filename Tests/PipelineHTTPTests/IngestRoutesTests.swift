@@ -87,16 +87,10 @@ final class IngestRoutesTests: XCTestCase {
             verifier: ShopifySignatureVerifier(current: Self.secret), topics: topics, sink: producer,
             audit: DiscardingAuditSink(), health: health, accepting: { ready.load(ordering: .relaxed) })
         let app = application(health: health, metrics: PipelineMetrics(), webhooks: intake)
-        var headers: HTTPFields = [.contentType: "application/json"]
-        for (name, value) in [
-            ("X-Shopify-Hmac-Sha256", WebhookSigner(secret: Self.secret).signature(for: delivery.body)),
-            ("X-Shopify-Webhook-Id", delivery.webhookID), ("X-Shopify-Topic", delivery.topic),
-            ("X-Shopify-Shop-Domain", "driftless-test.myshopify.com"),
-        ] {
-            if let name = HTTPField.Name(name) { headers[name] = value }
-        }
+        let signed = Self.headers(
+            webhookID: delivery.webhookID, signature: WebhookSigner(secret: Self.secret).signature(for: delivery.body),
+            topic: delivery.topic)
         let body = ByteBuffer(bytes: delivery.body)
-        let signed = headers
         try await app.test(.router) { client in
             try await client.execute(uri: "/webhooks/shopify", method: .post, headers: signed, body: body) {
                 XCTAssertEqual($0.status, .serviceUnavailable, "starting: Shopify retries")
@@ -130,14 +124,7 @@ final class IngestRoutesTests: XCTestCase {
         let app = application(health: health, metrics: metrics, webhooks: intake)
         let signature = WebhookSigner(secret: Self.secret).signature(for: delivery.body)
         func headers(signature: String, topic: String?) -> HTTPFields {
-            var fields: HTTPFields = [.contentType: "application/json"]
-            for (name, value) in [
-                ("X-Shopify-Hmac-Sha256", signature), ("X-Shopify-Webhook-Id", delivery.webhookID),
-                ("X-Shopify-Topic", topic), ("X-Shopify-Shop-Domain", "driftless-test.myshopify.com"),
-            ] {
-                if let value, let name = HTTPField.Name(name) { fields[name] = value }
-            }
-            return fields
+            Self.headers(webhookID: delivery.webhookID, signature: signature, topic: topic)
         }
         let body = ByteBuffer(bytes: delivery.body)
         let forged = headers(signature: "bm90LXRoZS1zaWduYXR1cmU=", topic: delivery.topic)
@@ -204,6 +191,18 @@ final class IngestRoutesTests: XCTestCase {
         XCTAssertEqual(records.map(\.keyString), ["shopify:\(delivery.orderID)"])
         XCTAssertEqual(records.first?.value, delivery.body)
         await producer.close()
+    }
+
+    /// A Shopify delivery's headers (`topic` nil: without `X-Shopify-Topic`).
+    private static func headers(webhookID: String, signature: String, topic: String?) -> HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        for (name, value) in [
+            ("X-Shopify-Hmac-Sha256", signature), ("X-Shopify-Webhook-Id", webhookID), ("X-Shopify-Topic", topic),
+            ("X-Shopify-Shop-Domain", "driftless-test.myshopify.com"),
+        ] {
+            if let value, let name = HTTPField.Name(name) { fields[name] = value }
+        }
+        return fields
     }
 
     /// `name`'s samples in a Prometheus exposition as "route status" → value.
