@@ -11,13 +11,14 @@ extension MarketplaceOrdersReader: ChannelOrderLookup {
     public func orders(ids: [String]) async throws -> [ChannelOrderSnapshot] {
         guard !ids.isEmpty else { return [] }
         var result: [ChannelOrderSnapshot] = []
-        var query = "MarketplaceIds=\(Self.escape(marketplaceID))"
-        query += "&AmazonOrderIds=\(ids.prefix(lookupBatch).map(Self.escape).joined(separator: ","))"
+        var query = "MarketplaceIds=\(SPAPIQuery.escape(marketplaceID))"
+        query += "&AmazonOrderIds=\(ids.prefix(lookupBatch).map(SPAPIQuery.escape).joined(separator: ","))"
         var next: String?
         repeat {
             let page = try snapshots(
                 try await getOrders(
-                    next.map { "MarketplaceIds=\(Self.escape(marketplaceID))&NextToken=\(Self.escape($0))" } ?? query))
+                    next.map { "MarketplaceIds=\(SPAPIQuery.escape(marketplaceID))&NextToken=\(SPAPIQuery.escape($0))" }
+                        ?? query))
             result += page.orders
             next = page.next
         } while next != nil

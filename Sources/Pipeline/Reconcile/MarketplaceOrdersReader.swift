@@ -127,10 +127,10 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
     }
 
     private func query(_ since: Date, _ until: Date, _ cursor: String?) -> String {
-        var query = "MarketplaceIds=\(Self.escape(marketplaceID))"
-        if let cursor { return query + "&NextToken=\(Self.escape(cursor))" }
-        query += "&LastUpdatedAfter=\(Self.escape(RFC3339.format(since)))"
-        query += "&LastUpdatedBefore=\(Self.escape(RFC3339.format(until)))"
+        var query = "MarketplaceIds=\(SPAPIQuery.escape(marketplaceID))"
+        if let cursor { return query + "&NextToken=\(SPAPIQuery.escape(cursor))" }
+        query += "&LastUpdatedAfter=\(SPAPIQuery.escape(RFC3339.format(since)))"
+        query += "&LastUpdatedBefore=\(SPAPIQuery.escape(RFC3339.format(until)))"
         return query + "&MaxResultsPerPage=\(pageSize)"
     }
 
@@ -153,9 +153,4 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         return (result, page.nextToken)
     }
 
-    static func escape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
 }

@@ -175,7 +175,11 @@ public actor MarketplacePoller {
             try await pacer.acquire()
             var request = makeRequest(after: after, before: before, nextToken: nextToken)
             let token: Secret?
-            if let restricted { token = try await restricted.token() } else { token = try await accessToken() }
+            if let restricted {
+                token = try await restricted.token()
+            } else {
+                token = try await tokens?.pollerAccessToken()
+            }
             if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
             let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 16 << 20)
@@ -222,35 +226,19 @@ public actor MarketplacePoller {
         }
     }
 
-    /// The current LWA token (nil without a provider); a refused refresh token is a credential failure.
-    private func accessToken() async throws -> Secret? {
-        guard let tokens else { return nil }
-        do {
-            return try await tokens.accessToken()
-        } catch let error as TokenEndpointError where error.isRejection {
-            throw PollerError.credentialsRejected(error.description)
-        }
-    }
-
     private func makeRequest(after: Date, before: Date, nextToken: String?) -> HTTPClientRequest {
-        var query = "MarketplaceIds=\(Self.escape(configuration.marketplaceID))"
+        var query = "MarketplaceIds=\(SPAPIQuery.escape(configuration.marketplaceID))"
         if let nextToken {
-            query += "&NextToken=\(Self.escape(nextToken))"
+            query += "&NextToken=\(SPAPIQuery.escape(nextToken))"
         } else {
-            query += "&LastUpdatedAfter=\(Self.escape(RFC3339.format(after)))"
-            query += "&LastUpdatedBefore=\(Self.escape(RFC3339.format(before)))"
+            query += "&LastUpdatedAfter=\(SPAPIQuery.escape(RFC3339.format(after)))"
+            query += "&LastUpdatedBefore=\(SPAPIQuery.escape(RFC3339.format(before)))"
             query += "&MaxResultsPerPage=\(configuration.pageSize)"
         }
         var request = HTTPClientRequest(url: "\(configuration.baseURL)/orders/v0/orders?\(query)")
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
         return request
-    }
-
-    private static func escape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
     private func produce(_ orders: [[UInt8]]) async throws {

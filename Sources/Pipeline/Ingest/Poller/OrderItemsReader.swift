@@ -92,12 +92,12 @@ actor OrderItemsReader {
         while true {
             try Task.checkCancellation()
             try await pacer.acquire()
-            var url = "\(baseURL)/orders/v0/orders/\(Self.escape(orderID))/orderItems"
-            if let nextToken { url += "?NextToken=\(Self.escape(nextToken))" }
+            var url = "\(baseURL)/orders/v0/orders/\(SPAPIQuery.escape(orderID))/orderItems"
+            if let nextToken { url += "?NextToken=\(SPAPIQuery.escape(nextToken))" }
             var request = HTTPClientRequest(url: url)
             request.method = .GET
             request.headers.add(name: "Accept", value: "application/json")
-            let token = try await accessToken()
+            let token = try await tokens?.pollerAccessToken()
             if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
             requests += 1
             sent += 1
@@ -135,18 +135,4 @@ actor OrderItemsReader {
         }
     }
 
-    private func accessToken() async throws -> Secret? {
-        guard let tokens else { return nil }
-        do {
-            return try await tokens.accessToken()
-        } catch let error as TokenEndpointError where error.isRejection {
-            throw PollerError.credentialsRejected(error.description)
-        }
-    }
-
-    private static func escape(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
 }
