@@ -30,12 +30,7 @@ extension RetryDrain {
             of: event, message, refreshing: refreshing, dispatcher: dispatcher, context: context)
         guard !missing.isEmpty else { return .write }
         let output = DispatchItemCheck.quarantineRecord(message, missing: missing, context: context)
-        let record = output.record
-        let sent = await retryUntilStopped(
-            "retry: send to \(record.topic)", logger: context.logger, shouldStop: context.isStopping,
-            { try await sink.send(record) })
-        guard sent != nil else { return .stopped }
-        outcome.audit.append(output.audit)
+        guard await send(output, into: &outcome, context: context) else { return .stopped }
         outcome.counts.quarantined += 1
         return .quarantined
     }

@@ -313,12 +313,7 @@ struct RetryDrain: Sendable {
                 output = HoldGeneration.stamped(output, generation)
             }
         }
-        let record = output.record
-        let sent = await retryUntilStopped(
-            "retry: send to \(record.topic)", logger: context.logger, shouldStop: context.isStopping,
-            { try await sink.send(record) })
-        guard sent != nil else { return .stopped }
-        outcome.audit.append(output.audit)
+        guard await send(output, into: &outcome, context: context) else { return .stopped }
         outcome.counts.add(counts)
         if case .retry = route { return .retried }
         return .deadLettered
@@ -329,5 +324,19 @@ extension LedgerStep {
     var isRefused: Bool {
         if case .refused = self { return true }
         return false
+    }
+}
+
+extension RetryDrain {
+    /// Sends `output`'s record (retried while the failure is transient, until the stage stops) and,
+    /// once the broker has it, keeps its audit row. False when the stage stopped first.
+    func send(_ output: StageOutput, into outcome: inout Outcome, context: StageContext) async -> Bool {
+        let record = output.record
+        let sent = await retryUntilStopped(
+            "retry: send to \(record.topic)", logger: context.logger, shouldStop: context.isStopping,
+            { try await sink.send(record) })
+        guard sent != nil else { return false }
+        outcome.audit.append(output.audit)
+        return true
     }
 }
