@@ -158,18 +158,23 @@ public final class PipelineRuntime: Sendable {
                         producer: parts.producer, health: parts.health, interval: configuration.healthProbeInterval,
                         logger: logger, ledger: parts.ledger)),
                 successTerminationBehavior: .ignore))
-        // Listed last, so shut down first: a stop while it still waits for the broker closes the
-        // gate and the stages waiting at it return at once.
-        parts.health.setDetail("topics", "setting up")
-        services.append(
-            .init(
-                service: TopicSetupService(
-                    kafka: parts.kafka ?? KafkaConfig(bootstrapServers: parts.bootstrapServers, [:]),
-                    topics: parts.topics, partitions: configuration.partitions,
-                    replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
-                    mockCluster: parts.mockCluster, retry: configuration.topicSetupRetry, health: parts.health,
-                    gate: topicsReady, logger: logger),
-                successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
+        if parts.mockCluster != nil {
+            // An in-process mock cluster always answers: `Parts.make` made its topics already.
+            parts.health.setDetail("topics", "ready")
+            topicsReady.open()
+        } else {
+            // Listed last, so shut down first: a stop while it still waits for the broker closes the
+            // gate and the stages waiting at it return at once.
+            parts.health.setDetail("topics", "setting up")
+            services.append(
+                .init(
+                    service: TopicSetupService(
+                        kafka: parts.kafka ?? KafkaConfig(bootstrapServers: parts.bootstrapServers, [:]),
+                        topics: parts.topics, partitions: configuration.partitions,
+                        replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,
+                        retry: configuration.topicSetupRetry, health: parts.health, gate: topicsReady, logger: logger),
+                    successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         if handleSignals {
             groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]

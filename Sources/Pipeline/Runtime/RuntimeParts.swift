@@ -76,7 +76,7 @@ struct Parts: Sendable {
         if let mockCluster {
             // An in-process mock cluster always answers: its topics are made now, before the stages'
             // consumers join their groups — the mock would otherwise create a subscribed topic on first
-            // use with its own default partition count. (``TopicSetupService`` finds them there.)
+            // use with its own default partition count. (``TopicSetupService`` is for a real broker.)
             try await TopicSetup.ensure(
                 kafka: kafka, topics: topics, partitions: configuration.partitions,
                 replicationFactor: configuration.replicationFactor, tiers: configuration.dispatch.retryTiers,

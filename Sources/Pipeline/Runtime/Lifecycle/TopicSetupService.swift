@@ -14,7 +14,6 @@ struct TopicSetupService: Service, CustomStringConvertible {
     let partitions: Int32
     let replicationFactor: Int32
     let tiers: [RetryTier]
-    let mockCluster: MockCluster?
     let retry: TopicSetupRetry
     let health: HealthState
     let gate: StartupGate
@@ -43,7 +42,7 @@ struct TopicSetupService: Service, CustomStringConvertible {
             do {
                 try await TopicSetup.ensure(
                     kafka: kafka, topics: topics, partitions: partitions, replicationFactor: replicationFactor,
-                    tiers: tiers, mockCluster: mockCluster, adminTimeout: retry.attemptTimeout, logger: logger)
+                    tiers: tiers, adminTimeout: retry.attemptTimeout, logger: logger)
                 if attempt > 1 {
                     logger.notice("topics ready after \(attempt) attempts: the broker answers")
                 }
