@@ -67,7 +67,9 @@ extension ERPRoutes {
         let parameters = request.uri.queryParameters
         let limit = min(1000, max(1, parameters.get("limit", as: Int.self) ?? 1000))
         let offset = max(0, parameters.get("offset", as: Int.self) ?? 0)
-        let rows = query.rows(await store.allRecords(), items: await store.items()).prefix(100_000)
+        let candidates =
+            query.table == "item" ? await store.items().map(\.row) : await store.transactionCandidates(for: query)
+        let rows = query.rows(candidates).prefix(100_000)
         let page = Array(rows.dropFirst(offset).prefix(limit))
         let hasMore = offset + page.count < rows.count
         let path = base.url + Self.suiteQLPath

@@ -21,6 +21,8 @@ public actor ERPStore {
     private var records: [ERPRecordType: [String: ERPRecord]] = [:]
     private var byExternalId: [ERPRecordType: [String: String]] = [:]
     private var fingerprints: Set<String> = []
+    /// Every record's SuiteQL row, indexed (what queries read).
+    private var transactions = ERPTransactionTable()
     private var nextID = 1000
     /// The last sales order document number given (`tranId`).
     private var lastDocumentNumber = 4400
@@ -64,9 +66,25 @@ public actor ERPStore {
     public func records(_ type: ERPRecordType, modifiedSince since: Date? = nil, createdFrom parent: String? = nil)
         -> [ERPRecord]
     {
-        (records[type] ?? [:]).values.filter { record in
+        let pool =
+            parent.map { parent in
+                transactions.ids("createdfrom", parent).union(transactions.ids("salesorder", parent))
+                    .compactMap { records[type]?[$0] }
+            } ?? Array((records[type] ?? [:]).values)
+        return pool.filter { record in
             (since.map { record.lastModifiedDate >= $0 } ?? true) && (parent.map { record.parent == $0 } ?? true)
         }.sorted { ($0.lastModifiedDate, Int($0.id) ?? 0) < ($1.lastModifiedDate, Int($1.id) ?? 0) }
+    }
+
+    /// The `transaction` rows `query` may match (``ERPTransactionTable/candidates(for:)``).
+    func transactionCandidates(for query: ERPSuiteQL) -> [[String: String]] {
+        transactions.candidates(for: query)
+    }
+
+    /// Stores `record` and its SuiteQL row: the one way a record is written.
+    private func put(_ record: ERPRecord) {
+        records[record.type, default: [:]][record.id] = record
+        transactions.put(record)
     }
 
     /// Every record of every type, by internal id.
@@ -143,7 +161,7 @@ public actor ERPStore {
         if record.action == action { return record }
         if record.action == .close, action == .cancel { throw .refused("A closed sales order cannot be cancelled.") }
         record.action = action
-        records[type]?[record.id] = record
+        put(record)
         refreshStatus(of: record.id)
         appliedWrites += 1
         log(records[type]?[record.id] ?? record)
@@ -202,7 +220,7 @@ public actor ERPStore {
         record.externalId = body.externalId
         if type == .salesOrder, record.orderStatus == nil { record.orderStatus = "A" }
         if type.isRelated, !fingerprints.insert(record.fingerprint).inserted { duplicateEffects += 1 }
-        records[type, default: [:]][record.id] = record
+        put(record)
         if let externalId = record.externalId { byExternalId[type, default: [:]][externalId] = record.id }
         if let order = salesOrderID(of: record) { refreshStatus(of: order) }
         appliedWrites += 1
@@ -215,7 +233,7 @@ public actor ERPStore {
         apply(body, to: &record)
         guard record != before else { return record }
         record.lastModifiedDate = now()
-        records[record.type]?[record.id] = record
+        put(record)
         if let order = salesOrderID(of: record) { refreshStatus(of: order) }
         appliedWrites += 1
         log(records[record.type]?[record.id] ?? record)
@@ -230,7 +248,8 @@ public actor ERPStore {
     /// lists no `item` lines receives every open line, as the transform's default does.
     private func refreshStatus(of id: String) {
         guard var order = records[.salesOrder]?[id] else { return }
-        let children = { (type: ERPRecordType) in (self.records[type] ?? [:]).values.filter { $0.createdFrom == id } }
+        let made = transactions.ids("createdfrom", id)
+        let children = { (type: ERPRecordType) in made.compactMap { self.records[type]?[$0] } }
         let code: String
         if order.action == .close {
             code = "H"
@@ -246,7 +265,7 @@ public actor ERPStore {
         guard order.status?.id != code else { return }
         order.status = .salesOrder(code)
         order.lastModifiedDate = now()
-        records[.salesOrder]?[id] = order
+        put(order)
     }
 
     /// Whether `fulfilments` together ship every line of `order` in full, by the lines' custom column

@@ -85,10 +85,18 @@ struct ERPSuiteQL: Sendable, Equatable {
         guard tokens.atEnd else { throw Unsupported(reason: "unexpected text after the query") }
     }
 
-    /// The query's rows over `records` (its table `transaction`) or `items` (`item`), ordered.
-    func rows(_ records: [ERPRecord], items: [ERPItem] = []) -> [[String: String]] {
-        let all = table == "item" ? items.map(\.row) : records.map(Self.row)
-        let matching = all.filter { row in
+    /// The query's rows among `candidates` (rows of its table: ``row(_:)`` of the records, or
+    /// ``ERPItem/row`` of the items), filtered, ordered and cut to its columns.
+    func rows(_ candidates: [[String: String]]) -> [[String: String]] {
+        // A `lastmodifieddate` bound is read once: rows hold the column as fixed-width ISO 8601 UTC
+        // with milliseconds (``timestamp``), so the bound written the same way compares as text.
+        let conditions = conditions.map { condition in
+            guard case .atLeast(let column, let value) = condition, column == "lastmodifieddate",
+                let bound = Self.date(value)
+            else { return condition }
+            return .atLeast(column, bound.formatted(Self.timestamp))
+        }
+        let matching = candidates.filter { row in
             guard !conditions.isEmpty else { return true }
             return matchesAny ? conditions.contains { holds($0, row) } : conditions.allSatisfy { holds($0, row) }
         }
@@ -109,11 +117,7 @@ struct ERPSuiteQL: Sendable, Equatable {
     private func holds(_ condition: Condition, _ row: [String: String]) -> Bool {
         switch condition {
         case .equals(let column, let value): return row[column] == value
-        case .atLeast(let column, let value):
-            if column == "lastmodifieddate", let bound = Self.date(value) {
-                return row[column].flatMap(Self.date).map { $0 >= bound } ?? false
-            }
-            return row[column].map { $0 >= value } ?? false
+        case .atLeast(let column, let value): return row[column].map { $0 >= value } ?? false
         case .oneOf(let column, let values): return row[column].map(values.contains) ?? false
         }
     }
