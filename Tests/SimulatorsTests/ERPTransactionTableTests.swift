@@ -12,7 +12,12 @@ final class ERPTransactionTableTests: XCTestCase {
         for seed in UInt64(1)...12 {
             var random = SeededRandom(seed: seed)
             let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-            let store = ERPStore(now: { clock.withLock { $0.addTimeInterval(0.25); return $0 } })
+            let store = ERPStore(now: {
+                clock.withLock { now in
+                    now.addTimeInterval(0.25)
+                    return now
+                }
+            })
             var orders: [String] = []
             for step in 0..<160 {
                 try await Self.write(step: step, into: store, orders: &orders, random: &random)
@@ -89,7 +94,8 @@ final class ERPTransactionTableTests: XCTestCase {
             case 4: chosen.append("status = '\(pick(["A", "B", "C", "D", "F", "G", "H"]))'")
             case 5: chosen.append("custbody_driftless_order IN ('\(order())')")
             case 6: chosen.append("custbody_driftless_version >= '\(Int.random(in: 1..<5, using: &random))'")
-            case 7: chosen.append("lastmodifieddate >= '2027-01-15T08:0\(Int.random(in: 0..<3, using: &random)):00.000Z'")
+            case 7:
+                chosen.append("lastmodifieddate >= '2027-01-15T08:0\(Int.random(in: 0..<3, using: &random)):00.000Z'")
             default: chosen.append("id = '\(pick(ids))'")
             }
         }
