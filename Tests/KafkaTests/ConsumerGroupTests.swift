@@ -58,6 +58,51 @@ final class ConsumerGroupTests: XCTestCase {
         XCTAssertEqual(lag.map(\.committed), [10], "everything acknowledged after the replay is committed")
     }
 
+    /// librdkafka 2.0.2 keeps a partition's pause across its revocation and a later assignment,
+    /// while the consumer starts an assigned partition flowing: a partition paused when it was taken
+    /// away must flow when it comes back (found by the 30-minute chaos run: a retry tier's partition,
+    /// paused until its head was due, lost in a broker partition and assigned again, never fetched).
+    func testAPartitionPausedWhenRevokedFlowsWhenAssignedAgain() async throws {
+        let broker = try TestBroker.mock()
+        let topic = try await broker.createTopic("pause-revoke", partitions: 2)
+        let group = broker.uniqueName("pause-revoke")
+        let first = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
+        let assignedBoth = await waitMakingProgress(progress: { first.statistics.assignments }) {
+            first.statistics.assignedPartitions == 2
+        }
+        XCTAssertTrue(assignedBoth.isDone, "the first consumer owns both partitions: \(assignedBoth)")
+        for partition: Int32 in [0, 1] { first.pause(topic: topic, partition: partition) }
+        let paused = await waitMakingProgress(progress: { first.statistics.pausedPartitions }) {
+            first.statistics.pausedPartitions == 2
+        }
+        XCTAssertTrue(paused.isDone, "both partitions paused: \(paused)")
+
+        // A second member takes one partition (the pause goes with it in librdkafka), then leaves.
+        let second = try KafkaConsumer(
+            config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
+        let split = await waitMakingProgress(progress: { first.statistics.assignments }) {
+            first.statistics.assignedPartitions == 1
+        }
+        XCTAssertTrue(split.isDone, "one partition moved to the second member: \(split)")
+        let kept = try XCTUnwrap(first.statistics.assignment.first)
+        await second.close()
+        let back = await waitMakingProgress(progress: { first.statistics.assignments }) {
+            first.statistics.assignedPartitions == 2
+        }
+        XCTAssertTrue(back.isDone, "the partition came back: \(back)")
+        XCTAssertEqual(first.statistics.pausedPartitions, 1, "only the partition that stayed is paused")
+        for partition: Int32 in [0, 1] where kept == "\(topic)[\(partition)]" {
+            first.resume(topic: topic, partition: partition)
+        }
+
+        try await broker.produce(topic: topic, count: 40, key: { "key-\($0)" })
+        let received = try await broker.consume(first, count: 40, timeout: .seconds(60), close: false)
+        XCTAssertEqual(Set(received.map(\.partition)), [0, 1], "both partitions deliver")
+        XCTAssertEqual(received.count, 40, "every record of the partition that came back arrives")
+        await first.close()
+    }
+
     func testPauseUntilResumesWhenDue() async throws {
         let broker = try TestBroker.mock()
         let topic = try await broker.createTopic("pause", partitions: 1)

@@ -66,6 +66,15 @@ extension ConsumerCore {
             if result != RD_KAFKA_RESP_ERR_NO_ERROR {
                 logger.error("kafka consumer: assign failed", metadata: ["error": "\(KafkaError.text(result))"])
             }
+            // The consumer's state starts every assigned partition flowing, but librdkafka 2.0.2 keeps
+            // a partition's pause across its revocation and a later assignment (confluent-kafka-go
+            // issue 193, librdkafka issue 1849): a partition paused (a retry not yet due) when it was
+            // taken away would come back paused with nobody to resume it — never fetched again.
+            let resumed = rd_kafka_resume_partitions(rk, list)
+            if resumed != RD_KAFKA_RESP_ERR_NO_ERROR {
+                logger.error(
+                    "kafka consumer: resume on assign failed", metadata: ["error": "\(KafkaError.text(resumed))"])
+            }
             logger.info(
                 "kafka consumer: partitions assigned",
                 metadata: [
