@@ -13,8 +13,8 @@ public struct ERPConfiguration: Sendable {
     public var maxConcurrentRequests: Int
     /// One request's deadline.
     public var requestTimeout: Duration
-    /// How writes are sent (`erp.writeMode`, `DRIFTLESS_ERP_WRITE_MODE`; default `async`).
-    public var writeMode: ERPWriteMode = .async
+    /// How writes are sent (`erp.writeMode`, `DRIFTLESS_ERP_WRITE_MODE`; default `sales-order-async`).
+    public var writeMode: ERPWriteMode = .salesOrderAsync
     /// How long an asynchronous write's job is followed before the write counts as unanswered
     /// (sent again later with the same idempotency key).
     public var asyncJobDeadline: Duration = .seconds(60)
@@ -69,6 +69,16 @@ public enum ERPWriteMode: String, Sendable, Hashable, CaseIterable {
     /// each job followed to completion before the order's next write: a write whose answer was lost
     /// can never land again later (the server refuses its key), so no late write wins.
     case async
+    /// Asynchronous (as ``async``) only for the writes a late landing could undo — the sales order's
+    /// upserts, whose fields a newer write changes — and synchronous for the writes that are the same
+    /// whenever they land: transforms (fulfilment, return authorization, credit memo: their
+    /// `externalId` makes NetSuite refuse a second one, `DUP_RCRD`), the deposit's upsert (one body
+    /// per capture, never changed) and record actions (`@cancel`, `@close`: terminal, the state they
+    /// set is the state a repeat finds). A synchronous write costs one request; an asynchronous one
+    /// at least two (the job, its poll). Safe because NetSuite identifies a record uniquely by its
+    /// type and external id (Oracle's NetSuite help, "Using External IDs", section_156334828635):
+    /// a transform that lands after its re-send cannot make a second record. The default.
+    case salesOrderAsync = "sales-order-async"
     /// Plain synchronous requests, for accounts without asynchronous processing: a write that timed
     /// out may still commit after a newer one (issue 22).
     case sync

@@ -19,7 +19,8 @@ extension ERPSync {
     ///   SuiteQL check on ``NetSuiteFields/effect`` comes first, and the record's `externalId` makes
     ///   NetSuite refuse a second one (`DUP_RCRD`, taken as done).
     ///
-    /// In ``ERPWriteMode/async`` (the default) every write is an asynchronous request whose
+    /// In ``ERPWriteMode/async`` every write (in ``ERPWriteMode/salesOrderAsync``, the default, the
+    /// sales order's upserts; the others are the same whenever they land) is an asynchronous request whose
     /// `X-NetSuite-Idempotency-Key` is ``ERPClient/idempotencyKey(effectID:eventID:)``, followed
     /// until its job completed: when this returns, nothing of the write can land later, so the
     /// order's next write is never overtaken by it (issue 22: no late write wins).
@@ -72,7 +73,8 @@ extension ERPSync {
             }
             outcome = await write(
                 .PUT, "/salesOrder/eid:\(ERPClient.escape(effect.externalID))",
-                NetSuiteBodies.encode(NetSuiteBodies.salesOrderLines(effect), adding: content), key: key
+                NetSuiteBodies.encode(NetSuiteBodies.salesOrderLines(effect), adding: content), key: key,
+                sameWheneverItLands: false
             ).outcome
         case .payment:
             outcome = await write(
@@ -91,6 +93,11 @@ extension ERPSync {
                 effect, from: "salesOrder", id: salesOrderID, to: "returnAuthorization",
                 NetSuiteBodies.encode(NetSuiteBodies.returnAuthorization(effect), adding: content), key: key,
                 recheck: recheck)
+            // A synchronous transform's `Location` names the new record: the order's first credit
+            // memo is made from it without a lookup.
+            if case .done(_, let location?) = outcome, location.contains("/returnAuthorization/") {
+                authorization = location.split(separator: "/").last.map(String.init)
+            }
         case .creditMemo:
             (outcome, authorization) = await applyCreditMemo(
                 effect, returnAuthorizationID: returnAuthorizationID,
@@ -114,7 +121,7 @@ extension ERPSync {
             let written = await write(
                 .PUT, "/salesOrder/eid:\(ERPClient.escape(effect.externalID))",
                 NetSuiteBodies.encode(body, adding: id == nil ? contentFields(effect) : [:]), key: key,
-                wantsRecord: id == nil)
+                sameWheneverItLands: false, wantsRecord: id == nil)
             outcome = written.outcome
             guard case .done(_, let location) = outcome else { return (outcome, id) }
             id = (written.recordLocation ?? location).flatMap { $0.split(separator: "/").last.map(String.init) } ?? id
@@ -191,8 +198,12 @@ extension ERPSync {
 
     /// One write of the record API, synchronous or asynchronous (``ERPWriteMode``); `body` is the
     /// encoded body (nil: the body could not be encoded, a permanent failure), `nil` for an action.
+    /// `sameWheneverItLands`: a late landing of this write cannot undo a newer one (a transform or
+    /// create NetSuite refuses to repeat, an unchanging upsert, a terminal action), so
+    /// ``ERPWriteMode/salesOrderAsync`` sends it synchronously.
     private func write(
-        _ method: HTTPMethod, _ path: String, _ body: Data??, key: String, wantsRecord: Bool = false
+        _ method: HTTPMethod, _ path: String, _ body: Data??, key: String, sameWheneverItLands: Bool = true,
+        wantsRecord: Bool = false
     ) async -> ERPClient.AsyncWrite {
         var data: Data?
         if let body {
@@ -202,10 +213,11 @@ extension ERPSync {
             data = encoded
         }
         switch client.writeMode {
-        case .sync:
+        case .sync,
+            .salesOrderAsync where sameWheneverItLands:
             let answer = await client.exchange(method, ERPClient.recordPath + path, body: data)
             return .init(outcome: answer.outcome, recordLocation: answer.location)
-        case .async:
+        case .async, .salesOrderAsync:
             return await client.writeAsync(method, path, body: data, idempotencyKey: key, wantsRecord: wantsRecord)
         }
     }

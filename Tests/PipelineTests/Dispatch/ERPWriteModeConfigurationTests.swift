@@ -3,7 +3,7 @@ import Foundation
 import Pipeline
 import XCTest
 
-/// `erp.writeMode` (`DRIFTLESS_ERP_WRITE_MODE`): asynchronous NetSuite requests by default, `sync`
+/// `erp.writeMode` (`DRIFTLESS_ERP_WRITE_MODE`): asynchronous sales order upserts by default, `async` and `sync`
 /// for accounts without asynchronous processing, anything else a start-up error naming the setting.
 final class ERPWriteModeConfigurationTests: XCTestCase {
     private var files: TemporaryFiles?
@@ -16,11 +16,11 @@ final class ERPWriteModeConfigurationTests: XCTestCase {
         files?.remove()
     }
 
-    func testTheWriteModeIsAsyncByDefaultAndConfigurable() throws {
+    func testTheWriteModeIsSalesOrderAsyncByDefaultAndConfigurable() throws {
         let files = try XCTUnwrap(files)
         let environment = ["DRIFTLESS_ERP_URL": "http://127.0.0.1:9300", "DRIFTLESS_ERP_TOKEN": "t"]
         let byDefault = try PipelineConfiguration.load(file: nil, environment: environment)
-        XCTAssertEqual(byDefault.erp?.writeMode, .async)
+        XCTAssertEqual(byDefault.erp?.writeMode, .salesOrderAsync)
 
         let yaml = try files.write(
             "erp:\n  baseURL: http://127.0.0.1:9300\n  token: t\n  writeMode: sync\n", "driftless.yaml")
@@ -28,6 +28,9 @@ final class ERPWriteModeConfigurationTests: XCTestCase {
         let overridden = try PipelineConfiguration.load(
             file: yaml, environment: ["DRIFTLESS_ERP_WRITE_MODE": "async"])
         XCTAssertEqual(overridden.erp?.writeMode, .async, "the environment wins over the file")
+        let mixed = try PipelineConfiguration.load(
+            file: nil, environment: environment.merging(["DRIFTLESS_ERP_WRITE_MODE": "sales-order-async"]) { $1 })
+        XCTAssertEqual(mixed.erp?.writeMode, .salesOrderAsync)
 
         var bad = environment
         bad["DRIFTLESS_ERP_WRITE_MODE"] = "eventually"

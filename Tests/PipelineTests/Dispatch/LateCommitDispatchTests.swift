@@ -86,6 +86,16 @@ final class LateCommitDispatchTests: XCTestCase {
                 + "\(run.wrongStatus.count) wrong status, \(run.regressions) regressions")
     }
 
+    /// `sales-order-async`: only the sales order's upserts are asynchronous; transforms, the deposit
+    /// and record actions go synchronously and may land late — the same end as all-async.
+    func testWithLateCommitsSalesOrderAsyncWritesEndAtTheNewestStatus() async throws {
+        let run = try await run(.salesOrderAsync, orders: 30, lateCommitRatio: 0.3, name: "late-mixed", seed: 31)
+        XCTAssertGreaterThan(run.lateCommits, 20, "the fault happened")
+        XCTAssertEqual(run.wrongStatus, [], "every sales order at its newest status")
+        XCTAssertEqual(run.regressions, 0, "no late write moved a status back")
+        XCTAssertEqual(run.duplicates, 0, "a transform or deposit that landed late was not made twice")
+    }
+
     /// The reproduction of issue 22's finding 2: the same stream with plain synchronous writes.
     func testWithLateCommitsSyncWritesLetALateWriteWin() async throws {
         let run = try await run(.sync, orders: 30, lateCommitRatio: 0.3, name: "late-sync", seed: 31)
@@ -103,7 +113,8 @@ final class LateCommitDispatchTests: XCTestCase {
     func testRequestsPerWrite() async throws {
         let syncRun = try await run(.sync, orders: 20, lateCommitRatio: 0, name: "rpw-sync", seed: 41)
         let asyncRun = try await run(.async, orders: 20, lateCommitRatio: 0, name: "rpw-async", seed: 41)
-        for run in [syncRun, asyncRun] {
+        let mixedRun = try await run(.salesOrderAsync, orders: 20, lateCommitRatio: 0, name: "rpw-mixed", seed: 41)
+        for run in [syncRun, asyncRun, mixedRun] {
             XCTAssertEqual(run.wrongStatus, [])
             XCTAssertEqual(run.regressions + run.duplicates, 0)
         }
@@ -112,9 +123,15 @@ final class LateCommitDispatchTests: XCTestCase {
         // at most three requests (job, task list, result).
         XCTAssertGreaterThanOrEqual(asyncRun.requests, syncRun.requests + asyncRun.writes)
         XCTAssertLessThanOrEqual(asyncRun.requests, syncRun.requests + 3 * asyncRun.writes)
+        // Only the sales order's upserts are followed as jobs: fewer requests than all-async, more than sync.
+        XCTAssertEqual(mixedRun.writes, asyncRun.writes)
+        XCTAssertLessThan(mixedRun.requests, asyncRun.requests)
+        XCTAssertGreaterThan(mixedRun.requests, syncRun.requests)
         let perWrite = { (run: Run) in String(format: "%.2f", Double(run.requests) / Double(run.writes)) }
         print(
             "requests per write: sync \(syncRun.requests) requests / \(syncRun.writes) writes = \(perWrite(syncRun)), "
-                + "async \(asyncRun.requests) / \(asyncRun.writes) = \(perWrite(asyncRun)) (views included)")
+                + "async \(asyncRun.requests) / \(asyncRun.writes) = \(perWrite(asyncRun)), "
+                + "sales-order-async \(mixedRun.requests) / \(mixedRun.writes) = \(perWrite(mixedRun)) (views included)"
+        )
     }
 }

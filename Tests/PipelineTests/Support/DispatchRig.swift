@@ -47,13 +47,14 @@ struct DispatchRig {
         timeout: Duration = .seconds(2),
         options: KafkaConsumerOptions = .init(bufferCapacity: 2_000, maxBatchSize: 500),
         health: HealthState? = nil, logLevel: Logger.Level = .warning, logs: CapturedLogs? = nil,
-        authentication: ERPAuthentication? = nil
+        authentication: ERPAuthentication? = nil, writeMode: ERPWriteMode = .async
     ) throws -> DispatchStage {
         var logger = logs?.logger() ?? Logger(label: "dispatch-test")
         logger.logLevel = logLevel
+        var erp = erpConfiguration(timeout: timeout, authentication: authentication)
+        erp.writeMode = writeMode
         return try DispatchStage(
-            kafka: rig.broker.consumerConfig(), topics: topics,
-            erp: erpConfiguration(timeout: timeout, authentication: authentication),
+            kafka: rig.broker.consumerConfig(), topics: topics, erp: erp,
             policy: policy, sink: producer, audit: LedgerAuditSink(writer: rig.writer), parking: parking(),
             health: health, replica: replica, options: options, logger: logger)
     }
