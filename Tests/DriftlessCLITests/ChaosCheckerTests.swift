@@ -152,6 +152,19 @@ final class ChaosCheckerTests: XCTestCase {
             runs: [run("reconcile-1", "failed", "r1", at: 100, 12), run("reconcile-0", "ok", "r1", at: 108, 3)],
             interval: 8, kills: [])
         XCTAssertEqual(unfenced.violations.count, 1, "\(unfenced.violations)")
+        // Both candidates failing one slot before either could take the lease (PostgreSQL down: seed 3
+        // of the short profile) ran nothing: with fencing, a failed report without a generation is
+        // counted apart, not as a second run of the slot.
+        let ledgerDown = ChaosLeaseCheck.check(
+            runs: [
+                run("reconcile-0", "ok", "r0", at: 92, 2, generation: 6, acted: 2),
+                run("reconcile-0", "failed", "r1", at: 100, 0.01),
+                run("reconcile-1", "failed", "r2", at: 100, 0.02),
+            ], interval: 8, kills: [])
+        XCTAssertEqual(ledgerDown.violations, [])
+        XCTAssertEqual(ledgerDown.failedBeforeLease, 2)
+        XCTAssertEqual(ledgerDown.ran, ["reconcile-0": 1])
+        XCTAssertEqual(ledgerDown.skipped, 0)
         let actedTogether = ChaosLeaseCheck.check(
             runs: [
                 run("reconcile-1", "failed", "r1", at: 100, 12, generation: 7, acted: 10),

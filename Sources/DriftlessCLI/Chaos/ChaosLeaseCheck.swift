@@ -70,6 +70,9 @@ enum ChaosLeaseCheck {
         var ran: [String: Int] = [:]
         var skipped = 0
         var failed = 0
+        /// Attempts that failed before they could take the lease (their ledger unreachable): with
+        /// fencing they report no lease generation; they did nothing, so no slot counts them.
+        var failedBeforeLease = 0
         var resumed = 0
         /// Kills of the holder after which another candidate took over.
         var handovers = 0
@@ -82,7 +85,8 @@ enum ChaosLeaseCheck {
 
         var text: String {
             let per = ran.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            return "\(per.isEmpty ? "none" : per) ran (\(failed) failed, \(resumed) resumed), \(skipped) skipped; "
+            return "\(per.isEmpty ? "none" : per) ran (\(failed) failed, \(resumed) resumed), \(skipped) skipped"
+                + (failedBeforeLease == 0 ? "" : ", \(failedBeforeLease) failed before taking the lease") + "; "
                 + "holder killed \(kills)×, handed over \(handovers)×"
                 + (failingOverlaps == 0
                     ? ""
@@ -97,8 +101,13 @@ enum ChaosLeaseCheck {
 
     static func check(runs: [ChaosReconcileRun], interval: Double, kills: [Kill]) -> Verdict {
         var verdict = Verdict()
-        let held = runs.filter(\.ran).sorted { $0.startedAt < $1.startedAt }
-        verdict.skipped = runs.count - held.count
+        // With fencing every attempt that took the lease reports its generation, so a failed one
+        // without it never held the lease (reports of builds without fencing have none at all).
+        let fenced = runs.contains { $0.generation != nil }
+        let beforeLease = { (run: ChaosReconcileRun) in fenced && run.result == "failed" && run.generation == nil }
+        let held = runs.filter { $0.ran && !beforeLease($0) }.sorted { $0.startedAt < $1.startedAt }
+        verdict.failedBeforeLease = runs.filter(beforeLease).count
+        verdict.skipped = runs.count - held.count - verdict.failedBeforeLease
         verdict.failed = held.filter { $0.result == "failed" }.count
         verdict.resumed = held.filter(\.resumed).count
         for run in held { verdict.ran[run.candidate, default: 0] += 1 }
