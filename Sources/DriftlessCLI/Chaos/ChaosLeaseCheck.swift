@@ -107,7 +107,7 @@ enum ChaosLeaseCheck {
         let beforeLease = { (run: ChaosReconcileRun) in fenced && run.result == "failed" && run.generation == nil }
         let held = runs.filter { $0.ran && !beforeLease($0) }.sorted { $0.startedAt < $1.startedAt }
         verdict.failedBeforeLease = runs.filter(beforeLease).count
-        verdict.skipped = runs.count - held.count - verdict.failedBeforeLease
+        verdict.skipped = runs.filter { !$0.ran }.count
         verdict.failed = held.filter { $0.result == "failed" }.count
         verdict.resumed = held.filter(\.resumed).count
         for run in held { verdict.ran[run.candidate, default: 0] += 1 }

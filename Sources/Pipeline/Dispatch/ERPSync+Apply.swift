@@ -96,7 +96,7 @@ extension ERPSync {
             // A synchronous transform's `Location` names the new record: the order's first credit
             // memo is made from it without a lookup.
             if case .done(_, let location?) = outcome, location.contains("/returnAuthorization/") {
-                authorization = location.split(separator: "/").last.map(String.init)
+                authorization = Self.recordID(in: location)
             }
         case .creditMemo:
             (outcome, authorization) = await applyCreditMemo(
@@ -124,7 +124,7 @@ extension ERPSync {
                 sameWheneverItLands: false, wantsRecord: id == nil)
             outcome = written.outcome
             guard case .done(_, let location) = outcome else { return (outcome, id) }
-            id = (written.recordLocation ?? location).flatMap { $0.split(separator: "/").last.map(String.init) } ?? id
+            id = (written.recordLocation ?? location).flatMap(Self.recordID(in:)) ?? id
         }
         let action: String? =
             switch operation {
@@ -194,6 +194,11 @@ extension ERPSync {
         ).outcome
         if case .permanent(_, "DUP_RCRD", _) = outcome { return .done(status: 200, location: nil) }
         return outcome
+    }
+
+    /// The internal id a record's `Location` (`…/record/v1/{type}/{id}`) ends with.
+    private static func recordID(in location: String) -> String? {
+        location.split(separator: "/").last.map(String.init)
     }
 
     /// One write of the record API, synchronous or asynchronous (``ERPWriteMode``); `body` is the

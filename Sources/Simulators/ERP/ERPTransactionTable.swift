@@ -39,27 +39,28 @@ struct ERPTransactionTable: Sendable {
     /// on them): for `AND`, those of its most selective `=`/`IN` condition; for `OR`, the union of
     /// every condition's when each is an `=`/`IN`; otherwise every row.
     func candidates(for query: ERPSuiteQL) -> [[String: String]] {
-        let keyed: [[String]] = query.conditions.compactMap { condition in
+        typealias Lookup = (column: String, values: [String])
+        let keyed: [Lookup] = query.conditions.compactMap { condition in
             switch condition {
-            case .equals(let column, let value) where column != Self.unindexed: [column, value]
-            case .oneOf(let column, let values) where column != Self.unindexed: [column] + values
+            case .equals(let column, let value) where column != Self.unindexed: (column, [value])
+            case .oneOf(let column, let values) where column != Self.unindexed: (column, values)
             default: nil
             }
         }
-        let lookups: [[String]]
-        if query.conditions.isEmpty || keyed.isEmpty {
+        let matches = { (lookup: Lookup) in
+            lookup.values.reduce(into: Set<String>()) { $0.formUnion(ids(lookup.column, $1)) }
+        }
+        // Sized by the index's counts, so only the chosen condition's ids are copied.
+        let size = { (lookup: Lookup) in
+            lookup.values.reduce(0) { $0 + ids(lookup.column, $1).count }
+        }
+        let found: Set<String>
+        if keyed.isEmpty || (query.matchesAny && keyed.count < query.conditions.count) {
             return Array(rows.values)
         } else if query.matchesAny {
-            guard keyed.count == query.conditions.count else { return Array(rows.values) }
-            lookups = keyed
+            found = keyed.reduce(into: Set<String>()) { $0.formUnion(matches($1)) }
         } else {
-            let sizes = keyed.map { lookup in lookup.dropFirst().reduce(0) { $0 + ids(lookup[0], $1).count } }
-            guard let smallest = sizes.indices.min(by: { sizes[$0] < sizes[$1] }) else { return Array(rows.values) }
-            lookups = [keyed[smallest]]
-        }
-        var found = Set<String>()
-        for lookup in lookups {
-            for value in lookup.dropFirst() { found.formUnion(ids(lookup[0], value)) }
+            found = keyed.min { size($0) < size($1) }.map(matches) ?? []
         }
         return found.compactMap { rows[$0] }
     }
