@@ -73,7 +73,10 @@ struct TraceCommand: AsyncParsableCommand {
         } catch let error as PipelineConfigurationError {
             throw ValidationError(error.description)
         }
-        guard let erp = configuration.erp else { return nil }
-        return ERPOrderLookup(client: try ERPClient(configuration: erp))
+        guard
+            let access = try Assembly(configuration: configuration, logger: Logger(label: "driftless.trace"))
+                .erpAccess()
+        else { return nil }
+        return ERPOrderLookup(client: access.client)
     }
 }

@@ -31,7 +31,7 @@ struct CaseActions: Sendable {
         guard let store = backend.cases else { throw OpsError.noCases }
         let replayer = CaseReplayer(
             cases: store, ledger: backend.ledger, sink: nil, topics: backend.topics, actor: who,
-            reconcile: try ReconcileCaseCheck.forReplay(configuration, needed: selected, logger: logger))
+            reconcile: try ReconcileCaseCheck.forReplay(backend.assembly, needed: selected))
         return await replayer.replay(selected)
     }
 
@@ -40,12 +40,9 @@ struct CaseActions: Sendable {
         throws -> Int
     {
         guard let store = backend.cases else { throw OpsError.noCases }
-        let check = try ReconcileCaseCheck.forReplay(configuration, needed: selected, logger: logger)
-        var producerLogger = logger
-        producerLogger.logLevel = .warning
-        let producer = try KafkaProducer(
-            config: KafkaConfig(bootstrapServers: backend.bootstrapServers, configuration.kafkaProperties),
-            logger: producerLogger)
+        let check = try ReconcileCaseCheck.forReplay(backend.assembly, needed: selected)
+        // The process's producer (the assembly built it for the stages): no second one for replays.
+        let producer = try backend.assembly.producer(bootstrapServers: backend.bootstrapServers)
         let replayer = CaseReplayer(
             cases: store, ledger: backend.ledger, sink: producer, topics: backend.topics, actor: who, reason: note,
             rate: rate, reconcile: check)
@@ -56,7 +53,6 @@ struct CaseActions: Sendable {
             let summary = await replayer.replay(selected) { done, total, caseID, result in
                 jobs.progress(id, "\(done)/\(total) case \(caseID): \(Self.describe(result))")
             }
-            await producer.close()
             jobs.finish(id, summary: summary.line)
             logger.notice(
                 "ops console replay",

@@ -12,24 +12,18 @@ public struct OpsBackend: Sendable {
     /// The process's ERP client (one per process: its token cache and concurrency limit are shared).
     let erpClient: ERPClient?
 
+    /// The process's composition root: the matrix it runs with, its ERP access, readers for replays.
+    let assembly: Assembly
+
     /// The parts of `runtime` the console needs.
     public init(runtime: PipelineRuntime) {
-        self.init(
-            ledger: runtime.ledger, bootstrapServers: runtime.bootstrapServers, topics: runtime.topics,
-            health: runtime.health, metrics: runtime.metrics, erpClient: runtime.erpClient)
-    }
-
-    /// The parts, given one by one.
-    public init(
-        ledger: any LedgerStore, bootstrapServers: String, topics: PipelineTopics, health: HealthState,
-        metrics: PipelineMetrics, erpClient: ERPClient? = nil
-    ) {
-        self.erpClient = erpClient
-        self.ledger = ledger
-        self.bootstrapServers = bootstrapServers
-        self.topics = topics
-        self.health = health
-        self.metrics = metrics
+        ledger = runtime.ledger
+        bootstrapServers = runtime.bootstrapServers
+        topics = runtime.topics
+        health = runtime.health
+        metrics = runtime.metrics
+        erpClient = runtime.erpClient
+        assembly = runtime.assembly
     }
 
     /// The ledger as a case store, when it keeps cases.

@@ -68,12 +68,8 @@ struct OrderPage: Sendable {
             """
     }
 
-    /// The mapping the pipeline runs with (its file, or the default).
-    private var matrix: MappingMatrix? {
-        guard let file = configuration.mappingFile else { return try? MappingMatrix.default }
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
-        return try? MappingMatrix.load(yaml: text, fileName: file)
-    }
+    /// The mapping the pipeline runs with (the process's, loaded once).
+    private var matrix: MappingMatrix? { try? backend.assembly.matrix() }
 
     /// The ERP's sales order for `key`, read now (a short retry budget: a page must not hang): the
     /// HTML, and the view when the ERP answered (`.some(nil)`: it has no sales order).

@@ -83,6 +83,15 @@ struct DLQReplay: AsyncParsableCommand {
         if let bootstrap { configuration.bootstrapServers = bootstrap }
         if let topicPrefix { configuration.topicPrefix = topicPrefix }
         let query = try filters.query(ids: ids, defaultStates: ids.isEmpty && !force ? [.open] : [], now: now)
+        configuration.kafkaProperties["message.timeout.ms"] = String(try Self.parseSendTimeout(sendTimeout))
+        var logger = Logger(label: "driftless.dlq")
+        logger.logLevel = .warning
+        let assembly: Assembly
+        do {
+            assembly = try Assembly(configuration: configuration, logger: logger)
+        } catch let error as PipelineConfigurationError {
+            throw ValidationError(error.description)
+        }
         var producer: KafkaProducer?
         if !dryRun {
             guard let servers = configuration.bootstrapServers else {
@@ -90,12 +99,7 @@ struct DLQReplay: AsyncParsableCommand {
                     "replay needs the brokers the pipeline uses: DRIFTLESS_KAFKA_BOOTSTRAP, kafka.bootstrapServers in --config, or --bootstrap"
                 )
             }
-            var logger = Logger(label: "driftless.dlq")
-            logger.logLevel = .warning
-            var properties = configuration.kafkaProperties
-            properties["message.timeout.ms"] = String(try Self.parseSendTimeout(sendTimeout))
-            producer = try KafkaProducer(
-                config: KafkaConfig(bootstrapServers: servers, properties), logger: logger)
+            producer = try assembly.producer(bootstrapServers: servers)
         }
         let store = try await ledger.openCases(readOnly: dryRun)
         let selected: [DeadLetterCase]
@@ -112,7 +116,7 @@ struct DLQReplay: AsyncParsableCommand {
         let replayer = CaseReplayer(
             cases: store, ledger: store, sink: producer, topics: PipelineTopics(prefix: configuration.topicPrefix),
             actor: operatorName(who), reason: note, force: force, rate: try rate.map(Self.parseRate),
-            reconcile: try Self.reconcileCheck(configuration, needed: selected))
+            reconcile: try ReconcileCaseCheck.forReplay(assembly, needed: selected))
         let bar = ReplayProgress(tty: isatty(STDOUT_FILENO) == 1, write: progress)
         let summary = await replayer.replay(selected) { done, total, id, result in
             bar.update(done: done, total: total, id: id, result: result)
@@ -120,14 +124,6 @@ struct DLQReplay: AsyncParsableCommand {
         await producer?.close()
         await store.close()
         return ("\(selected.count) case\(selected.count == 1 ? "" : "s") selected: \(summary.line)", summary.failed)
-    }
-
-    /// The re-check for reconciliation's cases (stage `reconcile`), when any is selected and the
-    /// channel and ERP read APIs are configured (else those cases fail with the reason).
-    static func reconcileCheck(
-        _ configuration: PipelineConfiguration, needed selected: [DeadLetterCase]
-    ) throws -> ReconcileCaseCheck? {
-        try ReconcileCaseCheck.forReplay(configuration, needed: selected, logger: Logger(label: "driftless.dlq"))
     }
 
     func run() async throws {

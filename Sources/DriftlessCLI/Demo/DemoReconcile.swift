@@ -37,7 +37,9 @@ struct DemoReconcile: Sendable {
         self.matrix = matrix
         self.producer = producer
         self.logger = logger
-        erp = ERPSync(client: try ERPClient(configuration: world.erpConfiguration))
+        // The runtime's one ERP access (its token, limiter and breaker), as `run`'s own reconciliation uses.
+        erp =
+            try runtime.assembly.erpAccess()?.sync ?? ERPSync(client: ERPClient(configuration: world.erpConfiguration))
         lwa = LWATokenProvider(configuration: world.lwaConfiguration)
     }
 

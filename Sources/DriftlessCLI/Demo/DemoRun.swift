@@ -111,7 +111,7 @@ struct DemoRun: Sendable {
 
             // Reconciliation: find, classify, correct through ingest or flag.
             console.phase("reconciling storefront and marketplace against the ERP (48 h window)")
-            let matrix = try MappingMatrix.load(yaml: String(contentsOfFile: mapping, encoding: .utf8))
+            let matrix = try runtime.assembly.matrix()  // the fixed mapping the runtime was restarted with
             let reconcile = try DemoReconcile(
                 world: world, runtime: runtime, topics: pipeline.topics, matrix: matrix, producer: producer,
                 logger: logger)

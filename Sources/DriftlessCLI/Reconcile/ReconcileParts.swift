@@ -21,25 +21,20 @@ struct ReconcileParts: Sendable {
     let metrics: ReconcileMetrics
     let logger: Logger
 
-    static func make(pipeline: PipelineConfiguration, logger: Logger) async throws -> ReconcileParts {
-        let stats = ReconcileAPIStats()
-        let channels = try ReconcileReaders.channels(pipeline: pipeline, stats: stats, logger: logger)
+    /// The parts of one run, the shared ones from `assembly` (the command's composition root).
+    static func make(assembly: Assembly, logger: Logger) async throws -> ReconcileParts {
+        let pipeline = assembly.configuration
+        let channels = try assembly.channelReaders()
         guard !channels.isEmpty else {
             throw ValidationError(
                 "no channel configured: the storefront (reconcile.shopify.baseURL and accessToken, or "
                     + "DRIFTLESS_SHOPIFY_ADMIN_URL and DRIFTLESS_SHOPIFY_ACCESS_TOKEN) and/or the marketplace (poller:)"
             )
         }
-        guard let erpConfiguration = pipeline.erp else {
+        guard let erp = try assembly.erpViewReader() else {
             throw ValidationError("no ERP configured (erp: or DRIFTLESS_ERP_URL and DRIFTLESS_ERP_TOKEN)")
         }
-        let erp = ERPViewReader(sync: ERPSync(client: try ERPClient(configuration: erpConfiguration)), stats: stats)
-        let matrix: MappingMatrix
-        if let file = pipeline.mappingFile {
-            matrix = try MappingMatrix.load(yaml: try String(contentsOfFile: file, encoding: .utf8), fileName: file)
-        } else {
-            matrix = try MappingMatrix.default
-        }
+        let matrix = try assembly.matrix()
         let store = try await Ledger.open(url: pipeline.ledgerURL)
         guard let ledger = store as? any ReconcileLedger else {
             await store.close()
@@ -53,15 +48,15 @@ struct ReconcileParts: Sendable {
                     "no Kafka brokers configured (DRIFTLESS_KAFKA_BOOTSTRAP or kafka.bootstrapServers): corrections "
                         + "go through <prefix>.ingest.raw; use --dry-run to only compare")
             }
-            producer = try KafkaProducer(
-                config: KafkaConfig(bootstrapServers: servers, pipeline.kafkaProperties), logger: logger)
+            producer = try assembly.producer(bootstrapServers: servers)
         }
         let metrics = ReconcileMetrics(alerts: pipeline.alerts)
         let alerts = AlertService(
             configuration: pipeline.alerts, engine: metrics.engine, audit: nil,
             replica: "\(pipeline.replica)/reconcile", metricsFactory: metrics.metrics.factory, logger: logger)
         return ReconcileParts(
-            pipeline: pipeline, stats: stats, channels: channels, erp: erp, matrix: matrix, ledger: ledger,
+            pipeline: pipeline, stats: assembly.reconcileStats, channels: channels, erp: erp, matrix: matrix,
+            ledger: ledger,
             producer: producer, alerts: alerts, metrics: metrics, logger: logger)
     }
 

@@ -10,27 +10,26 @@ import OrderModel
 /// the schedule; the ledger lease lets one of them run at a time.
 enum ReconcileRuntime {
     /// The service, or nil when `run` does not reconcile (``ReconcileReaders/runsInPipeline(_:)``) —
-    /// said in one line. `marketplace`: the poller's token and pacer, shared; `access`: the process's ERP
-    /// client and gate (dispatch's), so reads share its token, limiter and breaker. Enabled without a channel or an ERP is a configuration error.
+    /// said in one line. The readers come from `assembly`: the poller's SP-API token and pacers, the
+    /// process's ERP client and gate (dispatch's), so reads share its token, limiter and breaker.
+    /// Enabled without a channel or an ERP is a configuration error.
     static func service(
-        configuration: PipelineConfiguration, ledger: any LedgerStore, producer: KafkaProducer, topics: PipelineTopics,
-        matrix: MappingMatrix, metrics: PipelineMetrics, alerts: AlertEngine, marketplace: MarketplaceAccess?,
-        erp access: ERPAccess? = nil, logger: Logger
+        assembly: Assembly, ledger: any LedgerStore, producer: KafkaProducer, topics: PipelineTopics,
+        metrics: PipelineMetrics, alerts: AlertEngine, logger: Logger
     ) throws -> ReconcileService? {
+        let configuration = assembly.configuration
         guard ReconcileReaders.runsInPipeline(configuration) else {
             logger.notice(
                 "reconciliation not scheduled in this process (no storefront Admin API / marketplace and ERP configured, or reconcile.inRun: false)"
             )
             return nil
         }
-        let stats = ReconcileAPIStats()
-        let channels = try ReconcileReaders.channels(
-            pipeline: configuration, stats: stats, marketplace: marketplace, logger: logger)
+        let channels = try assembly.channelReaders()
         guard !channels.isEmpty else {
             throw PipelineConfigurationError.missingSetting(
                 setting: "reconcile.shopify.baseURL or poller.baseURL", neededBy: "reconcile.inRun")
         }
-        guard let erp = configuration.erp else {
+        guard let erp = try assembly.erpViewReader() else {
             throw PipelineConfigurationError.missingSetting(setting: "erp.baseURL", neededBy: "reconcile.inRun")
         }
         guard let reconcileLedger = ledger as? any ReconcileLedger else {
@@ -42,12 +41,8 @@ enum ReconcileRuntime {
         var jobLogger = logger
         jobLogger[metadataKey: "component"] = "reconcile"
         let job = ReconcileJob(
-            settings: settings, channels: channels,
-            erp: ERPViewReader(
-                sync: ERPSync(client: try access?.client ?? ERPClient(configuration: erp)), stats: stats,
-                gate: access?.gate),
-            stats: stats,
-            matrix: matrix, ledger: reconcileLedger, topics: topics,
+            settings: settings, channels: channels, erp: erp, stats: assembly.reconcileStats,
+            matrix: try assembly.matrix(), ledger: reconcileLedger, topics: topics,
             send: { records in _ = try await producer.send(records) }, metrics: metrics, alerts: alerts,
             logger: jobLogger)
         logger.notice(

@@ -31,6 +31,8 @@ public final class PipelineRuntime: Sendable {
     /// The process's one ERP client (dispatch's and retry's ``ERPAccess`` when they run, else one built
     /// from the `erp` configuration); nil without an ERP configured.
     public let erpClient: ERPClient?
+    /// The process's composition root: the shared parts (matrix, producer, ERP and marketplace access).
+    public let assembly: Assembly
     /// The process's metrics (`GET /metrics`).
     public let metrics: PipelineMetrics
     /// The alert rules and their delivery; feed it mismatches with `alerts.engine.record(mismatch:at:)`.
@@ -69,6 +71,7 @@ public final class PipelineRuntime: Sendable {
         webhooks = parts.webhooks
         poller = parts.poller
         erpClient = parts.erpClient
+        assembly = parts.assembly
         metrics = parts.observe.metrics
         alerts = parts.observe.alerts
         bootstrapServers = parts.bootstrapServers
@@ -86,18 +89,19 @@ public final class PipelineRuntime: Sendable {
     /// Starts `stages` (all by default): opens the ledger, ensures topics, starts the consumers, the
     /// HTTP listener `http` makes and the poller. `handleSignals` installs SIGTERM/SIGINT graceful shutdown.
     /// `mockCluster`: a mock cluster the caller owns (its bootstrap servers must be configured), so
-    /// topics are created through it (the mock cluster does not serve CreateTopics).
+    /// topics are created through it (the mock cluster does not serve CreateTopics). `assembly`: the
+    /// process's composition root, when the caller already has one (its configuration then wins).
     public static func start(
         configuration: PipelineConfiguration, stages: Set<StageName> = Set(StageName.allCases),
-        handleSignals: Bool = false, mockCluster: MockCluster? = nil, logger: Logger = Logger(label: "driftless"),
-        http: any HTTPFront
+        handleSignals: Bool = false, mockCluster: MockCluster? = nil, assembly: Assembly? = nil,
+        logger: Logger = Logger(label: "driftless"), http: any HTTPFront
     ) async throws -> PipelineRuntime {
         let parts = try await Parts.make(
-            configuration: configuration, stages: stages, mockCluster: mockCluster, logger: logger)
+            configuration: configuration, stages: stages, mockCluster: mockCluster, assembly: assembly, logger: logger)
         let (ports, portContinuation) = AsyncStream<Int?>.makeStream()
         let app = http.makeService(
             parts: HTTPFrontParts(
-                configuration: configuration, health: parts.health, metrics: parts.observe.metrics,
+                configuration: parts.configuration, health: parts.health, metrics: parts.observe.metrics,
                 webhooks: parts.webhooks, alerts: parts.observe.alerts.engine, logger: logger),
             onListening: { port in
                 portContinuation.yield(port)

@@ -6,6 +6,8 @@ import OrderModel
 
 /// The clients and stages of a runtime, built before the service group starts.
 struct Parts: Sendable {
+    /// The process's composition root (the shared parts come from it).
+    var assembly: Assembly
     var configuration: PipelineConfiguration
     var topics: PipelineTopics
     var bootstrapServers: String
@@ -42,20 +44,22 @@ struct Parts: Sendable {
     /// The Kafka client settings (the topic setup's admin client uses them).
     var kafka: KafkaConfig? = nil
 
+    /// Builds the parts of `stages`; the shared ones (matrix, producer, ERP and marketplace access)
+    /// come from `assembly` (the process's composition root, whose configuration then wins; one is
+    /// made from `configuration` if nil).
     static func make(
-        configuration: PipelineConfiguration, stages: Set<StageName>, mockCluster external: MockCluster?,
-        logger: Logger
+        configuration given: PipelineConfiguration, stages: Set<StageName>, mockCluster external: MockCluster?,
+        assembly: Assembly? = nil, logger: Logger
     ) async throws -> Parts {
-        try configuration.validate()
+        let assembly = try assembly ?? Assembly(configuration: given, logger: logger)
+        let configuration = assembly.configuration
         if !stages.isDisjoint(with: [.dispatch, .retry]), configuration.erp == nil,
             stages.count < StageName.allCases.count
         {
             // Asked for by name (not just part of plain `run`): refuse before anything is opened.
             throw PipelineRuntimeError.dispatchWithoutERP
         }
-        var matrix = try loadMatrix(configuration.mappingFile)
-        // Without an ERP there is nothing to look SKUs up in: validate checks the table alone.
-        if configuration.erp == nil { matrix.content.itemLookup = .off }
+        let matrix = try assembly.matrix()
         let translateLock =
             stages.contains(.translate) ? try SQLiteTranslateLock.acquire(ledgerURL: configuration.ledgerURL) : nil
         var mockCluster = external
@@ -70,7 +74,7 @@ struct Parts: Sendable {
                 "no Kafka brokers configured: running embedded on librdkafka's mock cluster (in-process, nothing kept on disk)",
                 metadata: ["bootstrap": "\(bootstrap)"])
         }
-        let kafka = KafkaConfig(bootstrapServers: bootstrap, configuration.kafkaProperties)
+        let kafka = assembly.kafka(bootstrapServers: bootstrap)
         let consumerKafka = kafka.merging(configuration.consumerProperties)
         let topics = PipelineTopics(prefix: configuration.topicPrefix)
         if let mockCluster {
@@ -89,21 +93,16 @@ struct Parts: Sendable {
             store: ledger, configuration: AuditWriterConfiguration(capacity: configuration.auditBufferRecords),
             logger: logger)
         let audit = LedgerAuditSink(writer: auditWriter)
-        // Topics are made only by the topic set-up, with the configured partition count: the producer
-        // never asks the broker to auto-create one (it would take the broker's own count), unless the
-        // configuration says otherwise.
-        let producerKafka =
-            configuration.kafkaProperties["allow.auto.create.topics"] == nil
-            ? kafka.merging(["allow.auto.create.topics": "false"]) : kafka
-        let producer = try KafkaProducer(config: producerKafka, logger: logger)
-        let health = HealthState()
+        let producer = try assembly.producer(bootstrapServers: bootstrap)
+        let health = assembly.health
         let observe = try ObserveParts.make(
             configuration: configuration, kafka: kafka, topics: topics, health: health, audit: audit, logger: logger)
         let options = KafkaConsumerOptions(
             bufferCapacity: configuration.bufferCapacity, maxBatchSize: configuration.maxBatchSize)
         let replica = configuration.replica
         var parts = Parts(
-            configuration: configuration, topics: topics, bootstrapServers: bootstrap, mockCluster: mockCluster,
+            assembly: assembly, configuration: configuration, topics: topics, bootstrapServers: bootstrap,
+            mockCluster: mockCluster,
             ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, observe: observe,
             ledgerBackground: ledgerBackground,
             closer: ResourceCloser(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger),
@@ -118,17 +117,12 @@ struct Parts: Sendable {
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, ledger: ledger, audit: audit,
                 replica: "\(replica)/translate", options: options, logger: logger)
         }
-        // One ERP client, credential cache, limiter and breaker for dispatch, retry and reconciliation.
-        var erpAccess: ERPAccess?
+        // One ERP client, credential cache, limiter and breaker for dispatch, retry, reconciliation
+        // and the console (the assembly's).
         if stages.contains(.dispatch) || stages.contains(.retry) {
-            if var erp = configuration.erp {
-                erp.content = matrix.content
+            if let access = try assembly.erpAccess() {
+                let erp = access.configuration
                 guard let parking = ledger as? any ParkingStore else { throw PipelineRuntimeError.ledgerWithoutParking }
-                let access =
-                    try erpAccess
-                    ?? ERPAccess(
-                        configuration: erp, policy: configuration.dispatch, health: health, logger: logger)
-                erpAccess = access
                 if stages.contains(.dispatch) {
                     parts.dispatch = try DispatchStage(
                         kafka: consumerKafka, topics: topics, erp: erp, policy: configuration.dispatch, sink: producer,
@@ -158,8 +152,6 @@ struct Parts: Sendable {
                 )
             }
         }
-        // The poller's SP-API token and pacer, shared with the in-process reconciliation.
-        var marketplace: MarketplaceAccess?
         if stages.contains(.ingest) {
             if let secret = configuration.shopifySecret {
                 parts.webhooks = ShopifyWebhookIngest(
@@ -176,10 +168,8 @@ struct Parts: Sendable {
                     "no Shopify secret configured (DRIFTLESS_SHOPIFY_SECRET / ingest.shopify.secret): POST /webhooks/shopify is not served"
                 )
             }
-            if let pollerConfiguration = configuration.poller {
-                let access = MarketplaceAccess(
-                    poller: pollerConfiguration, lwa: configuration.amazonLWA, logger: logger)
-                marketplace = access
+            // The poller's SP-API token and pacer, shared with the in-process reconciliation.
+            if let pollerConfiguration = configuration.poller, let access = assembly.marketplaceAccess() {
                 parts.poller = MarketplacePoller(
                     configuration: pollerConfiguration, topics: topics, sink: producer, audit: audit,
                     checkpoints: LedgerPollerCheckpointStore(store: ledger), replica: "\(replica)/poller",
@@ -187,12 +177,11 @@ struct Parts: Sendable {
                     logger: logger)
             }
         }
-        parts.erpClient = try erpAccess?.client ?? configuration.erp.map { try ERPClient(configuration: $0) }
+        parts.erpClient = try assembly.erpAccess()?.client
         if stages.count == StageName.allCases.count {
             parts.reconcile = try ReconcileRuntime.service(
-                configuration: configuration, ledger: ledger, producer: producer, topics: topics, matrix: matrix,
-                metrics: observe.metrics, alerts: observe.alerts.engine, marketplace: marketplace, erp: erpAccess,
-                logger: logger)
+                assembly: assembly, ledger: ledger, producer: producer, topics: topics, metrics: observe.metrics,
+                alerts: observe.alerts.engine, logger: logger)
         }
         parts.observe.attach(
             validate: parts.validate, translate: parts.translate, dispatch: parts.dispatch, retry: parts.retry,
@@ -201,15 +190,5 @@ struct Parts: Sendable {
             processes: ledger as? any ProcessStore, replica: replica,
             ingest: parts.webhooks != nil || parts.poller != nil)
         return parts
-    }
-
-    static func loadMatrix(_ file: String?) throws -> MappingMatrix {
-        do {
-            guard let file else { return try MappingMatrix.default }
-            let text = try String(contentsOfFile: file, encoding: .utf8)
-            return try MappingMatrix.load(yaml: text, fileName: file)
-        } catch {
-            throw PipelineRuntimeError.mapping(String(describing: error))
-        }
     }
 }
