@@ -12,7 +12,7 @@ public struct DriftlessCommand: AsyncParsableCommand {
         subcommands: [
             Version.self, DevBrokerCommand.self, MappingCommand.self, TraceCommand.self, LedgerCommand.self,
             RunCommand.self, SimulateCommand.self, DLQCommand.self, LagCommand.self, ReconcileCommand.self,
-            DemoCommand.self, TopicsCommand.self, ChaosCommand.self,
+            DemoCommand.self, TopicsCommand.self, ChaosCommand.self, ConfigCommand.self,
         ]
     )
 

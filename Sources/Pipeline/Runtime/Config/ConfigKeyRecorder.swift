@@ -19,10 +19,14 @@ enum ConfigKeyRecorder {
         }
     }
 
-    /// The first key of `yaml` (in document order) that none of `types` reads, or nil.
+    /// The first key of `yaml` (in document order) that none of `types` reads and no row of the
+    /// settings table names, or nil.
     static func firstUnknownKey(in yaml: String, readBy types: [any Decodable.Type]) -> UnknownKey? {
         guard let root = try? Yams.compose(yaml: yaml) else { return nil }
         let record = Record()
+        let table = SettingsTable.knownKeys
+        record.asked.formUnion(table.asked)
+        record.anyKeys.formUnion(table.anyKeys)
         for type in types {
             _ = try? type.init(from: NodeDecoder(node: root, path: [], record: record))
         }

@@ -34,9 +34,4 @@ extension PipelineConfigFile {
         var slack: Destination?
         var teams: Destination?
     }
-
-    /// `metrics:` — sampling of consumer buffers and lag for `/metrics`.
-    struct Metrics: Decodable, Sendable {
-        var sampleIntervalMs: Int?
-    }
 }

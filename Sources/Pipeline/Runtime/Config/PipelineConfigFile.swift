@@ -1,18 +1,10 @@
-/// The YAML config file as written (every field optional; defaults fill the gaps).
-/// See `Deploy/driftless.yaml` for an annotated example.
+/// The YAML config file's sections that have readers of their own, as written (every field optional;
+/// defaults fill the gaps). The `kafka`, `stages`, `mapping`, `health`, `metrics` and `dispatch`
+/// sections and the scalar keys of `ledger` and `ingest` are rows of ``SettingsTable`` instead. See
+/// `Deploy/driftless.yaml` for an annotated example.
 struct PipelineConfigFile: Decodable, Sendable {
-    struct Kafka: Decodable, Sendable {
-        var bootstrapServers: String?
-        var properties: [String: String]?
-        var consumerProperties: [String: String]?
-        var partitions: Int32?
-        var replicationFactor: Int32?
-        var topicPrefix: String?
-    }
-
+    /// `ledger:` — its table-driven keys (``SettingsTable``) aside.
     struct LedgerSection: Decodable, Sendable {
-        var url: String?
-        var auditBufferRecords: Int?
         var retention: Retention?
     }
 
@@ -46,17 +38,8 @@ struct PipelineConfigFile: Decodable, Sendable {
         }
     }
 
+    /// `ingest:` — its table-driven keys (``SettingsTable``) aside.
     struct Ingest: Decodable, Sendable {
-        var host: String?
-        var port: Int?
-        var maxBodyBytes: Int?
-        var sendTimeoutMs: Int?
-        var dedupeCapacity: Int?
-        var dedupeTtlSeconds: Int?
-        var idleTimeoutMs: Int?
-        var requestTimeoutMs: Int?
-        var maxConnections: Int?
-        var maxPendingSends: Int?
         var shopify: Shopify?
     }
 
@@ -77,20 +60,6 @@ struct PipelineConfigFile: Decodable, Sendable {
         var orderItemsRateLimitBurst: Double?
         var restrictedDataToken: Bool?
         var lwa: LWA?
-    }
-
-    struct Stages: Decodable, Sendable {
-        var replica: String?
-        var maxBatchSize: Int?
-        var bufferCapacity: Int?
-    }
-
-    struct Mapping: Decodable, Sendable {
-        var file: String?
-    }
-
-    struct Health: Decodable, Sendable {
-        var probeIntervalMs: Int?
     }
 
     /// `erp:` — where dispatch writes (absent: no dispatch).
@@ -127,36 +96,11 @@ struct PipelineConfigFile: Decodable, Sendable {
         }
     }
 
-    /// `dispatch:` — in-place retries and the circuit breaker (``DispatchPolicy``).
-    struct Dispatch: Decodable, Sendable {
-        var maxAttempts: Int?
-        var initialBackoffMs: Int?
-        var maxBackoffMs: Int?
-        var breakerConsecutiveFailures: Int?
-        var breakerWindow: Int?
-        var breakerFailureRatio: Double?
-        var breakerOpenMs: Int?
-        var breakerMaxOpenMs: Int?
-        var pauseProbeIntervalMs: Int?
-        var holdSweepIntervalMs: Int?
-        var holdSweepGraceMs: Int?
-        var maxConcurrentOrders: Int?
-        var viewTtlMs: Int?
-        /// Retry tiers, e.g. `["10s", "1m", "10m", "1h"]`.
-        var retryTiers: [String]?
-    }
-
-    var kafka: Kafka?
     var ledger: LedgerSection?
     var ingest: Ingest?
     var poller: Poller?
-    var stages: Stages?
-    var mapping: Mapping?
-    var health: Health?
     var erp: ERP?
-    var dispatch: Dispatch?
     var alerts: Alerts?
-    var metrics: Metrics?
 }
 
 extension KeyedDecodingContainer {

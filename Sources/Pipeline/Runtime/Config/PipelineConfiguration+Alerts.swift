@@ -8,15 +8,6 @@ extension PipelineConfiguration {
         valueVariable: "DRIFTLESS_ALERT_TEAMS_URL", fileVariable: "DRIFTLESS_ALERT_TEAMS_URL_FILE",
         valueKey: "alerts.teams.url", fileKey: "alerts.teams.urlFile")
 
-    /// The `metrics:` section over the defaults.
-    mutating func applyMetrics(_ file: PipelineConfigFile.Metrics?) throws {
-        guard let interval = file?.sampleIntervalMs else { return }
-        guard interval > 0 else {
-            throw PipelineConfigurationError.invalidValue(field: "metrics.sampleIntervalMs", value: "\(interval)")
-        }
-        metricsSampleInterval = .milliseconds(interval)
-    }
-
     /// The `alerts:` section and the destination URLs (environment first, then the file). An
     /// unknown rule, a bad number or severity, an empty or malformed URL fails here, naming the
     /// setting and never a URL.

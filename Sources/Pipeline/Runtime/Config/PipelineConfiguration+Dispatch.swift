@@ -5,34 +5,6 @@ extension PipelineConfiguration {
         valueVariable: "DRIFTLESS_ERP_TOKEN", fileVariable: "DRIFTLESS_ERP_TOKEN_FILE", valueKey: "erp.token",
         fileKey: "erp.tokenFile")
 
-    /// The `dispatch:` section over the defaults.
-    mutating func applyDispatch(_ file: PipelineConfigFile.Dispatch?) throws {
-        guard let file else { return }
-        func milliseconds(_ value: Int?) -> Duration? { value.map { .milliseconds($0) } }
-        dispatch.maxAttempts = file.maxAttempts ?? dispatch.maxAttempts
-        dispatch.initialBackoff = milliseconds(file.initialBackoffMs) ?? dispatch.initialBackoff
-        dispatch.maxBackoff = milliseconds(file.maxBackoffMs) ?? dispatch.maxBackoff
-        dispatch.breakerConsecutiveFailures = file.breakerConsecutiveFailures ?? dispatch.breakerConsecutiveFailures
-        dispatch.breakerWindow = file.breakerWindow ?? dispatch.breakerWindow
-        dispatch.breakerFailureRatio = file.breakerFailureRatio ?? dispatch.breakerFailureRatio
-        dispatch.breakerOpen = milliseconds(file.breakerOpenMs) ?? dispatch.breakerOpen
-        dispatch.breakerMaxOpen = milliseconds(file.breakerMaxOpenMs) ?? dispatch.breakerMaxOpen
-        dispatch.pauseProbeInterval = milliseconds(file.pauseProbeIntervalMs) ?? dispatch.pauseProbeInterval
-        dispatch.holdSweepInterval = milliseconds(file.holdSweepIntervalMs) ?? dispatch.holdSweepInterval
-        dispatch.holdSweepGrace = milliseconds(file.holdSweepGraceMs) ?? dispatch.holdSweepGrace
-        dispatch.maxConcurrentOrders = file.maxConcurrentOrders ?? dispatch.maxConcurrentOrders
-        dispatch.viewTTL = milliseconds(file.viewTtlMs) ?? dispatch.viewTTL
-        if let names = file.retryTiers {
-            dispatch.retryTiers = try names.map { name in
-                guard let tier = RetryTier(name) else {
-                    throw PipelineConfigurationError.invalidValue(
-                        field: "dispatch.retryTiers", value: "\(name) (a whole number and ms, s, m or h, e.g. 10s)")
-                }
-                return tier
-            }
-        }
-    }
-
     /// The ERP destination from the environment (`DRIFTLESS_ERP_URL`, `DRIFTLESS_ERP_TOKEN` or
     /// `DRIFTLESS_ERP_TOKEN_FILE`, `DRIFTLESS_ERP_MAX_CONCURRENT_REQUESTS`,
     /// `DRIFTLESS_ERP_REQUEST_TIMEOUT_MS`) over the file's `erp:` section. Dispatch is configured

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import OrderModel
+import Yams
 
 /// Everything `driftless run` needs, resolved from the YAML file, then `DRIFTLESS_…` environment
 /// variables (which win), then defaults.
@@ -128,6 +129,7 @@ public struct PipelineConfiguration: Sendable {
         var fileERP: PipelineConfigFile.ERP?
         var fileLWA: PipelineConfigFile.LWA?
         var fileAlerts: PipelineConfigFile.Alerts?
+        var document: Node?
         if let file {
             let (parsed, text) = try ConfigFileReader.decode(PipelineConfigFile.self, from: file)
             if let unknown = ConfigKeyRecorder.firstUnknownKey(
@@ -135,15 +137,16 @@ public struct PipelineConfiguration: Sendable {
             {
                 throw PipelineConfigurationError.invalidFile(path: file, reason: unknown.message)
             }
+            document = try? Yams.compose(yaml: text)
             try configuration.apply(parsed)
             fileSecrets = parsed.ingest?.shopify
             fileERP = parsed.erp
             fileLWA = parsed.poller?.lwa
-            try configuration.applyDispatch(parsed.dispatch)
             fileAlerts = parsed.alerts
-            try configuration.applyMetrics(parsed.metrics)
             try configuration.applyRetention(parsed.ledger?.retention, environment: [:])
         }
+        // The table's sections: the file's values, then the environment's.
+        try SettingsTable.apply(file: document, path: file, environment: environment, to: &configuration)
         try configuration.apply(environment: environment)
         try configuration.applyRetention(nil, environment: environment)
         // Secrets: environment first, then the file's settings; files are read only when used. A
@@ -166,35 +169,9 @@ public struct PipelineConfiguration: Sendable {
         return configuration
     }
 
+    /// The file's sections that have readers of their own (the table's are applied by
+    /// ``SettingsTable``).
     mutating func apply(_ file: PipelineConfigFile) throws {
-        if let kafka = file.kafka {
-            if kafka.bootstrapServers == "embedded" {
-                bootstrapServers = nil
-                embeddedRequested = true
-            } else {
-                bootstrapServers = kafka.bootstrapServers.flatMap { $0.isEmpty ? nil : $0 } ?? bootstrapServers
-            }
-            kafkaProperties.merge(kafka.properties ?? [:]) { _, new in new }
-            consumerProperties.merge(kafka.consumerProperties ?? [:]) { _, new in new }
-            partitions = kafka.partitions ?? partitions
-            replicationFactor = kafka.replicationFactor ?? replicationFactor
-            topicPrefix = kafka.topicPrefix ?? topicPrefix
-        }
-        ledgerURL = file.ledger?.url ?? ledgerURL
-        auditBufferRecords = file.ledger?.auditBufferRecords ?? auditBufferRecords
-        if let ingest = file.ingest {
-            ingestHost = ingest.host ?? ingestHost
-            ingestPort = ingest.port ?? ingestPort
-            maxBodyBytes = ingest.maxBodyBytes ?? maxBodyBytes
-            sendTimeout = ingest.sendTimeoutMs.map { .milliseconds($0) } ?? sendTimeout
-            dedupeCapacity = ingest.dedupeCapacity ?? dedupeCapacity
-            dedupeTTL = ingest.dedupeTtlSeconds.map { .seconds($0) } ?? dedupeTTL
-            idleTimeout = ingest.idleTimeoutMs.map { .milliseconds($0) } ?? idleTimeout
-            requestReadTimeout = ingest.requestTimeoutMs.map { .milliseconds($0) } ?? requestReadTimeout
-            maxConnections = ingest.maxConnections ?? maxConnections
-            maxPendingSends = ingest.maxPendingSends ?? maxPendingSends
-        }
-        healthProbeInterval = file.health?.probeIntervalMs.map { .milliseconds($0) } ?? healthProbeInterval
         if let poller = file.poller, poller.enabled ?? true, let url = poller.baseURL {
             var config = PollerConfiguration(baseURL: url)
             config.marketplaceID = poller.marketplaceID ?? config.marketplaceID
@@ -214,44 +191,15 @@ public struct PipelineConfiguration: Sendable {
             config.restrictedDataToken = poller.restrictedDataToken ?? false
             self.poller = config
         }
-        replica = file.stages?.replica ?? replica
-        maxBatchSize = file.stages?.maxBatchSize ?? maxBatchSize
-        bufferCapacity = file.stages?.bufferCapacity ?? bufferCapacity
-        mappingFile = file.mapping?.file ?? mappingFile
     }
 
+    /// The environment variables of the sections with readers of their own.
     mutating func apply(environment env: [String: String]) throws {
         let variables = EnvironmentValues(environment: env)
-        let value = variables.value
-        let integer = variables.integer
-        if let bootstrap = value("DRIFTLESS_KAFKA_BOOTSTRAP") {
-            bootstrapServers = bootstrap == "embedded" ? nil : bootstrap
-            embeddedRequested = bootstrap == "embedded"
-        }
-        topicPrefix = value("DRIFTLESS_TOPIC_PREFIX") ?? topicPrefix
-        partitions = try integer("DRIFTLESS_PARTITIONS").map { Int32(clamping: $0) } ?? partitions
-        ledgerURL = value("DRIFTLESS_LEDGER_URL") ?? ledgerURL
-        ingestHost = value("DRIFTLESS_INGEST_HOST") ?? ingestHost
-        ingestPort = try integer("DRIFTLESS_INGEST_PORT") ?? ingestPort
-        healthProbeInterval =
-            try integer("DRIFTLESS_HEALTH_PROBE_INTERVAL_MS").map { .milliseconds($0) } ?? healthProbeInterval
-        if let url = value("DRIFTLESS_POLLER_URL") {
+        if let url = variables.value("DRIFTLESS_POLLER_URL") {
             var config = poller ?? PollerConfiguration(baseURL: url)
             config.baseURL = url
             poller = config
-        }
-        replica = value("DRIFTLESS_REPLICA") ?? replica
-        mappingFile = value("DRIFTLESS_MAPPING_FILE") ?? mappingFile
-        for (name, text) in env {
-            // DRIFTLESS_KAFKA_PROPERTY_LINGER_MS=5 → linger.ms=5 (all clients);
-            // DRIFTLESS_CONSUMER_PROPERTY_SESSION_TIMEOUT_MS=6000 → session.timeout.ms=6000 (consumers).
-            for (prefix, consumerOnly) in [
-                ("DRIFTLESS_KAFKA_PROPERTY_", false), ("DRIFTLESS_CONSUMER_PROPERTY_", true),
-            ]
-            where name.hasPrefix(prefix) {
-                let property = name.dropFirst(prefix.count).lowercased().replacingOccurrences(of: "_", with: ".")
-                if consumerOnly { consumerProperties[property] = text } else { kafkaProperties[property] = text }
-            }
         }
     }
 
