@@ -29,6 +29,9 @@ enum SettingsTable {
             "kafka.partitions", env: "DRIFTLESS_PARTITIONS", "Partitions of the topics created on start-up.",
             \.partitions),
         .int32("kafka.replicationFactor", "Replication factor of the topics created on start-up.", \.replicationFactor),
+        .milliseconds(
+            "kafka.topicSetupTimeoutMs", "One start-up attempt to set up the topics waits this long for the broker.",
+            \.topicSetupRetry.attemptTimeout, minimum: 1),
         .map(
             "kafka.properties", environmentPrefix: "DRIFTLESS_KAFKA_PROPERTY_",
             "librdkafka properties for every client (`DRIFTLESS_KAFKA_PROPERTY_LINGER_MS=5` → `linger.ms`).",
