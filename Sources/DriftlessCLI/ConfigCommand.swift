@@ -13,7 +13,8 @@ struct ConfigCommand: AsyncParsableCommand {
     /// `driftless config show [--config F]`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Every setting's effective value and where it came from (default, file, env); secrets as set/unset.",
+            abstract:
+                "Every setting's effective value and where it came from (default, file, env); secrets as set/unset.",
             discussion: """
                 Loads and validates exactly as `driftless run` does: a configuration `run` refuses is \
                 refused here with the same error. Secrets (the Shopify secret, ERP credentials, LWA \

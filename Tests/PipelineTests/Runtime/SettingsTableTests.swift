@@ -26,6 +26,7 @@ final class SettingsTableTests: XCTestCase {
         case .milliseconds: return ("\(1500 + variant)", "\(2500 + variant)")
         case .seconds: return ("\(60 + variant)", "\(90 + variant)")
         case .number: return ("0.4\(variant)", "0.3\(variant)")
+        case .duration: return ("4\(variant)d", "5\(variant)d")
         case .list, .map: return nil
         }
     }
@@ -34,7 +35,11 @@ final class SettingsTableTests: XCTestCase {
         for row in SettingsTable.rows {
             guard let (yamlValue, envValue) = sample(row, variant: 1) else { continue }
             let parts = row.key.split(separator: ".")
-            let yaml = "\(parts[0]):\n  \(parts[1]): \(yamlValue)\n"
+            var yaml = ""
+            for (depth, part) in parts.enumerated() {
+                let indent = String(repeating: "  ", count: depth)
+                yaml += depth == parts.count - 1 ? "\(indent)\(part): \(yamlValue)\n" : "\(indent)\(part):\n"
+            }
             let file = try files.write(yaml, "\(row.key).yaml")
             var fromFile = try PipelineConfiguration.load(file: file, environment: [:])
             let expectedFromFile = yamlValue.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
@@ -76,7 +81,8 @@ final class SettingsTableTests: XCTestCase {
             XCTAssertFalse("\($0)".contains("many"), "the value is not echoed: \($0)")
         }
         XCTAssertThrowsError(try PipelineConfiguration.load(file: nil, environment: ["DRIFTLESS_PARTITIONS": "six"])) {
-            XCTAssertEqual($0 as? PipelineConfigurationError, .invalidVariable(name: "DRIFTLESS_PARTITIONS", value: "six"))
+            XCTAssertEqual(
+                $0 as? PipelineConfigurationError, .invalidVariable(name: "DRIFTLESS_PARTITIONS", value: "six"))
         }
         let section = try files.write("kafka: 5\n", "section.yaml")
         XCTAssertThrowsError(try PipelineConfiguration.load(file: section, environment: [:])) {
@@ -85,6 +91,10 @@ final class SettingsTableTests: XCTestCase {
         let small = try files.write("metrics:\n  sampleIntervalMs: 0\n", "small.yaml")
         XCTAssertThrowsError(try PipelineConfiguration.load(file: small, environment: [:])) {
             XCTAssertTrue("\($0)".contains("metrics.sampleIntervalMs"), "\($0)")
+        }
+        let short = try files.write("ledger:\n  retention:\n    closedCases: 30m\n", "short.yaml")
+        XCTAssertThrowsError(try PipelineConfiguration.load(file: short, environment: [:])) {
+            XCTAssertTrue("\($0)".contains("ledger.retention.closedCases: expected a duration of at least 1h"), "\($0)")
         }
     }
 

@@ -1,21 +1,8 @@
 /// The YAML config file's sections that have readers of their own, as written (every field optional;
-/// defaults fill the gaps). The `kafka`, `stages`, `mapping`, `health`, `metrics` and `dispatch`
-/// sections and the scalar keys of `ledger` and `ingest` are rows of ``SettingsTable`` instead. See
+/// defaults fill the gaps). The `kafka`, `ledger`, `stages`, `mapping`, `health`, `metrics` and
+/// `dispatch` sections and the scalar keys of `ingest` are rows of ``SettingsTable`` instead. See
 /// `Deploy/driftless.yaml` for an annotated example.
 struct PipelineConfigFile: Decodable, Sendable {
-    /// `ledger:` — its table-driven keys (``SettingsTable``) aside.
-    struct LedgerSection: Decodable, Sendable {
-        var retention: Retention?
-    }
-
-    /// `ledger.retention:` — how long each growing table is kept (durations: `30d`, `12w`).
-    struct Retention: Decodable, Sendable {
-        var auditRecords: String?
-        var closedCases: String?
-        var reconcileFindings: String?
-        var reconcileRuns: String?
-    }
-
     struct Shopify: Decodable, Sendable {
         var secret: String?
         var secretFile: String?
@@ -96,7 +83,6 @@ struct PipelineConfigFile: Decodable, Sendable {
         }
     }
 
-    var ledger: LedgerSection?
     var ingest: Ingest?
     var poller: Poller?
     var erp: ERP?

@@ -143,12 +143,10 @@ public struct PipelineConfiguration: Sendable {
             fileERP = parsed.erp
             fileLWA = parsed.poller?.lwa
             fileAlerts = parsed.alerts
-            try configuration.applyRetention(parsed.ledger?.retention, environment: [:])
         }
         // The table's sections: the file's values, then the environment's.
         try SettingsTable.apply(file: document, path: file, environment: environment, to: &configuration)
         try configuration.apply(environment: environment)
-        try configuration.applyRetention(nil, environment: environment)
         // Secrets: environment first, then the file's settings; files are read only when used. A
         // setting that is present but empty fails here (an empty HMAC key would accept anything).
         configuration.shopifySecret =

@@ -15,7 +15,8 @@ public enum ConfigurationReport {
         if let file, let text = try? String(contentsOfFile: file, encoding: .utf8),
             let document = try? Yams.compose(yaml: text)
         {
-            for row in SettingsTable.rows where (try? SettingsTable.fileValue(of: row, in: document, path: file)) != nil {
+            for row in SettingsTable.rows where (try? SettingsTable.fileValue(of: row, in: document, path: file)) != nil
+            {
                 origins[row.key] = .file
             }
         }
@@ -64,18 +65,10 @@ public enum ConfigurationReport {
         let erp = configuration.erp
         let poller = configuration.poller
         let shopify = configuration.reconcile.shopify
-        let retention = configuration.retention
-        func days(_ seconds: TimeInterval) -> String {
-            seconds.truncatingRemainder(dividingBy: 86_400) == 0 ? "\(Int(seconds / 86_400))d" : "\(Int(seconds))s"
-        }
         let destinations = configuration.alerts.destinations.map(\.kind.rawValue).joined(separator: ", ")
         return [
             "ingest.shopify.secret": secret(configuration.shopifySecret),
             "ingest.shopify.previousSecret": secret(configuration.shopifyPreviousSecret),
-            "ledger.retention.auditRecords": days(retention.auditRecords),
-            "ledger.retention.closedCases": days(retention.closedCases),
-            "ledger.retention.reconcileFindings": days(retention.reconcileFindings),
-            "ledger.retention.reconcileRuns": days(retention.reconcileRuns),
             "poller.baseURL": poller?.baseURL ?? "(off)",
             "poller.marketplaceID": poller?.marketplaceID ?? "",
             "poller.orderItems": poller.map { String($0.orderItems) } ?? "",

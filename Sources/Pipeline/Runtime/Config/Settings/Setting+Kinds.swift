@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 extension Setting {
     /// A writable, sendable key path into the configuration.
@@ -68,6 +69,31 @@ extension Setting {
         ) { configuration, value, invalid in
             configuration[keyPath: path] = .seconds(try whole(value, invalid, minimum: .min))
         }
+    }
+
+    /// A duration written as text (`30d`, `12w`, `1h30m`), at least `minimum` seconds.
+    static func duration(
+        _ key: String, env: String? = nil, _ doc: String, _ path: Path<TimeInterval>, minimum: TimeInterval
+    ) -> Setting {
+        Setting(key: key, environment: env, kind: .duration, doc: doc, show: { spanText($0[keyPath: path]) }) {
+            configuration, value, invalid in
+            let text = try scalar(value, invalid, expected: "a duration")
+            let minimumText = spanText(minimum)
+            guard let seconds = try? LedgerTimeSpec.duration(text, maximum: LedgerTimeSpec.maximumSeconds) else {
+                throw invalid(text, expected: "a duration such as 30d, 12w or 1h30m")
+            }
+            guard seconds >= minimum else { throw invalid(text, expected: "a duration of at least \(minimumText)") }
+            configuration[keyPath: path] = seconds
+        }
+    }
+
+    /// Seconds as the largest whole unit: `30d`, `2h`, `90s`.
+    static func spanText(_ seconds: TimeInterval) -> String {
+        for (unit, size) in [("w", 604_800.0), ("d", 86_400.0), ("h", 3_600.0), ("m", 60.0)]
+        where seconds >= size && seconds.truncatingRemainder(dividingBy: size) == 0 {
+            return "\(Int(seconds / size))\(unit)"
+        }
+        return "\(Int(seconds))s"
     }
 
     /// A map of texts merged over what is there (the file's entries, then the environment's

@@ -20,6 +20,8 @@ struct Setting: Sendable {
         case milliseconds
         /// A whole number of seconds.
         case seconds
+        /// A duration as text: `90s`, `15m`, `1h30m`, `2d`, `2w`.
+        case duration
         /// A list of texts (`[a, b]`).
         case list
         /// A map of texts (any key).

@@ -12,7 +12,7 @@ public enum SettingsReference {
                 + "(`Sources/Pipeline/Runtime/Config/Settings`); do not edit by hand. The environment "
                 + "variable wins over the file. `driftless config show` prints the effective values. "
                 + "Sections not listed here (`ingest.shopify`, `poller`, `erp`, `alerts`, "
-                + "`ledger.retention`, `reconcile`, `ops`) are described in `Deploy/driftless.yaml`.",
+                + "`reconcile`, `ops`) are described in `Deploy/driftless.yaml`.",
             "",
             "| key | environment | kind | default | what it does |",
             "|---|---|---|---|---|",

@@ -1,8 +1,8 @@
-/// The settings of the table-driven sections — `kafka`, `ledger`, `ingest`, `health`, `stages`,
-/// `mapping`, `metrics`, `dispatch` — one row each (``Setting``). Loading applies the file's values
+/// The settings of the table-driven sections — `kafka`, `ledger` (with `ledger.retention`), `ingest`,
+/// `health`, `stages`, `mapping`, `metrics`, `dispatch` — one row each (``Setting``). Loading applies the file's values
 /// and then the environment's (which win) row by row; a key of these sections that is no row's is
 /// unknown. The sections with nested credentials and lists of objects (`ingest.shopify`, `poller`,
-/// `erp`, `alerts`, `ledger.retention`, `reconcile`, `ops`) still have readers of their own.
+/// `erp`, `alerts`, `reconcile`, `ops`) still have readers of their own.
 enum SettingsTable {
     /// Every row, in the order `config show` and the reference list them.
     static let rows: [Setting] = kafka + ledger + ingest + stages + dispatch
@@ -50,6 +50,20 @@ enum SettingsTable {
         .integer(
             "ledger.auditBufferRecords", "Audit rows buffered for the ledger; stages wait when it is full.",
             \.auditBufferRecords, minimum: 1),
+        .duration(
+            "ledger.retention.auditRecords", env: "DRIFTLESS_LEDGER_RETENTION_AUDIT_RECORDS",
+            "Audit rows older than this are purged (`driftless ledger purge`).", \.retention.auditRecords,
+            minimum: 3600),
+        .duration(
+            "ledger.retention.closedCases", env: "DRIFTLESS_LEDGER_RETENTION_CLOSED_CASES",
+            "Resolved or discarded cases, from their last change (open ones are kept).", \.retention.closedCases,
+            minimum: 3600),
+        .duration(
+            "ledger.retention.reconcileFindings", env: "DRIFTLESS_LEDGER_RETENTION_RECONCILE_FINDINGS",
+            "Reconciliation findings.", \.retention.reconcileFindings, minimum: 3600),
+        .duration(
+            "ledger.retention.reconcileRuns", env: "DRIFTLESS_LEDGER_RETENTION_RECONCILE_RUNS",
+            "Per-run checkpoints and run history.", \.retention.reconcileRuns, minimum: 3600),
     ]
 
     static let ingest: [Setting] = [
