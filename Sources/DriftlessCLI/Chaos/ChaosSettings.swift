@@ -89,7 +89,5 @@ struct ChaosSettings: Sendable {
 
 extension Duration {
     /// Seconds as a `Double`.
-    var chaosSeconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
+    var chaosSeconds: Double { DurationSeconds.of(self) }
 }

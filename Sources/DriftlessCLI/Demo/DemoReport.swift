@@ -65,7 +65,7 @@ struct DemoReport: Sendable {
 
     var text: String {
         var lines: [String] = []
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = DurationSeconds.of(duration)
         lines.append("")
         lines.append("Driftless demo report (seed \(settings.seed), \(String(format: "%.1f", seconds)) s)")
         lines.append(

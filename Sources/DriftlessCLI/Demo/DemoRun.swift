@@ -166,7 +166,7 @@ struct DemoRun: Sendable {
         let half = scenario.schedule.count / 2
         await deliverer.send(Array(scenario.schedule[..<half]), concurrency: settings.webhookConcurrency)
         let outage = settings.outage
-        world.erp.faults.update { $0.outageUntil = Date().addingTimeInterval(Double(outage.components.seconds)) }
+        world.erp.faults.update { $0.outageUntil = Date().addingTimeInterval(DurationSeconds.of(outage)) }
         console.phase("ERP outage: every request answered 503 for \(outage.components.seconds) s")
         await deliverer.send(Array(scenario.schedule[half...]), concurrency: settings.webhookConcurrency)
         console.phase("settling: waiting for retries, the poller and every stage to finish")

@@ -206,7 +206,5 @@ extension SQLiteLedgerStore: ReconcileStore {
             generation: row[7])
     }
 
-    static func leaseSeconds(_ duration: Duration) -> TimeInterval {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func leaseSeconds(_ duration: Duration) -> TimeInterval { duration.seconds }
 }

@@ -313,8 +313,5 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        let (seconds, attoseconds) = duration.components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
+    private static func seconds(_ duration: Duration) -> TimeInterval { duration.seconds }
 }

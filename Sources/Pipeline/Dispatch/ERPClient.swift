@@ -100,17 +100,36 @@ public final class ERPClient: Sendable {
         var isSuccess: Bool { status.map { (200..<300).contains($0) } ?? false }
     }
 
-    /// Sends a request to `path` (from the server's root) with `headers`; a refused OAuth 2.0 token
-    /// (expired early, revoked) is replaced once, a second 401 stands.
+    /// Sends a request to `path` (from the server's root) with `headers`, under ``credentialPolicy``:
+    /// a refused OAuth 2.0 token (expired early, revoked) is replaced once, a second 401 stands.
     func exchange(
         _ method: HTTPMethod, _ path: String, body: Data?, headers: [(String, String)] = []
     ) async -> Answer {
-        let first = await attempt(method, path, body: body, headers: headers)
-        if case .unauthorized = first.answer.outcome, await authorizer.refused(first.token) {
-            return await attempt(method, path, body: body, headers: headers).answer
-        }
-        return first.answer
+        var token: Secret?
+        var call = OutboundCall<Answer>(policy: Self.credentialPolicy)
+        call.isStopping = { false }
+        let ending = try? await call.run(
+            attempt: { _ in
+                let sent = await self.attempt(method, path, body: body, headers: headers)
+                token = sent.token
+                return sent.answer
+            },
+            classify: { answer in
+                switch answer.outcome {
+                case .done: .success
+                case .unauthorized: .credentialRefused
+                default: .refused
+                }
+            },
+            refresh: { _ in await self.authorizer.refused(token) })
+        return ending?.last ?? Answer(outcome: .transient(status: nil, retryAfter: nil, detail: "not sent"))
     }
+
+    /// One request's own policy: a refused credential is refreshed once (when the authorizer can:
+    /// OAuth 2.0) and the request sent again; every other answer stands — dispatch and the readers
+    /// retry under their own policies, each attempt through this one.
+    static let credentialPolicy = OutboundCallPolicy(
+        attemptTimeout: nil, maxAttempts: 1, backoff: .constant(.zero), waits: .zero...(.zero))
 
     /// The account's base URL (the scheme, host and port every request goes to).
     var baseURL: String { configuration.baseURL }

@@ -203,55 +203,68 @@ struct OrderDispatcher: Sendable {
         case failed(@Sendable (String?, [AppliedEffect]) -> DispatchResult)
     }
 
+    /// In-place retries (``DispatchPolicy``): `maxAttempts` failures the breaker does not explain;
+    /// full-jitter back-off `initialBackoff · 2ⁿ` up to `maxBackoff`, never before `Retry-After` — and a
+    /// `Retry-After` beyond `maxInPlaceWait` is left to the retry tiers.
+    var inPlacePolicy: OutboundCallPolicy {
+        OutboundCallPolicy(
+            attemptTimeout: nil, maxAttempts: policy.maxAttempts,
+            backoff: OutboundBackoff(initial: policy.initialBackoff, maximum: policy.maxBackoff, jitter: .full),
+            waits: .zero...max(policy.maxBackoff, maxInPlaceWait), longRetryAfter: .giveUp(beyond: maxInPlaceWait),
+            retryAfterUse: .atLeastBackoff, refreshesCredentialOnce: false)
+    }
+
     /// Runs `request` through the gate until it is done, refused for good, out of attempts, or the
     /// stage stops. Unauthorized answers wait at the gate (the destination is paused) without
-    /// spending attempts.
+    /// spending attempts. A transient failure — a timeout too: the write may have landed — is sent
+    /// again by `request` itself, which makes the repeat safe (async writes' idempotency key, a
+    /// transform's recheck, upserts by external id).
     private func perform<Value: Sendable>(
         isStopping: @escaping @Sendable () -> Bool, _ request: @Sendable () async -> (ERPOutcome, Value)
     ) async -> Performed<Value> {
-        var attempts = 0
-        var sent = 0
-        while true {
-            guard let probe = await gate.admit(isStopping: isStopping) else {
-                return .failed { _, applied in .abandoned(applied: applied) }
+        var call = OutboundCall<(outcome: ERPOutcome, value: Value, counts: Bool)?>(policy: inPlacePolicy)
+        call.isStopping = isStopping
+        call.sleep = { await Self.nap($0, isStopping: isStopping) }
+        let ending = try? await call.run(
+            attempt: { _ in
+                guard let probe = await gate.admit(isStopping: isStopping) else { return nil }
+                let (outcome, value) = await request()
+                return (outcome, value, await gate.record(outcome, probe: probe))
+            },
+            classify: { answer in
+                switch answer?.outcome {
+                case nil: .stopped
+                case .done?: .success
+                case .conflict?, .permanent?: .refused
+                case .unauthorized?: .resend
+                case .transient(let status, let retryAfter, _)?:
+                    .failed(
+                        .init(
+                            throttled: status == 429, counts: answer?.counts ?? true,
+                            retryAfter: retryAfter.map(DurationSeconds.of)))
+                }
+            })
+        guard let ending, ending.gaveUp != .stopped, let last = ending.last.flatMap({ $0 }) else {
+            return .failed { _, applied in .abandoned(applied: applied) }
+        }
+        let sent = ending.stats.attempts
+        switch last.outcome {
+        case .done(let status, _):
+            return .done(last.value, status: status, attempts: sent)
+        case .conflict:
+            return .conflict
+        case .permanent(let status, let code, let detail):
+            return .failed { effect, applied in
+                .permanent(effect: effect, status: status, code: code, detail: detail, applied: applied)
             }
-            sent += 1
-            let (outcome, value) = await request()
-            let counts = await gate.record(outcome, probe: probe)
-            switch outcome {
-            case .done(let status, _):
-                return .done(value, status: status, attempts: sent)
-            case .conflict:
-                return .conflict
-            case .permanent(let status, let code, let detail):
-                return .failed { effect, applied in
-                    .permanent(effect: effect, status: status, code: code, detail: detail, applied: applied)
-                }
-            case .unauthorized:
-                continue
-            case .transient(let status, let retryAfter, let detail):
-                if counts { attempts += 1 }
-                if attempts >= policy.maxAttempts {
-                    let total = sent
-                    return .failed { effect, applied in
-                        .exhausted(
-                            effect: effect, attempts: total, lastStatus: status, retryAfter: retryAfter,
-                            detail: String(detail.prefix(200)), applied: applied)
-                    }
-                }
-                if let retryAfter, retryAfter > maxInPlaceWait {
-                    let total = sent
-                    return .failed { effect, applied in
-                        .exhausted(
-                            effect: effect, attempts: total, lastStatus: status, retryAfter: retryAfter,
-                            detail: String(detail.prefix(200)), applied: applied)
-                    }
-                }
-                var wait = Self.backoff(attempt: max(1, attempts), policy: policy)
-                if let retryAfter { wait = max(wait, retryAfter) }
-                await Self.nap(wait, isStopping: isStopping)
-                if isStopping() { return .failed { _, applied in .abandoned(applied: applied) } }
+        case .transient(let status, let retryAfter, let detail):
+            return .failed { effect, applied in
+                .exhausted(
+                    effect: effect, attempts: sent, lastStatus: status, retryAfter: retryAfter,
+                    detail: String(detail.prefix(200)), applied: applied)
             }
+        case .unauthorized:
+            return .failed { _, applied in .abandoned(applied: applied) }
         }
     }
 
@@ -261,13 +274,6 @@ struct OrderDispatcher: Sendable {
         while !isStopping(), ContinuousClock.now < end {
             try? await Task.sleep(until: min(end, .now + .milliseconds(250)), clock: .continuous)
         }
-    }
-
-    /// Full jitter: uniformly up to `initialBackoff · 2^(attempt-1)`, at most `maxBackoff`.
-    static func backoff(attempt: Int, policy: DispatchPolicy) -> Duration {
-        let ceiling = min(policy.initialBackoff * (1 << min(attempt - 1, 20)), policy.maxBackoff)
-        let milliseconds = Double(ceiling.components.seconds) * 1000 + Double(ceiling.components.attoseconds) / 1e15
-        return .milliseconds(Int64(Double.random(in: 0...max(1, milliseconds))))
     }
 }
 

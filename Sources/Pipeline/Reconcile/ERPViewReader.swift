@@ -2,9 +2,9 @@ import Foundation
 import OrderModel
 
 /// Reads the ERP's view of orders for reconciliation through the dispatch stage's ``ERPSync`` (SuiteQL:
-/// the sales orders by external id, then their related records; a page of orders at once). A throttled read (429, `Retry-After`
-/// when sent, else a growing jittered wait) is waited out and counted as a rate-limit wait; other transient failures are retried with back-off; a
-/// read that keeps failing fails the run.
+/// the sales orders by external id, then their related records; a page of orders at once), under its ``policy``: a
+/// throttled read (429, `Retry-After` when sent, else a growing jittered wait) is waited out and counted as a rate-limit
+/// wait; other transient failures are retried with back-off; a read that keeps failing fails the run.
 public struct ERPViewReader: Sendable {
     /// The system name in stats and errors.
     public static let system = "erp"
@@ -50,38 +50,41 @@ public struct ERPViewReader: Sendable {
         }
     }
 
+    /// The reads' call policy: `maxAttempts` transient failures in all; a `Retry-After` waited (at
+    /// most `maxWait`), a 429 without one a growing jittered wait of our own (NetSuite's
+    /// documentation promises no `Retry-After`), other failures 0.2 s doubling to 5 s.
+    var policy: OutboundCallPolicy {
+        OutboundCallPolicy(
+            attemptTimeout: nil, maxAttempts: maxAttempts,
+            backoff: OutboundBackoff(initial: .milliseconds(200), maximum: .seconds(5)),
+            throttleBackoff: OutboundBackoff(initial: .milliseconds(500), maximum: .seconds(10), jitter: .equal),
+            waits: .zero...max(.zero, maxWait), refreshesCredentialOnce: false)
+    }
+
     func send(_ read: ERPSync.Read) async -> (outcome: ERPOutcome, body: Data?) {
-        var attempt = 0
-        while true {
-            attempt += 1
-            stats.call(Self.system)
-            let answer: (outcome: ERPOutcome, body: Data?)
-            if let gate {
-                guard let probe = await gate.admit(isStopping: { Task.isCancelled }) else {
-                    return (.transient(status: nil, retryAfter: nil, detail: "cancelled"), nil)
-                }
-                answer = await sync.send(read)
+        var call = OutboundCall<(outcome: ERPOutcome, body: Data?)?>(policy: policy)
+        call.isStopping = { false }  // cancellation ends the waits; the gate admits nothing once cancelled
+        call.sleep = sleep
+        let ending = try? await call.run(
+            attempt: { _ in
+                stats.call(Self.system)
+                guard let gate else { return await sync.send(read) }
+                guard let probe = await gate.admit(isStopping: { Task.isCancelled }) else { return nil }
+                let answer = await sync.send(read)
                 await gate.record(answer.outcome, probe: probe)
-            } else {
-                answer = await sync.send(read)
-            }
-            guard case .transient(let status, let retryAfter, _) = answer.outcome, attempt < maxAttempts,
-                !Task.isCancelled
-            else { return answer }
-            let wait: Duration
-            if let retryAfter {
-                wait = min(retryAfter, maxWait)
-                stats.waited(Self.system, wait)
-            } else if status == 429 {
-                // NetSuite's documentation promises no `Retry-After`: a growing, jittered wait of our own.
-                let base = min(10_000, 250 << min(attempt, 6))
-                wait = min(.milliseconds(base / 2 + Int.random(in: 0...(base / 2))), maxWait)
-                stats.waited(Self.system, wait)
-            } else {
-                wait = .milliseconds(min(5_000, 100 << min(attempt, 6)))
-            }
-            do { try await sleep(wait) } catch { return answer }
-        }
+                return answer
+            },
+            classify: { answer in
+                switch answer?.outcome {
+                case nil: .stopped
+                case .done?: .success
+                case .transient(let status, let retryAfter, _)? where !Task.isCancelled:
+                    .failed(.init(throttled: status == 429, retryAfter: retryAfter.map(DurationSeconds.of)))
+                default: .refused
+                }
+            },
+            onRetry: { wait, throttled, _ in if throttled { stats.waited(Self.system, wait) } })
+        return ending?.last.flatMap { $0 } ?? (.transient(status: nil, retryAfter: nil, detail: "cancelled"), nil)
     }
 
     static func error(_ outcome: ERPOutcome) -> ReconcileReadError {

@@ -5,9 +5,9 @@ import NIOCore
 import OrderModel
 
 /// Reads the marketplace's orders for reconciliation through SP-API `getOrders` (`LastUpdatedAfter` /
-/// `LastUpdatedBefore`, `MaxResultsPerPage`, `NextToken`), the same API the poller reads. A 429 is
-/// waited out (`Retry-After`, else the `x-amzn-RateLimit-Limit` rate, clamped; `ThrottleDelay`) and
-/// counted; other failures fail the run.
+/// `LastUpdatedBefore`, `MaxResultsPerPage`, `NextToken`), the same API the poller reads, under the
+/// same call policy (``SPAPICall``): a 429 is waited out (`Retry-After`, else the
+/// `x-amzn-RateLimit-Limit` rate, clamped) and counted; other failures fail the run.
 ///
 /// Authentication and pacing are the poller's: with an ``LWATokenProvider`` (pass the poller's to
 /// share its cached token) every request carries `x-amz-access-token`; a 401/403 drops that token
@@ -66,51 +66,43 @@ public struct MarketplaceOrdersReader: ChannelOrderReader {
         return try snapshots(try await getOrders(query(since, until, cursor)))
     }
 
-    /// One getOrders answer's body for `query`; a 429 is waited out, other failures throw.
+    /// One getOrders answer's body for `query`; a 429 is waited out (``SPAPICall``), other failures throw.
     func getOrders(_ query: String) async throws -> [UInt8] {
-        var backoff = 1.0
-        var refreshedAfterRefusal = false
-        while true {
-            try Task.checkCancellation()
-            try await pacer?.acquire()
-            var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query)")
-            request.headers.add(name: "Accept", value: "application/json")
-            let token = try await accessToken()
-            if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
-            stats.call(system)
-            let response: HTTPClientResponse
-            let body: ByteBuffer
-            do {
-                response = try await client.execute(request, timeout: .seconds(30))
-                body = try await response.body.collect(upTo: 16 << 20)
-            } catch let error as CancellationError {
-                throw error
-            } catch {
-                throw ReconcileReadError.transport(system: system, detail: String(describing: error))
-            }
-            let status = Int(response.status.code)
-            if status == 429 {
-                let wait = ThrottleDelay.seconds(
-                    retryAfter: response.headers.first(name: "Retry-After"),
-                    rateLimit: response.headers.first(name: "x-amzn-RateLimit-Limit"), fallback: backoff,
-                    maximum: maxWait)
-                backoff = min(maxWait, backoff * 2)
-                stats.waited(system, ThrottleDelay.duration(wait))
-                try await sleep(ThrottleDelay.duration(wait))
-                continue
-            }
-            if status == 401 || status == 403 {
-                // A token the marketplace stopped accepting (expired early) is replaced once.
-                guard let tokens, let token, !refreshedAfterRefusal else {
-                    throw ReconcileReadError.unauthorized(system: system, status: status)
+        var call = OutboundCall<HTTPAttempt.Answer>(policy: SPAPICall.policy(initialBackoff: 1, maxBackoff: maxWait))
+        call.sleep = sleep
+        if let pacer { call.pace = { try await pacer.acquire() } }
+        let http = HTTPAttempt(client: client, timeout: SPAPICall.attemptTimeout, maxBody: SPAPICall.maxBody)
+        var token: Secret?
+        let ending = try await call.run(
+            attempt: { _ in
+                var request = HTTPClientRequest(url: "\(baseURL)/orders/v0/orders?\(query)")
+                request.headers.add(name: "Accept", value: "application/json")
+                token = try await accessToken()
+                if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
+                stats.call(system)
+                do {
+                    return try await http.send(request)
+                } catch let error as CancellationError {
+                    throw error
+                } catch {
+                    throw ReconcileReadError.transport(system: system, detail: String(describing: error))
                 }
-                refreshedAfterRefusal = true
-                await tokens.invalidate(token)
-                continue
+            },
+            // A token the marketplace stopped accepting (expired early) is replaced once.
+            classify: { SPAPICall.verdict($0, canRefresh: tokens != nil && token != nil) },
+            refresh: { _ in
+                if let tokens, let token { await tokens.invalidate(token) }
+                return true
+            },
+            onRetry: { wait, _, _ in stats.waited(system, wait) })
+        guard let answer = ending.last, ending.gaveUp != .stopped else { throw CancellationError() }
+        guard ending.gaveUp == nil else {
+            if SPAPICall.isRefusal(answer) {
+                throw ReconcileReadError.unauthorized(system: system, status: answer.status)
             }
-            guard (200..<300).contains(status) else { throw ReconcileReadError.http(system: system, status: status) }
-            return Array(body.readableBytesView)
+            throw ReconcileReadError.http(system: system, status: answer.status)
         }
+        return Array(answer.body.readableBytesView)
     }
 
     /// The current LWA token (nil without a provider); a refused refresh token is `unauthorized`.

@@ -67,32 +67,48 @@ public struct ShopifyOrdersReader: Sendable {
         var variables: [String: Any] = ["first": first, "query": search]
         variables["after"] = after ?? NSNull()
         let body = try JSONSerialization.data(withJSONObject: ["query": Self.query, "variables": variables])
-        var throttles = 0
-        var failures = 0
-        while true {
-            try Task.checkCancellation()
-            let answer = try await post(body)
-            switch answer {
-            case .page(let data):
-                return try Self.read(data)
-            case .wait(let duration):
-                throttles += 1
-                guard throttles <= 50 else { throw ReconcileReadError.throttledTooLong(system: Self.system) }
-                let wait = min(duration, configuration.maxThrottleWait)
+        var call = OutboundCall<Answer>(policy: policy)
+        call.sleep = sleep
+        let ending = try await call.run(
+            attempt: { _ in try await post(body) },
+            classify: { answer in
+                switch answer {
+                case .page: .success
+                case .wait(let seconds): .failed(.init(throttled: true, retryAfter: seconds))
+                case .transient: .failed(.init())
+                }
+            },
+            onRetry: { wait, throttled, _ in
+                guard throttled else { return }
                 stats.waited(Self.system, wait)
                 logger.debug("storefront throttled; waiting", metadata: ["wait": "\(wait)"])
-                try await sleep(wait)
-            case .transient(let error):
-                failures += 1
-                guard failures <= 3 else { throw error }
-                try await sleep(.milliseconds(250 << failures))
-            }
+            })
+        switch (ending.gaveUp, ending.last) {
+        case (nil, .page(let data)?): return try Self.read(data)
+        case (.throttledTooLong, _): throw ReconcileReadError.throttledTooLong(system: Self.system)
+        case (.attemptsExhausted, .transient(let error)?): throw error
+        default: throw CancellationError()
         }
     }
 
+    /// The Admin API's call policy: a throttle (`THROTTLED`, or a 429 and its `Retry-After`, else
+    /// 1 s) waited out at most 50 times, each wait at most `maxThrottleWait`; a 5xx or a transport
+    /// failure attempted again after 0.5, 1, 2 s, then the read fails; a refused token is final
+    /// (it is configured, there is nothing to refresh).
+    var policy: OutboundCallPolicy {
+        OutboundCallPolicy(
+            attemptTimeout: max(.seconds(1), configuration.requestTimeout), maxAttempts: 4, maxThrottledWaits: 50,
+            throttlesCountAsAttempts: false,
+            backoff: OutboundBackoff(initial: .milliseconds(500), maximum: .seconds(2)),
+            throttleBackoff: .constant(.seconds(1)), waits: .zero...max(.zero, configuration.maxThrottleWait),
+            refreshesCredentialOnce: false)
+    }
+
+    /// One attempt's answer: a page, a throttle (the server's wait in seconds, nil: none usable),
+    /// or a failure worth another attempt.
     private enum Answer {
         case page([String: Any])
-        case wait(Duration)
+        case wait(Double?)
         case transient(ReconcileReadError)
     }
 
@@ -108,7 +124,7 @@ public struct ShopifyOrdersReader: Sendable {
         let bytes: ByteBuffer
         do {
             response = try await client.execute(
-                request, timeout: .seconds(max(1, configuration.requestTimeout.components.seconds)))
+                request, timeout: max(.seconds(1), configuration.requestTimeout).timeAmount)
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch let error as CancellationError {
             throw error
@@ -119,18 +135,16 @@ public struct ShopifyOrdersReader: Sendable {
         switch status {
         case 200: break
         case 401, 403: throw ReconcileReadError.unauthorized(system: Self.system, status: status)
-        case 429:
-            let seconds = response.headers.first(name: "Retry-After").flatMap { RetryAfter.seconds($0) }
-            return .wait(
-                DurationSeconds.clamped(
-                    seconds, to: .zero...max(.zero, configuration.maxThrottleWait), otherwise: .seconds(1)))
+        case 429: return .wait(response.headers.first(name: "Retry-After").flatMap { RetryAfter.seconds($0) })
         case 500...599: return .transient(.http(system: Self.system, status: status))
         default: throw ReconcileReadError.http(system: Self.system, status: status)
         }
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any]
         else { throw ReconcileReadError.malformed(system: Self.system, detail: "not a JSON object") }
         if let errors = object["errors"] {
-            if let wait = Self.throttleWait(errors: errors, extensions: object["extensions"]) { return .wait(wait) }
+            if let wait = Self.throttleWait(errors: errors, extensions: object["extensions"]) {
+                return .wait(DurationSeconds.of(wait))
+            }
             throw ReconcileReadError.graphQL(message: Self.firstMessage(errors))
         }
         return .page(object)

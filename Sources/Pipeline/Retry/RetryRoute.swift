@@ -77,7 +77,5 @@ enum RetryRoute: Sendable, Equatable {
 
 extension Duration {
     /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
+    var seconds: Double { DurationSeconds.of(self) }
 }

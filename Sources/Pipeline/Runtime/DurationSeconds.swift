@@ -4,9 +4,9 @@ import Foundation
 /// `Retry-After` in seconds or as an HTTP-date, a throttle's cost and restore rate, a token's
 /// `expires_in`) becomes a `Duration`: clamped first, as a `Double`, so no value — huge, negative,
 /// not a number, infinite — can overflow the conversion and trap the process.
-enum DurationSeconds {
+package enum DurationSeconds {
     /// Seconds of a `Duration` as a `Double`.
-    static func of(_ duration: Duration) -> Double {
+    package static func of(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 

@@ -147,39 +147,50 @@ final class PollerTests: XCTestCase {
         await ledger.close()
     }
 
-    /// Issue 9, item 7: no header value traps or parks the poller past `maxBackoffSeconds`.
+    /// Issue 9, item 7: no header value traps or parks the poller past `maxBackoffSeconds` — the
+    /// SP-API call policy (``SPAPICall``) deciding the wait after one 429 with those headers.
     func testThrottleDelayClampsHostileHeaders() {
+        func wait(
+            retryAfter: String?, rateLimit: String?, fallback: Double, maximum: Double, now: Date = Date()
+        ) -> Double {
+            var state = OutboundCallState(
+                policy: SPAPICall.policy(initialBackoff: fallback, maxBackoff: maximum), started: .now)
+            var random = SystemRandomNumberGenerator()
+            let failure = OutboundCallState.Failure(
+                throttled: true, retryAfter: retryAfter.flatMap { RetryAfter.seconds($0, now: now) },
+                minimumInterval: SPAPICall.interval(rateLimit: rateLimit))
+            guard case .retry(let wait, true) = state.next(after: .failed(failure), now: .now, random: &random) else {
+                XCTFail("a 429 is waited out, never given up")
+                return .nan
+            }
+            return DurationSeconds.of(wait)
+        }
         let hostile = [
             "inf", "-inf", "nan", "1e300", "-1e300", "-5", "0", "abc", "", " 12 ", "9999999999999999999999",
             "Fri, 31 Dec 9999 23:59:59 GMT", "Thu, 01 Jan 1970 00:00:00 GMT",
         ]
         for retryAfter in hostile + [nil] {
             for rate in hostile + ["1e-300", "0.0000001", "5", nil] {
-                let wait = ThrottleDelay.seconds(retryAfter: retryAfter, rateLimit: rate, fallback: 2, maximum: 120)
+                let wait = wait(retryAfter: retryAfter, rateLimit: rate, fallback: 2, maximum: 120)
                 XCTAssertTrue(
-                    wait.isFinite && wait >= ThrottleDelay.minimum && wait <= 120,
+                    wait.isFinite && wait >= DurationSeconds.of(SPAPICall.minimumWait) && wait <= 120,
                     "Retry-After \(retryAfter ?? "-"), rate \(rate ?? "-") → \(wait)")
-                _ = ThrottleDelay.duration(wait)
             }
         }
-        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "1e300", rateLimit: nil, fallback: 1, maximum: 120), 120)
+        XCTAssertEqual(wait(retryAfter: "1e300", rateLimit: nil, fallback: 1, maximum: 120), 120)
+        XCTAssertEqual(wait(retryAfter: "inf", rateLimit: nil, fallback: 1, maximum: 120), 1, "unusable: the back-off")
+        XCTAssertEqual(wait(retryAfter: "3", rateLimit: "0.5", fallback: 1, maximum: 120), 3)
+        XCTAssertEqual(wait(retryAfter: nil, rateLimit: "0.5", fallback: 1, maximum: 120), 2)
+        XCTAssertEqual(wait(retryAfter: nil, rateLimit: "1e-300", fallback: 1, maximum: 120), 120)
+        XCTAssertEqual(wait(retryAfter: nil, rateLimit: "inf", fallback: 1, maximum: 120), 1)
         XCTAssertEqual(
-            ThrottleDelay.seconds(retryAfter: "inf", rateLimit: nil, fallback: 1, maximum: 120), 1,
-            "unusable: the back-off")
-        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: "3", rateLimit: "0.5", fallback: 1, maximum: 120), 3)
-        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: "0.5", fallback: 1, maximum: 120), 2)
-        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: "1e-300", fallback: 1, maximum: 120), 120)
-        XCTAssertEqual(ThrottleDelay.seconds(retryAfter: nil, rateLimit: "inf", fallback: 1, maximum: 120), 1)
-        XCTAssertEqual(
-            ThrottleDelay.seconds(retryAfter: nil, rateLimit: nil, fallback: 1e300, maximum: 1e300),
-            ThrottleDelay.ceiling)
+            wait(retryAfter: nil, rateLimit: nil, fallback: 1e300, maximum: 1e300),
+            DurationSeconds.of(SPAPICall.ceiling))
         let now = Date(timeIntervalSince1970: 1_795_000_000)
         XCTAssertEqual(
-            ThrottleDelay.seconds(
-                retryAfter: "Wed, 18 Nov 2026 11:06:50 GMT", rateLimit: nil, fallback: 1,
-                maximum: 120, now: now), 10, accuracy: 0.001)
-        XCTAssertEqual(ThrottleDelay.duration(.infinity), .seconds(3600))
-        XCTAssertEqual(ThrottleDelay.duration(.nan), .seconds(3600))
+            wait(retryAfter: "Wed, 18 Nov 2026 11:06:50 GMT", rateLimit: nil, fallback: 1, maximum: 120, now: now), 10,
+            accuracy: 0.001)
+        XCTAssertEqual(wait(retryAfter: nil, rateLimit: nil, fallback: .infinity, maximum: .nan), 3600)
     }
 
     func testMarketplaceRejectsWindowsEndingLessThanTwoMinutesAgo() async throws {

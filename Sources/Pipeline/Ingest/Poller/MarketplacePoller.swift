@@ -20,7 +20,7 @@ import OrderModel
 /// Requests are paced to the operation's usage plan (``RequestPacer``, `rateLimitPerSecond` /
 /// `rateLimitBurst`) before the server has to refuse them; 429 answers are still honoured:
 /// `Retry-After` when present, else 1 / `x-amzn-RateLimit-Limit`, else exponential back-off —
-/// every wait clamped to `maxBackoffSeconds` (``ThrottleDelay``).
+/// every wait clamped to `maxBackoffSeconds` (``SPAPICall``, the process's one SP-API call policy).
 ///
 /// With `orderItems` on, each order's items are read with `getOrderItems` (``OrderItemsReader``: once
 /// per order version, paced to that operation's own plan) and attached to the order object under
@@ -124,7 +124,10 @@ public actor MarketplacePoller {
             } catch {
                 logger.warning("poll window failed; will retry", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: ThrottleDelay.duration(configuration.intervalSeconds))
+            try? await Task.sleep(
+                for: DurationSeconds.clamped(
+                    configuration.intervalSeconds, to: SPAPICall.minimumWait...SPAPICall.ceiling,
+                    otherwise: SPAPICall.ceiling))
         }
     }
 
@@ -168,62 +171,54 @@ public actor MarketplacePoller {
     private func fetchPage(
         after: Date, before: Date, nextToken: String?, result: inout WindowResult
     ) async throws -> GetOrdersPage {
-        var backoff = configuration.initialBackoffSeconds
-        var refreshedAfterRefusal = false
-        while true {
-            try Task.checkCancellation()
-            try await pacer.acquire()
-            var request = makeRequest(after: after, before: before, nextToken: nextToken)
-            let token: Secret?
-            if let restricted {
-                token = try await restricted.token()
-            } else {
-                token = try await tokens?.pollerAccessToken()
-            }
-            if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
-            let response = try await client.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 16 << 20)
-            let status = Int(response.status.code)
-            if status == 429 {
+        var call = OutboundCall<HTTPAttempt.Answer>(
+            policy: SPAPICall.policy(
+                initialBackoff: configuration.initialBackoffSeconds, maxBackoff: configuration.maxBackoffSeconds))
+        call.pace = { try await self.pacer.acquire() }
+        let http = HTTPAttempt(client: client, timeout: SPAPICall.attemptTimeout, maxBody: SPAPICall.maxBody)
+        var token: Secret?
+        let ending = try await call.run(
+            attempt: { _ in
+                var request = makeRequest(after: after, before: before, nextToken: nextToken)
+                if let restricted {
+                    token = try await restricted.token()
+                } else {
+                    token = try await tokens?.pollerAccessToken()
+                }
+                if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
+                return try await http.send(request)
+            },
+            classify: { SPAPICall.verdict($0, canRefresh: restricted != nil || (tokens != nil && token != nil)) },
+            refresh: { answer in
+                if let restricted {
+                    await restricted.invalidate()
+                } else if let tokens, let token {
+                    logger.warning(
+                        "getOrders refused the access token; refreshing once", metadata: ["status": "\(answer.status)"])
+                    await tokens.invalidate(token)
+                }
+                return true
+            },
+            onRetry: { wait, _, _ in
                 result.throttled += 1
                 throttledCount += 1
-                let wait = ThrottleDelay.seconds(
-                    retryAfter: response.headers.first(name: "Retry-After"),
-                    rateLimit: response.headers.first(name: "x-amzn-RateLimit-Limit"),
-                    fallback: backoff, maximum: configuration.maxBackoffSeconds)
-                backoff = min(configuration.maxBackoffSeconds, backoff * 2)
-                logger.info("getOrders throttled (429)", metadata: ["wait-s": "\(wait)"])
-                try await Task.sleep(for: ThrottleDelay.duration(wait))
-                continue
-            }
-            if status == 401 || status == 403 {
-                let detail = String(buffer: body).prefix(300).description
-                if let restricted {
-                    guard !refreshedAfterRefusal else {
-                        throw PollerError.unauthorized(
-                            status: status, body: "refused a new restricted data token: \(detail)")
-                    }
-                    refreshedAfterRefusal = true
-                    await restricted.invalidate()
-                    continue
-                }
-                guard let tokens, let token else {
-                    throw PollerError.unauthorized(
-                        status: status, body: "no LWA credentials configured (poller.lwa, DRIFTLESS_LWA_*): \(detail)")
-                }
-                guard !refreshedAfterRefusal else {
-                    throw PollerError.unauthorized(status: status, body: "refused again after a refresh: \(detail)")
-                }
-                refreshedAfterRefusal = true
-                logger.warning("getOrders refused the access token; refreshing once", metadata: ["status": "\(status)"])
-                await tokens.invalidate(token)
-                continue
-            }
-            guard (200..<300).contains(status) else {
-                throw PollerError.http(status: status, body: String(buffer: body).prefix(300).description)
-            }
-            return try GetOrdersPage(bytes: Array(body.readableBytesView))
+                logger.info("getOrders throttled (429)", metadata: ["wait-s": "\(DurationSeconds.of(wait))"])
+            })
+        guard let answer = ending.last, ending.gaveUp != .stopped else { throw CancellationError() }
+        guard ending.gaveUp == nil else { throw refusal(answer, again: ending.gaveUp == .credentialRefused) }
+        return try GetOrdersPage(bytes: Array(answer.body.readableBytesView))
+    }
+
+    /// The error of a refused answer; `again`: refused after the credential was refreshed.
+    private func refusal(_ answer: HTTPAttempt.Answer, again: Bool) -> PollerError {
+        let detail = answer.text(prefix: 300)
+        guard SPAPICall.isRefusal(answer) else { return .http(status: answer.status, body: detail) }
+        if again {
+            let what = restricted != nil ? "refused a new restricted data token" : "refused again after a refresh"
+            return .unauthorized(status: answer.status, body: "\(what): \(detail)")
         }
+        return .unauthorized(
+            status: answer.status, body: "no LWA credentials configured (poller.lwa, DRIFTLESS_LWA_*): \(detail)")
     }
 
     private func makeRequest(after: Date, before: Date, nextToken: String?) -> HTTPClientRequest {

@@ -8,8 +8,8 @@ import OrderModel
 /// `GET /orders/v0/orders/{orderId}/orderItems` (Orders API v0 reference,
 /// https://developer-docs.amazon.com/sp-api/docs/orders-api-v0-reference#getorderitems): every
 /// `payload.OrderItems` page, following `NextToken`, paced to the operation's own usage plan
-/// (``RequestPacer``; SP-API: 0.5 requests/s, burst 30), 429 answers waited out as `getOrders`'
-/// (``ThrottleDelay``), a refused LWA token refreshed once.
+/// (``RequestPacer``; SP-API: 0.5 requests/s, burst 30), 429 answers waited out and a refused LWA
+/// token refreshed once as for `getOrders` (``SPAPICall``).
 ///
 /// Items are read once per order version: the answer is kept by `<AmazonOrderId>@<LastUpdateDate>`
 /// (a window read again after a failure, or an order that did not change, costs no request).
@@ -86,53 +86,45 @@ actor OrderItemsReader {
     private func fetch(
         orderID: String, nextToken: String?
     ) async throws -> (items: [Any], nextToken: String?, requests: Int) {
-        var backoff = initialBackoff
-        var refreshed = false
-        var sent = 0
-        while true {
-            try Task.checkCancellation()
-            try await pacer.acquire()
-            var url = "\(baseURL)/orders/v0/orders/\(SPAPIQuery.escape(orderID))/orderItems"
-            if let nextToken { url += "?NextToken=\(SPAPIQuery.escape(nextToken))" }
-            var request = HTTPClientRequest(url: url)
-            request.method = .GET
-            request.headers.add(name: "Accept", value: "application/json")
-            let token = try await tokens?.pollerAccessToken()
-            if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
-            requests += 1
-            sent += 1
-            let response = try await client.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 16 << 20)
-            let status = Int(response.status.code)
-            if status == 429 {
-                let wait = ThrottleDelay.seconds(
-                    retryAfter: response.headers.first(name: "Retry-After"),
-                    rateLimit: response.headers.first(name: "x-amzn-RateLimit-Limit"), fallback: backoff,
-                    maximum: maxBackoff)
-                backoff = min(maxBackoff, backoff * 2)
-                logger.info("getOrderItems throttled (429)", metadata: ["wait-s": "\(wait)"])
-                try await Task.sleep(for: ThrottleDelay.duration(wait))
-                continue
+        var call = OutboundCall<HTTPAttempt.Answer>(
+            policy: SPAPICall.policy(initialBackoff: initialBackoff, maxBackoff: maxBackoff))
+        call.pace = { try await self.pacer.acquire() }
+        let http = HTTPAttempt(client: client, timeout: SPAPICall.attemptTimeout, maxBody: SPAPICall.maxBody)
+        var url = "\(baseURL)/orders/v0/orders/\(SPAPIQuery.escape(orderID))/orderItems"
+        if let nextToken { url += "?NextToken=\(SPAPIQuery.escape(nextToken))" }
+        var token: Secret?
+        let ending = try await call.run(
+            attempt: { [url] _ in
+                var request = HTTPClientRequest(url: url)
+                request.method = .GET
+                request.headers.add(name: "Accept", value: "application/json")
+                token = try await tokens?.pollerAccessToken()
+                if let token { request.headers.add(name: "x-amz-access-token", value: token.value) }
+                requests += 1
+                return try await http.send(request)
+            },
+            classify: { SPAPICall.verdict($0, canRefresh: tokens != nil && token != nil) },
+            refresh: { _ in
+                if let tokens, let token { await tokens.invalidate(token) }
+                return true
+            },
+            onRetry: { wait, _, _ in
+                logger.info("getOrderItems throttled (429)", metadata: ["wait-s": "\(DurationSeconds.of(wait))"])
+            })
+        guard let answer = ending.last, ending.gaveUp != .stopped else { throw CancellationError() }
+        let sent = ending.stats.attempts
+        guard ending.gaveUp == nil else {
+            let detail = answer.text(prefix: 300)
+            if SPAPICall.isRefusal(answer) {
+                throw PollerError.unauthorized(status: answer.status, body: "getOrderItems: \(detail)")
             }
-            if status == 401 || status == 403 {
-                let detail = String(buffer: body).prefix(300).description
-                guard let tokens, let token, !refreshed else {
-                    throw PollerError.unauthorized(status: status, body: "getOrderItems: \(detail)")
-                }
-                refreshed = true
-                await tokens.invalidate(token)
-                continue
-            }
-            guard (200..<300).contains(status) else {
-                throw PollerError.http(
-                    status: status, body: "getOrderItems \(orderID): " + String(buffer: body).prefix(300))
-            }
-            guard let root = (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any],
-                let payload = root["payload"] as? [String: Any], let items = payload["OrderItems"] as? [Any]
-            else { throw PollerError.malformedPage("getOrderItems \(orderID): no payload.OrderItems") }
-            let next = (payload["NextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-            return (items, next, sent)
+            throw PollerError.http(status: answer.status, body: "getOrderItems \(orderID): " + detail)
         }
+        guard let root = (try? JSONSerialization.jsonObject(with: Data(buffer: answer.body))) as? [String: Any],
+            let payload = root["payload"] as? [String: Any], let items = payload["OrderItems"] as? [Any]
+        else { throw PollerError.malformedPage("getOrderItems \(orderID): no payload.OrderItems") }
+        let next = (payload["NextToken"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        return (items, next, sent)
     }
 
 }

@@ -33,8 +33,7 @@ public actor RequestPacer {
     private func refill() {
         let now = ContinuousClock.now
         let elapsed = updated.duration(to: now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(burst, tokens + seconds * rate)
+        tokens = min(burst, tokens + DurationSeconds.of(elapsed) * rate)
         updated = now
     }
 }

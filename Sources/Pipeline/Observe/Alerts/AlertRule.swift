@@ -71,8 +71,5 @@ public struct AlertRule: Sendable, Hashable {
 
 extension Duration {
     /// The duration in seconds as a `TimeInterval`.
-    var timeInterval: TimeInterval {
-        let parts = components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
-    }
+    var timeInterval: TimeInterval { DurationSeconds.of(self) }
 }

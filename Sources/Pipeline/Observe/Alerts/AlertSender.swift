@@ -3,8 +3,9 @@ import Foundation
 import Logging
 import NIOCore
 
-/// Posts one notice to one destination: retried on 429 (after `Retry-After`, clamped to
-/// `maxRetryAfter`), on 5xx and on transport failures (exponential back-off), up to `maxAttempts`.
+/// Posts one notice to one destination under its ``OutboundCallPolicy``: retried on 429 (after
+/// `Retry-After`, clamped to `maxRetryAfter`), on 408, 5xx and transport failures (exponential
+/// back-off), up to `maxAttempts`.
 /// The URL never appears in a log line or an error.
 struct AlertSender: Sendable {
     /// How one delivery ended.
@@ -24,51 +25,75 @@ struct AlertSender: Sendable {
     var requestTimeout: Duration = .seconds(10)
     var logger: Logger
 
+    /// The call policy: every attempt counts, `maxAttempts` in all; a 429 waits its `Retry-After`
+    /// (at most `maxRetryAfter`), other waits double from `initialBackoff` up to a minute.
+    var policy: OutboundCallPolicy {
+        OutboundCallPolicy(
+            attemptTimeout: requestTimeout, maxAttempts: max(1, maxAttempts),
+            backoff: OutboundBackoff(initial: initialBackoff, maximum: .seconds(60)),
+            waits: .zero...max(.zero, maxRetryAfter), refreshesCredentialOnce: false)
+    }
+
+    /// One attempt: the answer's status and `Retry-After`, or why there was none.
+    private enum Attempt {
+        case answered(status: Int, retryAfter: String?)
+        case transport(String)
+    }
+
     func send(_ notice: AlertNotice, to destination: AlertDestination) async -> Outcome {
         let body = destination.body(for: notice)
-        var backoff = initialBackoff
         var lastStatus: Int?
-        var detail = ""
-        for attempt in 1...max(1, maxAttempts) {
-            if Task.isCancelled { return .cancelled }
-            var request = HTTPClientRequest(url: destination.url.value)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-            var wait = backoff
-            do {
-                let response = try await client.execute(request, timeout: requestTimeout.timeAmount)
-                _ = try? await response.body.collect(upTo: 64 * 1024)
-                let status = Int(response.status.code)
-                lastStatus = status
-                if (200..<300).contains(status) { return .delivered(status: status, attempts: attempt) }
-                detail = "HTTP \(status)"
-                if status == 429 {
-                    if let text = response.headers.first(name: "Retry-After") {
-                        // Clamped before it becomes a Duration: `1e17`, `nan` or a date in 9999 cannot trap.
-                        wait = DurationSeconds.clamped(
-                            RetryAfter.seconds(text), to: .zero...max(.zero, maxRetryAfter), otherwise: backoff)
-                    }
-                } else if status < 500 && status != 408 {
-                    return .failed(status: status, attempts: attempt, detail: detail)
+        let call = OutboundCall<Attempt>(policy: policy)
+        let ending = try? await call.run(
+            attempt: { _ in
+                var request = HTTPClientRequest(url: destination.url.value)
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: body))
+                do {
+                    let response = try await client.execute(request, timeout: requestTimeout.timeAmount)
+                    _ = try? await response.body.collect(upTo: 64 * 1024)
+                    lastStatus = Int(response.status.code)
+                    return .answered(
+                        status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"))
+                } catch {
+                    return .transport("transport: \(type(of: error))")
                 }
-            } catch {
-                detail = "transport: \(type(of: error))"
-            }
-            logger.warning(
-                "alert delivery failed, retrying",
-                metadata: [
-                    "destination": "\(destination.kind.rawValue)", "rule": "\(notice.rule.rawValue)",
-                    "attempt": "\(attempt)", "answer": "\(detail)", "retry-in": "\(wait)",
-                ])
-            guard attempt < maxAttempts else { break }
-            do {
-                try await Task.sleep(for: wait)
-            } catch {
-                return .cancelled
-            }
-            backoff = min(backoff * 2, .seconds(60))
+            },
+            classify: { attempt in
+                switch attempt {
+                case .answered(let status, _) where (200..<300).contains(status): .success
+                case .answered(429, let retryAfter):
+                    // Clamped by the policy, once: `1e17`, `nan` or a date in 9999 cannot trap.
+                    .failed(.init(throttled: true, retryAfter: retryAfter.flatMap { RetryAfter.seconds($0) }))
+                case .answered(let status, _) where status >= 500 || status == 408: .failed(.init())
+                case .answered: .refused
+                case .transport: .failed(.init())
+                }
+            },
+            onRetry: { wait, _, attempt in
+                logger.warning(
+                    "alert delivery failed, retrying",
+                    metadata: [
+                        "destination": "\(destination.kind.rawValue)", "rule": "\(notice.rule.rawValue)",
+                        "answer": "\(Self.detail(attempt))", "retry-in": "\(wait)",
+                    ])
+            })
+        guard let ending, let last = ending.last else { return .cancelled }
+        switch (ending.gaveUp, last) {
+        case (nil, .answered(let status, _)): return .delivered(status: status, attempts: ending.stats.attempts)
+        case (.refused?, .answered(let status, _)):
+            return .failed(status: status, attempts: ending.stats.attempts, detail: Self.detail(last))
+        case (.attemptsExhausted?, _):
+            return .failed(status: lastStatus, attempts: ending.stats.attempts, detail: Self.detail(last))
+        default: return .cancelled
         }
-        return .failed(status: lastStatus, attempts: maxAttempts, detail: detail)
+    }
+
+    private static func detail(_ attempt: Attempt) -> String {
+        switch attempt {
+        case .answered(let status, _): "HTTP \(status)"
+        case .transport(let detail): detail
+        }
     }
 }

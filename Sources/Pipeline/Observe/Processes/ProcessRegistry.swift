@@ -101,7 +101,7 @@ public final class ProcessRegistry: Service, Sendable {
             let moved = readings.contains { source, statistics, _ in
                 statistics.map { $0.assignments + $0.revocations } != last.rebalances[source.stage]
             }
-            let interval = Double(Self.heartbeatInterval.components.seconds)
+            let interval = DurationSeconds.of(Self.heartbeatInterval)
             let late = last.written.map { at.timeIntervalSince($0) >= interval } ?? true
             let prune = last.pruned.map { at.timeIntervalSince($0) >= 3600 } ?? true
             return (moved || late || stopping || force, prune)
