@@ -284,8 +284,9 @@ struct RetryDrain: Sendable {
     }
 
     /// Sends `result`'s next record (tier or dead letter) and waits for the broker's ack (a record
-    /// refused for good is quarantined with the reason instead). A record for a tier first moves the hold to `head` (default: the record's own event) at a new
-    /// generation — a compare-and-set on `hold`'s — and carries that generation.
+    /// refused for good is quarantined with the reason instead). A record for a tier first moves the
+    /// hold to `head` (default: the record's own event) at a new generation — a compare-and-set on
+    /// `hold`'s — and carries that generation.
     func route(
         _ result: DispatchResult, _ message: KafkaMessage, order: String, eventID: String, head: ParkedEvent? = nil,
         hold: inout OrderHold?, into outcome: inout Outcome, context: StageContext

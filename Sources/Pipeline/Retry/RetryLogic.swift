@@ -8,9 +8,10 @@ import OrderModel
 /// docs/ARCHITECTURE.md).
 ///
 /// plan (pure): per partition, the records up to the first one not yet due; that one's partition
-/// is paused until it is due and it is delivered again then (``KafkaConsumer/pause(redeliveringFrom:until:)``:
-/// never a sleep in the handler, never a busy poll); the due records by order, their SKUs looked
-/// up in the ERP (reads only), and their orders' holds. perform: each due record is its order's head: it is dispatched again; when it lands or
+/// is paused until it is due and it is delivered again then
+/// (``KafkaConsumer/pause(redeliveringFrom:until:)``: never a sleep in the handler, never a busy
+/// poll); the due records by order, their SKUs looked up in the ERP (reads only), and their orders'
+/// holds. perform: each due record is its order's head: it is dispatched again; when it lands or
 /// is dead-lettered the events parked behind it follow in order (``RetryDrain``); when it fails
 /// again it climbs to the next tier (or, after the last, the dead-letter topic) and the order stays
 /// held. A record whose event is no longer its order's head is stale (it landed already, or a

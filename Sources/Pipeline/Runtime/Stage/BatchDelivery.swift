@@ -110,10 +110,10 @@ struct BatchDelivery: Sendable {
         }
     }
 
-    /// Sends a quarantine record (without the value, see ``Quarantine/undeliverable(_:reason:stage:topics:replica:)``) for
-    /// each refused record, `source(index)` being the input message the refused record came from.
-    /// Returns the quarantine outputs by refused index — an audit row notes when the broker refused
-    /// the quarantine record too.
+    /// Sends a quarantine record (without the value, see
+    /// ``Quarantine/undeliverable(_:reason:stage:topics:replica:)``) for each refused record,
+    /// `source(index)` being the input message the refused record came from. Returns the quarantine
+    /// outputs by refused index — an audit row notes when the broker refused the quarantine record too.
     func quarantine(
         _ refused: [Int: String], source: (Int) -> KafkaMessage, stage: StageName, topics: PipelineTopics,
         replica: String

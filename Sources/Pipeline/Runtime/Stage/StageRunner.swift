@@ -70,7 +70,8 @@ actor StageRunner<Logic: StageLogic> {
         let t1 = StageTrace.enabled ? StageTrace.now() : 0
         let started = await delivery.start(outputs.records)
         StageTrace.log(
-            "\(context.stage.rawValue) \(batch.count): plan+perform \(Int(t1 - t0)) ms, enqueue \(Int(StageTrace.now() - t1)) ms"
+            "\(context.stage.rawValue) \(batch.count): plan+perform \(Int(t1 - t0)) ms, "
+                + "enqueue \(Int(StageTrace.now() - t1)) ms"
         )
         let previous = tail
         let task = Task { await self.finish(batch, outcome, outputs, started, after: previous) }
