@@ -7,7 +7,7 @@ import OrderModel
 /// a SKU found neither in `content.items` nor in the ERP is quarantined with `unmapped-sku` instead
 /// of dispatched — replayable once the item exists or is mapped (a replayed case looks its SKUs up
 /// again, whatever the cache says). The retry stage runs the same check before it writes an event
-/// again (``RetryDrain``), on the same client's cache.
+/// again, on the same client's cache.
 enum DispatchItemCheck {
     /// The SKUs of `events`, and those of replayed cases (`dl-case-id`).
     static func skus(_ events: [DispatchLogic.Indexed], batch: [KafkaMessage]) -> (
@@ -57,7 +57,7 @@ enum DispatchItemCheck {
         let rejection = StageRejection.unmappedSKU(
             "sku=\(missing.joined(separator: ",").prefix(200)) (not in content.items and no ERP item has "
                 + "that itemid or externalid: create or map it, then replay)")
-        return ValidateProcessor.quarantine(
+        return Quarantine.output(
             message, rejection: rejection, stage: .dispatch, topics: context.topics, replica: context.replica)
     }
 
@@ -65,7 +65,7 @@ enum DispatchItemCheck {
     /// with events to dispatch (`orders` keeps only those events).
     static func quarantine(
         unknown: Set<String>, free: [OrderKey], orders: inout [OrderKey: [DispatchLogic.Indexed]],
-        batch: [KafkaMessage], plan: inout DispatchLogic.Plan, context: StageContext
+        batch: [KafkaMessage], outcome: inout DispatchLogic.Outcome, context: StageContext
     ) -> [OrderKey] {
         guard !unknown.isEmpty else { return free }
         var left: [OrderKey] = []
@@ -77,8 +77,8 @@ enum DispatchItemCheck {
                     keep.append((index, event))
                     continue
                 }
-                plan.quarantined.append(quarantineRecord(batch[index], missing: missing, context: context))
-                plan.quarantineSources.append(index)
+                outcome.quarantined.append(quarantineRecord(batch[index], missing: missing, context: context))
+                outcome.quarantineSources.append(index)
             }
             orders[key] = keep
             if !keep.isEmpty { left.append(key) }

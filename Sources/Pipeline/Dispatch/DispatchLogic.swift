@@ -4,15 +4,18 @@ import Ledger
 import Logging
 import OrderModel
 
-/// Dispatch's logic on the stage skeleton. An actor: its state is the ERP view of each order it
+/// Dispatch's logic, an effect kind. An actor: its state is the ERP view of each order it
 /// dispatched (kept up to date as its writes land), so an order's next change plans without reading
 /// the ERP again; partitions moving (``reset()``) or an uncertain outcome forgets it.
 ///
-/// plan: decode the batch's canonical events (what does not decode is quarantined) → group them by
-/// order → dispatch the orders concurrently (at most `maxConcurrentOrders`; the ERP client bounds
-/// the requests), each order's events strictly in order (``OrderDispatcher``). The skeleton plans
-/// one batch at a time, so an order's events in the next batch start only after these are done.
-/// Every write has landed (or the event was routed on) before the batch is acknowledged.
+/// plan (pure): decode the batch's canonical events (what does not decode is quarantined) → group
+/// them by order → read which orders are held. perform (the effects): park the events of held
+/// orders → dispatch the other orders concurrently (at most `maxConcurrentOrders`; the ERP client
+/// bounds the requests), each order's events strictly in order (``OrderDispatcher``). The skeleton
+/// handles one batch at a time, so an order's events in the next batch start only after these are
+/// done. Every write has landed (or the event was routed on) before the batch is acknowledged; a
+/// stop interrupts dispatch between writes, and what landed is still audited and the finished
+/// events acknowledged (the rest is left for the next owner).
 ///
 /// Per-order parking: an order whose event is in the retry tiers is held (``ParkingStore``); its
 /// later events are parked behind it instead of dispatched, and follow it from the retry stage.
@@ -20,8 +23,19 @@ import OrderModel
 /// record is written) and the order's later events of the batch are parked.
 /// outputs: retry-tier records (transient), dead-letter records (refused for good), quarantine
 /// records (undecodable). settle: the `dispatched` / `retried` / `dead_lettered` audit rows.
-actor DispatchLogic: StageLogic {
+public actor DispatchLogic: EffectLogic {
     struct Plan: Sendable {
+        /// The batch's events by order, and the orders in the order they first appear.
+        var orders: [OrderKey: [Indexed]] = [:]
+        var sequence: [OrderKey] = []
+        /// The held orders' heads, by order key.
+        var holds: [String: String] = [:]
+        /// Quarantine records of the events that do not decode, and their input indices.
+        var quarantined: [StageOutput] = []
+        var quarantineSources: [Int] = []
+    }
+
+    struct Outcome: Sendable {
         var quarantined: [StageOutput] = []
         /// Retry-tier and dead-letter records.
         var routed: [StageOutput] = []
@@ -36,16 +50,12 @@ actor DispatchLogic: StageLogic {
         var unfinished: Set<Int> = []
     }
 
-    /// A stop interrupts dispatch between writes; what landed is audited and the finished events
-    /// acknowledged, the rest is left for the next owner.
-    static var settlesPlansMadeWhileStopping: Bool { true }
-
-    private let dispatcher: OrderDispatcher
+    let dispatcher: OrderDispatcher
     private let parking: any ParkingStore
     private let tiers: [RetryTier]
-    private let owns: @Sendable (KafkaMessage) -> Bool
+    let owns: @Sendable (KafkaMessage) -> Bool
     /// Each order's ERP view and when it was last read from the ERP.
-    private var views: [OrderKey: (view: OrderDispatcher.KnownView, read: ContinuousClock.Instant)] = [:]
+    var views: [OrderKey: (view: OrderDispatcher.KnownView, read: ContinuousClock.Instant)] = [:]
     /// Beyond this many cached views the cache starts again (a view costs one read to rebuild).
     static let maxCachedViews = 100_000
 
@@ -63,13 +73,11 @@ actor DispatchLogic: StageLogic {
 
     func plan(_ batch: [KafkaMessage], context: StageContext) async -> Plan? {
         var plan = Plan()
-        var orders: [OrderKey: [Indexed]] = [:]
-        var sequence: [OrderKey] = []
         for (index, message) in batch.enumerated() {
             do {
                 let event = try CanonicalEvent.decoder.decode(CanonicalEvent.self, from: Data(message.value ?? []))
-                if orders[event.orderKey] == nil { sequence.append(event.orderKey) }
-                orders[event.orderKey, default: []].append((index, event))
+                if plan.orders[event.orderKey] == nil { plan.sequence.append(event.orderKey) }
+                plan.orders[event.orderKey, default: []].append((index, event))
             } catch {
                 plan.quarantined.append(
                     DispatchRecords.undecodable(message, error, topics: context.topics, replica: context.replica))
@@ -78,22 +86,28 @@ actor DispatchLogic: StageLogic {
         }
         // Orders with an event in the retry tiers: their events wait behind it (parked).
         let parking = self.parking
-        let keys = sequence.map(\.description)
+        let keys = plan.sequence.map(\.description)
         guard
             let holds = await retryUntilStopped(
                 "dispatch: read held orders", logger: context.logger, shouldStop: context.isStopping,
                 { try await parking.holds(orders: keys) })
         else { return nil }
+        plan.holds = holds
+        return plan
+    }
+
+    func perform(_ plan: Plan, _ batch: [KafkaMessage], context: StageContext) async -> Outcome? {
+        var outcome = Outcome(quarantined: plan.quarantined, quarantineSources: plan.quarantineSources)
+        var orders = plan.orders
         var free: [OrderKey] = []
-        for key in sequence {
-            guard let head = holds[key.description] else {
+        for key in plan.sequence {
+            guard let head = plan.holds[key.description] else {
                 free.append(key)
                 continue
             }
             let events = orders[key] ?? []
-            guard let rest = await parkBehind(head: head, events, batch: batch, plan: &plan, context: context) else {
-                return nil
-            }
+            guard let rest = await parkBehind(head: head, events, batch: batch, outcome: &outcome, context: context)
+            else { return nil }
             if !rest.isEmpty {
                 orders[key] = rest  // released meanwhile: these go now
                 free.append(key)
@@ -103,7 +117,7 @@ actor DispatchLogic: StageLogic {
         let wanted = DispatchItemCheck.skus(free.flatMap { orders[$0] ?? [] }, batch: batch)
         let unknown = await DispatchItemCheck.unknown(wanted, dispatcher: dispatcher, context: context)
         free = DispatchItemCheck.quarantine(
-            unknown: unknown, free: free, orders: &orders, batch: batch, plan: &plan, context: context)
+            unknown: unknown, free: free, orders: &orders, batch: batch, outcome: &outcome, context: context)
         let results = await dispatchAll(free, orders, batch: batch, context: context)
         var outcomes: [(index: Int, event: CanonicalEvent, result: DispatchResult)] = []
         for (key, (eventResults, known, read)) in results {
@@ -129,16 +143,16 @@ actor DispatchLogic: StageLogic {
             if case .deferred = result {
                 guard let head = heads[event.orderKey],
                     let rest = await parkBehind(
-                        head: head, [(index, event)], batch: batch, plan: &plan, context: context), rest.isEmpty
+                        head: head, [(index, event)], batch: batch, outcome: &outcome, context: context), rest.isEmpty
                 else {
-                    plan.unfinished.insert(index)
+                    outcome.unfinished.insert(index)
                     continue
                 }
                 continue
             }
-            record(event, message, result, index: index, plan: &plan, context: context, generation: generation)
+            record(event, message, result, index: index, outcome: &outcome, context: context, generation: generation)
         }
-        return plan
+        return outcome
     }
 
     /// Holds `event`'s order with it as the head (its record kept for the hold sweep), at a new
@@ -157,7 +171,7 @@ actor DispatchLogic: StageLogic {
     /// events from the first one that could not be parked (the hold was released meanwhile: they
     /// are dispatched now), or nil when the stage is stopping.
     private func parkBehind(
-        head: String, _ events: [Indexed], batch: [KafkaMessage], plan: inout Plan, context: StageContext
+        head: String, _ events: [Indexed], batch: [KafkaMessage], outcome: inout Outcome, context: StageContext
     ) async -> [Indexed]? {
         for (position, (index, event)) in events.enumerated() {
             let message = batch[index]
@@ -167,7 +181,7 @@ actor DispatchLogic: StageLogic {
                     detail: "read again while its order was held: back to the first tier", applied: [])
                 // A new generation: the record(s) of the earlier chain become stale, so one chain drains.
                 guard let generation = await arm(event, message, context: context) else { return nil }
-                record(event, message, again, index: index, plan: &plan, context: context, generation: generation)
+                record(event, message, again, index: index, outcome: &outcome, context: context, generation: generation)
                 continue
             }
             let parking = self.parking
@@ -177,8 +191,8 @@ actor DispatchLogic: StageLogic {
                 { try await parking.park(parkedEvent) })
             guard let parked else { return nil }
             guard parked else { return Array(events[position...]) }
-            plan.counts.parked += 1
-            plan.audit.append(
+            outcome.counts.parked += 1
+            outcome.audit.append(
                 AuditRecord(
                     hop: .retried, orderKey: event.orderKey.description, channel: event.channel.rawValue,
                     eventID: event.eventID, stage: StageName.dispatch.rawValue, replica: context.replica,
@@ -191,131 +205,88 @@ actor DispatchLogic: StageLogic {
 
     /// Adds what `result` means for the plan: audit rows, counts, and the retry-tier or dead-letter record.
     private func record(
-        _ event: CanonicalEvent, _ message: KafkaMessage, _ result: DispatchResult, index: Int, plan: inout Plan,
+        _ event: CanonicalEvent, _ message: KafkaMessage, _ result: DispatchResult, index: Int, outcome: inout Outcome,
         context: StageContext, generation: Int64? = nil
     ) {
-        plan.audit += DispatchRecords.audit(event, message, result, replica: context.replica)
-        plan.counts.effects += result.applied.count
+        outcome.audit += DispatchRecords.audit(event, message, result, replica: context.replica)
+        outcome.counts.effects += result.applied.count
         switch result {
         case .done(let applied, let blocked, let unmatched, let review):
-            if applied.isEmpty { plan.counts.upToDate += 1 }
+            if applied.isEmpty { outcome.counts.upToDate += 1 }
             if let review {
                 context.logger.warning(
                     "the channel edited an order the ERP already fulfilled: a case for review",
                     metadata: ["order": "\(event.orderKey)", "why": "\(review)"])
-                plan.quarantined.append(
-                    ValidateProcessor.quarantine(
+                outcome.quarantined.append(
+                    Quarantine.output(
                         message, rejection: .editAfterFulfilment(review), stage: .dispatch, topics: context.topics,
                         replica: context.replica))
-                plan.quarantineSources.append(index)
+                outcome.quarantineSources.append(index)
             }
             if let blocked {
-                plan.counts.withheld += 1
+                outcome.counts.withheld += 1
                 context.logger.warning(
                     "Pattern 4: fulfilment release withheld, the order was cancelled upstream; cancelling in the ERP instead",
                     metadata: ["order": "\(event.orderKey)", "why": "\(blocked)"])
             }
             if !unmatched.isEmpty {
-                plan.counts.unmatchedPayments += unmatched.count
+                outcome.counts.unmatchedPayments += unmatched.count
                 context.logger.warning(
                     "Pattern 5: ERP payments with no matching channel capture (reported, not matched)",
                     metadata: ["order": "\(event.orderKey)", "payments": "\(unmatched)"])
             }
         case .permanent, .exhausted:
-            if case .permanent = result { plan.counts.refused += 1 } else { plan.counts.exhausted += 1 }
+            if case .permanent = result { outcome.counts.refused += 1 } else { outcome.counts.exhausted += 1 }
             guard
                 let (route, output) = DispatchRecords.route(
                     result, message, orderKey: event.orderKey.description, eventID: event.eventID, tiers: tiers,
-                    context: context, counts: &plan.counts)
+                    context: context, counts: &outcome.counts)
             else { return }
             if case .retry = route, let generation {
-                plan.routed.append(HoldGeneration.stamped(output, generation))
-                plan.routedGenerations.append(generation)
+                outcome.routed.append(HoldGeneration.stamped(output, generation))
+                outcome.routedGenerations.append(generation)
             } else {
-                plan.routed.append(output)
-                plan.routedGenerations.append(nil)
+                outcome.routed.append(output)
+                outcome.routedGenerations.append(nil)
             }
-            plan.routedSources.append(index)
+            outcome.routedSources.append(index)
         case .abandoned:
-            plan.unfinished.insert(index)
+            outcome.unfinished.insert(index)
         case .deferred:
             break
         }
     }
 
-    /// Dispatches each order's events, up to `maxConcurrentOrders` orders at once.
-    private func dispatchAll(
-        _ sequence: [OrderKey], _ orders: [OrderKey: [(index: Int, event: CanonicalEvent)]], batch: [KafkaMessage],
-        context: StageContext
-    ) async -> [OrderKey: ([DispatchResult], OrderDispatcher.KnownView?, ContinuousClock.Instant)] {
-        let dispatcher = self.dispatcher
-        let owns = self.owns
-        let limit = dispatcher.policy.maxConcurrentOrders
-        let fresh = ContinuousClock.now - dispatcher.policy.viewTTL
-        let cached = views
-        // The views not cached (or too old) are read for the whole batch at once.
-        let stale = sequence.filter { key in cached[key].map { $0.read <= fresh } ?? true }
-        let readAt = ContinuousClock.now
-        let prefetched = await dispatcher.prefetch(stale, isStopping: context.isStopping) ?? [:]
-        typealias Done = (OrderKey, [DispatchResult], OrderDispatcher.KnownView?, ContinuousClock.Instant)
-        return await withTaskGroup(of: Done.self) { group in
-            var next = sequence.makeIterator()
-            func add() -> Bool {
-                guard let key = next.next() else { return false }
-                let events = orders[key] ?? []
-                let messages = events.map { batch[$0.index] }
-                let entry =
-                    cached[key].flatMap { $0.read > fresh ? $0 : nil }
-                    ?? prefetched[key].map { (view: $0, read: readAt) }
-                group.addTask {
-                    let read = entry?.read ?? .now
-                    let (results, after) = await dispatcher.dispatch(
-                        events.map(\.event), known: entry?.view, owns: { owns(messages[$0]) },
-                        isStopping: context.isStopping)
-                    return (key, results, after, read)
-                }
-                return true
-            }
-            var started = 0
-            while started < limit, add() { started += 1 }
-            var results: [OrderKey: ([DispatchResult], OrderDispatcher.KnownView?, ContinuousClock.Instant)] = [:]
-            for await (key, eventResults, known, read) in group {
-                results[key] = (eventResults, known, read)
-                _ = add()
-            }
-            return results
-        }
-    }
-
-    nonisolated func outputs(_ plan: Plan) -> StageOutputs {
+    nonisolated func outputs(_ outcome: Outcome) -> StageOutputs {
         StageOutputs(
-            records: (plan.quarantined + plan.routed).map(\.record),
-            sources: plan.quarantineSources + plan.routedSources)
+            records: (outcome.quarantined + outcome.routed).map(\.record),
+            sources: outcome.quarantineSources + outcome.routedSources)
     }
 
     func settle(
-        _ batch: [KafkaMessage], _ plan: Plan, undeliverable: [(index: Int, output: StageOutput)],
+        _ batch: [KafkaMessage], _ outcome: Outcome, undeliverable: [(index: Int, output: StageOutput)],
         context: StageContext
     ) async -> StageSettlement {
-        var outputs = plan.quarantined + plan.routed
+        var outputs = outcome.quarantined + outcome.routed
         for (index, output) in undeliverable {
             outputs[index] = output
             // A retry record the broker refused for good: its hold has no record on its way. The hold
             // forgets the head's record (it would be refused again) and is due for the sweep at once.
-            let routed = index - plan.quarantined.count
-            guard routed >= 0, routed < plan.routedGenerations.count, let generation = plan.routedGenerations[routed]
+            let routed = index - outcome.quarantined.count
+            guard routed >= 0, routed < outcome.routedGenerations.count,
+                let generation = outcome.routedGenerations[routed]
             else { continue }
             let parking = self.parking
-            let order = plan.routed[routed].audit.orderKey
+            let order = outcome.routed[routed].audit.orderKey
             guard
                 await retryUntilStopped(
                     "dispatch: release a hold to the sweep", logger: context.logger, shouldStop: context.isStopping,
                     { try await parking.forgetHead(order: order, generation: generation) }) != nil
             else { return .gaveUp }
         }
-        var counts = plan.counts
+        var counts = outcome.counts
         counts.quarantined = outputs.filter(\.quarantined).count
-        return .settled(audit: plan.audit + outputs.map(\.audit), counts: counts, unfinished: plan.unfinished)
+        return .settled(audit: outcome.audit + outputs.map(\.audit), counts: counts, unfinished: outcome.unfinished)
     }
 
     func reset() {

@@ -104,7 +104,7 @@ enum DispatchRecords {
     static func undecodable(
         _ message: KafkaMessage, _ error: any Error, topics: PipelineTopics, replica: String
     ) -> StageOutput {
-        ValidateProcessor.quarantine(
+        Quarantine.output(
             message, rejection: .malformedPayload("canonical event: \(String(describing: error).prefix(300))"),
             stage: .dispatch, topics: topics, replica: replica)
     }

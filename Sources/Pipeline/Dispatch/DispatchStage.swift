@@ -3,30 +3,22 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
-import ServiceLifecycle
 
-/// The ERP dispatch stage: consumer group `<p>.dispatch` on `<p>.canonical`; brings the ERP in
-/// line with each canonical change (``DispatchLogic`` on the ``StageRunner`` skeleton), every
-/// write an upsert by a deterministic external id after reading what the ERP already has, so a
-/// retry, a replay, a restart or another replica never makes an effect twice.
+/// The ERP dispatch stage, an effect kind: consumer group `<p>.dispatch` on `<p>.canonical`; brings
+/// the ERP in line with each canonical change (``DispatchLogic``), every write an upsert by a
+/// deterministic external id after reading what the ERP already has, so a retry, a replay, a
+/// restart or another replica never makes an effect twice.
 ///
 /// Writes go through one ``DestinationGate`` (circuit breaker, credential pause) and the ERP
 /// client's concurrency limit. One batch is in flight at a time: its writes must land before it is
 /// acknowledged, and an order's next batch must not overtake them.
-public final class DispatchStage: Service, CustomStringConvertible, Sendable {
-    private let input: StageConsumer
-    private let runner: StageRunner<DispatchLogic>
-    /// What the stage did so far.
-    public let counters = StageCounters()
-    /// The ERP destination's breaker and pause.
-    public let gate: DestinationGate
+public typealias DispatchStage = Stage<DispatchLogic>
 
-    public var description: String { "dispatch" }
-
+extension Stage where Logic == DispatchLogic {
     /// Creates the stage and its consumer (joins the group in the background). `access`: the
     /// process's ERP client and gate, shared with retry and reconciliation (``ERPAccess``); without it
     /// the stage makes its own (`gate`: the destination's breaker when another stage shares it).
-    public init(
+    public convenience init(
         kafka: KafkaConfig, topics: PipelineTopics, erp: ERPConfiguration, policy: DispatchPolicy = .init(),
         sink: any RecordSink, audit: any AuditSink, parking: any ParkingStore, gate: DestinationGate? = nil,
         access: ERPAccess? = nil, health: HealthState? = nil, replica: String = "dispatch-0",
@@ -37,28 +29,15 @@ public final class DispatchStage: Service, CustomStringConvertible, Sendable {
         let client = try access?.client ?? ERPClient(configuration: erp, client: httpClient, logger: logger)
         let input = try StageConsumer(
             stage: .dispatch, kafka: kafka, topics: topics, input: topics.canonical, options: options, logger: logger)
-        self.input = input
         let gate = access?.gate ?? gate ?? .erp(erp, policy: policy, health: health, logger: logger)
-        self.gate = gate
         let dispatcher = OrderDispatcher(sync: ERPSync(client: client), gate: gate, policy: policy)
-        runner = StageRunner(
-            logic: DispatchLogic(
-                dispatcher: dispatcher, parking: parking, tiers: policy.retryTiers, owns: { input.owns($0) }),
-            stage: .dispatch, input: input,
-            sink: sink, audit: audit, topics: topics, replica: replica, counters: counters, maxInFlight: 1,
-            logger: logger)
+        let logic = DispatchLogic(
+            dispatcher: dispatcher, parking: parking, tiers: policy.retryTiers, owns: { input.owns($0) })
+        self.init(
+            .dispatch, logic: logic, input: input, sink: sink, audit: audit, topics: topics, replica: replica,
+            maxInFlight: 1, logger: logger)
     }
 
-    /// Runs until stopped (``stop()`` or graceful shutdown); the batch in hand is finished or given up.
-    public func run() async {
-        await runner.run()
-    }
-
-    /// The consumer's counters (buffer, back-pressure pauses, rebalances).
-    public var consumerStatistics: KafkaConsumerStatistics { input.statistics }
-
-    /// Stops after the batch in hand.
-    public func stop() {
-        input.stop()
-    }
+    /// The ERP destination's breaker and pause.
+    public var gate: DestinationGate { logic.dispatcher.gate }
 }

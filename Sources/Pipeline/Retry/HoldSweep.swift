@@ -3,7 +3,6 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
-import Synchronization
 
 /// The way out of a hold whose head is in no retry topic — its retry record never written (a crash
 /// between the hold and the record), replaced by a quarantine record (refused by the broker), or its
@@ -36,8 +35,10 @@ struct HoldSweep: Sendable {
     /// One pass over the orphaned holds; returns how many it took over.
     @discardableResult
     func sweep(now: Date = Date(), isStopping: @escaping @Sendable () -> Bool) async -> Int {
+        let delivery = BatchDelivery(sink: sink, logger: logger, what: "hold sweep produce", shouldStop: isStopping)
         let context = StageContext(
-            stage: .retry, topics: topics, replica: replica, logger: logger, isStopping: isStopping)
+            stage: .retry, topics: topics, replica: replica, logger: logger, isStopping: isStopping,
+            delivery: delivery)
         let before = now.addingTimeInterval(-DurationSeconds.of(orphanedAfter))
         let stale: [OrderHold]
         do {
@@ -107,24 +108,20 @@ struct HoldSweep: Sendable {
                 KafkaHeader(key: EnvelopeHeader.stage, string: StageName.retry.rawValue),
                 KafkaHeader(key: EnvelopeHeader.reason, string: reason.description),
             ])
-        let sent = await retryUntilStopped(
-            "hold sweep: dead-letter a lost head", logger: logger, shouldStop: context.isStopping,
-            { try await sink.send(record) })
-        guard sent != nil else { return false }
-        outcome.counts.deadLettered += 1
-        outcome.audit.append(
-            AuditRecord(
-                hop: .deadLettered, orderKey: key, channel: channel, eventID: hold.headEventID,
-                stage: StageName.retry.rawValue, replica: replica, reason: reason.code, detail: reason.description))
+        guard case .delivered(let refused) = await context.delivery.send([record]) else { return false }
+        var audit = AuditRecord(
+            hop: .deadLettered, orderKey: key, channel: channel, eventID: hold.headEventID,
+            stage: StageName.retry.rawValue, replica: replica, reason: reason.code, detail: reason.description)
+        if let lost = refused[0] {
+            // A record without a value is not expected to be refused; if it is, the audit keeps it.
+            logger.error(
+                "hold sweep: the dead-letter record of a lost head was refused; only the audit trail keeps it",
+                metadata: ["order": "\(key)", "error": "\(lost)"])
+            audit.detail = (audit.detail ?? "") + "; dead-letter record refused: \(lost)"
+        } else {
+            outcome.counts.deadLettered += 1
+        }
+        outcome.audit.append(audit)
         return true
     }
-}
-
-/// Whether a stage was asked to stop (shared with the tasks it runs).
-final class StopFlag: Sendable {
-    private let stopped = Atomic<Bool>(false)
-
-    func stop() { stopped.store(true, ordering: .relaxed) }
-
-    var isStopped: Bool { stopped.load(ordering: .relaxed) }
 }

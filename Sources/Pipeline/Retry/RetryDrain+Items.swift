@@ -30,7 +30,9 @@ extension RetryDrain {
             of: event, message, refreshing: refreshing, dispatcher: dispatcher, context: context)
         guard !missing.isEmpty else { return .write }
         let output = DispatchItemCheck.quarantineRecord(message, missing: missing, context: context)
-        guard await send(output, into: &outcome, context: context) else { return .stopped }
+        guard await send(output, source: message, into: &outcome, context: context) != .stopped else {
+            return .stopped
+        }
         outcome.counts.quarantined += 1
         return .quarantined
     }

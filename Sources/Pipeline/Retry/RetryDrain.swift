@@ -30,7 +30,6 @@ struct RetryDrain: Sendable {
 
     let dispatcher: OrderDispatcher
     let parking: any ParkingStore
-    let sink: any RecordSink
     let tiers: [RetryTier]
     let owns: @Sendable (KafkaMessage) -> Bool
     /// Parked events read at a time.
@@ -273,9 +272,10 @@ struct RetryDrain: Sendable {
     enum Sent {
         /// Nothing to send (done, abandoned).
         case nothing
-        /// On a retry tier: the order stays held.
+        /// On a retry tier, or quarantined in its place (refused for good; the hold is then left to
+        /// the sweep): the order stays held.
         case retried
-        /// On the dead-letter topic: the order moves on.
+        /// On the dead-letter topic, or quarantined in its place: the order moves on.
         case deadLettered
         /// The hold moved on to another chain before this one could move it: nothing sent.
         case superseded
@@ -283,9 +283,10 @@ struct RetryDrain: Sendable {
         case stopped
     }
 
-    /// Sends `result`'s next record (tier or dead letter) and waits for the broker's ack. A record
-    /// for a tier first moves the hold to `head` (default: the record's own event) at a new
-    /// generation — a compare-and-set on `hold`'s — and carries that generation.
+    /// Sends `result`'s next record (tier or dead letter) and waits for the broker's ack (a record
+    /// refused for good is quarantined with the reason instead). A record for a tier first moves the
+    /// hold to `head` (default: the record's own event) at a new generation — a compare-and-set on
+    /// `hold`'s — and carries that generation.
     func route(
         _ result: DispatchResult, _ message: KafkaMessage, order: String, eventID: String, head: ParkedEvent? = nil,
         hold: inout OrderHold?, into outcome: inout Outcome, context: StageContext
@@ -313,8 +314,22 @@ struct RetryDrain: Sendable {
                 output = HoldGeneration.stamped(output, generation)
             }
         }
-        guard await send(output, into: &outcome, context: context) else { return .stopped }
-        outcome.counts.add(counts)
+        switch await send(output, source: message, into: &outcome, context: context) {
+        case .stopped:
+            return .stopped
+        case .acknowledged:
+            outcome.counts.add(counts)
+        case .quarantined:
+            outcome.counts.quarantined += 1
+            // A retry record refused for good: its hold has no record on its way. As at dispatch, the
+            // hold forgets the head's record (it would be refused again) and is due for the sweep.
+            if case .retry = route, let generation = hold?.generation {
+                let forgot = await ledgerStep(
+                    "retry: release a hold to the sweep", logger: context.logger, shouldStop: context.isStopping,
+                    { try await parking.forgetHead(order: order, generation: generation) })
+                if case .stopped = forgot { return .stopped }
+            }
+        }
         if case .retry = route { return .retried }
         return .deadLettered
     }
@@ -324,19 +339,5 @@ extension LedgerStep {
     var isRefused: Bool {
         if case .refused = self { return true }
         return false
-    }
-}
-
-extension RetryDrain {
-    /// Sends `output`'s record (retried while the failure is transient, until the stage stops) and,
-    /// once the broker has it, keeps its audit row. False when the stage stopped first.
-    func send(_ output: StageOutput, into outcome: inout Outcome, context: StageContext) async -> Bool {
-        let record = output.record
-        let sent = await retryUntilStopped(
-            "retry: send to \(record.topic)", logger: context.logger, shouldStop: context.isStopping,
-            { try await sink.send(record) })
-        guard sent != nil else { return false }
-        outcome.audit.append(output.audit)
-        return true
     }
 }

@@ -4,27 +4,36 @@ import Ledger
 import Logging
 import OrderModel
 
-/// The retry stage's logic on the stage skeleton (see "Retry tiers and per-order parking" in
+/// The retry stage's logic, an effect kind (see "Retry tiers and per-order parking" in
 /// docs/ARCHITECTURE.md).
 ///
-/// plan: per partition, the records up to the first one not yet due; that one's partition is
-/// paused until it is due and it is delivered again then (``KafkaConsumer/pause(redeliveringFrom:until:)``:
-/// never a sleep in the handler, never a busy poll). Each due record is its order's head: it is
-/// dispatched again; when it lands or is dead-lettered the events parked behind it follow in order
-/// (``RetryDrain``); when it fails again it climbs to the next tier (or, after the last, the
-/// dead-letter topic) and the order stays held. A record whose event is no longer its order's head
-/// is stale (it landed already, or a replay superseded it) and is skipped. Orders go concurrently,
-/// each order's records strictly in order. Records this stage writes are sent and acknowledged
-/// before the ledger moves on (a crash in between repeats the step; every ERP effect is an
-/// idempotent upsert), so the runner produces nothing itself.
-actor RetryLogic: StageLogic {
+/// plan (pure): per partition, the records up to the first one not yet due; that one's partition
+/// is paused until it is due and it is delivered again then
+/// (``KafkaConsumer/pause(redeliveringFrom:until:)``: never a sleep in the handler, never a busy
+/// poll); the due records by order, their SKUs looked up in the ERP (reads only), and their orders'
+/// holds. perform: each due record is its order's head: it is dispatched again; when it lands or
+/// is dead-lettered the events parked behind it follow in order (``RetryDrain``); when it fails
+/// again it climbs to the next tier (or, after the last, the dead-letter topic) and the order stays
+/// held. A record whose event is no longer its order's head is stale (it landed already, or a
+/// replay superseded it) and is skipped. Orders go concurrently, each order's records strictly in
+/// order. Records this stage writes are sent through the stage's ``BatchDelivery`` and
+/// acknowledged (or quarantined, when the broker refuses them for good) before the ledger moves on
+/// (a crash in between repeats the step; every ERP effect is an idempotent upsert), so the runner
+/// produces nothing itself.
+public actor RetryLogic: EffectLogic {
     struct Plan: Sendable {
+        /// Each order's due records (batch index, record) in batch order, with the order's hold.
+        var work: [(order: String, messages: [(Int, KafkaMessage)], hold: OrderHold?)] = []
+        var counts = StageCounts()
+        /// Records not due yet (redelivered when due): not acknowledged.
+        var unfinished: Set<Int> = []
+    }
+
+    struct Outcome: Sendable {
         var audit: [AuditRecord] = []
         var counts = StageCounts()
         var unfinished: Set<Int> = []
     }
-
-    static var settlesPlansMadeWhileStopping: Bool { true }
 
     let drain: RetryDrain
     /// How late due records were handled (milliseconds past their due time), the latest 100k.
@@ -34,8 +43,18 @@ actor RetryLogic: StageLogic {
     private let pause: @Sendable (KafkaMessage, Date) -> Void
     private let maxConcurrentOrders: Int
 
-    init(drain: RetryDrain, maxConcurrentOrders: Int, pause: @escaping @Sendable (KafkaMessage, Date) -> Void) {
+    /// The tiers this replica reads.
+    let tiers: [RetryTier]
+    /// The way out of orphaned holds, run beside the records (``HoldSweep``).
+    let sweep: HoldSweep
+
+    init(
+        drain: RetryDrain, tiers: [RetryTier], sweep: HoldSweep, maxConcurrentOrders: Int,
+        pause: @escaping @Sendable (KafkaMessage, Date) -> Void
+    ) {
         self.drain = drain
+        self.tiers = tiers
+        self.sweep = sweep
         self.maxConcurrentOrders = max(1, maxConcurrentOrders)
         self.pause = pause
     }
@@ -82,7 +101,8 @@ actor RetryLogic: StageLogic {
             if orders[key] == nil { sequence.append(key) }
             orders[key, default: []].append(index)
         }
-        // SKUs the mapping does not map: looked up in the ERP once for the batch, as at dispatch.
+        // SKUs the mapping does not map: looked up in the ERP once for the batch, as at dispatch (a
+        // read that fills the dispatcher's item cache).
         await drain.lookUpItems(due.map { batch[$0] }, context: context)
         let parking = drain.parking
         let keys = sequence
@@ -91,14 +111,19 @@ actor RetryLogic: StageLogic {
                 "retry: read held orders", logger: context.logger, shouldStop: context.isStopping,
                 { try await parking.holdStates(orders: keys) })
         else { return nil }
-        let work = keys.map { key in (key, (orders[key] ?? []).map { ($0, batch[$0]) }, holds[key]) }
-        let outcomes = await Self.handleAll(work, drain: drain, limit: maxConcurrentOrders, context: context)
-        for outcome in outcomes {
-            plan.audit += outcome.audit
-            plan.counts.add(outcome.counts)
-            plan.unfinished.formUnion(outcome.unfinished)
-        }
+        plan.work = keys.map { key in (key, (orders[key] ?? []).map { ($0, batch[$0]) }, holds[key]) }
         return plan
+    }
+
+    func perform(_ plan: Plan, _ batch: [KafkaMessage], context: StageContext) async -> Outcome? {
+        var outcome = Outcome(counts: plan.counts, unfinished: plan.unfinished)
+        let outcomes = await Self.handleAll(plan.work, drain: drain, limit: maxConcurrentOrders, context: context)
+        for done in outcomes {
+            outcome.audit += done.audit
+            outcome.counts.add(done.counts)
+            outcome.unfinished.formUnion(done.unfinished)
+        }
+        return outcome
     }
 
     /// The due-time error so far: how late due records were handled (p50, p99, max; milliseconds).
@@ -110,7 +135,8 @@ actor RetryLogic: StageLogic {
 
     /// Handles each order's records, up to `limit` orders at once.
     private static func handleAll(
-        _ work: [(String, [(Int, KafkaMessage)], OrderHold?)], drain: RetryDrain, limit: Int, context: StageContext
+        _ work: [(order: String, messages: [(Int, KafkaMessage)], hold: OrderHold?)], drain: RetryDrain, limit: Int,
+        context: StageContext
     ) async -> [RetryDrain.Outcome] {
         await withTaskGroup(of: RetryDrain.Outcome.self) { group in
             var outcomes: [RetryDrain.Outcome] = []
@@ -127,15 +153,11 @@ actor RetryLogic: StageLogic {
         }
     }
 
-    nonisolated func outputs(_ plan: Plan) -> StageOutputs {
-        StageOutputs(records: [], sources: [])
-    }
-
     func settle(
-        _ batch: [KafkaMessage], _ plan: Plan, undeliverable: [(index: Int, output: StageOutput)],
+        _ batch: [KafkaMessage], _ outcome: Outcome, undeliverable: [(index: Int, output: StageOutput)],
         context: StageContext
     ) async -> StageSettlement {
-        .settled(audit: plan.audit, counts: plan.counts, unfinished: plan.unfinished)
+        .settled(audit: outcome.audit, counts: outcome.counts, unfinished: outcome.unfinished)
     }
 
     func reset() {}

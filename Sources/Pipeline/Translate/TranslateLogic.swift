@@ -3,9 +3,9 @@ import Ledger
 import Logging
 import OrderModel
 
-/// Translate's logic on the stage skeleton. An actor: its state is the **overlay**, the order
-/// states that batches in flight planned and have not saved yet, so batch N+1 is planned while
-/// batch N's records and save are under way.
+/// Translate's logic, a transform (its plan is the canonical records it produces). An actor: its
+/// state is the **overlay**, the order states that batches in flight planned and have not saved
+/// yet, so batch N+1 is planned while batch N's records and save are under way.
 ///
 /// plan: each record's observation (from `dl-observation`, else the payload) → the ledger states
 /// of the batch's orders the overlay does not hold → ``TranslatePlanner`` on those, overridden by
@@ -13,7 +13,7 @@ import OrderModel
 /// strictly in batch order): save the states (``StateSaver``, only-if-newer) → drop the saved
 /// states from the overlay → audit rows, relabelling as `duplicate`/`applied-by-other-replica` the
 /// events the ledger shows another replica applied.
-actor TranslateLogic: StageLogic {
+public actor TranslateLogic: TransformLogic {
     private let planner: TranslatePlanner
     private let ledger: any LedgerStore
     private let saver: StateSaver

@@ -120,7 +120,7 @@ struct TranslatePlanner {
                 plan.otherAudit.append(row)
                 plan.stale += 1
             case .illegal(let reason):
-                let output = ValidateProcessor.quarantine(
+                let output = Quarantine.output(
                     message, rejection: .illegalTransition(reason), stage: .translate, topics: topics,
                     replica: replica, fromState: state?.canonicalState.rawValue)
                 plan.records.append(output.record)
@@ -154,7 +154,7 @@ struct TranslatePlanner {
     }
 
     private func quarantine(_ message: KafkaMessage, _ rejection: StageRejection, into plan: inout Plan) {
-        let output = ValidateProcessor.quarantine(
+        let output = Quarantine.output(
             message, rejection: rejection, stage: .translate, topics: topics, replica: replica)
         plan.records.append(output.record)
         plan.otherAudit.append(output.audit)

@@ -1,8 +1,8 @@
 import Kafka
 
-/// Validate's logic on the stage skeleton: each raw record is forwarded with its decoded observation
+/// Validate's logic, a transform: each raw record is forwarded with its decoded observation
 /// or quarantined with the reason (``ValidateProcessor``); nothing else to persist.
-struct ValidateLogic: StageLogic {
+public struct ValidateLogic: TransformLogic {
     let processor: ValidateProcessor
 
     func plan(_ batch: [KafkaMessage], context: StageContext) async -> [StageOutput]? {

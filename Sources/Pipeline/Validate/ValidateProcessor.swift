@@ -1,4 +1,3 @@
-import Foundation
 import Kafka
 import Ledger
 import OrderModel
@@ -35,7 +34,7 @@ public struct ValidateProcessor: Sendable {
                 toState: observation.canonicalState.rawValue, traceID: envelope.traceID)
             return Output(record: record, audit: audit, quarantined: false)
         } catch {
-            return Self.quarantine(message, rejection: error, stage: .validate, topics: topics, replica: replica)
+            return Quarantine.output(message, rejection: error, stage: .validate, topics: topics, replica: replica)
         }
     }
 
@@ -43,46 +42,5 @@ public struct ValidateProcessor: Sendable {
     /// cost, so a large batch is split into one slice per core, decoded concurrently.
     public func process(_ batch: [KafkaMessage]) async -> [Output] {
         await ParallelBatch.map(batch, minimumSlice: 64) { self.process($0) }
-    }
-
-    /// The quarantine record and audit row for `message` whose output the broker refused for good
-    /// (`reason` = the delivery error). The value is left out: it may be what made the record too
-    /// large; the original stays on `dl-orig-topic`/`-partition`/`-offset`.
-    static func undeliverable(
-        _ message: KafkaMessage, reason: String, stage: StageName, topics: PipelineTopics, replica: String
-    ) -> Output {
-        var output = quarantine(
-            message, rejection: .undeliverable(reason), stage: stage, topics: topics, replica: replica)
-        output.record.value = nil
-        return output
-    }
-
-    /// The quarantine record and audit row for `message` refused by `stage` with `rejection`.
-    static func quarantine(
-        _ message: KafkaMessage, rejection: StageRejection, stage: StageName, topics: PipelineTopics,
-        replica: String, fromState: String? = nil
-    ) -> Output {
-        let headers = HeaderMap(message.headers)
-        let info = QuarantineInfo(
-            stage: stage, reason: rejection.description, originalTopic: message.topic,
-            originalPartition: message.partition, originalOffset: message.offset)
-        // Key: the order key, or the event id when the order is unknown.
-        let eventID = headers[EnvelopeHeader.eventID] ?? "\(message.topic)/\(message.partition)/\(message.offset)"
-        let orderKey: String
-        if let channel = headers[EnvelopeHeader.channel], let order = headers[EnvelopeHeader.orderID], !order.isEmpty {
-            orderKey = "\(channel):\(order)"
-        } else {
-            orderKey = message.keyString ?? eventID
-        }
-        let record = ProducerRecord(
-            topic: topics.quarantine, key: message.key ?? Array(eventID.utf8), value: message.value,
-            headers: info.headers(appendingTo: ObservationHeader.removing(from: message.headers)))
-        let audit = AuditRecord(
-            hop: rejection.code == "illegal-transition" ? .illegal : .quarantined, orderKey: orderKey,
-            channel: headers[EnvelopeHeader.channel], eventID: eventID, stage: stage.rawValue,
-            replica: replica, topic: message.topic, partition: message.partition, offset: message.offset,
-            fromState: fromState, reason: rejection.code, detail: rejection.description,
-            traceID: headers[EnvelopeHeader.traceID])
-        return Output(record: record, audit: audit, quarantined: true)
     }
 }

@@ -62,7 +62,7 @@ final class ObservationForwardingTests: XCTestCase {
             topic: "t.validated", partition: 1, offset: 7, key: nil, value: Array("{}".utf8),
             headers: envelope.headers + [try XCTUnwrap(ObservationHeader.header(observation))])
         XCTAssertEqual(ObservationHeader.observation(in: message.headers), observation)
-        let output = ValidateProcessor.quarantine(
+        let output = Quarantine.output(
             message, rejection: .malformedPayload("x"), stage: .translate, topics: PipelineTopics(prefix: "t"),
             replica: "r")
         XCTAssertTrue(output.quarantined)

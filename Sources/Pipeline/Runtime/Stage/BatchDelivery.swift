@@ -46,6 +46,12 @@ struct BatchDelivery: Sendable {
         }
     }
 
+    /// Sends `records` and waits until each is acknowledged or refused for good (an effect step's
+    /// send that must land before its next step).
+    func send(_ records: [ProducerRecord]) async -> Outcome {
+        await complete(records, await start(records))
+    }
+
     /// Awaits `started` and resolves every failure of `records`.
     func complete(_ records: [ProducerRecord], _ started: Result<PendingSend, any Error>) async -> Outcome {
         switch await deliver(first: started, resend: { await start(records) }) {
@@ -104,10 +110,10 @@ struct BatchDelivery: Sendable {
         }
     }
 
-    /// Sends a quarantine record (without the value, see ``ValidateProcessor/undeliverable``) for
-    /// each refused record, `source(index)` being the input message the refused record came from.
-    /// Returns the quarantine outputs by refused index — an audit row notes when the broker refused
-    /// the quarantine record too.
+    /// Sends a quarantine record (without the value, see
+    /// ``Quarantine/undeliverable(_:reason:stage:topics:replica:)``) for each refused record,
+    /// `source(index)` being the input message the refused record came from. Returns the quarantine
+    /// outputs by refused index — an audit row notes when the broker refused the quarantine record too.
     func quarantine(
         _ refused: [Int: String], source: (Int) -> KafkaMessage, stage: StageName, topics: PipelineTopics,
         replica: String
@@ -115,12 +121,12 @@ struct BatchDelivery: Sendable {
         guard !refused.isEmpty else { return .replaced([]) }
         let indices = refused.keys.sorted()
         var outputs = indices.map { index in
-            ValidateProcessor.undeliverable(
+            Quarantine.undeliverable(
                 source(index), reason: refused[index] ?? "undeliverable", stage: stage, topics: topics, replica: replica
             )
         }
         let records = outputs.map(\.record)
-        guard case .delivered(let lost) = await complete(records, await start(records)) else { return .stopped }
+        guard case .delivered(let lost) = await send(records) else { return .stopped }
         for (position, reason) in lost {
             logger.error(
                 "\(what): the quarantine record was refused too; only the audit trail keeps it",

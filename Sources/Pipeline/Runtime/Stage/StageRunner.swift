@@ -1,9 +1,10 @@
 import Kafka
 import Logging
 
-/// The skeleton every stage runs on: consume a batch → the logic's plan → enqueue the outputs →
-/// (in the background, in batch order) await their acks → quarantine what the broker refuses for
-/// good → the logic's settle → audit → acknowledge the offsets.
+/// The skeleton every stage runs on: consume a batch → the logic's plan (pure) → its effect step
+/// (an effect stage's writes; a transform has none) → enqueue the outputs → (in the background, in
+/// batch order) await their acks → quarantine what the broker refuses for good → the logic's
+/// settle → audit → acknowledge the offsets.
 ///
 /// The runner is an actor and its inbox is a batch: the consumer loop hands it one batch at a time,
 /// so actor hops happen per batch, never per record. Up to `maxInFlight` batches are between
@@ -37,10 +38,12 @@ actor StageRunner<Logic: StageLogic> {
         self.audit = audit
         self.counters = counters
         self.maxInFlight = max(1, maxInFlight)
-        context = StageContext(
-            stage: stage, topics: topics, replica: replica, logger: logger, isStopping: { input.isStopping })
-        delivery = BatchDelivery(
+        let delivery = BatchDelivery(
             sink: sink, logger: logger, what: "\(stage.rawValue) produce", shouldStop: { input.isStopping })
+        self.delivery = delivery
+        context = StageContext(
+            stage: stage, topics: topics, replica: replica, logger: logger, isStopping: { input.isStopping },
+            delivery: delivery)
     }
 
     /// Runs until stopped (``StageConsumer/stop()`` or graceful shutdown); batches in flight are finished.
@@ -58,17 +61,20 @@ actor StageRunner<Logic: StageLogic> {
             generation = current
         }
         let t0 = StageTrace.enabled ? StageTrace.now() : 0
-        guard let plan = await logic.plan(batch, context: context),
-            Logic.settlesPlansMadeWhileStopping || !input.isStopping
+        // A plan made while stopping is dropped (nothing happened yet); an outcome is settled even
+        // then (its effects happened and are audited and acknowledged).
+        guard let plan = await logic.plan(batch, context: context), !input.isStopping,
+            let outcome = await logic.perform(plan, batch, context: context)
         else { return }
-        let outputs = logic.outputs(plan)
+        let outputs = logic.outputs(outcome)
         let t1 = StageTrace.enabled ? StageTrace.now() : 0
         let started = await delivery.start(outputs.records)
         StageTrace.log(
-            "\(context.stage.rawValue) \(batch.count): plan \(Int(t1 - t0)) ms, enqueue \(Int(StageTrace.now() - t1)) ms"
+            "\(context.stage.rawValue) \(batch.count): plan+perform \(Int(t1 - t0)) ms, "
+                + "enqueue \(Int(StageTrace.now() - t1)) ms"
         )
         let previous = tail
-        let task = Task { await self.finish(batch, plan, outputs, started, after: previous) }
+        let task = Task { await self.finish(batch, outcome, outputs, started, after: previous) }
         tail = task
         inFlight.append(task)
         if inFlight.count > maxInFlight { _ = await inFlight.removeFirst().value }
@@ -84,7 +90,8 @@ actor StageRunner<Logic: StageLogic> {
     /// Acks → quarantine of refused records → (after the previous batch) settle → audit →
     /// acknowledge. Returns whether the batch settled.
     private func finish(
-        _ batch: [KafkaMessage], _ plan: Logic.Plan, _ outputs: StageOutputs, _ started: Result<PendingSend, any Error>,
+        _ batch: [KafkaMessage], _ outcome: Logic.Outcome, _ outputs: StageOutputs,
+        _ started: Result<PendingSend, any Error>,
         after previous: Task<Bool, Never>?
     ) async -> Bool {
         let t0 = StageTrace.enabled ? StageTrace.now() : 0
@@ -95,7 +102,7 @@ actor StageRunner<Logic: StageLogic> {
             refused, source: { batch[outputs.sources[$0]] }, stage: context.stage, topics: context.topics,
             replica: context.replica)
         guard case .replaced(let undeliverable) = replacement else { return await giveUp() }
-        switch await logic.settle(batch, plan, undeliverable: undeliverable, context: context) {
+        switch await logic.settle(batch, outcome, undeliverable: undeliverable, context: context) {
         case .gaveUp:
             return await giveUp()
         case .settled(let rows, var counts, let unfinished):
