@@ -60,7 +60,8 @@ final class AuditWriterLifecycleTests: XCTestCase {
             XCTFail("a record after shutdown must be refused")
         } catch LedgerError.closed {
         }
-        XCTAssertEqual(await writer.offer(contentsOf: [LedgerFixtures.record(.received, event: "x", at: 3)]), 0)
+        let offered = await writer.offer(contentsOf: [LedgerFixtures.record(.received, event: "x", at: 3)])
+        XCTAssertEqual(offered, 0)
         do {
             try await writer.waitUntilDurable(AuditTicket(sequence: 99))
             XCTFail("nothing becomes durable after the stop")
@@ -95,7 +96,8 @@ final class AuditWriterLifecycleTests: XCTestCase {
         try await running.value
         XCTAssertEqual(recorder.accepted, 7, "the writer still accepted while the recorder stopped")
         XCTAssertEqual(background.withLock { $0 }, "stopped", "the ledger's background work ended with it")
-        XCTAssertEqual(await writer.stats.written, 7, "drained before the ledger closed")
+        let written = await writer.stats.written
+        XCTAssertEqual(written, 7, "drained before the ledger closed")
         do {
             try await writer.record(LedgerFixtures.record(.received, order: "svc:1", event: "late", at: 9))
             XCTFail("the writer's service shut it down")
