@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KafkaCompatProxy
 import Logging
-import ServiceLifecycle
+import Pipeline
 
 /// `driftless dev-broker`: tools behind `scripts/dev-broker` (the local Tansu development broker).
 struct DevBrokerCommand: AsyncParsableCommand {
@@ -64,24 +64,9 @@ extension DevBrokerCommand {
             // Written unbuffered so scripts reading a log file see it at once.
             let banner = "kafka-compat-proxy listening on \(listen.host):\(port) → \(upstream.host):\(upstream.port)\n"
             FileHandle.standardOutput.write(Data(banner.utf8))
-            let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: [ProxyService(proxy: proxy)],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                )
-            )
-            try await group.run()
-        }
-    }
-
-    /// Keeps the proxy running until graceful shutdown, then stops it.
-    struct ProxyService: Service {
-        let proxy: KafkaCompatProxy
-
-        func run() async throws {
-            try? await gracefulShutdown()
-            await proxy.stop()
+            try await runServices(
+                [.init(service: UntilShutdown("kafka-compat-proxy") { await proxy.stop() })], logger: logger,
+                maximumGracefulShutdownDuration: nil)
         }
     }
 

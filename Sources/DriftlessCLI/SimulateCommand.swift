@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Pipeline
 import Simulators
 
 /// `driftless simulate storefront|marketplace`: channel simulators for local runs and demos.
@@ -62,8 +63,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 print(
                     "storefront orders API on \(simulator.server.baseURL)/admin/api/2024-10/orders.json (Ctrl-C to stop)"
                 )
-                try await waitForInterrupt()
-                await simulator.stop()
+                try await serveUntilInterrupted("storefront-simulator") { await simulator.stop() }
             }
             if failed > 0 { throw ExitCode(1) }
         }
@@ -109,12 +109,13 @@ struct SimulateCommand: AsyncParsableCommand {
             }
             let simulator = try await MarketplaceSimulator.start(
                 store: store, port: port, rate: rate, burst: burst, lwa: lwa)
-            if lwa != nil { print("LWA token endpoint on \(simulator.tokenURL)") }
-            print(
-                "marketplace getOrders on \(simulator.server.baseURL)/orders/v0/orders with \(orders) orders "
-                    + "(Ctrl-C to stop)")
-            try await waitForInterrupt()
-            await simulator.stop()
+            // Where it listens is written at once (not through print's buffer), also when stdout is a
+            // file or a pipe: with --port 0 it is the only way to learn the port.
+            var banner = lwa != nil ? "LWA token endpoint on \(simulator.tokenURL)\n" : ""
+            banner +=
+                "marketplace getOrders on \(simulator.server.baseURL)/orders/v0/orders with \(orders) orders (Ctrl-C to stop)\n"
+            FileHandle.standardOutput.write(Data(banner.utf8))
+            try await serveUntilInterrupted("marketplace-simulator") { await simulator.stop() }
         }
     }
 }
@@ -138,16 +139,8 @@ func readSecret(file: String?, variable: String = "DRIFTLESS_SHOPIFY_SECRET") th
     return secret
 }
 
-/// Returns on SIGINT or SIGTERM.
-func waitForInterrupt() async throws {
-    let (stream, continuation) = AsyncStream<Void>.makeStream()
-    let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number)
-        source.setEventHandler { continuation.yield() }
-        source.resume()
-        return source
-    }
-    for await _ in stream { break }
-    sources.forEach { $0.cancel() }
+/// Serves until SIGINT or SIGTERM (under the CLI's one service-group helper, ``runServices``), then
+/// runs `stop`.
+func serveUntilInterrupted(_ name: String, stop: @escaping @Sendable () async -> Void) async throws {
+    try await runServices([.init(service: UntilShutdown(name, stop: stop))], logger: Logger(label: "driftless.\(name)"))
 }

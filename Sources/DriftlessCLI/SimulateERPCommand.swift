@@ -77,13 +77,14 @@ extension SimulateCommand {
                 banner += "erp OAuth 2.0 token endpoint \(simulator.tokenURL) for client \(client.clientID)\n"
             }
             FileHandle.standardOutput.write(Data(banner.utf8))
-            try await waitForInterrupt()
-            let duplicates = await simulator.store.duplicateEffects
-            let writes = await simulator.store.appliedWrites
-            print(
-                "erp: \(writes) writes applied, \(duplicates) duplicate effects, answers \(simulator.statusCounts.sorted { $0.key < $1.key })"
-            )
-            await simulator.stop()
+            try await serveUntilInterrupted("erp-simulator") {
+                let duplicates = await simulator.store.duplicateEffects
+                let writes = await simulator.store.appliedWrites
+                print(
+                    "erp: \(writes) writes applied, \(duplicates) duplicate effects, answers \(simulator.statusCounts.sorted { $0.key < $1.key })"
+                )
+                await simulator.stop()
+            }
         }
 
         /// OAuth 2.0 and TBA settings from the options (the static token is added by the caller).

@@ -76,6 +76,11 @@ final class DriftlessProcess: @unchecked Sendable {
         return Result(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 
+    /// Sends SIGINT (what Ctrl-C sends).
+    func interrupt() {
+        if process.isRunning { process.interrupt() }
+    }
+
     /// Sends SIGTERM and waits for the process to end.
     func stop() async throws -> Result {
         if process.isRunning { process.terminate() }

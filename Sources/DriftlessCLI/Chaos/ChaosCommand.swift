@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Pipeline
 import Simulators
-import UnixSignals
 
 /// `driftless chaos`: the real deployment shape under a seeded nemesis, checked against the
 /// simulators' own records.
@@ -94,16 +94,17 @@ struct ChaosCommand: AsyncParsableCommand {
         logger.logLevel = .critical
         let run = ChaosRun(
             settings: settings, profile: profile, selfTest: true, say: { Self.emit($0) }, logger: logger)
-        let task = Task { try await run.run() }
         // Ctrl-C or SIGTERM: the run stops its faults and traffic and removes what it started.
-        let interrupts = Task {
-            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+        let job = CommandJob("chaos") {
+            try await withTaskCancellationHandler {
+                try await run.run()
+            } onCancel: {
                 Self.emit("driftless chaos: stopping, removing what the run started")
-                task.cancel()
             }
         }
-        let result = try await task.value
-        interrupts.cancel()
+        try await runServices([job.configuration], logger: logger, maximumGracefulShutdownDuration: nil)
+        guard let outcome = job.outcome else { throw CancellationError() }
+        let result = try outcome.result.get()
         Self.emit(result.text)
         if let path = report {
             try result.json().write(to: URL(fileURLWithPath: path))

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import UnixSignals
 import Logging
+import Pipeline
 
 /// `driftless demo`: the whole product in one command, with nothing installed but the toolchain.
 struct DemoCommand: AsyncParsableCommand {
@@ -53,40 +53,30 @@ struct DemoCommand: AsyncParsableCommand {
         var logger = Logger(label: "driftless.demo")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .critical
         let console = DemoConsole(interactive: DemoConsole.stdoutIsTerminal) { Self.emit($0) }
-        let demo = Task { [settings, logger] in
-            try await DemoRun(settings: settings, console: console, logger: logger).run()
-        }
         // Ctrl-C (or SIGTERM) while the scenario runs: stop the stages and simulators and remove the
-        // temporary ledger; a second one quits at once. With --keep the pipeline handles them itself.
-        let interrupts = keep ? nil : Task { await Self.stop(demo, onInterrupt: { Self.emit($0) }) }
-        let result = await demo.result
-        interrupts?.cancel()
-        if demo.isCancelled {
+        // temporary ledger; a second one quits at once.
+        let demo = CommandJob("demo") { [settings, logger] in
+            try await withTaskCancellationHandler {
+                try await DemoRun(settings: settings, console: console, logger: logger).run()
+            } onCancel: {
+                Self.emit("driftless demo: stopping (again to quit at once)")
+            }
+        }
+        try await runServices(
+            [demo.configuration], logger: logger, repeatedSignal: .exit(130), maximumGracefulShutdownDuration: nil)
+        guard let outcome = demo.outcome, !outcome.interrupted else {
             Self.emit("driftless demo: interrupted; stages and simulators stopped, temporary files removed")
             throw ExitCode(130)
         }
-        let (report, kept) = try result.get()
+        let (report, kept) = try outcome.result.get()
         Self.emit(report.text)
         if let kept {
             Self.emit("driftless demo: serving until Ctrl-C")
-            try await kept.runtime.wait()
+            try await runServices([.init(service: RuntimeService(runtime: kept.runtime))], logger: logger)
             await kept.world.stop()
         }
         let code = Self.exitCode(for: report)
         if code != .success { throw code }
-    }
-
-    /// Cancels `demo` on the first SIGINT/SIGTERM and exits on the second.
-    static func stop(
-        _ demo: Task<(DemoReport, DemoRun.Kept?), any Error>, onInterrupt: @Sendable (String) -> Void
-    ) async {
-        var interrupted = false
-        for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
-            if interrupted { Foundation.exit(130) }
-            interrupted = true
-            onInterrupt("driftless demo: stopping (again to quit at once)")
-            demo.cancel()
-        }
     }
 
     /// Writes `text` and a newline to standard output at once (unbuffered: a pipe sees each line when it

@@ -69,12 +69,13 @@ final class DemoPipeline: Sendable {
         }
     }
 
-    /// Starts every stage; `mappingFile` nil: the bundled mapping. `signals`: Ctrl-C shuts it down.
-    func start(mappingFile: String? = nil, signals: Bool = false) async throws -> PipelineRuntime {
+    /// Starts every stage; `mappingFile` nil: the bundled mapping. Signals are the demo command's
+    /// (``DemoCommand``): the runtime traps none.
+    func start(mappingFile: String? = nil) async throws -> PipelineRuntime {
         var configuration = self.configuration
         configuration.mappingFile = mappingFile
         return try await PipelineRuntime.start(
-            configuration: configuration, handleSignals: signals, mockCluster: mockCluster, logger: logger)
+            configuration: configuration, mockCluster: mockCluster, logger: logger)
     }
 
     /// Writes `driftless.yaml` into `directory` (Kafka, topic prefix, ledger, retry tiers: no secrets) so

@@ -101,7 +101,7 @@ struct DemoRun: Sendable {
             let mapping = try DemoMapping.writeFixed(in: directory)
             console.retire(runtime)
             try await runtime.shutdown()
-            runtime = try await pipeline.start(mappingFile: mapping, signals: settings.keep)
+            runtime = try await pipeline.start(mappingFile: mapping)
             console.attach(runtime)
             report.metricsURL = "http://127.0.0.1:\(runtime.httpPort)/metrics"
             report.quarantineReplay = await replay(

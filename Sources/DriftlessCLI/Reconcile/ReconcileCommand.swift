@@ -136,14 +136,11 @@ struct ReconcileCommand: AsyncParsableCommand {
         } else {
             work = ReconcileOnce(job: job, onReport: print)
         }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: parts.alerts),
-                    .init(service: work, successTerminationBehavior: .gracefullyShutdownGroup),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await runServices(
+            [
+                .init(service: parts.alerts),
+                .init(service: work, successTerminationBehavior: .gracefullyShutdownGroup),
+            ], logger: logger, maximumGracefulShutdownDuration: nil)
         await parts.close()
         if let once = work as? ReconcileOnce, once.failed { throw ExitCode(2) }
     }

@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// A consumer-group member with at-least-once delivery.
 ///
@@ -14,7 +15,11 @@ import Logging
 /// partition is revoked or the consumer is evicted are delivered again (to this or another member).
 /// Acknowledged messages are not redelivered after a clean revoke/close; after a crash, those
 /// acknowledged since the last commit (at most `auto.commit.interval.ms` worth) are.
-public final class KafkaConsumer: Sendable {
+///
+/// A `Service`: in a `ServiceGroup`, ``run()`` lasts until graceful shutdown (or cancellation), then
+/// closes — commits, leaves the group, ends ``messages``. A stage that drains its batch in hand
+/// before the consumer may close owns its consumer and calls ``close()`` itself instead.
+public final class KafkaConsumer: Service, CustomStringConvertible, Sendable {
     private let core: ConsumerCore
 
     /// Defaults applied when the configuration does not set them.
@@ -125,11 +130,29 @@ public final class KafkaConsumer: Sendable {
         _ = core.enqueue(.resume(TopicPartition(topic: topic, partition: partition)))
     }
 
-    /// Commits acknowledged offsets, leaves the group and ends ``messages``.
+    /// Commits acknowledged offsets, leaves the group and ends ``messages``. Closing again only
+    /// waits for the first close to finish.
     public func close() async {
         core.requestClose()
         await core.waitUntilClosed()
     }
+
+    /// Runs until graceful shutdown or cancellation, then closes (``close()``); returns at once
+    /// when the consumer is closed some other way.
+    public func run() async throws {
+        let core = core
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await core.waitUntilClosed()
+            } onGracefulShutdown: {
+                core.requestClose()
+            }
+        } onCancel: {
+            core.requestClose()
+        }
+    }
+
+    public var description: String { "kafka-consumer" }
 
     /// A snapshot of the consumer's counters.
     public var statistics: KafkaConsumerStatistics {

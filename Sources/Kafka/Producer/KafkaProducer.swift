@@ -1,14 +1,22 @@
 import CRdKafka
 import Logging
+import ServiceLifecycle
 
 /// Sends records to Kafka; each ``send(_:)`` resumes when the broker acknowledges the record.
 ///
 /// Idempotent by default (`enable.idempotence=true`), keys partitioned with murmur2 like the Java
 /// client (`partitioner=murmur2_random`). A full local queue (`QUEUE_FULL`) is never surfaced: the
-/// send waits while the dedicated thread serves delivery reports, then retries. Call ``close()``
-/// to flush before shutdown; dropping the producer also drains it in the background.
-public final class KafkaProducer: Sendable {
+/// send waits while the dedicated thread serves delivery reports, then retries.
+///
+/// A `Service`: in a `ServiceGroup`, ``run()`` lasts until graceful shutdown, then flushes and
+/// closes. The group shuts its services down in reverse order, so list the producer before the
+/// parts that send to it: it closes after they stopped. Outside a group call ``close(timeout:)``;
+/// dropping the producer also drains it in the background. librdkafka's blocking calls (poll,
+/// flush, metadata) run on dedicated threads, never on the cooperative pool.
+public final class KafkaProducer: Service, CustomStringConvertible, Sendable {
     private let core: ProducerCore
+    /// How long a graceful shutdown waits for outstanding deliveries: to flush, then to close.
+    private let shutdownTimeout: Duration
 
     /// Defaults applied when the configuration does not set them.
     public static let defaultProperties: [String: String] = [
@@ -18,7 +26,12 @@ public final class KafkaProducer: Sendable {
     ]
 
     /// Creates a producer; invalid properties raise ``KafkaError/configuration(property:message:)``.
-    public init(config: KafkaConfig, logger: Logger = Logger(label: "driftless.kafka.producer")) throws {
+    /// `shutdownTimeout`: how long ``run()``'s graceful shutdown (and ``shutdown()``) waits for
+    /// outstanding deliveries, to flush and then to close.
+    public init(
+        config: KafkaConfig, logger: Logger = Logger(label: "driftless.kafka.producer"),
+        shutdownTimeout: Duration = .seconds(10)
+    ) throws {
         let handle = try RdKafkaHandle.make(
             type: RD_KAFKA_PRODUCER,
             config: config.withDefaults(Self.defaultProperties)
@@ -26,6 +39,7 @@ public final class KafkaProducer: Sendable {
             RdKafkaHandle.enableProducerEvents(conf)
         }
         core = ProducerCore(handle: handle, logger: logger)
+        self.shutdownTimeout = shutdownTimeout
         core.start()
     }
 
@@ -156,10 +170,37 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Stops accepting records, waits up to `timeout` for outstanding deliveries, and stops the
-    /// delivery thread. Records still undelivered then fail with an error.
+    /// delivery thread. Records still undelivered then fail with an error. Closing again (or after
+    /// ``shutdown()``) only waits for the first close to finish.
     public func close(timeout: Duration = .seconds(10)) async {
         core.requestStop(timeout: timeout)
         await core.waitUntilFinished()
+    }
+
+    /// Runs until graceful shutdown, then ``shutdown()``: sends still coming in until then are
+    /// served. Cancelled (the group is cancelled, not shut down gracefully) it returns without
+    /// closing, so parts still draining can send; the owner closes afterwards (``shutdown()``).
+    public func run() async throws {
+        do {
+            try await gracefulShutdown()
+        } catch {
+            return
+        }
+        await shutdown()
+    }
+
+    /// Flushes (waits for every record sent so far, logging what is still outstanding after the
+    /// shutdown timeout), then closes. A no-op apart from waiting when the producer is already
+    /// closing or closed.
+    public func shutdown() async {
+        if core.isRunning {
+            do {
+                try await flush(timeout: shutdownTimeout)
+            } catch {
+                core.logger.warning("producer flush incomplete", metadata: ["error": "\(error)"])
+            }
+        }
+        await close(timeout: shutdownTimeout)
     }
 
     /// The fatal error this producer hit, if any: it then refuses every record
@@ -195,6 +236,8 @@ public final class KafkaProducer: Sendable {
     public func triggerFatalErrorForTesting(reason: String = "fatal error injected by a test") {
         core.handle.raiseTestFatalError(reason: reason)
     }
+
+    public var description: String { "kafka-producer" }
 
     /// Number of sends still waiting for their delivery report.
     public var pendingDeliveries: Int { core.table.withLock { $0.pendingCount } }

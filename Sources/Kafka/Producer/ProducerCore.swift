@@ -14,13 +14,8 @@ final class ProducerCore: Sendable {
     let logger: Logger
     /// Set when librdkafka reports a fatal error; the producer then refuses new records.
     let fatal = FatalErrorLatch()
-    private let control = Mutex(Control())
-
-    private struct Control {
-        var stopDeadline: ContinuousClock.Instant?
-        var finished = false
-        var closeWaiters: [CheckedContinuation<Void, Never>] = []
-    }
+    /// Running → draining → finished (``ProducerLifecycle``).
+    private let lifecycle = Mutex(ProducerLifecycle())
 
     init(handle: RdKafkaHandle, logger: Logger) {
         self.handle = handle
@@ -35,23 +30,25 @@ final class ProducerCore: Sendable {
         thread.start()
     }
 
-    /// Asks the thread to drain outstanding sends for at most `timeout`, then stop.
+    /// Asks the thread to drain outstanding sends for at most `timeout`, then stop. A second
+    /// request changes nothing (the first deadline holds).
     func requestStop(timeout: Duration) {
-        table.withLock { $0.close() }
-        control.withLock { control in
-            if control.stopDeadline == nil { control.stopDeadline = .now + timeout }
+        switch lifecycle.withLock({ $0.requestClose(deadline: .now + timeout) }) {
+        case .stopAccepting: table.withLock { $0.close() }
+        case .none: break
         }
     }
+
+    /// Whether no close was requested yet.
+    var isRunning: Bool { lifecycle.withLock { $0.isRunning } }
 
     /// Waits until the thread has stopped.
     func waitUntilFinished() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let finished = control.withLock { control -> Bool in
-                if control.finished { return true }
-                control.closeWaiters.append(continuation)
-                return false
+            switch lifecycle.withLock({ $0.waitForFinish(continuation) }) {
+            case .resumeNow: continuation.resume()
+            case .wait: break
             }
-            if finished { continuation.resume() }
         }
     }
 
@@ -62,20 +59,19 @@ final class ProducerCore: Sendable {
             return
         }
         defer { rd_kafka_queue_destroy(queue) }
-        var purged = false
         var topicCache: (handle: OpaquePointer, name: String)?
-        while true {
-            let deadline = control.withLock { $0.stopDeadline }
-            if let deadline {
-                let outstanding = rd_kafka_outq_len(handle.pointer)
-                let pending = table.withLock { $0.pendingCount }
-                if outstanding == 0 && pending == 0 { break }
-                if ContinuousClock.now >= deadline {
-                    if purged { break }
+        polling: while true {
+            switch lifecycle.withLock({ $0.pollAction() }) {
+            case .poll: break
+            case .stop: break polling
+            case .checkDrained:
+                let outstanding = Int(rd_kafka_outq_len(handle.pointer)) + table.withLock { $0.pendingCount }
+                switch lifecycle.withLock({ $0.drainStep(outstanding: outstanding, now: .now) }) {
+                case .poll: break
+                case .stop: break polling
+                case .purge:
                     // Give up on what is left: purged messages get a delivery report with an error.
                     _ = rd_kafka_purge(handle.pointer, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
-                    purged = true
-                    control.withLock { $0.stopDeadline = .now + .milliseconds(500) }
                 }
             }
             // Returns as soon as an event arrives; the timeout only bounds shutdown checks.
@@ -152,11 +148,7 @@ final class ProducerCore: Sendable {
     }
 
     private func finish() {
-        let waiters = control.withLock { control -> [CheckedContinuation<Void, Never>] in
-            control.finished = true
-            defer { control.closeWaiters = [] }
-            return control.closeWaiters
-        }
+        let waiters = lifecycle.withLock { $0.finish() }
         for waiter in waiters { waiter.resume() }
     }
 }

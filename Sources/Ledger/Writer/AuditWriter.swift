@@ -1,4 +1,5 @@
 import Logging
+import ServiceLifecycle
 
 /// Writes audit records in batches, off the hot path.
 ///
@@ -16,8 +17,9 @@ import Logging
 /// - Stages that acknowledge Kafka offsets only after their ledger write use
 ///   ``recordAndWait(_:)`` or ``waitUntilDurable(_:)`` with the ticket.
 /// - Call ``shutdown(timeout:)`` when done: it drains the buffer and ends the background loop
-///   (which otherwise keeps the writer alive).
-public actor AuditWriter {
+///   (which otherwise keeps the writer alive). As a `Service` in a `ServiceGroup`, ``run()`` does
+///   that on graceful shutdown: list it before the parts that record, so it closes after them.
+public actor AuditWriter: Service {
     private let store: any LedgerStore
     private let configuration: AuditWriterConfiguration
     private let logger: Logger
@@ -33,10 +35,8 @@ public actor AuditWriter {
     private var wakeup: CheckedContinuation<Void, Never>?
     private var timer: Task<Void, Never>?
     private var loop: Task<Void, Never>?
-    /// No new records accepted.
-    private var isClosing = false
-    /// The loop must stop even with records left (shutdown timeout).
-    private var isStopped = false
+    /// Open → closing → stopped (``AuditWriterLifecycle``).
+    private var lifecycle = AuditWriterLifecycle.open
     private var statistics = AuditWriterStatistics(
         buffered: 0, highWaterMark: 0, written: 0, batches: 0, failedAttempts: 0, backPressureWaits: 0, lastError: nil)
 
@@ -62,7 +62,7 @@ public actor AuditWriter {
     public func record(_ record: AuditRecord) async throws -> AuditTicket {
         var waited = false
         while pending.count >= configuration.capacity {
-            if isClosing { throw LedgerError.closed(store.location) }
+            if !lifecycle.accepts { throw LedgerError.closed(store.location) }
             if !waited {
                 statistics.backPressureWaits += 1
                 waited = true
@@ -73,7 +73,7 @@ public actor AuditWriter {
                 wake()
             }
         }
-        if isClosing { throw LedgerError.closed(store.location) }
+        if !lifecycle.accepts { throw LedgerError.closed(store.location) }
         return accept(CollectionOfOne(record))
     }
 
@@ -82,7 +82,7 @@ public actor AuditWriter {
     public func record(contentsOf records: [AuditRecord]) async throws -> AuditTicket? {
         guard !records.isEmpty else { return nil }
         // Room for all of them (the usual case): one append instead of one call per record.
-        if !isClosing, pending.count + records.count <= configuration.capacity { return accept(records) }
+        if lifecycle.accepts, pending.count + records.count <= configuration.capacity { return accept(records) }
         var last: AuditTicket?
         for record in records { last = try await self.record(record) }
         return last
@@ -93,7 +93,7 @@ public actor AuditWriter {
     @discardableResult
     public func offer(contentsOf records: [AuditRecord]) -> Int {
         guard !records.isEmpty else { return 0 }
-        let room = isClosing ? 0 : max(0, configuration.capacity - pending.count)
+        let room = !lifecycle.accepts ? 0 : max(0, configuration.capacity - pending.count)
         let taken = min(room, records.count)
         if taken > 0 { _ = accept(records.prefix(taken)) }
         let lost = records.count - taken
@@ -130,7 +130,7 @@ public actor AuditWriter {
     /// Returns once the ticket's record (and all before it) is in the store.
     public func waitUntilDurable(_ ticket: AuditTicket) async throws {
         if ticket.sequence <= durableSequence { return }
-        if isStopped { throw LedgerError.closed(store.location) }
+        if lifecycle.isStopped { throw LedgerError.closed(store.location) }
         startLoopIfNeeded()
         try await withCheckedThrowingContinuation { continuation in
             durabilityWaiters.append((ticket.sequence, continuation))
@@ -145,13 +145,21 @@ public actor AuditWriter {
     }
 
     /// Stops accepting records, writes what is buffered and stops the loop. If the store is still
-    /// failing after `timeout`, gives up and returns how many records were not written (logged as an error).
+    /// failing after `timeout`, gives up and returns how many records were not written (logged as an
+    /// error). A second shutdown while the first drains joins it; after the writer stopped it does
+    /// nothing and returns how many records were left.
     @discardableResult
     public func shutdown(timeout: Duration = .seconds(30)) async -> Int {
-        isClosing = true
-        let waiters = spaceWaiters
-        spaceWaiters.removeAll()
-        for waiter in waiters { waiter.resume(throwing: LedgerError.closed(store.location)) }
+        switch lifecycle.beginShutdown() {
+        case .none:
+            return pending.count
+        case .drain(let first):
+            if first {
+                let waiters = spaceWaiters
+                spaceWaiters.removeAll()
+                for waiter in waiters { waiter.resume(throwing: LedgerError.closed(store.location)) }
+            }
+        }
         if !pending.isEmpty {
             startLoopIfNeeded()
             let deadline = Task { [weak self] in
@@ -175,11 +183,23 @@ public actor AuditWriter {
         return lost
     }
 
+    /// Runs until graceful shutdown, then ``shutdown(timeout:)`` with the configured
+    /// ``AuditWriterConfiguration/shutdownTimeout``. Cancelled (the group is cancelled, not shut down
+    /// gracefully) it returns without shutting down, so parts still draining can record; the owner
+    /// shuts it down afterwards.
+    nonisolated public func run() async throws {
+        do {
+            try await gracefulShutdown()
+        } catch {
+            return
+        }
+        await shutdown(timeout: configuration.shutdownTimeout)
+    }
+
     // MARK: Loop
 
     private func stop() {
-        guard !isStopped else { return }
-        isStopped = true
+        guard lifecycle.stop() == .stopLoop else { return }
         loop?.cancel()
         wake()
         let waiters = durabilityWaiters
@@ -188,22 +208,22 @@ public actor AuditWriter {
     }
 
     private func startLoopIfNeeded() {
-        guard loop == nil, !isStopped else { return }
-        loop = Task { await self.run() }
+        guard loop == nil, !lifecycle.isStopped else { return }
+        loop = Task { await self.writeLoop() }
     }
 
-    private var isUrgent: Bool { !durabilityWaiters.isEmpty || !spaceWaiters.isEmpty || isClosing }
+    private var isUrgent: Bool { !durabilityWaiters.isEmpty || !spaceWaiters.isEmpty || !lifecycle.accepts }
 
-    private func run() async {
-        while !isStopped {
+    private func writeLoop() async {
+        while !lifecycle.isStopped {
             if pending.isEmpty {
-                if isClosing { return }
+                if !lifecycle.accepts { return }
                 await sleepUntilWoken(timeout: nil)
                 continue
             }
             if pending.count < configuration.batchSize && !isUrgent {
                 await sleepUntilWoken(timeout: configuration.flushInterval)
-                if isStopped { return }
+                if lifecycle.isStopped { return }
             }
             await writeHeadBatch()
         }
@@ -228,9 +248,9 @@ public actor AuditWriter {
                 if settled == batch.count { break }
                 attempt += 1
                 statistics.failedAttempts += 1
-                if isStopped { return settle(settled) }
+                if lifecycle.isStopped { return settle(settled) }
                 try? await Task.sleep(for: configuration.backoff(attempt: attempt))
-                if isStopped { return settle(settled) }
+                if lifecycle.isStopped { return settle(settled) }
             } catch {
                 attempt += 1
                 statistics.failedAttempts += 1
@@ -242,9 +262,9 @@ public actor AuditWriter {
                             "attempt": "\(attempt)", "records": "\(pending.count)", "error": "\(error)",
                         ])
                 }
-                if isStopped { return settle(settled) }
+                if lifecycle.isStopped { return settle(settled) }
                 try? await Task.sleep(for: configuration.backoff(attempt: attempt))
-                if isStopped { return settle(settled) }
+                if lifecycle.isStopped { return settle(settled) }
             }
         }
         statistics.batches += 1

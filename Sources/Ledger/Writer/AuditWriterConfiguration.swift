@@ -10,16 +10,21 @@ public struct AuditWriterConfiguration: Sendable {
     public var initialBackoff: Duration
     /// Longest pause between retries of a failed write.
     public var maxBackoff: Duration
+    /// How long ``AuditWriter/run()``'s graceful shutdown keeps writing buffered records through a
+    /// store outage before it gives up on them.
+    public var shutdownTimeout: Duration
 
     public init(
         capacity: Int = 10_000, batchSize: Int = 500, flushInterval: Duration = .milliseconds(100),
-        initialBackoff: Duration = .milliseconds(50), maxBackoff: Duration = .seconds(5)
+        initialBackoff: Duration = .milliseconds(50), maxBackoff: Duration = .seconds(5),
+        shutdownTimeout: Duration = .seconds(10)
     ) {
         self.capacity = max(capacity, 1)
         self.batchSize = min(max(batchSize, 1), max(capacity, 1))
         self.flushInterval = flushInterval
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
+        self.shutdownTimeout = shutdownTimeout
     }
 
     /// The pause before retry number `attempt` (1-based).

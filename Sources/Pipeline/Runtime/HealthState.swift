@@ -29,10 +29,9 @@ public final class HealthState: Sendable {
     }
 
     private struct State {
-        var started = false
-        var stopping = false
+        /// Starting → running → stopping; failed (``ProcessPhase``).
+        var phase = ProcessPhase.starting
         var brokerAnswers = true
-        var fatal = false
         /// Parts stopped for refused credentials.
         var credentialsRejected: Set<String> = []
         /// Named parts' states (e.g. `erp` → `closed`), shown on `/status`.
@@ -46,19 +45,20 @@ public final class HealthState: Sendable {
 
     public init() {}
 
-    /// Marks start-up as finished.
+    /// Marks start-up as finished (no effect after a fatal error; noted while stopping).
     public func markStarted() {
-        state.withLock { $0.started = true }
+        state.withLock { _ = $0.phase.markStarted() }
     }
 
-    /// Marks the beginning of shutdown (readiness turns off so load balancers stop sending).
+    /// Marks the beginning of shutdown (readiness turns off so load balancers stop sending); no
+    /// effect when already stopping or after a fatal error.
     public func markStopping() {
-        state.withLock { $0.stopping = true }
+        state.withLock { _ = $0.phase.markStopping() }
     }
 
     /// Marks a fatal error: liveness and readiness fail from now on.
     public func markFatal() {
-        state.withLock { $0.fatal = true }
+        state.withLock { _ = $0.phase.markFatal() }
     }
 
     /// Marks part `name` (e.g. `poller`) as stopped for refused credentials: readiness turns off
@@ -80,11 +80,14 @@ public final class HealthState: Sendable {
     /// The process's condition (the most serious one that holds).
     public var condition: Condition {
         state.withLock { state in
-            if state.fatal { return .fatal }
-            if state.stopping { return .stopping }
-            if !state.started { return .starting }
-            if !state.credentialsRejected.isEmpty { return .credentialsRejected }
-            return state.brokerAnswers ? .ok : .kafkaUnavailable
+            switch state.phase {
+            case .failed: return .fatal
+            case .stopping: return .stopping
+            case .starting: return .starting
+            case .running:
+                if !state.credentialsRejected.isEmpty { return .credentialsRejected }
+                return state.brokerAnswers ? .ok : .kafkaUnavailable
+            }
         }
     }
 
@@ -126,7 +129,7 @@ public final class HealthState: Sendable {
     public var details: [String: String] {
         state.withLock { state in
             var details = state.details
-            details["broker"] = !state.started ? "starting" : state.brokerAnswers ? "ok" : "unreachable"
+            details["broker"] = !state.phase.hasStarted ? "starting" : state.brokerAnswers ? "ok" : "unreachable"
             if let erp = state.components["erp"] { details["erp"] = erp }
             for part in state.credentialsRejected { details[part] = "credentials-rejected" }
             return details

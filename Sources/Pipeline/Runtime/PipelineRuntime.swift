@@ -44,21 +44,22 @@ public final class PipelineRuntime: Sendable {
 
     private let producer: KafkaProducer
     private let auditWriter: AuditWriter
-    private let closer: ResourceCloser
+    /// Closes the shared clients when the group did not (cancelled, or ended before their services).
+    private let opened: OpenedClients
 
     /// The audit writer's counters (buffered, written, dropped by webhook answers, rejected rows).
     public var auditStatistics: AuditWriterStatistics {
         get async { await auditWriter.stats }
     }
     private let mockCluster: MockCluster?
-    private let group: ServiceGroup
+    private let runner: ServiceRunner
     private let task: Task<Void, any Error>
     private let logger: Logger
     private let closed = Mutex(false)
     /// Released once the runtime closed (another translate replica may then use the SQLite file).
     private let translateLock: Mutex<SQLiteTranslateLock?>
 
-    private init(parts: Parts, group: ServiceGroup, task: Task<Void, any Error>, httpPort: Int) {
+    private init(parts: Parts, runner: ServiceRunner, task: Task<Void, any Error>, httpPort: Int) {
         configuration = parts.configuration
         topics = parts.topics
         ledger = parts.ledger
@@ -77,11 +78,11 @@ public final class PipelineRuntime: Sendable {
         bootstrapServers = parts.bootstrapServers
         producer = parts.producer
         auditWriter = parts.auditWriter
-        closer = parts.closer
+        opened = parts.opened
         mockCluster = parts.mockCluster
         translateLock = Mutex(parts.translateLock)
         logger = parts.logger
-        self.group = group
+        self.runner = runner
         self.task = task
         self.httpPort = httpPort
     }
@@ -111,17 +112,13 @@ public final class PipelineRuntime: Sendable {
         // One group runs every long-lived part; it shuts them down in reverse order of this list:
         // the broker probe and the fatal-error watch, HTTP intake, the poller, validate, translate,
         // dispatch (each drains its batches in flight, commits and leaves its group), then the producer
-        // (flushed), the audit writer (flushed) and the ledger.
-        let closer = parts.closer
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let background = parts.ledgerBackground {
+        // (flushed), the audit writer (flushed) and the ledger (closed, then its pool stopped). Each
+        // client is its own `Service`: it runs until graceful shutdown, then closes.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             // Shut down after everything: the stages and the audit writer still write until then.
-            services.append(.init(service: BackgroundService(name: "ledger-pool", body: background)))
-        }
-        services += [
-            .init(service: ClosingService(step: .ledger, closer: closer)),
-            .init(service: ClosingService(step: .auditWriter, closer: closer)),
-            .init(service: ClosingService(step: .producer, closer: closer)),
+            .init(service: LedgerService(store: parts.ledger, background: parts.ledgerBackground)),
+            .init(service: parts.auditWriter),
+            .init(service: parts.producer),
         ]
         // Alerts stop after the stages (what they report last is still delivered), before the ledger.
         services.append(.init(service: parts.observe.alerts))
@@ -179,27 +176,24 @@ public final class PipelineRuntime: Sendable {
                         retry: configuration.topicSetupRetry, health: parts.health, gate: topicsReady, logger: logger),
                     successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
-        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
-        if handleSignals {
-            groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
-        }
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
-        let group = ServiceGroup(configuration: groupConfiguration)
+        let runner = ServiceRunner(
+            services, logger: logger, signals: handleSignals, maximumGracefulShutdownDuration: .seconds(30))
         let task = Task {
             defer { portContinuation.finish() }
-            try await group.run()
+            try await runner.run()
         }
         var iterator = ports.makeAsyncIterator()
         guard let bound = await iterator.next(), let port = bound, port > 0 else {
+            // The group ended without its clients' graceful shutdown (the listener failed): close them.
             _ = await task.result
-            await parts.closer.closeAll()
+            await parts.opened.close()
             throw PipelineRuntimeError.httpFailedToStart(host: configuration.ingestHost, port: configuration.ingestPort)
         }
         // Returns once the topics are set up, or when the process was asked to stop before that
         // (then `wait()` returns as soon as the group has shut down).
         guard await topicsReady.wait() else {
             logger.notice("stopped before start-up finished: the topics were never set up")
-            return PipelineRuntime(parts: parts, group: group, task: task, httpPort: port)
+            return PipelineRuntime(parts: parts, runner: runner, task: task, httpPort: port)
         }
         parts.health.markStarted()
         logger.info(
@@ -209,7 +203,7 @@ public final class PipelineRuntime: Sendable {
                 "kafka": "\(parts.bootstrapServers)", "embedded": "\(configuration.isEmbedded)",
                 "ledger": "\(parts.ledger.location)",
             ])
-        return PipelineRuntime(parts: parts, group: group, task: task, httpPort: port)
+        return PipelineRuntime(parts: parts, runner: runner, task: task, httpPort: port)
     }
 
     /// The process's producer, for tests that inject client errors into it.
@@ -224,8 +218,9 @@ public final class PipelineRuntime: Sendable {
             return !closed
         }
         if first {
-            // Normally done by the group's closing services; this covers a group that ended before them.
-            await closer.closeAll()
+            // Normally done by the clients' own services; this covers a group that was cancelled or
+            // ended before them (each close is then a no-op for what is already closed).
+            await opened.close()
             translateLock.withLock { $0 = nil }
             withExtendedLifetime(mockCluster) {}
         }
@@ -235,7 +230,7 @@ public final class PipelineRuntime: Sendable {
     /// Graceful shutdown: stop intake, finish in-flight batches, commit, flush, close.
     public func shutdown() async throws {
         health.markStopping()
-        await group.triggerGracefulShutdown()
+        await runner.triggerGracefulShutdown()
         try await wait()
     }
 }

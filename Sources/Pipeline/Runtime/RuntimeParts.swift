@@ -34,10 +34,9 @@ struct Parts: Sendable {
     var reconcile: ReconcileService?
     /// `/metrics`, the alert rules and their delivery, the sampler of consumer buffers and lag.
     var observe: ObserveParts
-    /// The ledger's background work (PostgreSQL's connection pool), run as the group's first service.
+    /// The ledger's background work (PostgreSQL's connection pool), run by the group's first service
+    /// (``LedgerService``).
     var ledgerBackground: (@Sendable () async -> Void)?
-    /// Closes producer, audit writer and ledger, once each, in that order.
-    var closer: ResourceCloser
     /// Held while a translate stage runs on a SQLite ledger.
     var translateLock: SQLiteTranslateLock?
     var logger: Logger
@@ -104,9 +103,7 @@ struct Parts: Sendable {
             assembly: assembly, configuration: configuration, topics: topics, bootstrapServers: bootstrap,
             mockCluster: mockCluster,
             ledger: ledger, auditWriter: auditWriter, producer: producer, health: health, observe: observe,
-            ledgerBackground: ledgerBackground,
-            closer: ResourceCloser(producer: producer, auditWriter: auditWriter, ledger: ledger, logger: logger),
-            translateLock: translateLock, logger: logger, kafka: kafka)
+            ledgerBackground: ledgerBackground, translateLock: translateLock, logger: logger, kafka: kafka)
         if stages.contains(.validate) {
             parts.validate = try ValidateStage(
                 kafka: consumerKafka, topics: topics, matrix: matrix, sink: producer, audit: audit,
