@@ -9,7 +9,7 @@ import PackageDescription
 /// default "RuntimeInterposer" trait; asking for just "MallocInterposer" leaves that package out,
 /// so everything resolves from the local mirror.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let benchmarkPlugin: [Target.PluginUsage] = [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

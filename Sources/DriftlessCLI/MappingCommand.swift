@@ -214,7 +214,8 @@ struct MappingDiffCommand: ParsableCommand {
     var failOnChange = false
 
     func execute() -> MappingOutput {
-        let oldMatrix: MappingMatrix, newMatrix: MappingMatrix
+        let oldMatrix: MappingMatrix
+        let newMatrix: MappingMatrix
         switch (MappingFiles.loadMatrix(old), MappingFiles.loadMatrix(new)) {
         case (.success(let a), .success(let b)):
             oldMatrix = a

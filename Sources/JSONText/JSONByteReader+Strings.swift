@@ -128,7 +128,8 @@ extension JSONByteReader {
     static func utf8SequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(Unhandled) -> Int {
         let lead = bytes[offset]
         let length: Int
-        var low: UInt8 = 0x80, high: UInt8 = 0xBF  // range of the second byte
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF  // range of the second byte
         switch lead {
         case 0xC2...0xDF: length = 2
         case 0xE0:

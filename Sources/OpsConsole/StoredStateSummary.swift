@@ -17,7 +17,9 @@ struct StoredStateSummary: Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case payment, fulfillment, lifecycle, returns = "return", facts
+        case payment, fulfillment, lifecycle
+        case returns = "return"
+        case facts
     }
 
     /// The summary of `json`; nil when it is not a stored state document.

@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Pipeline
 import NIOCore
+import Pipeline
 
 /// HTTP routes of the ingest process: `POST /webhooks/shopify`, `GET /healthz`, `GET /readyz`,
 /// `GET /status` (condition and part states as JSON).

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
-import Pipeline
 import NIOCore
+import Pipeline
 
 /// `GET /metrics`: the process's metrics in the Prometheus text format (0.0.4), served by every
 /// process (all-in-one and `--stage X` replicas) on the same listener as `/healthz`.

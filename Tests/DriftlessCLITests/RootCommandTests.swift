@@ -1,8 +1,8 @@
 import ArgumentParser
+import Kafka
 import XCTest
 
 @testable import DriftlessCLI
-import Kafka
 
 final class RootCommandTests: XCTestCase {
     /// `driftless --help` lists every verb the README promises.

@@ -1,6 +1,7 @@
-@testable import JSONText
 import Simulators
 import XCTest
+
+@testable import JSONText
 
 /// The reader's word-at-a-time string scan finds exactly the byte a byte-by-byte scan finds.
 final class JSONByteReaderTests: XCTestCase {

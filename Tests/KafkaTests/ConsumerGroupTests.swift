@@ -68,28 +68,36 @@ final class ConsumerGroupTests: XCTestCase {
         let group = broker.uniqueName("pause-revoke")
         let first = try KafkaConsumer(
             config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
-        let assignedBoth = await waitMakingProgress(progress: { first.statistics.assignments }) {
-            first.statistics.assignedPartitions == 2
-        }
+        let assignedBoth = await waitMakingProgress(
+            progress: { first.statistics.assignments },
+            until: {
+                first.statistics.assignedPartitions == 2
+            })
         XCTAssertTrue(assignedBoth.isDone, "the first consumer owns both partitions: \(assignedBoth)")
         for partition: Int32 in [0, 1] { first.pause(topic: topic, partition: partition) }
-        let paused = await waitMakingProgress(progress: { first.statistics.pausedPartitions }) {
-            first.statistics.pausedPartitions == 2
-        }
+        let paused = await waitMakingProgress(
+            progress: { first.statistics.pausedPartitions },
+            until: {
+                first.statistics.pausedPartitions == 2
+            })
         XCTAssertTrue(paused.isDone, "both partitions paused: \(paused)")
 
         // A second member takes one partition (the pause goes with it in librdkafka), then leaves.
         let second = try KafkaConsumer(
             config: broker.consumerConfig(), groupID: group, topics: [topic], logger: KafkaTestSupport.logger)
-        let split = await waitMakingProgress(progress: { first.statistics.assignments }) {
-            first.statistics.assignedPartitions == 1
-        }
+        let split = await waitMakingProgress(
+            progress: { first.statistics.assignments },
+            until: {
+                first.statistics.assignedPartitions == 1
+            })
         XCTAssertTrue(split.isDone, "one partition moved to the second member: \(split)")
         let kept = try XCTUnwrap(first.statistics.assignment.first)
         await second.close()
-        let back = await waitMakingProgress(progress: { first.statistics.assignments }) {
-            first.statistics.assignedPartitions == 2
-        }
+        let back = await waitMakingProgress(
+            progress: { first.statistics.assignments },
+            until: {
+                first.statistics.assignedPartitions == 2
+            })
         XCTAssertTrue(back.isDone, "the partition came back: \(back)")
         XCTAssertEqual(first.statistics.pausedPartitions, 1, "only the partition that stayed is paused")
         for partition: Int32 in [0, 1] where kept == "\(topic)[\(partition)]" {

@@ -1,5 +1,6 @@
-@testable import Kafka
 import XCTest
+
+@testable import Kafka
 
 /// The consumer's lifecycle as a value: running → closing → closed, waiters handed back once.
 final class ConsumerLifecycleTests: XCTestCase {

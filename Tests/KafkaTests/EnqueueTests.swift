@@ -13,7 +13,9 @@ final class EnqueueTests: XCTestCase {
         let producer = try KafkaProducer(config: broker.config(), logger: KafkaTestSupport.logger)
         _ = try await producer.send(ProducerRecord(topic: topic, key: "warm", value: "up#0"))
         try cluster.setRTT(milliseconds: 100)
-        let keys = 20, batchSize = 300, batches = 10
+        let keys = 20
+        let batchSize = 300
+        let batches = 10
         var pending: [KafkaPendingDeliveries] = []
         for batch in 0..<batches {
             let records = (batch * batchSize..<(batch + 1) * batchSize).map { index in

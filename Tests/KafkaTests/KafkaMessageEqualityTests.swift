@@ -1,5 +1,6 @@
-@testable import Kafka
 import XCTest
+
+@testable import Kafka
 
 /// `KafkaMessage` equality and hashing cover its visible fields only: a message the consumer
 /// delivered equals the same record built by hand, whatever the consumer's bookkeeping says.

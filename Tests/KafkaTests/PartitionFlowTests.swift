@@ -1,5 +1,6 @@
-@testable import Kafka
 import XCTest
+
+@testable import Kafka
 
 /// A partition's flow as a value: back-pressure with hysteresis, pauses with and without a deadline,
 /// and rewinds, each deciding what the poll thread does.

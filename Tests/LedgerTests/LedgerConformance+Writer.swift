@@ -11,7 +11,8 @@ extension LedgerConformance {
         let writer = AuditWriter(
             store: slow,
             configuration: AuditWriterConfiguration(capacity: capacity, batchSize: 4, flushInterval: .milliseconds(5)))
-        let tasks = 8, perTask = 20
+        let tasks = 8
+        let perTask = 20
         try await withThrowingTaskGroup(of: Void.self) { group in
             for task in 0..<tasks {
                 group.addTask {

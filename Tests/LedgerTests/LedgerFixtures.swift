@@ -36,7 +36,8 @@ enum LedgerFixtures {
         } else {
             XCTAssertNil(actual.dueAt, file: file, line: line)
         }
-        var a = actual, e = expected
+        var a = actual
+        var e = expected
         a.id = nil
         e.id = nil
         a.time = e.time

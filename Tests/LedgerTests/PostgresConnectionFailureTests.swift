@@ -1,5 +1,5 @@
-import Foundation
 import DriftlessTesting
+import Foundation
 import Ledger
 import XCTest
 

@@ -2,9 +2,10 @@ import DriftlessTesting
 import Foundation
 import GRDB
 import GRDBSQLite
-@testable import Ledger
 import Logging
 import XCTest
+
+@testable import Ledger
 
 /// The SQLite hot path binds values itself: a value SQLite refuses to bind fails the write with an
 /// error, and nothing of it is stored (never a row with that column silently NULL).

@@ -1,8 +1,9 @@
 import DriftlessTesting
 import Foundation
-@testable import Ledger
 import Logging
 import XCTest
+
+@testable import Ledger
 
 /// Opening a ledger written by an older build applies the missing migrations to its data.
 final class SQLiteUpgradeTests: XCTestCase {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import OrderModel
 import Simulators
 import XCTest
+
+@testable import OrderModel
 
 /// `ContentJSON.content`'s single-pass reader gives exactly what `JSONDecoder` gives (or hands the text
 /// to it), on the content JSON of simulator bodies, written variants and seeded random mutations.
@@ -73,7 +74,8 @@ final class ContentJSONReaderTests: XCTestCase {
             "null", "1", "-0", "1.5", "\"\"", "\"x\"", "\"1.005\"", "[]", "{}", "true", "\"\\u00e9\"", ",", "}", "\"",
             "\"2026-11-20T10:00:00Z\"", "\"lineID\":\"9\",", "\"id\":\"dup\",", "\"quantity\":2,",
         ].map { Array($0.utf8) }
-        var handled = 0, fellBack = 0
+        var handled = 0
+        var fellBack = 0
         for round in 0..<2_000 {
             var bytes = bases[0]
             for _ in 0..<Int.random(in: 1...2, using: &random) {

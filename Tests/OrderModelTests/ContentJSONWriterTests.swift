@@ -1,6 +1,7 @@
 import Foundation
-@testable import OrderModel
 import XCTest
+
+@testable import OrderModel
 
 /// `ContentJSON.text` (written by `ContentJSONWriter`) is byte for byte what `JSONEncoder` with sorted keys
 /// and unescaped slashes wrote before, and `ContentJSON.content` reads it back to the same content.

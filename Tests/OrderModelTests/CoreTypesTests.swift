@@ -98,7 +98,8 @@ final class CoreTypesTests: XCTestCase {
         for a in all {
             XCTAssertEqual(a.joined(with: a), a)
             for _ in 0..<20 {
-                let b = all.randomElement(using: &rng) ?? a, c = all.randomElement(using: &rng) ?? a
+                let b = all.randomElement(using: &rng) ?? a
+                let c = all.randomElement(using: &rng) ?? a
                 XCTAssertEqual(a.joined(with: b), b.joined(with: a))
                 XCTAssertEqual(a.joined(with: b).joined(with: c), a.joined(with: b.joined(with: c)))
                 XCTAssertTrue(a.isDominated(by: a.joined(with: b)))

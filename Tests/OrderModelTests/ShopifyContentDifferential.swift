@@ -1,6 +1,7 @@
 import Foundation
-@testable import OrderModel
 import XCTest
+
+@testable import OrderModel
 
 /// Differential check of `ShopifyOrderContent.decode`'s fast path against the `JSONDecoder` path.
 enum ShopifyContentDifferential {
@@ -29,7 +30,8 @@ enum ShopifyContentDifferential {
             switch expected {
             case .success(let content):
                 XCTAssertEqual(fastContent, content, label(), file: file, line: line)
-                let fastText = String(reflecting: fastContent), expectedText = String(reflecting: content)
+                let fastText = String(reflecting: fastContent)
+                let expectedText = String(reflecting: content)
                 XCTAssertTrue(
                     fastText.utf8.elementsEqual(expectedText.utf8),
                     "strings differ in their bytes: \(fastText) vs \(expectedText): \(label())", file: file, line: line)

@@ -1,7 +1,8 @@
 import Foundation
-@testable import OrderModel
 import Simulators
 import XCTest
+
+@testable import OrderModel
 
 /// Differential check of `ShopifyOrder.decode`'s fast path against the `JSONDecoder` path.
 enum ShopifyDecodeDifferential {
@@ -30,7 +31,8 @@ enum ShopifyDecodeDifferential {
             switch expected {
             case .success(let order):
                 XCTAssertEqual(fastOrder, order, label(), file: file, line: line)
-                let fastText = String(reflecting: fastOrder), expectedText = String(reflecting: order)
+                let fastText = String(reflecting: fastOrder)
+                let expectedText = String(reflecting: order)
                 XCTAssertTrue(
                     fastText.utf8.elementsEqual(expectedText.utf8),
                     "strings differ in their bytes: \(fastText) vs \(expectedText): \(label())", file: file, line: line)

@@ -1,7 +1,8 @@
 import Foundation
-@testable import OrderModel
 import Simulators
 import XCTest
+
+@testable import OrderModel
 
 /// Truncations and seeded random mutations of real bodies (fields dropped, nulled, given other types,
 /// duplicated; escapes and stray JSON inserted): the content fast path and `JSONDecoder` agree on every
@@ -29,7 +30,8 @@ final class ShopifyOrderContentReaderFuzzTests: XCTestCase {
     func testSeededRandomMutationsAgree() async throws {
         let bodies = try await realisticBodies()
         var random = SeededRandom(seed: 0xC0_7E47)
-        var handled = 0, fellBack = 0
+        var handled = 0
+        var fellBack = 0
         let total = 1_500
         for round in 0..<total {
             var bytes = bodies[round % bodies.count]

@@ -1,7 +1,8 @@
 import Foundation
-@testable import OrderModel
 import Simulators
 import XCTest
+
+@testable import OrderModel
 
 /// The single-pass content reader gives exactly what `JSONDecoder` gives (value or error), on the
 /// simulators' bodies, the recorded fixtures, hand-written edge cases and seeded random mutations.

@@ -1,7 +1,8 @@
 import Foundation
-@testable import OrderModel
 import Simulators
 import XCTest
+
+@testable import OrderModel
 
 /// Truncations and seeded random mutations of real bodies: the fast path and `JSONDecoder` agree on
 /// every one (value or error).
@@ -27,7 +28,8 @@ final class ShopifyOrderReaderFuzzTests: XCTestCase {
     func testSeededRandomMutationsAgree() async throws {
         let bodies = try [await realisticBody(), fixture("shopify-order-fulfilled-refunded.json")]
         var random = SeededRandom(seed: 0xD1FF)
-        var handled = 0, fellBack = 0
+        var handled = 0
+        var fellBack = 0
         let total = 3_000
         for round in 0..<total {
             var bytes = bodies[round % bodies.count]

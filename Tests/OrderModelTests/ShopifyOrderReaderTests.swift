@@ -1,8 +1,9 @@
 import Foundation
 import JSONText
-@testable import OrderModel
 import Simulators
 import XCTest
+
+@testable import OrderModel
 
 /// The single-pass Shopify reader gives exactly what `JSONDecoder` gives, on the simulators' bodies,
 /// the recorded fixtures and hand-written edge cases (fast path or not, as each case expects).

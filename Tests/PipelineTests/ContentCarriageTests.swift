@@ -2,8 +2,9 @@ import Foundation
 import Kafka
 import Ledger
 import OrderModel
-@testable import Pipeline
 import XCTest
+
+@testable import Pipeline
 
 /// Issue 24: an order's content travels with its facts — in the `dl-observation` header, the
 /// canonical event (the same bytes as `CanonicalEvent.encoder`) and the stored order state.

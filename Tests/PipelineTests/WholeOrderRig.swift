@@ -147,5 +147,8 @@ final class WholeOrderRig: @unchecked Sendable {
         }
     }
 
-    enum RigFailure: Error { case notApplied(String), erp(String) }
+    enum RigFailure: Error {
+        case notApplied(String)
+        case erp(String)
+    }
 }

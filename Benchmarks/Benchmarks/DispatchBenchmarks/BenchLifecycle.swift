@@ -21,9 +21,15 @@ enum BenchLifecycle {
             steps.append((OrderDimensions(payment: .captured, fulfillment: .fulfilled), facts))
             steps.append((OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed), facts))
             steps.append(
-                (OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed, returns: .initiated), facts))
+                (
+                    OrderDimensions(
+                        payment: .captured, fulfillment: .fulfilled, lifecycle: .closed, returns: .initiated), facts
+                ))
             steps.append(
-                (OrderDimensions(payment: .captured, fulfillment: .fulfilled, lifecycle: .closed, returns: .received), facts))
+                (
+                    OrderDimensions(
+                        payment: .captured, fulfillment: .fulfilled, lifecycle: .closed, returns: .received), facts
+                ))
             facts.refundIDs = ["re_\(index)"]
             steps.append(
                 (

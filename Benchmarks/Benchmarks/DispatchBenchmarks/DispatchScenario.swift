@@ -76,7 +76,8 @@ struct DispatchScenario {
                     while let index = await next.take() {
                         var salesOrderID: String?
                         if let first = effects[index].first {
-                            let eid = ERPEffect.externalID("so", first.orderKey.channel.rawValue, first.orderKey.orderID)
+                            let eid = ERPEffect.externalID(
+                                "so", first.orderKey.channel.rawValue, first.orderKey.orderID)
                             _ = try await Self.send(.GET, "\(base)/salesOrder/eid:\(eid)", body: nil)
                         }
                         for effect in effects[index] {
@@ -157,7 +158,9 @@ struct DispatchScenario {
         var records: [ProducerRecord] = []
         let longest = events.map(\.count).max() ?? 0
         for step in 0..<longest {
-            for order in events where step < order.count { records.append(try BenchLifecycle.record(order[step], topic: topics.canonical)) }
+            for order in events where step < order.count {
+                records.append(try BenchLifecycle.record(order[step], topic: topics.canonical))
+            }
         }
         let started = ContinuousClock.now
         _ = try await producer.send(records)
@@ -167,7 +170,8 @@ struct DispatchScenario {
         await running.value
         let landed = await erp.store.appliedWrites
         if landed != effects {
-            FileHandle.standardError.write(Data("dispatch benchmark: \(landed) writes landed, expected \(effects)\n".utf8))
+            FileHandle.standardError.write(
+                Data("dispatch benchmark: \(landed) writes landed, expected \(effects)\n".utf8))
         }
         _ = await writer.shutdown()
         await ledger.close()

@@ -41,7 +41,8 @@ enum PipelineToERP {
         configuration.ingestPort = 0
         configuration.shopifySecret = Secret(secret)
         configuration.replica = "bench"
-        configuration.erp = ERPConfiguration(baseURL: erp.server.baseURL, token: Secret(token), maxConcurrentRequests: 8)
+        configuration.erp = ERPConfiguration(
+            baseURL: erp.server.baseURL, token: Secret(token), maxConcurrentRequests: 8)
         let runtime = try await PipelineRuntime.start(configuration: configuration, logger: quiet)
 
         // One creation webhook per order (the first of each simulated lifecycle).

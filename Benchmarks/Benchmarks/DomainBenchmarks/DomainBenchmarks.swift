@@ -40,7 +40,8 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Domain: Shopify ~2.4 KB webhook decode (fast path)", configuration: perIteration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try? ShopifyOrder.decode(from: payload.shopifySimulated)) }
     }
-    Benchmark("Domain: Shopify ~2.4 KB webhook decode (JSONDecoder baseline)", configuration: perIteration) { benchmark in
+    Benchmark("Domain: Shopify ~2.4 KB webhook decode (JSONDecoder baseline)", configuration: perIteration) {
+        benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try? ShopifyDecodeReport.jsonDecoderPath(payload.shopifySimulated))
         }

@@ -35,7 +35,8 @@ struct DomainPayload: Sendable {
             return Array(data)
         }
         return try DomainPayload(
-            shopify: read("shopify-order-fulfilled-refunded.json"), shopifySmall: read("shopify-order-paid-partial.json"),
+            shopify: read("shopify-order-fulfilled-refunded.json"),
+            shopifySmall: read("shopify-order-paid-partial.json"),
             amazon: read("amazon-order.json"), shopifySimulated: read("shopify-order-simulated-webhook.json"),
             shopifyCancelled: read("shopify-order-cancelled.json"))
     }

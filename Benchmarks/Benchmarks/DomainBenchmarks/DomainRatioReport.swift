@@ -50,15 +50,18 @@ struct DomainRatioReport {
     private static func figures(_ label: String, _ bytes: Int, _ data: Data, _ candidate: () throws -> Void) throws
         -> Figures
     {
-        var translate: [Double] = [], serialization: [Double] = [], floor: [Double] = []
+        var translate: [Double] = []
+        var serialization: [Double] = []
+        var floor: [Double] = []
         let decoder = JSONDecoder()
         for _ in 0..<rounds {
             translate.append(try rate(candidate))
             serialization.append(try rate { _ = try JSONSerialization.jsonObject(with: data) })
             floor.append(try rate { _ = try decoder.decode(IDOnly.self, from: data) })
         }
-        return Figures(label: label, bytes: bytes, translate: median(translate), serialization: median(serialization),
-                       decoderFloor: median(floor))
+        return Figures(
+            label: label, bytes: bytes, translate: median(translate), serialization: median(serialization),
+            decoderFloor: median(floor))
     }
 
     private static func rate(_ body: () throws -> Void) throws -> Double {
@@ -84,11 +87,14 @@ struct DomainRatioReport {
     func printSummary() {
         print("Domain decode + translate (one core, median of \(Self.rounds) interleaved rounds):")
         for f in [large, small] {
-            print(String(format: """
-                  %d-byte Shopify order: %8.0f events/s %6.1f MB/s | JSONSerialization %8.0f/s (ratio %.2f×) \
-                | JSONDecoder id-only %8.0f/s (ratio %.2f×)
-                """, f.bytes, f.translate, f.mbPerSecond, f.serialization, f.ratioVsSerialization, f.decoderFloor,
-                f.ratioVsFloor))
+            print(
+                String(
+                    format: """
+                          %d-byte Shopify order: %8.0f events/s %6.1f MB/s | JSONSerialization %8.0f/s (ratio %.2f×) \
+                        | JSONDecoder id-only %8.0f/s (ratio %.2f×)
+                        """, f.bytes, f.translate, f.mbPerSecond, f.serialization, f.ratioVsSerialization,
+                    f.decoderFloor,
+                    f.ratioVsFloor))
         }
     }
 }

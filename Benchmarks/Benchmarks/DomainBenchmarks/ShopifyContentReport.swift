@@ -1,5 +1,5 @@
-import BenchmarkSupport
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import OrderModel
 
@@ -63,8 +63,12 @@ struct ShopifyContentReport {
                 ContentJSON.content(text) == content, ContentJSON.contentWithJSONDecoder(text) == content
             else { throw Mismatch(description: "content JSON differs from JSONEncoder's on \(body.label)") }
 
-            var decodeFast: [Double] = [], decodeSlow: [Double] = [], encodeFast: [Double] = []
-            var encodeSlow: [Double] = [], headerFast: [Double] = [], headerSlow: [Double] = []
+            var decodeFast: [Double] = []
+            var decodeSlow: [Double] = []
+            var encodeFast: [Double] = []
+            var encodeSlow: [Double] = []
+            var headerFast: [Double] = []
+            var headerSlow: [Double] = []
             for _ in 0..<rounds {
                 decodeFast.append(try rate { blackHole(try ShopifyOrderContent.decode(from: body.bytes)) })
                 decodeSlow.append(
@@ -104,14 +108,20 @@ struct ShopifyContentReport {
     }
 
     func printSummary() {
-        print("Order content, fast paths vs Foundation (µs per body; one core, median of \(Self.rounds) interleaved rounds):")
+        print(
+            "Order content, fast paths vs Foundation (µs per body; one core, median of \(Self.rounds) interleaved rounds):"
+        )
         for f in figures {
             let label = f.label.padding(toLength: 10, withPad: " ", startingAt: 0)
-            print("  " + label + String(
-                format: " %5d B: decode %6.2f vs JSONDecoder %6.2f (%.2fx) | encode %5.2f vs JSONEncoder %6.2f (%.2fx) | header %5.2f vs JSONDecoder %6.2f (%.2fx)",
-                f.bytes, 1e6 / f.decodeFast, 1e6 / f.decodeJSONDecoder, f.decodeFast / max(f.decodeJSONDecoder, 1),
-                1e6 / f.encodeWriter, 1e6 / f.encodeJSONEncoder, f.encodeWriter / max(f.encodeJSONEncoder, 1),
-                1e6 / f.headerFast, 1e6 / f.headerJSONDecoder, f.headerFast / max(f.headerJSONDecoder, 1)))
+            print(
+                "  " + label
+                    + String(
+                        format:
+                            " %5d B: decode %6.2f vs JSONDecoder %6.2f (%.2fx) | encode %5.2f vs JSONEncoder %6.2f (%.2fx) | header %5.2f vs JSONDecoder %6.2f (%.2fx)",
+                        f.bytes, 1e6 / f.decodeFast, 1e6 / f.decodeJSONDecoder,
+                        f.decodeFast / max(f.decodeJSONDecoder, 1),
+                        1e6 / f.encodeWriter, 1e6 / f.encodeJSONEncoder, f.encodeWriter / max(f.encodeJSONEncoder, 1),
+                        1e6 / f.headerFast, 1e6 / f.headerJSONDecoder, f.headerFast / max(f.headerJSONDecoder, 1)))
         }
     }
 }

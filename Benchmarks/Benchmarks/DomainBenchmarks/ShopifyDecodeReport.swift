@@ -1,5 +1,5 @@
-import BenchmarkSupport
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import OrderModel
 
@@ -23,8 +23,10 @@ struct ShopifyDecodeReport {
 
     static var metricNames: [String] {
         DomainPayload.decodeLabels.flatMap { label in
-            ["shopify_decode_\(label)_fast_per_s", "shopify_decode_\(label)_jsondecoder_per_s",
-             "shopify_decode_\(label)_ratio_x100"]
+            [
+                "shopify_decode_\(label)_fast_per_s", "shopify_decode_\(label)_jsondecoder_per_s",
+                "shopify_decode_\(label)_ratio_x100",
+            ]
         }
     }
 
@@ -51,12 +53,14 @@ struct ShopifyDecodeReport {
         }
         var figures: [Figures] = []
         for body in bodies {
-            var fast: [Double] = [], slow: [Double] = []
+            var fast: [Double] = []
+            var slow: [Double] = []
             for _ in 0..<rounds {
                 fast.append(try rate { blackHole(try ShopifyOrder.decode(from: body.bytes)) })
                 slow.append(try rate { blackHole(try jsonDecoderPath(body.bytes)) })
             }
-            figures.append(Figures(label: body.label, bytes: body.bytes.count, fast: median(fast), jsonDecoder: median(slow)))
+            figures.append(
+                Figures(label: body.label, bytes: body.bytes.count, fast: median(fast), jsonDecoder: median(slow)))
         }
         return ShopifyDecodeReport(figures: figures)
     }
@@ -69,18 +73,25 @@ struct ShopifyDecodeReport {
 
     var metricValues: [(String, Int)] {
         figures.flatMap { f in
-            [("shopify_decode_\(f.label)_fast_per_s", Int(f.fast)),
-             ("shopify_decode_\(f.label)_jsondecoder_per_s", Int(f.jsonDecoder)),
-             ("shopify_decode_\(f.label)_ratio_x100", Int(100 * f.ratio))]
+            [
+                ("shopify_decode_\(f.label)_fast_per_s", Int(f.fast)),
+                ("shopify_decode_\(f.label)_jsondecoder_per_s", Int(f.jsonDecoder)),
+                ("shopify_decode_\(f.label)_ratio_x100", Int(100 * f.ratio)),
+            ]
         }
     }
 
     func printSummary() {
-        print("ShopifyOrder.decode fast path vs JSONDecoder path (one core, median of \(Self.rounds) interleaved rounds):")
+        print(
+            "ShopifyOrder.decode fast path vs JSONDecoder path (one core, median of \(Self.rounds) interleaved rounds):"
+        )
         for f in figures {
             let label = f.label.padding(toLength: 10, withPad: " ", startingAt: 0)
-            print("  " + label + String(format: " %5d bytes: fast %9.0f/s %7.1f MB/s | JSONDecoder %8.0f/s | ratio %.2f×",
-                                        f.bytes, f.fast, f.fast * Double(f.bytes) / 1e6, f.jsonDecoder, f.ratio))
+            print(
+                "  " + label
+                    + String(
+                        format: " %5d bytes: fast %9.0f/s %7.1f MB/s | JSONDecoder %8.0f/s | ratio %.2f×",
+                        f.bytes, f.fast, f.fast * Double(f.bytes) / 1e6, f.jsonDecoder, f.ratio))
         }
     }
 }

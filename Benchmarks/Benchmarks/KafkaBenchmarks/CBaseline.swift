@@ -23,7 +23,9 @@ enum CBaseline {
         }
     }
 
-    private static func onThread(_ name: String, _ body: @escaping @Sendable () -> kb_result) async throws -> PhaseTiming {
+    private static func onThread(_ name: String, _ body: @escaping @Sendable () -> kb_result) async throws
+        -> PhaseTiming
+    {
         let result = try await CBaselineRunner.run(name, body)
         return PhaseTiming(messages: result.messages, seconds: result.seconds)
     }

@@ -44,10 +44,11 @@ struct PassthroughReport: Sendable {
     var summary: String {
         func line(_ name: String, _ timing: PhaseTiming) -> String {
             let label = "  " + name.padding(toLength: 26, withPad: " ", startingAt: 0)
-            return label + String(
-                format: "%8d msgs in %6.2f s = %9.0f msgs/s, cpu %5.2f µs/msg",
-                timing.messages, timing.seconds, timing.perSecond, timing.cpuMicrosecondsPerMessage
-            )
+            return label
+                + String(
+                    format: "%8d msgs in %6.2f s = %9.0f msgs/s, cpu %5.2f µs/msg",
+                    timing.messages, timing.seconds, timing.perSecond, timing.cpuMicrosecondsPerMessage
+                )
         }
         return [
             "Kafka passthrough benchmark — \(broker)",
@@ -58,8 +59,10 @@ struct PassthroughReport: Sendable {
             line("Swift passthrough", swiftPassthrough),
             line("Swift overlapped (\(settings.batchesInFlight))", swiftOverlapped),
             String(
-                format: "  Swift/C: produce %.2fx, passthrough %.2fx (send per batch), %.2fx (enqueue, overlapped) — target ≥ 0.80x",
-                ratio(swiftProduce, cProduce), ratio(swiftPassthrough, cPassthrough), ratio(swiftOverlapped, cPassthrough)
+                format:
+                    "  Swift/C: produce %.2fx, passthrough %.2fx (send per batch), %.2fx (enqueue, overlapped) — target ≥ 0.80x",
+                ratio(swiftProduce, cProduce), ratio(swiftPassthrough, cPassthrough),
+                ratio(swiftOverlapped, cPassthrough)
             ),
         ].joined(separator: "\n")
     }

@@ -53,7 +53,8 @@ struct PassthroughScenario {
         }
 
         let cProduce = try await phase("c-produce") {
-            try await CBaseline.produce(bootstrap: bootstrap, topic: topics[0], count: count, valueBytes: settings.valueBytes)
+            try await CBaseline.produce(
+                bootstrap: bootstrap, topic: topics[0], count: count, valueBytes: settings.valueBytes)
         }
         let swiftProduce = try await phase("swift-produce") {
             try await SwiftPassthrough.produce(
@@ -78,7 +79,8 @@ struct PassthroughScenario {
             try await SwiftPassthrough.passthrough(
                 config: config, consumerConfig: consumerConfig, source: topics[2], destination: topics[4],
                 group: "bench-\(run)-swift-overlapped", count: count, batchSize: settings.batchSize,
-                batchesInFlight: settings.batchesInFlight, bufferCapacity: settings.bufferCapacity, timeout: .seconds(Int64(timeout))
+                batchesInFlight: settings.batchesInFlight, bufferCapacity: settings.bufferCapacity,
+                timeout: .seconds(Int64(timeout))
             )
         }
         return PassthroughReport(

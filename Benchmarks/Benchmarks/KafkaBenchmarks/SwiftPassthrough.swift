@@ -28,7 +28,9 @@ enum SwiftPassthrough {
         var pending: [KafkaPendingDeliveries] = []
         while sent < count {
             let end = min(count, sent + chunk)
-            let records = (sent..<end).map { ProducerRecord(topic: topic, key: Array("order-\($0)".utf8), value: value) }
+            let records = (sent..<end).map {
+                ProducerRecord(topic: topic, key: Array("order-\($0)".utf8), value: value)
+            }
             pending.append(try await producer.enqueue(records))
             sent = end
             if pending.count >= max(1, chunksInFlight) { _ = try await pending.removeFirst().reports() }
@@ -69,7 +71,8 @@ enum SwiftPassthrough {
                     consumer.acknowledge(batch)
                     moved += batch.count
                     if trace {
-                        let line = "batch \(batch.count): waited \(received - waitStart), sent in \(ContinuousClock.now - received)\n"
+                        let line =
+                            "batch \(batch.count): waited \(received - waitStart), sent in \(ContinuousClock.now - received)\n"
                         FileHandle.standardError.write(Data(line.utf8))
                     }
                     waitStart = .now
@@ -82,7 +85,10 @@ enum SwiftPassthrough {
                 var inFlight: [(batch: [KafkaMessage], deliveries: KafkaPendingDeliveries)] = []
                 var dispatched = 0
                 let trace = ProcessInfo.processInfo.environment["DRIFTLESS_BENCH_TRACE"] == "1"
-                var waiting = Duration.zero, enqueueing = Duration.zero, acking = Duration.zero, batches = 0
+                var waiting = Duration.zero
+                var enqueueing = Duration.zero
+                var acking = Duration.zero
+                var batches = 0
                 var mark = ContinuousClock.now
                 for await batch in consumer.messages {
                     if start == nil { start = .now } else { waiting += ContinuousClock.now - mark }
@@ -104,7 +110,8 @@ enum SwiftPassthrough {
                     if dispatched >= count { break }
                 }
                 if trace {
-                    let line = "overlapped: \(batches) batches; waited for batches \(waiting), enqueueing \(enqueueing), awaiting acks \(acking)\n"
+                    let line =
+                        "overlapped: \(batches) batches; waited for batches \(waiting), enqueueing \(enqueueing), awaiting acks \(acking)\n"
                     FileHandle.standardError.write(Data(line.utf8))
                 }
             }

@@ -21,7 +21,9 @@ let benchmarks: @Sendable () -> Void = {
                 report.printSummary()
             }
             if !reports.contains(where: { $0.backend == "postgres" }) {
-                print("Ledger: PostgreSQL not measured (set DRIFTLESS_BENCH_POSTGRES_URL or DRIFTLESS_TEST_POSTGRES_URL; see scripts/test-postgres)")
+                print(
+                    "Ledger: PostgreSQL not measured (set DRIFTLESS_BENCH_POSTGRES_URL or DRIFTLESS_TEST_POSTGRES_URL; see scripts/test-postgres)"
+                )
             }
         } catch {
             benchmark.error("ledger ratio report failed: \(error)")

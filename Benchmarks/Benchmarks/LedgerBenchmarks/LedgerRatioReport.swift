@@ -19,8 +19,10 @@ struct LedgerRatioReport {
 
     static var metricNames: [String] {
         ["sqlite", "postgres"].flatMap { backend in
-            ["single_row_tx_rows_per_s", "batch\(batchSize)_rows_per_s", "audit_writer_rows_per_s",
-             "batch_ratio_x100", "writer_ratio_x100"].map { "\(backend)_\($0)" }
+            [
+                "single_row_tx_rows_per_s", "batch\(batchSize)_rows_per_s", "audit_writer_rows_per_s",
+                "batch_ratio_x100", "writer_ratio_x100",
+            ].map { "\(backend)_\($0)" }
         }
     }
 
@@ -28,11 +30,15 @@ struct LedgerRatioReport {
         var logger = Logger(label: "bench.ledger")
         logger.logLevel = .error
         var reports: [LedgerRatioReport] = []
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("driftless-ledger-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "driftless-ledger-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        reports.append(try await measure(backend: "sqlite", url: "sqlite://\(directory.path)/ledger.db", logger: logger))
+        reports.append(
+            try await measure(backend: "sqlite", url: "sqlite://\(directory.path)/ledger.db", logger: logger))
         let environment = ProcessInfo.processInfo.environment
-        if let base = environment["DRIFTLESS_BENCH_POSTGRES_URL"] ?? environment["DRIFTLESS_TEST_POSTGRES_URL"], !base.isEmpty {
+        if let base = environment["DRIFTLESS_BENCH_POSTGRES_URL"] ?? environment["DRIFTLESS_TEST_POSTGRES_URL"],
+            !base.isEmpty
+        {
             let schema = "bench_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10))"
             let url = base + (base.contains("?") ? "&" : "?") + "schema=\(schema)"
             let quiet = logger
@@ -49,30 +55,35 @@ struct LedgerRatioReport {
 
     static func measure(backend: String, url: String, logger: Logger) async throws -> LedgerRatioReport {
         let store = try await Ledger.open(url: url, logger: logger)
-        var single: [Double] = [], batched: [Double] = [], writer: [Double] = []
+        var single: [Double] = []
+        var batched: [Double] = []
+        var writer: [Double] = []
         do {
             for round in 0..<rounds {
-                single.append(try await rate(rows: baselineRowsPerRound) {
-                    for index in 0..<baselineRowsPerRound {
-                        try await store.append([record(round: round, index: index, kind: "single")])
-                    }
-                })
-                batched.append(try await rate(rows: batchedRowsPerRound) {
-                    for start in stride(from: 0, to: batchedRowsPerRound, by: batchSize) {
-                        let batch = (start..<min(start + batchSize, batchedRowsPerRound)).map {
-                            record(round: round, index: $0, kind: "batch")
+                single.append(
+                    try await rate(rows: baselineRowsPerRound) {
+                        for index in 0..<baselineRowsPerRound {
+                            try await store.append([record(round: round, index: index, kind: "single")])
                         }
-                        try await store.append(batch)
-                    }
-                })
-                writer.append(try await rate(rows: batchedRowsPerRound) {
-                    let auditWriter = AuditWriter(store: store, logger: logger)
-                    for index in 0..<batchedRowsPerRound {
-                        try await auditWriter.record(record(round: round, index: index, kind: "writer"))
-                    }
-                    try await auditWriter.flush()
-                    await auditWriter.shutdown()
-                })
+                    })
+                batched.append(
+                    try await rate(rows: batchedRowsPerRound) {
+                        for start in stride(from: 0, to: batchedRowsPerRound, by: batchSize) {
+                            let batch = (start..<min(start + batchSize, batchedRowsPerRound)).map {
+                                record(round: round, index: $0, kind: "batch")
+                            }
+                            try await store.append(batch)
+                        }
+                    })
+                writer.append(
+                    try await rate(rows: batchedRowsPerRound) {
+                        let auditWriter = AuditWriter(store: store, logger: logger)
+                        for index in 0..<batchedRowsPerRound {
+                            try await auditWriter.record(record(round: round, index: index, kind: "writer"))
+                        }
+                        try await auditWriter.flush()
+                        await auditWriter.shutdown()
+                    })
             }
             // Sanity: every row really landed.
             let expected = rounds * (baselineRowsPerRound + 2 * batchedRowsPerRound)
@@ -86,14 +97,17 @@ struct LedgerRatioReport {
         }
         await store.close()
         return LedgerRatioReport(
-            backend: backend, singleRowPerSecond: median(single), batchedPerSecond: median(batched), writerPerSecond: median(writer))
+            backend: backend, singleRowPerSecond: median(single), batchedPerSecond: median(batched),
+            writerPerSecond: median(writer))
     }
 
     /// A realistic row: every column a translate hop fills.
     private static func record(round: Int, index: Int, kind: String) -> AuditRecord {
         AuditRecord(
-            hop: .translated, orderKey: "bench:\(kind)-\(index % 1000)", channel: "shopify", eventID: "\(kind)-\(round)-\(index)",
-            stage: "translate", replica: "bench-1", topic: "driftless.validated", partition: Int32(index % 12), offset: Int64(index),
+            hop: .translated, orderKey: "bench:\(kind)-\(index % 1000)", channel: "shopify",
+            eventID: "\(kind)-\(round)-\(index)",
+            stage: "translate", replica: "bench-1", topic: "driftless.validated", partition: Int32(index % 12),
+            offset: Int64(index),
             fromState: "paid", toState: "fulfilled", reason: nil, detail: nil, traceID: "trace-\(round)-\(index)")
     }
 
@@ -121,13 +135,15 @@ struct LedgerRatioReport {
     }
 
     func printSummary() {
-        print(String(format: """
-            Ledger %@ (median of %d interleaved rounds):
-              one row per transaction (baseline): %9.0f rows/s
-              batches of %d rows per transaction:  %9.0f rows/s  → ratio %.1f×
-              AuditWriter (batch %d, record+flush): %9.0f rows/s  → ratio %.1f×
-            """, backend, Self.rounds, singleRowPerSecond, Self.batchSize, batchedPerSecond,
-            batchedPerSecond / max(singleRowPerSecond, 1), Self.batchSize, writerPerSecond,
-            writerPerSecond / max(singleRowPerSecond, 1)))
+        print(
+            String(
+                format: """
+                    Ledger %@ (median of %d interleaved rounds):
+                      one row per transaction (baseline): %9.0f rows/s
+                      batches of %d rows per transaction:  %9.0f rows/s  → ratio %.1f×
+                      AuditWriter (batch %d, record+flush): %9.0f rows/s  → ratio %.1f×
+                    """, backend, Self.rounds, singleRowPerSecond, Self.batchSize, batchedPerSecond,
+                batchedPerSecond / max(singleRowPerSecond, 1), Self.batchSize, writerPerSecond,
+                writerPerSecond / max(singleRowPerSecond, 1)))
     }
 }

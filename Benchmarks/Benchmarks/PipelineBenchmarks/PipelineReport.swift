@@ -42,7 +42,9 @@ struct PipelineReport {
         let rates = runs.map(rate)
         return "\(Int(rates.min() ?? 0))–\(Int(rates.max() ?? 0))"
     }
-    var stages = Stages(records: 0, seconds: 0, joinSeconds: 0, translated: 0, stale: 0, duplicates: 0, cpuSeconds: 0, windowCPUSeconds: 0)
+    var stages = Stages(
+        records: 0, seconds: 0, joinSeconds: 0, translated: 0, stale: 0, duplicates: 0, cpuSeconds: 0,
+        windowCPUSeconds: 0)
 
     var cRate: Double { cPassthrough.seconds > 0 ? Double(cPassthrough.messages) / cPassthrough.seconds : 0 }
     var cChainRate: Double { cChain.seconds > 0 ? Double(cChain.messages) / cChain.seconds : 0 }
@@ -64,9 +66,14 @@ struct PipelineReport {
             ("C two-hop chain msg/s", Int(cChainRate)),
             ("validate+translate / C (x1000)", cRate > 0 ? Int(stages.rate / cRate * 1000) : 0),
             ("validate+translate / C two-hop chain (x1000)", cChainRate > 0 ? Int(stages.rate / cChainRate * 1000) : 0),
-            ("validate+translate cpu per record (µs)", stages.records > 0 ? Int(stages.cpuSeconds / Double(stages.records) * 1e6) : 0),
-            ("validate+translate cpu per record, records flowing (µs)",
-             stages.records > 0 ? Int(stages.windowCPUSeconds / Double(stages.records) * 1e6) : 0),
+            (
+                "validate+translate cpu per record (µs)",
+                stages.records > 0 ? Int(stages.cpuSeconds / Double(stages.records) * 1e6) : 0
+            ),
+            (
+                "validate+translate cpu per record, records flowing (µs)",
+                stages.records > 0 ? Int(stages.windowCPUSeconds / Double(stages.records) * 1e6) : 0
+            ),
         ]
     }
 

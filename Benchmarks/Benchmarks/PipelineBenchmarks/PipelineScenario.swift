@@ -1,5 +1,5 @@
-import BenchmarkSupport
 import AsyncHTTPClient
+import BenchmarkSupport
 import Foundation
 import Kafka
 import Logging
@@ -69,21 +69,25 @@ struct PipelineScenario {
         for run in 0..<settings.cRuns {
             let destination = "\(configuration.topicPrefix).c-destination-\(run)"
             try await createTopics([destination], bootstrap: bootstrap, mock: mock)
-            report.cPassthroughRuns.append(run == 0
-                ? try await PipelineCBaseline.passthrough(
-                    bootstrap: bootstrap, source: source, destination: destination, count: deliveries.count,
-                    valueBytes: valueBytes)
-                : try await PipelineCBaseline.passthroughOnly(
-                    bootstrap: bootstrap, source: source, destination: destination, count: deliveries.count))
+            report.cPassthroughRuns.append(
+                run == 0
+                    ? try await PipelineCBaseline.passthrough(
+                        bootstrap: bootstrap, source: source, destination: destination, count: deliveries.count,
+                        valueBytes: valueBytes)
+                    : try await PipelineCBaseline.passthroughOnly(
+                        bootstrap: bootstrap, source: source, destination: destination, count: deliveries.count))
         }
         for run in 0..<settings.cRuns {
             let hops = (
                 "\(configuration.topicPrefix).c-chain-\(run)-0", "\(configuration.topicPrefix).c-chain-\(run)-1",
-                "\(configuration.topicPrefix).c-chain-\(run)-2")
+                "\(configuration.topicPrefix).c-chain-\(run)-2"
+            )
             try await createTopics([hops.0, hops.1, hops.2], bootstrap: bootstrap, mock: mock)
-            report.cChainRuns.append(try await PipelineCBaseline.chain(
-                bootstrap: bootstrap, topics: hops, count: deliveries.count, valueBytes: valueBytes,
-                fetchWaitMilliseconds: mock != nil && settings.mockFetchWaitMilliseconds > 0 ? settings.mockFetchWaitMilliseconds : nil))
+            report.cChainRuns.append(
+                try await PipelineCBaseline.chain(
+                    bootstrap: bootstrap, topics: hops, count: deliveries.count, valueBytes: valueBytes,
+                    fetchWaitMilliseconds: mock != nil && settings.mockFetchWaitMilliseconds > 0
+                        ? settings.mockFetchWaitMilliseconds : nil))
         }
 
         // 3. Validate + translate over the raw topic ingest filled.
@@ -102,10 +106,12 @@ struct PipelineScenario {
                 cpuAtFirstRecord = ProcessCPU.seconds()
             }
             if settings.trace, let first = firstRecord {
-                let v = stages.validate?.counters.snapshot, t = stages.translate?.counters.snapshot
-                FileHandle.standardError.write(Data((
-                    "trace +\(Int(seconds(first..<ContinuousClock.now) * 1000)) ms: validate \(v?.consumed ?? 0)/\(v?.batches ?? 0) "
-                    + "translate \(t?.consumed ?? 0)/\(t?.batches ?? 0)\n").utf8))
+                let v = stages.validate?.counters.snapshot
+                let t = stages.translate?.counters.snapshot
+                FileHandle.standardError.write(
+                    Data(
+                        ("trace +\(Int(seconds(first..<ContinuousClock.now) * 1000)) ms: validate \(v?.consumed ?? 0)/\(v?.batches ?? 0) "
+                            + "translate \(t?.consumed ?? 0)/\(t?.batches ?? 0)\n").utf8))
             }
             if (stages.translate?.counters.snapshot.consumed ?? 0) >= expected { break }
             try await Task.sleep(for: .milliseconds(10))
@@ -118,7 +124,8 @@ struct PipelineScenario {
         report.stages = .init(
             records: counts?.consumed ?? 0, seconds: seconds((firstRecord ?? started)..<finished),
             joinSeconds: seconds(started..<(firstRecord ?? started)), translated: counts?.translated ?? 0,
-            stale: counts?.stale ?? 0, duplicates: (counts?.duplicates ?? 0) + (counts?.unchanged ?? 0), cpuSeconds: cpu,
+            stale: counts?.stale ?? 0, duplicates: (counts?.duplicates ?? 0) + (counts?.unchanged ?? 0),
+            cpuSeconds: cpu,
             windowCPUSeconds: windowCPU)
         return report
     }

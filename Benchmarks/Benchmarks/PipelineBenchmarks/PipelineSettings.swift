@@ -29,7 +29,8 @@ struct PipelineSettings: Sendable {
             concurrency: number("DRIFTLESS_BENCH_HTTP_CONCURRENCY", 64),
             partitions: Int32(clamping: number("DRIFTLESS_BENCH_PARTITIONS", 6)),
             trace: environment.values["DRIFTLESS_BENCH_TRACE"] == "1",
-            mockFetchWaitMilliseconds: environment.values["DRIFTLESS_BENCH_MOCK_FETCH_WAIT_MS"].flatMap { Int($0) }.map { max(0, $0) } ?? 10,
+            mockFetchWaitMilliseconds: environment.values["DRIFTLESS_BENCH_MOCK_FETCH_WAIT_MS"].flatMap { Int($0) }.map
+            { max(0, $0) } ?? 10,
             cRuns: max(1, number("DRIFTLESS_BENCH_C_RUNS", 3)))
     }
 }

@@ -11,7 +11,9 @@ public struct BenchEnvironment: Sendable {
     /// `DRIFTLESS_BENCH_BOOTSTRAP`, else `DRIFTLESS_TEST_BOOTSTRAP`: an independent broker (Tansu behind
     /// the proxy from `scripts/dev-broker`); nil: librdkafka's in-process mock cluster.
     public var bootstrap: String? {
-        [values["DRIFTLESS_BENCH_BOOTSTRAP"], values["DRIFTLESS_TEST_BOOTSTRAP"]].compactMap { $0 }.first { !$0.isEmpty }
+        [values["DRIFTLESS_BENCH_BOOTSTRAP"], values["DRIFTLESS_TEST_BOOTSTRAP"]].compactMap { $0 }.first {
+            !$0.isEmpty
+        }
     }
 
     /// A positive integer setting; `fallback` when unset or not a number (values below 1 count as 1).

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-private let rusageSelf = __rusage_who_t(RUSAGE_SELF.rawValue)
+    private let rusageSelf = __rusage_who_t(RUSAGE_SELF.rawValue)
 #else
-private let rusageSelf = RUSAGE_SELF
+    private let rusageSelf = RUSAGE_SELF
 #endif
 
 /// User + system CPU time of this process.

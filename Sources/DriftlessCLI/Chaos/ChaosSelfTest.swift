@@ -84,44 +84,50 @@ enum ChaosSelfTest {
             let parent = salesOrderID(victim, records)
             records.removeAll { $0.type == .customerDeposit && $0.salesOrder == parent }
         }
-        tamper("stray credit memo", where: { _ in true }, expect: "extra creditMemo") { victim, records, _ in
-            // NetSuite: a credit memo is transformed from the order's return authorization.
-            let parent = salesOrderID(victim, records)
-            var authorization = records.first { $0.type == .returnAuthorization && $0.createdFrom == parent }?.id
-            if authorization == nil {
-                authorization = "777776"
+        tamper(
+            "stray credit memo", where: { _ in true }, expect: "extra creditMemo",
+            { victim, records, _ in
+                // NetSuite: a credit memo is transformed from the order's return authorization.
+                let parent = salesOrderID(victim, records)
+                var authorization = records.first { $0.type == .returnAuthorization && $0.createdFrom == parent }?.id
+                if authorization == nil {
+                    authorization = "777776"
+                    records.append(
+                        ERPRecord(
+                            id: "777776", type: .returnAuthorization, createdFrom: parent, lastModifiedDate: Date()))
+                }
                 records.append(
-                    ERPRecord(id: "777776", type: .returnAuthorization, createdFrom: parent, lastModifiedDate: Date()))
-            }
-            records.append(
-                ERPRecord(
-                    id: "777777", type: .creditMemo, createdFrom: authorization,
-                    fields: ["custbody_driftless_refund_id": "stray"], lastModifiedDate: Date()))
-        }
-        tamper("status written backwards", where: { _ in true }, expect: "status written backwards") {
-            victim, records, writes in
-            let parent = salesOrderID(victim, records) ?? ""
-            writes.append(ChaosWrite(salesOrder: parent, version: 1, status: "A", time: Date()))
-        }
-        tamper("wrong final status", where: { $0.status != nil && $0.status != "A" }, expect: "wrong status") {
-            victim, records, _ in
-            if let index = records.firstIndex(where: {
-                $0.type == .salesOrder && $0.externalId == victim.salesOrderExternalID
-            }) {
-                records[index].status = ERPStatus(id: "A", refName: "Pending Approval")
-            }
-        }
+                    ERPRecord(
+                        id: "777777", type: .creditMemo, createdFrom: authorization,
+                        fields: ["custbody_driftless_refund_id": "stray"], lastModifiedDate: Date()))
+            })
+        tamper(
+            "status written backwards", where: { _ in true }, expect: "status written backwards",
+            {
+                victim, records, writes in
+                let parent = salesOrderID(victim, records) ?? ""
+                writes.append(ChaosWrite(salesOrder: parent, version: 1, status: "A", time: Date()))
+            })
+        tamper(
+            "wrong final status", where: { $0.status != nil && $0.status != "A" }, expect: "wrong status",
+            {
+                victim, records, _ in
+                if let index = records.firstIndex(where: {
+                    $0.type == .salesOrder && $0.externalId == victim.salesOrderExternalID
+                }) {
+                    records[index].status = ERPStatus(id: "A", refName: "Pending Approval")
+                }
+            })
         tamper(
             "acknowledged order missing", where: { $0.orderKey.hasPrefix("shopify:") },
-            expect: "answered 200 but the ERP has no sales order"
-        ) { victim, records, _ in
-            let parent = salesOrderID(victim, records)
-            records.removeAll { $0.id == parent || $0.createdFrom == parent || $0.salesOrder == parent }
-        }
+            expect: "answered 200 but the ERP has no sales order",
+            { victim, records, _ in
+                let parent = salesOrderID(victim, records)
+                records.removeAll { $0.id == parent || $0.createdFrom == parent || $0.salesOrder == parent }
+            })
         tamper(
             "related record created twice by the ERP", where: { _ in true }, expect: "created twice",
-            simulatorDuplicates: 1
-        ) { _, _, _ in }
+            simulatorDuplicates: 1, { _, _, _ in })
         let operational = operationalCases()
         return Outcome(
             baselinePassed: baseline.passed && operational.baselineViolations.isEmpty,

@@ -85,7 +85,8 @@ struct DemoMetrics: Sendable {
         buckets.sort { $0.bound < $1.bound }
         guard let total = buckets.last?.count, total > 0 else { return nil }
         let rank = q * total
-        var lower = 0.0, below = 0.0
+        var lower = 0.0
+        var below = 0.0
         for bucket in buckets {
             if bucket.count >= rank {
                 guard bucket.bound.isFinite else { return lower }

@@ -230,7 +230,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func purge(_ cutoffs: LedgerPurgeCutoffs) async throws -> LedgerPurgeResult {
-        return try await write { db in
+        try await write { db in
             func micros(_ date: Date) -> Int64 { StorageCoding.microseconds(date) }
             var deleted: [String: Int] = [:]
             func delete(_ table: String, _ sql: String, _ arguments: StatementArguments) throws {

@@ -13,7 +13,12 @@ extension ContentJSONReader {
     }
 
     static func readLine(_ r: inout JSONByteReader) throws(Unhandled) -> OrderLine {
-        var id: String?, sku: String?, title: String?, quantity: Int?, unitPrice: Money?, discount: Money?
+        var id: String?
+        var sku: String?
+        var title: String?
+        var quantity: Int?
+        var unitPrice: Money?
+        var discount: Money?
         var taxLines: [OrderTaxLine]?
         var seen = SeenKeys()
         var first = true
@@ -46,7 +51,9 @@ extension ContentJSONReader {
     }
 
     static func readTaxLine(_ r: inout JSONByteReader) throws(Unhandled) -> OrderTaxLine {
-        var title: String?, rate: String?, amount: Money?
+        var title: String?
+        var rate: String?
+        var amount: Money?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -74,7 +81,10 @@ extension ContentJSONReader {
     }
 
     static func readShippingLine(_ r: inout JSONByteReader) throws(Unhandled) -> OrderShippingLine {
-        var method: String?, price: Money?, discount: Money?, taxLines: [OrderTaxLine]?
+        var method: String?
+        var price: Money?
+        var discount: Money?
+        var taxLines: [OrderTaxLine]?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -101,7 +111,8 @@ extension ContentJSONReader {
     }
 
     static func readQuantity(_ r: inout JSONByteReader) throws(Unhandled) -> OrderLineQuantity {
-        var lineID: String?, quantity: Int?
+        var lineID: String?
+        var quantity: Int?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -129,7 +140,10 @@ extension ContentJSONReader {
     }
 
     static func readShipment(_ r: inout JSONByteReader) throws(Unhandled) -> OrderShipment {
-        var id: String?, numbers: [String]?, company: String?, lines: [OrderLineQuantity]?
+        var id: String?
+        var numbers: [String]?
+        var company: String?
+        var lines: [OrderLineQuantity]?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -156,7 +170,9 @@ extension ContentJSONReader {
     }
 
     static func readRefund(_ r: inout JSONByteReader) throws(Unhandled) -> OrderRefund {
-        var id: String?, lines: [OrderRefundLine]?, amount: Money?
+        var id: String?
+        var lines: [OrderRefundLine]?
+        var amount: Money?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -184,7 +200,10 @@ extension ContentJSONReader {
     }
 
     static func readRefundLine(_ r: inout JSONByteReader) throws(Unhandled) -> OrderRefundLine {
-        var lineID: String?, quantity: Int?, amount: Money?, restockType: String?
+        var lineID: String?
+        var quantity: Int?
+        var amount: Money?
+        var restockType: String?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -213,7 +232,9 @@ extension ContentJSONReader {
     }
 
     static func readCapture(_ r: inout JSONByteReader) throws(Unhandled) -> OrderCapture {
-        var reference: String?, amount: Money?, gateway: String?
+        var reference: String?
+        var amount: Money?
+        var gateway: String?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()

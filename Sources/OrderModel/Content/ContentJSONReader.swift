@@ -36,9 +36,18 @@ enum ContentJSONReader {
     }
 
     private static func readContent(_ r: inout JSONByteReader) throws(Unhandled) -> OrderContent {
-        var stamp: ContentStamp?, name: String?, currency: String?, customer: OrderCustomer?
-        var lines: [OrderLine]?, shippingLines: [OrderShippingLine]?, billing: OrderAddress?, shipping: OrderAddress?
-        var totals: OrderTotals?, shipments: [OrderShipment]?, refunds: [OrderRefund]?, captures: [OrderCapture]?
+        var stamp: ContentStamp?
+        var name: String?
+        var currency: String?
+        var customer: OrderCustomer?
+        var lines: [OrderLine]?
+        var shippingLines: [OrderShippingLine]?
+        var billing: OrderAddress?
+        var shipping: OrderAddress?
+        var totals: OrderTotals?
+        var shipments: [OrderShipment]?
+        var refunds: [OrderRefund]?
+        var captures: [OrderCapture]?
         var edits: [OrderEdit]?
         var seen = SeenKeys()
         var first = true
@@ -185,7 +194,10 @@ enum ContentJSONReader {
     }
 
     private static func readEdit(_ r: inout JSONByteReader) throws(Unhandled) -> OrderEdit {
-        var id: String?, committedAt: ContentStamp?, additions: [OrderLineQuantity]?, removals: [OrderLineQuantity]?
+        var id: String?
+        var committedAt: ContentStamp?
+        var additions: [OrderLineQuantity]?
+        var removals: [OrderLineQuantity]?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()

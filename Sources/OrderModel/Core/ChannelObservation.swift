@@ -18,7 +18,8 @@ public struct EventPosition: Codable, Hashable, Sendable, Comparable, CustomStri
 
     public static func < (lhs: EventPosition, rhs: EventPosition) -> Bool {
         if lhs.sourceTimestamp != rhs.sourceTimestamp { return lhs.sourceTimestamp < rhs.sourceTimestamp }
-        let lv = lhs.version ?? Int64.min, rv = rhs.version ?? Int64.min
+        let lv = lhs.version ?? Int64.min
+        let rv = rhs.version ?? Int64.min
         if lv != rv { return lv < rv }
         return lhs.eventID < rhs.eventID
     }

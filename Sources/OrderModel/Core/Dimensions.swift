@@ -145,6 +145,7 @@ public struct OrderDimensions: Codable, Hashable, Sendable, CustomStringConverti
     }
 
     private enum CodingKeys: String, CodingKey {
-        case payment, fulfillment, lifecycle, returns = "return"
+        case payment, fulfillment, lifecycle
+        case returns = "return"
     }
 }

@@ -57,7 +57,8 @@ public struct OrderFacts: Codable, Hashable, Sendable {
     }
 
     private static func cancellationPrecedes(_ a: OrderFacts, _ b: OrderFacts) -> Bool {
-        let ta = a.cancelledAt ?? .distantPast, tb = b.cancelledAt ?? .distantPast
+        let ta = a.cancelledAt ?? .distantPast
+        let tb = b.cancelledAt ?? .distantPast
         if ta != tb { return ta < tb }
         return (a.cancelReason ?? "") < (b.cancelReason ?? "")
     }
@@ -75,7 +76,8 @@ public struct OrderFacts: Codable, Hashable, Sendable {
         // Both sorted and unique: merge.
         var out: [String] = []
         out.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count, j < b.count {
             if a[i] < b[j] {
                 out.append(a[i])

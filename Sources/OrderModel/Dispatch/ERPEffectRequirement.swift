@@ -50,7 +50,8 @@ extension ERPEffectPlanner {
         if dimensions.fulfillment == .fulfilled, dimensions.lifecycle != .open || dimensions.payment == .refunded {
             status = .closed
         }
-        let channel = orderKey.channel.rawValue, id = orderKey.orderID
+        let channel = orderKey.channel.rawValue
+        let id = orderKey.orderID
         func effect(_ kind: ERPEffect.Kind, _ subject: String, _ record: ERPRecordType, _ externalID: String)
             -> ERPEffect
         {

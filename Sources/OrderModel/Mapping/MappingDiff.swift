@@ -32,7 +32,8 @@ public struct MappingDiff: Hashable, Sendable {
         newVersion = new.version
         var changes: [Change] = []
         for field in MappingField.all {
-            let a = old.table(field), b = new.table(field)
+            let a = old.table(field)
+            let b = new.table(field)
             let keys = a.order + b.order.filter { a.entries[$0] == nil }
             for key in keys {
                 switch (a.entries[key], b.entries[key]) {
@@ -50,7 +51,8 @@ public struct MappingDiff: Hashable, Sendable {
             }
         }
         for state in CanonicalState.allCases {
-            let o = old.erpTarget(for: state), n = new.erpTarget(for: state)
+            let o = old.erpTarget(for: state)
+            let n = new.erpTarget(for: state)
             if o != n {
                 changes.append(
                     Change(
@@ -112,7 +114,8 @@ public enum PayloadReplay {
 
     /// Translates every payload with both matrices.
     public static func compare(old: MappingMatrix, new: MappingMatrix, payloads: [Payload]) -> Report {
-        let a = ChannelTranslator(matrix: old), b = ChannelTranslator(matrix: new)
+        let a = ChannelTranslator(matrix: old)
+        let b = ChannelTranslator(matrix: new)
         var differences: [Difference] = []
         var unreadable: [String] = []
         for payload in payloads {
@@ -120,7 +123,8 @@ public enum PayloadReplay {
                 unreadable.append(payload.name)
                 continue
             }
-            let o = outcome(a, old, channel, payload.bytes), n = outcome(b, new, channel, payload.bytes)
+            let o = outcome(a, old, channel, payload.bytes)
+            let n = outcome(b, new, channel, payload.bytes)
             if o != n { differences.append(Difference(name: payload.name, channel: channel, old: o, new: n)) }
         }
         return Report(checked: payloads.count, differences: differences, unreadable: unreadable)

@@ -77,7 +77,8 @@ public struct MismatchClassifier: Sendable {
 
     /// Compares the dimensions the ERP can express.
     private func compare(_ channel: ChannelView, _ erp: ERPView) -> MismatchReport {
-        let c = channel.dimensions, e = erp.dimensions
+        let c = channel.dimensions
+        let e = erp.dimensions
         var fields: [String] = []
         if (c.lifecycle == .cancelled) != (e.lifecycle == .cancelled) { fields.append("lifecycle") }
         if c.lifecycle != .cancelled {

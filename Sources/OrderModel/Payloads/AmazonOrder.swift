@@ -18,13 +18,20 @@ public struct AmazonOrder: Decodable, Hashable, Sendable {
     public struct Money: Decodable, Hashable, Sendable {
         public var currencyCode: String?
         public var amount: String?
-        enum CodingKeys: String, CodingKey { case currencyCode = "CurrencyCode", amount = "Amount" }
+        enum CodingKeys: String, CodingKey {
+            case currencyCode = "CurrencyCode"
+            case amount = "Amount"
+        }
     }
 
     enum CodingKeys: String, CodingKey {
-        case amazonOrderID = "AmazonOrderId", purchaseDate = "PurchaseDate", lastUpdateDate = "LastUpdateDate"
-        case orderStatus = "OrderStatus", fulfillmentChannel = "FulfillmentChannel"
-        case numberOfItemsShipped = "NumberOfItemsShipped", numberOfItemsUnshipped = "NumberOfItemsUnshipped"
+        case amazonOrderID = "AmazonOrderId"
+        case purchaseDate = "PurchaseDate"
+        case lastUpdateDate = "LastUpdateDate"
+        case orderStatus = "OrderStatus"
+        case fulfillmentChannel = "FulfillmentChannel"
+        case numberOfItemsShipped = "NumberOfItemsShipped"
+        case numberOfItemsUnshipped = "NumberOfItemsUnshipped"
         case orderTotal = "OrderTotal"
     }
 
@@ -66,7 +73,9 @@ public struct AmazonOrdersPage: Decodable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey { case payload }
     enum PayloadKeys: String, CodingKey {
-        case orders = "Orders", nextToken = "NextToken", lastUpdatedBefore = "LastUpdatedBefore"
+        case orders = "Orders"
+        case nextToken = "NextToken"
+        case lastUpdatedBefore = "LastUpdatedBefore"
     }
 
     public init(from decoder: any Decoder) throws {

@@ -22,7 +22,10 @@ extension AmazonOrderContent {
             var orderID: String
             var items: [Item]
 
-            enum CodingKeys: String, CodingKey { case orderID = "AmazonOrderId", items = "OrderItems" }
+            enum CodingKeys: String, CodingKey {
+                case orderID = "AmazonOrderId"
+                case items = "OrderItems"
+            }
         }
     }
 }

@@ -36,9 +36,14 @@ public enum AmazonOrderContent {
         var content: OrderContent?
 
         enum Keys: String, CodingKey {
-            case id = "AmazonOrderId", updated = "LastUpdateDate", total = "OrderTotal", buyer = "BuyerInfo"
-            case address = "ShippingAddress", category = "ShipmentServiceLevelCategory"
-            case level = "ShipServiceLevel", items = "OrderItems"
+            case id = "AmazonOrderId"
+            case updated = "LastUpdateDate"
+            case total = "OrderTotal"
+            case buyer = "BuyerInfo"
+            case address = "ShippingAddress"
+            case category = "ShipmentServiceLevelCategory"
+            case level = "ShipServiceLevel"
+            case items = "OrderItems"
         }
 
         init(from decoder: any Decoder) throws {
@@ -90,7 +95,10 @@ public enum AmazonOrderContent {
         var currency: String?
         var money: Money?
 
-        enum Keys: String, CodingKey { case currency = "CurrencyCode", amount = "Amount" }
+        enum Keys: String, CodingKey {
+            case currency = "CurrencyCode"
+            case amount = "Amount"
+        }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: Keys.self)
@@ -113,9 +121,16 @@ public enum AmazonOrderContent {
         var shippingDiscount: Amount?
 
         enum Keys: String, CodingKey {
-            case id = "OrderItemId", sku = "SellerSKU", title = "Title", quantity = "QuantityOrdered"
-            case itemPrice = "ItemPrice", itemTax = "ItemTax", promotionDiscount = "PromotionDiscount"
-            case shippingPrice = "ShippingPrice", shippingTax = "ShippingTax", shippingDiscount = "ShippingDiscount"
+            case id = "OrderItemId"
+            case sku = "SellerSKU"
+            case title = "Title"
+            case quantity = "QuantityOrdered"
+            case itemPrice = "ItemPrice"
+            case itemTax = "ItemTax"
+            case promotionDiscount = "PromotionDiscount"
+            case shippingPrice = "ShippingPrice"
+            case shippingTax = "ShippingTax"
+            case shippingDiscount = "ShippingDiscount"
         }
 
         init(from decoder: any Decoder) throws {
@@ -153,7 +168,10 @@ public enum AmazonOrderContent {
         var email: String?
         var name: String?
 
-        enum Keys: String, CodingKey { case email = "BuyerEmail", name = "BuyerName" }
+        enum Keys: String, CodingKey {
+            case email = "BuyerEmail"
+            case name = "BuyerName"
+        }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: Keys.self)
@@ -168,8 +186,14 @@ public enum AmazonOrderContent {
         var line1: String?
 
         enum Keys: String, CodingKey {
-            case name = "Name", line1 = "AddressLine1", line2 = "AddressLine2", city = "City"
-            case state = "StateOrRegion", zip = "PostalCode", country = "CountryCode", phone = "Phone"
+            case name = "Name"
+            case line1 = "AddressLine1"
+            case line2 = "AddressLine2"
+            case city = "City"
+            case state = "StateOrRegion"
+            case zip = "PostalCode"
+            case country = "CountryCode"
+            case phone = "Phone"
         }
 
         init(from decoder: any Decoder) throws {

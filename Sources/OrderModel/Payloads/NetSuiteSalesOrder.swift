@@ -60,7 +60,10 @@ public struct NetSuiteSalesOrder: Decodable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, tranID = "tranId", externalID = "externalId", lastModifiedDate, orderStatus, relatedRecords
+        case id
+        case tranID = "tranId"
+        case externalID = "externalId"
+        case lastModifiedDate, orderStatus, relatedRecords
     }
 
     public init(from decoder: any Decoder) throws {

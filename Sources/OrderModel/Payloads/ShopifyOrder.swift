@@ -31,7 +31,9 @@ public struct ShopifyOrder: Decodable, Hashable, Sendable {
         public var trackingNumbers: [String]
 
         enum CodingKeys: String, CodingKey {
-            case id, status, trackingCompany = "tracking_company", trackingNumber = "tracking_number"
+            case id, status
+            case trackingCompany = "tracking_company"
+            case trackingNumber = "tracking_number"
             case trackingNumbers = "tracking_numbers"
         }
 
@@ -56,7 +58,10 @@ public struct ShopifyOrder: Decodable, Hashable, Sendable {
         /// `restock_type` of each refunded line: no_restock, cancel, return, legacy_restock.
         public var restockTypes: [String]
 
-        enum CodingKeys: String, CodingKey { case id, refundLineItems = "refund_line_items" }
+        enum CodingKeys: String, CodingKey {
+            case id
+            case refundLineItems = "refund_line_items"
+        }
         struct LineItem: Decodable {
             var restockType: String?
             enum CodingKeys: String, CodingKey { case restockType = "restock_type" }
@@ -104,9 +109,17 @@ public struct ShopifyOrder: Decodable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, createdAt = "created_at", updatedAt = "updated_at", financialStatus = "financial_status"
-        case fulfillmentStatus = "fulfillment_status", cancelledAt = "cancelled_at", cancelReason = "cancel_reason"
-        case closedAt = "closed_at", returnStatus = "return_status", currency, totalPrice = "total_price"
+        case id, name
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case financialStatus = "financial_status"
+        case fulfillmentStatus = "fulfillment_status"
+        case cancelledAt = "cancelled_at"
+        case cancelReason = "cancel_reason"
+        case closedAt = "closed_at"
+        case returnStatus = "return_status"
+        case currency
+        case totalPrice = "total_price"
         case fulfillments, refunds, transactions
     }
 

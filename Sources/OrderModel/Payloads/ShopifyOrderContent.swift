@@ -30,10 +30,22 @@ public enum ShopifyOrderContent {
         var content: OrderContent
 
         enum Keys: String, CodingKey {
-            case name, email, currency, customer, updatedAt = "updated_at", lineItems = "line_items"
-            case shippingLines = "shipping_lines", billingAddress = "billing_address"
-            case shippingAddress = "shipping_address", subtotal = "subtotal_price", tax = "total_tax"
-            case discounts = "total_discounts", total = "total_price", fulfillments, refunds, transactions
+            case name
+            case email
+            case currency
+            case customer
+            case updatedAt = "updated_at"
+            case lineItems = "line_items"
+            case shippingLines = "shipping_lines"
+            case billingAddress = "billing_address"
+            case shippingAddress = "shipping_address"
+            case subtotal = "subtotal_price"
+            case tax = "total_tax"
+            case discounts = "total_discounts"
+            case total = "total_price"
+            case fulfillments
+            case refunds
+            case transactions
         }
 
         init(from decoder: any Decoder) throws {
@@ -75,7 +87,12 @@ public enum ShopifyOrderContent {
         var firstName: String?
         var lastName: String?
 
-        enum Keys: String, CodingKey { case id, email, firstName = "first_name", lastName = "last_name" }
+        enum Keys: String, CodingKey {
+            case id
+            case email
+            case firstName = "first_name"
+            case lastName = "last_name"
+        }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: Keys.self)
@@ -90,8 +107,16 @@ public enum ShopifyOrderContent {
         var address: OrderAddress
 
         enum Keys: String, CodingKey {
-            case name, firstName = "first_name", lastName = "last_name", address1, address2, city
-            case provinceCode = "province_code", zip, countryCode = "country_code", phone
+            case name
+            case firstName = "first_name"
+            case lastName = "last_name"
+            case address1
+            case address2
+            case city
+            case provinceCode = "province_code"
+            case zip
+            case countryCode = "country_code"
+            case phone
         }
 
         init(from decoder: any Decoder) throws {
@@ -136,8 +161,15 @@ public enum ShopifyOrderContent {
         var line: OrderLine
 
         enum Keys: String, CodingKey {
-            case id, sku, title, quantity, currentQuantity = "current_quantity", price
-            case totalDiscount = "total_discount", allocations = "discount_allocations", taxLines = "tax_lines"
+            case id
+            case sku
+            case title
+            case quantity
+            case currentQuantity = "current_quantity"
+            case price
+            case totalDiscount = "total_discount"
+            case allocations = "discount_allocations"
+            case taxLines = "tax_lines"
         }
 
         init(from decoder: any Decoder) throws {
@@ -160,7 +192,11 @@ public enum ShopifyOrderContent {
         var line: OrderShippingLine
 
         enum Keys: String, CodingKey {
-            case code, title, price, allocations = "discount_allocations", taxLines = "tax_lines"
+            case code
+            case title
+            case price
+            case allocations = "discount_allocations"
+            case taxLines = "tax_lines"
         }
 
         init(from decoder: any Decoder) throws {
@@ -191,8 +227,12 @@ public enum ShopifyOrderContent {
         }
 
         enum Keys: String, CodingKey {
-            case id, status, trackingCompany = "tracking_company", trackingNumber = "tracking_number"
-            case trackingNumbers = "tracking_numbers", lineItems = "line_items"
+            case id
+            case status
+            case trackingCompany = "tracking_company"
+            case trackingNumber = "tracking_number"
+            case trackingNumbers = "tracking_numbers"
+            case lineItems = "line_items"
         }
 
         init(from decoder: any Decoder) throws {
@@ -215,7 +255,10 @@ public enum ShopifyOrderContent {
         struct Line: Decodable {
             var line: OrderRefundLine
             enum Keys: String, CodingKey {
-                case lineItemID = "line_item_id", quantity, subtotal, restockType = "restock_type"
+                case lineItemID = "line_item_id"
+                case quantity
+                case subtotal
+                case restockType = "restock_type"
             }
             init(from decoder: any Decoder) throws {
                 let c = try decoder.container(keyedBy: Keys.self)
@@ -227,7 +270,11 @@ public enum ShopifyOrderContent {
             }
         }
 
-        enum Keys: String, CodingKey { case id, lines = "refund_line_items", transactions }
+        enum Keys: String, CodingKey {
+            case id
+            case lines = "refund_line_items"
+            case transactions
+        }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: Keys.self)

@@ -16,8 +16,15 @@ extension ShopifyOrderContentReader {
     /// `LineItem`: `current_quantity` else `quantity`; the allocations' sum when `discount_allocations`
     /// is there (even empty), else `total_discount`.
     static func readLineItem(_ r: inout JSONByteReader) throws(Unhandled) -> OrderLine {
-        var id: String?, sku: String?, title: String?, quantity: Int?, currentQuantity: Int?, price: Money?
-        var totalDiscount: Money?, allocations: Money?, taxLines: [OrderTaxLine]?
+        var id: String?
+        var sku: String?
+        var title: String?
+        var quantity: Int?
+        var currentQuantity: Int?
+        var price: Money?
+        var totalDiscount: Money?
+        var allocations: Money?
+        var taxLines: [OrderTaxLine]?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -55,7 +62,11 @@ extension ShopifyOrderContentReader {
 
     /// `ShippingLine`: the method is `code`, else `title`, else "shipping".
     static func readShippingLine(_ r: inout JSONByteReader) throws(Unhandled) -> OrderShippingLine {
-        var code: String?, title: String?, price: Money?, allocations: Money?, taxLines: [OrderTaxLine]?
+        var code: String?
+        var title: String?
+        var price: Money?
+        var allocations: Money?
+        var taxLines: [OrderTaxLine]?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -85,7 +96,9 @@ extension ShopifyOrderContentReader {
 
     /// `TaxLine`: the rate as a string, or a number as its `Double` description; title "tax" by default.
     static func readTaxLine(_ r: inout JSONByteReader) throws(Unhandled) -> OrderTaxLine {
-        var title: String?, rate: String?, price: Money?
+        var title: String?
+        var rate: String?
+        var price: Money?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()

@@ -35,11 +35,15 @@ extension ShopifyOrderContentReader {
     }
 
     static func readFulfillment(_ r: inout JSONByteReader) throws(Unhandled) -> Fulfillment {
-        var id: String?, status: String?, trackingCompany: String?, trackingNumbers: [String]?
+        var id: String?
+        var status: String?
+        var trackingCompany: String?
+        var trackingNumbers: [String]?
         var lines: [OrderLineQuantity]?
         // `tracking_number` is only decoded when `tracking_numbers` is absent or null, so a value of
         // another type matters only then.
-        var trackingNumber: String?, trackingNumberIsString = true
+        var trackingNumber: String?
+        var trackingNumberIsString = true
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -82,7 +86,8 @@ extension ShopifyOrderContentReader {
     }
 
     private static func readFulfillmentLine(_ r: inout JSONByteReader) throws(Unhandled) -> OrderLineQuantity {
-        var id: String?, quantity: Int?
+        var id: String?
+        var quantity: Int?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -110,7 +115,9 @@ extension ShopifyOrderContentReader {
 
     /// `Refund`: its amount is the sum of its successful refund transactions (nil without `transactions`).
     static func readRefund(_ r: inout JSONByteReader) throws(Unhandled) -> OrderRefund {
-        var id: String?, lines: [OrderRefundLine]?, transactions: [Transaction]?
+        var id: String?
+        var lines: [OrderRefundLine]?
+        var transactions: [Transaction]?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -143,7 +150,10 @@ extension ShopifyOrderContentReader {
     }
 
     private static func readRefundLine(_ r: inout JSONByteReader) throws(Unhandled) -> OrderRefundLine {
-        var lineID: String?, quantity: Int?, subtotal: Money?, restockType: String?
+        var lineID: String?
+        var quantity: Int?
+        var subtotal: Money?
+        var restockType: String?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -175,7 +185,12 @@ extension ShopifyOrderContentReader {
 
     /// `Transaction`: `kind` defaults to "" (it is optional here, unlike in `ShopifyOrder`).
     static func readTransaction(_ r: inout JSONByteReader) throws(Unhandled) -> Transaction {
-        var id: String?, kind: String?, status: String?, gateway: String?, authorization: String?, amount: Money?
+        var id: String?
+        var kind: String?
+        var status: String?
+        var gateway: String?
+        var authorization: String?
+        var amount: Money?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()

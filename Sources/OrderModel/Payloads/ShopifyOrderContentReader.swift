@@ -42,10 +42,22 @@ enum ShopifyOrderContentReader {
     }
 
     private static func readBody(_ r: inout JSONByteReader) throws(Unhandled) -> OrderContent {
-        var name: String?, email: String?, currency: String?, customer: OrderCustomer?, updatedAt: Date?
-        var lines: [OrderLine]?, shipping: [OrderShippingLine]?, billing: OrderAddress?, shippingAddress: OrderAddress?
-        var subtotal: Money?, tax: Money?, discounts: Money?, total: Money?
-        var fulfillments: [Fulfillment]?, refunds: [OrderRefund]?, transactions: [Transaction]?
+        var name: String?
+        var email: String?
+        var currency: String?
+        var customer: OrderCustomer?
+        var updatedAt: Date?
+        var lines: [OrderLine]?
+        var shipping: [OrderShippingLine]?
+        var billing: OrderAddress?
+        var shippingAddress: OrderAddress?
+        var subtotal: Money?
+        var tax: Money?
+        var discounts: Money?
+        var total: Money?
+        var fulfillments: [Fulfillment]?
+        var refunds: [OrderRefund]?
+        var transactions: [Transaction]?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -134,7 +146,8 @@ enum ShopifyOrderContentReader {
     /// `Address`: `name`, else the non-empty first and last names joined by a space.
     private static func readAddress(_ r: inout JSONByteReader) throws(Unhandled) -> OrderAddress {
         var address = OrderAddress()
-        var firstName: String?, lastName: String?
+        var firstName: String?
+        var lastName: String?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()

@@ -10,7 +10,10 @@ public struct ShopifyOrderEdit: Decodable, Hashable, Sendable {
 
     enum Outer: String, CodingKey { case orderEdit = "order_edit" }
     enum Keys: String, CodingKey {
-        case id, orderID = "order_id", createdAt = "created_at", committedAt = "committed_at"
+        case id
+        case orderID = "order_id"
+        case createdAt = "created_at"
+        case committedAt = "committed_at"
         case lineItems = "line_items"
     }
     enum LineKeys: String, CodingKey { case additions, removals }
@@ -30,7 +33,8 @@ public struct ShopifyOrderEdit: Decodable, Hashable, Sendable {
         let c = try outer.nestedContainer(keyedBy: Keys.self, forKey: .orderEdit)
         orderID = try c.decodeID(forKey: .orderID)
         let committed = try c.decodeTimestampIfPresent(forKey: .committedAt) ?? c.decodeTimestamp(forKey: .createdAt)
-        var additions: [Delta] = [], removals: [Delta] = []
+        var additions: [Delta] = []
+        var removals: [Delta] = []
         if c.contains(.lineItems), try !c.decodeNil(forKey: .lineItems) {
             let lines = try c.nestedContainer(keyedBy: LineKeys.self, forKey: .lineItems)
             additions = try lines.decodeIfPresent([Delta].self, forKey: .additions) ?? []

@@ -38,10 +38,20 @@ enum ShopifyOrderReader {
     }
 
     private static func readOrder(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder {
-        var id: String?, name: String?, createdAt: Date?, updatedAt: Date?, financialStatus: String?
-        var fulfillmentStatus: String?, cancelledAt: Date?, cancelReason: String?, closedAt: Date?
-        var returnStatus: String?, currency: String?, totalPrice: String?
-        var fulfillments: [ShopifyOrder.Fulfillment]?, refunds: [ShopifyOrder.Refund]?
+        var id: String?
+        var name: String?
+        var createdAt: Date?
+        var updatedAt: Date?
+        var financialStatus: String?
+        var fulfillmentStatus: String?
+        var cancelledAt: Date?
+        var cancelReason: String?
+        var closedAt: Date?
+        var returnStatus: String?
+        var currency: String?
+        var totalPrice: String?
+        var fulfillments: [ShopifyOrder.Fulfillment]?
+        var refunds: [ShopifyOrder.Refund]?
         var transactions: [ShopifyOrder.Transaction]?
         var seen = SeenKeys()
         var first = true
@@ -87,10 +97,14 @@ enum ShopifyOrderReader {
     }
 
     private static func readFulfillment(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder.Fulfillment {
-        var id: String?, status: String?, trackingCompany: String?, trackingNumbers: [String]?
+        var id: String?
+        var status: String?
+        var trackingCompany: String?
+        var trackingNumbers: [String]?
         // `tracking_number` is only decoded when `tracking_numbers` is absent or null, so a value of
         // another type matters only then.
-        var trackingNumber: String?, trackingNumberIsString = true
+        var trackingNumber: String?
+        var trackingNumberIsString = true
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -132,7 +146,8 @@ enum ShopifyOrderReader {
     }
 
     private static func readRefund(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder.Refund {
-        var id: String?, restockTypes: [String?]?
+        var id: String?
+        var restockTypes: [String?]?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()
@@ -182,7 +197,12 @@ enum ShopifyOrderReader {
     }
 
     private static func readTransaction(_ r: inout JSONByteReader) throws(Unhandled) -> ShopifyOrder.Transaction {
-        var id: String?, kind: String?, status: String?, gateway: String?, authorization: String?, amount: String?
+        var id: String?
+        var kind: String?
+        var status: String?
+        var gateway: String?
+        var authorization: String?
+        var amount: String?
         var seen = SeenKeys()
         var first = true
         try r.beginObject()

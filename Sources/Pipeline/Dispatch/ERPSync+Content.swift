@@ -4,7 +4,8 @@ extension ERPSync {
     /// The record content `effect` carries (see ``ERPRecordContent``); empty without content.
     func contentFields(_ effect: ERPEffect) -> [String: Any] {
         guard let content = effect.content else { return [:] }
-        let mapping = client.contentMapping, channel = effect.orderKey.channel
+        let mapping = client.contentMapping
+        let channel = effect.orderKey.channel
         switch effect.kind {
         case .salesOrderStatus, .salesOrderLines:
             guard content.isComplete else { return [:] }

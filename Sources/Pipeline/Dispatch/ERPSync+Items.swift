@@ -73,7 +73,9 @@ struct ItemRow: Decodable, Sendable {
     var externalID: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, itemID = "itemid", externalID = "externalid"
+        case id
+        case itemID = "itemid"
+        case externalID = "externalid"
     }
 
     init(from decoder: any Decoder) throws {

@@ -32,7 +32,8 @@ enum ContentDrift {
         for line in erp.lines { erpQuantity[sku(of: line), default: 0] += line.quantity }
         for key in Set(channelQuantity.keys).union(erpQuantity.keys).sorted()
         where channelQuantity[key, default: 0] != erpQuantity[key, default: 0] {
-            let channel = channelQuantity[key, default: 0], inERP = erpQuantity[key, default: 0]
+            let channel = channelQuantity[key, default: 0]
+            let inERP = erpQuantity[key, default: 0]
             differences.append("\(key): channel \(channel), ERP \(inERP)")
         }
         let step: Int64 = mapping.rounding >= 2 ? 1 : (mapping.rounding == 1 ? 10 : 100)

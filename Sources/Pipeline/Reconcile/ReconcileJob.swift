@@ -121,7 +121,9 @@ public final class ReconcileJob: Sendable {
         _ initialState: ReconcileRunState, resumed: Bool, started: ContinuousClock.Instant, now: Date
     ) async -> ReconcileReport {
         var state = initialState
-        let callsBefore = stats.calls, waitsBefore = stats.waits, waitedBefore = stats.waitedTotal
+        let callsBefore = stats.calls
+        let waitsBefore = stats.waits
+        let waitedBefore = stats.waitedTotal
         var report = ReconcileReport(
             result: "ok", runID: state.runID, dryRun: settings.dryRun, resumed: resumed,
             windowStart: state.windowStart, windowEnd: state.windowEnd)

@@ -57,8 +57,13 @@ public struct Envelope: Sendable, Hashable {
     public init(headers: [KafkaHeader]) throws(EnvelopeError) {
         // One pass over the headers; timestamps are parsed from the bytes, and only the values the
         // envelope keeps become strings (this runs for every record of every stage).
-        var eventID: [UInt8]?, channel: [UInt8]?, orderID: [UInt8]?, kind: [UInt8]?
-        var receivedAt: [UInt8]?, sourceTimestamp: [UInt8]?, traceID: [UInt8]?
+        var eventID: [UInt8]?
+        var channel: [UInt8]?
+        var orderID: [UInt8]?
+        var kind: [UInt8]?
+        var receivedAt: [UInt8]?
+        var sourceTimestamp: [UInt8]?
+        var traceID: [UInt8]?
         for header in headers {
             switch header.key {
             case EnvelopeHeader.eventID: eventID = header.value

@@ -18,7 +18,12 @@ enum StoredOrderState {
         var position: EventPosition?
 
         enum CodingKeys: String, CodingKey {
-            case payment, fulfillment, lifecycle, returns = "return", facts, position
+            case payment
+            case fulfillment
+            case lifecycle
+            case returns = "return"
+            case facts
+            case position
         }
     }
 

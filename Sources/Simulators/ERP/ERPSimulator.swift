@@ -1,9 +1,9 @@
 import Foundation
-import OrderModel
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import OrderModel
 import Synchronization
 
 /// A NetSuite-style ERP over HTTP, strict to Oracle's SuiteTalk REST documentation (see

@@ -1,8 +1,9 @@
 import Crypto
 import DriftlessTesting
 import Foundation
-@testable import Pipeline
 import XCTest
+
+@testable import Pipeline
 
 /// `erp.auth` (bearer, oauth2, tba) and `poller.lwa` from the environment and the config file:
 /// secrets from values or files, a missing or empty one an error naming the setting, never the value.

@@ -1,8 +1,9 @@
 import Foundation
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The ERP read path — ``ERPSync`` reads as dispatch plans with them and ``ERPViewReader`` as
 /// reconciliation compares with them — authenticates in every mode against an ERP simulator that

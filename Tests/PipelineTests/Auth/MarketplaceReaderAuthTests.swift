@@ -1,9 +1,10 @@
 import Foundation
 import Kafka
 import Ledger
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// Reconciliation reads getOrders as the poller does: with the poller's LWA token (one provider,
 /// one cached token for both) and within the poller's pacing (one usage plan for both).

@@ -2,9 +2,10 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import NIOCore
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// NetSuite OAuth 2.0 machine-to-machine: the ES256 client assertion, tokens from the ERP
 /// simulator's token endpoint, cached, and replaced once when the ERP stops accepting one.

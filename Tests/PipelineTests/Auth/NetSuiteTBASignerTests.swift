@@ -1,8 +1,9 @@
 import AsyncHTTPClient
 import Foundation
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// NetSuite token-based authentication: the client's OAuth 1.0a HMAC-SHA256 header against a
 /// published vector (RFC 5849's base string), against an independent implementation (Python

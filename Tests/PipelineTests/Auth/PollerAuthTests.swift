@@ -1,9 +1,10 @@
 import Foundation
 import Kafka
 import Ledger
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The marketplace poller on SP-API's rules: LWA access tokens on every call (refreshed ahead of
 /// expiry and once after a refusal), a revoked authorization stopping it with readiness off and the

@@ -1,7 +1,8 @@
 import DriftlessTesting
 import Foundation
-@testable import Pipeline
 import XCTest
+
+@testable import Pipeline
 
 /// `driftless simulate erp --oauth2-new-key-file` (what `scripts/run` starts): the simulator makes a
 /// key pair, registers the client, writes the private key owner-only and never prints it; the

@@ -1,6 +1,7 @@
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The circuit breaker and credential pause as a pure state machine (no clock, no I/O).
 final class DestinationStateTests: XCTestCase {

@@ -4,9 +4,10 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The dispatch stage end to end (mock cluster → dispatch → ERP simulator) in NetSuite OAuth 2.0
 /// and TBA mode: tokens that expire mid-run are replaced without a failed write, every effect lands
@@ -31,9 +32,11 @@ final class DispatchAuthTests: XCTestCase {
         let running = Task { await stage.run() }
 
         try await rig.publish(first)
-        let firstDone = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
-            stage.counters.snapshot.consumed >= first.count
-        }
+        let firstDone = await waitMakingProgress(
+            progress: { stage.counters.snapshot.consumed },
+            until: {
+                stage.counters.snapshot.consumed >= first.count
+            })
         XCTAssertTrue(firstDone.isDone, "\(firstDone): consumed \(stage.counters.snapshot.consumed) of \(first.count)")
         // A token is used for at least half its life (10 s) before it is replaced: however long the
         // first batch took on a busy machine, at most one token per 10 s started (not "exactly one",
@@ -46,9 +49,11 @@ final class DispatchAuthTests: XCTestCase {
         // from now (after the grant) lets the token age; that is the scenario, not synchronisation.
         try await Task.sleep(for: .milliseconds(12_100))
         try await rig.publish(second)
-        let secondDone = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
-            stage.counters.snapshot.consumed >= first.count + second.count
-        }
+        let secondDone = await waitMakingProgress(
+            progress: { stage.counters.snapshot.consumed },
+            until: {
+                stage.counters.snapshot.consumed >= first.count + second.count
+            })
         XCTAssertTrue(secondDone.isDone, "\(secondDone)")
         XCTAssertGreaterThan(rig.erp.tokenCounts.granted, grantedFirst, "replaced ahead of expiry")
         XCTAssertNil(rig.erp.statusCounts[401], "a token replaced ahead of expiry is never refused")
@@ -61,9 +66,11 @@ final class DispatchAuthTests: XCTestCase {
         XCTAssertTrue(writing, "writes in flight before the tokens are dropped")
         rig.erp.expireAccessTokens()
         let total = first.count + second.count + third.count
-        let done = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
-            stage.counters.snapshot.consumed >= total
-        }
+        let done = await waitMakingProgress(
+            progress: { stage.counters.snapshot.consumed },
+            until: {
+                stage.counters.snapshot.consumed >= total
+            })
         XCTAssertTrue(done.isDone, "\(done): consumed \(stage.counters.snapshot.consumed) of \(total)")
         stage.stop()
         await running.value

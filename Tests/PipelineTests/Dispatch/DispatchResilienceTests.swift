@@ -4,9 +4,10 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// Dispatch through an ERP outage (circuit breaker), refused credentials (pause), a SIGKILL and
 /// two replicas on PostgreSQL: nothing lost, no effect twice, nothing out of order.
@@ -28,9 +29,11 @@ final class DispatchResilienceTests: XCTestCase {
         let stage = try rig.stage(policy: policy, health: health)
         let running = Task { await stage.run() }
         try await rig.publish(stream)
-        let quarter = await waitMakingProgress(progress: { await rig.erp.store.appliedWrites }) {
-            await rig.erp.store.appliedWrites >= effects / 4
-        }
+        let quarter = await waitMakingProgress(
+            progress: { await rig.erp.store.appliedWrites },
+            until: {
+                await rig.erp.store.appliedWrites >= effects / 4
+            })
         XCTAssertTrue(quarter.isDone, "a quarter of the effects before the outage: \(quarter)")
         let failuresBefore = rig.erp.statusCounts[503] ?? 0
         rig.erp.faults.update { $0.outageUntil = Date().addingTimeInterval(seconds) }
@@ -60,9 +63,11 @@ final class DispatchResilienceTests: XCTestCase {
         XCTAssertLessThanOrEqual(
             outageFailures - failuresToOpen, inFlight * (1 + ERPClient.maxPollFailures) + 2 * probeSlots,
             "no flood of failures during the outage (\(failuresToOpen) to open, \(outageFailures) in all)")
-        let done = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
-            stage.counters.snapshot.consumed >= stream.count
-        }
+        let done = await waitMakingProgress(
+            progress: { stage.counters.snapshot.consumed },
+            until: {
+                stage.counters.snapshot.consumed >= stream.count
+            })
         XCTAssertTrue(done.isDone, "\(done): consumed \(stage.counters.snapshot.consumed) of \(stream.count)")
         stage.stop()
         await running.value
@@ -150,15 +155,19 @@ final class DispatchResilienceTests: XCTestCase {
             first.counters.snapshot.consumed > 0 && second.counters.snapshot.consumed > 0
         }
         XCTAssertTrue(both, "both replicas dispatched")
-        let partly = await waitMakingProgress(progress: { await rig.erp.store.appliedWrites }) {
-            await rig.erp.store.appliedWrites >= effects * 4 / 10
-        }
+        let partly = await waitMakingProgress(
+            progress: { await rig.erp.store.appliedWrites },
+            until: {
+                await rig.erp.store.appliedWrites >= effects * 4 / 10
+            })
         XCTAssertTrue(partly.isDone, "\(partly)")
         second.stop()
         await runSecond.value
-        let complete = await waitMakingProgress(progress: { await rig.erp.store.appliedWrites }) {
-            await rig.erp.store.appliedWrites >= effects
-        }
+        let complete = await waitMakingProgress(
+            progress: { await rig.erp.store.appliedWrites },
+            until: {
+                await rig.erp.store.appliedWrites >= effects
+            })
         XCTAssertTrue(complete.isDone, "\(complete)")
         // Let the survivor finish what it re-reads after taking the partitions over.
         let settled = await eventually(timeout: .seconds(60)) {

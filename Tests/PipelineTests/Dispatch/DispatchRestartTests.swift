@@ -4,9 +4,10 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// `driftless run --stage dispatch --stage retry` as a real process on Tansu, killed with SIGKILL
 /// mid-run (with records waiting in the retry tiers and events parked) and started again: every
@@ -46,9 +47,11 @@ final class DispatchRestartTests: XCTestCase {
         _ = try await producer.send(stream.map { CanonicalLifecycles.record($0, topics: topics) })
         await producer.close()
 
-        let midRun = await waitMakingProgress(progress: { await erp.store.appliedWrites }) {
-            await erp.store.appliedWrites >= effects / 3
-        }
+        let midRun = await waitMakingProgress(
+            progress: { await erp.store.appliedWrites },
+            until: {
+                await erp.store.appliedWrites >= effects / 3
+            })
         let before = await erp.store.appliedWrites
         XCTAssertTrue(midRun.isDone, "\(midRun): \(before) of \(effects) effects before the kill")
         first.kill()
@@ -61,9 +64,11 @@ final class DispatchRestartTests: XCTestCase {
             arguments: ["--stage", "dispatch", "--stage", "retry"])
         defer { second.kill() }
         try await second.waitUntilReady()
-        let complete = await waitMakingProgress(progress: { await erp.store.appliedWrites }) {
-            await erp.store.appliedWrites >= effects
-        }
+        let complete = await waitMakingProgress(
+            progress: { await erp.store.appliedWrites },
+            until: {
+                await erp.store.appliedWrites >= effects
+            })
         let after = await erp.store.appliedWrites
         XCTAssertTrue(complete.isDone, "\(complete): \(after) of \(effects)\n\(second.output.suffix(2000))")
         // Whatever the second process still re-reads must change nothing: SIGTERM drains it (its

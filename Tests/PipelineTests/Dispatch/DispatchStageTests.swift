@@ -4,9 +4,10 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The dispatch stage on a real broker against the ERP simulator: every effect lands exactly once
 /// and per order in canonical order through transient faults; refused writes are dead-lettered with
@@ -49,9 +50,11 @@ final class DispatchStageTests: XCTestCase {
         let running = Task { await stage.run() }
         let started = ContinuousClock.now
         // However busy the machine: fails only when nothing more is consumed for a minute.
-        let consumed = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
-            stage.counters.snapshot.consumed >= stream.count
-        }
+        let consumed = await waitMakingProgress(
+            progress: { stage.counters.snapshot.consumed },
+            until: {
+                stage.counters.snapshot.consumed >= stream.count
+            })
         let elapsed = ContinuousClock.now - started
         stage.stop()
         await running.value

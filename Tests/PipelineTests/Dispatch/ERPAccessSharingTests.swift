@@ -1,9 +1,10 @@
 import Foundation
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// Issue 23: one ``ERPAccess`` per process. Dispatch, retry and reconciliation reads running at once
 /// in one process share one client — one OAuth 2.0 grant for the token's lifetime — and one

@@ -3,9 +3,10 @@ import Foundation
 import Kafka
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// Issue 23, "requests per order before and after": the ERP calls one dispatch replica makes for
 /// realistic order lifecycles (``CanonicalLifecycles``: about ten status and record changes per
@@ -44,9 +45,11 @@ final class ERPCallsMeasurement: XCTestCase {
         try await rig.publish(stream)
         let stage = try rig.stage(replica: "dispatch-calls", timeout: .seconds(5), writeMode: writeMode)
         let running = Task { await stage.run() }
-        let consumed = await waitMakingProgress(progress: { stage.counters.snapshot.consumed }) {
-            stage.counters.snapshot.consumed >= stream.count
-        }
+        let consumed = await waitMakingProgress(
+            progress: { stage.counters.snapshot.consumed },
+            until: {
+                stage.counters.snapshot.consumed >= stream.count
+            })
         stage.stop()
         await running.value
         XCTAssertTrue(consumed.isDone, "consumed \(stage.counters.snapshot.consumed) of \(stream.count): \(consumed)")

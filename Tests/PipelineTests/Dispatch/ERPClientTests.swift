@@ -1,7 +1,8 @@
 import Foundation
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The ERP client against the NetSuite-style simulator: outcomes sorted into the taxonomy dispatch
 /// routes, bounded concurrency, and configuration errors.

@@ -2,9 +2,10 @@ import Foundation
 import Kafka
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// Issue 22, finding 2 — "a late write wins" — on the mock cluster against the ERP simulator over
 /// real HTTP: a fraction of writes get no answer before the client's timeout and commit later,

@@ -1,8 +1,9 @@
 import Foundation
-@testable import Pipeline
 import PipelineHTTP
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The whole process with a poller whose LWA authorization was revoked: the poller stops, the
 /// process stays up (`/healthz` 200) but is not ready (`/readyz` 503), and shuts down normally.

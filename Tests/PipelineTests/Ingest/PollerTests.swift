@@ -3,10 +3,11 @@ import Foundation
 import Kafka
 import Ledger
 import OrderModel
-@testable import Pipeline
 import Simulators
 import Synchronization
 import XCTest
+
+@testable import Pipeline
 
 /// The marketplace poller against the SP-API-style simulator: NextToken paging, 429 back-off,
 /// checkpoint in the ledger, restart without skipping or flooding.

@@ -18,7 +18,8 @@ final class WebhookIngestTests: XCTestCase {
         let store = StorefrontStore(seed: 1)
         let (id, created) = await store.createOrder(paid: true)
         let unknown = try await store.apply(.setFinancialStatus("on_hold_for_review"), to: id)
-        let good = created[0], unmapped = unknown[0]
+        let good = created[0]
+        let unmapped = unknown[0]
         let deliverer = WebhookDeliverer(targetURL: fixture.webhookURL, secret: PipelineFixture.secret)
 
         // Wrong secret and missing signature: 401, nothing produced.

@@ -1,9 +1,9 @@
 import Foundation
-@testable import Kafka
 import Ledger
 import OrderModel
 import XCTest
 
+@testable import Kafka
 @testable import Pipeline
 
 /// The metrics hook without I/O: what a settled batch, a breaker transition and an ingest answer

@@ -158,9 +158,11 @@ final class ReconcileJobTests: XCTestCase {
         }
         let repairs = corrected
         let erpStore = rig.erp.store
-        let settled = await waitMakingProgress(progress: { await erpStore.appliedWrites }) {
-            await OracleChecker.check(repairs, store: erpStore).wrongOrders.isEmpty
-        }
+        let settled = await waitMakingProgress(
+            progress: { await erpStore.appliedWrites },
+            until: {
+                await OracleChecker.check(repairs, store: erpStore).wrongOrders.isEmpty
+            })
         XCTAssertTrue(settled.isDone, "the corrected orders reach the ERP: \(settled)")
         let second = try await Self.job(
             rig, ledger: ledger, topics: fixture.topics, alerts: engine, now: now.addingTimeInterval(60), sent: sent,

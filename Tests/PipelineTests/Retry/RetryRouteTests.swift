@@ -1,8 +1,9 @@
 import Foundation
 import Kafka
 import OrderModel
-@testable import Pipeline
 import XCTest
+
+@testable import Pipeline
 
 /// The retry ladder as a pure decision: tiers climbed per failed round, `Retry-After` as the due
 /// time capped by the tier without climbing, a bounded number of rounds, permanent failures to the

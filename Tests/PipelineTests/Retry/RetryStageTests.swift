@@ -4,9 +4,10 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// Dispatch and the retry stage on a real broker against the ERP simulator: transient failures
 /// climb the delayed retry tiers (never early), an order's later events are parked behind its
@@ -40,9 +41,11 @@ final class RetryStageTests: XCTestCase {
         let retry = try rig.retryStage(policy: policy)
         let runs = [Task { await dispatch.run() }, Task { await retry.run() }]
         // Faults for a while, then a healthy ERP.
-        let half = await waitMakingProgress(progress: { dispatch.counters.snapshot.consumed }) {
-            dispatch.counters.snapshot.consumed >= stream.count / 2
-        }
+        let half = await waitMakingProgress(
+            progress: { dispatch.counters.snapshot.consumed },
+            until: {
+                dispatch.counters.snapshot.consumed >= stream.count / 2
+            })
         XCTAssertTrue(half.isDone, "half the stream through the faults: \(half)")
         rig.erp.faults.update {
             $0.unavailableRatio = 0
@@ -262,9 +265,11 @@ final class RetryStageTests: XCTestCase {
         try await rig.publish(stream)
         let dispatch = try rig.stage(policy: policy)
         let running = Task { await dispatch.run() }
-        let routed = await waitMakingProgress(progress: { dispatch.counters.snapshot.consumed }) {
-            dispatch.counters.snapshot.consumed >= stream.count
-        }
+        let routed = await waitMakingProgress(
+            progress: { dispatch.counters.snapshot.consumed },
+            until: {
+                dispatch.counters.snapshot.consumed >= stream.count
+            })
         XCTAssertTrue(routed.isDone, "every event routed to the first tier or parked: \(routed)")
         rig.erp.faults.update { $0.unavailableRatio = 0 }
         return (dispatch, running)
@@ -274,9 +279,11 @@ final class RetryStageTests: XCTestCase {
     /// writes (the tiers' delays count as progress: they are at most `stall`).
     private func released(_ rig: DispatchRig, stall: Duration = .seconds(60)) async throws -> Bool {
         let parking = try rig.parking()
-        let outcome = await waitMakingProgress(stall: stall, progress: { await rig.erp.store.appliedWrites }) {
-            (try? await parking.parkingCounts()).map { $0.held == 0 && $0.parked == 0 } ?? false
-        }
+        let outcome = await waitMakingProgress(
+            stall: stall, progress: { await rig.erp.store.appliedWrites },
+            until: {
+                (try? await parking.parkingCounts()).map { $0.held == 0 && $0.parked == 0 } ?? false
+            })
         return outcome.isDone
     }
 

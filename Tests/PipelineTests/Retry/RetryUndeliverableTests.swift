@@ -4,9 +4,10 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The retry stage's own sends go through the stage's `BatchDelivery`: a record the broker refuses
 /// for good (here: larger than the retry stage producer's `message.max.bytes`, `MSG_SIZE_TOO_LARGE`)

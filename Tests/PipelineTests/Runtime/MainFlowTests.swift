@@ -1,8 +1,8 @@
 import DriftlessTesting
-import Logging
 import Foundation
 import Kafka
 import Ledger
+import Logging
 import OrderModel
 import Pipeline
 import Simulators
@@ -53,9 +53,12 @@ final class MainFlowTests: XCTestCase {
             let actual = Dictionary(states.map { ($0.orderKey, $0.state) }, uniquingKeysWith: { a, _ in a })
             return keys.filter { actual[$0] == expected[$0]?.rawValue }.count
         }
-        let converged = try await waitMakingProgress(progress: { try await settledOrders() }) {
-            try await settledOrders() == keys.count
-        }.isDone
+        let converged = try await waitMakingProgress(
+            progress: { try await settledOrders() },
+            until: {
+                try await settledOrders() == keys.count
+            }
+        ).isDone
         let states = try await ledger.loadStates(orders: keys)
         let actual = Dictionary(states.map { ($0.orderKey, $0.state) }, uniquingKeysWith: { a, _ in a })
         let wrong = keys.filter { actual[$0] != expected[$0]?.rawValue }
@@ -68,9 +71,11 @@ final class MainFlowTests: XCTestCase {
         let expectations = try await store.allOrders().map { try ERPOracle.expectation(shopify: $0) }
         XCTAssertEqual(expectations.count, orders)
         let erpStore = erp.store
-        let judged = await waitMakingProgress(progress: { await erpStore.appliedWrites }) {
-            await OracleChecker.check(expectations, store: erpStore).passed
-        }
+        let judged = await waitMakingProgress(
+            progress: { await erpStore.appliedWrites },
+            until: {
+                await OracleChecker.check(expectations, store: erpStore).passed
+            })
         let verdict = await OracleChecker.check(expectations, store: erpStore)
         XCTAssertTrue(judged.isDone && verdict.passed, "\(judged): \(verdict.details())")
         let duplicates = await erpStore.duplicateEffects

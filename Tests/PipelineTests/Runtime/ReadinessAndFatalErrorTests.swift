@@ -63,7 +63,8 @@ final class ReadinessAndFatalErrorTests: XCTestCase {
         let doomed = try await PipelineFixture.start(broker: broker, stages: [.validate], prefix: prefix, replica: "a")
         let survivor = try await PipelineFixture.start(
             broker: broker, stages: [.validate], prefix: prefix, replica: "b")
-        let stageA = try XCTUnwrap(doomed.runtime.validate), stageB = try XCTUnwrap(survivor.runtime.validate)
+        let stageA = try XCTUnwrap(doomed.runtime.validate)
+        let stageB = try XCTUnwrap(survivor.runtime.validate)
         let balanced = await eventually(timeout: .seconds(60)) {
             stageA.consumerStatistics.assignedPartitions > 0 && stageB.consumerStatistics.assignedPartitions > 0
         }

@@ -1,8 +1,9 @@
 import Foundation
 import Kafka
 import OrderModel
-@testable import Pipeline
 import Simulators
+
+@testable import Pipeline
 
 /// Realistic canonical streams for dispatch tests: every order's changes in version order
 /// (interleaved across orders, shuffled), with some changes delivered twice, as translate emits
@@ -139,7 +140,8 @@ enum CanonicalLifecycles {
         for (key, events) in byOrder {
             var expected = ExpectedOrder()
             var seen: Set<Int64> = []
-            let channel = key.channel.rawValue, id = key.orderID
+            let channel = key.channel.rawValue
+            let id = key.orderID
             var made: Set<String> = []
             var shown: String?  // what the last status write made the ERP show (A, B, C, H)
             var fulfilled = false  // an item fulfilment was made (NetSuite derives D/F from it)

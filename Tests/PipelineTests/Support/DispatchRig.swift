@@ -5,10 +5,11 @@ import Kafka
 import Ledger
 import Logging
 import OrderModel
-@testable import Pipeline
 import Simulators
 import Synchronization
 import XCTest
+
+@testable import Pipeline
 
 /// A dispatch stage's surroundings: a ``StageRig`` (broker, topics, ledger), the ERP simulator
 /// insisting on `auth` (OAuth 2.0 unless a test is about another mode, see ``TestERPAuth``), and a

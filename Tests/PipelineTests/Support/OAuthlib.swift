@@ -1,6 +1,7 @@
 import Foundation
-@testable import Pipeline
 import XCTest
+
+@testable import Pipeline
 
 /// Signs a request with Python's `oauthlib` (an implementation independent of ours; installed by
 /// scripts/install-deps). Missing Python or oauthlib fails the test, or skips it with

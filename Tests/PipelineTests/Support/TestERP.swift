@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
 import Logging
-@testable import Pipeline
 import Simulators
+
+@testable import Pipeline
 
 /// The ERP simulator insisting on one authentication mode, and the client credentials that pass:
 /// an OAuth 2.0 client (id, certificate id, a P-256 key pair made for this simulator, tokens living

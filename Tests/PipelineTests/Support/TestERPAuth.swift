@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Pipeline
 
 /// How a test's ERP simulator and its clients authenticate. Tests use NetSuite OAuth 2.0 (what a

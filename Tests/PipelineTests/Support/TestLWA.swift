@@ -1,6 +1,7 @@
 import Foundation
-@testable import Pipeline
 import Simulators
+
+@testable import Pipeline
 
 /// The one SP-API application every marketplace test authenticates as (Login with Amazon): the
 /// simulator's credentials and a token provider against its token endpoint.

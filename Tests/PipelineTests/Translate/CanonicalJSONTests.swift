@@ -2,9 +2,10 @@ import Foundation
 import JSONText
 import Ledger
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// The hand-written JSON of translate against `JSONEncoder`, its reference: canonical events must be
 /// the same bytes as `CanonicalEvent.encoder` writes, stored states must read back to the same state.

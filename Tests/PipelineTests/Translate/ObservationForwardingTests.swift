@@ -1,9 +1,10 @@
 import Foundation
 import Kafka
 import OrderModel
-@testable import Pipeline
 import Simulators
 import XCTest
+
+@testable import Pipeline
 
 /// Validate forwards the observation it decoded in `dl-observation`; translate uses it only when it
 /// agrees with the envelope and otherwise decodes the payload.

@@ -55,7 +55,8 @@ final class TranslateReplicaTests: XCTestCase {
                 kafka: broker.consumerConfig(), topics: topics, matrix: matrix, sink: producer, ledger: ledger,
                 audit: audit, replica: name, options: options, logger: logger)
         }
-        let first = try replica("translate-a"), second = try replica("translate-b")
+        let first = try replica("translate-a")
+        let second = try replica("translate-b")
         let runFirst = Task { await first.run() }
         let runSecond = Task { await second.run() }
 

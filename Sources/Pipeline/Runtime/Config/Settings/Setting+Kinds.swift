@@ -7,46 +7,56 @@ extension Setting {
 
     /// Free text.
     static func text(_ key: String, env: String? = nil, _ doc: String, _ path: Path<String>) -> Setting {
-        Setting(key: key, environment: env, kind: .text, doc: doc, show: { $0[keyPath: path] }) {
-            configuration, value, invalid in
-            configuration[keyPath: path] = try scalar(value, invalid, expected: "text")
-        }
+        Setting(
+            key: key, environment: env, kind: .text, doc: doc, show: { $0[keyPath: path] },
+            assign: {
+                configuration, value, invalid in
+                configuration[keyPath: path] = try scalar(value, invalid, expected: "text")
+            })
     }
 
     /// Free text that may be unset (nil).
     static func optionalText(_ key: String, env: String? = nil, _ doc: String, _ path: Path<String?>) -> Setting {
-        Setting(key: key, environment: env, kind: .text, doc: doc, show: { $0[keyPath: path] ?? "" }) {
-            configuration, value, invalid in
-            configuration[keyPath: path] = try scalar(value, invalid, expected: "text")
-        }
+        Setting(
+            key: key, environment: env, kind: .text, doc: doc, show: { $0[keyPath: path] ?? "" },
+            assign: {
+                configuration, value, invalid in
+                configuration[keyPath: path] = try scalar(value, invalid, expected: "text")
+            })
     }
 
     /// A whole number, at least `minimum`.
     static func integer(
         _ key: String, env: String? = nil, _ doc: String, _ path: Path<Int>, minimum: Int = .min
     ) -> Setting {
-        Setting(key: key, environment: env, kind: .integer, doc: doc, show: { String($0[keyPath: path]) }) {
-            configuration, value, invalid in
-            configuration[keyPath: path] = try whole(value, invalid, minimum: minimum)
-        }
+        Setting(
+            key: key, environment: env, kind: .integer, doc: doc, show: { String($0[keyPath: path]) },
+            assign: {
+                configuration, value, invalid in
+                configuration[keyPath: path] = try whole(value, invalid, minimum: minimum)
+            })
     }
 
     /// A whole number kept as `Int32` (Kafka's partition and replica counts).
     static func int32(_ key: String, env: String? = nil, _ doc: String, _ path: Path<Int32>) -> Setting {
-        Setting(key: key, environment: env, kind: .integer, doc: doc, show: { String($0[keyPath: path]) }) {
-            configuration, value, invalid in
-            configuration[keyPath: path] = Int32(clamping: try whole(value, invalid, minimum: .min))
-        }
+        Setting(
+            key: key, environment: env, kind: .integer, doc: doc, show: { String($0[keyPath: path]) },
+            assign: {
+                configuration, value, invalid in
+                configuration[keyPath: path] = Int32(clamping: try whole(value, invalid, minimum: .min))
+            })
     }
 
     /// A decimal number.
     static func number(_ key: String, env: String? = nil, _ doc: String, _ path: Path<Double>) -> Setting {
-        Setting(key: key, environment: env, kind: .number, doc: doc, show: { String($0[keyPath: path]) }) {
-            configuration, value, invalid in
-            let text = try scalar(value, invalid, expected: "a number")
-            guard let number = Double(text), number.isFinite else { throw invalid(text, expected: "a number") }
-            configuration[keyPath: path] = number
-        }
+        Setting(
+            key: key, environment: env, kind: .number, doc: doc, show: { String($0[keyPath: path]) },
+            assign: {
+                configuration, value, invalid in
+                let text = try scalar(value, invalid, expected: "a number")
+                guard let number = Double(text), number.isFinite else { throw invalid(text, expected: "a number") }
+                configuration[keyPath: path] = number
+            })
     }
 
     /// A duration written as whole milliseconds, at least `minimum`.
@@ -55,36 +65,38 @@ extension Setting {
     ) -> Setting {
         Setting(
             key: key, environment: env, kind: .milliseconds, doc: doc,
-            show: { String(Int64((DurationSeconds.of($0[keyPath: path]) * 1000).rounded())) }
-        ) { configuration, value, invalid in
-            configuration[keyPath: path] = .milliseconds(try whole(value, invalid, minimum: minimum))
-        }
+            show: { String(Int64((DurationSeconds.of($0[keyPath: path]) * 1000).rounded())) },
+            assign: { configuration, value, invalid in
+                configuration[keyPath: path] = .milliseconds(try whole(value, invalid, minimum: minimum))
+            })
     }
 
     /// A duration written as whole seconds.
     static func seconds(_ key: String, env: String? = nil, _ doc: String, _ path: Path<Duration>) -> Setting {
         Setting(
             key: key, environment: env, kind: .seconds, doc: doc,
-            show: { String(Int64(DurationSeconds.of($0[keyPath: path]).rounded())) }
-        ) { configuration, value, invalid in
-            configuration[keyPath: path] = .seconds(try whole(value, invalid, minimum: .min))
-        }
+            show: { String(Int64(DurationSeconds.of($0[keyPath: path]).rounded())) },
+            assign: { configuration, value, invalid in
+                configuration[keyPath: path] = .seconds(try whole(value, invalid, minimum: .min))
+            })
     }
 
     /// A duration written as text (`30d`, `12w`, `1h30m`), at least `minimum` seconds.
     static func duration(
         _ key: String, env: String? = nil, _ doc: String, _ path: Path<TimeInterval>, minimum: TimeInterval
     ) -> Setting {
-        Setting(key: key, environment: env, kind: .duration, doc: doc, show: { spanText($0[keyPath: path]) }) {
-            configuration, value, invalid in
-            let text = try scalar(value, invalid, expected: "a duration")
-            let minimumText = spanText(minimum)
-            guard let seconds = try? LedgerTimeSpec.duration(text, maximum: LedgerTimeSpec.maximumSeconds) else {
-                throw invalid(text, expected: "a duration such as 30d, 12w or 1h30m")
-            }
-            guard seconds >= minimum else { throw invalid(text, expected: "a duration of at least \(minimumText)") }
-            configuration[keyPath: path] = seconds
-        }
+        Setting(
+            key: key, environment: env, kind: .duration, doc: doc, show: { spanText($0[keyPath: path]) },
+            assign: {
+                configuration, value, invalid in
+                let text = try scalar(value, invalid, expected: "a duration")
+                let minimumText = spanText(minimum)
+                guard let seconds = try? LedgerTimeSpec.duration(text, maximum: LedgerTimeSpec.maximumSeconds) else {
+                    throw invalid(text, expected: "a duration such as 30d, 12w or 1h30m")
+                }
+                guard seconds >= minimum else { throw invalid(text, expected: "a duration of at least \(minimumText)") }
+                configuration[keyPath: path] = seconds
+            })
     }
 
     /// Seconds as the largest whole unit: `30d`, `2h`, `90s`.
@@ -106,11 +118,11 @@ extension Setting {
             show: { configuration in
                 configuration[keyPath: path].sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                     .joined(separator: ", ")
-            }
-        ) { configuration, value, invalid in
-            guard case .map(let entries) = value else { throw invalid("\(value)", expected: "a map of texts") }
-            configuration[keyPath: path].merge(entries) { _, new in new }
-        }
+            },
+            assign: { configuration, value, invalid in
+                guard case .map(let entries) = value else { throw invalid("\(value)", expected: "a map of texts") }
+                configuration[keyPath: path].merge(entries) { _, new in new }
+            })
     }
 
     /// The text of a scalar value.

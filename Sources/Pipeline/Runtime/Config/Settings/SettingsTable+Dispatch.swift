@@ -6,17 +6,17 @@ extension SettingsTable {
         Setting(
             key: "dispatch.retryTiers", environment: nil, kind: .list,
             doc: "Delayed retry topics `<prefix>.retry.<tier>`; after the last, dead-letter.",
-            show: { $0.dispatch.retryTiers.map(\.name).joined(separator: ", ") }
-        ) { configuration, value, invalid in
-            guard case .list(let names) = value else { throw invalid("\(value)", expected: "a list of tiers") }
-            configuration.dispatch.retryTiers = try names.map { name in
-                guard let tier = RetryTier(name) else {
-                    throw PipelineConfigurationError.invalidValue(
-                        field: "dispatch.retryTiers", value: "\(name) (a whole number and ms, s, m or h, e.g. 10s)")
+            show: { $0.dispatch.retryTiers.map(\.name).joined(separator: ", ") },
+            assign: { configuration, value, invalid in
+                guard case .list(let names) = value else { throw invalid("\(value)", expected: "a list of tiers") }
+                configuration.dispatch.retryTiers = try names.map { name in
+                    guard let tier = RetryTier(name) else {
+                        throw PipelineConfigurationError.invalidValue(
+                            field: "dispatch.retryTiers", value: "\(name) (a whole number and ms, s, m or h, e.g. 10s)")
+                    }
+                    return tier
                 }
-                return tier
-            }
-        },
+            }),
         .milliseconds(
             "dispatch.initialBackoffMs", "Full-jitter back-off between attempts, doubling …",
             \.dispatch.initialBackoff),

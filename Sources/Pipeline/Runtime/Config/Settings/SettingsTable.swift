@@ -11,17 +11,17 @@ enum SettingsTable {
         Setting(
             key: "kafka.bootstrapServers", environment: "DRIFTLESS_KAFKA_BOOTSTRAP", kind: .text,
             doc: "The brokers, or `embedded` for librdkafka's in-process mock cluster (never used unless asked for).",
-            show: { $0.bootstrapServers ?? ($0.embeddedRequested ? "embedded" : "") }
-        ) { configuration, value, invalid in
-            let text = try Setting.scalar(value, invalid, expected: "host:port list or embedded")
-            if text == "embedded" {
-                configuration.bootstrapServers = nil
-                configuration.embeddedRequested = true
-            } else if !text.isEmpty {
-                configuration.bootstrapServers = text
-                configuration.embeddedRequested = false
-            }
-        },
+            show: { $0.bootstrapServers ?? ($0.embeddedRequested ? "embedded" : "") },
+            assign: { configuration, value, invalid in
+                let text = try Setting.scalar(value, invalid, expected: "host:port list or embedded")
+                if text == "embedded" {
+                    configuration.bootstrapServers = nil
+                    configuration.embeddedRequested = true
+                } else if !text.isEmpty {
+                    configuration.bootstrapServers = text
+                    configuration.embeddedRequested = false
+                }
+            }),
         .text(
             "kafka.topicPrefix", env: "DRIFTLESS_TOPIC_PREFIX", "Prefix of every topic (`<prefix>.ingest.raw` …).",
             \.topicPrefix),
