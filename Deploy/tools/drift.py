@@ -213,11 +213,29 @@ def resolve(structs, scope, type_name):
     return None
 
 
+def table_keys():
+    """The keys of the settings table's rows (`Sources/Pipeline/Runtime/Config/Settings/SettingsTable*.swift`):
+    the first string literal of each row, e.g. `.integer("ingest.port", …)` or `Setting(key: "kafka.…", …)`."""
+    keys = set()
+    for path in sorted((ROOT / "Sources/Pipeline/Runtime/Config/Settings").glob("SettingsTable*.swift")):
+        keys.update(re.findall(r'(?:\.\w+\(\s*|key: )"([a-z]+(?:\.[A-Za-z]+)+)"', path.read_text()))
+    return keys
+
+
+TABLE = table_keys()
+
+
 def yaml_keys(structs, scope, fields, value, path, where, used):
     if not isinstance(value, dict):
         return
     for key, child in value.items():
         dotted = f"{path}.{key}" if path else str(key)
+        if dotted in TABLE:  # a row of the settings table (a map row takes any key below it)
+            used.append((dotted, where))
+            continue
+        if key not in fields and any(k.startswith(dotted + ".") for k in TABLE):
+            yaml_keys(structs, scope, {}, child, dotted, where, used)  # a section only the table reads
+            continue
         if key not in fields:
             fail(f"{where}: configuration key {dotted} is not decoded by the code")
             continue
@@ -257,7 +275,7 @@ def check_configuration():
         if not (re.search(rf"(^|\s|#\s*){re.escape(leaf)}:", documented, re.M) or dotted in documented):
             fail(f"{where}: configuration key {dotted} is documented nowhere (Deploy/driftless.yaml, README.md, ARCHITECTURE.md)")
     print(f"drift: {len(used)} configuration keys in {len(files)} files decoded and documented "
-          f"({len(structs)} config structs read from Sources/Pipeline)")
+          f"({len(structs)} config structs and {len(TABLE)} settings-table rows read from Sources/Pipeline)")
     sources = "\n".join(p.read_text() for p in (ROOT / "Sources").rglob("*.swift"))
     variables = set()
     for path in list((DEPLOY / "kubernetes").rglob("*.yaml")) + [DEPLOY / "compose/compose.yaml", DEPLOY / "README.md",
