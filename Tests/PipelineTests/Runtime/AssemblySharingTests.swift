@@ -20,7 +20,7 @@ final class AssemblySharingTests: XCTestCase {
         // Requests overlap (so the limit matters) and some fail (so the retry stage gets work).
         erp.faults.update {
             $0.latency = .milliseconds(15)
-            $0.unavailableRatio = 0.15
+            $0.unavailableRatio = 0.1
         }
         defer {
             Task {
@@ -47,13 +47,20 @@ final class AssemblySharingTests: XCTestCase {
         }
         defer { try? FileManager.default.removeItem(at: fixture.directory) }
         let runtime = fixture.runtime
+        // Once dispatch is writing what reconciliation injected, the ERP is out for 2 s: the writes that
+        // fail then go to the retry tiers (one attempt in place), so the retry stage has work for sure.
+        let writing = await eventually(timeout: .seconds(60)) {
+            await erp.store.allRecords().filter { $0.type == .salesOrder }.count >= 3
+        }
+        XCTAssertTrue(writing, "dispatch writes what reconciliation injected")
+        erp.faults.update { $0.outageUntil = Date().addingTimeInterval(2) }
         let written = await eventually(timeout: .seconds(120)) {
             var found = 0
             for id in missing where await erp.store.find(.salesOrder, id: "eid:so-shopify-\(id)") != nil { found += 1 }
             return found == missing.count
         }
         XCTAssertTrue(written, "every order reconciliation injected reaches the ERP")
-        let retried = (runtime.retry?.counters.snapshot.consumed ?? 0) > 0
+        let retried = await eventually(timeout: .seconds(30)) { (runtime.retry?.counters.snapshot.consumed ?? 0) > 0 }
         let granted = erp.tokenCounts.granted
         let highWater = erp.faults.concurrencyHighWaterMark
         let counts = runtime.assembly.counts
