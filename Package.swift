@@ -167,9 +167,29 @@ let package = Package(
             dependencies: ["DriftlessCLI"],
             swiftSettings: swiftSettings
         ),
+        // The production verbs (run, dlq, lag, reconcile, trace, ledger, mapping, topics, config): no simulator.
+        .target(
+            name: "DriftlessOperations",
+            dependencies: [
+                "Kafka",
+                "OrderModel",
+                "Ledger",
+                "Pipeline",
+                "PipelineHTTP",
+                "OpsConsole",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The root command, and the verbs that run simulators or the dev broker (demo, chaos, simulate,
+        // dev-broker) on top of the production verbs.
         .target(
             name: "DriftlessCLI",
             dependencies: [
+                "DriftlessOperations",
                 "Kafka",
                 "KafkaCompatProxy",
                 "OrderModel",
@@ -293,7 +313,8 @@ let package = Package(
         .testTarget(
             name: "DriftlessCLITests",
             dependencies: [
-                "DriftlessCLI", "DriftlessTesting", "Ledger", "Kafka", "Pipeline", "Simulators", "OrderModel",
+                "DriftlessCLI", "DriftlessOperations", "DriftlessTesting", "Ledger", "Kafka", "Pipeline", "Simulators",
+                "OrderModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftlessOperations
 import Foundation
 import Kafka
 import Pipeline

@@ -4,6 +4,7 @@ import Simulators
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 /// The chaos checker fires on each way the ERP can be wrong, naming the order; the nemesis' timeline
 /// is seeded and the short profile has every fault class.

@@ -8,6 +8,7 @@ import Synchronization
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 /// `driftless dlq …` through the real argument parser on a real SQLite ledger (and, for replay,
 /// librdkafka's mock cluster).

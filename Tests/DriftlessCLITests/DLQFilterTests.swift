@@ -5,6 +5,7 @@ import Ledger
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 /// Issue 25 item 14: one name per meaning on every `dlq` verb — `--reason-code` selects cases,
 /// `--note` is the justification — and the old, ambiguous `--reason` is refused with what to write.

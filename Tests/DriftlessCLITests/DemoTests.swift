@@ -8,6 +8,7 @@ import Synchronization
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 /// `driftless demo` at a small size: the whole scenario through every stage on the mock cluster, into
 /// the simulators, asserted against the simulators' own records.

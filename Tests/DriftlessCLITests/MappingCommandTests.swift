@@ -5,6 +5,7 @@ import OrderModel
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 /// `driftless mapping …` through the real argument parser, on real temporary files.
 final class MappingCommandTests: XCTestCase {

@@ -7,6 +7,7 @@ import Simulators
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 /// `driftless mapping check FILE --payloads DIR` reports the SKUs of recorded orders the mapping's
 /// `content.items` does not map (issue 24), through the real parser on real temporary files.

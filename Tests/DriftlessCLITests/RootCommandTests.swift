@@ -3,6 +3,7 @@ import Kafka
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 final class RootCommandTests: XCTestCase {
     /// `driftless --help` lists every verb the README promises.

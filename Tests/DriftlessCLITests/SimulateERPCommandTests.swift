@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 /// `driftless simulate erp` refuses to start without a usable token.
 final class SimulateERPCommandTests: XCTestCase {

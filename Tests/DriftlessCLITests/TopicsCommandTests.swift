@@ -7,6 +7,7 @@ import Pipeline
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 /// `driftless topics create|check` through the real argument parser: `check` on librdkafka's mock cluster
 /// (whose admin API has no CreateTopics, rdkafka_mock.h: topics are made the way the embedded runtime makes

@@ -4,6 +4,7 @@ import Ledger
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 /// `driftless trace` (request parsing and rendering live in the CLI) on a real SQLite ledger.
 final class TraceRequestTests: XCTestCase {

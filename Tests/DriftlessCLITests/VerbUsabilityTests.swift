@@ -4,6 +4,7 @@ import Foundation
 import XCTest
 
 @testable import DriftlessCLI
+@testable import DriftlessOperations
 
 #if canImport(Glibc)
     import Glibc

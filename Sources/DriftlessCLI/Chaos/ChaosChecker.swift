@@ -1,3 +1,4 @@
+import DriftlessOperations
 import Foundation
 import Simulators
 

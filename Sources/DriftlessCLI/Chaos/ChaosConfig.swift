@@ -1,3 +1,4 @@
+import DriftlessOperations
 import Foundation
 
 /// The stage processes' configuration: a YAML file without secrets (Kafka through the run's proxy, its

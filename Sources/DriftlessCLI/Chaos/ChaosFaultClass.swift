@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftlessOperations
 
 /// A class of fault the chaos nemesis injects (`driftless chaos --faults kill,pause,…`).
 enum ChaosFaultClass: String, CaseIterable, Codable, Sendable, Comparable {

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DriftlessOperations
 import Foundation
 
 /// "No partition stays paused": after the settle, every running stage replica's `/metrics` must show

@@ -1,3 +1,4 @@
+import DriftlessOperations
 import Foundation
 
 /// What a chaos run found: the table it prints and the same as JSON (`--report file.json`) for

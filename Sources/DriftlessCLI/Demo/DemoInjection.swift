@@ -1,3 +1,4 @@
+import DriftlessOperations
 import OrderModel
 
 /// One fault the demo injects, the orders it hit, and what the pipeline should make of it.

@@ -1,3 +1,4 @@
+import DriftlessOperations
 import Foundation
 
 /// The samples of a Prometheus text exposition (what `GET /metrics` serves), read back for the live

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import DriftlessOperations
 import Foundation
 import Kafka
 import Ledger

@@ -1,3 +1,4 @@
+import DriftlessOperations
 import Foundation
 
 /// The demo's live numbers as text, from the pipeline's own metrics (what `/metrics` serves).

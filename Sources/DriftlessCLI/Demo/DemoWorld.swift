@@ -1,4 +1,5 @@
 import Crypto
+import DriftlessOperations
 import Foundation
 import Logging
 import Pipeline

@@ -7,11 +7,14 @@ import Pipeline
 /// `driftless topics create|check`: the pipeline's topics (`TopicSetup.specs`: every stage topic and
 /// retry tier with the configured partitions, replication factor and retention) made ahead of the
 /// stages — e.g. by a Kubernetes Job — and checked against the brokers.
-struct TopicsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct TopicsCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "topics",
         abstract: "Create or check the pipeline's Kafka topics (partitions, replication, retention).",
         subcommands: [TopicsCreate.self, TopicsCheck.self])
+
+    /// A command with its defaults (ArgumentParser fills in what is given).
+    package init() {}
 }
 
 /// The options both verbs share and what they resolve to.
@@ -25,7 +28,7 @@ struct TopicsOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds to wait for the brokers' answers.")
     var timeout: Double = 30
 
-    func validate() throws {
+    package func validate() throws {
         guard timeout.isFinite, timeout >= 1 else { throw ValidationError("--timeout must be at least 1") }
     }
 
@@ -94,7 +97,7 @@ struct TopicsCreate: AsyncParsableCommand {
         return TopicsCheckResult.compare(specs: specs, found: try await admin.listTopics())
     }
 
-    func run() async throws {
+    package func run() async throws {
         let result = try await execute()
         print(result.text)
         if !result.ok { throw ExitCode(1) }

@@ -4,8 +4,8 @@ import Ledger
 import Logging
 
 /// `driftless dlq …`: the dead-letter cases the dead-letter stage keeps in the ledger.
-struct DLQCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct DLQCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "dlq",
         abstract: "List, show, replay and discard dead-letter cases.",
         discussion: """
@@ -22,6 +22,9 @@ struct DLQCommand: AsyncParsableCommand {
             """,
         subcommands: [DLQList.self, DLQShow.self, DLQReplay.self, DLQDiscard.self]
     )
+
+    /// A command with its defaults (ArgumentParser fills in what is given).
+    package init() {}
 }
 
 extension LedgerURLOption {

@@ -4,11 +4,14 @@ import Pipeline
 
 /// `driftless config show` and `driftless config reference`: the effective configuration (secrets as
 /// set/unset only) and the settings reference, both from the settings table.
-struct ConfigCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ConfigCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "The effective configuration, and the settings reference.",
         subcommands: [Show.self, Reference.self])
+
+    /// A command with its defaults (ArgumentParser fills in what is given).
+    package init() {}
 
     /// `driftless config show [--config F]`.
     struct Show: AsyncParsableCommand {

@@ -7,31 +7,31 @@ import Synchronization
 /// cancellation). It never throws: what the body returned or threw is kept in ``outcome`` for the
 /// command to read after the group ended; list it with `successTerminationBehavior:
 /// .gracefullyShutdownGroup` so that its end ends the group.
-final class CommandJob<Value: Sendable>: Service, CustomStringConvertible, Sendable {
+package final class CommandJob<Value: Sendable>: Service, CustomStringConvertible, Sendable {
     /// What the body returned or threw, and whether a graceful shutdown cancelled it first.
-    struct Outcome: Sendable {
-        var result: Result<Value, any Error>
-        var interrupted: Bool
+    package struct Outcome: Sendable {
+        package var result: Result<Value, any Error>
+        package var interrupted: Bool
     }
 
-    let description: String
+    package let description: String
     private let body: @Sendable () async throws -> Value
     private let finished = Mutex<Outcome?>(nil)
 
-    init(_ name: String, _ body: @escaping @Sendable () async throws -> Value) {
+    package init(_ name: String, _ body: @escaping @Sendable () async throws -> Value) {
         description = name
         self.body = body
     }
 
     /// Nil until the body ended (or when the group never ran it).
-    var outcome: Outcome? { finished.withLock { $0 } }
+    package var outcome: Outcome? { finished.withLock { $0 } }
 
     /// As a service-group entry whose end shuts the group down.
-    var configuration: ServiceGroupConfiguration.ServiceConfiguration {
+    package var configuration: ServiceGroupConfiguration.ServiceConfiguration {
         .init(service: self, successTerminationBehavior: .gracefullyShutdownGroup)
     }
 
-    func run() async throws {
+    package func run() async throws {
         let body = body
         let outcome = await cancelWhenGracefulShutdown {
             let result: Result<Value, any Error>
@@ -47,16 +47,16 @@ final class CommandJob<Value: Sendable>: Service, CustomStringConvertible, Senda
 }
 
 /// Keeps something running until graceful shutdown (SIGTERM/SIGINT), then stops it with `stop`.
-struct UntilShutdown: Service, CustomStringConvertible {
-    let description: String
-    let stop: @Sendable () async -> Void
+package struct UntilShutdown: Service, CustomStringConvertible {
+    package let description: String
+    package let stop: @Sendable () async -> Void
 
-    init(_ name: String, stop: @escaping @Sendable () async -> Void) {
+    package init(_ name: String, stop: @escaping @Sendable () async -> Void) {
         description = name
         self.stop = stop
     }
 
-    func run() async throws {
+    package func run() async throws {
         try? await gracefulShutdown()
         await stop()
     }
@@ -64,12 +64,17 @@ struct UntilShutdown: Service, CustomStringConvertible {
 
 /// A running ``PipelineRuntime`` as a service: ends when the runtime ends, and a graceful shutdown
 /// shuts the runtime down (stages drain, clients close in order).
-struct RuntimeService: Service, CustomStringConvertible {
-    let runtime: PipelineRuntime
+package struct RuntimeService: Service, CustomStringConvertible {
+    package let runtime: PipelineRuntime
 
-    var description: String { "pipeline" }
+    package var description: String { "pipeline" }
 
-    func run() async throws {
+    /// The service of `runtime`.
+    package init(runtime: PipelineRuntime) {
+        self.runtime = runtime
+    }
+
+    package func run() async throws {
         let runtime = runtime
         try await withGracefulShutdownHandler {
             try await runtime.wait()

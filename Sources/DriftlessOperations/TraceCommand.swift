@@ -6,8 +6,8 @@ import Pipeline
 
 /// `driftless trace ORDER` prints one order's timeline across hops and systems;
 /// `driftless trace --since 1h --status failed` searches the audit trail.
-struct TraceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct TraceCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "trace",
         abstract: "Show an order's path through Driftless, or search the audit trail.",
         discussion: """
@@ -21,6 +21,9 @@ struct TraceCommand: AsyncParsableCommand {
               driftless trace --since 24h --hop quarantined --channel amazon --limit 50
             """
     )
+
+    /// A command with its defaults (ArgumentParser fills in what is given).
+    package init() {}
 
     @Argument(help: "Order key, e.g. shopify:1001. Omit to search.") var order: String?
     @Option(help: "Only records at or after this time: a duration ago (1h, 30m, 2d) or RFC 3339.") var since: String?
@@ -44,7 +47,7 @@ struct TraceCommand: AsyncParsableCommand {
     var config: String?
     @OptionGroup var ledger: LedgerURLOption
 
-    func run() async throws {
+    package func run() async throws {
         let request = TraceRequest(
             order: order, since: since, until: until, status: status, hops: hops, channel: channel, stage: stage,
             orderPrefix: orderPrefix, limit: limit, json: json)

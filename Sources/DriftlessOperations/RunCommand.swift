@@ -12,8 +12,8 @@ import PipelineHTTP
 /// `DRIFTLESS_KAFKA_BOOTSTRAP=embedded` or `kafka.bootstrapServers: embedded`): without brokers `run`
 /// refuses to start rather than keep events where the next restart loses them. SIGTERM/SIGINT shut
 /// down gracefully.
-struct RunCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct RunCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the pipeline: ingest (webhooks, poller), validate, translate, dispatch, dead-letter.",
         discussion: """
@@ -24,6 +24,9 @@ struct RunCommand: AsyncParsableCommand {
             stops start-up. Kafka: real brokers, or `embedded` (the in-process mock cluster, nothing kept) \
             only when asked for.
             """)
+
+    /// A command with its defaults (ArgumentParser fills in what is given).
+    package init() {}
 
     @Option(name: .long, help: "YAML configuration file.")
     var config: String?
@@ -47,13 +50,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
-    func validate() throws {
+    package func validate() throws {
         if !tier.isEmpty, !stage.contains(.retry) {
             throw ValidationError("--tier needs --stage retry (it picks the retry tiers that stage reads)")
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         var configuration: PipelineConfiguration
         do {
             configuration = try PipelineConfiguration.load(file: config)

@@ -4,12 +4,15 @@ import OrderModel
 import Pipeline
 
 /// `driftless mapping check|show|diff`: validate, document and compare mapping matrix files.
-struct MappingCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct MappingCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "mapping",
         abstract: "Check, document and compare status mapping matrices.",
         subcommands: [MappingCheck.self, MappingShow.self, MappingDiffCommand.self]
     )
+
+    /// A command with its defaults (ArgumentParser fills in what is given).
+    package init() {}
 }
 
 /// What a mapping verb produced: text for stdout and stderr, and the exit code.
@@ -160,7 +163,7 @@ struct MappingCheck: AsyncParsableCommand {
                 + "\(matrix.erpTargets.count) canonical states, \(matrix.content.items.count) SKUs)")
     }
 
-    func run() async throws {
+    package func run() async throws {
         var erp: ERPConfiguration?
         if let config {
             do {

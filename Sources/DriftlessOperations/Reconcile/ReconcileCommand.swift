@@ -10,8 +10,8 @@ import ServiceLifecycle
 /// `driftless reconcile`: compares order states across the storefront and the ERP for the last 48 h
 /// (the playbook's Step 4), auto-corrects or flags each mismatch per policy and prints a report;
 /// `--schedule` keeps running it daily (one run at a time across replicas through the ledger lease).
-struct ReconcileCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ReconcileCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "reconcile",
         abstract: "Compare order states across the channels and the ERP; correct or flag the drift.",
         discussion: """
@@ -25,6 +25,9 @@ struct ReconcileCommand: AsyncParsableCommand {
             a run failing reconcile.maxRunAttempts times (3) is given up with an alert. --history lists the \
             runs (read-only).
             """)
+
+    /// A command with its defaults (ArgumentParser fills in what is given).
+    package init() {}
 
     @Option(name: .long, help: "YAML configuration file.")
     var config: String?
@@ -60,7 +63,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             valueName: "path"))
     var metricsFile: String?
 
-    func validate() throws {
+    package func validate() throws {
         if let window { _ = try Self.parseWindow(window) }
         if schedule && dryRun { throw ValidationError("--schedule cannot be combined with --dry-run") }
         if history && (schedule || dryRun || window != nil) {
@@ -81,7 +84,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         var pipeline: PipelineConfiguration
         do {
             pipeline = try PipelineConfiguration.load(file: config)

@@ -9,8 +9,8 @@ import Pipeline
 /// `driftless_consumer_lag_messages` — and each group's verdict over `--window` samples
 /// (``LagVerdictMachine``: OK, WARN growing, STALL committed offset not moving, STOP no member), the
 /// same verdict as `driftless_consumer_group_verdict`.
-struct LagCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct LagCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "lag",
         abstract: "Consumer lag per stage group and partition (committed offset, watermarks, lag).",
         discussion: """
@@ -19,6 +19,9 @@ struct LagCommand: AsyncParsableCommand {
             read its lag on its /metrics instead. Verdicts: --window 6 --interval 5 samples six times, \
             five seconds apart, and judges each group over them (with --watch the window rolls on).
             """)
+
+    /// A command with its defaults (ArgumentParser fills in what is given).
+    package init() {}
 
     @Option(name: .long, help: "YAML configuration file.")
     var config: String?
@@ -41,12 +44,12 @@ struct LagCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Samples (--interval apart) each group's verdict is judged over (1: now only).")
     var window: Int = 1
 
-    func validate() throws {
+    package func validate() throws {
         guard interval.isFinite, interval >= 0.1 else { throw ValidationError("--interval must be at least 0.1") }
         guard (1...100).contains(window) else { throw ValidationError("--window must be between 1 and 100 samples") }
     }
 
-    func run() async throws {
+    package func run() async throws {
         let target = try BrokerTarget(
             config: config, bootstrap: bootstrap, embeddedHint: "an embedded run's lag is on its /metrics")
         let (configuration, servers) = (target.configuration, target.bootstrapServers)

@@ -67,12 +67,15 @@ func ledgerLogger() -> Logger {
 }
 
 /// `driftless ledger …`: maintenance of the audit trail and order state store.
-struct LedgerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct LedgerCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Maintain the ledger (audit trail and order state).",
         subcommands: [Migrate.self, Purge.self]
     )
+
+    /// A command with its defaults (ArgumentParser fills in what is given).
+    package init() {}
 
     /// `driftless ledger migrate`: applies pending schema migrations and prints the versions.
     struct Migrate: AsyncParsableCommand {
