@@ -76,10 +76,8 @@ package struct TraceCommand: AsyncParsableCommand {
         } catch let error as PipelineConfigurationError {
             throw ValidationError(error.description)
         }
-        guard
-            let access = try Assembly(configuration: configuration, logger: Logger(label: "driftless.trace"))
-                .erpAccess()
-        else { return nil }
+        let assembly = try Assembly.forCommand(configuration, logger: Logger(label: "driftless.trace"))
+        guard let access = try assembly.erpAccess() else { return nil }
         return ERPOrderLookup(client: access.client)
     }
 }

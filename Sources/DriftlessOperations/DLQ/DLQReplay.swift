@@ -86,12 +86,7 @@ struct DLQReplay: AsyncParsableCommand {
         configuration.kafkaProperties["message.timeout.ms"] = String(try Self.parseSendTimeout(sendTimeout))
         var logger = Logger(label: "driftless.dlq")
         logger.logLevel = .warning
-        let assembly: Assembly
-        do {
-            assembly = try Assembly(configuration: configuration, logger: logger)
-        } catch let error as PipelineConfigurationError {
-            throw ValidationError(error.description)
-        }
+        let assembly = try Assembly.forCommand(configuration, logger: logger)
         var producer: KafkaProducer?
         if !dryRun {
             guard let servers = configuration.bootstrapServers else {

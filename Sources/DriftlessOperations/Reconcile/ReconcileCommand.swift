@@ -103,12 +103,7 @@ package struct ReconcileCommand: AsyncParsableCommand {
         pipeline.reconcile.settings.owner = pipeline.replica
         var logger = Logger(label: "driftless.reconcile")
         logger.logLevel = .warning
-        let assembly: Assembly
-        do {
-            assembly = try Assembly(configuration: pipeline, logger: logger)
-        } catch let error as PipelineConfigurationError {
-            throw ValidationError(error.description)
-        }
+        let assembly = try Assembly.forCommand(pipeline, logger: logger)
         let parts = try await ReconcileParts.make(assembly: assembly, logger: logger)
         let tty = isatty(STDERR_FILENO) == 1
         let job = parts.job(progress: { progress in
