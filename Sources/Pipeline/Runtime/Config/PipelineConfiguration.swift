@@ -124,6 +124,14 @@ public struct PipelineConfiguration: Sendable {
     public static func load(
         file: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> PipelineConfiguration {
+        try loadWithOrigins(file: file, environment: environment).configuration
+    }
+
+    /// ``load(file:environment:)``, and where each settings-table row's value came from (by key; a
+    /// row absent there has its default) — what `driftless config show` prints.
+    static func loadWithOrigins(
+        file: String?, environment: [String: String]
+    ) throws -> (configuration: PipelineConfiguration, origins: [String: SettingsTable.Origin]) {
         var configuration = PipelineConfiguration()
         var fileSecrets: PipelineConfigFile.Shopify?
         var fileERP: PipelineConfigFile.ERP?
@@ -145,7 +153,7 @@ public struct PipelineConfiguration: Sendable {
             fileAlerts = parsed.alerts
         }
         // The table's sections: the file's values, then the environment's.
-        try SettingsTable.apply(file: document, path: file, environment: environment, to: &configuration)
+        let origins = try SettingsTable.apply(file: document, path: file, environment: environment, to: &configuration)
         try configuration.apply(environment: environment)
         // Secrets: environment first, then the file's settings; files are read only when used. A
         // setting that is present but empty fails here (an empty HMAC key would accept anything).
@@ -164,7 +172,7 @@ public struct PipelineConfiguration: Sendable {
         configuration.reconcile = try ReconcileConfiguration.load(file: file, environment: environment)
         configuration.ops = try OpsConfiguration.load(file: file, environment: environment)
         try configuration.validate()
-        return configuration
+        return (configuration, origins)
     }
 
     /// The file's sections that have readers of their own (the table's are applied by

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// What `driftless config show` prints: the effective configuration — every row of the settings table
 /// with its value and where it came from (default, file, or the environment variable), then the
@@ -10,19 +9,8 @@ public enum ConfigurationReport {
     public static func text(
         file: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> String {
-        let configuration = try PipelineConfiguration.load(file: file, environment: environment)
-        var origins: [String: SettingsTable.Origin] = [:]
-        if let file, let text = try? String(contentsOfFile: file, encoding: .utf8),
-            let document = try? Yams.compose(yaml: text)
-        {
-            for row in SettingsTable.rows where (try? SettingsTable.fileValue(of: row, in: document, path: file)) != nil
-            {
-                origins[row.key] = .file
-            }
-        }
-        for row in SettingsTable.rows where SettingsTable.environmentValue(of: row, in: environment) != nil {
-            origins[row.key] = .environment
-        }
+        // The origins the load itself recorded: the file is read once, the rows walked once.
+        let (configuration, origins) = try PipelineConfiguration.loadWithOrigins(file: file, environment: environment)
         var lines = ["# driftless effective configuration (\(file.map { "file \($0)" } ?? "no file"); env wins)"]
         for row in SettingsTable.rows {
             let origin: String

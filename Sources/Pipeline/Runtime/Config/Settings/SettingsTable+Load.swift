@@ -9,7 +9,6 @@ extension SettingsTable {
     /// Applies every row's value from `document` (the composed YAML file, nil without one) and then
     /// from `environment` (which wins; an empty variable counts as unset). Returns where each row's
     /// value came from, by key.
-    @discardableResult
     static func apply(
         file document: Node?, path: String?, environment: [String: String],
         to configuration: inout PipelineConfiguration
